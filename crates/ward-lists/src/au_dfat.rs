@@ -1,0 +1,8 @@
+//! Placeholder for the au_dfat reader, written in its own change.
+
+use crate::{Input, Result};
+use ward_model::ParsedList;
+
+pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
+    Err(crate::Error::malformed(&input.main().name, "au_dfat", "not implemented yet"))
+}

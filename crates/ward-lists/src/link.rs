@@ -1,0 +1,1 @@
+//! Linking records of the same party across lists into subjects.

@@ -1,0 +1,8 @@
+//! Placeholder for the ofac_enhanced reader, written in its own change.
+
+use crate::{Input, Result};
+use ward_model::ParsedList;
+
+pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
+    Err(crate::Error::malformed(&input.main().name, "ofac_enhanced", "not implemented yet"))
+}

@@ -1,0 +1,1 @@
+//! Placeholder: parser for the OFAC remarks field.

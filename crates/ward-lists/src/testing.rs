@@ -1,0 +1,60 @@
+//! Test helpers: the real lists in ../shared (skipped with a printed reason where absent), the
+//! excerpts in testdata/, and golden files refreshed with `UPDATE_EXPECT=1`.
+
+use std::path::{Path, PathBuf};
+
+/// The repository root.
+pub(crate) fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+/// A file under `../shared/data/lists` (or `$WARD_SHARED_DATA/lists`), or `None` with a printed
+/// reason when the shared data is not there (a fresh clone).
+pub(crate) fn shared_list(rel: &str) -> Option<PathBuf> {
+    let base = std::env::var_os("WARD_SHARED_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("../shared/data"));
+    let path = base.join("lists").join(rel);
+    if path.exists() {
+        Some(path)
+    } else {
+        eprintln!("skipped: {} not found (the shared data is absent on a fresh clone)", path.display());
+        None
+    }
+}
+
+/// Bytes of a fixture under `testdata/lists/`.
+pub(crate) fn fixture(rel: &str) -> Vec<u8> {
+    let path = repo_root().join("testdata/lists").join(rel);
+    std::fs::read(&path).unwrap_or_else(|e| panic!("fixture {}: {e}", path.display()))
+}
+
+/// Compares `actual` with the golden file `testdata/<rel>`; with `UPDATE_EXPECT=1` writes it.
+pub(crate) fn golden(rel: &str, actual: &str) {
+    let path = repo_root().join("testdata").join(rel);
+    if std::env::var_os("UPDATE_EXPECT").is_some() {
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = std::fs::read_to_string(&path)
+        .unwrap_or_else(|e| panic!("golden file {}: {e} (run with UPDATE_EXPECT=1 to create it)", path.display()));
+    if expected != actual {
+        let first = expected.lines().zip(actual.lines()).position(|(a, b)| a != b);
+        panic!(
+            "golden file {} differs (first differing line {:?}); run with UPDATE_EXPECT=1 to refresh and review the diff",
+            path.display(),
+            first.map(|l| l + 1)
+        );
+    }
+}
+
+/// A parsed list as pretty JSON, for golden files.
+pub(crate) fn to_golden_json(list: &ward_model::ParsedList) -> String {
+    let mut list = list.clone();
+    // Source paths differ between machines; hashes and sizes do not.
+    for s in &mut list.sources {
+        s.name = Path::new(&s.name).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    }
+    serde_json::to_string_pretty(&list).unwrap() + "\n"
+}

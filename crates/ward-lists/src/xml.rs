@@ -1,0 +1,235 @@
+//! A streaming XML reader for list files: it walks the document with quick-xml and hands each
+//! record (an element with a given name) to the caller as a small tree, so a 100 MB list never
+//! sits in memory whole and parsers read records with simple lookups.
+
+use crate::{Error, Result};
+use quick_xml::events::Event;
+use quick_xml::Reader;
+
+/// One XML element with its attributes, text and children. Names are local (prefix dropped).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Element {
+    pub name: String,
+    pub attrs: Vec<(String, String)>,
+    pub text: String,
+    pub children: Vec<Element>,
+    /// Byte offset of the start tag, for diagnostics.
+    pub offset: u64,
+}
+
+impl Element {
+    /// The value of attribute `name`.
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    /// The first child named `name`.
+    pub fn child(&self, name: &str) -> Option<&Element> {
+        self.children.iter().find(|c| c.name == name)
+    }
+
+    /// All children named `name`.
+    pub fn children<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Element> + 'a {
+        self.children.iter().filter(move |c| c.name == name)
+    }
+
+    /// The trimmed text of the first child named `name`, if not empty.
+    pub fn child_text(&self, name: &str) -> Option<&str> {
+        self.child(name).map(|c| c.text.trim()).filter(|t| !t.is_empty())
+    }
+
+    /// Follows a path of child names (`"a/b/c"`), taking the first match at each step.
+    pub fn path(&self, path: &str) -> Option<&Element> {
+        let mut el = self;
+        for part in path.split('/') {
+            el = el.child(part)?;
+        }
+        Some(el)
+    }
+
+    /// The trimmed text at `path`, if not empty.
+    pub fn path_text(&self, path: &str) -> Option<&str> {
+        self.path(path).map(|c| c.text.trim()).filter(|t| !t.is_empty())
+    }
+
+    /// All descendants named `name`, depth first.
+    pub fn descendants<'a>(&'a self, name: &'a str) -> Vec<&'a Element> {
+        let mut out = Vec::new();
+        fn walk<'a>(el: &'a Element, name: &str, out: &mut Vec<&'a Element>) {
+            for c in &el.children {
+                if c.name == name {
+                    out.push(c);
+                }
+                walk(c, name, out);
+            }
+        }
+        walk(self, name, &mut out);
+        out
+    }
+}
+
+fn local_name(raw: &[u8]) -> String {
+    let name = String::from_utf8_lossy(raw);
+    name.rsplit(':').next().unwrap_or(&name).to_string()
+}
+
+fn element_from(start: &quick_xml::events::BytesStart<'_>, offset: u64) -> Element {
+    let attrs = start
+        .attributes()
+        .flatten()
+        .map(|a| {
+            let value = a
+                .unescape_value()
+                .map(|v| v.into_owned())
+                .unwrap_or_else(|_| String::from_utf8_lossy(&a.value).into_owned());
+            (local_name(a.key.as_ref()), value)
+        })
+        .collect();
+    Element { name: local_name(start.name().as_ref()), attrs, text: String::new(), children: Vec::new(), offset }
+}
+
+/// What the reader saw outside the records: the root element (with its attributes) and, as a
+/// tree, every element that is neither a record nor inside one and that holds only text (e.g.
+/// `<publshInformation><Publish_Date>`).
+#[derive(Debug, Default)]
+pub(crate) struct Header {
+    pub root: Element,
+    /// Text-only elements outside records, by local name, in document order.
+    pub fields: Vec<(String, String)>,
+}
+
+impl Header {
+    pub fn field(&self, name: &str) -> Option<&str> {
+        self.fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.as_str()).filter(|v| !v.is_empty())
+    }
+}
+
+/// Streams `bytes`, calling `on_record` for every element whose local name is in `records`
+/// (records do not nest). Returns the header. A document that is not well-formed, or that ends
+/// before its root element closes (a truncated download), is an error naming the byte offset.
+pub(crate) fn stream(
+    bytes: &[u8],
+    file: &str,
+    format: &'static str,
+    records: &[&str],
+    mut on_record: impl FnMut(Element),
+) -> Result<Header> {
+    let mut reader = Reader::from_reader(bytes);
+    reader.config_mut().trim_text(false);
+    let mut buf = Vec::new();
+    let mut header = Header::default();
+    // The stack of open elements inside the current record; empty outside records.
+    let mut stack: Vec<Element> = Vec::new();
+    // Names of open elements outside records, and their text so far.
+    let mut outer: Vec<(String, String)> = Vec::new();
+    let mut seen_root = false;
+    let mut root_closed = false;
+    let err = |reader: &Reader<&[u8]>, message: String| {
+        Error::malformed(file, format, format!("at byte {}: {message}", reader.buffer_position()))
+    };
+    loop {
+        let offset = reader.buffer_position();
+        let event = reader.read_event_into(&mut buf).map_err(|e| err(&reader, e.to_string()))?;
+        match event {
+            Event::Start(start) => {
+                let el = element_from(&start, offset);
+                if !seen_root {
+                    seen_root = true;
+                    header.root = el.clone();
+                    outer.push((el.name, String::new()));
+                } else if !stack.is_empty() || records.contains(&el.name.as_str()) {
+                    stack.push(el);
+                } else {
+                    outer.push((el.name, String::new()));
+                }
+            }
+            Event::Empty(start) => {
+                let el = element_from(&start, offset);
+                if !seen_root {
+                    seen_root = true;
+                    root_closed = true;
+                    header.root = el;
+                } else if let Some(parent) = stack.last_mut() {
+                    parent.children.push(el);
+                } else if records.contains(&el.name.as_str()) {
+                    on_record(el);
+                }
+            }
+            Event::Text(text) => {
+                let text = text
+                    .unescape()
+                    .map(|t| t.into_owned())
+                    .unwrap_or_else(|_| String::from_utf8_lossy(&text).into_owned());
+                if let Some(el) = stack.last_mut() {
+                    el.text.push_str(&text);
+                } else if let Some((_, t)) = outer.last_mut() {
+                    t.push_str(&text);
+                }
+            }
+            Event::CData(data) => {
+                let text = String::from_utf8_lossy(&data).into_owned();
+                if let Some(el) = stack.last_mut() {
+                    el.text.push_str(&text);
+                } else if let Some((_, t)) = outer.last_mut() {
+                    t.push_str(&text);
+                }
+            }
+            Event::End(_) => {
+                if let Some(el) = stack.pop() {
+                    match stack.last_mut() {
+                        Some(parent) => parent.children.push(el),
+                        None => on_record(el),
+                    }
+                } else if let Some((name, text)) = outer.pop() {
+                    let text = text.trim();
+                    if !text.is_empty() {
+                        header.fields.push((name, text.to_string()));
+                    }
+                    if outer.is_empty() {
+                        root_closed = true;
+                    }
+                }
+            }
+            Event::Eof => break,
+            _ => {}
+        }
+        buf.clear();
+    }
+    if !seen_root {
+        return Err(Error::malformed(file, format, "no root element"));
+    }
+    if !root_closed || !stack.is_empty() {
+        return Err(Error::malformed(
+            file,
+            format,
+            format!("the document ends at byte {} before <{}> is closed: truncated file", bytes.len(), header.root.name),
+        ));
+    }
+    Ok(header)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn records_and_header() {
+        let xml = br#"<?xml version="1.0"?><list date="2026"><info><count>2</count></info>
+            <rec id="1"><name>A &amp; B</name><x/></rec><rec id="2"><name><![CDATA[C]]></name></rec></list>"#;
+        let mut names = Vec::new();
+        let header = stream(xml, "f.xml", "test", &["rec"], |r| {
+            names.push((r.attr("id").unwrap().to_string(), r.child_text("name").unwrap().to_string()))
+        })
+        .unwrap();
+        assert_eq!(names, [("1".into(), "A & B".into()), ("2".into(), "C".into())]);
+        assert_eq!(header.root.attr("date"), Some("2026"));
+        assert_eq!(header.field("count"), Some("2"));
+    }
+
+    #[test]
+    fn truncated_is_an_error() {
+        let xml = br#"<list><rec id="1"><name>A</name></rec><rec id="2"><na"#;
+        let err = stream(xml, "f.xml", "test", &["rec"], |_| {}).unwrap_err();
+        assert!(err.to_string().contains("f.xml"), "{err}");
+    }
+}

@@ -1,0 +1,161 @@
+//! A parsed list: its dataset, source files, entities and the diagnostics of the records that
+//! could not be read whole.
+
+use crate::Entity;
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A dataset Ward knows, named as OpenSanctions names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Dataset {
+    /// OpenSanctions dataset name, e.g. `us_ofac_sdn`.
+    pub name: &'static str,
+    /// Human title.
+    pub title: &'static str,
+    /// The issuing authority.
+    pub authority: &'static str,
+    /// Country of the authority (alpha-2), or `zz` for international bodies.
+    pub country: &'static str,
+}
+
+/// Every dataset Ward parses, in the order subjects prefer their ids from (the UN first: its
+/// reference numbers are what the other lists cite).
+pub const DATASETS: &[Dataset] = &[
+    Dataset { name: "un_sc_sanctions", title: "UN Security Council Consolidated List", authority: "United Nations Security Council", country: "zz" },
+    Dataset { name: "us_ofac_sdn", title: "US OFAC Specially Designated Nationals (SDN) List", authority: "US Treasury Office of Foreign Assets Control", country: "us" },
+    Dataset { name: "us_ofac_cons", title: "US OFAC Consolidated (non-SDN) List", authority: "US Treasury Office of Foreign Assets Control", country: "us" },
+    Dataset { name: "gb_hmt_sanctions", title: "UK HM Treasury OFSI Consolidated List", authority: "UK HM Treasury Office of Financial Sanctions Implementation", country: "gb" },
+    Dataset { name: "gb_fcdo_sanctions", title: "UK FCDO Sanctions List", authority: "UK Foreign, Commonwealth and Development Office", country: "gb" },
+    Dataset { name: "eu_fsf", title: "EU Financial Sanctions Files (FSF)", authority: "European Commission", country: "eu" },
+    Dataset { name: "ca_dfatd_sema_sanctions", title: "Canadian Special Economic Measures Act Sanctions", authority: "Global Affairs Canada", country: "ca" },
+    Dataset { name: "ch_seco_sanctions", title: "Swiss SECO Sanctions/Embargoes", authority: "Swiss State Secretariat for Economic Affairs (SECO)", country: "ch" },
+    Dataset { name: "au_dfat_sanctions", title: "Australian DFAT Consolidated Sanctions List", authority: "Australian Department of Foreign Affairs and Trade", country: "au" },
+    Dataset { name: "us_trade_csl", title: "US Trade Consolidated Screening List (CSL)", authority: "US International Trade Administration", country: "us" },
+    Dataset { name: "opensanctions", title: "OpenSanctions FollowTheMoney data", authority: "OpenSanctions (aggregated)", country: "zz" },
+];
+
+/// Looks a dataset up by name.
+pub fn dataset_info(name: &str) -> Option<&'static Dataset> {
+    DATASETS.iter().find(|d| d.name == name)
+}
+
+/// One file a list version was read from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SourceFile {
+    /// File name (or path) as given.
+    pub name: String,
+    /// SHA-256 of the bytes, hex.
+    pub sha256: String,
+    /// Size in bytes.
+    pub size: u64,
+}
+
+/// Facts about a list version taken from the file itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListMeta {
+    /// Publication or generation date the file states (ISO 8601), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    /// The record count the file claims in its header, if any (OFAC `Record_Count`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared_count: Option<u64>,
+}
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// A value was not understood and was kept as raw text or dropped; the record is kept.
+    Warning,
+    /// A record could not be read and was skipped.
+    Error,
+}
+
+/// What went wrong with one record (or the whole file), and where.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Diagnostic {
+    /// Warning or error.
+    pub severity: Severity,
+    /// The file it was found in.
+    pub file: String,
+    /// The list's record id, if known.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<String>,
+    /// Where in the file: "line 12", "row 40", "byte 1830".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<String>,
+    /// What was wrong and what was expected.
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// A warning for `file`.
+    pub fn warning(file: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic { severity: Severity::Warning, file: file.into(), record: None, location: None, message: message.into() }
+    }
+
+    /// An error for `file`.
+    pub fn error(file: impl Into<String>, message: impl Into<String>) -> Diagnostic {
+        Diagnostic { severity: Severity::Error, ..Diagnostic::warning(file, message) }
+    }
+
+    /// Names the record.
+    pub fn record(mut self, record: impl Into<String>) -> Diagnostic {
+        self.record = Some(record.into());
+        self
+    }
+
+    /// Names the place in the file.
+    pub fn at(mut self, location: impl Into<String>) -> Diagnostic {
+        self.location = Some(location.into());
+        self
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let severity = match self.severity {
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        write!(f, "{severity}: {}", self.file)?;
+        if let Some(location) = &self.location {
+            write!(f, ", {location}")?;
+        }
+        if let Some(record) = &self.record {
+            write!(f, ", record {record}")?;
+        }
+        write!(f, ": {}", self.message)
+    }
+}
+
+/// The result of parsing one list version.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ParsedList {
+    /// Dataset name (`us_ofac_sdn`, ...).
+    pub dataset: String,
+    /// The format it was read as (`ofac_sdn_csv`, `un_xml`, ...).
+    pub format: String,
+    /// The files read.
+    pub sources: Vec<SourceFile>,
+    /// What the file says about itself.
+    pub meta: ListMeta,
+    /// One entity per list record.
+    pub entities: Vec<Entity>,
+    /// Records skipped or values not understood.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl ParsedList {
+    /// An empty list of `dataset` read as `format`.
+    pub fn new(dataset: impl Into<String>, format: impl Into<String>) -> ParsedList {
+        ParsedList {
+            dataset: dataset.into(),
+            format: format.into(),
+            sources: Vec::new(),
+            meta: ListMeta::default(),
+            entities: Vec::new(),
+            diagnostics: Vec::new(),
+        }
+    }
+}
