@@ -85,11 +85,8 @@ pub(crate) fn unwrap(source: Source) -> Result<Source> {
         if archive.file_names().any(|n| n == "xl/workbook.xml") {
             return Ok(source);
         }
-        let names: Vec<String> = archive
-            .file_names()
-            .filter(|n| !n.ends_with('/'))
-            .map(str::to_string)
-            .collect();
+        let names: Vec<String> =
+            archive.file_names().filter(|n| !n.ends_with('/')).map(str::to_string).collect();
         let [inner] = names.as_slice() else {
             return Err(Error::UnknownFormat {
                 file: source.name.clone(),
@@ -112,11 +109,8 @@ pub(crate) fn unwrap(source: Source) -> Result<Source> {
 /// Recognises the format of an unwrapped file from its content (and, for headerless OFAC CSV,
 /// its name).
 pub fn detect(source: &Source) -> Result<Format> {
-    let unknown = |found: String| Error::UnknownFormat {
-        file: source.name.clone(),
-        found,
-        expected: EXPECTED,
-    };
+    let unknown =
+        |found: String| Error::UnknownFormat { file: source.name.clone(), found, expected: EXPECTED };
     let bytes = source.bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&source.bytes);
     if bytes.starts_with(b"PK") {
         return detect_xlsx(source);
@@ -152,10 +146,14 @@ pub fn detect(source: &Source) -> Result<Format> {
     }
     let first_line = trimmed.lines().next().unwrap_or("");
     let name = source.file_name();
-    if first_line.starts_with("_id,source,") || (first_line.contains("alt_names") && first_line.contains("source")) {
+    if first_line.starts_with("_id,source,")
+        || (first_line.contains("alt_names") && first_line.contains("source"))
+    {
         return Ok(Format::UsCslCsv);
     }
-    if first_line.starts_with("Last Updated") || (first_line.contains("Name 6") && first_line.contains("Group")) {
+    if first_line.starts_with("Last Updated")
+        || (first_line.contains("Name 6") && first_line.contains("Group"))
+    {
         return Ok(Format::UkOfsiCsv);
     }
     let ofac_row = {
@@ -165,7 +163,9 @@ pub fn detect(source: &Source) -> Result<Format> {
         !id.is_empty() && id.bytes().all(|b| b.is_ascii_digit()) && second.starts_with('"')
     };
     if ofac_row {
-        if name.starts_with("cons_") && name != "cons_prim.csv" || ["add.csv", "alt.csv", "sdn_comments.csv"].contains(&name.as_str()) {
+        if name.starts_with("cons_") && name != "cons_prim.csv"
+            || ["add.csv", "alt.csv", "sdn_comments.csv"].contains(&name.as_str())
+        {
             return Err(unknown(format!(
                 "an OFAC CSV side file ({name}); import the folder that holds the whole set"
             )));
@@ -182,7 +182,8 @@ fn detect_xlsx(source: &Source) -> Result<Format> {
     let Some(range) = workbook.worksheet_range_at(0) else {
         return Err(Error::malformed(&source.name, "xlsx", "the workbook has no sheet"));
     };
-    let range = range.map_err(|e| Error::malformed(&source.name, "xlsx", format!("cannot read first sheet: {e}")))?;
+    let range =
+        range.map_err(|e| Error::malformed(&source.name, "xlsx", format!("cannot read first sheet: {e}")))?;
     for row in range.rows().take(5) {
         let cells: Vec<String> = row.iter().map(|c| c.to_string()).collect();
         let has = |h: &str| cells.iter().any(|c| c.trim() == h);
@@ -212,7 +213,8 @@ fn xml_root(text: &str) -> Option<String> {
         } else if let Some(r) = rest.strip_prefix("<!") {
             rest = r.split_once('>')?.1;
         } else if let Some(r) = rest.strip_prefix('<') {
-            let name: String = r.chars().take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/').collect();
+            let name: String =
+                r.chars().take_while(|c| !c.is_whitespace() && *c != '>' && *c != '/').collect();
             return Some(name.rsplit(':').next().unwrap_or(&name).to_string());
         } else {
             return None;

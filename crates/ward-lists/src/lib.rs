@@ -127,31 +127,61 @@ pub fn parse_bytes(name: &str, bytes: Vec<u8>) -> Result<ParsedList> {
     Ok(list)
 }
 
-/// Reads a file or folder. A folder holding `sdn.csv` (or `cons_prim.csv`) and its siblings is
-/// one OFAC CSV set; any other folder yields one list per file in it, in name order.
-pub fn read_path(path: &Path) -> Result<Vec<ParsedList>> {
-    if !path.is_dir() {
-        let bytes = read_file(path)?;
-        return Ok(vec![parse_bytes(&path.display().to_string(), bytes)?]);
-    }
-    let mut entries: Vec<_> = std::fs::read_dir(path)
-        .map_err(|source| Error::Io { file: path.display().to_string(), source })?
+fn lower_name(path: &Path) -> String {
+    let name = path.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
+    name.strip_suffix(".gz").map(str::to_string).unwrap_or(name)
+}
+
+const OFAC_SETS: [(&str, Format, [&str; 3]); 2] = [
+    ("sdn.csv", Format::OfacSdnCsv, ["add.csv", "alt.csv", "sdn_comments.csv"]),
+    ("cons_prim.csv", Format::OfacConsCsv, ["cons_add.csv", "cons_alt.csv", "cons_comments.csv"]),
+];
+
+fn sorted_entries(dir: &Path) -> Result<Vec<std::path::PathBuf>> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .map_err(|source| Error::Io { file: dir.display().to_string(), source })?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file())
         .collect();
     entries.sort();
-    let lower = |p: &Path| p.file_name().map(|n| n.to_string_lossy().to_ascii_lowercase()).unwrap_or_default();
-    for (primary, format, siblings) in [
-        ("sdn.csv", Format::OfacSdnCsv, ["add.csv", "alt.csv", "sdn_comments.csv"]),
-        ("cons_prim.csv", Format::OfacConsCsv, ["cons_add.csv", "cons_alt.csv", "cons_comments.csv"]),
-    ] {
-        if !entries.iter().any(|p| lower(p) == primary) {
+    Ok(entries)
+}
+
+/// The lists under a path, each as the path that reads it: a file, or a folder holding an OFAC
+/// CSV set. Other folders are walked in name order; Markdown and hidden files are skipped.
+pub fn list_units(path: &Path) -> Result<Vec<std::path::PathBuf>> {
+    if !path.is_dir() {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let entries = sorted_entries(path)?;
+    if entries.iter().any(|p| OFAC_SETS.iter().any(|(primary, _, _)| lower_name(p) == *primary)) {
+        return Ok(vec![path.to_path_buf()]);
+    }
+    let mut units = Vec::new();
+    for p in entries {
+        let name = lower_name(&p);
+        if name.ends_with(".md") || name.starts_with('.') {
+            continue;
+        }
+        units.extend(list_units(&p)?);
+    }
+    Ok(units)
+}
+
+/// Reads one unit from [`list_units`]: a list file, or a folder holding an OFAC CSV set.
+pub fn read_unit(path: &Path) -> Result<ParsedList> {
+    if !path.is_dir() {
+        let bytes = read_file(path)?;
+        return parse_bytes(&path.display().to_string(), bytes);
+    }
+    let entries = sorted_entries(path)?;
+    for (primary, format, siblings) in OFAC_SETS {
+        if !entries.iter().any(|p| lower_name(p) == primary) {
             continue;
         }
         let mut files = Vec::new();
         let mut sources = Vec::new();
         for name in std::iter::once(primary).chain(siblings) {
-            if let Some(p) = entries.iter().find(|p| lower(p) == name) {
+            if let Some(p) = entries.iter().find(|p| lower_name(p) == name) {
                 let bytes = read_file(p)?;
                 sources.push(source_file(&p.display().to_string(), &bytes));
                 files.push(detect::unwrap(Source { name: p.display().to_string(), bytes })?);
@@ -159,14 +189,17 @@ pub fn read_path(path: &Path) -> Result<Vec<ParsedList>> {
         }
         let mut list = parse_input(format, &Input { files })?;
         list.sources = sources;
-        return Ok(vec![list]);
+        return Ok(list);
     }
-    let mut lists = Vec::new();
-    for p in entries {
-        if lower(&p).ends_with(".md") || lower(&p).starts_with('.') {
-            continue;
-        }
-        lists.extend(read_path(&p)?);
-    }
-    Ok(lists)
+    Err(Error::UnknownFormat {
+        file: path.display().to_string(),
+        found: "a folder without sdn.csv or cons_prim.csv".into(),
+        expected: "a list file, or a folder holding an OFAC CSV set",
+    })
+}
+
+/// Reads a file or folder: every list under it (see [`list_units`]), stopping at the first
+/// list that cannot be read.
+pub fn read_path(path: &Path) -> Result<Vec<ParsedList>> {
+    list_units(path)?.iter().map(|p| read_unit(p)).collect()
 }

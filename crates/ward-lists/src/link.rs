@@ -1,1 +1,295 @@
 //! Linking records of the same party across lists into subjects.
+//!
+//! Governments designate the same person on their own lists; Ward screens the person once and
+//! reports every designation. Linking is conservative, because a false merge (two people shown
+//! as one) is worse than a missed one:
+//!
+//! 1. the same UN reference number (UK, EU, Australian and other records cite the UN's);
+//! 2. an explicit cross-reference: a CSL row's OFAC entity number, an FCDO record's OFSI group id;
+//! 3. an equal strong identifier (IMO, BIC, LEI, crypto address, or a passport, national or tax
+//!    number of at least six characters issued by the same country);
+//! 4. an identical normalised name (primary or strong alias, never a weak alias) together with a
+//!    compatible date of birth and, where both records state one, a shared nationality; for
+//!    organisations and vessels, which have no birth date, an identical name and a shared
+//!    country.
+//!
+//! Never on name alone, and never two records of the same dataset into one subject: each list
+//! already says which of its own records are distinct, so a merge that would join two of them
+//! is refused (this also stops chains A~B~C from gluing unrelated records together).
+
+use std::collections::HashMap;
+use unicode_normalization::UnicodeNormalization;
+use ward_model::{normalize_identifier, Entity, IdKind, NameKind, Schema, Subject, DATASETS};
+
+/// Why two records were linked, for explanations and tests.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LinkReason {
+    /// A shared UN reference number.
+    UnReference,
+    /// An explicit id cross-reference between two lists.
+    CrossReference,
+    /// An equal strong identifier.
+    Identifier,
+    /// An identical name with compatible birth date and nationality (or country).
+    NameAndFacts,
+}
+
+struct UnionFind {
+    parent: Vec<usize>,
+    /// For each root, the datasets of the records in its component.
+    datasets: Vec<Vec<u16>>,
+}
+
+impl UnionFind {
+    fn find(&mut self, mut i: usize) -> usize {
+        while self.parent[i] != i {
+            self.parent[i] = self.parent[self.parent[i]];
+            i = self.parent[i];
+        }
+        i
+    }
+
+    /// Joins the components of `a` and `b` unless that would put two records of one dataset
+    /// together. Returns whether they are (now) one component.
+    fn union(&mut self, a: usize, b: usize) -> bool {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra == rb {
+            return true;
+        }
+        if self.datasets[ra].iter().any(|d| self.datasets[rb].contains(d)) {
+            return false;
+        }
+        let moved = std::mem::take(&mut self.datasets[rb]);
+        self.datasets[ra].extend(moved);
+        self.parent[rb] = ra;
+        true
+    }
+}
+
+fn dataset_rank(dataset: &str) -> usize {
+    DATASETS.iter().position(|d| d.name == dataset).unwrap_or(DATASETS.len())
+}
+
+/// Folds a name for linking: NFKD without marks, lower case, letters and digits only, tokens
+/// sorted ("WANG, Junzheng" and "Junzheng Wang" meet).
+pub fn name_key(name: &str) -> String {
+    let folded: String = name
+        .nfkd()
+        .filter(|c| !unicode_normalization::char::is_combining_mark(*c))
+        .flat_map(char::to_lowercase)
+        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
+        .collect();
+    let mut tokens: Vec<&str> = folded.split_whitespace().collect();
+    tokens.sort_unstable();
+    tokens.join(" ")
+}
+
+fn un_key(reference: &str) -> String {
+    reference
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .flat_map(char::to_uppercase)
+        .collect::<String>()
+        .trim_end_matches('.')
+        .to_string()
+}
+
+fn strong_id_keys(entity: &Entity) -> Vec<String> {
+    entity
+        .identifiers
+        .iter()
+        .filter_map(|id| {
+            let value = normalize_identifier(&id.value);
+            let value = match id.kind {
+                IdKind::Imo => value.trim_start_matches("IMO").to_string(),
+                _ => value,
+            };
+            match id.kind {
+                IdKind::Imo | IdKind::Bic | IdKind::Lei | IdKind::CryptoWallet | IdKind::Mmsi
+                    if value.len() >= 6 =>
+                {
+                    Some(format!("{:?}:{value}", id.kind))
+                }
+                IdKind::Passport | IdKind::NationalId | IdKind::TaxId
+                    if value.len() >= 6 && id.country.is_some() =>
+                {
+                    Some(format!("{:?}:{}:{value}", id.kind, id.country.as_deref().unwrap_or("")))
+                }
+                _ => None,
+            }
+        })
+        .collect()
+}
+
+fn facts_compatible(a: &Entity, b: &Entity) -> bool {
+    if !a.schema.compatible(b.schema) {
+        return false;
+    }
+    let countries =
+        |e: &Entity| -> Vec<String> { e.nationalities.iter().chain(&e.citizenships).cloned().collect() };
+    if a.schema == Schema::Person || b.schema == Schema::Person {
+        let dob_ok = a
+            .birth_dates
+            .iter()
+            .any(|da| b.birth_dates.iter().any(|db| da.compatible(&db.from) || db.compatible(&da.from)));
+        if !dob_ok {
+            return false;
+        }
+        let (ca, cb) = (countries(a), countries(b));
+        ca.is_empty() || cb.is_empty() || ca.iter().any(|c| cb.contains(c))
+    } else {
+        let all = |e: &Entity| -> Vec<String> {
+            let mut v = countries(e);
+            v.extend(e.countries.iter().cloned());
+            v.extend(e.addresses.iter().filter_map(|a| a.country.clone()));
+            v
+        };
+        let (ca, cb) = (all(a), all(b));
+        !ca.is_empty() && ca.iter().any(|c| cb.contains(c))
+    }
+}
+
+/// Groups records into subjects. Records keep their order of authority inside a subject (the UN
+/// first), and the subject's id is the referent of its first record. Returns subjects sorted by
+/// id.
+pub fn link(entities: Vec<Entity>) -> Vec<Subject> {
+    link_with_reasons(entities).0
+}
+
+/// [`link`], also returning for every joined pair of records the reason it was joined.
+pub fn link_with_reasons(entities: Vec<Entity>) -> (Vec<Subject>, Vec<(String, String, LinkReason)>) {
+    let n = entities.len();
+    let mut dataset_ids: HashMap<&str, u16> = HashMap::new();
+    let datasets: Vec<Vec<u16>> = entities
+        .iter()
+        .map(|e| {
+            let next = dataset_ids.len() as u16;
+            vec![*dataset_ids.entry(e.dataset.as_str()).or_insert(next)]
+        })
+        .collect();
+    let mut uf = UnionFind { parent: (0..n).collect(), datasets };
+    let mut reasons = Vec::new();
+
+    let mut join_groups = |uf: &mut UnionFind,
+                           groups: HashMap<String, Vec<usize>>,
+                           reason: LinkReason,
+                           check: &dyn Fn(usize, usize) -> bool| {
+        let mut keys: Vec<&String> = groups.keys().collect();
+        keys.sort();
+        for key in keys {
+            let members = &groups[key];
+            for &other in &members[1..] {
+                let first = members[0];
+                if check(first, other) && uf.find(first) != uf.find(other) && uf.union(first, other) {
+                    reasons.push((entities[first].id.clone(), entities[other].id.clone(), reason));
+                }
+            }
+        }
+    };
+
+    // 1. UN reference numbers.
+    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, e) in entities.iter().enumerate() {
+        let mut refs: Vec<String> = e.un_references().map(un_key).collect();
+        if e.dataset == "un_sc_sanctions" {
+            refs.push(un_key(&e.record_id));
+        }
+        refs.sort();
+        refs.dedup();
+        for r in refs.into_iter().filter(|r| r.len() >= 5) {
+            groups.entry(r).or_default().push(i);
+        }
+    }
+    let schema_ok = |a: usize, b: usize| entities[a].schema.compatible(entities[b].schema);
+    join_groups(&mut uf, groups, LinkReason::UnReference, &schema_ok);
+
+    // 2. Explicit cross references.
+    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, e) in entities.iter().enumerate() {
+        match e.dataset.as_str() {
+            "us_ofac_sdn" | "us_ofac_cons" => {
+                groups.entry(format!("ofac:{}", e.record_id)).or_default().push(i)
+            }
+            "gb_hmt_sanctions" => groups.entry(format!("ofsi:{}", e.record_id)).or_default().push(i),
+            _ => {}
+        }
+        for v in e.properties.get("ofacEntNum").into_iter().flatten() {
+            groups.entry(format!("ofac:{}", v.trim())).or_default().push(i);
+        }
+        for v in e.properties.get("ofsiGroupId").into_iter().flatten() {
+            groups.entry(format!("ofsi:{}", v.trim())).or_default().push(i);
+        }
+    }
+    groups.retain(|_, v| v.len() > 1);
+    join_groups(&mut uf, groups, LinkReason::CrossReference, &schema_ok);
+
+    // 3. Strong identifiers.
+    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, e) in entities.iter().enumerate() {
+        let mut keys = strong_id_keys(e);
+        keys.sort();
+        keys.dedup();
+        for k in keys {
+            groups.entry(k).or_default().push(i);
+        }
+    }
+    groups.retain(|_, v| v.len() > 1);
+    join_groups(&mut uf, groups, LinkReason::Identifier, &schema_ok);
+
+    // 4. Identical names with compatible facts. Every pair in a name group is tried, since the
+    // first member need not be compatible with the rest.
+    let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, e) in entities.iter().enumerate() {
+        let mut keys: Vec<String> = e
+            .names
+            .iter()
+            .filter(|n| n.kind != NameKind::Weak)
+            .map(|n| name_key(&n.full))
+            .filter(|k| k.split(' ').count() >= 2 || k.len() >= 8)
+            .collect();
+        keys.sort();
+        keys.dedup();
+        for k in keys {
+            groups.entry(k).or_default().push(i);
+        }
+    }
+    let mut keys: Vec<&String> = groups.keys().collect();
+    keys.sort();
+    for key in keys {
+        let members = &groups[key];
+        if members.len() < 2 || members.len() > 50 {
+            continue;
+        }
+        for (x, &a) in members.iter().enumerate() {
+            for &b in &members[x + 1..] {
+                if entities[a].dataset != entities[b].dataset
+                    && uf.find(a) != uf.find(b)
+                    && facts_compatible(&entities[a], &entities[b])
+                    && uf.union(a, b)
+                {
+                    reasons.push((entities[a].id.clone(), entities[b].id.clone(), LinkReason::NameAndFacts));
+                }
+            }
+        }
+    }
+
+    let mut components: HashMap<usize, Vec<Entity>> = HashMap::new();
+    let roots: Vec<usize> = (0..n).map(|i| uf.find(i)).collect();
+    for (entity, root) in entities.into_iter().zip(roots) {
+        components.entry(root).or_default().push(entity);
+    }
+    let mut subjects: Vec<Subject> = components
+        .into_values()
+        .map(|mut records| {
+            records.sort_by(|a, b| {
+                dataset_rank(&a.dataset).cmp(&dataset_rank(&b.dataset)).then_with(|| a.id.cmp(&b.id))
+            });
+            Subject { id: records[0].id.clone(), records }
+        })
+        .collect();
+    subjects.sort_by(|a, b| a.id.cmp(&b.id));
+    (subjects, reasons)
+}
+
+#[cfg(test)]
+mod tests;

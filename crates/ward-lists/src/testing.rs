@@ -37,8 +37,9 @@ pub(crate) fn golden(rel: &str, actual: &str) {
         std::fs::write(&path, actual).unwrap();
         return;
     }
-    let expected = std::fs::read_to_string(&path)
-        .unwrap_or_else(|e| panic!("golden file {}: {e} (run with UPDATE_EXPECT=1 to create it)", path.display()));
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+        panic!("golden file {}: {e} (run with UPDATE_EXPECT=1 to create it)", path.display())
+    });
     if expected != actual {
         let first = expected.lines().zip(actual.lines()).position(|(a, b)| a != b);
         panic!(

@@ -85,7 +85,13 @@ fn element_from(start: &quick_xml::events::BytesStart<'_>, offset: u64) -> Eleme
             (local_name(a.key.as_ref()), value)
         })
         .collect();
-    Element { name: local_name(start.name().as_ref()), attrs, text: String::new(), children: Vec::new(), offset }
+    Element {
+        name: local_name(start.name().as_ref()),
+        attrs,
+        text: String::new(),
+        children: Vec::new(),
+        offset,
+    }
 }
 
 /// What the reader saw outside the records: the root element (with its attributes) and, as a
@@ -202,7 +208,11 @@ pub(crate) fn stream(
         return Err(Error::malformed(
             file,
             format,
-            format!("the document ends at byte {} before <{}> is closed: truncated file", bytes.len(), header.root.name),
+            format!(
+                "the document ends at byte {} before <{}> is closed: truncated file",
+                bytes.len(),
+                header.root.name
+            ),
         ));
     }
     Ok(header)

@@ -69,10 +69,7 @@ pub fn is_country_code(code: &str) -> bool {
 
 /// The display name of a lower-case alpha-2 code.
 pub fn country_name(code: &str) -> Option<&'static str> {
-    COUNTRIES
-        .iter()
-        .find(|(alpha2, _, _)| *alpha2 == code)
-        .map(|(_, _, names)| names[0])
+    COUNTRIES.iter().find(|(alpha2, _, _)| *alpha2 == code).map(|(_, _, names)| names[0])
 }
 
 #[cfg(test)]

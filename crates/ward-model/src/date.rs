@@ -109,9 +109,8 @@ pub struct DateSpec {
     pub raw: String,
 }
 
-const MONTHS: [&str; 12] = [
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-];
+const MONTHS: [&str; 12] =
+    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
 fn month_from_name(word: &str) -> Option<u8> {
     let word = word.trim_end_matches('.').to_ascii_lowercase();
@@ -122,8 +121,18 @@ fn month_from_name(word: &str) -> Option<u8> {
     let month = MONTHS.iter().position(|m| *m == prefix)? as u8 + 1;
     // "sept", "june" and full names are fine; "marmalade" is not a month.
     let full = [
-        "january", "february", "march", "april", "may", "june", "july", "august", "september",
-        "october", "november", "december",
+        "january",
+        "february",
+        "march",
+        "april",
+        "may",
+        "june",
+        "july",
+        "august",
+        "september",
+        "october",
+        "november",
+        "december",
     ][month as usize - 1];
     (full.starts_with(&word) || word == "sept").then_some(month)
 }
@@ -152,10 +161,8 @@ fn parse_single(text: &str) -> Option<PartialDate> {
             return PartialDate::new(year, Some(month), None);
         }
     }
-    let words: Vec<&str> = text
-        .split(|c: char| c.is_whitespace() || c == ',' || c == '-')
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words: Vec<&str> =
+        text.split(|c: char| c.is_whitespace() || c == ',' || c == '-').filter(|w| !w.is_empty()).collect();
     match words.as_slice() {
         [day, month, year] if parse_num(day, 1, 2).is_some() => PartialDate::new(
             parse_num(year, 4, 4)?,
@@ -167,9 +174,7 @@ fn parse_single(text: &str) -> Option<PartialDate> {
             Some(month_from_name(month)?),
             Some(parse_num(day.trim_end_matches(|c: char| c.is_alphabetic()), 1, 2)? as u8),
         ),
-        [month, year] => {
-            PartialDate::new(parse_num(year, 4, 4)?, Some(month_from_name(month)?), None)
-        }
+        [month, year] => PartialDate::new(parse_num(year, 4, 4)?, Some(month_from_name(month)?), None),
         _ => None,
     }
 }
@@ -188,8 +193,7 @@ impl DateSpec {
         let mut rest = raw.to_string();
         let lower = rest.to_ascii_lowercase();
         let mut circa = false;
-        for prefix in ["circa", "approximately", "approx.", "approx", "about", "ca.", "c.", "around"]
-        {
+        for prefix in ["circa", "approximately", "approx.", "approx", "about", "ca.", "c.", "around"] {
             if lower.starts_with(prefix) {
                 rest = rest[prefix.len()..].trim().to_string();
                 circa = true;
@@ -242,9 +246,7 @@ impl DateSpec {
     pub fn compatible(&self, query: &PartialDate) -> bool {
         let slack = u16::from(self.circa);
         match self.to {
-            Some(to) => {
-                query.year + slack >= self.from.year && query.year <= to.year + slack
-            }
+            Some(to) => query.year + slack >= self.from.year && query.year <= to.year + slack,
             None if self.circa => query.year.abs_diff(self.from.year) <= slack,
             None => self.from.compatible(query),
         }

@@ -118,8 +118,7 @@ impl Address {
         city: Option<&str>,
         country: Option<&str>,
     ) -> Address {
-        let full: Vec<String> =
-            parts.into_iter().map(collapse_spaces).filter(|p| !p.is_empty()).collect();
+        let full: Vec<String> = parts.into_iter().map(collapse_spaces).filter(|p| !p.is_empty()).collect();
         Address {
             full: full.join(", "),
             city: city.map(collapse_spaces).filter(|c| !c.is_empty()),
@@ -215,7 +214,12 @@ impl IdKind {
             IdKind::Bic
         } else if l.contains("lei") && !l.contains("leip") {
             IdKind::Lei
-        } else if l.contains("tax") || l.contains("inn") && l.len() <= 4 || l.contains("vat") || l.contains("tin") && l.len() <= 4 || l.contains("kpp") {
+        } else if l.contains("tax")
+            || l.contains("inn") && l.len() <= 4
+            || l.contains("vat")
+            || l.contains("tin") && l.len() <= 4
+            || l.contains("kpp")
+        {
             IdKind::TaxId
         } else if l.contains("aircraft") || l.contains("serial") || l.contains("msn") || l.contains("tail") {
             IdKind::AircraftId
@@ -228,7 +232,14 @@ impl IdKind {
             || l.contains("nik")
         {
             IdKind::NationalId
-        } else if l.contains("registration") || l.contains("ogrn") || l.contains("company number") || l.contains("business") || l.contains("chamber") || l.contains("unified social credit") || l.contains("ruc") {
+        } else if l.contains("registration")
+            || l.contains("ogrn")
+            || l.contains("company number")
+            || l.contains("business")
+            || l.contains("chamber")
+            || l.contains("unified social credit")
+            || l.contains("ruc")
+        {
             IdKind::Registration
         } else {
             IdKind::Other

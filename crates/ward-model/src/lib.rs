@@ -27,7 +27,11 @@ mod name;
 pub use country::{country_code, country_name, is_country_code};
 pub use date::{DateSpec, PartialDate};
 pub use entity::{
-    Address, Designation, Entity, Gender, IdKind, Identifier, Link, LinkKind, Schema, Subject,
+    normalize_identifier, Address, Designation, Entity, Gender, IdKind, Identifier, Link, LinkKind, Schema,
+    Subject,
 };
-pub use list::{dataset_info, Dataset, Diagnostic, ListMeta, ParsedList, Severity, SourceFile, DATASETS};
+pub use list::{
+    dataset_info, Dataset, Diagnostic, ListCounts, ListMeta, ListVersion, ParsedList, Severity, SourceFile,
+    DATASETS,
+};
 pub use name::{Name, NameKind, NameParts};

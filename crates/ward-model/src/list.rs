@@ -21,17 +21,72 @@ pub struct Dataset {
 /// Every dataset Ward parses, in the order subjects prefer their ids from (the UN first: its
 /// reference numbers are what the other lists cite).
 pub const DATASETS: &[Dataset] = &[
-    Dataset { name: "un_sc_sanctions", title: "UN Security Council Consolidated List", authority: "United Nations Security Council", country: "zz" },
-    Dataset { name: "us_ofac_sdn", title: "US OFAC Specially Designated Nationals (SDN) List", authority: "US Treasury Office of Foreign Assets Control", country: "us" },
-    Dataset { name: "us_ofac_cons", title: "US OFAC Consolidated (non-SDN) List", authority: "US Treasury Office of Foreign Assets Control", country: "us" },
-    Dataset { name: "gb_hmt_sanctions", title: "UK HM Treasury OFSI Consolidated List", authority: "UK HM Treasury Office of Financial Sanctions Implementation", country: "gb" },
-    Dataset { name: "gb_fcdo_sanctions", title: "UK FCDO Sanctions List", authority: "UK Foreign, Commonwealth and Development Office", country: "gb" },
-    Dataset { name: "eu_fsf", title: "EU Financial Sanctions Files (FSF)", authority: "European Commission", country: "eu" },
-    Dataset { name: "ca_dfatd_sema_sanctions", title: "Canadian Special Economic Measures Act Sanctions", authority: "Global Affairs Canada", country: "ca" },
-    Dataset { name: "ch_seco_sanctions", title: "Swiss SECO Sanctions/Embargoes", authority: "Swiss State Secretariat for Economic Affairs (SECO)", country: "ch" },
-    Dataset { name: "au_dfat_sanctions", title: "Australian DFAT Consolidated Sanctions List", authority: "Australian Department of Foreign Affairs and Trade", country: "au" },
-    Dataset { name: "us_trade_csl", title: "US Trade Consolidated Screening List (CSL)", authority: "US International Trade Administration", country: "us" },
-    Dataset { name: "opensanctions", title: "OpenSanctions FollowTheMoney data", authority: "OpenSanctions (aggregated)", country: "zz" },
+    Dataset {
+        name: "un_sc_sanctions",
+        title: "UN Security Council Consolidated List",
+        authority: "United Nations Security Council",
+        country: "zz",
+    },
+    Dataset {
+        name: "us_ofac_sdn",
+        title: "US OFAC Specially Designated Nationals (SDN) List",
+        authority: "US Treasury Office of Foreign Assets Control",
+        country: "us",
+    },
+    Dataset {
+        name: "us_ofac_cons",
+        title: "US OFAC Consolidated (non-SDN) List",
+        authority: "US Treasury Office of Foreign Assets Control",
+        country: "us",
+    },
+    Dataset {
+        name: "gb_hmt_sanctions",
+        title: "UK HM Treasury OFSI Consolidated List",
+        authority: "UK HM Treasury Office of Financial Sanctions Implementation",
+        country: "gb",
+    },
+    Dataset {
+        name: "gb_fcdo_sanctions",
+        title: "UK FCDO Sanctions List",
+        authority: "UK Foreign, Commonwealth and Development Office",
+        country: "gb",
+    },
+    Dataset {
+        name: "eu_fsf",
+        title: "EU Financial Sanctions Files (FSF)",
+        authority: "European Commission",
+        country: "eu",
+    },
+    Dataset {
+        name: "ca_dfatd_sema_sanctions",
+        title: "Canadian Special Economic Measures Act Sanctions",
+        authority: "Global Affairs Canada",
+        country: "ca",
+    },
+    Dataset {
+        name: "ch_seco_sanctions",
+        title: "Swiss SECO Sanctions/Embargoes",
+        authority: "Swiss State Secretariat for Economic Affairs (SECO)",
+        country: "ch",
+    },
+    Dataset {
+        name: "au_dfat_sanctions",
+        title: "Australian DFAT Consolidated Sanctions List",
+        authority: "Australian Department of Foreign Affairs and Trade",
+        country: "au",
+    },
+    Dataset {
+        name: "us_trade_csl",
+        title: "US Trade Consolidated Screening List (CSL)",
+        authority: "US International Trade Administration",
+        country: "us",
+    },
+    Dataset {
+        name: "opensanctions",
+        title: "OpenSanctions FollowTheMoney data",
+        authority: "OpenSanctions (aggregated)",
+        country: "zz",
+    },
 ];
 
 /// Looks a dataset up by name.
@@ -91,7 +146,13 @@ pub struct Diagnostic {
 impl Diagnostic {
     /// A warning for `file`.
     pub fn warning(file: impl Into<String>, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: Severity::Warning, file: file.into(), record: None, location: None, message: message.into() }
+        Diagnostic {
+            severity: Severity::Warning,
+            file: file.into(),
+            record: None,
+            location: None,
+            message: message.into(),
+        }
     }
 
     /// An error for `file`.
@@ -158,4 +219,84 @@ impl ParsedList {
             diagnostics: Vec::new(),
         }
     }
+}
+
+/// Counts of what a list version holds, shown on import and stored with the version.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListCounts {
+    /// Records (entities).
+    pub entities: u64,
+    /// People.
+    pub persons: u64,
+    /// Organisations and companies (and parties of unknown kind).
+    pub organizations: u64,
+    /// Vessels.
+    pub vessels: u64,
+    /// Aircraft.
+    pub aircraft: u64,
+    /// Names of every kind.
+    pub names: u64,
+    /// Strong aliases and former names.
+    pub aliases: u64,
+    /// Weak ("low quality") aliases.
+    pub weak_aliases: u64,
+    /// Names in original (non-Latin) script.
+    pub original_script_names: u64,
+    /// Warnings.
+    pub warnings: u64,
+    /// Errors (records skipped).
+    pub errors: u64,
+}
+
+impl ListCounts {
+    /// Counts a parsed list.
+    pub fn of(list: &ParsedList) -> ListCounts {
+        let mut c = ListCounts { entities: list.entities.len() as u64, ..ListCounts::default() };
+        for e in &list.entities {
+            match e.schema.kind() {
+                "person" => c.persons += 1,
+                "vessel" => c.vessels += 1,
+                "aircraft" => c.aircraft += 1,
+                _ => c.organizations += 1,
+            }
+            for n in &e.names {
+                c.names += 1;
+                match n.kind {
+                    crate::NameKind::Alias | crate::NameKind::Previous => c.aliases += 1,
+                    crate::NameKind::Weak => c.weak_aliases += 1,
+                    crate::NameKind::Primary => {}
+                }
+                c.original_script_names += u64::from(n.original_script);
+            }
+        }
+        for d in &list.diagnostics {
+            match d.severity {
+                Severity::Warning => c.warnings += 1,
+                Severity::Error => c.errors += 1,
+            }
+        }
+        c
+    }
+}
+
+/// A stored version of a list: what was listed when, read from which files.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListVersion {
+    /// Store-assigned id, increasing with each import.
+    pub id: i64,
+    /// Dataset name.
+    pub dataset: String,
+    /// Format it was read as.
+    pub format: String,
+    /// When Ward imported it (RFC 3339, UTC).
+    pub imported_at: String,
+    /// The publication date the file states, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<String>,
+    /// The files it was read from, with their SHA-256.
+    pub sources: Vec<SourceFile>,
+    /// What it holds.
+    pub counts: ListCounts,
+    /// Whether this is the version screening uses now.
+    pub current: bool,
 }

@@ -1,0 +1,34 @@
+//! `ward`: the command line of the Ward sanctions-screening engine.
+//!
+//! Flags parse into plain data (`args.rs`), each command lives in its own module, and `main`
+//! prints the error chain and sets the exit code.
+
+mod args;
+mod bench;
+mod entity;
+mod lists;
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let args = args::Args::parse();
+    match run(args) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(args: args::Args) -> anyhow::Result<ExitCode> {
+    let data_dir = args.data_dir.clone();
+    match args.command {
+        args::Command::Lists(args::ListsCommand::Import(import)) => lists::import(&data_dir, &import),
+        args::Command::Lists(args::ListsCommand::Show(show)) => lists::show(&data_dir, &show),
+        args::Command::Entity(entity) => entity::run(&data_dir, &entity),
+        args::Command::Export(_) => anyhow::bail!("export arrives with the FtM writer"),
+        args::Command::Bench(bench) => bench::run(&bench),
+    }
+}
