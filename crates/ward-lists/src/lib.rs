@@ -29,6 +29,8 @@ mod ofac_csv;
 mod ofac_enhanced;
 mod ofac_remarks;
 mod ofac_xml;
+#[cfg(test)]
+mod robustness;
 mod text;
 mod uk_fcdo;
 mod uk_ofsi;
