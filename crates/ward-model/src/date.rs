@@ -147,18 +147,20 @@ fn parse_single(text: &str) -> Option<PartialDate> {
     if let Some(date) = PartialDate::parse_iso(text) {
         return Some(date);
     }
+    // Numeric day-first forms; a part that is not a number falls through to the word forms
+    // ("Nov. 1973" splits on '.' too).
     for sep in ['/', '.'] {
         let parts: Vec<&str> = text.split(sep).collect();
-        if parts.len() == 3 && parts[2].trim().len() == 4 {
-            let day = parse_num(parts[0], 1, 2)? as u8;
-            let month = parse_num(parts[1], 1, 2)? as u8;
-            let year = parse_num(parts[2], 4, 4)?;
-            return PartialDate::new(year, Some(month), Some(day));
+        let num = |i: usize, min, max| parts.get(i).and_then(|p| parse_num(p, min, max));
+        if parts.len() == 3 {
+            if let (Some(day), Some(month), Some(year)) = (num(0, 1, 2), num(1, 1, 2), num(2, 4, 4)) {
+                return PartialDate::new(year, Some(month as u8), Some(day as u8));
+            }
         }
-        if parts.len() == 2 && parts[1].trim().len() == 4 {
-            let month = parse_num(parts[0], 1, 2)? as u8;
-            let year = parse_num(parts[1], 4, 4)?;
-            return PartialDate::new(year, Some(month), None);
+        if parts.len() == 2 {
+            if let (Some(month), Some(year)) = (num(0, 1, 2), num(1, 4, 4)) {
+                return PartialDate::new(year, Some(month as u8), None);
+            }
         }
     }
     let words: Vec<&str> =
@@ -289,6 +291,7 @@ mod tests {
         check("29/04/1965", Some("1965-04-29"));
         check("29.04.1965", Some("1965-04-29"));
         check("September 12, 1970", Some("1970-09-12"));
+        check("Nov. 1973", Some("1973-11"));
         check("1975-1977", Some("1975 to 1977"));
         check("approximately 1970", Some("circa 1970"));
         check("unknown", None);
