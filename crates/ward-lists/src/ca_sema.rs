@@ -11,8 +11,8 @@ use crate::xml::{self, Element};
 use crate::{Error, Input, Result};
 use std::collections::{BTreeMap, HashSet};
 use ward_model::{
-    dataset_info, DateSpec, Designation, Diagnostic, Entity, IdKind, Identifier, Name, NameKind,
-    NameParts, ParsedList, PartialDate, Schema,
+    dataset_info, DateSpec, Designation, Diagnostic, Entity, IdKind, Identifier, Name, NameKind, NameParts,
+    ParsedList, PartialDate, Schema,
 };
 
 const FORMAT: &str = "ca_sema_xml";
@@ -258,16 +258,18 @@ fn legal_basis(regime: &str, schedule: Option<&str>, item: &str) -> String {
 
 fn read_person_name(given: Option<String>, last: Option<String>, entity: &mut Entity) {
     // "Adanov (Adnuf)", "DIKIY (DIKY)": the bracketed form is another spelling of the surname.
-    let (last, variant) = match last.as_deref().and_then(|l| l.strip_suffix(')')).and_then(|l| l.split_once(" (")) {
-        Some((surname, variant)) => (Some(surname.trim().to_string()), Some(variant.trim().to_string())),
-        None => (last, None),
-    };
+    let (last, variant) =
+        match last.as_deref().and_then(|l| l.strip_suffix(')')).and_then(|l| l.split_once(" (")) {
+            Some((surname, variant)) => (Some(surname.trim().to_string()), Some(variant.trim().to_string())),
+            None => (last, None),
+        };
     let mut primary =
         Name::from_parts([given.as_deref().unwrap_or(""), last.as_deref().unwrap_or("")], NameKind::Primary);
     primary.parts = NameParts { first: given.clone(), middle: None, last, patronymic: None };
     entity.add_name(primary);
     if let Some(variant) = variant {
-        entity.add_name(Name::from_parts([given.as_deref().unwrap_or(""), variant.as_str()], NameKind::Alias));
+        entity
+            .add_name(Name::from_parts([given.as_deref().unwrap_or(""), variant.as_str()], NameKind::Alias));
     }
 }
 
@@ -392,13 +394,17 @@ fn split_aliases(text: &str, person: bool) -> Vec<Alias> {
                     }
                     // "LEVY, Yinon AKA": a stray "also known as".
                     let alias = alias.strip_suffix(" AKA").unwrap_or(alias).trim();
-                    if alias.is_empty() || LANGUAGE_LABELS.iter().any(|(l, _)| alias.eq_ignore_ascii_case(l)) {
+                    if alias.is_empty() || LANGUAGE_LABELS.iter().any(|(l, _)| alias.eq_ignore_ascii_case(l))
+                    {
                         continue;
                     }
                     if !is_non_latin(alias) {
                         lang = None;
                     }
-                    out.push(Alias { text: alias.to_string(), lang: if is_non_latin(alias) { lang } else { None } });
+                    out.push(Alias {
+                        text: alias.to_string(),
+                        lang: if is_non_latin(alias) { lang } else { None },
+                    });
                 }
             }
         }
@@ -439,8 +445,9 @@ fn split_commas(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for piece in pieces {
         let trimmed = piece.trim();
-        let continues = trimmed.chars().next().is_some_and(|c| c.is_lowercase() && is_non_latin(&c.to_string()))
-            || LEGAL_FORMS.contains(&trimmed.to_lowercase().as_str());
+        let continues =
+            trimmed.chars().next().is_some_and(|c| c.is_lowercase() && is_non_latin(&c.to_string()))
+                || LEGAL_FORMS.contains(&trimmed.to_lowercase().as_str());
         match out.last_mut() {
             Some(last) if continues => {
                 last.push(',');

@@ -136,8 +136,7 @@ fn resolve_country(text: &str) -> Option<&'static str> {
         let lower = lower.strip_prefix("possibly ").unwrap_or(&lower);
         let lower = lower.strip_suffix(" passport").unwrap_or(lower);
         let lower = lower.strip_suffix(" by birth").unwrap_or(lower);
-        country_code(lower)
-            .or_else(|| COUNTRY_WORDS.iter().find(|(w, _)| *w == lower).map(|(_, code)| *code))
+        country_code(lower).or_else(|| COUNTRY_WORDS.iter().find(|(w, _)| *w == lower).map(|(_, code)| *code))
     };
     if let Some(code) = word(text) {
         return Some(code);
@@ -311,7 +310,9 @@ fn read_birth_date(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
         // A NOTE of "Sep." beside YEAR 1958 is the month.
         let with_month = note.as_ref().and_then(|n| parse_date_text(&format!("{n} {year}")));
         match with_month {
-            Some(spec) if !note_says_circa => (Some(spec), format!("{} {year}", note.as_deref().unwrap_or(""))),
+            Some(spec) if !note_says_circa => {
+                (Some(spec), format!("{} {year}", note.as_deref().unwrap_or("")))
+            }
             _ => (PartialDate::parse_iso(year).map(DateSpec::single), year.clone()),
         }
     } else if let Some(note) = &note {
@@ -407,7 +408,8 @@ fn hijri_to_gregorian(year: i64, month: i64, day: i64) -> Option<(i64, u8, u8)> 
         } else {
             -2
         };
-        365 * py + py.div_euclid(4) - py.div_euclid(100) + py.div_euclid(400)
+        365 * py + py.div_euclid(4) - py.div_euclid(100)
+            + py.div_euclid(400)
             + (367 * m - 362).div_euclid(12)
             + correction
             + d

@@ -27,7 +27,13 @@ fn names(entity: &Entity) -> Vec<(&str, NameKind, Option<&str>, bool)> {
     entity.names.iter().map(|n| (n.full.as_str(), n.kind, n.lang.as_deref(), n.original_script)).collect()
 }
 
-fn check_list(rel: &str, persons: usize, organizations: usize, vessels: usize, diagnostics: &[&str]) -> Option<ParsedList> {
+fn check_list(
+    rel: &str,
+    persons: usize,
+    organizations: usize,
+    vessels: usize,
+    diagnostics: &[&str],
+) -> Option<ParsedList> {
     let list = parse_shared(rel)?;
     let count = |schema| list.entities.iter().filter(|e| e.schema == schema).count();
     assert_eq!(
@@ -51,7 +57,10 @@ fn check_list(rel: &str, persons: usize, organizations: usize, vessels: usize, d
     for e in &list.entities {
         let d = &e.designations[0];
         assert_eq!(d.programs.len(), 1, "{}", e.id);
-        assert!(d.legal_basis.as_deref().is_some_and(|l| l.ends_with(&format!("Item {}", e.record_id.rsplit('/').next().unwrap()))));
+        assert!(d
+            .legal_basis
+            .as_deref()
+            .is_some_and(|l| l.ends_with(&format!("Item {}", e.record_id.rsplit('/').next().unwrap()))));
         assert!(!e.names.is_empty());
     }
     Some(list)
@@ -128,14 +137,23 @@ fn list_of_2025_with_listing_dates_and_ships() {
     let ship = entity(&list, "russia/1.1/1");
     assert_eq!(ship.schema, Schema::Vessel);
     assert_eq!(ship.caption(), "Balitiyskiy III");
-    assert_eq!(ship.identifiers, [Identifier { kind: IdKind::Imo, value: "7612448".into(), country: None, note: None }]);
+    assert_eq!(
+        ship.identifiers,
+        [Identifier { kind: IdKind::Imo, value: "7612448".into(), country: None, note: None }]
+    );
     assert_eq!(ship.properties["type"], ["General Cargo / Multi Purpose"]);
     assert_eq!(ship.properties["buildDate"], ["1980"]);
-    assert_eq!(ship.designations[0].legal_basis.as_deref(), Some("Special Economic Measures Act, Schedule 1.1, Item 1"));
+    assert_eq!(
+        ship.designations[0].legal_basis.as_deref(),
+        Some("Special Economic Measures Act, Schedule 1.1, Item 1")
+    );
 
     let maduro = list.entities.iter().find(|e| e.caption() == "Nicolás MADURO MOROS").unwrap();
     assert_eq!(maduro.record_id, "jvcfor/1");
-    assert_eq!(maduro.designations[0].programs, ["Justice for Victims of Corrupt Foreign Officials Regulations (JVCFOR)"]);
+    assert_eq!(
+        maduro.designations[0].programs,
+        ["Justice for Victims of Corrupt Foreign Officials Regulations (JVCFOR)"]
+    );
     assert_eq!(
         maduro.designations[0].legal_basis.as_deref(),
         Some("Justice for Victims of Corrupt Foreign Officials Regulations, Item 1")
@@ -166,20 +184,28 @@ fn list_of_2020_in_the_older_schema() {
     let general = entity(&list, "syria/2/60");
     assert_eq!(general.titles, ["Major General"]);
     let adanov = entity(&list, "syria/2/44");
-    assert_eq!(names(adanov)[..2], [("Munir Adanov", NameKind::Primary, None, false), ("Munir Adnuf", NameKind::Alias, None, false)]);
+    assert_eq!(
+        names(adanov)[..2],
+        [("Munir Adanov", NameKind::Primary, None, false), ("Munir Adnuf", NameKind::Alias, None, false)]
+    );
     // "N/A" schedule: the id has no schedule part.
     assert_eq!(entity(&list, "nicaragua/1").caption(), "Gustavo Eduardo PORRAS Cortes");
 }
 
 fn check_aliases(text: &str, person: bool, expect: &[(&str, Option<&str>)]) {
-    let got: Vec<(String, Option<&str>)> = split_aliases(text, person).into_iter().map(|a| (a.text, a.lang)).collect();
+    let got: Vec<(String, Option<&str>)> =
+        split_aliases(text, person).into_iter().map(|a| (a.text, a.lang)).collect();
     let expect: Vec<(String, Option<&str>)> = expect.iter().map(|(t, l)| (t.to_string(), *l)).collect();
     assert_eq!(got, expect, "{text:?}");
 }
 
 #[test]
 fn aliases_as_the_list_writes_them() {
-    check_aliases("Air Bagan Holdings Pte. Ltd., Air Bagan Limited", false, &[("Air Bagan Holdings Pte. Ltd.", None), ("Air Bagan Limited", None)]);
+    check_aliases(
+        "Air Bagan Holdings Pte. Ltd., Air Bagan Limited",
+        false,
+        &[("Air Bagan Holdings Pte. Ltd.", None), ("Air Bagan Limited", None)],
+    );
     check_aliases(
         "Кирилл Мордашов; Kirill Mordashov,\nKirill  Mordashev",
         true,
@@ -188,7 +214,12 @@ fn aliases_as_the_list_writes_them() {
     check_aliases(
         "Belarusian: Мікалай Лукашэнка; Russian\u{a0}: Николай Лукашенко, Коля Лукашенко, Kolya",
         true,
-        &[("Мікалай Лукашэнка", Some("bel")), ("Николай Лукашенко", Some("rus")), ("Коля Лукашенко", Some("rus")), ("Kolya", None)],
+        &[
+            ("Мікалай Лукашэнка", Some("bel")),
+            ("Николай Лукашенко", Some("rus")),
+            ("Коля Лукашенко", Some("rus")),
+            ("Kolya", None),
+        ],
     );
     // A comma inside a long Russian name, inside «quotes», and before a legal form.
     check_aliases(
@@ -201,14 +232,22 @@ fn aliases_as_the_list_writes_them() {
         false,
         &[("«Добровольное общество содействия армии, авиации и флоту России»", None), ("ДОСААФ", None)],
     );
-    check_aliases("SSC RF Trinity, JSC; ГНЦ РФ Тринити, АО", false, &[("SSC RF Trinity, JSC", None), ("ГНЦ РФ Тринити, АО", None)]);
+    check_aliases(
+        "SSC RF Trinity, JSC; ГНЦ РФ Тринити, АО",
+        false,
+        &[("SSC RF Trinity, JSC", None), ("ГНЦ РФ Тринити, АО", None)],
+    );
     // Alternatives, a label in mid-alias, "and" between people's names, a stray AKA.
     check_aliases(
         "Abdul Rahim Dagalo and Abdelrahim Mousa Arabic:عبدالرحيم دقلو",
         true,
         &[("Abdul Rahim Dagalo", None), ("Abdelrahim Mousa", None), ("عبدالرحيم دقلو", Some("ara"))],
     );
-    check_aliases("ЧБРР or Черноморский банк; also Andrey Ilnitsky", false, &[("ЧБРР", None), ("Черноморский банк", None), ("Andrey Ilnitsky", None)]);
+    check_aliases(
+        "ЧБРР or Черноморский банк; also Andrey Ilnitsky",
+        false,
+        &[("ЧБРР", None), ("Черноморский банк", None), ("Andrey Ilnitsky", None)],
+    );
     check_aliases("ינון לוי  LEVY, Yinon AKA", true, &[("ינון לוי LEVY", None), ("Yinon", None)]);
     check_aliases("Research and Production Company", false, &[("Research and Production Company", None)]);
     check_aliases(" , ;", false, &[]);
@@ -216,7 +255,10 @@ fn aliases_as_the_list_writes_them() {
 
 #[test]
 fn record_ids() {
-    assert_eq!(regime_slug("Justice for Victims of Corrupt Foreign Officials Regulations (JVCFOR)"), "jvcfor");
+    assert_eq!(
+        regime_slug("Justice for Victims of Corrupt Foreign Officials Regulations (JVCFOR)"),
+        "jvcfor"
+    );
     assert_eq!(regime_slug("Myanmar (Burma)"), "myanmar-burma");
     assert_eq!(regime_slug("Hamas Terrorist Attacks"), "hamas-terrorist-attacks");
     assert_eq!(slug(&normalize_schedule("1,Part 3")), "1-part-3");
@@ -236,9 +278,21 @@ fn record_ids() {
     assert_eq!(
         got,
         [
-            (Severity::Warning, Some("iran/1/7~2"), "regime, schedule and item repeat iran/1/7; record id made unique"),
-            (Severity::Error, None, "record without Country or Item: it cannot be identified; record skipped"),
-            (Severity::Error, Some("iran/8"), "record without a name (GivenName, LastName or EntityOrShip); record skipped"),
+            (
+                Severity::Warning,
+                Some("iran/1/7~2"),
+                "regime, schedule and item repeat iran/1/7; record id made unique"
+            ),
+            (
+                Severity::Error,
+                None,
+                "record without Country or Item: it cannot be identified; record skipped"
+            ),
+            (
+                Severity::Error,
+                Some("iran/8"),
+                "record without a name (GivenName, LastName or EntityOrShip); record skipped"
+            ),
             (Severity::Warning, None, "fields not read (a newer schema?): Vessel (1 records)"),
         ]
     );

@@ -132,7 +132,8 @@ fn person_with_arabic_name_and_low_quality_aliases() {
         }]
     );
     assert_eq!(e.notes.len(), 1);
-    assert!(e.notes[0].starts_with("Joined Al-Qaida in 1996 and was at that time an important liaison to the Taliban"));
+    assert!(e.notes[0]
+        .starts_with("Joined Al-Qaida in 1996 and was at that time an important liaison to the Taliban"));
     let d = &e.designations[0];
     assert_eq!(d.authority, "United Nations Security Council");
     assert_eq!(d.dataset, "un_sc_sanctions");
@@ -218,7 +219,10 @@ fn sample_with_made_up_records() {
     let maleki = entity(&list, "IRi.022");
     let ids: Vec<(&IdKind, &str, Option<&str>)> =
         maleki.identifiers.iter().map(|i| (&i.kind, i.value.as_str(), i.country.as_deref())).collect();
-    assert_eq!(ids, [(&IdKind::Passport, "A0003039", Some("ir")), (&IdKind::NationalId, "0035011785", Some("ir"))]);
+    assert_eq!(
+        ids,
+        [(&IdKind::Passport, "A0003039", Some("ir")), (&IdKind::NationalId, "0035011785", Some("ir"))]
+    );
     assert_eq!(maleki.positions.len(), 2);
     let multi = entity(&list, "XXi.002");
     assert_eq!(multi.nationalities, ["se", "no"]);
