@@ -42,6 +42,14 @@ pub(crate) fn import(data_dir: &Path, args: &ImportArgs) -> anyhow::Result<ExitC
                 continue;
             }
         };
+        // A delta (FtM delta file, SECO amendment) is applied to the current version and stored
+        // as the complete next version, so every version stays a full list.
+        let list = if list.meta.delta {
+            let current = store.current_entities()?;
+            ward_lists::apply_delta(current, list)
+        } else {
+            list
+        };
         let outcome = store.import(&list).with_context(|| format!("storing {}", path.display()))?;
         print_import(&list, &outcome.version, outcome.status, args.verbose);
     }

@@ -6,6 +6,7 @@
 mod args;
 mod bench;
 mod entity;
+mod export;
 mod lists;
 
 use clap::Parser;
@@ -28,7 +29,7 @@ fn run(args: args::Args) -> anyhow::Result<ExitCode> {
         args::Command::Lists(args::ListsCommand::Import(import)) => lists::import(&data_dir, &import),
         args::Command::Lists(args::ListsCommand::Show(show)) => lists::show(&data_dir, &show),
         args::Command::Entity(entity) => entity::run(&data_dir, &entity),
-        args::Command::Export(_) => anyhow::bail!("export arrives with the FtM writer"),
+        args::Command::Export(export) => export::run(&data_dir, &export),
         args::Command::Bench(bench) => bench::run(&bench),
     }
 }

@@ -205,3 +205,58 @@ pub fn read_unit(path: &Path) -> Result<ParsedList> {
 pub fn read_path(path: &Path) -> Result<Vec<ParsedList>> {
     list_units(path)?.iter().map(|p| read_unit(p)).collect()
 }
+
+/// Applies a delta list (an FtM delta file, a SECO amendment) to the entities of the current
+/// version of its dataset, giving the complete next version: removed records dropped, added and
+/// modified ones replaced by record id. A list that is not a delta is returned as it is.
+pub fn apply_delta(base: Vec<ward_model::Entity>, delta: ParsedList) -> ParsedList {
+    if !delta.meta.delta {
+        return delta;
+    }
+    let replaced: std::collections::HashSet<&str> = delta
+        .entities
+        .iter()
+        .map(|e| e.record_id.as_str())
+        .chain(delta.meta.removed.iter().map(String::as_str))
+        .collect();
+    let mut entities: Vec<ward_model::Entity> =
+        base.into_iter().filter(|e| e.dataset == delta.dataset && !replaced.contains(e.record_id.as_str())).collect();
+    let mut list = delta;
+    entities.append(&mut list.entities);
+    entities.sort_by(|a, b| a.record_id.cmp(&b.record_id));
+    list.entities = entities;
+    list
+}
+
+#[cfg(test)]
+mod tests {
+    use ward_model::{Entity, Name, NameKind, Schema};
+
+    fn entity(id: &str, name: &str) -> Entity {
+        let mut e = Entity::new("opensanctions", id, Schema::Person);
+        e.add_name(Name::new(name, NameKind::Primary));
+        e
+    }
+
+    /// Applies a delta to `base` and returns (record id, caption) of the result.
+    fn check(base: Vec<Entity>, delta: super::ParsedList, expect: &[(&str, &str)]) {
+        let out = super::apply_delta(base, delta);
+        let got: Vec<(String, String)> =
+            out.entities.iter().map(|e| (e.record_id.clone(), e.caption().to_string())).collect();
+        let expect: Vec<(String, String)> = expect.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+        assert_eq!(got, expect);
+    }
+
+    #[test]
+    fn deltas_add_modify_and_remove() {
+        let base = vec![entity("a", "Anna"), entity("b", "Boris"), entity("c", "Chen")];
+        let mut delta = super::ParsedList::new("opensanctions", "ftm_json");
+        delta.meta.delta = true;
+        delta.meta.removed = vec!["c".into()];
+        delta.entities = vec![entity("b", "Boris Ivanov"), entity("d", "Dmitri")];
+        check(base.clone(), delta.clone(), &[("a", "Anna"), ("b", "Boris Ivanov"), ("d", "Dmitri")]);
+        // A full list replaces the base whole.
+        delta.meta.delta = false;
+        check(base, delta, &[("b", "Boris Ivanov"), ("d", "Dmitri")]);
+    }
+}
