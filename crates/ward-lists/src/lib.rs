@@ -29,6 +29,7 @@ mod ofac_csv;
 mod ofac_enhanced;
 mod ofac_remarks;
 mod ofac_xml;
+mod tabular;
 mod text;
 mod uk_fcdo;
 mod uk_ofsi;
