@@ -31,6 +31,7 @@ mod ofac_remarks;
 mod ofac_xml;
 #[cfg(test)]
 mod robustness;
+mod tabular;
 mod text;
 mod uk_fcdo;
 mod uk_ofsi;

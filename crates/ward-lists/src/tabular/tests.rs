@@ -1,0 +1,155 @@
+//! Tests of the shared helpers for tabular lists.
+
+use super::*;
+
+fn check_split(text: &str, expect: &[&str]) {
+    assert_eq!(split_list(text), expect, "split_list({text:?})");
+}
+
+#[test]
+fn numbered_lists() {
+    check_split(
+        "(1) Saudi Arabia. (2) Pakistan",
+        &["Saudi Arabia", "Pakistan"],
+    );
+    check_split("1) Saudi Arabia 2) Qatar", &["Saudi Arabia", "Qatar"]);
+    check_split(
+        "(1) Uganda (2) Uganda (3)Uganda",
+        &["Uganda", "Uganda", "Uganda"],
+    );
+    check_split("a)1994 b)1993", &["1994", "1993"]);
+    check_split(
+        "a) 06/07/1991;                     b) 06/07/1993",
+        &["06/07/1991", "06/07/1993"],
+    );
+    check_split("Somalia;\nKenya", &["Somalia", "Kenya"]);
+    check_split(
+        "Listed pursuant to paragraph 26(b) of resolution 2662 (2022)",
+        &["Listed pursuant to paragraph 26(b) of resolution 2662 (2022)"],
+    );
+    check_split(
+        "Jordanian passport numbers (1) K048787 (2) 486298",
+        &["Jordanian passport numbers", "K048787", "486298"],
+    );
+    check_split(" - ", &[]);
+}
+
+fn check_country(text: &str, expect: Option<&str>) {
+    assert_eq!(country(text), expect, "country({text:?})");
+}
+
+#[test]
+fn country_spellings() {
+    check_country("Iraqi", Some("iq"));
+    check_country("Saudi Arabian\u{a0}", Some("sa"));
+    check_country("Former USSR, now Ukraine", Some("ua"));
+    check_country("Kazakh SSR", Some("kz"));
+    check_country("Belarusian SFSR (Belarus)", Some("by"));
+    check_country("Russia (former USSR)", Some("ru"));
+    check_country("Indonesian (as at Dec. 2003)", Some("id"));
+    check_country("Congo (Democratic Republic)", Some("cd"));
+    check_country("Possibly Ethiopian", Some("et"));
+    check_country("USSR", None);
+    check_country("", None);
+}
+
+#[test]
+fn several_countries() {
+    let (codes, unknown) = countries("Russian and Ukrainian");
+    assert_eq!((codes, unknown), (vec!["ru", "ua"], Vec::<String>::new()));
+    let (codes, _) = countries("Trinidad and Tobago");
+    assert_eq!(codes, vec!["tt"]);
+    let (codes, _) = countries("a) Pakistani       b) Saudi Arabian");
+    assert_eq!(codes, vec!["pk", "sa"]);
+    let (codes, unknown) = countries("Estonia, Russia; Atlantis");
+    assert_eq!(
+        (codes, unknown),
+        (vec!["ee", "ru"], vec!["Atlantis".to_string()])
+    );
+}
+
+#[test]
+fn leading_countries() {
+    assert_eq!(leading_country("Russian citizen passport"), Some("ru"));
+    assert_eq!(
+        leading_country("Syrian Arab Republic national identification card"),
+        Some("sy")
+    );
+    assert_eq!(leading_country("Expiry 3 April 2021"), None);
+}
+
+#[test]
+fn un_references() {
+    assert!(is_un_reference("QDi.001"));
+    assert!(is_un_reference("QI.A.86.03"));
+    assert!(is_un_reference("TI.O.4.01"));
+    assert!(!is_un_reference("GHR0086"));
+    assert!(!is_un_reference("1822"));
+    assert_eq!(normalize_un_reference("QDI.282"), "QDi.282");
+    assert_eq!(normalize_un_reference("Qde.118"), "QDe.118");
+    assert_eq!(normalize_un_reference("QI.A.86.03"), "QI.A.86.03");
+}
+
+#[test]
+fn labelled_values() {
+    let text = "Passport no: 563110024 (issued by the DPRK). Afghan passport number D 000933 issued in Kabul";
+    assert_eq!(values_after(text, "passport no"), vec!["563110024"]);
+    assert_eq!(values_after(text, "passport number"), vec!["D 000933"]);
+    assert_eq!(
+        values_after("Passport No. 753863914, expiry 2026", "passport no"),
+        vec!["753863914"]
+    );
+    assert_eq!(
+        values_after("Пасп passport no", "passport no"),
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn grouping_keeps_first_appearance() {
+    let groups = group_by([
+        ("b".to_string(), 1),
+        ("a".to_string(), 2),
+        ("b".to_string(), 3),
+    ]);
+    assert_eq!(
+        groups,
+        vec![("b".to_string(), vec![1, 3]), ("a".to_string(), vec![2])]
+    );
+}
+
+#[test]
+fn iso_dates() {
+    assert_eq!(iso_date("14/04/2025").as_deref(), Some("2025-04-14"));
+    assert_eq!(iso_date("2024-11-11").as_deref(), Some("2024-11-11"));
+    assert_eq!(iso_date("soon"), None);
+}
+
+/// Parses `bytes` cut short at many points and with bytes flipped, and checks that nothing
+/// panics (results may be errors). Used by the tests of every tabular reader.
+pub(crate) fn never_panics(name: &str, bytes: &[u8]) {
+    let step = (bytes.len() / 97).max(1);
+    let mut cuts: Vec<usize> = (0..bytes.len()).step_by(step).collect();
+    cuts.extend([
+        1,
+        2,
+        3,
+        10,
+        bytes.len().saturating_sub(1),
+        bytes.len().saturating_sub(2),
+    ]);
+    for cut in cuts {
+        let _ = crate::parse_bytes(name, bytes[..cut.min(bytes.len())].to_vec());
+    }
+    for (k, at) in (0..bytes.len()).step_by(step).enumerate() {
+        let mut mutated = bytes.to_vec();
+        // Vary the damage: flipped bits, a quote, a separator, a line break.
+        mutated[at] = match k % 4 {
+            0 => mutated[at] ^ 0xff,
+            1 => b'"',
+            2 => b',',
+            _ => b'\n',
+        };
+        let _ = crate::parse_bytes(name, mutated);
+    }
+}
