@@ -10,8 +10,8 @@
 use crate::tabular::{self, Columns, Diagnostics, Row};
 use crate::{Error, Input, Result};
 use ward_model::{
-    dataset_info, Address, DateSpec, Designation, Entity, Gender, IdKind, Identifier, Name,
-    NameKind, ParsedList, Schema,
+    dataset_info, Address, DateSpec, Designation, Entity, Gender, IdKind, Identifier, Name, NameKind,
+    ParsedList, Schema,
 };
 
 const DATASET: &str = "au_dfat_sanctions";
@@ -25,11 +25,7 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
 }
 
 fn is_header(row: &Row) -> bool {
-    let has = |name: &str| {
-        row.cells
-            .iter()
-            .any(|c| c.trim().eq_ignore_ascii_case(name))
-    };
+    let has = |name: &str| row.cells.iter().any(|c| c.trim().eq_ignore_ascii_case(name));
     has("Reference") && has(NAME)
 }
 
@@ -55,33 +51,17 @@ fn parse_rows(file: &str, rows: &[Row]) -> Result<ParsedList> {
                 None,
                 row.number,
                 "row",
-                format!(
-                    "Reference {reference:?} does not start with a number; the row was skipped"
-                ),
+                format!("Reference {reference:?} does not start with a number; the row was skipped"),
             );
         } else {
             // "0042" and "42" are the same record.
             let number = number.trim_start_matches('0');
-            keyed.push((
-                if number.is_empty() {
-                    "0".to_string()
-                } else {
-                    number.to_string()
-                },
-                row,
-            ));
+            keyed.push((if number.is_empty() { "0".to_string() } else { number.to_string() }, row));
         }
     }
     let mut list = ParsedList::new(DATASET, "");
     for (id, group) in tabular::group_by(keyed) {
-        list.entities.push(
-            Group {
-                columns: &columns,
-                id: &id,
-                diags: &mut diags,
-            }
-            .build(&group),
-        );
+        list.entities.push(Group { columns: &columns, id: &id, diags: &mut diags }.build(&group));
     }
     list.diagnostics = diags.list;
     Ok(list)
@@ -108,10 +88,7 @@ impl Group<'_, '_> {
             Some("aircraft") => Schema::Airplane,
             other => {
                 if let Some(other) = other {
-                    self.warn(
-                        first,
-                        format!("unknown Type {other:?}; read as a legal entity"),
-                    );
+                    self.warn(first, format!("unknown Type {other:?}; read as a legal entity"));
                 }
                 Schema::LegalEntity
             }
@@ -121,13 +98,9 @@ impl Group<'_, '_> {
         for row in rows {
             self.name(&mut entity, row);
             // Rows repeat the party's details; read each distinct value once.
-            for column in [
-                "Date of Birth",
-                "Place of Birth",
-                "Citizenship",
-                "Address",
-                "Additional Information",
-            ] {
+            for column in
+                ["Date of Birth", "Place of Birth", "Citizenship", "Address", "Additional Information"]
+            {
                 let Some(value) = c.get(row, column) else {
                     continue;
                 };
@@ -154,9 +127,7 @@ impl Group<'_, '_> {
             self.warn(row, format!("the row has no {NAME}"));
             return;
         };
-        let name_type = c
-            .get(row, "Name Type")
-            .map(|t| tabular::collapse(t).to_ascii_lowercase());
+        let name_type = c.get(row, "Name Type").map(|t| tabular::collapse(t).to_ascii_lowercase());
         let (kind, original) = match name_type.as_deref() {
             Some("primary name") => (NameKind::Primary, false),
             Some("aka") | None => (NameKind::Alias, false),
@@ -165,10 +136,7 @@ impl Group<'_, '_> {
                 (NameKind::Previous, false)
             }
             Some(other) => {
-                self.warn(
-                    row,
-                    format!("unknown Name Type {other:?}; read as an alias"),
-                );
+                self.warn(row, format!("unknown Name Type {other:?}; read as an alias"));
                 (NameKind::Alias, false)
             }
         };
@@ -193,10 +161,7 @@ impl Group<'_, '_> {
                     }
                 }
                 None => {
-                    self.warn(
-                        row,
-                        format!("Date of Birth {piece:?} is not a date; kept in notes"),
-                    );
+                    self.warn(row, format!("Date of Birth {piece:?} is not a date; kept in notes"));
                     Entity::push_unique(&mut entity.notes, format!("Date of birth: {piece}"));
                 }
             }
@@ -215,32 +180,20 @@ impl Group<'_, '_> {
 
     fn designation(&mut self, entity: &mut Entity, row: &Row) {
         let c = self.columns;
-        let programs: Vec<String> = c
-            .get(row, "Committees")
-            .map(tabular::collapse)
-            .into_iter()
-            .collect();
+        let programs: Vec<String> = c.get(row, "Committees").map(tabular::collapse).into_iter().collect();
         let listing = c.get(row, "Listing Information");
         let listed_on = listing.and_then(listing_date);
         let modified_on = c.get(row, "Control Date").and_then(tabular::iso_date);
         // One designation per sanctions regime ("1988 (Taliban)", "Autonomous (Russia)").
-        let index = match entity
-            .designations
-            .iter()
-            .position(|d| d.programs == programs)
-        {
+        let index = match entity.designations.iter().position(|d| d.programs == programs) {
             Some(i) => i,
             None => {
                 entity.designations.push(Designation {
-                    authority: dataset_info(DATASET)
-                        .map(|d| d.authority.to_string())
-                        .unwrap_or_default(),
+                    authority: dataset_info(DATASET).map(|d| d.authority.to_string()).unwrap_or_default(),
                     dataset: DATASET.to_string(),
                     programs,
                     // A cell that is only a date says nothing about the legal basis.
-                    legal_basis: listing
-                        .filter(|l| tabular::iso_date(l).is_none())
-                        .map(tabular::collapse),
+                    legal_basis: listing.filter(|l| tabular::iso_date(l).is_none()).map(tabular::collapse),
                     record_id: self.id.to_string(),
                     ..Designation::default()
                 });
@@ -290,11 +243,7 @@ fn addresses(entity: &mut Entity, text: &str) {
             continue;
         }
         let country = line.rsplit(',').next().and_then(tabular::country);
-        let address = Address {
-            full: line.clone(),
-            city: None,
-            country: country.map(str::to_string),
-        };
+        let address = Address { full: line.clone(), city: None, country: country.map(str::to_string) };
         if !entity.addresses.contains(&address) {
             entity.addresses.push(address);
         }
@@ -306,26 +255,17 @@ fn addresses(entity: &mut Entity, text: &str) {
 /// "Registration ID:") and links to the UN records it cites; the whole text is kept as a note.
 fn additional_information(entity: &mut Entity, text: &str) {
     Entity::push_unique(&mut entity.notes, tabular::collapse(text));
-    for title in labelled_phrase(text, "Title:")
-        .iter()
-        .flat_map(|t| tabular::split_list(t))
-    {
+    for title in labelled_phrase(text, "Title:").iter().flat_map(|t| tabular::split_list(t)) {
         Entity::push_unique(&mut entity.titles, title);
     }
-    for position in labelled_phrase(text, "Designation:")
-        .iter()
-        .flat_map(|t| tabular::split_list(t))
-    {
+    for position in labelled_phrase(text, "Designation:").iter().flat_map(|t| tabular::split_list(t)) {
         Entity::push_unique(&mut entity.positions, position);
     }
     let lower = text.to_ascii_lowercase();
     if let Some(at) = lower.find("gender") {
         let rest = text.get(at + "gender".len()..).unwrap_or("");
-        let word = rest
-            .trim_start_matches([':', '[', ' '])
-            .split(|c: char| !c.is_alphabetic())
-            .next()
-            .unwrap_or("");
+        let word =
+            rest.trim_start_matches([':', '[', ' ']).split(|c: char| !c.is_alphabetic()).next().unwrap_or("");
         if let Some(gender) = Gender::parse(word) {
             entity.gender = Some(gender);
         }
@@ -337,11 +277,7 @@ fn additional_information(entity: &mut Entity, text: &str) {
         ("IMO number", IdKind::Imo, "IMO number"),
         ("Tax ID No", IdKind::TaxId, "Tax ID No."),
         ("Registration ID", IdKind::Registration, "Registration ID"),
-        (
-            "national identification number",
-            IdKind::NationalId,
-            "National identification number",
-        ),
+        ("national identification number", IdKind::NationalId, "National identification number"),
     ] {
         for value in tabular::values_after(text, label) {
             entity.add_identifier(Identifier {
@@ -353,9 +289,7 @@ fn additional_information(entity: &mut Entity, text: &str) {
         }
     }
     for word in text.split_whitespace() {
-        let word = word
-            .trim_end_matches(['.', ',', ';', ')'])
-            .trim_start_matches('(');
+        let word = word.trim_end_matches(['.', ',', ';', ')']).trim_start_matches('(');
         if word.contains('@') && word.contains('.') {
             entity.add_property("email", word);
         }
@@ -363,12 +297,7 @@ fn additional_information(entity: &mut Entity, text: &str) {
     let mut from = 0;
     while let Some(at) = lower.get(from..).and_then(|rest| rest.find("website:")) {
         from += at + "website:".len();
-        let url = text
-            .get(from..)
-            .unwrap_or("")
-            .split_whitespace()
-            .next()
-            .unwrap_or("");
+        let url = text.get(from..).unwrap_or("").split_whitespace().next().unwrap_or("");
         let url = url.trim_end_matches(['.', ',', ';']);
         if !url.is_empty() {
             entity.add_property("website", url);
@@ -383,11 +312,7 @@ fn labelled_phrase(text: &str, label: &str) -> Option<String> {
     let lower = text.to_ascii_lowercase();
     let at = lower.find(&label.to_ascii_lowercase())?;
     let rest = text.get(at + label.len()..)?;
-    let end = [". ", ".\n", "\n"]
-        .iter()
-        .filter_map(|sep| rest.find(sep))
-        .min()
-        .unwrap_or(rest.len());
+    let end = [". ", ".\n", "\n"].iter().filter_map(|sep| rest.find(sep)).min().unwrap_or(rest.len());
     let phrase = rest.get(..end)?.trim().trim_end_matches('.');
     (!phrase.is_empty()).then(|| phrase.to_string())
 }
@@ -412,8 +337,8 @@ fn listing_date(text: &str) -> Option<String> {
             // "on 2 March 2012(F2012L00479)".
             let candidate = candidate.split('(').next().unwrap_or("");
             let candidate = candidate.trim_end_matches(['.', ',', ';', ')']);
-            if let Some(date) = DateSpec::parse(&normalize_date(candidate))
-                .filter(|d| d.to.is_none() && d.from.day.is_some())
+            if let Some(date) =
+                DateSpec::parse(&normalize_date(candidate)).filter(|d| d.to.is_none() && d.from.day.is_some())
             {
                 return Some(date.from.to_iso());
             }
@@ -428,9 +353,7 @@ fn listing_date(text: &str) -> Option<String> {
 fn date_alternatives(text: &str) -> Vec<String> {
     // Two or more spaces separate alternatives ("11/10/1953  10/11/1953"); split_list would
     // collapse them, so they become ";" first. Remarks in parentheses may span lines.
-    let text = strip_parentheses(&text.replace('\u{a0}', " "))
-        .replace(">>", ";")
-        .replace("  ", ";");
+    let text = strip_parentheses(&text.replace('\u{a0}', " ")).replace(">>", ";").replace("  ", ";");
     let mut out = Vec::new();
     for item in tabular::split_list(&text) {
         if item.contains(HIJRI) {
@@ -448,17 +371,8 @@ fn date_alternatives(text: &str) -> Vec<String> {
             Some(at) => format!("{} ; {}", &item[..at], &item[at + "alt dob".len()..]),
             None => item.clone(),
         };
-        for part in item
-            .split(';')
-            .flat_map(split_or)
-            .flat_map(|p| split_spaced(&p))
-        {
-            let part = part
-                .trim()
-                .trim_start_matches(':')
-                .trim()
-                .trim_end_matches(['.', ',', ';'])
-                .trim();
+        for part in item.split(';').flat_map(split_or).flat_map(|p| split_spaced(&p)) {
+            let part = part.trim().trim_start_matches(':').trim().trim_end_matches(['.', ',', ';']).trim();
             // "30 December 1960  or 13 December 1960" was split at the spaces.
             let part = part.strip_prefix("or ").unwrap_or(part).trim();
             if !part.is_empty() && !part.eq_ignore_ascii_case("na") {
@@ -505,8 +419,7 @@ fn split_or(text: &str) -> Vec<String> {
         let mut rest = part;
         while let Some(at) = rest.find(',') {
             let head = rest[..at].trim_end();
-            let ends_in_year =
-                head.len() >= 4 && head[head.len() - 4..].bytes().all(|b| b.is_ascii_digit());
+            let ends_in_year = head.len() >= 4 && head[head.len() - 4..].bytes().all(|b| b.is_ascii_digit());
             if !ends_in_year {
                 break;
             }
@@ -541,10 +454,7 @@ fn split_or(text: &str) -> Vec<String> {
 /// Alternatives separated by a run of two or more spaces ("5/06/1953   15/06/1953",
 /// "11/10/1953  10/11/1953").
 fn split_spaced(text: &str) -> Vec<String> {
-    text.split("  ")
-        .filter(|p| !p.trim().is_empty())
-        .map(str::to_string)
-        .collect()
+    text.split("  ").filter(|p| !p.trim().is_empty()).map(str::to_string).collect()
 }
 
 /// Reads one date alternative, tidying the typing: "12. Sep 1974", "24 Jan.1973",
@@ -557,11 +467,7 @@ fn parse_date(piece: &str) -> Option<DateSpec> {
 
 /// How many letters run up to position `i` ("Jan." has 3, "c." has 1).
 fn letters_before(chars: &[char], i: usize) -> usize {
-    chars[..i]
-        .iter()
-        .rev()
-        .take_while(|c| c.is_alphabetic())
-        .count()
+    chars[..i].iter().rev().take_while(|c| c.is_alphabetic()).count()
 }
 
 fn normalize_date(text: &str) -> String {
@@ -574,18 +480,14 @@ fn normalize_date(text: &str) -> String {
             // "12. Sep": a day number does not end a sentence.
             '.' if prev.is_some_and(|p| p.is_ascii_digit()) && next == Some(' ') => {}
             // "Jan.1973": a month abbreviation runs into the year.
-            '.' if prev.is_some_and(char::is_alphabetic)
-                && next.is_some_and(|n| n.is_ascii_digit()) =>
-            {
+            '.' if prev.is_some_and(char::is_alphabetic) && next.is_some_and(|n| n.is_ascii_digit()) => {
                 out.push(' ')
             }
             // "1 Jan. 1964": `DateSpec::parse` reads a "." as a day.month.year separator, so the
             // abbreviation's dot goes.
             '.' if next == Some(' ') && letters_before(&chars, i) >= 3 => {}
             // "19-Dec-1992".
-            '-' if prev.is_some_and(char::is_alphabetic)
-                || next.is_some_and(char::is_alphabetic) =>
-            {
+            '-' if prev.is_some_and(char::is_alphabetic) || next.is_some_and(char::is_alphabetic) => {
                 out.push(' ')
             }
             _ => out.push(ch),

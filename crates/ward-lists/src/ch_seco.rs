@@ -15,9 +15,8 @@ use crate::xml::{self, Element};
 use crate::{Input, Result};
 use std::collections::HashMap;
 use ward_model::{
-    country_code, country_name, dataset_info, Address, DateSpec, Designation, Diagnostic, Entity,
-    Gender, IdKind, Identifier, Link, LinkKind, Name, NameKind, NameParts, ParsedList, PartialDate,
-    Schema,
+    country_code, country_name, dataset_info, Address, DateSpec, Designation, Diagnostic, Entity, Gender,
+    IdKind, Identifier, Link, LinkKind, Name, NameKind, NameParts, ParsedList, PartialDate, Schema,
 };
 
 const DATASET: &str = "ch_seco_sanctions";
@@ -60,54 +59,41 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
     let mut pending: Vec<Pending> = Vec::new();
     let mut delisted: Vec<String> = Vec::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    let header = xml::stream(
-        &source.bytes,
-        file,
-        FORMAT,
-        &["sanctions-program", "place", "target"],
-        |el| {
-            let mut ctx = Ctx {
-                file,
-                record: None,
-                location: format!("byte {}", el.offset),
-                diagnostics: &mut diagnostics,
-            };
-            match el.name.as_str() {
-                "sanctions-program" => read_program(&el, &mut sets),
-                "place" => {
-                    if let Some(id) = el.attr("ssid").and_then(clean) {
-                        let place = read_place(&el, &mut ctx);
-                        places.insert(id.to_string(), place);
-                    }
+    let header = xml::stream(&source.bytes, file, FORMAT, &["sanctions-program", "place", "target"], |el| {
+        let mut ctx = Ctx {
+            file,
+            record: None,
+            location: format!("byte {}", el.offset),
+            diagnostics: &mut diagnostics,
+        };
+        match el.name.as_str() {
+            "sanctions-program" => read_program(&el, &mut sets),
+            "place" => {
+                if let Some(id) = el.attr("ssid").and_then(clean) {
+                    let place = read_place(&el, &mut ctx);
+                    places.insert(id.to_string(), place);
                 }
-                _ => {
-                    if let Some((entity, refs, is_delisted)) = read_target(&el, &mut ctx) {
-                        if list
-                            .entities
-                            .iter()
-                            .any(|e| e.record_id == entity.record_id)
-                        {
-                            ctx.error("a second <target> with the same ssid; expected unique ids, the first one is kept");
-                        } else {
-                            if is_delisted {
-                                delisted.push(entity.record_id.clone());
-                            }
-                            list.entities.push(entity);
-                            pending.push(refs);
+            }
+            _ => {
+                if let Some((entity, refs, is_delisted)) = read_target(&el, &mut ctx) {
+                    if list.entities.iter().any(|e| e.record_id == entity.record_id) {
+                        ctx.error("a second <target> with the same ssid; expected unique ids, the first one is kept");
+                    } else {
+                        if is_delisted {
+                            delisted.push(entity.record_id.clone());
                         }
+                        list.entities.push(entity);
+                        pending.push(refs);
                     }
                 }
             }
-        },
-    )?;
+        }
+    })?;
     if header.root.name != "swiss-sanctions-list" {
         return Err(crate::Error::malformed(
             file,
             FORMAT,
-            format!(
-                "the root element is <{}>; expected <swiss-sanctions-list>",
-                header.root.name
-            ),
+            format!("the root element is <{}>; expected <swiss-sanctions-list>", header.root.name),
         ));
     }
     list.meta.published = header.root.attr("date").and_then(iso_date);
@@ -138,15 +124,11 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
 fn eng_text<'a>(el: &'a Element, name: &'a str) -> Option<&'a str> {
     let mut all = el.children(name);
     let first = el.children(name).next();
-    all.find(|c| c.attr("lang") == Some("eng"))
-        .or(first)
-        .and_then(|c| clean(&c.text))
+    all.find(|c| c.attr("lang") == Some("eng")).or(first).and_then(|c| clean(&c.text))
 }
 
 fn read_program(el: &Element, sets: &mut HashMap<String, SanctionsSet>) {
-    let program = eng_text(el, "program-name")
-        .or_else(|| eng_text(el, "program-key"))
-        .map(str::to_string);
+    let program = eng_text(el, "program-name").or_else(|| eng_text(el, "program-key")).map(str::to_string);
     let mut ids: Vec<&str> = Vec::new();
     for set in el.children("sanctions-set") {
         if let Some(id) = set.attr("ssid").and_then(clean) {
@@ -156,23 +138,15 @@ fn read_program(el: &Element, sets: &mut HashMap<String, SanctionsSet>) {
         }
     }
     for id in ids {
-        let named: Vec<&Element> = el
-            .children("sanctions-set")
-            .filter(|s| s.attr("ssid").map(str::trim) == Some(id))
-            .collect();
+        let named: Vec<&Element> =
+            el.children("sanctions-set").filter(|s| s.attr("ssid").map(str::trim) == Some(id)).collect();
         let set = named
             .iter()
             .find(|s| s.attr("lang") == Some("eng"))
             .or(named.first())
             .and_then(|s| clean(&s.text))
             .map(str::to_string);
-        sets.insert(
-            id.to_string(),
-            SanctionsSet {
-                program: program.clone(),
-                set,
-            },
-        );
+        sets.insert(id.to_string(), SanctionsSet { program: program.clone(), set });
     }
 }
 
@@ -193,10 +167,7 @@ fn read_target(el: &Element, ctx: &mut Ctx<'_>) -> Option<(Entity, Pending, bool
         return None;
     };
     ctx.record = Some(id.to_string());
-    let subject = el
-        .children
-        .iter()
-        .find(|c| matches!(c.name.as_str(), "individual" | "entity" | "object"));
+    let subject = el.children.iter().find(|c| matches!(c.name.as_str(), "individual" | "entity" | "object"));
     let Some(subject) = subject else {
         ctx.error("<target> without <individual>, <entity> or <object>; the record is skipped");
         return None;
@@ -204,12 +175,7 @@ fn read_target(el: &Element, ctx: &mut Ctx<'_>) -> Option<(Entity, Pending, bool
     let schema = match subject.name.as_str() {
         "individual" => Schema::Person,
         "entity" => Schema::Organization,
-        _ => match subject
-            .attr("object-type")
-            .unwrap_or_default()
-            .to_ascii_lowercase()
-            .as_str()
-        {
+        _ => match subject.attr("object-type").unwrap_or_default().to_ascii_lowercase().as_str() {
             "vessel" | "ship" => Schema::Vessel,
             "aircraft" | "airplane" => Schema::Airplane,
             _ => Schema::LegalEntity,
@@ -222,11 +188,7 @@ fn read_target(el: &Element, ctx: &mut Ctx<'_>) -> Option<(Entity, Pending, bool
         }
     }
     let mut pending = Pending {
-        sets: el
-            .children("sanctions-set-id")
-            .filter_map(|s| clean(&s.text))
-            .map(str::to_string)
-            .collect(),
+        sets: el.children("sanctions-set-id").filter_map(|s| clean(&s.text)).map(str::to_string).collect(),
         ..Pending::default()
     };
     if let Some(sex) = subject.attr("sex").and_then(clean) {
@@ -242,24 +204,17 @@ fn read_target(el: &Element, ctx: &mut Ctx<'_>) -> Option<(Entity, Pending, bool
         read_identity(identity, n == 0, &mut entity, &mut pending, ctx);
     }
     if entity.names.is_empty() {
-        ctx.error(
-            "no <name> in the target's identities; expected at least one, the record is skipped",
-        );
+        ctx.error("no <name> in the target's identities; expected at least one, the record is skipped");
         return None;
     }
     let mut designation = Designation {
-        authority: dataset_info(DATASET)
-            .map_or("SECO", |d| d.authority)
-            .to_string(),
+        authority: dataset_info(DATASET).map_or("SECO", |d| d.authority).to_string(),
         dataset: DATASET.to_string(),
         record_id: entity.record_id.clone(),
         ..Designation::default()
     };
-    let reasons: Vec<String> = subject
-        .children("justification")
-        .filter_map(|j| clean(&j.text))
-        .map(collapse)
-        .collect();
+    let reasons: Vec<String> =
+        subject.children("justification").filter_map(|j| clean(&j.text)).map(collapse).collect();
     if !reasons.is_empty() {
         designation.reason = Some(reasons.join(" "));
     }
@@ -324,19 +279,13 @@ fn read_identity(
         read_date(date, entity, ctx);
     }
     for place in identity.children("place-of-birth") {
-        let inline = [
-            place.child_text("location"),
-            place.child_text("area"),
-            clean(&place.text),
-        ]
-        .into_iter()
-        .flatten()
-        .collect::<Vec<_>>()
-        .join(", ");
+        let inline = [place.child_text("location"), place.child_text("area"), clean(&place.text)]
+            .into_iter()
+            .flatten()
+            .collect::<Vec<_>>()
+            .join(", ");
         let cited = place.attr("place-id").and_then(clean).map(str::to_string);
-        pending
-            .birth_places
-            .push(((!inline.is_empty()).then_some(inline), cited));
+        pending.birth_places.push(((!inline.is_empty()).then_some(inline), cited));
     }
     for nationality in identity.children("nationality") {
         let country = nationality.child("country");
@@ -353,10 +302,7 @@ fn read_identity(
             .filter_map(|p| address.child_text(p))
             .map(collapse)
             .collect();
-        pending.addresses.push((
-            parts,
-            address.attr("place-id").and_then(clean).map(str::to_string),
-        ));
+        pending.addresses.push((parts, address.attr("place-id").and_then(clean).map(str::to_string)));
         for remark in address.children("remark") {
             note(entity, &remark.text);
         }
@@ -382,20 +328,10 @@ fn read_name(el: &Element, main: bool, entity: &mut Entity, ctx: &mut Ctx<'_>) {
     let mut parts: Vec<(u32, &Element)> = el
         .children("name-part")
         .enumerate()
-        .map(|(n, p)| {
-            (
-                p.attr("order")
-                    .and_then(|o| o.trim().parse().ok())
-                    .unwrap_or(1000 + n as u32),
-                p,
-            )
-        })
+        .map(|(n, p)| (p.attr("order").and_then(|o| o.trim().parse().ok()).unwrap_or(1000 + n as u32), p))
         .collect();
     parts.sort_by_key(|(order, _)| *order);
-    let kinds: Vec<&str> = parts
-        .iter()
-        .map(|(_, p)| p.attr("name-part-type").unwrap_or_default())
-        .collect();
+    let kinds: Vec<&str> = parts.iter().map(|(_, p)| p.attr("name-part-type").unwrap_or_default()).collect();
     let values: Vec<Option<&str>> = parts.iter().map(|(_, p)| p.child_text("value")).collect();
     let mut name = name_from(&kinds, &values, kind);
     if name.full.is_empty() {
@@ -412,20 +348,13 @@ fn read_name(el: &Element, main: bool, entity: &mut Entity, ctx: &mut Ctx<'_>) {
     let mut groups: Vec<(&str, &str)> = Vec::new();
     for (_, part) in &parts {
         for variant in part.children("spelling-variant") {
-            let key = (
-                variant.attr("lang").unwrap_or_default(),
-                variant.attr("script").unwrap_or_default(),
-            );
+            let key = (variant.attr("lang").unwrap_or_default(), variant.attr("script").unwrap_or_default());
             if !groups.contains(&key) {
                 groups.push(key);
             }
         }
     }
-    let variant_kind = if kind == NameKind::Primary {
-        NameKind::Alias
-    } else {
-        kind
-    };
+    let variant_kind = if kind == NameKind::Primary { NameKind::Alias } else { kind };
     for (lang, script) in groups {
         let latin = script.eq_ignore_ascii_case("latn");
         let values: Vec<Option<&str>> = parts
@@ -475,42 +404,20 @@ fn name_from(kinds: &[&str], values: &[Option<&str>], kind: NameKind) -> Name {
 fn read_date(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
     let num = |name: &str| el.attr(name).and_then(|v| v.trim().parse::<u16>().ok());
     let (year, month, day) = (num("year"), num("month"), num("day"));
-    let raw = [day, month, year]
-        .into_iter()
-        .flatten()
-        .map(|n| n.to_string())
-        .collect::<Vec<_>>()
-        .join(".");
+    let raw = [day, month, year].into_iter().flatten().map(|n| n.to_string()).collect::<Vec<_>>().join(".");
     let calendar = el.attr("calendar").unwrap_or("Gregorian");
     let date = year
         .filter(|_| calendar.eq_ignore_ascii_case("gregorian"))
-        .and_then(|y| {
-            PartialDate::new(
-                y,
-                month.map(|m| m.min(255) as u8),
-                day.map(|d| d.min(255) as u8),
-            )
-        });
+        .and_then(|y| PartialDate::new(y, month.map(|m| m.min(255) as u8), day.map(|d| d.min(255) as u8)));
     match date {
         Some(date) => {
-            let spec = DateSpec {
-                from: date,
-                to: None,
-                circa: false,
-                raw,
-            };
-            if !entity
-                .birth_dates
-                .iter()
-                .any(|d| d.from == spec.from && d.to.is_none())
-            {
+            let spec = DateSpec { from: date, to: None, circa: false, raw };
+            if !entity.birth_dates.iter().any(|d| d.from == spec.from && d.to.is_none()) {
                 entity.birth_dates.push(spec);
             }
         }
         None => {
-            ctx.warn(format!(
-                "<day-month-year> {raw:?} ({calendar}); expected a Gregorian year"
-            ));
+            ctx.warn(format!("<day-month-year> {raw:?} ({calendar}); expected a Gregorian year"));
             note(entity, &format!("Date of birth: {raw} ({calendar})"));
         }
     }
@@ -521,10 +428,7 @@ fn read_document(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
         ctx.warn("<identification-document> without <number>; expected a document number");
         return;
     };
-    let label = el
-        .attr("document-type")
-        .and_then(clean)
-        .unwrap_or("document");
+    let label = el.attr("document-type").and_then(clean).unwrap_or("document");
     let kind = match label {
         "passport" | "diplomatic-passport" | "service-passport" => IdKind::Passport,
         "id-card" | "national-id" => IdKind::NationalId,
@@ -533,20 +437,14 @@ fn read_document(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
     let issuer = el.child("issuer");
     let country = issuer.and_then(|i| ctx.country(i.attr("code"), Some(&i.text)));
     let mut note_parts = vec![label.to_string()];
-    for (child, words) in [
-        ("date-of-issue", "issued"),
-        ("expiry-date", "expires"),
-        ("issue-place", "issued in"),
-    ] {
+    for (child, words) in
+        [("date-of-issue", "issued"), ("expiry-date", "expires"), ("issue-place", "issued in")]
+    {
         if let Some(value) = el.child_text(child) {
             note_parts.push(format!("{words} {value}"));
         }
     }
-    note_parts.extend(
-        el.children("remark")
-            .filter_map(|r| clean(&r.text))
-            .map(collapse),
-    );
+    note_parts.extend(el.children("remark").filter_map(|r| clean(&r.text)).map(collapse));
     entity.add_identifier(Identifier {
         kind,
         value: collapse(number),
@@ -560,32 +458,19 @@ fn read_relation(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
         ctx.warn("<relation> without target-id; expected the related target's ssid");
         return;
     };
-    let description = el
-        .attr("relation-type")
-        .and_then(clean)
-        .unwrap_or("related-to");
+    let description = el.attr("relation-type").and_then(clean).unwrap_or("related-to");
     let lower = description.to_ascii_lowercase();
     let kind = if lower.contains("family") || lower.contains("relative") {
         LinkKind::Family
-    } else if lower.contains("owned")
-        || lower.contains("controlled")
-        || lower.contains("subsidiary")
-    {
+    } else if lower.contains("owned") || lower.contains("controlled") || lower.contains("subsidiary") {
         LinkKind::OwnedBy
     } else if lower.contains("related") || lower.contains("associate") {
         LinkKind::Associate
     } else {
         LinkKind::Other
     };
-    let remark = el
-        .children("remark")
-        .filter_map(|r| clean(&r.text))
-        .map(collapse)
-        .collect::<Vec<_>>();
-    let description = std::iter::once(description.to_string())
-        .chain(remark)
-        .collect::<Vec<_>>()
-        .join(": ");
+    let remark = el.children("remark").filter_map(|r| clean(&r.text)).map(collapse).collect::<Vec<_>>();
+    let description = std::iter::once(description.to_string()).chain(remark).collect::<Vec<_>>().join(": ");
     entity.links.push(Link {
         kind,
         target_id: Some(format!("{DATASET}:{target}")),
@@ -608,29 +493,20 @@ fn read_other_information(text: &str, entity: &mut Entity) {
         }
     };
     let split = |value: &str| {
-        value
-            .split(';')
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_string)
-            .collect::<Vec<_>>()
+        value.split(';').map(str::trim).filter(|v| !v.is_empty()).map(str::to_string).collect::<Vec<_>>()
     };
     match label.as_str() {
-        "phone" | "tel" | "telephone" | "fax" => split(value)
-            .into_iter()
-            .for_each(|v| entity.add_property("phone", v)),
-        "e-mail" | "email" => split(value)
-            .into_iter()
-            .for_each(|v| entity.add_property("email", v)),
-        "website" | "web" | "web site" | "internet" => split(value)
-            .into_iter()
-            .for_each(|v| entity.add_property("website", v)),
+        "phone" | "tel" | "telephone" | "fax" => {
+            split(value).into_iter().for_each(|v| entity.add_property("phone", v))
+        }
+        "e-mail" | "email" => split(value).into_iter().for_each(|v| entity.add_property("email", v)),
+        "website" | "web" | "web site" | "internet" => {
+            split(value).into_iter().for_each(|v| entity.add_property("website", v))
+        }
         "function" | "position" if entity.schema == Schema::Person => {
             Entity::push_unique(&mut entity.positions, value)
         }
-        "title" if entity.schema == Schema::Person => {
-            Entity::push_unique(&mut entity.titles, value)
-        }
+        "title" if entity.schema == Schema::Person => Entity::push_unique(&mut entity.titles, value),
         "imo number" | "imo" | "imo no" | "imo no." => {
             entity.add_identifier(Identifier::from_label("IMO", value, None))
         }
@@ -660,12 +536,7 @@ fn read_other_information(text: &str, entity: &mut Entity) {
                         kind: LinkKind::Associate,
                         target_id: None,
                         target_name: Some(name),
-                        description: Some(
-                            text.split_once(':')
-                                .map_or(text, |(l, _)| l)
-                                .trim()
-                                .to_string(),
-                        ),
+                        description: Some(text.split_once(':').map_or(text, |(l, _)| l).trim().to_string()),
                     });
                 }
             }
@@ -740,16 +611,10 @@ fn resolve(
             let place = place_id.as_ref().and_then(|id| places.get(id));
             let country = place.and_then(|p| p.country.clone());
             let city = place.and_then(|p| p.location.as_deref());
-            let tail = [
-                city,
-                place.and_then(|p| p.area.as_deref()),
-                country.as_deref().and_then(country_name),
-            ];
+            let tail =
+                [city, place.and_then(|p| p.area.as_deref()), country.as_deref().and_then(country_name)];
             let address = Address::from_parts(
-                parts
-                    .iter()
-                    .map(String::as_str)
-                    .chain(tail.into_iter().flatten()),
+                parts.iter().map(String::as_str).chain(tail.into_iter().flatten()),
                 city,
                 country.as_deref(),
             );
@@ -762,9 +627,7 @@ fn resolve(
         }
         for (inline, place_id) in refs.birth_places {
             let place = place_id.as_ref().and_then(|id| places.get(id));
-            let name = place
-                .and_then(|p| p.country.as_deref())
-                .and_then(country_name);
+            let name = place.and_then(|p| p.country.as_deref()).and_then(country_name);
             let text = [
                 inline.as_deref(),
                 place.and_then(|p| p.location.as_deref()),
@@ -781,11 +644,8 @@ fn resolve(
             }
         }
     }
-    let captions: HashMap<String, String> = list
-        .entities
-        .iter()
-        .map(|e| (e.id.clone(), e.caption().to_string()))
-        .collect();
+    let captions: HashMap<String, String> =
+        list.entities.iter().map(|e| (e.id.clone(), e.caption().to_string())).collect();
     for entity in &mut list.entities {
         for link in &mut entity.links {
             if let Some(name) = link.target_id.as_ref().and_then(|id| captions.get(id)) {

@@ -10,8 +10,8 @@ use crate::text::clean;
 use crate::xml::{self, Element};
 use crate::{Input, Result};
 use ward_model::{
-    country_code, country_name, dataset_info, Address, DateSpec, Designation, Diagnostic, Entity,
-    Gender, IdKind, Identifier, Name, NameKind, NameParts, ParsedList, PartialDate, Schema,
+    country_code, country_name, dataset_info, Address, DateSpec, Designation, Diagnostic, Entity, Gender,
+    IdKind, Identifier, Name, NameKind, NameParts, ParsedList, PartialDate, Schema,
 };
 
 const DATASET: &str = "eu_fsf";
@@ -44,10 +44,7 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
         return Err(crate::Error::malformed(
             file,
             FORMAT,
-            format!(
-                "the root element is <{}>; expected <export>",
-                header.root.name
-            ),
+            format!("the root element is <{}>; expected <export>", header.root.name),
         ));
     }
     list.meta.published = header.root.attr("generationDate").and_then(iso_date);
@@ -88,13 +85,8 @@ impl Ctx<'_> {
     /// The alpha-2 code of a country code or name, with a warning when Ward does not know it.
     pub fn country(&mut self, code: Option<&str>, name: Option<&str>) -> Option<String> {
         let code = code.and_then(clean).filter(|c| *c != "00");
-        let name = name
-            .and_then(clean)
-            .filter(|n| !n.eq_ignore_ascii_case("unknown"));
-        if let Some(found) = code
-            .and_then(country_code)
-            .or_else(|| name.and_then(country_code))
-        {
+        let name = name.and_then(clean).filter(|n| !n.eq_ignore_ascii_case("unknown"));
+        if let Some(found) = code.and_then(country_code).or_else(|| name.and_then(country_code)) {
             return Some(found.to_string());
         }
         if code.is_some() || name.is_some() {
@@ -211,9 +203,7 @@ fn read_entity(el: &Element, ctx: &mut Ctx<'_>) -> Option<Entity> {
         "vessel" => Schema::Vessel,
         "aircraft" | "airplane" => Schema::Airplane,
         other => {
-            ctx.warn(format!(
-                "subjectType code {other:?}; expected person or enterprise"
-            ));
+            ctx.warn(format!("subjectType code {other:?}; expected person or enterprise"));
             Schema::LegalEntity
         }
     };
@@ -233,10 +223,9 @@ fn read_entity(el: &Element, ctx: &mut Ctx<'_>) -> Option<Entity> {
         note(&mut entity, &format!("EU reference number: {reference}"));
     }
     for citizenship in el.children("citizenship") {
-        if let Some(code) = ctx.country(
-            citizenship.attr("countryIso2Code"),
-            citizenship.attr("countryDescription"),
-        ) {
+        if let Some(code) =
+            ctx.country(citizenship.attr("countryIso2Code"), citizenship.attr("countryDescription"))
+        {
             Entity::push_unique(&mut entity.citizenships, code);
         }
         for remark in citizenship.children("remark") {
@@ -351,12 +340,7 @@ fn read_birth(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
     let spec = if let Some(date) = attr(el, "birthdate") {
         // `birthdate` is always Gregorian, also where year/month/day are in another calendar.
         match PartialDate::parse_iso(date) {
-            Some(d) => Some(DateSpec {
-                from: d,
-                to: None,
-                circa,
-                raw: date.to_string(),
-            }),
+            Some(d) => Some(DateSpec { from: d, to: None, circa, raw: date.to_string() }),
             None => {
                 ctx.warn(format!("birthdate {date:?}; expected YYYY-MM-DD"));
                 note(entity, &format!("Date of birth: {date}"));
@@ -365,20 +349,10 @@ fn read_birth(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
         }
     } else if let (Some(from), Some(to)) = (num("yearRangeFrom"), num("yearRangeTo")) {
         let raw = format!("{from}-{to}");
-        match (
-            PartialDate::new(from.min(to), None, None),
-            PartialDate::new(from.max(to), None, None),
-        ) {
-            (Some(a), Some(b)) => Some(DateSpec {
-                from: a,
-                to: (a != b).then_some(b),
-                circa,
-                raw,
-            }),
+        match (PartialDate::new(from.min(to), None, None), PartialDate::new(from.max(to), None, None)) {
+            (Some(a), Some(b)) => Some(DateSpec { from: a, to: (a != b).then_some(b), circa, raw }),
             _ => {
-                ctx.warn(format!(
-                    "birth year range {raw:?}; expected two four-digit years"
-                ));
+                ctx.warn(format!("birth year range {raw:?}; expected two four-digit years"));
                 note(entity, &format!("Date of birth: {raw}"));
                 None
             }
@@ -394,16 +368,9 @@ fn read_birth(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
             .join("-");
         let calendar = attr(el, "calendarType").unwrap_or_default();
         match PartialDate::new(year, month, day).filter(|_| gregorian) {
-            Some(d) => Some(DateSpec {
-                from: d,
-                to: None,
-                circa,
-                raw,
-            }),
+            Some(d) => Some(DateSpec { from: d, to: None, circa, raw }),
             None => {
-                ctx.warn(format!(
-                    "birth date {raw:?} ({calendar}); expected a Gregorian year"
-                ));
+                ctx.warn(format!("birth date {raw:?} ({calendar}); expected a Gregorian year"));
                 note(entity, &format!("Date of birth: {raw} {calendar}"));
                 None
             }
@@ -412,10 +379,7 @@ fn read_birth(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
         None
     };
     if let Some(spec) = spec {
-        if !entity
-            .birth_dates
-            .iter()
-            .any(|d| d.from == spec.from && d.to == spec.to && d.circa == spec.circa)
+        if !entity.birth_dates.iter().any(|d| d.from == spec.from && d.to == spec.to && d.circa == spec.circa)
         {
             entity.birth_dates.push(spec);
         }
@@ -481,15 +445,8 @@ fn read_identification(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
         note_parts.push(remark.text.split_whitespace().collect::<Vec<_>>().join(" "));
     }
     let country = ctx.country(el.attr("countryIso2Code"), el.attr("countryDescription"));
-    let note_text = note_parts
-        .into_iter()
-        .filter(|p| !p.is_empty())
-        .collect::<Vec<_>>()
-        .join("; ");
-    for value in [Some(value), latin.filter(|l| Some(*l) != number)]
-        .into_iter()
-        .flatten()
-    {
+    let note_text = note_parts.into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join("; ");
+    for value in [Some(value), latin.filter(|l| Some(*l) != number)].into_iter().flatten() {
         entity.add_identifier(Identifier {
             kind: kind.clone(),
             value: value.split_whitespace().collect::<Vec<_>>().join(" "),
@@ -508,11 +465,8 @@ fn read_address(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
     let country = ctx.country(el.attr("countryIso2Code"), el.attr("countryDescription"));
     let name = country.as_deref().and_then(country_name);
     let parts = ["street", "poBox", "place", "city", "zipCode", "region"].map(|a| attr(el, a));
-    let address = Address::from_parts(
-        parts.into_iter().flatten().chain(name),
-        attr(el, "city"),
-        country.as_deref(),
-    );
+    let address =
+        Address::from_parts(parts.into_iter().flatten().chain(name), attr(el, "city"), country.as_deref());
     if !address.full.is_empty() && !entity.addresses.contains(&address) {
         entity.addresses.push(address);
     }
@@ -565,21 +519,13 @@ fn add_designation(el: &Element, entity: &mut Entity) {
         }
     }
     dates.sort();
-    let listed_on = el
-        .attr("designationDate")
-        .and_then(iso_date)
-        .or_else(|| dates.first().cloned());
-    let modified_on = dates
-        .last()
-        .cloned()
-        .filter(|d| Some(d) != listed_on.as_ref());
+    let listed_on = el.attr("designationDate").and_then(iso_date).or_else(|| dates.first().cloned());
+    let modified_on = dates.last().cloned().filter(|d| Some(d) != listed_on.as_ref());
     for url in urls {
         entity.add_property("sourceUrl", url);
     }
     entity.designations.push(Designation {
-        authority: dataset_info(DATASET)
-            .map_or("European Union", |d| d.authority)
-            .to_string(),
+        authority: dataset_info(DATASET).map_or("European Union", |d| d.authority).to_string(),
         dataset: DATASET.to_string(),
         list: None,
         programs,

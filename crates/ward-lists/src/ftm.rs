@@ -98,56 +98,14 @@ const KNOWN_OTHER: &[&str] = &[
 /// The FtM relation schemata: the two properties naming the parties, the property holding the
 /// relation's own words, and the kind of link.
 const RELATIONS: &[(&str, &str, &str, &str, LinkKind)] = &[
-    (
-        "Family",
-        "person",
-        "relative",
-        "relationship",
-        LinkKind::Family,
-    ),
-    (
-        "Associate",
-        "person",
-        "associate",
-        "relationship",
-        LinkKind::Associate,
-    ),
-    (
-        "Membership",
-        "member",
-        "organization",
-        "role",
-        LinkKind::Associate,
-    ),
-    (
-        "Employment",
-        "employee",
-        "employer",
-        "role",
-        LinkKind::Associate,
-    ),
-    (
-        "Directorship",
-        "director",
-        "organization",
-        "role",
-        LinkKind::Associate,
-    ),
-    (
-        "Representation",
-        "agent",
-        "client",
-        "role",
-        LinkKind::Associate,
-    ),
+    ("Family", "person", "relative", "relationship", LinkKind::Family),
+    ("Associate", "person", "associate", "relationship", LinkKind::Associate),
+    ("Membership", "member", "organization", "role", LinkKind::Associate),
+    ("Employment", "employee", "employer", "role", LinkKind::Associate),
+    ("Directorship", "director", "organization", "role", LinkKind::Associate),
+    ("Representation", "agent", "client", "role", LinkKind::Associate),
     ("UnknownLink", "subject", "object", "role", LinkKind::Other),
-    (
-        "Succession",
-        "successor",
-        "predecessor",
-        "role",
-        LinkKind::Other,
-    ),
+    ("Succession", "successor", "predecessor", "role", LinkKind::Other),
     // The asset is owned by the owner: the asset gets an owned-by link, the owner a plain one (see `finish`).
     ("Ownership", "asset", "owner", "role", LinkKind::OwnedBy),
 ];
@@ -203,10 +161,7 @@ struct Reader {
 pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
     let source = input.main();
     let file = source.name.as_str();
-    let bytes = source
-        .bytes
-        .strip_prefix(b"\xef\xbb\xbf")
-        .unwrap_or(&source.bytes);
+    let bytes = source.bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&source.bytes);
     let mut reader = Reader::default();
     let mut non_empty = 0usize;
     let mut lines = bytes.split(|b| *b == b'\n').enumerate().peekable();
@@ -229,8 +184,11 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
                 ));
             }
             Err(e) => reader.diagnostics.push(
-                Diagnostic::error(file, format!("not a JSON object ({e}); expected one FtM entity per line, the line is skipped"))
-                    .at(format!("line {line_no}")),
+                Diagnostic::error(
+                    file,
+                    format!("not a JSON object ({e}); expected one FtM entity per line, the line is skipped"),
+                )
+                .at(format!("line {line_no}")),
             ),
         }
     }
@@ -272,11 +230,7 @@ impl Reader {
         let at = format!("line {line_no}");
         let Value::Object(mut object) = value else {
             self.diagnostics.push(
-                Diagnostic::error(
-                    file,
-                    "a JSON value that is not an object; expected an FtM entity",
-                )
-                .at(at),
+                Diagnostic::error(file, "a JSON value that is not an object; expected an FtM entity").at(at),
             );
             return;
         };
@@ -302,9 +256,9 @@ impl Reader {
                                 self.removed.push(id.to_string());
                             }
                         }
-                        None => self.diagnostics.push(
-                            Diagnostic::error(file, "a DEL line without an entity id").at(at),
-                        ),
+                        None => self
+                            .diagnostics
+                            .push(Diagnostic::error(file, "a DEL line without an entity id").at(at)),
                     }
                     return;
                 }
@@ -312,9 +266,7 @@ impl Reader {
                     self.diagnostics.push(
                         Diagnostic::error(
                             file,
-                            format!(
-                                "delta op {other:?}; expected ADD, MOD or DEL, the line is skipped"
-                            ),
+                            format!("delta op {other:?}; expected ADD, MOD or DEL, the line is skipped"),
                         )
                         .at(at),
                     );
@@ -325,8 +277,7 @@ impl Reader {
                 Some(Value::Object(entity)) => entity,
                 _ => {
                     self.diagnostics.push(
-                        Diagnostic::error(file, format!("an {op} line without an entity object"))
-                            .at(at),
+                        Diagnostic::error(file, format!("an {op} line without an entity object")).at(at),
                     );
                     return;
                 }
@@ -338,20 +289,15 @@ impl Reader {
     }
 
     fn entity(&mut self, object: Map<String, Value>, file: &str, at: String) {
-        let id = object
-            .get("id")
-            .and_then(Value::as_str)
-            .map(str::trim)
-            .unwrap_or_default()
-            .to_string();
-        let schema = object
-            .get("schema")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .to_string();
+        let id = object.get("id").and_then(Value::as_str).map(str::trim).unwrap_or_default().to_string();
+        let schema = object.get("schema").and_then(Value::as_str).unwrap_or_default().to_string();
         if id.is_empty() || schema.is_empty() {
             self.diagnostics.push(
-                Diagnostic::error(file, "an entity without \"id\" or \"schema\"; expected an FtM entity, the line is skipped").at(at),
+                Diagnostic::error(
+                    file,
+                    "an entity without \"id\" or \"schema\"; expected an FtM entity, the line is skipped",
+                )
+                .at(at),
             );
             return;
         }
@@ -361,14 +307,10 @@ impl Reader {
             Entity::push_unique(&mut self.datasets, dataset.clone());
         }
         let empty = Map::new();
-        let props = object
-            .get("properties")
-            .and_then(Value::as_object)
-            .unwrap_or(&empty);
+        let props = object.get("properties").and_then(Value::as_object).unwrap_or(&empty);
         let get = |name: &str| strings(props.get(name));
         match schema.as_str() {
-            "Person" | "Organization" | "Company" | "LegalEntity" | "PublicBody" | "Vessel"
-            | "Airplane" => {
+            "Person" | "Organization" | "Company" | "LegalEntity" | "PublicBody" | "Vessel" | "Airplane" => {
                 self.thing(&id, &schema, &object, props, datasets, file, at);
             }
             "Address" => {
@@ -377,15 +319,8 @@ impl Reader {
                         .map(|p| get(p).into_iter().next());
                     Address::from_parts(parts.iter().flatten().map(String::as_str), None, None).full
                 });
-                let country = get("country")
-                    .iter()
-                    .find_map(|c| country_code(c))
-                    .map(str::to_string);
-                let address = Address {
-                    full,
-                    city: get("city").into_iter().next(),
-                    country,
-                };
+                let country = get("country").iter().find_map(|c| country_code(c)).map(str::to_string);
+                let address = Address { full, city: get("city").into_iter().next(), country };
                 for key in std::iter::once(id.clone()).chain(strings(object.get("referents"))) {
                     self.addresses.insert(key, address.clone());
                 }
@@ -398,27 +333,16 @@ impl Reader {
                 }
             }
             "Passport" | "Identification" => {
-                let number = get("number")
-                    .into_iter()
-                    .chain(get("passportNumber"))
-                    .next();
+                let number = get("number").into_iter().chain(get("passportNumber")).next();
                 if let Some(number) = number {
-                    let label = get("type")
-                        .into_iter()
-                        .next()
-                        .unwrap_or_else(|| schema.clone());
+                    let label = get("type").into_iter().next().unwrap_or_else(|| schema.clone());
                     let mut identifier = Identifier::from_label(&label, &number, None);
                     if schema == "Passport" {
                         identifier.kind = IdKind::Passport;
                     }
-                    identifier.country = get("country")
-                        .iter()
-                        .find_map(|c| country_code(c))
-                        .map(str::to_string);
-                    self.documents.push(Document {
-                        holders: get("holder"),
-                        identifier,
-                    });
+                    identifier.country =
+                        get("country").iter().find_map(|c| country_code(c)).map(str::to_string);
+                    self.documents.push(Document { holders: get("holder"), identifier });
                 }
             }
             "CryptoWallet" => {
@@ -453,9 +377,7 @@ impl Reader {
                     self.diagnostics.push(
                         Diagnostic::warning(
                             file,
-                            format!(
-                                "schema {schema:?} is not one Ward screens; the entity is skipped"
-                            ),
+                            format!("schema {schema:?} is not one Ward screens; the entity is skipped"),
                         )
                         .record(id)
                         .at(at),
@@ -484,11 +406,8 @@ impl Reader {
             .next()
             .or_else(|| dataset_info(&dataset).map(|d| d.authority.to_string()))
             .unwrap_or_default();
-        let record_id = get("authorityId")
-            .into_iter()
-            .chain(get("recordId"))
-            .next()
-            .unwrap_or_else(|| id.to_string());
+        let record_id =
+            get("authorityId").into_iter().chain(get("recordId")).next().unwrap_or_else(|| id.to_string());
         self.sanctions.push(Sanction {
             entities: get("entity"),
             designation: Designation {
@@ -526,22 +445,14 @@ impl Reader {
         // The dataset is known only at the end of the file; `finish` sets it.
         let mut entity = Entity::new("", id, schema);
         let warn = |diagnostics: &mut Vec<Diagnostic>, message: String| {
-            diagnostics.push(
-                Diagnostic::warning(file, message)
-                    .record(id.to_string())
-                    .at(at.clone()),
-            );
+            diagnostics.push(Diagnostic::warning(file, message).record(id.to_string()).at(at.clone()));
         };
         let date_property = match schema {
             Schema::Person => "birthDate",
             Schema::Vessel | Schema::Airplane => "buildDate",
             _ => "incorporationDate",
         };
-        let caption = object
-            .get("caption")
-            .and_then(Value::as_str)
-            .unwrap_or_default()
-            .trim();
+        let caption = object.get("caption").and_then(Value::as_str).unwrap_or_default().trim();
         // Names first, strongest kind first: the caption (or the first name) is the primary
         // name, other names and aliases are strong, abbreviations are weak like weak aliases.
         let mut names = strings(props.get("name"));
@@ -558,17 +469,11 @@ impl Reader {
             ("previousName", NameKind::Previous),
         ];
         for (property, kind) in kinds {
-            let values = if property == "name" {
-                std::mem::take(&mut names)
-            } else {
-                strings(props.get(property))
-            };
+            let values =
+                if property == "name" { std::mem::take(&mut names) } else { strings(props.get(property)) };
             for value in values {
-                let kind = if entity.names.is_empty() && property == "name" {
-                    NameKind::Primary
-                } else {
-                    kind
-                };
+                let kind =
+                    if entity.names.is_empty() && property == "name" { NameKind::Primary } else { kind };
                 let mut name = Name::new(value.as_str(), kind);
                 name.original_script = non_latin(&value);
                 entity.add_name(name);
@@ -592,17 +497,14 @@ impl Reader {
                                     &mut self.diagnostics,
                                     format!("{property} {value:?}; expected an ISO date"),
                                 );
-                                Entity::push_unique(
-                                    &mut entity.notes,
-                                    format!("{property}: {value}"),
-                                );
+                                Entity::push_unique(&mut entity.notes, format!("{property}: {value}"));
                             }
                         }
                     }
                 }
-                "birthPlace" => values
-                    .into_iter()
-                    .for_each(|v| Entity::push_unique(&mut entity.birth_places, v)),
+                "birthPlace" => {
+                    values.into_iter().for_each(|v| Entity::push_unique(&mut entity.birth_places, v))
+                }
                 "nationality" | "citizenship" | "country" | "jurisdiction" | "mainCountry" => {
                     for value in values {
                         let Some(code) = country_code(&value) else {
@@ -628,22 +530,12 @@ impl Reader {
                         }
                     }
                 }
-                "title" => values
-                    .into_iter()
-                    .for_each(|v| Entity::push_unique(&mut entity.titles, v)),
-                "position" => values
-                    .into_iter()
-                    .for_each(|v| Entity::push_unique(&mut entity.positions, v)),
-                "notes" => values
-                    .into_iter()
-                    .for_each(|v| Entity::push_unique(&mut entity.notes, v)),
+                "title" => values.into_iter().for_each(|v| Entity::push_unique(&mut entity.titles, v)),
+                "position" => values.into_iter().for_each(|v| Entity::push_unique(&mut entity.positions, v)),
+                "notes" => values.into_iter().for_each(|v| Entity::push_unique(&mut entity.notes, v)),
                 "address" => {
                     for full in values {
-                        let address = Address {
-                            full,
-                            city: None,
-                            country: None,
-                        };
+                        let address = Address { full, city: None, country: None };
                         if !entity.addresses.contains(&address) {
                             entity.addresses.push(address);
                         }
@@ -661,9 +553,7 @@ impl Reader {
                             });
                         }
                     } else {
-                        values
-                            .into_iter()
-                            .for_each(|v| entity.add_property(property, v));
+                        values.into_iter().for_each(|v| entity.add_property(property, v));
                     }
                 }
             }
@@ -688,11 +578,7 @@ impl Reader {
             }
         }
         // Name parts, where FtM gives one value each: they belong to the primary name.
-        if let Some(primary) = entity
-            .names
-            .iter_mut()
-            .find(|n| n.kind == NameKind::Primary)
-        {
+        if let Some(primary) = entity.names.iter_mut().find(|n| n.kind == NameKind::Primary) {
             let single = |name: &str| match strings(props.get(name)).as_slice() {
                 [one] => Some(one.clone()),
                 _ => None,
@@ -717,8 +603,7 @@ impl Reader {
                 if !self.delta {
                     warn(
                         &mut self.diagnostics,
-                        "a second line with the same id; the later one replaces the earlier"
-                            .to_string(),
+                        "a second line with the same id; the later one replaces the earlier".to_string(),
                     );
                 }
                 self.entities[n] = entity;
@@ -785,11 +670,7 @@ impl Reader {
             }
         }
         let index = &self.index;
-        let captions: Vec<String> = self
-            .entities
-            .iter()
-            .map(|e| e.caption().to_string())
-            .collect();
+        let captions: Vec<String> = self.entities.iter().map(|e| e.caption().to_string()).collect();
         for sanction in self.sanctions {
             for target in &sanction.entities {
                 let Some(&n) = index.get(target) else {
@@ -823,11 +704,8 @@ impl Reader {
                         }),
                     };
                     let forward = link(relation.kind, b, relation.b_role);
-                    let back_kind = if relation.kind == LinkKind::OwnedBy {
-                        LinkKind::Other
-                    } else {
-                        relation.kind
-                    };
+                    let back_kind =
+                        if relation.kind == LinkKind::OwnedBy { LinkKind::Other } else { relation.kind };
                     let backward = link(back_kind, a, relation.a_role);
                     if let Some(&n) = index.get(a) {
                         if !self.entities[n].links.contains(&forward) {
@@ -864,10 +742,8 @@ impl Reader {
         // Things marked as sanctioned that no Sanction entity describes (the usual case in
         // OpenSanctions' per-dataset exports) still get a designation by their dataset.
         for (n, entity) in self.entities.iter_mut().enumerate() {
-            let sanctioned = entity
-                .properties
-                .get("topics")
-                .is_some_and(|t| t.iter().any(|t| t == "sanction"));
+            let sanctioned =
+                entity.properties.get("topics").is_some_and(|t| t.iter().any(|t| t == "sanction"));
             if !sanctioned || !entity.designations.is_empty() {
                 continue;
             }
@@ -888,11 +764,7 @@ impl Reader {
                         .or_else(|| Some(dataset.clone())),
                 );
             }
-            let mut programs: Vec<String> = entity
-                .properties
-                .get("programId")
-                .cloned()
-                .unwrap_or_default();
+            let mut programs: Vec<String> = entity.properties.get("programId").cloned().unwrap_or_default();
             for program in entity.properties.get("program").into_iter().flatten() {
                 Entity::push_unique(&mut programs, program.clone());
             }
@@ -900,9 +772,7 @@ impl Reader {
             let programs = if by.len() == 1 { programs } else { Vec::new() };
             for own in by {
                 entity.designations.push(Designation {
-                    authority: dataset_info(&own)
-                        .map(|d| d.authority.to_string())
-                        .unwrap_or_default(),
+                    authority: dataset_info(&own).map(|d| d.authority.to_string()).unwrap_or_default(),
                     dataset: own,
                     programs: programs.clone(),
                     record_id: entity.record_id.clone(),

@@ -220,8 +220,10 @@ pub fn apply_delta(base: Vec<ward_model::Entity>, delta: ParsedList) -> ParsedLi
         .map(|e| e.record_id.as_str())
         .chain(delta.meta.removed.iter().map(String::as_str))
         .collect();
-    let mut entities: Vec<ward_model::Entity> =
-        base.into_iter().filter(|e| e.dataset == delta.dataset && !replaced.contains(e.record_id.as_str())).collect();
+    let mut entities: Vec<ward_model::Entity> = base
+        .into_iter()
+        .filter(|e| e.dataset == delta.dataset && !replaced.contains(e.record_id.as_str()))
+        .collect();
     let mut list = delta;
     entities.append(&mut list.entities);
     entities.sort_by(|a, b| a.record_id.cmp(&b.record_id));
@@ -244,7 +246,8 @@ mod tests {
         let out = super::apply_delta(base, delta);
         let got: Vec<(String, String)> =
             out.entities.iter().map(|e| (e.record_id.clone(), e.caption().to_string())).collect();
-        let expect: Vec<(String, String)> = expect.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
+        let expect: Vec<(String, String)> =
+            expect.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect();
         assert_eq!(got, expect);
     }
 

@@ -42,10 +42,7 @@ fn read_rows(source: &Source, diagnostics: &mut Vec<Diagnostic>) -> Vec<Row> {
     let text = decode(&source.bytes);
     // The DOS end-of-file byte OFAC still writes after the last line.
     let text = text.trim_end_matches(['\u{1a}', '\r', '\n', ' ']);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut rows = Vec::new();
     // The csv reader's own line numbers run one behind after a CRLF (a record starts at the
     // "\n"), so lines are counted here from byte offsets, which are exact.
@@ -81,30 +78,17 @@ struct LineCounter<'a> {
 
 impl<'a> LineCounter<'a> {
     fn new(text: &'a str) -> Self {
-        LineCounter {
-            text: text.as_bytes(),
-            byte: 0,
-            line: 1,
-        }
+        LineCounter { text: text.as_bytes(), byte: 0, line: 1 }
     }
 
     /// The line of the first character at or after `byte` that is not a line break.
     fn line_at(&mut self, byte: u64) -> u64 {
-        let mut target = usize::try_from(byte)
-            .unwrap_or(usize::MAX)
-            .min(self.text.len());
-        while self
-            .text
-            .get(target)
-            .is_some_and(|b| *b == b'\r' || *b == b'\n')
-        {
+        let mut target = usize::try_from(byte).unwrap_or(usize::MAX).min(self.text.len());
+        while self.text.get(target).is_some_and(|b| *b == b'\r' || *b == b'\n') {
             target += 1;
         }
         if target > self.byte {
-            self.line += self.text[self.byte..target]
-                .iter()
-                .filter(|b| **b == b'\n')
-                .count() as u64;
+            self.line += self.text[self.byte..target].iter().filter(|b| **b == b'\n').count() as u64;
             self.byte = target;
         }
         self.line
@@ -127,11 +111,7 @@ pub(crate) fn parse(format: Format, input: &Input) -> Result<ParsedList> {
     let mut diagnostics = Vec::new();
     let rows = read_rows(main, &mut diagnostics);
     if rows.is_empty() {
-        return Err(Error::malformed(
-            &main.name,
-            "OFAC CSV",
-            "no rows: the file is empty",
-        ));
+        return Err(Error::malformed(&main.name, "OFAC CSV", "no rows: the file is empty"));
     }
 
     // The continuation of long remarks, by ent_num.
@@ -151,12 +131,7 @@ pub(crate) fn parse(format: Format, input: &Input) -> Result<ParsedList> {
     let mut entities: Vec<Entity> = Vec::new();
     let mut index: HashMap<String, usize> = HashMap::new();
     for row in &rows {
-        let Some(id) = row
-            .fields
-            .first()
-            .map(|f| f.trim())
-            .filter(|id| is_ent_num(id))
-        else {
+        let Some(id) = row.fields.first().map(|f| f.trim()).filter(|id| is_ent_num(id)) else {
             diagnostics.push(bad_row(main, row, "a numeric ent_num in the first field"));
             continue;
         };
@@ -193,9 +168,7 @@ pub(crate) fn parse(format: Format, input: &Input) -> Result<ParsedList> {
             Some("vessel") => Schema::Vessel,
             Some("aircraft") => Schema::Airplane,
             Some(other) => {
-                warnings.push(format!(
-                    "unknown SDN type {other:?}; read as a legal entity"
-                ));
+                warnings.push(format!("unknown SDN type {other:?}; read as a legal entity"));
                 Schema::LegalEntity
             }
         };
@@ -223,17 +196,10 @@ pub(crate) fn parse(format: Format, input: &Input) -> Result<ParsedList> {
                 None => format!("remarks end at {REMARKS_LIMIT} characters and {comments_name}, which would hold the rest, is missing; the last part is kept in notes unread"),
             });
         }
-        warnings.extend(ofac_remarks::apply_remarks(
-            &mut entity,
-            &remarks,
-            truncated,
-        ));
+        warnings.extend(ofac_remarks::apply_remarks(&mut entity, &remarks, truncated));
         for message in warnings {
-            diagnostics.push(
-                Diagnostic::warning(&main.name, message)
-                    .record(id)
-                    .at(format!("line {}", row.line)),
-            );
+            diagnostics
+                .push(Diagnostic::warning(&main.name, message).record(id).at(format!("line {}", row.line)));
         }
         index.insert(id.to_string(), entities.len());
         entities.push(entity);
@@ -242,10 +208,7 @@ pub(crate) fn parse(format: Format, input: &Input) -> Result<ParsedList> {
         return Err(Error::malformed(
             &main.name,
             "OFAC CSV",
-            format!(
-                "none of its {} rows is an OFAC record (ent_num, name, ... 12 fields)",
-                rows.len()
-            ),
+            format!("none of its {} rows is an OFAC record (ent_num, name, ... 12 fields)", rows.len()),
         ));
     }
     // Comments whose record is not in the primary file.
@@ -253,11 +216,8 @@ pub(crate) fn parse(format: Format, input: &Input) -> Result<ParsedList> {
     orphans.sort();
     for id in orphans {
         diagnostics.push(
-            Diagnostic::warning(
-                comments_name,
-                "remarks continuation for a record that is not in the list",
-            )
-            .record(id),
+            Diagnostic::warning(comments_name, "remarks continuation for a record that is not in the list")
+                .record(id),
         );
     }
 
@@ -330,16 +290,9 @@ fn is_ent_num(text: &str) -> bool {
 }
 
 fn bad_row(source: &Source, row: &Row, expected: &str) -> Diagnostic {
-    let first: String = row
-        .fields
-        .first()
-        .map(|f| f.chars().take(40).collect())
-        .unwrap_or_default();
-    Diagnostic::error(
-        &source.name,
-        format!("row skipped: expected {expected}, found {first:?}..."),
-    )
-    .at(format!("line {}", row.line))
+    let first: String = row.fields.first().map(|f| f.chars().take(40).collect()).unwrap_or_default();
+    Diagnostic::error(&source.name, format!("row skipped: expected {expected}, found {first:?}..."))
+        .at(format!("line {}", row.line))
 }
 
 /// The entity a side-file row (address or alias) belongs to, or `None` with a diagnostic.
@@ -362,12 +315,9 @@ fn side_entity<'a>(
         Some(entity) => Some(entity),
         None => {
             diagnostics.push(
-                Diagnostic::warning(
-                    &source.name,
-                    "row for a record that is not in the list; skipped",
-                )
-                .record(id)
-                .at(format!("line {}", row.line)),
+                Diagnostic::warning(&source.name, "row for a record that is not in the list; skipped")
+                    .record(id)
+                    .at(format!("line {}", row.line)),
             );
             None
         }
@@ -381,12 +331,7 @@ fn read_vessel(entity: &mut Entity, row: &Row, warnings: &mut Vec<String>) {
         identifier.kind = IdKind::CallSign;
         entity.add_identifier(identifier);
     }
-    for (idx, property) in [
-        (6, "type"),
-        (7, "tonnage"),
-        (8, "grossRegisteredTonnage"),
-        (10, "owner"),
-    ] {
+    for (idx, property) in [(6, "type"), (7, "tonnage"), (8, "grossRegisteredTonnage"), (10, "owner")] {
         if let Some(value) = row.get(idx) {
             entity.add_property(property, value);
         }
@@ -406,12 +351,7 @@ fn read_vessel(entity: &mut Entity, row: &Row, warnings: &mut Vec<String>) {
 }
 
 /// An add.csv row: street, "City State Postal", country.
-fn read_address(
-    entity: &mut Entity,
-    row: &Row,
-    source: &Source,
-    diagnostics: &mut Vec<Diagnostic>,
-) {
+fn read_address(entity: &mut Entity, row: &Row, source: &Source, diagnostics: &mut Vec<Diagnostic>) {
     let street = row.get(2);
     let city = row.get(3);
     let country_name = row.get(4);
@@ -433,11 +373,7 @@ fn read_address(
         return;
     }
     // The city column mixes city, state and postal code ("London EC3N 1DY"), so it is no city.
-    let address = Address::from_parts(
-        [street, city, country_name].into_iter().flatten(),
-        None,
-        code,
-    );
+    let address = Address::from_parts([street, city, country_name].into_iter().flatten(), None, code);
     if !entity.addresses.contains(&address) {
         entity.addresses.push(address);
     }

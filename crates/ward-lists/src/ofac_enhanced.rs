@@ -20,8 +20,8 @@ use crate::xml::{self, Element};
 use crate::{Input, Result};
 use std::collections::HashMap;
 use ward_model::{
-    dataset_info, Address, DateSpec, Designation, Diagnostic, Entity, Link, LinkKind, Name,
-    NameKind, NameParts, ParsedList, PartialDate, Schema,
+    dataset_info, Address, DateSpec, Designation, Diagnostic, Entity, Link, LinkKind, Name, NameKind,
+    NameParts, ParsedList, PartialDate, Schema,
 };
 
 #[cfg(test)]
@@ -50,45 +50,30 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
     let mut on_sdn: Vec<bool> = Vec::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let records = ["publicationInfo", "referenceValue", "entity"];
-    let header = xml::stream(&source.bytes, file, FORMAT, &records, |el| {
-        match el.name.as_str() {
-            "publicationInfo" => {
-                published = el
-                    .child_text("dataAsOf")
-                    .and_then(PartialDate::parse_iso)
-                    .map(|d| d.to_iso());
-                tables.filter = el
-                    .descendants("sanctionsList")
-                    .iter()
-                    .map(|l| l.text.trim().to_string())
-                    .collect();
+    let header = xml::stream(&source.bytes, file, FORMAT, &records, |el| match el.name.as_str() {
+        "publicationInfo" => {
+            published = el.child_text("dataAsOf").and_then(PartialDate::parse_iso).map(|d| d.to_iso());
+            tables.filter =
+                el.descendants("sanctionsList").iter().map(|l| l.text.trim().to_string()).collect();
+        }
+        "referenceValue" => {
+            if let (Some(id), Some("COUNTRY"), Some(iso)) =
+                (el.attr("refId"), el.child_text("type"), el.child_text("isoCode"))
+            {
+                tables.countries.insert(id.to_string(), iso.to_ascii_lowercase());
             }
-            "referenceValue" => {
-                if let (Some(id), Some("COUNTRY"), Some(iso)) = (
-                    el.attr("refId"),
-                    el.child_text("type"),
-                    el.child_text("isoCode"),
-                ) {
-                    tables
-                        .countries
-                        .insert(id.to_string(), iso.to_ascii_lowercase());
-                }
-            }
-            _ => {
-                if let Some((entity, sdn)) = read_entity(&el, &tables, file, &mut diagnostics) {
-                    if !seen.insert(entity.record_id.clone()) {
-                        diagnostics.push(
-                            Diagnostic::error(
-                                file,
-                                "duplicate entity id; the first entity is kept",
-                            )
+        }
+        _ => {
+            if let Some((entity, sdn)) = read_entity(&el, &tables, file, &mut diagnostics) {
+                if !seen.insert(entity.record_id.clone()) {
+                    diagnostics.push(
+                        Diagnostic::error(file, "duplicate entity id; the first entity is kept")
                             .record(entity.record_id.clone())
                             .at(format!("byte {}", el.offset)),
-                        );
-                    } else {
-                        entities.push(entity);
-                        on_sdn.push(sdn);
-                    }
+                    );
+                } else {
+                    entities.push(entity);
+                    on_sdn.push(sdn);
                 }
             }
         }
@@ -97,10 +82,7 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
         return Err(crate::Error::malformed(
             file,
             FORMAT,
-            format!(
-                "the root element is <{}>, not <sanctionsData>",
-                header.root.name
-            ),
+            format!("the root element is <{}>, not <sanctionsData>", header.root.name),
         ));
     }
     let dataset = if tables.filter.iter().any(|l| l == "Consolidated List") {
@@ -129,15 +111,10 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
 /// the file is a record of this dataset, one outside it is on the other OFAC list.
 fn retarget_links(entities: &mut [Entity], dataset: &str) {
     let other = if dataset == SDN { CONS } else { SDN };
-    let ids: std::collections::HashSet<String> =
-        entities.iter().map(|e| e.record_id.clone()).collect();
+    let ids: std::collections::HashSet<String> = entities.iter().map(|e| e.record_id.clone()).collect();
     for entity in entities {
         for link in &mut entity.links {
-            if let Some(target) = link
-                .target_id
-                .as_deref()
-                .and_then(|t| t.strip_prefix("ofac:"))
-            {
+            if let Some(target) = link.target_id.as_deref().and_then(|t| t.strip_prefix("ofac:")) {
                 let ds = if ids.contains(target) { dataset } else { other };
                 link.target_id = Some(format!("{ds}:{target}"));
             }
@@ -167,98 +144,55 @@ fn read_entity(
         .map(str::trim)
         .filter(|id| !id.is_empty() && id.bytes().all(|b| b.is_ascii_alphanumeric()))
     else {
-        diagnostics
-            .push(Diagnostic::error(file, "entity skipped: expected an id attribute").at(at));
+        diagnostics.push(Diagnostic::error(file, "entity skipped: expected an id attribute").at(at));
         return None;
     };
     let mut warnings: Vec<String> = Vec::new();
-    let schema = match el
-        .path_text("generalInfo/entityType")
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
+    let schema = match el.path_text("generalInfo/entityType").map(str::to_ascii_lowercase).as_deref() {
         Some("individual") => Schema::Person,
         Some("entity") => Schema::Organization,
         Some("vessel") => Schema::Vessel,
         Some("aircraft") => Schema::Airplane,
         other => {
-            warnings.push(format!(
-                "unknown entityType {other:?}; read as a legal entity"
-            ));
+            warnings.push(format!("unknown entityType {other:?}; read as a legal entity"));
             Schema::LegalEntity
         }
     };
     let mut entity = Entity::new(SDN, id, schema);
     read_names(&mut entity, el);
     if !entity.names.iter().any(|n| n.kind == NameKind::Primary) {
-        diagnostics.push(
-            Diagnostic::error(file, "entity skipped: expected a primary name")
-                .record(id)
-                .at(at),
-        );
+        diagnostics
+            .push(Diagnostic::error(file, "entity skipped: expected a primary name").record(id).at(at));
         return None;
     }
     let designation = read_designation(&mut entity, el, id);
-    let on_sdn = el
-        .descendants("sanctionsList")
-        .iter()
-        .any(|l| l.text.trim() == "SDN List");
+    let on_sdn = el.descendants("sanctionsList").iter().any(|l| l.text.trim() == "SDN List");
     entity.designations.push(designation);
 
-    for address in el
-        .child("addresses")
-        .into_iter()
-        .flat_map(|a| a.children("address"))
-    {
+    for address in el.child("addresses").into_iter().flat_map(|a| a.children("address")) {
         read_address(&mut entity, address, tables, &mut warnings);
     }
-    for feature in el
-        .child("features")
-        .into_iter()
-        .flat_map(|f| f.children("feature"))
-    {
+    for feature in el.child("features").into_iter().flat_map(|f| f.children("feature")) {
         read_feature(&mut entity, feature, tables, &mut warnings);
     }
-    for doc in el
-        .child("identityDocuments")
-        .into_iter()
-        .flat_map(|d| d.children("identityDocument"))
-    {
-        let (Some(label), Some(number)) =
-            (doc.child_text("type"), doc.child_text("documentNumber"))
-        else {
+    for doc in el.child("identityDocuments").into_iter().flat_map(|d| d.children("identityDocument")) {
+        let (Some(label), Some(number)) = (doc.child_text("type"), doc.child_text("documentNumber")) else {
             continue;
         };
-        let country = doc
-            .child("issuingCountry")
-            .and_then(|c| country_of(c, tables));
+        let country = doc.child("issuingCountry").and_then(|c| country_of(c, tables));
         let mut detail: Vec<String> = Vec::new();
         if doc.child_text("isValid") == Some("false") {
             detail.push("not valid".to_string());
         }
-        for (tag, word) in [
-            ("issuingAuthority", "issued by"),
-            ("issuingLocation", "issued in"),
-        ] {
+        for (tag, word) in [("issuingAuthority", "issued by"), ("issuingLocation", "issued in")] {
             if let Some(text) = doc.child_text(tag) {
                 detail.push(format!("{word} {text}"));
             }
         }
         let detail = (!detail.is_empty()).then(|| detail.join("; "));
-        apply_fact(
-            &mut entity,
-            label,
-            number,
-            country.as_deref(),
-            detail.as_deref(),
-            &mut warnings,
-        );
+        apply_fact(&mut entity, label, number, country.as_deref(), detail.as_deref(), &mut warnings);
     }
-    for rel in el
-        .child("relationships")
-        .into_iter()
-        .flat_map(|r| r.children("relationship"))
-    {
+    for rel in el.child("relationships").into_iter().flat_map(|r| r.children("relationship")) {
         let Some(target) = rel.child("relatedEntity") else {
             continue;
         };
@@ -281,10 +215,7 @@ fn read_entity(
         .any(|w| lower.contains(w))
         {
             LinkKind::Family
-        } else if lower.contains("associate")
-            || lower.contains("linked")
-            || lower.contains("acting for")
-        {
+        } else if lower.contains("associate") || lower.contains("linked") || lower.contains("acting for") {
             LinkKind::Associate
         } else {
             LinkKind::Other
@@ -292,9 +223,7 @@ fn read_entity(
         let link = Link {
             kind,
             // Made a referent in `retarget_links`, once the dataset is known.
-            target_id: target
-                .attr("entityId")
-                .map(|t| format!("ofac:{}", t.trim())),
+            target_id: target.attr("entityId").map(|t| format!("ofac:{}", t.trim())),
             target_name: Some(target.text.trim().to_string()).filter(|t| !t.is_empty()),
             description: Some(description.to_string()),
         };
@@ -306,11 +235,7 @@ fn read_entity(
         warnings.extend(ofac_remarks::apply_remarks(&mut entity, remarks, false));
     }
     for message in warnings {
-        diagnostics.push(
-            Diagnostic::warning(file, message)
-                .record(id)
-                .at(format!("byte {}", el.offset)),
-        );
+        diagnostics.push(Diagnostic::warning(file, message).record(id).at(format!("byte {}", el.offset)));
     }
     Some((entity, on_sdn))
 }
@@ -329,21 +254,11 @@ fn read_designation(entity: &mut Entity, el: &Element, id: &str) -> Designation 
     for p in texts("sanctionsPrograms", "sanctionsProgram") {
         Entity::push_unique(&mut programs, p);
     }
-    let lists: Vec<&Element> = el
-        .child("sanctionsLists")
-        .into_iter()
-        .flat_map(|l| l.children("sanctionsList"))
-        .collect();
-    let specific: Vec<&Element> = lists
-        .iter()
-        .copied()
-        .filter(|l| l.text.trim() != "Consolidated List")
-        .collect();
-    let chosen = if specific.is_empty() {
-        &lists
-    } else {
-        &specific
-    };
+    let lists: Vec<&Element> =
+        el.child("sanctionsLists").into_iter().flat_map(|l| l.children("sanctionsList")).collect();
+    let specific: Vec<&Element> =
+        lists.iter().copied().filter(|l| l.text.trim() != "Consolidated List").collect();
+    let chosen = if specific.is_empty() { &lists } else { &specific };
     let mut names: Vec<String> = Vec::new();
     for l in chosen {
         Entity::push_unique(&mut names, l.text.trim());
@@ -358,9 +273,7 @@ fn read_designation(entity: &mut Entity, el: &Element, id: &str) -> Designation 
     }
     let authorities = texts("legalAuthorities", "legalAuthority");
     Designation {
-        authority: dataset_info(SDN)
-            .map(|d| d.authority.to_string())
-            .unwrap_or_default(),
+        authority: dataset_info(SDN).map(|d| d.authority.to_string()).unwrap_or_default(),
         dataset: SDN.to_string(),
         list: (!names.is_empty()).then(|| names.join("; ")),
         programs,
@@ -396,17 +309,10 @@ fn script_code(script: &str) -> Option<&'static str> {
 /// isLowQuality, previous for F.K.A.); translations into other scripts are aliases (weak if the
 /// name is) marked `original_script`, with the ISO 15924 script code in `lang`.
 fn read_names(entity: &mut Entity, el: &Element) {
-    for name in el
-        .child("names")
-        .into_iter()
-        .flat_map(|n| n.children("name"))
-    {
+    for name in el.child("names").into_iter().flat_map(|n| n.children("name")) {
         let primary = name.child_text("isPrimary") == Some("true");
         let weak = name.child_text("isLowQuality") == Some("true");
-        let alias_type = name
-            .child_text("aliasType")
-            .unwrap_or("")
-            .to_ascii_uppercase();
+        let alias_type = name.child_text("aliasType").unwrap_or("").to_ascii_uppercase();
         let kind = if primary {
             NameKind::Primary
         } else if weak {
@@ -416,25 +322,18 @@ fn read_names(entity: &mut Entity, el: &Element) {
         } else {
             NameKind::Alias
         };
-        for translation in name
-            .child("translations")
-            .into_iter()
-            .flat_map(|t| t.children("translation"))
-        {
+        for translation in name.child("translations").into_iter().flat_map(|t| t.children("translation")) {
             let main = translation.child_text("isPrimary") == Some("true");
             let script = translation.child_text("script").unwrap_or("");
             let latin = script.is_empty() || script.eq_ignore_ascii_case("latin");
-            let full = translation
-                .child_text("formattedFullName")
-                .map(str::to_string)
-                .or_else(|| {
-                    let last = translation.child_text("formattedLastName");
-                    let first = translation.child_text("formattedFirstName");
-                    match (last, first) {
-                        (Some(l), Some(f)) => Some(format!("{l}, {f}")),
-                        (l, f) => l.or(f).map(str::to_string),
-                    }
-                });
+            let full = translation.child_text("formattedFullName").map(str::to_string).or_else(|| {
+                let last = translation.child_text("formattedLastName");
+                let first = translation.child_text("formattedFirstName");
+                match (last, first) {
+                    (Some(l), Some(f)) => Some(format!("{l}, {f}")),
+                    (l, f) => l.or(f).map(str::to_string),
+                }
+            });
             let Some(full) = full else { continue };
             let kind = match kind {
                 NameKind::Primary if !(main && latin) => NameKind::Alias,
@@ -456,11 +355,7 @@ fn read_names(entity: &mut Entity, el: &Element) {
 
 fn name_parts(translation: &Element) -> NameParts {
     let mut parts = NameParts::default();
-    for part in translation
-        .child("nameParts")
-        .into_iter()
-        .flat_map(|p| p.children("namePart"))
-    {
+    for part in translation.child("nameParts").into_iter().flat_map(|p| p.children("namePart")) {
         let (Some(kind), Some(value)) = (part.child_text("type"), part.child_text("value")) else {
             continue;
         };
@@ -482,42 +377,21 @@ fn name_parts(translation: &Element) -> NameParts {
     parts
 }
 
-fn read_address(
-    entity: &mut Entity,
-    address: &Element,
-    tables: &Tables,
-    warnings: &mut Vec<String>,
-) {
+fn read_address(entity: &mut Entity, address: &Element, tables: &Tables, warnings: &mut Vec<String>) {
     let country_el = address.child("country");
     let country_name = country_el.map(|c| c.text.trim()).filter(|c| !c.is_empty());
     let code = country_el.and_then(|c| country_of(c, tables));
-    if let (Some(name), None) = (
-        country_name.filter(|n| !ofac_remarks::is_no_country(n)),
-        code.as_deref(),
-    ) {
-        warnings.push(format!(
-            "unknown address country {name:?}; kept in the address text"
-        ));
+    if let (Some(name), None) = (country_name.filter(|n| !ofac_remarks::is_no_country(n)), code.as_deref()) {
+        warnings.push(format!("unknown address country {name:?}; kept in the address text"));
     }
-    let translations: Vec<&Element> = address
-        .child("translations")
-        .into_iter()
-        .flat_map(|t| t.children("translation"))
-        .collect();
+    let translations: Vec<&Element> =
+        address.child("translations").into_iter().flat_map(|t| t.children("translation")).collect();
     let mut added = false;
     for translation in &translations {
-        let mut parts = ofac_remarks::AddressParts {
-            country: country_name,
-            ..Default::default()
-        };
+        let mut parts = ofac_remarks::AddressParts { country: country_name, ..Default::default() };
         let mut any = false;
-        for part in translation
-            .child("addressParts")
-            .into_iter()
-            .flat_map(|p| p.children("addressPart"))
-        {
-            let (Some(kind), Some(value)) = (part.child_text("type"), part.child_text("value"))
-            else {
+        for part in translation.child("addressParts").into_iter().flat_map(|p| p.children("addressPart")) {
+            let (Some(kind), Some(value)) = (part.child_text("type"), part.child_text("value")) else {
                 continue;
             };
             any = true;
@@ -551,12 +425,7 @@ fn read_address(
 
 /// A feature: a birth date from its text (its parsed dates when the text is not a date), a
 /// country from its reference value, anything else through OFAC's label table.
-fn read_feature(
-    entity: &mut Entity,
-    feature: &Element,
-    tables: &Tables,
-    warnings: &mut Vec<String>,
-) {
+fn read_feature(entity: &mut Entity, feature: &Element, tables: &Tables, warnings: &mut Vec<String>) {
     let Some(label) = feature.child_text("type") else {
         return;
     };
@@ -568,17 +437,13 @@ fn read_feature(
                 entity.birth_dates.push(date);
             }
         } else if !value.is_empty() {
-            warnings.push(format!(
-                "cannot read the birth date {value:?}; kept in notes"
-            ));
+            warnings.push(format!("cannot read the birth date {value:?}; kept in notes"));
             push_note(entity, format!("DOB {value}"));
         }
         return;
     }
     // Country features cite the COUNTRY reference value, whose ISO code is surer than the text.
-    let iso = feature
-        .child_text("valueRefId")
-        .and_then(|id| tables.countries.get(id));
+    let iso = feature.child_text("valueRefId").and_then(|id| tables.countries.get(id));
     let value = match iso {
         Some(code) if !value.is_empty() => code.as_str(),
         _ => value,
@@ -594,17 +459,7 @@ fn feature_date(feature: &Element, value: &str) -> Option<DateSpec> {
         date.circa |= approximate;
         return Some(date);
     }
-    let from = feature
-        .path_text("valueDate/fromDateBegin")
-        .and_then(PartialDate::parse_iso)?;
-    let to = feature
-        .path_text("valueDate/toDateEnd")
-        .and_then(PartialDate::parse_iso)
-        .filter(|t| *t != from);
-    Some(DateSpec {
-        from,
-        to,
-        circa: approximate,
-        raw: value.to_string(),
-    })
+    let from = feature.path_text("valueDate/fromDateBegin").and_then(PartialDate::parse_iso)?;
+    let to = feature.path_text("valueDate/toDateEnd").and_then(PartialDate::parse_iso).filter(|t| *t != from);
+    Some(DateSpec { from, to, circa: approximate, raw: value.to_string() })
 }

@@ -14,8 +14,8 @@
 
 use std::collections::HashMap;
 use ward_model::{
-    country_code, dataset_info, Address, DateSpec, Designation, Entity, Gender, IdKind, Identifier,
-    Link, LinkKind, Name, NameKind, NameParts, Schema,
+    country_code, dataset_info, Address, DateSpec, Designation, Entity, Gender, IdKind, Identifier, Link,
+    LinkKind, Name, NameKind, NameParts, Schema,
 };
 
 #[cfg(test)]
@@ -83,10 +83,7 @@ static LABELS: &[(&str, Fact)] = &[
     ("vessel year of build", Fact::BuildDate),
     ("aircraft manufacture date", Fact::BuildDate),
     // Vessels.
-    (
-        "vessel registration identification",
-        Fact::Id(Some(IdKind::Imo)),
-    ),
+    ("vessel registration identification", Fact::Id(Some(IdKind::Imo))),
     ("mmsi", Fact::Id(Some(IdKind::Mmsi))),
     ("vessel call sign", Fact::Id(Some(IdKind::CallSign))),
     ("other vessel call sign", Fact::Id(Some(IdKind::CallSign))),
@@ -96,31 +93,16 @@ static LABELS: &[(&str, Fact)] = &[
     ("vessel type", Fact::Property("type")),
     ("other vessel type", Fact::Property("type")),
     ("vessel tonnage", Fact::Property("tonnage")),
-    (
-        "vessel gross registered tonnage",
-        Fact::Property("grossRegisteredTonnage"),
-    ),
+    ("vessel gross registered tonnage", Fact::Property("grossRegisteredTonnage")),
     ("vessel owner", Fact::Property("owner")),
     // Aircraft.
     ("aircraft model", Fact::Property("model")),
     ("aircraft operator", Fact::Property("operator")),
     ("aircraft tail number", Fact::Id(Some(IdKind::AircraftId))),
-    (
-        "previous aircraft tail number",
-        Fact::Id(Some(IdKind::AircraftId)),
-    ),
-    (
-        "aircraft manufacturer's serial number (msn)",
-        Fact::Id(Some(IdKind::AircraftId)),
-    ),
-    (
-        "aircraft construction number (also called l/n or s/n or f/n)",
-        Fact::Id(Some(IdKind::AircraftId)),
-    ),
-    (
-        "aircraft mode s transponder code",
-        Fact::Id(Some(IdKind::Other)),
-    ),
+    ("previous aircraft tail number", Fact::Id(Some(IdKind::AircraftId))),
+    ("aircraft manufacturer's serial number (msn)", Fact::Id(Some(IdKind::AircraftId))),
+    ("aircraft construction number (also called l/n or s/n or f/n)", Fact::Id(Some(IdKind::AircraftId))),
+    ("aircraft mode s transponder code", Fact::Id(Some(IdKind::Other))),
     // Contact details.
     ("website", Fact::Property("website")),
     ("email address", Fact::Property("email")),
@@ -130,10 +112,7 @@ static LABELS: &[(&str, Fact)] = &[
     ("telephone", Fact::Property("phone")),
     ("organization type:", Fact::Property("sector")),
     // Identifiers whose kind the generic classifier would miss or get wrong.
-    (
-        "digital currency address",
-        Fact::Id(Some(IdKind::CryptoWallet)),
-    ),
+    ("digital currency address", Fact::Id(Some(IdKind::CryptoWallet))),
     ("swift/bic", Fact::Id(Some(IdKind::Bic))),
     ("legal entity number", Fact::Id(Some(IdKind::Lei))),
     ("nit #", Fact::Id(Some(IdKind::TaxId))),
@@ -155,28 +134,13 @@ static LABELS: &[(&str, Fact)] = &[
     ("c.r. no.", Fact::Id(Some(IdKind::Registration))),
     ("company number", Fact::Id(Some(IdKind::Registration))),
     ("uk company number", Fact::Id(Some(IdKind::Registration))),
-    (
-        "commercial registry number",
-        Fact::Id(Some(IdKind::Registration)),
-    ),
+    ("commercial registry number", Fact::Id(Some(IdKind::Registration))),
     ("folio mercantil no.", Fact::Id(Some(IdKind::Registration))),
-    (
-        "matricula mercantil no",
-        Fact::Id(Some(IdKind::Registration)),
-    ),
+    ("matricula mercantil no", Fact::Id(Some(IdKind::Registration))),
     ("trade license no.", Fact::Id(Some(IdKind::Registration))),
-    (
-        "government gazette number",
-        Fact::Id(Some(IdKind::Registration)),
-    ),
-    (
-        "economic register number (cbls)",
-        Fact::Id(Some(IdKind::Registration)),
-    ),
-    (
-        "certificate of incorporation number",
-        Fact::Id(Some(IdKind::Registration)),
-    ),
+    ("government gazette number", Fact::Id(Some(IdKind::Registration))),
+    ("economic register number (cbls)", Fact::Id(Some(IdKind::Registration))),
+    ("certificate of incorporation number", Fact::Id(Some(IdKind::Registration))),
     ("d-u-n-s number", Fact::Id(Some(IdKind::Other))),
     ("bik (ru)", Fact::Id(Some(IdKind::Other))),
     ("isin", Fact::Id(Some(IdKind::Other))),
@@ -203,10 +167,7 @@ static LABELS: &[(&str, Fact)] = &[
     // Sanctions information: kept in notes, label and all.
     ("secondary sanctions risk:", Fact::Note),
     ("additional sanctions information -", Fact::Note),
-    (
-        "transactions prohibited for persons owned or controlled by u.s. financial institutions:",
-        Fact::Note,
-    ),
+    ("transactions prohibited for persons owned or controlled by u.s. financial institutions:", Fact::Note),
     ("executive order", Fact::Note),
     ("caatsa section 235 information:", Fact::Note),
     ("ifca determination -", Fact::Note),
@@ -277,11 +238,7 @@ fn generic_id(part: &str) -> Option<(&str, &str)> {
     }
     let label_end = label_end?;
     let label = part[..label_end].trim();
-    let last = label
-        .rsplit(' ')
-        .next()?
-        .trim_end_matches(':')
-        .to_ascii_lowercase();
+    let last = label.rsplit(' ').next()?.trim_end_matches(':').to_ascii_lowercase();
     let abbreviation = last.len() >= 3
         && (last.contains('.') && last.chars().all(|c| c.is_ascii_alphabetic() || c == '.')
             || last.starts_with('(') && last.ends_with(')'));
@@ -312,11 +269,7 @@ fn word_starts(text: &str) -> impl Iterator<Item = (usize, &str)> {
 /// missing), the last part is kept whole in `notes` instead of being read, as it is cut short.
 pub(crate) fn apply_remarks(entity: &mut Entity, remarks: &str, truncated: bool) -> Vec<String> {
     let mut warnings = Vec::new();
-    let parts: Vec<&str> = remarks
-        .split(';')
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .collect();
+    let parts: Vec<&str> = remarks.split(';').map(str::trim).filter(|p| !p.is_empty()).collect();
     for (idx, part) in parts.iter().enumerate() {
         if truncated && idx + 1 == parts.len() {
             push_note(entity, part.to_string());
@@ -334,11 +287,7 @@ fn apply_part(entity: &mut Entity, part: &str, warnings: &mut Vec<String>) {
         _ => part,
     };
     // "alt. DOB 1964": an alternative value, read like the first.
-    let body = part
-        .strip_prefix("alt. ")
-        .or_else(|| part.strip_prefix("Alt. "))
-        .unwrap_or(part)
-        .trim();
+    let body = part.strip_prefix("alt. ").or_else(|| part.strip_prefix("Alt. ")).unwrap_or(part).trim();
     if let Some((len, fact)) = lookup(body) {
         let label = body[..len].trim();
         let value = body[len..].trim_start_matches([':', ' ']).trim();
@@ -367,9 +316,7 @@ pub(crate) fn apply_fact(
     match lookup(label) {
         // A prefix is enough: "Listing Date (EO 14024 Directive 2):" is a "listing date",
         // "Digital Currency Address - XBT" a "digital currency address".
-        Some((_, fact)) => apply_fact_with(
-            entity, fact, label, value, country, detail, &whole, warnings,
-        ),
+        Some((_, fact)) => apply_fact_with(entity, fact, label, value, country, detail, &whole, warnings),
         // An OFAC id type no table knows: an identifier under its own label, if it has a value.
         _ if !value.is_empty() => add_id(entity, None, label, value, country, detail, warnings),
         _ => push_note(entity, label.to_string()),
@@ -397,9 +344,7 @@ fn apply_fact_with(
                 Some(_) => {}
                 None if plain.is_empty() => return,
                 None => {
-                    warnings.push(format!(
-                        "{label}: cannot read the date {plain:?}; kept in notes"
-                    ));
+                    warnings.push(format!("{label}: cannot read the date {plain:?}; kept in notes"));
                     push_note(entity, whole.to_string());
                     return;
                 }
@@ -409,11 +354,7 @@ fn apply_fact_with(
             }
         }
         Fact::BirthPlace => Entity::push_unique(&mut entity.birth_places, plain),
-        Fact::Nationality
-        | Fact::Citizenship
-        | Fact::Flag
-        | Fact::PastFlag
-        | Fact::Jurisdiction => {
+        Fact::Nationality | Fact::Citizenship | Fact::Flag | Fact::PastFlag | Fact::Jurisdiction => {
             if plain.is_empty() || is_no_country(plain) {
                 return;
             }
@@ -467,10 +408,7 @@ fn apply_fact_with(
 /// AL-MUHSI (the inner quote is part of the name).
 fn unquote(value: &str) -> &str {
     let value = value.trim();
-    let value = value
-        .strip_suffix('.')
-        .filter(|v| v.ends_with('\''))
-        .unwrap_or(value);
+    let value = value.strip_suffix('.').filter(|v| v.ends_with('\'')).unwrap_or(value);
     let inner = value.strip_prefix('\'').unwrap_or(value);
     inner.strip_suffix('\'').unwrap_or(inner).trim()
 }
@@ -533,11 +471,7 @@ fn add_id(
         return;
     }
     let mut code = None;
-    for name in [country, parsed.country]
-        .into_iter()
-        .flatten()
-        .filter(|n| !is_no_country(n))
-    {
+    for name in [country, parsed.country].into_iter().flatten().filter(|n| !is_no_country(n)) {
         match ofac_country(name) {
             Some(c) => {
                 code = Some(c);
@@ -550,17 +484,10 @@ fn add_id(
     if let Some(kind) = kind {
         identifier.kind = kind;
     }
-    let details: Vec<&str> = [parsed.detail, detail]
-        .into_iter()
-        .flatten()
-        .filter(|d| !d.is_empty())
-        .collect();
+    let details: Vec<&str> =
+        [parsed.detail, detail].into_iter().flatten().filter(|d| !d.is_empty()).collect();
     if !details.is_empty() {
-        identifier.note = Some(format!(
-            "{}; {}",
-            identifier.note.unwrap_or_default(),
-            details.join("; ")
-        ));
+        identifier.note = Some(format!("{}; {}", identifier.note.unwrap_or_default(), details.join("; ")));
     }
     entity.add_identifier(identifier);
 }
@@ -583,15 +510,9 @@ fn split_id_value(text: &str) -> IdValue<'_> {
     if let Some(open) = text.rfind(" (") {
         if let Some(close) = text[open..].find(')').map(|c| open + c) {
             let inner = text[open + 2..close].trim();
-            let after = text[close + 1..]
-                .trim()
-                .trim_start_matches([',', ';'])
-                .trim();
+            let after = text[close + 1..].trim().trim_start_matches([',', ';']).trim();
             let looks_like_country = ofac_country(inner).is_some()
-                || (!after.is_empty()
-                    && inner
-                        .chars()
-                        .all(|c| c.is_alphabetic() || " ,.'-".contains(c)));
+                || (!after.is_empty() && inner.chars().all(|c| c.is_alphabetic() || " ,.'-".contains(c)));
             if looks_like_country && !inner.is_empty() {
                 return IdValue {
                     value: text[..open].trim(),
@@ -603,18 +524,10 @@ fn split_id_value(text: &str) -> IdValue<'_> {
     }
     for marker in [" issued ", " expires ", " Issue Date ", " Expiration Date "] {
         if let Some(at) = text.find(marker) {
-            return IdValue {
-                value: text[..at].trim(),
-                country: None,
-                detail: Some(text[at..].trim()),
-            };
+            return IdValue { value: text[..at].trim(), country: None, detail: Some(text[at..].trim()) };
         }
     }
-    IdValue {
-        value: text,
-        country: None,
-        detail: None,
-    }
+    IdValue { value: text, country: None, detail: None }
 }
 
 /// Keeps a note once, without the full stop OFAC ends its remarks with (the CSV writes
@@ -654,10 +567,7 @@ static OFAC_COUNTRIES: &[(&str, &str)] = &[
 /// What OFAC writes where a country is not known: no country, and nothing to warn about.
 pub(crate) fn is_no_country(text: &str) -> bool {
     let lower = text.trim().trim_end_matches('.').to_ascii_lowercase();
-    matches!(
-        lower.as_str(),
-        "none identified" | "undetermined" | "unknown" | "none"
-    )
+    matches!(lower.as_str(), "none identified" | "undetermined" | "unknown" | "none")
 }
 
 /// Reads a country as OFAC writes it, or an alpha-2 code. `None` for text that names no
@@ -668,10 +578,7 @@ pub(crate) fn ofac_country(text: &str) -> Option<&'static str> {
         return Some(code);
     }
     let lower = text.to_ascii_lowercase();
-    OFAC_COUNTRIES
-        .iter()
-        .find(|(name, _)| *name == lower)
-        .map(|(_, code)| *code)
+    OFAC_COUNTRIES.iter().find(|(name, _)| *name == lower).map(|(_, code)| *code)
 }
 
 /// The parts of an OFAC address, as the XML formats give them.
@@ -697,24 +604,15 @@ impl AddressParts<'_> {
     /// A region that names a country ("Gaza") stands in for a missing country.
     pub(crate) fn to_address(&self, code: Option<&str>) -> Address {
         let code = code.or_else(|| self.region.and_then(ofac_country));
-        let place = [self.city, self.state]
-            .into_iter()
-            .flatten()
-            .collect::<Vec<_>>()
-            .join(", ");
+        let place = [self.city, self.state].into_iter().flatten().collect::<Vec<_>>().join(", ");
         let place = [Some(place.as_str()), self.postal]
             .into_iter()
             .flatten()
             .filter(|p| !p.is_empty())
             .collect::<Vec<_>>()
             .join(" ");
-        let parts = self
-            .street
-            .iter()
-            .copied()
-            .chain([place.as_str()])
-            .chain(self.region)
-            .chain(self.country);
+        let parts =
+            self.street.iter().copied().chain([place.as_str()]).chain(self.region).chain(self.country);
         Address::from_parts(parts, self.city, code)
     }
 }
@@ -722,9 +620,7 @@ impl AddressParts<'_> {
 /// A designation by OFAC in `dataset` (the list name is set when the dataset is known).
 pub(crate) fn designation(dataset: &str, record_id: &str, programs: Vec<String>) -> Designation {
     Designation {
-        authority: dataset_info(dataset)
-            .map(|d| d.authority.to_string())
-            .unwrap_or_default(),
+        authority: dataset_info(dataset).map(|d| d.authority.to_string()).unwrap_or_default(),
         dataset: dataset.to_string(),
         list: Some(list_name(dataset).to_string()),
         programs,
@@ -758,12 +654,8 @@ pub(crate) fn split_programs(text: &str) -> Vec<String> {
 /// Council list, the sectoral sanctions list (SSI, tagged UKRAINE-EO13662), the CMIC list, the
 /// foreign sanctions evaders, CAPTA and menu-based lists.
 fn is_non_sdn_program(program: &str) -> bool {
-    matches!(
-        program,
-        "NS-PLC" | "UKRAINE-EO13662" | "CMIC-EO13959" | "561-Related"
-    ) || ["NS-", "FSE-", "CAPTA", "CMIC"]
-        .iter()
-        .any(|p| program.starts_with(p))
+    matches!(program, "NS-PLC" | "UKRAINE-EO13662" | "CMIC-EO13959" | "561-Related")
+        || ["NS-", "FSE-", "CAPTA", "CMIC"].iter().any(|p| program.starts_with(p))
 }
 
 /// Decides whether a classic XML file is the SDN or the consolidated list. The file says it
@@ -796,9 +688,7 @@ pub(crate) fn decide_dataset<'a>(
 
 /// Moves entities built under a provisional dataset to `dataset`: ids, designations.
 pub(crate) fn set_dataset(entities: &mut [Entity], dataset: &str) {
-    let authority = dataset_info(dataset)
-        .map(|d| d.authority.to_string())
-        .unwrap_or_default();
+    let authority = dataset_info(dataset).map(|d| d.authority.to_string()).unwrap_or_default();
     for entity in entities {
         entity.id = format!("{dataset}:{}", entity.record_id);
         entity.dataset = dataset.to_string();
@@ -815,8 +705,8 @@ pub(crate) fn set_dataset(entities: &mut [Entity], dataset: &str) {
 /// Words that end in a full stop of their own in company names ("CO., LTD.", "S.A."), so that a
 /// final "Linked To: X LTD." keeps it.
 const ABBREVIATIONS: &[&str] = &[
-    "ltd", "inc", "co", "corp", "jr", "sr", "bhd", "llc", "plc", "sa", "ag", "cia", "pvt", "est",
-    "ent", "intl", "bros", "dept", "gen", "no", "st", "mr", "dr",
+    "ltd", "inc", "co", "corp", "jr", "sr", "bhd", "llc", "plc", "sa", "ag", "cia", "pvt", "est", "ent",
+    "intl", "bros", "dept", "gen", "no", "st", "mr", "dr",
 ];
 
 /// Whether `text`, stripped of a final full stop, ends in an abbreviation that owns that stop:

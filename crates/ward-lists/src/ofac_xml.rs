@@ -26,25 +26,19 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
     let mut entities: Vec<Entity> = Vec::new();
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    let header = xml::stream(
-        &source.bytes,
-        file,
-        "OFAC sdnList XML",
-        &["sdnEntry"],
-        |entry| {
-            if let Some(entity) = read_entry(&entry, file, &mut diagnostics) {
-                if !seen.insert(entity.record_id.clone()) {
-                    diagnostics.push(
-                        Diagnostic::error(file, "duplicate uid; the first entry is kept")
-                            .record(entity.record_id.clone())
-                            .at(format!("byte {}", entry.offset)),
-                    );
-                } else {
-                    entities.push(entity);
-                }
+    let header = xml::stream(&source.bytes, file, "OFAC sdnList XML", &["sdnEntry"], |entry| {
+        if let Some(entity) = read_entry(&entry, file, &mut diagnostics) {
+            if !seen.insert(entity.record_id.clone()) {
+                diagnostics.push(
+                    Diagnostic::error(file, "duplicate uid; the first entry is kept")
+                        .record(entity.record_id.clone())
+                        .at(format!("byte {}", entry.offset)),
+                );
+            } else {
+                entities.push(entity);
             }
-        },
-    )?;
+        }
+    })?;
     if header.root.name != "sdnList" {
         return Err(crate::Error::malformed(
             file,
@@ -53,11 +47,7 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
         ));
     }
     let dataset = ofac_remarks::decide_dataset(
-        entities.iter().map(|e| {
-            e.designations
-                .first()
-                .map_or(&[][..], |d| d.programs.as_slice())
-        }),
+        entities.iter().map(|e| e.designations.first().map_or(&[][..], |d| d.programs.as_slice())),
         file,
     );
     ofac_remarks::set_dataset(&mut entities, dataset);
@@ -67,10 +57,7 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
     list.meta.published = header.field("Publish_Date").and_then(|d| {
         let iso = us_date(d);
         if iso.is_none() {
-            diagnostics.push(Diagnostic::warning(
-                file,
-                format!("Publish_Date {d:?} is not MM/DD/YYYY"),
-            ));
+            diagnostics.push(Diagnostic::warning(file, format!("Publish_Date {d:?} is not MM/DD/YYYY")));
         }
         iso
     });
@@ -81,17 +68,13 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
                 if n != entities.len() as u64 {
                     diagnostics.push(Diagnostic::warning(
                         file,
-                        format!(
-                            "the header declares {n} records, the file holds {}",
-                            entities.len()
-                        ),
+                        format!("the header declares {n} records, the file holds {}", entities.len()),
                     ));
                 }
             }
-            Err(_) => diagnostics.push(Diagnostic::warning(
-                file,
-                format!("Record_Count {count:?} is not a number"),
-            )),
+            Err(_) => {
+                diagnostics.push(Diagnostic::warning(file, format!("Record_Count {count:?} is not a number")))
+            }
         }
     }
     list.entities = entities;
@@ -106,30 +89,19 @@ fn us_date(text: &str) -> Option<String> {
     if parts.next().is_some() {
         return None;
     }
-    let date = ward_model::PartialDate::new(
-        y.parse().ok()?,
-        Some(m.parse().ok()?),
-        Some(d.parse().ok()?),
-    )?;
+    let date = ward_model::PartialDate::new(y.parse().ok()?, Some(m.parse().ok()?), Some(d.parse().ok()?))?;
     (date.day.is_some()).then(|| date.to_iso())
 }
 
 /// One `<sdnEntry>`, or `None` (with an error diagnostic) when it has no uid or no name.
 fn read_entry(entry: &Element, file: &str, diagnostics: &mut Vec<Diagnostic>) -> Option<Entity> {
     let at = format!("byte {}", entry.offset);
-    let Some(uid) = entry
-        .child_text("uid")
-        .filter(|u| u.bytes().all(|b| b.is_ascii_alphanumeric()))
-    else {
+    let Some(uid) = entry.child_text("uid").filter(|u| u.bytes().all(|b| b.is_ascii_alphanumeric())) else {
         diagnostics.push(Diagnostic::error(file, "entry skipped: expected a <uid>").at(at));
         return None;
     };
     let mut warnings: Vec<String> = Vec::new();
-    let schema = match entry
-        .child_text("sdnType")
-        .map(str::to_ascii_lowercase)
-        .as_deref()
-    {
+    let schema = match entry.child_text("sdnType").map(str::to_ascii_lowercase).as_deref() {
         Some("individual") => Schema::Person,
         Some("entity") => Schema::Organization,
         Some("vessel") => Schema::Vessel,
@@ -141,39 +113,24 @@ fn read_entry(entry: &Element, file: &str, diagnostics: &mut Vec<Diagnostic>) ->
     };
     let mut entity = Entity::new(SDN, uid, schema);
     let Some(name) = full_name(entry) else {
-        diagnostics.push(
-            Diagnostic::error(file, "entry skipped: expected a <lastName>")
-                .record(uid)
-                .at(at),
-        );
+        diagnostics.push(Diagnostic::error(file, "entry skipped: expected a <lastName>").record(uid).at(at));
         return None;
     };
     add_name(&mut entity, &name, NameKind::Primary);
     let programs: Vec<String> = entry
         .child("programList")
-        .map(|l| {
-            l.children("program")
-                .filter_map(|p| clean_text(&p.text))
-                .map(str::to_string)
-                .collect()
-        })
+        .map(|l| l.children("program").filter_map(|p| clean_text(&p.text)).map(str::to_string).collect())
         .unwrap_or_default();
     entity.designations.push(designation(SDN, uid, programs));
     if let Some(title) = entry.child_text("title") {
         Entity::push_unique(&mut entity.titles, title);
     }
-    for aka in entry
-        .child("akaList")
-        .into_iter()
-        .flat_map(|l| l.children("aka"))
-    {
+    for aka in entry.child("akaList").into_iter().flat_map(|l| l.children("aka")) {
         let Some(name) = full_name(aka) else {
             warnings.push("an <aka> without a name is ignored".to_string());
             continue;
         };
-        let weak = aka
-            .child_text("category")
-            .is_some_and(|c| c.eq_ignore_ascii_case("weak"));
+        let weak = aka.child_text("category").is_some_and(|c| c.eq_ignore_ascii_case("weak"));
         let kind = match aka.child_text("type") {
             _ if weak => NameKind::Weak,
             Some(t) if t.eq_ignore_ascii_case("f.k.a.") => NameKind::Previous,
@@ -181,11 +138,7 @@ fn read_entry(entry: &Element, file: &str, diagnostics: &mut Vec<Diagnostic>) ->
         };
         add_name(&mut entity, &name, kind);
     }
-    for item in entry
-        .child("dateOfBirthList")
-        .into_iter()
-        .flat_map(|l| l.children("dateOfBirthItem"))
-    {
+    for item in entry.child("dateOfBirthList").into_iter().flat_map(|l| l.children("dateOfBirthItem")) {
         let Some(text) = item.child_text("dateOfBirth") else {
             continue;
         };
@@ -193,41 +146,27 @@ fn read_entry(entry: &Element, file: &str, diagnostics: &mut Vec<Diagnostic>) ->
             Some(date) if !entity.birth_dates.contains(&date) => entity.birth_dates.push(date),
             Some(_) => {}
             None => {
-                warnings.push(format!(
-                    "cannot read the date of birth {text:?}; kept in notes"
-                ));
+                warnings.push(format!("cannot read the date of birth {text:?}; kept in notes"));
                 push_note(&mut entity, format!("DOB {text}"));
             }
         }
     }
-    for item in entry
-        .child("placeOfBirthList")
-        .into_iter()
-        .flat_map(|l| l.children("placeOfBirthItem"))
-    {
+    for item in entry.child("placeOfBirthList").into_iter().flat_map(|l| l.children("placeOfBirthItem")) {
         if let Some(place) = item.child_text("placeOfBirth") {
             Entity::push_unique(&mut entity.birth_places, place);
         }
     }
-    for (list, item, label) in [
-        ("nationalityList", "nationality", "nationality"),
-        ("citizenshipList", "citizenship", "citizen"),
-    ] {
+    for (list, item, label) in
+        [("nationalityList", "nationality", "nationality"), ("citizenshipList", "citizenship", "citizen")]
+    {
         for el in entry.child(list).into_iter().flat_map(|l| l.children(item)) {
             if let Some(country) = el.child_text("country") {
                 apply_fact(&mut entity, label, country, None, None, &mut warnings);
             }
         }
     }
-    for id in entry
-        .child("idList")
-        .into_iter()
-        .flat_map(|l| l.children("id"))
-    {
-        let (Some(label), value) = (
-            id.child_text("idType"),
-            id.child_text("idNumber").unwrap_or(""),
-        ) else {
+    for id in entry.child("idList").into_iter().flat_map(|l| l.children("id")) {
+        let (Some(label), value) = (id.child_text("idType"), id.child_text("idNumber").unwrap_or("")) else {
             continue;
         };
         let detail: Vec<String> = [("issued", "issueDate"), ("expires", "expirationDate")]
@@ -235,20 +174,9 @@ fn read_entry(entry: &Element, file: &str, diagnostics: &mut Vec<Diagnostic>) ->
             .filter_map(|(word, tag)| id.child_text(tag).map(|d| format!("{word} {d}")))
             .collect();
         let detail = (!detail.is_empty()).then(|| detail.join("; "));
-        apply_fact(
-            &mut entity,
-            label,
-            value,
-            id.child_text("idCountry"),
-            detail.as_deref(),
-            &mut warnings,
-        );
+        apply_fact(&mut entity, label, value, id.child_text("idCountry"), detail.as_deref(), &mut warnings);
     }
-    for address in entry
-        .child("addressList")
-        .into_iter()
-        .flat_map(|l| l.children("address"))
-    {
+    for address in entry.child("addressList").into_iter().flat_map(|l| l.children("address")) {
         read_address(&mut entity, address, &mut warnings);
     }
     if let Some(vessel) = entry.child("vesselInfo") {
@@ -258,11 +186,7 @@ fn read_entry(entry: &Element, file: &str, diagnostics: &mut Vec<Diagnostic>) ->
         warnings.extend(ofac_remarks::apply_remarks(&mut entity, remarks, false));
     }
     for message in warnings {
-        diagnostics.push(
-            Diagnostic::warning(file, message)
-                .record(uid)
-                .at(format!("byte {}", entry.offset)),
-        );
+        diagnostics.push(Diagnostic::warning(file, message).record(uid).at(format!("byte {}", entry.offset)));
     }
     Some(entity)
 }
@@ -288,17 +212,12 @@ fn read_address(entity: &mut Entity, address: &Element, warnings: &mut Vec<Strin
     let code = country.and_then(|name| {
         let code = ofac_remarks::ofac_country(name);
         if code.is_none() && !ofac_remarks::is_no_country(name) {
-            warnings.push(format!(
-                "unknown address country {name:?}; kept in the address text"
-            ));
+            warnings.push(format!("unknown address country {name:?}; kept in the address text"));
         }
         code
     });
     let parts = ofac_remarks::AddressParts {
-        street: ["address1", "address2", "address3"]
-            .iter()
-            .filter_map(|tag| text(tag))
-            .collect(),
+        street: ["address1", "address2", "address3"].iter().filter_map(|tag| text(tag)).collect(),
         city: text("city"),
         state: text("stateOrProvince"),
         postal: text("postalCode"),

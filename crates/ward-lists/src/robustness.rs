@@ -73,7 +73,11 @@ fn mutation() -> impl Strategy<Value = Mutation> {
 
 #[test]
 fn fixtures_exist() {
-    assert!(fixtures().len() >= 10, "expected the list excerpts under testdata/lists, found {:?}", fixtures());
+    assert!(
+        fixtures().len() >= 10,
+        "expected the list excerpts under testdata/lists, found {:?}",
+        fixtures()
+    );
 }
 
 proptest! {

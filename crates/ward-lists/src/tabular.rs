@@ -79,23 +79,13 @@ pub(crate) fn group_by<T>(items: impl IntoIterator<Item = (String, T)>) -> Vec<(
 /// whole numbers lose their `.0`.
 pub(crate) fn read_xlsx(source: &Source, format: &'static str) -> Result<Vec<Row>> {
     use calamine::{Reader, Xlsx};
-    let mut workbook = Xlsx::new(Cursor::new(&source.bytes)).map_err(|e| {
-        Error::malformed(&source.name, format, format!("cannot open workbook: {e}"))
-    })?;
+    let mut workbook = Xlsx::new(Cursor::new(&source.bytes))
+        .map_err(|e| Error::malformed(&source.name, format, format!("cannot open workbook: {e}")))?;
     let Some(range) = workbook.worksheet_range_at(0) else {
-        return Err(Error::malformed(
-            &source.name,
-            format,
-            "the workbook has no sheet",
-        ));
+        return Err(Error::malformed(&source.name, format, "the workbook has no sheet"));
     };
-    let range = range.map_err(|e| {
-        Error::malformed(
-            &source.name,
-            format,
-            format!("cannot read the first sheet: {e}"),
-        )
-    })?;
+    let range = range
+        .map_err(|e| Error::malformed(&source.name, format, format!("cannot read the first sheet: {e}")))?;
     let first_row = range.start().map_or(0, |(row, _)| row as usize);
     let first_col = range.start().map_or(0, |(_, col)| col as usize);
     Ok(range
@@ -106,10 +96,7 @@ pub(crate) fn read_xlsx(source: &Source, format: &'static str) -> Result<Vec<Row
             // up with its header.
             let mut out = vec![String::new(); first_col];
             out.extend(cells.iter().map(cell_text));
-            Row {
-                number: first_row + i + 1,
-                cells: out,
-            }
+            Row { number: first_row + i + 1, cells: out }
         })
         .collect())
 }
@@ -117,19 +104,13 @@ pub(crate) fn read_xlsx(source: &Source, format: &'static str) -> Result<Vec<Row
 /// Reads a CSV file as rows of text (Windows-1252 files are decoded first).
 pub(crate) fn read_csv(source: &Source) -> Vec<Row> {
     let text = text::decode(&source.bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
     // The input is valid UTF-8 and in memory, so reading cannot fail; stop if it ever does.
     while let Ok(true) = reader.read_record(&mut record) {
         let number = record.position().map_or(0, |p| p.line() as usize);
-        rows.push(Row {
-            number,
-            cells: record.iter().map(str::to_string).collect(),
-        });
+        rows.push(Row { number, cells: record.iter().map(str::to_string).collect() });
     }
     rows
 }
@@ -205,8 +186,7 @@ fn find_markers(text: &str) -> Vec<Marker> {
     while i < bytes.len() {
         let at_boundary = i == 0 || {
             let prev = bytes[i - 1];
-            prev.is_ascii_whitespace()
-                || matches!(prev, b'.' | b';' | b',' | b':' | b'-' | b')' | 0xa0)
+            prev.is_ascii_whitespace() || matches!(prev, b'.' | b';' | b',' | b':' | b'-' | b')' | 0xa0)
         };
         if !at_boundary {
             i += 1;
@@ -223,10 +203,7 @@ fn find_markers(text: &str) -> Vec<Marker> {
         }
         let mut digits = j - label_start;
         // "(1-3) Libya (4) Morocco": a range of numbers shares one item.
-        if digits > 0
-            && bytes.get(j) == Some(&b'-')
-            && bytes.get(j + 1).is_some_and(u8::is_ascii_digit)
-        {
+        if digits > 0 && bytes.get(j) == Some(&b'-') && bytes.get(j + 1).is_some_and(u8::is_ascii_digit) {
             j += 1;
             while j < bytes.len() && bytes[j].is_ascii_digit() && j - label_start < 5 {
                 j += 1;
@@ -240,12 +217,7 @@ fn find_markers(text: &str) -> Vec<Marker> {
         if (digits > 0 || letter) && bytes.get(j) == Some(&b')') {
             let label = &text[label_start..j];
             let first = label == "1" || label == "a" || label.starts_with("1-");
-            markers.push(Marker {
-                start,
-                end: j + 1,
-                letter,
-                first,
-            });
+            markers.push(Marker { start, end: j + 1, letter, first });
             i = j + 1;
         } else {
             i += 1;
@@ -257,11 +229,7 @@ fn find_markers(text: &str) -> Vec<Marker> {
         return Vec::new();
     };
     let letter = markers[first].letter;
-    markers
-        .into_iter()
-        .skip(first)
-        .filter(|m| m.letter == letter)
-        .collect()
+    markers.into_iter().skip(first).filter(|m| m.letter == letter).collect()
 }
 
 fn split_markers(text: &str) -> Vec<&str> {
@@ -487,13 +455,7 @@ fn simple_country(text: &str) -> Option<&'static str> {
             lower = rest.to_string();
         }
     }
-    for suffix in [
-        " autonomous ssr",
-        " soviet socialist republic",
-        " ssr",
-        " sfsr",
-        " assr",
-    ] {
+    for suffix in [" autonomous ssr", " soviet socialist republic", " ssr", " sfsr", " assr"] {
         if let Some(rest) = lower.strip_suffix(suffix) {
             lower = rest.trim_end_matches(',').to_string();
         }
@@ -530,8 +492,7 @@ pub(crate) fn countries(text: &str) -> (Vec<&'static str>, Vec<String>) {
             continue;
         }
         let found: Vec<Option<&'static str>> = parts.iter().map(|p| country(p)).collect();
-        let known =
-            |(part, code): (&&str, &Option<&'static str>)| code.is_some() || is_historical(part);
+        let known = |(part, code): (&&str, &Option<&'static str>)| code.is_some() || is_historical(part);
         if parts.len() > 1 && parts.iter().zip(&found).all(known) {
             for code in found.into_iter().flatten() {
                 push_code(&mut codes, code);
@@ -568,8 +529,8 @@ pub(crate) fn leading_country(text: &str) -> Option<&'static str> {
 /// The current-style UN reference numbers ("CFe.002", "QDi.115") a free text cites, in order.
 pub(crate) fn un_references_cited(text: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
-    for word in text
-        .split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '[' | ']' | ',' | ';' | ':'))
+    for word in
+        text.split(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | '[' | ']' | ',' | ';' | ':'))
     {
         let word = word.trim_end_matches('.');
         if word.len() == 7 && is_un_reference(word) {
@@ -592,9 +553,7 @@ pub(crate) fn link_un_references(entity: &mut ward_model::Entity, text: &str, ow
             kind: ward_model::LinkKind::Associate,
             target_id: Some(format!("un_sc_sanctions:{reference}")),
             target_name: None,
-            description: Some(format!(
-                "UN reference {reference} cited in the record's remarks"
-            )),
+            description: Some(format!("UN reference {reference} cited in the record's remarks")),
         };
         if !entity.links.contains(&link) {
             entity.links.push(link);
@@ -605,9 +564,7 @@ pub(crate) fn link_un_references(entity: &mut ward_model::Entity, text: &str, ow
 /// A single date as an ISO string ("14/04/2025" -> "2025-04-14"), or `None` when the text is
 /// not one date.
 pub(crate) fn iso_date(text: &str) -> Option<String> {
-    DateSpec::parse(text)
-        .filter(|d| d.to.is_none() && !d.circa)
-        .map(|d| d.from.to_iso())
+    DateSpec::parse(text).filter(|d| d.to.is_none() && !d.circa).map(|d| d.from.to_iso())
 }
 
 /// Whether `token` has the shape of a UN Security Council reference number: "QDi.001",
@@ -622,9 +579,7 @@ pub(crate) fn is_un_reference(token: &str) -> bool {
     };
     match parts.as_slice() {
         [a, b] => letters(a, 3..=3) && digits(b, 3..=3),
-        [a, b, c, d] => {
-            letters(a, 1..=2) && letters(b, 1..=1) && digits(c, 1..=4) && digits(d, 2..=2)
-        }
+        [a, b, c, d] => letters(a, 1..=2) && letters(b, 1..=1) && digits(c, 1..=4) && digits(d, 2..=2),
         _ => false,
     }
 }
@@ -657,16 +612,15 @@ pub(crate) fn values_after(text: &str, label: &str) -> Vec<String> {
         let Some(rest) = text.get(start..) else {
             break;
         };
-        let rest = rest.trim_start_matches(|c: char| {
-            c.is_whitespace() || matches!(c, ':' | '.' | '#' | '-' | '–')
-        });
+        let rest =
+            rest.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, ':' | '.' | '#' | '-' | '–'));
         let mut tokens: Vec<&str> = Vec::new();
         for raw in rest.split_whitespace() {
             let token = raw.trim_end_matches(['.', ',', ';', ':', ')']);
             let code_like = !token.is_empty()
-                && token.chars().all(|c| {
-                    c.is_ascii_uppercase() || c.is_ascii_digit() || matches!(c, '-' | '/')
-                });
+                && token
+                    .chars()
+                    .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || matches!(c, '-' | '/'));
             if !code_like || (!tokens.is_empty() && !token.chars().any(|c| c.is_ascii_digit())) {
                 break;
             }
@@ -694,10 +648,7 @@ pub(crate) struct Diagnostics<'a> {
 impl<'a> Diagnostics<'a> {
     /// An empty collection for `file`.
     pub fn new(file: &'a str) -> Diagnostics<'a> {
-        Diagnostics {
-            file,
-            list: Vec::new(),
-        }
+        Diagnostics { file, list: Vec::new() }
     }
 
     /// A warning about `record`, found at `row`.
@@ -712,22 +663,13 @@ impl<'a> Diagnostics<'a> {
             .take_while(|d| d.record.as_deref() == Some(record))
             .any(|d| d.message == message);
         if !repeated {
-            self.list.push(
-                Diagnostic::warning(self.file, message)
-                    .record(record)
-                    .at(format!("{what} {row}")),
-            );
+            self.list
+                .push(Diagnostic::warning(self.file, message).record(record).at(format!("{what} {row}")));
         }
     }
 
     /// An error: the row was skipped.
-    pub fn error(
-        &mut self,
-        record: Option<&str>,
-        row: usize,
-        what: &str,
-        message: impl Into<String>,
-    ) {
+    pub fn error(&mut self, record: Option<&str>, row: usize, what: &str, message: impl Into<String>) {
         let mut d = Diagnostic::error(self.file, message).at(format!("{what} {row}"));
         if let Some(record) = record {
             d = d.record(record);

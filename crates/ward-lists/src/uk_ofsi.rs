@@ -11,8 +11,8 @@
 use crate::tabular::{self, Columns, Diagnostics, Row};
 use crate::{Error, Format, Input, Result};
 use ward_model::{
-    dataset_info, Address, DateSpec, Designation, Entity, Gender, IdKind, Identifier, Link,
-    LinkKind, Name, NameKind, NameParts, ParsedList, Schema,
+    dataset_info, Address, DateSpec, Designation, Entity, Gender, IdKind, Identifier, Link, LinkKind, Name,
+    NameKind, NameParts, ParsedList, Schema,
 };
 
 const DATASET: &str = "gb_hmt_sanctions";
@@ -28,11 +28,7 @@ pub(crate) fn parse(format: Format, input: &Input) -> Result<ParsedList> {
 }
 
 fn is_header(row: &Row) -> bool {
-    let has = |name: &str| {
-        row.cells
-            .iter()
-            .any(|c| c.trim().eq_ignore_ascii_case(name))
-    };
+    let has = |name: &str| row.cells.iter().any(|c| c.trim().eq_ignore_ascii_case(name));
     has("Name 6") && (has("Group ID") || has("Group Type"))
 }
 
@@ -46,11 +42,7 @@ fn parse_rows(file: &str, rows: Vec<Row>, unit: &'static str) -> Result<ParsedLi
         ));
     };
     for row in &rows[..h] {
-        if row
-            .cells
-            .first()
-            .is_some_and(|c| c.trim().eq_ignore_ascii_case("Last Updated"))
-        {
+        if row.cells.first().is_some_and(|c| c.trim().eq_ignore_ascii_case("Last Updated")) {
             list.meta.published = row.cells.get(1).and_then(|d| tabular::iso_date(d));
         }
     }
@@ -70,10 +62,7 @@ fn parse_rows(file: &str, rows: Vec<Row>, unit: &'static str) -> Result<ParsedLi
         return Err(Error::malformed(
             file,
             FORMAT,
-            format!(
-                "{unit} {}: the header has no \"Group ID\" column",
-                rows[h].number
-            ),
+            format!("{unit} {}: the header has no \"Group ID\" column", rows[h].number),
         ));
     }
     let mut diags = Diagnostics::new(file);
@@ -84,22 +73,11 @@ fn parse_rows(file: &str, rows: Vec<Row>, unit: &'static str) -> Result<ParsedLi
         }
         match columns.get(row, "Group ID") {
             Some(id) => keyed.push((id.to_string(), row)),
-            None => diags.error(
-                None,
-                row.number,
-                unit,
-                "the row has no Group ID; it was skipped",
-            ),
+            None => diags.error(None, row.number, unit, "the row has no Group ID; it was skipped"),
         }
     }
     for (id, group) in tabular::group_by(keyed) {
-        let entity = Group {
-            columns: &columns,
-            id: &id,
-            unit,
-            diags: &mut diags,
-        }
-        .build(&group);
+        let entity = Group { columns: &columns, id: &id, unit, diags: &mut diags }.build(&group);
         list.entities.push(entity);
     }
     list.diagnostics = diags.list;
@@ -128,20 +106,13 @@ impl Group<'_, '_> {
     fn build(mut self, rows: &[&Row]) -> Entity {
         let columns = self.columns;
         let first = rows[0];
-        let schema = match columns
-            .get(first, "Group Type")
-            .map(str::to_ascii_lowercase)
-            .as_deref()
-        {
+        let schema = match columns.get(first, "Group Type").map(str::to_ascii_lowercase).as_deref() {
             Some("individual") => Schema::Person,
             Some("entity") => Schema::Organization,
             Some("ship") | Some("vessel") => Schema::Vessel,
             other => {
                 if let Some(other) = other {
-                    self.warn(
-                        first,
-                        format!("unknown Group Type {other:?}; read as a legal entity"),
-                    );
+                    self.warn(first, format!("unknown Group Type {other:?}; read as a legal entity"));
                 }
                 Schema::LegalEntity
             }
@@ -168,9 +139,7 @@ impl Group<'_, '_> {
         }
         for designation in &mut entity.designations {
             designation.reason.clone_from(&designated.reason);
-            designation
-                .un_reference
-                .clone_from(&designated.un_reference);
+            designation.un_reference.clone_from(&designated.un_reference);
         }
         if entity.schema == Schema::Organization && is_company(&entity) {
             entity.schema = Schema::Company;
@@ -180,18 +149,13 @@ impl Group<'_, '_> {
 
     fn names(&mut self, entity: &mut Entity, row: &Row) {
         let c = self.columns;
-        let given: Vec<&str> = ["Name 1", "Name 2", "Name 3", "Name 4", "Name 5"]
-            .iter()
-            .filter_map(|n| c.get(row, n))
-            .collect();
+        let given: Vec<&str> =
+            ["Name 1", "Name 2", "Name 3", "Name 4", "Name 5"].iter().filter_map(|n| c.get(row, n)).collect();
         let family = c.get(row, "Name 6");
         let kind = match name_kind(c.get(row, "Alias Type"), c.get(row, "Alias Quality")) {
             Ok(kind) => kind,
             Err(alias_type) => {
-                self.warn(
-                    row,
-                    format!("unknown Alias Type {alias_type:?}; read as an alias"),
-                );
+                self.warn(row, format!("unknown Alias Type {alias_type:?}; read as an alias"));
                 NameKind::Alias
             }
         };
@@ -199,10 +163,8 @@ impl Group<'_, '_> {
         if entity.schema == Schema::Person {
             name.parts = NameParts {
                 first: c.get(row, "Name 1").map(tabular::collapse),
-                middle: Some(tabular::collapse(
-                    &given.get(1..).unwrap_or_default().join(" "),
-                ))
-                .filter(|m| !m.is_empty()),
+                middle: Some(tabular::collapse(&given.get(1..).unwrap_or_default().join(" ")))
+                    .filter(|m| !m.is_empty()),
                 last: family.map(tabular::collapse),
                 patronymic: None,
             };
@@ -215,16 +177,10 @@ impl Group<'_, '_> {
         if let Some(script) = c.get(row, "Name Non-Latin Script") {
             // The original-script spelling is how the party writes its own name, not the name
             // the list files it under: a strong alias, unless the row itself is weak.
-            let kind = if kind == NameKind::Primary {
-                NameKind::Alias
-            } else {
-                kind
-            };
+            let kind = if kind == NameKind::Primary { NameKind::Alias } else { kind };
             let mut name = Name::new(script, kind).in_original_script();
-            name.lang = language_code(
-                c.get(row, "Non-Latin Script Language"),
-                c.get(row, "Non-Latin Script Type"),
-            );
+            name.lang =
+                language_code(c.get(row, "Non-Latin Script Language"), c.get(row, "Non-Latin Script Type"));
             entity.add_name(name);
         }
         if let Some(title) = c.get(row, "Title") {
@@ -249,14 +205,8 @@ impl Group<'_, '_> {
                 }
             }
         }
-        let towns = c
-            .get(row, "Town of Birth")
-            .map(tabular::split_list)
-            .unwrap_or_default();
-        let birth_countries = c
-            .get(row, "Country of Birth")
-            .map(tabular::split_list)
-            .unwrap_or_default();
+        let towns = c.get(row, "Town of Birth").map(tabular::split_list).unwrap_or_default();
+        let birth_countries = c.get(row, "Country of Birth").map(tabular::split_list).unwrap_or_default();
         for place in birth_places(&towns, &birth_countries) {
             Entity::push_unique(&mut entity.birth_places, place);
         }
@@ -266,10 +216,7 @@ impl Group<'_, '_> {
                 entity.add_property("birthCountry", code);
             }
             for item in unknown {
-                self.warn(
-                    row,
-                    format!("Country of Birth {item:?} names no known country"),
-                );
+                self.warn(row, format!("Country of Birth {item:?} names no known country"));
             }
         }
         if let Some(nationality) = c.get(row, "Nationality") {
@@ -313,25 +260,16 @@ impl Group<'_, '_> {
 
     fn address(&mut self, entity: &mut Entity, row: &Row) {
         let c = self.columns;
-        let lines: Vec<&str> = [
-            "Address 1",
-            "Address 2",
-            "Address 3",
-            "Address 4",
-            "Address 5",
-            "Address 6",
-            "Post/Zip Code",
-        ]
-        .iter()
-        .filter_map(|n| c.get(row, n))
-        .collect();
+        let lines: Vec<&str> =
+            ["Address 1", "Address 2", "Address 3", "Address 4", "Address 5", "Address 6", "Post/Zip Code"]
+                .iter()
+                .filter_map(|n| c.get(row, n))
+                .collect();
         let country_text = c.get(row, "Country");
         let code = country_text.and_then(tabular::country);
-        if let (Some(text), None, false) = (
-            country_text,
-            code,
-            country_text.is_some_and(tabular::is_historical),
-        ) {
+        if let (Some(text), None, false) =
+            (country_text, code, country_text.is_some_and(tabular::is_historical))
+        {
             self.warn(row, format!("Country {text:?} names no known country"));
         }
         if lines.is_empty() {
@@ -353,28 +291,16 @@ impl Group<'_, '_> {
         let regime = c.get(row, "Regime").map(tabular::collapse);
         let listed_on = c.get(row, "Listed On").and_then(tabular::iso_date);
         let modified_on = c.get(row, "Last Updated").and_then(tabular::iso_date);
-        if let Some(date) = c
-            .get(row, "UK Sanctions List Date Designated")
-            .and_then(tabular::iso_date)
-        {
-            Entity::push_unique(
-                &mut entity.notes,
-                format!("UK Sanctions List date designated: {date}"),
-            );
+        if let Some(date) = c.get(row, "UK Sanctions List Date Designated").and_then(tabular::iso_date) {
+            Entity::push_unique(&mut entity.notes, format!("UK Sanctions List date designated: {date}"));
         }
         let programs: Vec<String> = regime.into_iter().collect();
         // One designation per regime: a party can be listed under several, each on its own date.
-        let designation = match entity
-            .designations
-            .iter_mut()
-            .find(|d| d.programs == programs)
-        {
+        let designation = match entity.designations.iter_mut().find(|d| d.programs == programs) {
             Some(d) => d,
             None => {
                 entity.designations.push(Designation {
-                    authority: dataset_info(DATASET)
-                        .map(|d| d.authority.to_string())
-                        .unwrap_or_default(),
+                    authority: dataset_info(DATASET).map(|d| d.authority.to_string()).unwrap_or_default(),
                     dataset: DATASET.to_string(),
                     programs,
                     record_id: self.id.to_string(),
@@ -396,13 +322,7 @@ impl Group<'_, '_> {
         }
     }
 
-    fn other_information(
-        &mut self,
-        entity: &mut Entity,
-        designated: &mut Designated,
-        row: &Row,
-        text: &str,
-    ) {
+    fn other_information(&mut self, entity: &mut Entity, designated: &mut Designated, row: &Row, text: &str) {
         let tagged = tagged_values(text);
         if tagged.is_empty() {
             self.free_text(entity, designated, text);
@@ -417,8 +337,7 @@ impl Group<'_, '_> {
                 Tag::Note => Entity::push_unique(&mut entity.notes, tabular::collapse(value)),
                 Tag::UkRef | Tag::UnRef => {
                     // The reference is the first word; anything after it is a remark.
-                    let (reference, rest) =
-                        value.split_once(char::is_whitespace).unwrap_or((value, ""));
+                    let (reference, rest) = value.split_once(char::is_whitespace).unwrap_or((value, ""));
                     let reference = reference.trim_end_matches(['.', ',', ';']);
                     if tag == Tag::UkRef {
                         entity.add_property("ukSanctionsListRef", reference);
@@ -439,10 +358,9 @@ impl Group<'_, '_> {
                         entity.add_property("phone", phone);
                     }
                 }
-                Tag::Fax => Entity::push_unique(
-                    &mut entity.notes,
-                    format!("Fax: {}", tabular::collapse(value)),
-                ),
+                Tag::Fax => {
+                    Entity::push_unique(&mut entity.notes, format!("Fax: {}", tabular::collapse(value)))
+                }
                 Tag::Email | Tag::Website => {
                     for item in tabular::split_list(value) {
                         let words: Vec<&str> = item
@@ -452,32 +370,18 @@ impl Group<'_, '_> {
                             .collect();
                         if words.is_empty() {
                             entity.add_property(
-                                if tag == Tag::Email {
-                                    "email"
-                                } else {
-                                    "website"
-                                },
+                                if tag == Tag::Email { "email" } else { "website" },
                                 item.as_str(),
                             );
                         }
                         for word in words {
-                            entity.add_property(
-                                if word.contains('@') {
-                                    "email"
-                                } else {
-                                    "website"
-                                },
-                                word,
-                            );
+                            entity.add_property(if word.contains('@') { "email" } else { "website" }, word);
                         }
                     }
                 }
                 Tag::EntityType => entity.add_property("legalForm", value),
                 Tag::Parent | Tag::Subsidiaries => {
-                    for name in tabular::split_list(value)
-                        .iter()
-                        .flat_map(|n| n.split(". "))
-                    {
+                    for name in tabular::split_list(value).iter().flat_map(|n| n.split(". ")) {
                         let name = name.trim().trim_end_matches('.');
                         if name.is_empty() {
                             continue;
@@ -510,10 +414,7 @@ impl Group<'_, '_> {
                 Tag::Owner => entity.add_property("owner", value),
                 Tag::Flag => match tabular::country(value) {
                     Some(code) => entity.add_property("flag", code),
-                    None => self.warn(
-                        row,
-                        format!("(Flag of ship) {value:?} names no known country"),
-                    ),
+                    None => self.warn(row, format!("(Flag of ship) {value:?} names no known country")),
                 },
                 Tag::PastFlags => {
                     let (codes, unknown) = tabular::countries(&value.replace(". ", "; "));
@@ -521,17 +422,12 @@ impl Group<'_, '_> {
                         entity.add_property("pastFlags", code);
                     }
                     for item in unknown {
-                        self.warn(
-                            row,
-                            format!("(Previous flags) {item:?} names no known country"),
-                        );
+                        self.warn(row, format!("(Previous flags) {item:?} names no known country"));
                     }
                 }
                 Tag::ShipType => entity.add_property("type", value),
                 Tag::Tonnage => entity.add_property("tonnage", value),
-                Tag::Length => {
-                    Entity::push_unique(&mut entity.notes, format!("Length of ship: {value}"))
-                }
+                Tag::Length => Entity::push_unique(&mut entity.notes, format!("Length of ship: {value}")),
                 Tag::YearBuilt => entity.add_property("buildDate", value),
             }
         }
@@ -544,13 +440,8 @@ impl Group<'_, '_> {
         let lower = text.to_ascii_lowercase();
         if let Some(at) = lower.find("un ref") {
             let rest = text.get(at + "un ref".len()..).unwrap_or("");
-            let rest =
-                rest.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ':'));
-            let token = rest
-                .split_whitespace()
-                .next()
-                .unwrap_or("")
-                .trim_end_matches(['.', ',', ';']);
+            let rest = rest.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ':'));
+            let token = rest.split_whitespace().next().unwrap_or("").trim_end_matches(['.', ',', ';']);
             if token.contains('.') && token.chars().any(|c| c.is_ascii_digit()) {
                 designated.un_reference = Some(tabular::normalize_un_reference(token));
             }
@@ -611,10 +502,7 @@ fn language_code(language: Option<&str>, script: Option<&str>) -> Option<String>
         "arabic" | "cyrillic" | "cryillic" | "cyrilic" => None,
         _ => code(text),
     };
-    language
-        .and_then(code)
-        .or_else(|| script.and_then(script_code))
-        .map(str::to_string)
+    language.and_then(code).or_else(|| script.and_then(script_code)).map(str::to_string)
 }
 
 /// Pairs towns of birth with countries of birth when the list gives as many of each (or one
@@ -623,15 +511,8 @@ fn birth_places(towns: &[String], countries: &[String]) -> Vec<String> {
     match (towns.len(), countries.len()) {
         (0, _) => countries.to_vec(),
         (_, 0) => towns.to_vec(),
-        (t, c) if t == c => towns
-            .iter()
-            .zip(countries)
-            .map(|(t, c)| format!("{t}, {c}"))
-            .collect(),
-        (_, 1) => towns
-            .iter()
-            .map(|t| format!("{t}, {}", countries[0]))
-            .collect(),
+        (t, c) if t == c => towns.iter().zip(countries).map(|(t, c)| format!("{t}, {c}")).collect(),
+        (_, 1) => towns.iter().map(|t| format!("{t}, {}", countries[0])).collect(),
         _ => towns.iter().chain(countries).cloned().collect(),
     }
 }
@@ -656,15 +537,9 @@ fn numbered_ids(entity: &mut Entity, kind: IdKind, numbers: &str, details: Optio
 fn ids_in_details(entity: &mut Entity, kind: IdKind, details: &str) {
     for item in tabular::split_list(details) {
         match first_code(&item) {
-            Some(number) => {
-                entity.add_identifier(identifier(kind.clone(), &number, Some(item.clone())))
-            }
+            Some(number) => entity.add_identifier(identifier(kind.clone(), &number, Some(item.clone()))),
             None => {
-                let label = if kind == IdKind::Passport {
-                    "Passport"
-                } else {
-                    "National identification"
-                };
+                let label = if kind == IdKind::Passport { "Passport" } else { "National identification" };
                 Entity::push_unique(&mut entity.notes, format!("{label}: {item}"));
             }
         }
@@ -683,12 +558,7 @@ fn identifier(kind: IdKind, value: &str, detail: Option<String>) -> Identifier {
             tabular::country(inner).or_else(|| tabular::leading_country(inner))
         })
     });
-    Identifier {
-        kind,
-        value: tabular::collapse(value),
-        country: country.map(str::to_string),
-        note: detail,
-    }
+    Identifier { kind, value: tabular::collapse(value), country: country.map(str::to_string), note: detail }
 }
 
 /// The first code-like word (four or more letters and digits, with a digit) of a text.
@@ -698,8 +568,7 @@ fn first_code(text: &str) -> Option<String> {
         .find(|w| {
             w.len() >= 4
                 && w.chars().any(|c| c.is_ascii_digit())
-                && w.chars()
-                    .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '/' | '.'))
+                && w.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '/' | '.'))
         })
         .map(str::to_string)
 }
@@ -707,13 +576,9 @@ fn first_code(text: &str) -> Option<String> {
 /// One "(Business Reg No)" item: "TIN: 7804040302", "Russia INN – 6167128827",
 /// "State Registration Number - 1117746641572", "(УНН/ИНН): 190950894 (Belarus)", "101544478".
 fn registration_number(item: &str) -> Identifier {
-    let split = [": ", " – ", " - ", ":"]
-        .iter()
-        .find_map(|sep| item.rsplit_once(sep));
+    let split = [": ", " – ", " - ", ":"].iter().find_map(|sep| item.rsplit_once(sep));
     let (label, value) = match split {
-        Some((label, value)) if value.chars().any(|c| c.is_ascii_digit()) => {
-            (label.trim(), value.trim())
-        }
+        Some((label, value)) if value.chars().any(|c| c.is_ascii_digit()) => (label.trim(), value.trim()),
         _ => ("", item),
     };
     // A trailing "(Belarus)" names the issuing country.
@@ -734,11 +599,7 @@ fn registration_number(item: &str) -> Identifier {
         kind,
         value: tabular::collapse(value),
         country: country.map(str::to_string),
-        note: Some(if label.is_empty() {
-            "Business Reg No".to_string()
-        } else {
-            label.to_string()
-        }),
+        note: Some(if label.is_empty() { "Business Reg No".to_string() } else { label.to_string() }),
     }
 }
 
@@ -771,19 +632,9 @@ fn is_company(entity: &Entity) -> bool {
     entity.properties.get("legalForm").is_some_and(|forms| {
         forms.iter().any(|f| {
             let f = f.to_ascii_lowercase();
-            [
-                "company",
-                "corporation",
-                "joint stock",
-                "joint-stock",
-                "jsc",
-                "llc",
-                "limited",
-                "plc",
-                "gmbh",
-            ]
-            .iter()
-            .any(|w| f.contains(w))
+            ["company", "corporation", "joint stock", "joint-stock", "jsc", "llc", "limited", "plc", "gmbh"]
+                .iter()
+                .any(|w| f.contains(w))
         })
     })
 }

@@ -9,8 +9,8 @@
 use crate::tabular::{self, Columns, Diagnostics, Row};
 use crate::{Error, Input, Result};
 use ward_model::{
-    dataset_info, is_country_code, Address, DateSpec, Designation, Entity, Gender, IdKind,
-    Identifier, Link, LinkKind, Name, NameKind, NameParts, ParsedList, Schema,
+    dataset_info, is_country_code, Address, DateSpec, Designation, Entity, Gender, IdKind, Identifier, Link,
+    LinkKind, Name, NameKind, NameParts, ParsedList, Schema,
 };
 
 const DATASET: &str = "us_trade_csl";
@@ -44,24 +44,12 @@ fn parse_rows(file: &str, rows: &[Row]) -> Result<ParsedList> {
         }
         match columns.get(row, "_id") {
             Some(id) => keyed.push((id.to_string(), row)),
-            None => diags.error(
-                None,
-                row.number,
-                "line",
-                "the row has no _id; it was skipped",
-            ),
+            None => diags.error(None, row.number, "line", "the row has no _id; it was skipped"),
         }
     }
     let mut list = ParsedList::new(DATASET, "");
     for (id, group) in tabular::group_by(keyed) {
-        list.entities.push(
-            Group {
-                columns: &columns,
-                id: &id,
-                diags: &mut diags,
-            }
-            .build(&group),
-        );
+        list.entities.push(Group { columns: &columns, id: &id, diags: &mut diags }.build(&group));
     }
     list.diagnostics = diags.list;
     Ok(list)
@@ -69,10 +57,7 @@ fn parse_rows(file: &str, rows: &[Row]) -> Result<ParsedList> {
 
 /// Splits a multi-valued cell ("a; b; c").
 fn values(text: Option<&str>) -> impl Iterator<Item = &str> {
-    text.unwrap_or("")
-        .split(';')
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
+    text.unwrap_or("").split(';').map(str::trim).filter(|v| !v.is_empty())
 }
 
 /// The short code of a sub-list: "Specially Designated Nationals (SDN) - Treasury Department"
@@ -105,10 +90,7 @@ impl Group<'_, '_> {
             // The BIS and State lists do not say what a party is.
             None => Schema::LegalEntity,
             Some(other) => {
-                self.warn(
-                    rows[0],
-                    format!("unknown type {other:?}; read as a legal entity"),
-                );
+                self.warn(rows[0], format!("unknown type {other:?}; read as a legal entity"));
                 Schema::LegalEntity
             }
         };
@@ -129,11 +111,7 @@ impl Group<'_, '_> {
         let c = self.columns;
         if let Some(name) = c.get(row, "name") {
             // Every row of an _id repeats the primary name; a different one is an alias.
-            let kind = if first {
-                NameKind::Primary
-            } else {
-                NameKind::Alias
-            };
+            let kind = if first { NameKind::Primary } else { NameKind::Alias };
             entity.add_name(self.name(entity.schema, name, kind));
         } else {
             self.warn(row, "the row has no name");
@@ -173,11 +151,8 @@ impl Group<'_, '_> {
                 Entity::push_unique(&mut entity.countries, code.unwrap_or_default());
                 continue;
             }
-            let address = Address {
-                full: tabular::collapse(address),
-                city: None,
-                country: code.map(str::to_string),
-            };
+            let address =
+                Address { full: tabular::collapse(address), city: None, country: code.map(str::to_string) };
             if !entity.addresses.contains(&address) {
                 entity.addresses.push(address);
             }
@@ -187,10 +162,7 @@ impl Group<'_, '_> {
                 Some(date) if !entity.birth_dates.contains(&date) => entity.birth_dates.push(date),
                 Some(_) => {}
                 None => {
-                    self.warn(
-                        row,
-                        format!("dates_of_birth {raw:?} is not a date; kept in notes"),
-                    );
+                    self.warn(row, format!("dates_of_birth {raw:?} is not a date; kept in notes"));
                     Entity::push_unique(&mut entity.notes, format!("Date of birth: {raw}"));
                 }
             }
@@ -201,19 +173,14 @@ impl Group<'_, '_> {
         for (column, citizenship) in [("citizenships", true), ("nationalities", false)] {
             for value in values(c.get(row, column)) {
                 match code_of(value).or_else(|| tabular::country(value)) {
-                    Some(code) if citizenship => {
-                        Entity::push_unique(&mut entity.citizenships, code)
-                    }
+                    Some(code) if citizenship => Entity::push_unique(&mut entity.citizenships, code),
                     Some(code) => Entity::push_unique(&mut entity.nationalities, code),
                     None => self.warn(row, format!("{column} {value:?} names no known country")),
                 }
             }
         }
         for remark in values(c.get(row, "remarks")) {
-            match remark
-                .strip_prefix("(Linked To:")
-                .and_then(|r| r.strip_suffix(')'))
-            {
+            match remark.strip_prefix("(Linked To:").and_then(|r| r.strip_suffix(')')) {
                 Some(target) => {
                     let link = Link {
                         kind: LinkKind::Associate,
@@ -234,10 +201,7 @@ impl Group<'_, '_> {
             ("standard_order", "Standard order"),
         ] {
             if let Some(value) = c.get(row, column) {
-                Entity::push_unique(
-                    &mut entity.notes,
-                    format!("{label}: {}", tabular::collapse(value)),
-                );
+                Entity::push_unique(&mut entity.notes, format!("{label}: {}", tabular::collapse(value)));
             }
         }
         for column in ["source_list_url", "source_information_url"] {
@@ -282,14 +246,10 @@ impl Group<'_, '_> {
             }
         }
         let designation = Designation {
-            authority: dataset_info(DATASET)
-                .map(|d| d.authority.to_string())
-                .unwrap_or_default(),
+            authority: dataset_info(DATASET).map(|d| d.authority.to_string()).unwrap_or_default(),
             dataset: DATASET.to_string(),
             list: source,
-            programs: values(c.get(row, "programs"))
-                .map(tabular::collapse)
-                .collect(),
+            programs: values(c.get(row, "programs")).map(tabular::collapse).collect(),
             listed_on: c.get(row, "start_date").and_then(tabular::iso_date),
             end_date: c.get(row, "end_date").and_then(tabular::iso_date),
             legal_basis: c.get(row, "federal_register_notice").map(tabular::collapse),
@@ -350,17 +310,10 @@ impl Group<'_, '_> {
             "other vessel type" => entity.add_property("type", value),
             "former vessel flag" | "other vessel flag" if is_none_identified(&value) => {}
             "former vessel flag" | "other vessel flag" => {
-                let property = if lower.starts_with("former") {
-                    "pastFlags"
-                } else {
-                    "flag"
-                };
+                let property = if lower.starts_with("former") { "pastFlags" } else { "flag" };
                 match tabular::country(&value) {
                     Some(code) => entity.add_property(property, code),
-                    None => self.warn(
-                        row,
-                        format!("ids: {label} {value:?} names no known country"),
-                    ),
+                    None => self.warn(row, format!("ids: {label} {value:?} names no known country")),
                 }
             }
             "vessel registration identification" => {
@@ -447,9 +400,7 @@ fn code_of(text: &str) -> Option<&'static str> {
         return None;
     }
     let lower = text.to_ascii_lowercase();
-    is_country_code(&lower)
-        .then(|| ward_model::country_code(&lower))
-        .flatten()
+    is_country_code(&lower).then(|| ward_model::country_code(&lower)).flatten()
 }
 
 #[cfg(test)]

@@ -10,11 +10,7 @@ const FILE: &str = "au-dfat/dfat_regulation8_consolidated_2024-12.xlsx";
 
 fn read_shared() -> Option<ParsedList> {
     let path = testing::shared_list(FILE)?;
-    Some(
-        crate::read_path(&path)
-            .expect("the real file parses")
-            .remove(0),
-    )
+    Some(crate::read_path(&path).expect("the real file parses").remove(0))
 }
 
 fn entity<'a>(list: &'a ParsedList, record_id: &str) -> &'a Entity {
@@ -35,34 +31,17 @@ fn consolidated_2024_12() {
     assert_eq!(list.dataset, "au_dfat_sanctions");
     assert_eq!(list.format, "au_dfat_xlsx");
     assert_eq!(list.entities.len(), 3062);
-    let primaries = list
-        .entities
-        .iter()
-        .flat_map(|e| &e.names)
-        .filter(|n| n.kind == NameKind::Primary)
-        .count();
+    let primaries =
+        list.entities.iter().flat_map(|e| &e.names).filter(|n| n.kind == NameKind::Primary).count();
     assert_eq!(primaries, 3062);
-    assert!(list.entities.iter().all(|e| e
-        .names
-        .iter()
-        .filter(|n| n.kind == NameKind::Primary)
-        .count()
-        == 1));
-    let people = list
+    assert!(list
         .entities
         .iter()
-        .filter(|e| e.schema == Schema::Person)
-        .count();
+        .all(|e| e.names.iter().filter(|n| n.kind == NameKind::Primary).count() == 1));
+    let people = list.entities.iter().filter(|e| e.schema == Schema::Person).count();
     assert_eq!(people, 2316);
-    assert!(list
-        .diagnostics
-        .iter()
-        .all(|d| d.severity == Severity::Warning));
-    let mut messages: Vec<&str> = list
-        .diagnostics
-        .iter()
-        .map(|d| d.message.as_str())
-        .collect();
+    assert!(list.diagnostics.iter().all(|d| d.severity == Severity::Warning));
+    let mut messages: Vec<&str> = list.diagnostics.iter().map(|d| d.message.as_str()).collect();
     messages.sort_unstable();
     // Dates with two-digit years or typos, a bare day and month, an age, a range of months.
     assert_eq!(
@@ -141,34 +120,16 @@ fn date_of_birth_shapes() {
     );
     check_dates("15 Jan. 1970", &["1970-01-15"]);
     check_dates("12. Sep 1974", &["1974-09-12"]);
-    check_dates(
-        "a) 5 Jan. 1974 b) 24 Jan.1973",
-        &["1974-01-05", "1973-01-24"],
-    );
-    check_dates(
-        "09/05/1982; alt DOB: 09/05/1981",
-        &["1982-05-09", "1981-05-09"],
-    );
+    check_dates("a) 5 Jan. 1974 b) 24 Jan.1973", &["1974-01-05", "1973-01-24"]);
+    check_dates("09/05/1982; alt DOB: 09/05/1981", &["1982-05-09", "1981-05-09"]);
     check_dates("14 Mar 1974 >> 1 Aug 1970", &["1974-03-14", "1970-08-01"]);
     check_dates("1963 or 1964 or 1965", &["1963", "1964", "1965"]);
-    check_dates(
-        "Approximately 1967, or approximately 1961",
-        &["circa 1967", "circa 1961"],
-    );
+    check_dates("Approximately 1967, or approximately 1961", &["circa 1967", "circa 1961"]);
     check_dates("approximately 1977/1978", &["circa 1977", "circa 1978"]);
     check_dates("11/10/1953  10/11/1953", &["1953-10-11", "1953-11-10"]);
-    check_dates(
-        "a) 19-Dec-1992; \nb) 12-Dec-1992",
-        &["1992-12-19", "1992-12-12"],
-    );
-    check_dates(
-        "15 May 1968 (as Yasir Sabawi) 1970 (as Ali Thafir)",
-        &["1968-05-15", "1970"],
-    );
-    check_dates(
-        "28 May 1984; 3 March 1979 (from\nfalse passport)",
-        &["1984-05-28", "1979-03-03"],
-    );
+    check_dates("a) 19-Dec-1992; \nb) 12-Dec-1992", &["1992-12-19", "1992-12-12"]);
+    check_dates("15 May 1968 (as Yasir Sabawi) 1970 (as Ali Thafir)", &["1968-05-15", "1970"]);
+    check_dates("28 May 1984; 3 March 1979 (from\nfalse passport)", &["1984-05-28", "1979-03-03"]);
     check_dates("c. 1957 or 14 March 1942", &["circa 1957", "1942-03-14"]);
     check_dates("c) 24/06/1402 (Hijri Calendar)", &[]);
     check_dates("na", &[]);
@@ -177,27 +138,17 @@ fn date_of_birth_shapes() {
 
 #[test]
 fn listing_dates() {
-    let check = |text: &str, expect: Option<&str>| {
-        assert_eq!(listing_date(text).as_deref(), expect, "{text}")
-    };
-    check(
-        "Listed by UN 1267 Committee on 25 January 2001 (amended on 20 December 2005)",
-        Some("2001-01-25"),
-    );
+    let check =
+        |text: &str, expect: Option<&str>| assert_eq!(listing_date(text).as_deref(), expect, "{text}");
+    check("Listed by UN 1267 Committee on 25 January 2001 (amended on 20 December 2005)", Some("2001-01-25"));
     check("Listed on: 14 Aug. 2019", Some("2019-08-14"));
     check(
         "Designated under the Autonomous Sanctions Regulations 2011 on 2 March 2012(F2012L00479).",
         Some("2012-03-02"),
     );
-    check(
-        "Instrument of first listing: ... List 2001. Last listed on: 16/09/2022",
-        Some("2022-09-16"),
-    );
+    check("Instrument of first listing: ... List 2001. Last listed on: 16/09/2022", Some("2022-09-16"));
     check("2013-03-07", Some("2013-03-07"));
-    check(
-        "Autonomous Sanctions (Designated Persons and Entities) List 2014",
-        None,
-    );
+    check("Autonomous Sanctions (Designated Persons and Entities) List 2014", None);
 }
 
 #[test]
@@ -214,10 +165,7 @@ fn additional_information_values() {
     assert_eq!(e.identifiers[0].value, "472120208");
     assert_eq!(e.properties["website"], ["www.viam.ru"]);
     assert_eq!(e.links[0].kind, LinkKind::Associate);
-    assert_eq!(
-        e.links[0].target_id.as_deref(),
-        Some("un_sc_sanctions:TAi.004")
-    );
+    assert_eq!(e.links[0].target_id.as_deref(), Some("un_sc_sanctions:TAi.004"));
 }
 
 #[test]
@@ -236,50 +184,22 @@ fn golden_excerpt() {
 
 #[test]
 fn broken_rows_and_files() {
-    let header = |cells: &[&str]| Row {
-        number: 1,
-        cells: cells.iter().map(|c| c.to_string()).collect(),
-    };
+    let header = |cells: &[&str]| Row { number: 1, cells: cells.iter().map(|c| c.to_string()).collect() };
     let rows = [
         header(&["Reference", NAME, "Type", "Name Type"]),
-        Row {
-            number: 2,
-            cells: vec!["x1".into(), "NOBODY".into()],
-        },
+        Row { number: 2, cells: vec!["x1".into(), "NOBODY".into()] },
         Row {
             number: 3,
-            cells: vec![
-                "7".into(),
-                "SOMEBODY".into(),
-                "Individual".into(),
-                "Primary Name".into(),
-            ],
+            cells: vec!["7".into(), "SOMEBODY".into(), "Individual".into(), "Primary Name".into()],
         },
-        Row {
-            number: 4,
-            cells: vec![
-                "7a".into(),
-                "SOMEONE".into(),
-                "Individual".into(),
-                "Nickname".into(),
-            ],
-        },
+        Row { number: 4, cells: vec!["7a".into(), "SOMEONE".into(), "Individual".into(), "Nickname".into()] },
     ];
     let list = parse_rows("t.xlsx", &rows).unwrap();
     assert_eq!(list.entities.len(), 1);
     assert_eq!(list.entities[0].names.len(), 2);
-    let severities: Vec<(Severity, Option<&str>)> = list
-        .diagnostics
-        .iter()
-        .map(|d| (d.severity, d.location.as_deref()))
-        .collect();
-    assert_eq!(
-        severities,
-        [
-            (Severity::Error, Some("row 2")),
-            (Severity::Warning, Some("row 4"))
-        ]
-    );
+    let severities: Vec<(Severity, Option<&str>)> =
+        list.diagnostics.iter().map(|d| (d.severity, d.location.as_deref())).collect();
+    assert_eq!(severities, [(Severity::Error, Some("row 2")), (Severity::Warning, Some("row 4"))]);
     let err = parse_rows("t.xlsx", &rows[1..]).unwrap_err();
     assert!(err.to_string().contains("no header row"), "{err}");
 }

@@ -8,12 +8,7 @@ use crate::Source;
 use ward_model::Severity;
 
 fn read(name: &str, bytes: Vec<u8>) -> Result<ParsedList> {
-    super::parse(&Input {
-        files: vec![Source {
-            name: name.to_string(),
-            bytes,
-        }],
-    })
+    super::parse(&Input { files: vec![Source { name: name.to_string(), bytes }] })
 }
 
 fn shared(rel: &str) -> Option<ParsedList> {
@@ -24,25 +19,11 @@ fn shared(rel: &str) -> Option<ParsedList> {
 }
 
 fn entity<'a>(list: &'a ParsedList, id: &str) -> &'a Entity {
-    list.entities
-        .iter()
-        .find(|e| e.record_id == id)
-        .unwrap_or_else(|| panic!("no record {id}"))
+    list.entities.iter().find(|e| e.record_id == id).unwrap_or_else(|| panic!("no record {id}"))
 }
 
 fn names(entity: &Entity) -> Vec<(&str, NameKind, bool, Option<&str>)> {
-    entity
-        .names
-        .iter()
-        .map(|n| {
-            (
-                n.full.as_str(),
-                n.kind,
-                n.original_script,
-                n.lang.as_deref(),
-            )
-        })
-        .collect()
+    entity.names.iter().map(|n| (n.full.as_str(), n.kind, n.original_script, n.lang.as_deref())).collect()
 }
 
 #[test]
@@ -57,11 +38,9 @@ fn whole_list_sample() {
     // The excerpt leaves out the <sanctions-program> elements: one warning per set id, nothing else.
     let got: Vec<String> = list.diagnostics.iter().map(|d| d.to_string()).collect();
     assert_eq!(got.len(), 3, "{got:?}");
-    assert!(list
-        .diagnostics
-        .iter()
-        .all(|d| d.severity == Severity::Warning
-            && d.message.contains("described by no <sanctions-program>")));
+    assert!(list.diagnostics.iter().all(
+        |d| d.severity == Severity::Warning && d.message.contains("described by no <sanctions-program>")
+    ));
 
     let lukashenka = entity(&list, "5142");
     assert_eq!(lukashenka.id, "ch_seco_sanctions:5142");
@@ -69,66 +48,32 @@ fn whole_list_sample() {
     assert_eq!(
         names(lukashenka),
         [
-            (
-                "Lukashenka Dzmitry Aliaksandravich",
-                NameKind::Primary,
-                false,
-                Some("eng")
-            ),
-            (
-                "Lukashenko Dmitri Aleksandrovich",
-                NameKind::Alias,
-                false,
-                Some("rus")
-            ),
-            (
-                "ЛУКАШЭНКА Дзмітрый Аляксандравіч",
-                NameKind::Alias,
-                true,
-                Some("bel")
-            ),
-            (
-                "ЛУКАШЕНКО Дмитрий Александрович",
-                NameKind::Alias,
-                true,
-                Some("rus")
-            ),
+            ("Lukashenka Dzmitry Aliaksandravich", NameKind::Primary, false, Some("eng")),
+            ("Lukashenko Dmitri Aleksandrovich", NameKind::Alias, false, Some("rus")),
+            ("ЛУКАШЭНКА Дзмітрый Аляксандравіч", NameKind::Alias, true, Some("bel")),
+            ("ЛУКАШЕНКО Дмитрий Александрович", NameKind::Alias, true, Some("rus")),
         ]
     );
     let parts = &lukashenka.names[0].parts;
     assert_eq!(
-        (
-            parts.first.as_deref(),
-            parts.last.as_deref(),
-            parts.patronymic.as_deref()
-        ),
+        (parts.first.as_deref(), parts.last.as_deref(), parts.patronymic.as_deref()),
         (Some("Dzmitry"), Some("Lukashenka"), Some("Aliaksandravich"))
     );
     assert_eq!(lukashenka.names[3].parts.first.as_deref(), Some("Дмитрий"));
     assert_eq!(lukashenka.birth_dates[0].to_string(), "1980-03-23");
-    assert_eq!(
-        lukashenka.addresses[0].full,
-        "President's Sports Club, ул. Старовиленская, 4, 220029"
-    );
+    assert_eq!(lukashenka.addresses[0].full, "President's Sports Club, ул. Старовиленская, 4, 220029");
     let d = &lukashenka.designations[0];
     // De-listed on 2016-03-01: kept with the end date of the designation.
     assert_eq!(d.end_date.as_deref(), Some("2016-03-01"));
     assert_eq!(d.modified_on.as_deref(), Some("2015-11-18"));
     assert_eq!(d.listed_on, None);
     assert_eq!(d.legal_basis.as_deref(), Some("sanctions set 4387"));
-    assert!(d
-        .reason
-        .as_deref()
-        .unwrap()
-        .starts_with("Businessman, with active participation"));
+    assert!(d.reason.as_deref().unwrap().starts_with("Businessman, with active participation"));
     assert_eq!(lukashenka.notes.len(), 1);
 
     let peftiev_company = entity(&list, "5816");
     assert_eq!(peftiev_company.schema, Schema::Organization);
-    assert_eq!(
-        peftiev_company.links[0].target_id.as_deref(),
-        Some("ch_seco_sanctions:5300")
-    );
+    assert_eq!(peftiev_company.links[0].target_id.as_deref(), Some("ch_seco_sanctions:5300"));
     assert_eq!(peftiev_company.links[0].kind, LinkKind::Associate);
 
     let judge = entity(&list, "5374");
@@ -139,39 +84,19 @@ fn whole_list_sample() {
         names(mzkt),
         [
             ("MZKT", NameKind::Primary, false, Some("eng")),
-            (
-                "МЗКТ - Минский завод колёсных тягачей",
-                NameKind::Alias,
-                true,
-                Some("bel")
-            ),
+            ("МЗКТ - Минский завод колёсных тягачей", NameKind::Alias, true, Some("bel")),
             ("VOLAT", NameKind::Alias, false, Some("eng")),
         ]
     );
-    assert_eq!(
-        mzkt.properties["phone"],
-        ["+375 (17) 330-17-09", "+375 (17) 291-31-92"]
-    );
+    assert_eq!(mzkt.properties["phone"], ["+375 (17) 330-17-09", "+375 (17) 291-31-92"]);
     assert_eq!(mzkt.properties["email"], ["link@mzkt.by"]);
     assert_eq!(mzkt.properties["website"], ["www.mzkt.by"]);
     assert_eq!(mzkt.identifiers[0].kind, IdKind::Registration);
     assert_eq!(mzkt.identifiers[0].value, "100534485");
-    assert_eq!(
-        mzkt.designations[0].listed_on.as_deref(),
-        Some("2021-03-22")
-    );
-    assert_eq!(
-        mzkt.designations[0].modified_on.as_deref(),
-        Some("2026-05-22")
-    );
+    assert_eq!(mzkt.designations[0].listed_on.as_deref(), Some("2021-03-22"));
+    assert_eq!(mzkt.designations[0].modified_on.as_deref(), Some("2026-05-22"));
     assert_eq!(mzkt.designations[0].end_date, None);
-    assert_eq!(
-        mzkt.designations[0]
-            .reason
-            .as_deref()
-            .map(|r| r.matches(". ").count() >= 3),
-        Some(true)
-    );
+    assert_eq!(mzkt.designations[0].reason.as_deref().map(|r| r.matches(". ").count() >= 3), Some(true));
 
     let zamulevich = entity(&list, "85396");
     assert_eq!(zamulevich.gender, Some(Gender::Male));
@@ -183,10 +108,7 @@ fn whole_list_sample() {
         .collect();
     assert_eq!(
         ids,
-        [
-            (IdKind::Passport, "BM2229283", Some("by")),
-            (IdKind::NationalId, "3070574E057PB8", Some("by"))
-        ]
+        [(IdKind::Passport, "BM2229283", Some("by")), (IdKind::NationalId, "3070574E057PB8", Some("by"))]
     );
     assert_eq!(zamulevich.notes, ["Part-owner of Vlate Logistik LLC"]);
 
@@ -198,19 +120,9 @@ fn whole_list_sample() {
     let vorontsova = entity(&list, "52941");
     assert_eq!(vorontsova.gender, Some(Gender::Female));
     assert_eq!(vorontsova.nationalities, ["ru"]);
-    assert_eq!(
-        vorontsova
-            .names
-            .iter()
-            .filter(|n| n.kind == NameKind::Previous)
-            .count(),
-        1
-    );
+    assert_eq!(vorontsova.names.iter().filter(|n| n.kind == NameKind::Previous).count(), 1);
     assert!(vorontsova.positions[0].starts_with("Co-owner of 20 % of the company Nomenko"));
-    assert_eq!(
-        vorontsova.links[0].target_name.as_deref(),
-        Some("President Vladimir Putin (father)")
-    );
+    assert_eq!(vorontsova.links[0].target_name.as_deref(), Some("President Vladimir Putin (father)"));
 }
 
 #[test]
@@ -223,9 +135,7 @@ fn amendment_example() {
     assert_eq!(list.meta.published.as_deref(), Some("2024-01-17"));
     assert_eq!(list.entities.len(), 3);
     assert_eq!(list.diagnostics.len(), 1, "{:?}", list.diagnostics);
-    assert!(list.diagnostics[0]
-        .message
-        .starts_with("list-type=\"amendment\" of 2024-01-17"));
+    assert!(list.diagnostics[0].message.starts_with("list-type=\"amendment\" of 2024-01-17"));
     let a = entity(&list, "64393");
     assert_eq!(a.caption(), "Test A");
     assert_eq!(a.nationalities, ["ch"]);
@@ -252,10 +162,7 @@ fn amendment_delisting_is_removed() {
 #[test]
 fn golden_excerpt() {
     let list = read("ch_sample.xml", fixture("ch-seco/ch_sample.xml")).unwrap();
-    golden(
-        "lists/ch-seco/ch_sample.expected.json",
-        &to_golden_json(&list),
-    );
+    golden("lists/ch-seco/ch_sample.expected.json", &to_golden_json(&list));
 }
 
 #[test]
@@ -274,10 +181,7 @@ fn places_and_programs_resolve_in_any_order() {
     let list = read("t.xml", xml.as_bytes().to_vec()).unwrap();
     let got: Vec<String> = list.diagnostics.iter().map(|d| d.to_string()).collect();
     assert_eq!(got.len(), 1, "{got:?}");
-    assert!(
-        got[0].contains("record 9: <day-month-year> \"1400\" (Islamic)"),
-        "{got:?}"
-    );
+    assert!(got[0].contains("record 9: <day-month-year> \"1400\" (Islamic)"), "{got:?}");
     let ivan = &list.entities[0];
     assert_eq!(ivan.caption(), "Petrov Ivan");
     assert_eq!(ivan.names[1].kind, NameKind::Weak);
@@ -285,23 +189,11 @@ fn places_and_programs_resolve_in_any_order() {
     assert_eq!(ivan.addresses[0].full, "Lenina 1, Omsk, Russian Federation");
     assert_eq!(ivan.countries, ["ru"]);
     assert_eq!(ivan.designations[0].programs, ["Russia"]);
-    assert_eq!(
-        ivan.designations[0].legal_basis.as_deref(),
-        Some("Russia: Annex 8")
-    );
-    assert_eq!(
-        ivan.designations[0].un_reference.as_deref(),
-        Some("QDi.042")
-    );
+    assert_eq!(ivan.designations[0].legal_basis.as_deref(), Some("Russia: Annex 8"));
+    assert_eq!(ivan.designations[0].un_reference.as_deref(), Some("QDi.042"));
     assert_eq!(ivan.links[0].kind, LinkKind::Family);
-    assert_eq!(
-        ivan.links[0].target_name.as_deref(),
-        Some("Petrov Holdings")
-    );
-    assert_eq!(
-        list.entities[1].designations[0].programs,
-        Vec::<String>::new()
-    );
+    assert_eq!(ivan.links[0].target_name.as_deref(), Some("Petrov Holdings"));
+    assert_eq!(list.entities[1].designations[0].programs, Vec::<String>::new());
 }
 
 #[test]
@@ -324,16 +216,9 @@ fn record_problems() {
 fn broken_files_are_errors() {
     let bytes = fixture("ch-seco/ch_sample.xml");
     let err = read("ch.xml", bytes[..bytes.len() - 30].to_vec()).unwrap_err();
-    assert!(
-        err.to_string()
-            .starts_with("ch.xml: not a valid Swiss SECO XML file"),
-        "{err}"
-    );
+    assert!(err.to_string().starts_with("ch.xml: not a valid Swiss SECO XML file"), "{err}");
     let err = read("x.xml", b"<export/>".to_vec()).unwrap_err();
-    assert!(
-        err.to_string().contains("expected <swiss-sanctions-list>"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("expected <swiss-sanctions-list>"), "{err}");
 }
 
 #[test]

@@ -6,12 +6,7 @@ use crate::Source;
 use ward_model::Severity;
 
 fn read(name: &str, bytes: Vec<u8>) -> Result<ParsedList> {
-    super::parse(&Input {
-        files: vec![Source {
-            name: name.to_string(),
-            bytes,
-        }],
-    })
+    super::parse(&Input { files: vec![Source { name: name.to_string(), bytes }] })
 }
 
 fn shared(rel: &str) -> Option<ParsedList> {
@@ -22,27 +17,15 @@ fn shared(rel: &str) -> Option<ParsedList> {
 }
 
 fn entity<'a>(list: &'a ParsedList, id: &str) -> &'a Entity {
-    list.entities
-        .iter()
-        .find(|e| e.record_id == id)
-        .unwrap_or_else(|| panic!("no record {id}"))
+    list.entities.iter().find(|e| e.record_id == id).unwrap_or_else(|| panic!("no record {id}"))
 }
 
 fn names(entity: &Entity, kind: NameKind) -> Vec<&str> {
-    entity
-        .names
-        .iter()
-        .filter(|n| n.kind == kind)
-        .map(|n| n.full.as_str())
-        .collect()
+    entity.names.iter().filter(|n| n.kind == kind).map(|n| n.full.as_str()).collect()
 }
 
 fn errors(list: &ParsedList) -> Vec<String> {
-    list.diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .map(|d| d.to_string())
-        .collect()
+    list.diagnostics.iter().filter(|d| d.severity == Severity::Error).map(|d| d.to_string()).collect()
 }
 
 #[test]
@@ -56,27 +39,15 @@ fn jaggeman_sample() {
     assert_eq!(list.entities.len(), 4);
     let errors = errors(&list);
     assert_eq!(errors.len(), 1, "{errors:?}");
-    assert!(
-        errors[0].contains("record 999999") && errors[0].contains("no <nameAlias>"),
-        "{errors:?}"
-    );
-    assert!(
-        list.diagnostics
-            .iter()
-            .all(|d| d.severity == Severity::Error),
-        "{:?}",
-        list.diagnostics
-    );
+    assert!(errors[0].contains("record 999999") && errors[0].contains("no <nameAlias>"), "{errors:?}");
+    assert!(list.diagnostics.iter().all(|d| d.severity == Severity::Error), "{:?}", list.diagnostics);
 
     let saddam = entity(&list, "13");
     assert_eq!(saddam.id, "eu_fsf:13");
     assert_eq!(saddam.schema, Schema::Person);
     assert_eq!(saddam.caption(), "Saddam Hussein Al-Tikriti");
     assert_eq!(saddam.names[0].parts.first.as_deref(), Some("Saddam"));
-    assert_eq!(
-        saddam.names[0].parts.last.as_deref(),
-        Some("Hussein Al-Tikriti")
-    );
+    assert_eq!(saddam.names[0].parts.last.as_deref(), Some("Hussein Al-Tikriti"));
     assert_eq!(names(saddam, NameKind::Alias), ["Abu Ali", "Abou Ali"]);
     assert_eq!(saddam.names[2].lang.as_deref(), Some("fra"));
     assert_eq!(saddam.gender, Some(Gender::Male));
@@ -95,17 +66,10 @@ fn jaggeman_sample() {
     assert_eq!(ksm.caption(), "Khalid Sheikh MOHAMMED");
     assert_eq!(ksm.names.len(), 7);
     assert_eq!(
-        ksm.birth_dates
-            .iter()
-            .map(|d| d.to_string())
-            .collect::<Vec<_>>(),
+        ksm.birth_dates.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
         ["1965-04-14", "1964-03-01"]
     );
-    assert!(
-        ksm.birth_places.is_empty(),
-        "city \"-\" is no place: {:?}",
-        ksm.birth_places
-    );
+    assert!(ksm.birth_places.is_empty(), "city \"-\" is no place: {:?}", ksm.birth_places);
     assert_eq!(ksm.identifiers.len(), 1);
     assert_eq!(ksm.identifiers[0].kind, IdKind::Passport);
     assert_eq!(ksm.identifiers[0].value, "488555");
@@ -118,30 +82,17 @@ fn jaggeman_sample() {
         grf.addresses[1].full,
         "9935 South 76th Avenue, Unit 1, Bridgeview, Illinois, 60455, United States"
     );
-    assert_eq!(
-        grf.addresses[1].city.as_deref(),
-        Some("Bridgeview, Illinois")
-    );
+    assert_eq!(grf.addresses[1].city.as_deref(), Some("Bridgeview, Illinois"));
     assert_eq!(grf.addresses[1].country.as_deref(), Some("us"));
     assert_eq!(grf.countries, ["us"]);
 
     let trust = entity(&list, "330");
-    assert_eq!(
-        trust.designations[0].listed_on.as_deref(),
-        Some("2001-10-06")
-    );
-    let bulgarian = trust
-        .names
-        .iter()
-        .find(|n| n.lang.as_deref() == Some("bul"))
-        .unwrap();
+    assert_eq!(trust.designations[0].listed_on.as_deref(), Some("2001-10-06"));
+    let bulgarian = trust.names.iter().find(|n| n.lang.as_deref() == Some("bul")).unwrap();
     assert!(bulgarian.original_script);
     assert_eq!(bulgarian.kind, NameKind::Alias);
     assert_eq!(trust.properties["phone"].len(), 7);
-    assert!(trust
-        .notes
-        .iter()
-        .any(|n| n.starts_with("Banned in Pakistan since October 2001.")));
+    assert!(trust.notes.iter().any(|n| n.starts_with("Banned in Pakistan since October 2001.")));
 }
 
 #[test]
@@ -155,72 +106,36 @@ fn gsmiguel_sample() {
     let wazir = entity(&list, "521");
     assert_eq!(wazir.caption(), "Ahmed Jan Akhundzada Wazir");
     assert_eq!(wazir.titles, ["Maulavi"]);
-    assert_eq!(
-        wazir.positions,
-        ["Minister of Water and Electricity under the Taliban regime"]
-    );
-    assert_eq!(
-        wazir.birth_dates.len(),
-        1,
-        "the same range twice: {:?}",
-        wazir.birth_dates
-    );
+    assert_eq!(wazir.positions, ["Minister of Water and Electricity under the Taliban regime"]);
+    assert_eq!(wazir.birth_dates.len(), 1, "the same range twice: {:?}", wazir.birth_dates);
     assert_eq!(wazir.birth_dates[0].to_string(), "circa 1953 to 1958");
     assert_eq!(
         wazir.birth_places,
-        [
-            "Tirin Kot District, Uruzgan Province, Afghanistan",
-            "Kandahar province, Afghanistan"
-        ]
+        ["Tirin Kot District, Uruzgan Province, Afghanistan", "Kandahar province, Afghanistan"]
     );
     assert_eq!(wazir.designations[0].programs, ["AFG"]);
-    assert_eq!(
-        wazir.designations[0].listed_on.as_deref(),
-        Some("2001-01-25")
-    );
-    assert_eq!(
-        wazir.designations[0].modified_on.as_deref(),
-        Some("2017-03-09")
-    );
+    assert_eq!(wazir.designations[0].listed_on.as_deref(), Some("2001-01-25"));
+    assert_eq!(wazir.designations[0].modified_on.as_deref(), Some("2017-03-09"));
 
     let pci = entity(&list, "3822");
     assert_eq!(pci.caption(), "Parchin Chemical Industries (PCI)");
     assert_eq!(pci.identifiers[0].kind, IdKind::Registration);
     assert_eq!(pci.identifiers[0].value, "892");
-    let farsi = pci
-        .names
-        .iter()
-        .find(|n| n.full == "صنایع شیمیایی پارچین")
-        .unwrap();
+    let farsi = pci.names.iter().find(|n| n.full == "صنایع شیمیایی پارچین").unwrap();
     assert!(farsi.original_script);
     assert_eq!(farsi.lang.as_deref(), Some("fas"));
-    assert!(
-        !pci.names
-            .iter()
-            .find(|n| n.full == "Parcsini Vegyipari Vállalat")
-            .unwrap()
-            .original_script
-    );
-    assert!(pci
-        .notes
-        .contains(&"UN designation:24/03/2007 (no longer valid)".to_string()));
+    assert!(!pci.names.iter().find(|n| n.full == "Parcsini Vegyipari Vállalat").unwrap().original_script);
+    assert!(pci.notes.contains(&"UN designation:24/03/2007 (no longer valid)".to_string()));
     assert_eq!(pci.properties["website"], ["http://icig.ir/"]);
     assert_eq!(pci.countries, ["ir"]);
 
     let dorda = entity(&list, "6106");
     assert_eq!(dorda.caption(), "Abu Zayd Umar DORDA");
-    assert_eq!(
-        dorda.designations[0].un_reference.as_deref(),
-        Some("LYi.006")
-    );
+    assert_eq!(dorda.designations[0].un_reference.as_deref(), Some("LYi.006"));
     assert_eq!(dorda.birth_places, ["Alrhaybat"]);
     let passport = &dorda.identifiers[0];
     assert_eq!(
-        (
-            passport.kind.clone(),
-            passport.value.as_str(),
-            passport.country.as_deref()
-        ),
+        (passport.kind.clone(), passport.value.as_str(), passport.country.as_deref()),
         (IdKind::Passport, "FK117RK0", Some("ly"))
     );
     assert_eq!(
@@ -230,53 +145,28 @@ fn gsmiguel_sample() {
 
     let asiri = entity(&list, "6177");
     assert_eq!(asiri.caption(), "Ibrahim Hassan Tali Al-Asiri");
-    assert_eq!(
-        names(asiri, NameKind::Weak),
-        ["Abu-Salaah", "Abosslah", "Abu Saleh"]
-    );
-    let arabic: Vec<&str> = asiri
-        .names
-        .iter()
-        .filter(|n| n.original_script)
-        .map(|n| n.full.as_str())
-        .collect();
-    assert_eq!(
-        arabic,
-        ["إبراهيم حسن طالع عسيري", "إبراهيم حسن طالع العسيري"]
-    );
+    assert_eq!(names(asiri, NameKind::Weak), ["Abu-Salaah", "Abosslah", "Abu Saleh"]);
+    let arabic: Vec<&str> =
+        asiri.names.iter().filter(|n| n.original_script).map(|n| n.full.as_str()).collect();
+    assert_eq!(arabic, ["إبراهيم حسن طالع عسيري", "إبراهيم حسن طالع العسيري"]);
     // The Hijri date carries its Gregorian equivalent in `birthdate`, equal to another one.
     assert_eq!(
-        asiri
-            .birth_dates
-            .iter()
-            .map(|d| d.to_string())
-            .collect::<Vec<_>>(),
+        asiri.birth_dates.iter().map(|d| d.to_string()).collect::<Vec<_>>(),
         ["1982-04-18", "1982-04-19"]
     );
     assert_eq!(asiri.citizenships, ["sa"]);
     assert_eq!(
-        asiri
-            .identifiers
-            .iter()
-            .map(|i| i.kind.clone())
-            .collect::<Vec<_>>(),
+        asiri.identifiers.iter().map(|i| i.kind.clone()).collect::<Vec<_>>(),
         [IdKind::NationalId, IdKind::Passport]
     );
-    assert!(asiri.identifiers[1]
-        .note
-        .as_deref()
-        .unwrap()
-        .contains("known expired"));
+    assert!(asiri.identifiers[1].note.as_deref().unwrap().contains("known expired"));
 }
 
 #[test]
 fn golden_excerpt() {
     let list = read("eu_excerpt.xml", fixture("eu-fsf/eu_excerpt.xml")).unwrap();
     assert_eq!(list.entities.len(), 6);
-    golden(
-        "lists/eu-fsf/eu_excerpt.expected.json",
-        &to_golden_json(&list),
-    );
+    golden("lists/eu-fsf/eu_excerpt.expected.json", &to_golden_json(&list));
 }
 
 #[test]
@@ -299,10 +189,7 @@ fn check_record(xml: &str, expect: &[&str]) {
 
 #[test]
 fn record_problems() {
-    check_record(
-        r#"<sanctionEntity><nameAlias wholeName="A"/></sanctionEntity>"#,
-        &["without a logicalId"],
-    );
+    check_record(r#"<sanctionEntity><nameAlias wholeName="A"/></sanctionEntity>"#, &["without a logicalId"]);
     check_record(
         r#"<sanctionEntity logicalId="3"><nameAlias wholeName="A"/></sanctionEntity>"#,
         &["record 3: no <subjectType code>"],
@@ -312,11 +199,7 @@ fn record_problems() {
            <birthdate calendarType="ISLAMIC" year="1402" monthOfYear="6" dayOfMonth="24"/>
            <citizenship countryIso2Code="QQ" countryDescription="NARNIA"/></sanctionEntity>
            <sanctionEntity logicalId="1"><subjectType code="person"/><nameAlias wholeName="B"/></sanctionEntity>"#,
-        &[
-            "record 1: unknown country \"QQ\"",
-            "birth date \"1402-6-24\" (ISLAMIC)",
-            "same logicalId",
-        ],
+        &["record 1: unknown country \"QQ\"", "birth date \"1402-6-24\" (ISLAMIC)", "same logicalId"],
     );
     check_record(
         r#"<sanctionEntity logicalId="2"><subjectType code="blob"/><nameAlias wholeName="B"/></sanctionEntity>"#,
@@ -328,11 +211,7 @@ fn record_problems() {
 fn broken_files_are_errors() {
     let bytes = fixture("eu-fsf/eu_excerpt.xml");
     let err = read("eu.xml", bytes[..bytes.len() / 2].to_vec()).unwrap_err();
-    assert!(
-        err.to_string()
-            .starts_with("eu.xml: not a valid EU FSF XML file: at byte"),
-        "{err}"
-    );
+    assert!(err.to_string().starts_with("eu.xml: not a valid EU FSF XML file: at byte"), "{err}");
     let cut = bytes.len() - "</export>\n".len();
     let err = read("eu.xml", bytes[..cut].to_vec()).unwrap_err();
     assert!(err.to_string().contains("truncated"), "{err}");
@@ -369,9 +248,7 @@ pub(crate) fn mutate(bytes: &[u8], mut f: impl FnMut(Vec<u8>)) {
     // A fixed linear congruential sequence: reproducible positions without a dependency.
     let mut seed: u64 = 0x2545_f491_4f6c_dd1d;
     let mut next = move || {
-        seed = seed
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
         (seed >> 33) as usize
     };
     let junk: &[u8] = b"<>&\"'/{}[]:,0-9\n\xff\xc3\x00";

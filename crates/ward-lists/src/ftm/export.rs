@@ -42,12 +42,10 @@ pub fn entity_to_ftm(subject: &Subject) -> Value {
     let person = schema == Schema::Person;
     let mut props = Properties::default();
 
-    let primary = subject.records.first().and_then(|r| {
-        r.names
-            .iter()
-            .find(|n| n.kind == NameKind::Primary)
-            .or(r.names.first())
-    });
+    let primary = subject
+        .records
+        .first()
+        .and_then(|r| r.names.iter().find(|n| n.kind == NameKind::Primary).or(r.names.first()));
     let mut written: Vec<&str> = Vec::new();
     if let Some(primary) = primary {
         props.add("name", primary.full.clone());
@@ -68,17 +66,8 @@ pub fn entity_to_ftm(subject: &Subject) -> Value {
     }
     // Strongest kind first, so that a name that is strong in one record and weak in another is
     // written once, as strong.
-    for kind in [
-        NameKind::Primary,
-        NameKind::Alias,
-        NameKind::Weak,
-        NameKind::Previous,
-    ] {
-        let property = if kind == NameKind::Primary {
-            "alias"
-        } else {
-            kind.ftm_property()
-        };
+    for kind in [NameKind::Primary, NameKind::Alias, NameKind::Weak, NameKind::Previous] {
+        let property = if kind == NameKind::Primary { "alias" } else { kind.ftm_property() };
         for name in subject.names().filter(|n| n.kind == kind) {
             if !written.contains(&name.full.as_str()) {
                 written.push(&name.full);
@@ -161,14 +150,9 @@ pub fn entity_to_ftm(subject: &Subject) -> Value {
             }
         }
         let own = (record.id != subject.id).then(|| record.id.clone());
-        for referent in own.into_iter().chain(
-            record
-                .properties
-                .get("referents")
-                .into_iter()
-                .flatten()
-                .cloned(),
-        ) {
+        for referent in
+            own.into_iter().chain(record.properties.get("referents").into_iter().flatten().cloned())
+        {
             if !referents.contains(&referent) {
                 referents.push(referent);
             }

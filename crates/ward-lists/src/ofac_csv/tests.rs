@@ -11,10 +11,7 @@ fn input(files: &[(&str, Vec<u8>)]) -> Input {
     Input {
         files: files
             .iter()
-            .map(|(name, bytes)| Source {
-                name: name.to_string(),
-                bytes: bytes.clone(),
-            })
+            .map(|(name, bytes)| Source { name: name.to_string(), bytes: bytes.clone() })
             .collect(),
     }
 }
@@ -35,10 +32,7 @@ fn real(dir: &str) -> Option<ParsedList> {
 }
 
 fn entity<'a>(list: &'a ParsedList, record: &str) -> &'a ward_model::Entity {
-    list.entities
-        .iter()
-        .find(|e| e.record_id == record)
-        .unwrap_or_else(|| panic!("record {record}"))
+    list.entities.iter().find(|e| e.record_id == record).unwrap_or_else(|| panic!("record {record}"))
 }
 
 /// Diagnostics as "severity record: message" lines, sorted, counted.
@@ -46,14 +40,9 @@ fn diagnostic_counts(list: &ParsedList) -> Vec<String> {
     let mut counts = std::collections::BTreeMap::new();
     for d in &list.diagnostics {
         let message: String = d.message.split(['"', ';']).next().unwrap_or("").to_string();
-        *counts
-            .entry(format!("{:?} {message}", d.severity))
-            .or_insert(0) += 1;
+        *counts.entry(format!("{:?} {message}", d.severity)).or_insert(0) += 1;
     }
-    counts
-        .into_iter()
-        .map(|(k, v)| format!("{v} {k}"))
-        .collect()
+    counts.into_iter().map(|(k, v)| format!("{v} {k}")).collect()
 }
 
 fn check_counts(
@@ -66,20 +55,11 @@ fn check_counts(
     assert_eq!(list.dataset, dataset);
     assert_eq!(
         list.format,
-        "ofac_sdn_csv".replace(
-            "sdn",
-            if dataset == "us_ofac_cons" {
-                "cons"
-            } else {
-                "sdn"
-            }
-        )
+        "ofac_sdn_csv".replace("sdn", if dataset == "us_ofac_cons" { "cons" } else { "sdn" })
     );
     assert_eq!(list.entities.len(), expect_entities, "{dir}");
     assert!(
-        list.diagnostics
-            .iter()
-            .all(|d| d.severity == Severity::Warning),
+        list.diagnostics.iter().all(|d| d.severity == Severity::Warning),
         "{dir}: {:?}",
         list.diagnostics
     );
@@ -91,12 +71,8 @@ const POSSIBLY_PALESTINIAN: &str = "3 Warning nationality: unknown country ";
 
 #[test]
 fn sdn_2019_01() {
-    let Some(list) = check_counts(
-        "us-ofac/sdn-csv-2019-01",
-        "us_ofac_sdn",
-        7379,
-        &[POSSIBLY_PALESTINIAN],
-    ) else {
+    let Some(list) = check_counts("us-ofac/sdn-csv-2019-01", "us_ofac_sdn", 7379, &[POSSIBLY_PALESTINIAN])
+    else {
         return;
     };
     assert_eq!(list.sources.len(), 4);
@@ -116,12 +92,8 @@ fn sdn_2019_01() {
 
 #[test]
 fn sdn_2021_07() {
-    let Some(list) = check_counts(
-        "us-ofac/sdn-csv-2021-07",
-        "us_ofac_sdn",
-        8976,
-        &[POSSIBLY_PALESTINIAN],
-    ) else {
+    let Some(list) = check_counts("us-ofac/sdn-csv-2021-07", "us_ofac_sdn", 8976, &[POSSIBLY_PALESTINIAN])
+    else {
         return;
     };
     let schemas = list.entities.iter().fold([0; 4], |mut n, e| {
@@ -133,52 +105,31 @@ fn sdn_2021_07() {
         }] += 1;
         n
     });
-    assert_eq!(
-        schemas,
-        [3673, 4620, 406, 277],
-        "entities, individuals, vessels, aircraft"
-    );
+    assert_eq!(schemas, [3673, 4620, 406, 277], "entities, individuals, vessels, aircraft");
     // Remarks continued in sdn_comments.csv: the links of the continuation are read.
     let e = entity(&list, "12300");
     assert_eq!(e.links.len(), 25);
-    assert!(e
-        .links
-        .iter()
-        .any(|l| l.target_name.as_deref() == Some("R D I S.A.")
-            && l.target_id.as_deref() == Some("us_ofac_sdn:12904")));
+    assert!(e.links.iter().any(|l| l.target_name.as_deref() == Some("R D I S.A.")
+        && l.target_id.as_deref() == Some("us_ofac_sdn:12904")));
     assert!(e.notes.is_empty(), "{:?}", e.notes);
 }
 
 #[test]
 fn sdn_2024_05_snapshots_without_side_files() {
     let truncated = "18 Warning remarks end at 1000 characters and sdn_comments.csv, which would hold the rest, is missing";
-    for (dir, n) in [
-        ("us-ofac/sdn-csv-2024-05-02", 14973),
-        ("us-ofac/sdn-csv-2024-05-03", 14965),
-    ] {
-        let Some(list) = check_counts(dir, "us_ofac_sdn", n, &[POSSIBLY_PALESTINIAN, truncated])
-        else {
+    for (dir, n) in [("us-ofac/sdn-csv-2024-05-02", 14973), ("us-ofac/sdn-csv-2024-05-03", 14965)] {
+        let Some(list) = check_counts(dir, "us_ofac_sdn", n, &[POSSIBLY_PALESTINIAN, truncated]) else {
             continue;
         };
         assert_eq!(list.sources.len(), 1);
-        let cut = list
-            .diagnostics
-            .iter()
-            .find(|d| d.message.starts_with("remarks end"))
-            .unwrap();
-        assert!(
-            cut.location
-                .as_deref()
-                .is_some_and(|l| l.starts_with("line ")),
-            "{cut}"
-        );
+        let cut = list.diagnostics.iter().find(|d| d.message.starts_with("remarks end")).unwrap();
+        assert!(cut.location.as_deref().is_some_and(|l| l.starts_with("line ")), "{cut}");
     }
 }
 
 #[test]
 fn consolidated_2025_12() {
-    let Some(list) = check_counts("us-ofac/consolidated-csv-2025-12", "us_ofac_cons", 442, &[])
-    else {
+    let Some(list) = check_counts("us-ofac/consolidated-csv-2025-12", "us_ofac_cons", 442, &[]) else {
         return;
     };
     assert_lines(
@@ -199,10 +150,7 @@ fn consolidated_2025_12() {
     );
     // cons_comments.csv continues this record's remarks: its weak alias is read whole.
     let e = entity(&list, "17014");
-    assert!(e
-        .names
-        .iter()
-        .any(|n| n.full == "RUSAG" && n.kind == ward_model::NameKind::Weak));
+    assert!(e.names.iter().any(|n| n.full == "RUSAG" && n.kind == ward_model::NameKind::Weak));
 }
 
 #[test]
@@ -215,10 +163,7 @@ fn golden_excerpt() {
     assert_eq!(list.entities.len(), 7);
     assert_eq!(list.sources.len(), 4);
     assert!(list.diagnostics.is_empty(), "{:?}", list.diagnostics);
-    testing::golden(
-        "lists/us-ofac/sdn-csv-excerpt.expected.json",
-        &testing::to_golden_json(&list),
-    );
+    testing::golden("lists/us-ofac/sdn-csv-excerpt.expected.json", &testing::to_golden_json(&list));
     // The same files given as bytes make the same entities.
     let same = crate::parse_input(Format::OfacSdnCsv, &input(&excerpt_files())).unwrap();
     assert_eq!(same.entities, list.entities);
@@ -264,20 +209,11 @@ fn excerpt_entities() {
     );
     // The aircraft's operator and link point at POUYA AIR, which is in the excerpt.
     let aircraft = entity(&list, "15431");
-    assert_eq!(
-        aircraft.links[0].target_id.as_deref(),
-        Some("us_ofac_sdn:13109")
-    );
+    assert_eq!(aircraft.links[0].target_id.as_deref(), Some("us_ofac_sdn:13109"));
     // LI Jiadong's remarks continue in sdn_comments.csv; the link at their end resolves.
     let li = entity(&list, "28264");
     assert_eq!(li.links[0].target_id.as_deref(), Some("us_ofac_sdn:27307"));
-    assert_eq!(
-        li.names
-            .iter()
-            .filter(|n| n.kind == ward_model::NameKind::Weak)
-            .count(),
-        2
-    );
+    assert_eq!(li.names.iter().filter(|n| n.kind == ward_model::NameKind::Weak).count(), 2);
 }
 
 #[test]
@@ -317,20 +253,10 @@ fn bad_rows_become_diagnostics() {
     let alt = "1,20,\"fka\",\"OLD GOOD\",-0- \r\n1,21,\"xka\",\"ODD GOOD\",-0- \r\n";
     let list = crate::parse_input(
         Format::OfacSdnCsv,
-        &input(&[
-            ("sdn.csv", sdn.into()),
-            ("add.csv", add.into()),
-            ("alt.csv", alt.into()),
-        ]),
+        &input(&[("sdn.csv", sdn.into()), ("add.csv", add.into()), ("alt.csv", alt.into())]),
     )
     .unwrap();
-    assert_eq!(
-        list.entities
-            .iter()
-            .map(|e| e.record_id.as_str())
-            .collect::<Vec<_>>(),
-        ["1", "5"]
-    );
+    assert_eq!(list.entities.iter().map(|e| e.record_id.as_str()).collect::<Vec<_>>(), ["1", "5"]);
     let lines: Vec<String> = list.diagnostics.iter().map(|d| d.to_string()).collect();
     assert_eq!(
         lines,
@@ -359,8 +285,7 @@ fn bad_rows_become_diagnostics() {
 #[test]
 fn broken_files_are_errors() {
     for sdn in [&b""[..], b"\x1a", b"\r\n", b"abc,def\r\n"] {
-        let err = crate::parse_input(Format::OfacSdnCsv, &input(&[("sdn.csv", sdn.to_vec())]))
-            .unwrap_err();
+        let err = crate::parse_input(Format::OfacSdnCsv, &input(&[("sdn.csv", sdn.to_vec())])).unwrap_err();
         assert!(err.to_string().contains("sdn.csv"), "{err}");
     }
 }

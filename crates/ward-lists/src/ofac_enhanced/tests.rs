@@ -8,19 +8,11 @@ use ward_model::{NameKind, ParsedList};
 const EXCERPT: &str = "us-ofac/cons_enhanced_excerpt.xml";
 
 fn parse(name: &str, bytes: Vec<u8>) -> crate::Result<ParsedList> {
-    super::parse(&Input {
-        files: vec![Source {
-            name: name.to_string(),
-            bytes,
-        }],
-    })
+    super::parse(&Input { files: vec![Source { name: name.to_string(), bytes }] })
 }
 
 fn entity<'a>(list: &'a ParsedList, record: &str) -> &'a ward_model::Entity {
-    list.entities
-        .iter()
-        .find(|e| e.record_id == record)
-        .unwrap_or_else(|| panic!("record {record}"))
+    list.entities.iter().find(|e| e.record_id == record).unwrap_or_else(|| panic!("record {record}"))
 }
 
 #[test]
@@ -29,37 +21,18 @@ fn cons_enhanced_2025_01() {
         return;
     };
     let lists = crate::read_path(&path).unwrap();
-    let [list] = lists.as_slice() else {
-        panic!("one list")
-    };
+    let [list] = lists.as_slice() else { panic!("one list") };
     assert_eq!(list.format, "ofac_enhanced_xml");
     assert_eq!(list.dataset, "us_ofac_cons");
     assert_eq!(list.entities.len(), 443);
     assert_eq!(list.meta.published.as_deref(), Some("2025-01-10"));
     assert!(list.diagnostics.is_empty(), "{:?}", list.diagnostics);
-    let weak = list
-        .entities
-        .iter()
-        .flat_map(|e| &e.names)
-        .filter(|n| n.kind == NameKind::Weak)
-        .count();
-    assert_eq!(
-        weak, 71,
-        "70 low-quality names and the Cyrillic translation of one"
-    );
-    let scripts = list
-        .entities
-        .iter()
-        .flat_map(|e| &e.names)
-        .filter(|n| n.original_script)
-        .count();
+    let weak = list.entities.iter().flat_map(|e| &e.names).filter(|n| n.kind == NameKind::Weak).count();
+    assert_eq!(weak, 71, "70 low-quality names and the Cyrillic translation of one");
+    let scripts = list.entities.iter().flat_map(|e| &e.names).filter(|n| n.original_script).count();
     assert_eq!(scripts, 45);
     // Relationships cite entity ids: in the file, or on the SDN list.
-    let links = list
-        .entities
-        .iter()
-        .flat_map(|e| &e.links)
-        .collect::<Vec<_>>();
+    let links = list.entities.iter().flat_map(|e| &e.links).collect::<Vec<_>>();
     assert_eq!(links.len(), 283);
     assert!(links.iter().all(|l| l.target_id.is_some()));
     assert_lines(
@@ -99,15 +72,9 @@ fn cons_enhanced_2025_01() {
 fn golden_excerpt() {
     let path = testing::repo_root().join("testdata/lists").join(EXCERPT);
     let list = crate::read_path(&path).unwrap().pop().unwrap();
-    assert_eq!(
-        (list.dataset.as_str(), list.entities.len()),
-        ("us_ofac_cons", 5)
-    );
+    assert_eq!((list.dataset.as_str(), list.entities.len()), ("us_ofac_cons", 5));
     assert!(list.diagnostics.is_empty(), "{:?}", list.diagnostics);
-    testing::golden(
-        "lists/us-ofac/cons_enhanced_excerpt.expected.json",
-        &testing::to_golden_json(&list),
-    );
+    testing::golden("lists/us-ofac/cons_enhanced_excerpt.expected.json", &testing::to_golden_json(&list));
 }
 
 #[test]
@@ -133,9 +100,10 @@ fn excerpt_entities() {
     );
     // Original-script translations: Chinese and Cyrillic, tagged with their ISO 15924 script.
     let megvii = entity(&list, "33091");
-    assert!(megvii.names.iter().any(|n| n.original_script
-        && n.lang.as_deref() == Some("Hans")
-        && n.kind == NameKind::Alias));
+    assert!(megvii
+        .names
+        .iter()
+        .any(|n| n.original_script && n.lang.as_deref() == Some("Hans") && n.kind == NameKind::Alias));
     let transneft = entity(&list, "17254");
     let cyrillic: Vec<&str> = transneft
         .names
@@ -143,22 +111,13 @@ fn excerpt_entities() {
         .filter(|n| n.lang.as_deref() == Some("Cyrl"))
         .map(|n| n.full.as_str())
         .collect();
-    assert!(
-        cyrillic.contains(&"ПУБЛИЧНОЕ АКЦИОНЕРНОЕ ОБЩЕСТВО ТРАНСНЕФТЬ"),
-        "{cyrillic:?}"
-    );
+    assert!(cyrillic.contains(&"ПУБЛИЧНОЕ АКЦИОНЕРНОЕ ОБЩЕСТВО ТРАНСНЕФТЬ"), "{cyrillic:?}");
     // A byte order mark changes nothing.
     let mut bom = b"\xef\xbb\xbf".to_vec();
     bom.extend(testing::fixture(EXCERPT));
-    assert_eq!(
-        parse("CONS_ENHANCED.XML", bom).unwrap().entities,
-        list.entities
-    );
+    assert_eq!(parse("CONS_ENHANCED.XML", bom).unwrap().entities, list.entities);
     let person = entity(&list, "26182");
-    assert!(person
-        .identifiers
-        .iter()
-        .any(|i| i.kind == ward_model::IdKind::Passport));
+    assert!(person.identifiers.iter().any(|i| i.kind == ward_model::IdKind::Passport));
     assert!(!person.citizenships.is_empty());
 }
 
@@ -198,16 +157,11 @@ fn broken_entities_become_diagnostics() {
 fn broken_files_are_errors() {
     let excerpt = testing::fixture(EXCERPT);
     let truncated = excerpt[..excerpt.len() * 2 / 3].to_vec();
-    for (bytes, expect) in [
-        (truncated, "at byte"),
-        (b"<sdnList/>".to_vec(), "<sdnList>"),
-        (b"  ".to_vec(), "no root element"),
-    ] {
+    for (bytes, expect) in
+        [(truncated, "at byte"), (b"<sdnList/>".to_vec(), "<sdnList>"), (b"  ".to_vec(), "no root element")]
+    {
         let err = parse("CONS_ENHANCED.XML", bytes).unwrap_err().to_string();
-        assert!(
-            err.contains(expect) && err.contains("CONS_ENHANCED.XML"),
-            "{err}"
-        );
+        assert!(err.contains(expect) && err.contains("CONS_ENHANCED.XML"), "{err}");
     }
 }
 

@@ -28,11 +28,7 @@ pub(crate) fn summary(e: &Entity) -> String {
     }
     out.extend(e.titles.iter().map(|t| format!("title: {t}")));
     out.extend(e.positions.iter().map(|t| format!("position: {t}")));
-    out.extend(
-        e.birth_dates
-            .iter()
-            .map(|d| format!("dob: {d} ({})", d.raw)),
-    );
+    out.extend(e.birth_dates.iter().map(|d| format!("dob: {d} ({})", d.raw)));
     out.extend(e.birth_places.iter().map(|p| format!("pob: {p}")));
     out.extend(e.nationalities.iter().map(|c| format!("nationality: {c}")));
     out.extend(e.citizenships.iter().map(|c| format!("citizenship: {c}")));
@@ -42,10 +38,7 @@ pub(crate) fn summary(e: &Entity) -> String {
         out.push(format!(
             "address: {}{} ({})",
             a.full,
-            a.city
-                .as_ref()
-                .map(|c| format!(" [city {c}]"))
-                .unwrap_or_default(),
+            a.city.as_ref().map(|c| format!(" [city {c}]")).unwrap_or_default(),
             a.country.as_deref().unwrap_or("-")
         ));
     }
@@ -105,11 +98,7 @@ impl LowerKind for String {
 
 /// Compares line by line, ignoring the indentation of `expect`.
 pub(crate) fn assert_lines(actual: &str, expect: &str) {
-    let expect: Vec<&str> = expect
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty())
-        .collect();
+    let expect: Vec<&str> = expect.lines().map(str::trim).filter(|l| !l.is_empty()).collect();
     let actual: Vec<&str> = actual.lines().collect();
     assert_eq!(actual, expect, "\nactual:\n{}\n", actual.join("\n"));
 }
@@ -299,55 +288,13 @@ fn xml_facts() {
         None,
         &mut warnings,
     );
-    apply_fact(
-        &mut e,
-        "Listing Date (EO 14024 Directive 2):",
-        "24 Feb 2022",
-        None,
-        None,
-        &mut warnings,
-    );
-    apply_fact(
-        &mut e,
-        "Passport",
-        "M-110522",
-        Some("India"),
-        Some("issued 13 Nov 1978"),
-        &mut warnings,
-    );
-    apply_fact(
-        &mut e,
-        "Tax ID No.",
-        "7702070139",
-        Some("RU"),
-        None,
-        &mut warnings,
-    );
-    apply_fact(
-        &mut e,
-        "Digital Currency Address - XBT",
-        "1abc",
-        None,
-        None,
-        &mut warnings,
-    );
-    apply_fact(
-        &mut e,
-        "Stateless Person ID Card",
-        "X1",
-        Some("Narnia"),
-        None,
-        &mut warnings,
-    );
+    apply_fact(&mut e, "Listing Date (EO 14024 Directive 2):", "24 Feb 2022", None, None, &mut warnings);
+    apply_fact(&mut e, "Passport", "M-110522", Some("India"), Some("issued 13 Nov 1978"), &mut warnings);
+    apply_fact(&mut e, "Tax ID No.", "7702070139", Some("RU"), None, &mut warnings);
+    apply_fact(&mut e, "Digital Currency Address - XBT", "1abc", None, None, &mut warnings);
+    apply_fact(&mut e, "Stateless Person ID Card", "X1", Some("Narnia"), None, &mut warnings);
     apply_fact(&mut e, "Gender", "Female", None, None, &mut warnings);
-    apply_fact(
-        &mut e,
-        "Website",
-        "http://x.example",
-        None,
-        None,
-        &mut warnings,
-    );
+    apply_fact(&mut e, "Website", "http://x.example", None, None, &mut warnings);
     let mut out = summary(&e);
     for w in warnings {
         out += &format!("\nwarning: {w}");
@@ -371,35 +318,12 @@ fn xml_facts() {
 #[test]
 fn id_values() {
     let check = |text: &str, value: &str, country: Option<&str>, detail: Option<&str>| {
-        assert_eq!(
-            split_id_value(text),
-            IdValue {
-                value,
-                country,
-                detail
-            },
-            "{text}"
-        );
+        assert_eq!(split_id_value(text), IdValue { value, country, detail }, "{text}");
     };
-    check(
-        "A123 (Iran) expires 2020",
-        "A123",
-        Some("Iran"),
-        Some("expires 2020"),
-    );
+    check("A123 (Iran) expires 2020", "A123", Some("Iran"), Some("expires 2020"));
     check("AABA 670850 Y.", "AABA 670850 Y", None, None);
-    check(
-        "RNE: W031645-8 (Brazil).",
-        "RNE: W031645-8",
-        Some("Brazil"),
-        None,
-    );
-    check(
-        "12 (Palestinian) issued 2001",
-        "12",
-        Some("Palestinian"),
-        Some("issued 2001"),
-    );
+    check("RNE: W031645-8 (Brazil).", "RNE: W031645-8", Some("Brazil"), None);
+    check("12 (Palestinian) issued 2001", "12", Some("Palestinian"), Some("issued 2001"));
     check("X (old series)", "X (old series)", None, None);
     check("", "", None, None);
     check("(", "(", None, None);
@@ -410,30 +334,14 @@ fn id_values() {
 
 #[test]
 fn programs_and_datasets() {
-    assert_eq!(
-        split_programs("SDGT] [IRGC] [IFSR"),
-        ["SDGT", "IRGC", "IFSR"]
-    );
+    assert_eq!(split_programs("SDGT] [IRGC] [IFSR"), ["SDGT", "IRGC", "IFSR"]);
     assert_eq!(split_programs("[CUBA]"), ["CUBA"]);
     let p = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<String>>();
-    let cons = [
-        p(&["NS-PLC"]),
-        p(&["UKRAINE-EO13662", "RUSSIA-EO14024"]),
-        p(&["SDGT"]),
-    ];
-    assert_eq!(
-        decide_dataset(cons.iter().map(Vec::as_slice), "x.xml"),
-        CONS
-    );
+    let cons = [p(&["NS-PLC"]), p(&["UKRAINE-EO13662", "RUSSIA-EO14024"]), p(&["SDGT"])];
+    assert_eq!(decide_dataset(cons.iter().map(Vec::as_slice), "x.xml"), CONS);
     let sdn = [p(&["SDGT"]), p(&["UKRAINE-EO13662"]), p(&["CUBA"])];
-    assert_eq!(
-        decide_dataset(sdn.iter().map(Vec::as_slice), "consolidated.xml"),
-        SDN
-    );
-    assert_eq!(
-        decide_dataset(std::iter::empty(), "/a/consolidated.xml"),
-        CONS
-    );
+    assert_eq!(decide_dataset(sdn.iter().map(Vec::as_slice), "consolidated.xml"), SDN);
+    assert_eq!(decide_dataset(std::iter::empty(), "/a/consolidated.xml"), CONS);
     assert_eq!(decide_dataset(std::iter::empty(), "/cons/sdn.xml"), SDN);
 }
 
@@ -443,7 +351,11 @@ fn links_resolve_to_records_of_the_list() {
     for (id, name, remarks) in [
         ("1", "R D I S.A.", ""),
         ("2", "HIZBALLAH", ""),
-        ("3", "X", "Linked To: R D I S.A.; Linked To: HIZBALLAH; Linked To: GONE CO., LTD.; Linked To: ELSEWHERE."),
+        (
+            "3",
+            "X",
+            "Linked To: R D I S.A.; Linked To: HIZBALLAH; Linked To: GONE CO., LTD.; Linked To: ELSEWHERE.",
+        ),
         ("4", "Y", "Linked To: HIZBALLAH."),
     ] {
         let mut e = Entity::new(SDN, id, Schema::Organization);
@@ -455,13 +367,7 @@ fn links_resolve_to_records_of_the_list() {
     let links = |e: &Entity| {
         e.links
             .iter()
-            .map(|l| {
-                format!(
-                    "{} {:?}",
-                    l.target_name.as_deref().unwrap_or("-"),
-                    l.target_id
-                )
-            })
+            .map(|l| format!("{} {:?}", l.target_name.as_deref().unwrap_or("-"), l.target_id))
             .collect::<Vec<_>>()
     };
     assert_eq!(
@@ -514,14 +420,7 @@ fn odd_remarks_do_not_panic() {
         apply_remarks(&mut e, remarks, false);
         apply_remarks(&mut e, remarks, true);
         let mut warnings = Vec::new();
-        apply_fact(
-            &mut e,
-            remarks,
-            remarks,
-            Some(remarks),
-            Some(remarks),
-            &mut warnings,
-        );
+        apply_fact(&mut e, remarks, remarks, Some(remarks), Some(remarks), &mut warnings);
     }
 }
 
@@ -533,9 +432,7 @@ pub(crate) fn mutants(bytes: &[u8]) -> Vec<Vec<u8>> {
     for cut in (0..bytes.len()).step_by(step) {
         out.push(bytes[..cut].to_vec());
     }
-    let replacements = [
-        b'"', b',', b';', b'<', b'>', b'\'', b'(', b'\n', 0xff, 0x00, b'&', b'/',
-    ];
+    let replacements = [b'"', b',', b';', b'<', b'>', b'\'', b'(', b'\n', 0xff, 0x00, b'&', b'/'];
     for (n, at) in (0..bytes.len()).step_by(step).enumerate() {
         let mut copy = bytes.to_vec();
         copy[at] = replacements[n % replacements.len()];

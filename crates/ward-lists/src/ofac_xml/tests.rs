@@ -6,19 +6,11 @@ use crate::{testing, Input, Source};
 use ward_model::ParsedList;
 
 fn parse(name: &str, bytes: Vec<u8>) -> crate::Result<ParsedList> {
-    super::parse(&Input {
-        files: vec![Source {
-            name: name.to_string(),
-            bytes,
-        }],
-    })
+    super::parse(&Input { files: vec![Source { name: name.to_string(), bytes }] })
 }
 
 fn entity<'a>(list: &'a ParsedList, record: &str) -> &'a ward_model::Entity {
-    list.entities
-        .iter()
-        .find(|e| e.record_id == record)
-        .unwrap_or_else(|| panic!("record {record}"))
+    list.entities.iter().find(|e| e.record_id == record).unwrap_or_else(|| panic!("record {record}"))
 }
 
 #[test]
@@ -27,9 +19,7 @@ fn consolidated_2026_01_08() {
         return;
     };
     let lists = crate::read_path(&path).unwrap();
-    let [list] = lists.as_slice() else {
-        panic!("one list")
-    };
+    let [list] = lists.as_slice() else { panic!("one list") };
     assert_eq!(list.format, "ofac_xml");
     assert_eq!(list.dataset, "us_ofac_cons");
     assert_eq!(list.entities.len(), 442);
@@ -54,15 +44,8 @@ fn consolidated_2026_01_08() {
     );
     // A weak former name stays weak; the strong ones are previous names.
     let e = entity(list, "17013");
-    assert!(e
-        .names
-        .iter()
-        .any(|n| n.kind == ward_model::NameKind::Previous));
-    let established = e
-        .birth_dates
-        .iter()
-        .map(|d| d.to_string())
-        .collect::<Vec<_>>();
+    assert!(e.names.iter().any(|n| n.kind == ward_model::NameKind::Previous));
+    let established = e.birth_dates.iter().map(|d| d.to_string()).collect::<Vec<_>>();
     assert!(!established.is_empty());
 }
 
@@ -77,15 +60,8 @@ fn sdn_excerpt_2020_10_29() {
     assert_eq!(list.meta.published.as_deref(), Some("2020-10-29"));
     assert_eq!(list.meta.declared_count, Some(8497));
     // The file is an excerpt: the header still counts the whole list.
-    let messages: Vec<&str> = list
-        .diagnostics
-        .iter()
-        .map(|d| d.message.as_str())
-        .collect();
-    assert_eq!(
-        messages,
-        ["the header declares 8497 records, the file holds 2"]
-    );
+    let messages: Vec<&str> = list.diagnostics.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(messages, ["the header declares 8497 records, the file holds 2"]);
     assert_lines(
         &summary(entity(&list, "173")),
         "Organization us_ofac_sdn:173
@@ -131,28 +107,18 @@ fn us_sample() {
 
 #[test]
 fn golden_excerpts() {
-    for (name, dataset, n) in [
-        ("consolidated-excerpt.xml", "us_ofac_cons", 5),
-        ("us_sample.xml", "us_ofac_sdn", 5),
-    ] {
-        let path = testing::repo_root()
-            .join("testdata/lists/us-ofac")
-            .join(name);
+    for (name, dataset, n) in
+        [("consolidated-excerpt.xml", "us_ofac_cons", 5), ("us_sample.xml", "us_ofac_sdn", 5)]
+    {
+        let path = testing::repo_root().join("testdata/lists/us-ofac").join(name);
         let list = crate::read_path(&path).unwrap().pop().unwrap();
-        assert_eq!(
-            (list.dataset.as_str(), list.entities.len()),
-            (dataset, n),
-            "{name}"
-        );
+        assert_eq!((list.dataset.as_str(), list.entities.len()), (dataset, n), "{name}");
         let mut golden = list.clone();
         for d in &mut golden.diagnostics {
             d.file = name.to_string();
         }
         let stem = name.trim_end_matches(".xml");
-        testing::golden(
-            &format!("lists/us-ofac/{stem}.expected.json"),
-            &testing::to_golden_json(&golden),
-        );
+        testing::golden(&format!("lists/us-ofac/{stem}.expected.json"), &testing::to_golden_json(&golden));
     }
 }
 
@@ -195,16 +161,10 @@ fn broken_files_are_errors() {
         (truncated, "truncated"),
         (b"<other/>".to_vec(), "<other>"),
         (b"".to_vec(), "no root element"),
-        (
-            b"<sdnList><sdnEntry></sdnList>".to_vec(),
-            "consolidated.xml",
-        ),
+        (b"<sdnList><sdnEntry></sdnList>".to_vec(), "consolidated.xml"),
     ] {
         let err = parse("consolidated.xml", bytes).unwrap_err().to_string();
-        assert!(
-            err.contains(expect) && err.contains("consolidated.xml"),
-            "{err}"
-        );
+        assert!(err.contains(expect) && err.contains("consolidated.xml"), "{err}");
     }
 }
 

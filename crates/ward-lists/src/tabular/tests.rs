@@ -8,20 +8,11 @@ fn check_split(text: &str, expect: &[&str]) {
 
 #[test]
 fn numbered_lists() {
-    check_split(
-        "(1) Saudi Arabia. (2) Pakistan",
-        &["Saudi Arabia", "Pakistan"],
-    );
+    check_split("(1) Saudi Arabia. (2) Pakistan", &["Saudi Arabia", "Pakistan"]);
     check_split("1) Saudi Arabia 2) Qatar", &["Saudi Arabia", "Qatar"]);
-    check_split(
-        "(1) Uganda (2) Uganda (3)Uganda",
-        &["Uganda", "Uganda", "Uganda"],
-    );
+    check_split("(1) Uganda (2) Uganda (3)Uganda", &["Uganda", "Uganda", "Uganda"]);
     check_split("a)1994 b)1993", &["1994", "1993"]);
-    check_split(
-        "a) 06/07/1991;                     b) 06/07/1993",
-        &["06/07/1991", "06/07/1993"],
-    );
+    check_split("a) 06/07/1991;                     b) 06/07/1993", &["06/07/1991", "06/07/1993"]);
     check_split("Somalia;\nKenya", &["Somalia", "Kenya"]);
     check_split(
         "Listed pursuant to paragraph 26(b) of resolution 2662 (2022)",
@@ -62,19 +53,13 @@ fn several_countries() {
     let (codes, _) = countries("a) Pakistani       b) Saudi Arabian");
     assert_eq!(codes, vec!["pk", "sa"]);
     let (codes, unknown) = countries("Estonia, Russia; Atlantis");
-    assert_eq!(
-        (codes, unknown),
-        (vec!["ee", "ru"], vec!["Atlantis".to_string()])
-    );
+    assert_eq!((codes, unknown), (vec!["ee", "ru"], vec!["Atlantis".to_string()]));
 }
 
 #[test]
 fn leading_countries() {
     assert_eq!(leading_country("Russian citizen passport"), Some("ru"));
-    assert_eq!(
-        leading_country("Syrian Arab Republic national identification card"),
-        Some("sy")
-    );
+    assert_eq!(leading_country("Syrian Arab Republic national identification card"), Some("sy"));
     assert_eq!(leading_country("Expiry 3 April 2021"), None);
 }
 
@@ -95,27 +80,14 @@ fn labelled_values() {
     let text = "Passport no: 563110024 (issued by the DPRK). Afghan passport number D 000933 issued in Kabul";
     assert_eq!(values_after(text, "passport no"), vec!["563110024"]);
     assert_eq!(values_after(text, "passport number"), vec!["D 000933"]);
-    assert_eq!(
-        values_after("Passport No. 753863914, expiry 2026", "passport no"),
-        vec!["753863914"]
-    );
-    assert_eq!(
-        values_after("Пасп passport no", "passport no"),
-        Vec::<String>::new()
-    );
+    assert_eq!(values_after("Passport No. 753863914, expiry 2026", "passport no"), vec!["753863914"]);
+    assert_eq!(values_after("Пасп passport no", "passport no"), Vec::<String>::new());
 }
 
 #[test]
 fn grouping_keeps_first_appearance() {
-    let groups = group_by([
-        ("b".to_string(), 1),
-        ("a".to_string(), 2),
-        ("b".to_string(), 3),
-    ]);
-    assert_eq!(
-        groups,
-        vec![("b".to_string(), vec![1, 3]), ("a".to_string(), vec![2])]
-    );
+    let groups = group_by([("b".to_string(), 1), ("a".to_string(), 2), ("b".to_string(), 3)]);
+    assert_eq!(groups, vec![("b".to_string(), vec![1, 3]), ("a".to_string(), vec![2])]);
 }
 
 #[test]
@@ -130,14 +102,7 @@ fn iso_dates() {
 pub(crate) fn never_panics(name: &str, bytes: &[u8]) {
     let step = (bytes.len() / 97).max(1);
     let mut cuts: Vec<usize> = (0..bytes.len()).step_by(step).collect();
-    cuts.extend([
-        1,
-        2,
-        3,
-        10,
-        bytes.len().saturating_sub(1),
-        bytes.len().saturating_sub(2),
-    ]);
+    cuts.extend([1, 2, 3, 10, bytes.len().saturating_sub(1), bytes.len().saturating_sub(2)]);
     for cut in cuts {
         let _ = crate::parse_bytes(name, bytes[..cut.min(bytes.len())].to_vec());
     }
