@@ -11,7 +11,13 @@
 //! 4. an identical normalised name (primary or strong alias, never a weak alias) together with a
 //!    compatible date of birth and, where both records state one, a shared nationality; for
 //!    organisations and vessels, which have no birth date, an identical name and a shared
-//!    country.
+//!    country;
+//! 5. a coordinated designation: an identical name of at least two words, a shared country
+//!    (nationality, address, or a sanctions regime named after a country, as Canada's are), and
+//!    listing dates within a week of each other by different authorities (the US, UK, EU and
+//!    Canada designate together: Canada listed WANG Junzheng on 2021-03-21 with only his name,
+//!    the UK on 2021-03-22 with his birth date). Only where neither record has a birth date that
+//!    contradicts the other.
 //!
 //! Never on name alone, and never two records of the same dataset into one subject: each list
 //! already says which of its own records are distinct, so a merge that would join two of them
@@ -32,6 +38,8 @@ pub enum LinkReason {
     Identifier,
     /// An identical name with compatible birth date and nationality (or country).
     NameAndFacts,
+    /// An identical name, a shared country and listing dates within a week.
+    Coordinated,
 }
 
 struct UnionFind {
@@ -149,6 +157,47 @@ fn facts_compatible(a: &Entity, b: &Entity) -> bool {
     }
 }
 
+/// Every country a record is tied to: nationality, citizenship, other countries, address
+/// countries, and a sanctions programme that names a country (Canada's regimes are countries).
+fn associated_countries(e: &Entity) -> Vec<String> {
+    let mut out: Vec<String> = e.nationalities.iter().chain(&e.citizenships).chain(&e.countries).cloned().collect();
+    out.extend(e.addresses.iter().filter_map(|a| a.country.clone()));
+    out.extend(
+        e.designations
+            .iter()
+            .flat_map(|d| d.programs.iter())
+            .filter_map(|p| ward_model::country_code(p).map(str::to_string)),
+    );
+    out
+}
+
+/// Days since 0000-03-01 of a full ISO date, for listing-date distances.
+fn day_number(date: &str) -> Option<i64> {
+    let d = ward_model::PartialDate::parse_iso(date)?;
+    let (y, m, day) = (i64::from(d.year), i64::from(d.month?), i64::from(d.day?));
+    let (y, m) = if m <= 2 { (y - 1, m + 9) } else { (y, m - 3) };
+    Some(365 * y + y / 4 - y / 100 + y / 400 + (153 * m + 2) / 5 + day)
+}
+
+fn coordinated(a: &Entity, b: &Entity) -> bool {
+    if !a.schema.compatible(b.schema) {
+        return false;
+    }
+    let dates = |e: &Entity| -> Vec<i64> { e.designations.iter().filter_map(|d| d.listed_on.as_deref()).filter_map(day_number).collect() };
+    let (da, db) = (dates(a), dates(b));
+    if !da.iter().any(|x| db.iter().any(|y| (x - y).abs() <= 7)) {
+        return false;
+    }
+    let (ca, cb) = (associated_countries(a), associated_countries(b));
+    if !ca.iter().any(|c| cb.contains(c)) {
+        return false;
+    }
+    // Birth dates, where both give them, must agree.
+    a.birth_dates.is_empty()
+        || b.birth_dates.is_empty()
+        || a.birth_dates.iter().any(|x| b.birth_dates.iter().any(|y| x.compatible(&y.from) || y.compatible(&x.from)))
+}
+
 /// Groups records into subjects. Records keep their order of authority inside a subject (the UN
 /// first), and the subject's id is the referent of its first record. Returns subjects sorted by
 /// id.
@@ -262,12 +311,18 @@ pub fn link_with_reasons(entities: Vec<Entity>) -> (Vec<Subject>, Vec<(String, S
         }
         for (x, &a) in members.iter().enumerate() {
             for &b in &members[x + 1..] {
-                if entities[a].dataset != entities[b].dataset
-                    && uf.find(a) != uf.find(b)
-                    && facts_compatible(&entities[a], &entities[b])
-                    && uf.union(a, b)
-                {
-                    reasons.push((entities[a].id.clone(), entities[b].id.clone(), LinkReason::NameAndFacts));
+                if entities[a].dataset == entities[b].dataset || uf.find(a) == uf.find(b) {
+                    continue;
+                }
+                let reason = if facts_compatible(&entities[a], &entities[b]) {
+                    LinkReason::NameAndFacts
+                } else if key.contains(' ') && coordinated(&entities[a], &entities[b]) {
+                    LinkReason::Coordinated
+                } else {
+                    continue;
+                };
+                if uf.union(a, b) {
+                    reasons.push((entities[a].id.clone(), entities[b].id.clone(), reason));
                 }
             }
         }

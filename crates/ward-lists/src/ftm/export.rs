@@ -149,9 +149,10 @@ pub fn entity_to_ftm(subject: &Subject) -> Value {
                 datasets.push(dataset.clone());
             }
         }
-        let own = (record.id != subject.id).then(|| record.id.clone());
-        for referent in
-            own.into_iter().chain(record.properties.get("referents").into_iter().flatten().cloned())
+        // Every record's own `dataset:record-id` is a referent, the subject's first included:
+        // clients look a designation up by any of them.
+        for referent in std::iter::once(record.id.clone())
+            .chain(record.properties.get("referents").into_iter().flatten().cloned())
         {
             if !referents.contains(&referent) {
                 referents.push(referent);

@@ -105,3 +105,28 @@ fn csl_rows_join_their_ofac_record() {
     csl.add_property("ofacEntNum", "21944");
     check(vec![ofac, csl], &[&["us_ofac_sdn:21944", "us_trade_csl:abc"]]);
 }
+
+#[test]
+fn coordinated_designations_link_on_name_country_and_date() {
+    let listed = |mut e: Entity, program: &str, date: &str| {
+        e.designations.push(Designation {
+            programs: vec![program.into()],
+            listed_on: Some(date.into()),
+            ..Default::default()
+        });
+        e
+    };
+    let uk = listed(person("gb_hmt_sanctions", "14077", "JUNZHENG WANG", Some("1963-05"), Some("cn")), "Global Human Rights", "2021-03-22");
+    let ca = listed(person("ca_dfatd_sema_sanctions", "china/part-1/2", "Junzheng Wang", None, None), "China", "2021-03-21");
+    // The same name listed a year later, or under another country's regime, stays apart.
+    let late = listed(person("eu_fsf", "1", "Junzheng Wang", None, None), "China", "2022-03-21");
+    let elsewhere = listed(person("au_dfat_sanctions", "2", "Junzheng Wang", None, None), "Russia", "2021-03-22");
+    check(
+        vec![uk, ca, late, elsewhere],
+        &[
+            &["ca_dfatd_sema_sanctions:china/part-1/2", "gb_hmt_sanctions:14077"],
+            &["eu_fsf:1"],
+            &["au_dfat_sanctions:2"],
+        ],
+    );
+}
