@@ -1,7 +1,135 @@
-//! Store tests: versions, current selection, atomicity, re-opening, schema versions.
+//! Store tests: one suite, run against SQLite (a temporary directory) and PostgreSQL (a fresh
+//! schema per test, dropped after), plus a kill -9 crash test for SQLite.
+//!
+//! PostgreSQL comes from `WARD_TEST_POSTGRES` (default `postgres://postgres@127.0.0.1:5432/test`).
+//! When it is unreachable the PostgreSQL tests fail if `CI` is set, and are skipped with a
+//! printed reason otherwise.
 
 use super::*;
+use crate::keys::random_suffix;
+use std::collections::HashSet;
+use std::io::{BufRead, BufReader, Write};
+use std::sync::{Arc, OnceLock};
+use std::time::{Duration, Instant};
 use ward_model::{Name, NameKind, Schema, SourceFile};
+
+const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/test";
+
+/// A fresh, empty database location for one test.
+trait Db {
+    fn location(&self) -> Location;
+    /// SQL that makes inserting the entity with record id `R1` fail.
+    fn sabotage_sql(&self) -> &'static str;
+    /// SQL that stamps the schema version as 999.
+    fn too_new_sql(&self) -> &'static str;
+}
+
+struct SqliteDb {
+    dir: tempfile::TempDir,
+}
+
+impl SqliteDb {
+    fn new() -> SqliteDb {
+        SqliteDb { dir: tempfile::tempdir().unwrap() }
+    }
+}
+
+impl Db for SqliteDb {
+    fn location(&self) -> Location {
+        Location::Sqlite { data_dir: self.dir.path().to_path_buf() }
+    }
+    fn sabotage_sql(&self) -> &'static str {
+        "CREATE TRIGGER boom BEFORE INSERT ON entities WHEN NEW.record_id = 'R1' BEGIN SELECT RAISE(ABORT, 'boom'); END;"
+    }
+    fn too_new_sql(&self) -> &'static str {
+        "PRAGMA user_version = 999"
+    }
+}
+
+struct PgDb {
+    url: String,
+    schema: String,
+}
+
+impl PgDb {
+    fn new() -> Option<PgDb> {
+        static REACHABLE: OnceLock<std::result::Result<String, String>> = OnceLock::new();
+        let reachable = REACHABLE.get_or_init(|| {
+            let url = std::env::var("WARD_TEST_POSTGRES").unwrap_or_else(|_| DEFAULT_POSTGRES.to_string());
+            match ::postgres::Client::connect(&url, ::postgres::NoTls) {
+                Ok(_) => Ok(url),
+                Err(cause) => Err(Error::Connect { database: redact(&url), cause }.to_string()),
+            }
+        });
+        match reachable {
+            Ok(url) => Some(PgDb { url: url.clone(), schema: format!("ward_test_{}", random_suffix(12)) }),
+            Err(reason) if std::env::var_os("CI").is_some() => {
+                panic!(
+                    "{reason}; CI is set, so PostgreSQL tests must run: start it or set WARD_TEST_POSTGRES"
+                )
+            }
+            Err(reason) => {
+                // Straight to stderr, past the harness's capture, so a skip is never silent.
+                let _ = writeln!(
+                    std::io::stderr(),
+                    "skipping PostgreSQL test: {reason} (set WARD_TEST_POSTGRES, or CI to make this fail)"
+                );
+                None
+            }
+        }
+    }
+}
+
+impl Drop for PgDb {
+    fn drop(&mut self) {
+        if let Ok(mut client) = ::postgres::Client::connect(&self.url, ::postgres::NoTls) {
+            let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{}\" CASCADE", self.schema));
+        }
+    }
+}
+
+impl Db for PgDb {
+    fn location(&self) -> Location {
+        Location::Postgres { url: self.url.clone(), schema: Some(self.schema.clone()) }
+    }
+    fn sabotage_sql(&self) -> &'static str {
+        "CREATE FUNCTION boom() RETURNS trigger AS $$
+         BEGIN IF NEW.record_id = 'R1' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql;
+         CREATE TRIGGER boom BEFORE INSERT ON entities FOR EACH ROW EXECUTE FUNCTION boom();"
+    }
+    fn too_new_sql(&self) -> &'static str {
+        "UPDATE ward_schema SET version = 999"
+    }
+}
+
+/// Runs each test against both backends.
+macro_rules! suite {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $( #[test] fn $test() { super::$test(&super::SqliteDb::new()) } )*
+        }
+        mod postgres {
+            $( #[test] fn $test() { if let Some(db) = super::PgDb::new() { super::$test(&db) } } )*
+        }
+    };
+}
+
+suite!(
+    newer_versions_become_current_and_history_is_kept,
+    reopening_keeps_everything,
+    a_store_from_a_newer_ward_is_refused,
+    a_failed_import_leaves_the_last_good_version,
+    replicas_starting_at_once_migrate_once,
+    a_v1_store_upgrades_cleanly,
+    audit_group_commit_completes_every_ticket,
+    audit_shutdown_flushes_the_queue,
+    audit_filters,
+    api_keys,
+);
+
+fn open(db: &dyn Db) -> Store {
+    Store::open_location(&db.location()).unwrap()
+}
 
 fn list(dataset: &str, published: &str, hash: &str, names: &[&str]) -> ParsedList {
     let mut list = ParsedList::new(dataset, "un_xml");
@@ -28,9 +156,8 @@ fn check(store: &Store, expect_current: &[(&str, &str)], expect_versions: usize)
     assert_eq!(store.versions().unwrap().len(), expect_versions);
 }
 
-#[test]
-fn newer_versions_become_current_and_history_is_kept() {
-    let mut store = Store::open_in_memory().unwrap();
+fn newer_versions_become_current_and_history_is_kept(db: &dyn Db) {
+    let mut store = open(db);
     let a = store.import(&list("un_sc_sanctions", "2026-01-28", "h1", &["A", "B"])).unwrap();
     assert_eq!(a.status, ImportStatus::Current);
     let b = store.import(&list("un_sc_sanctions", "2026-02-27", "h2", &["A", "B", "C"])).unwrap();
@@ -43,46 +170,387 @@ fn newer_versions_become_current_and_history_is_kept() {
     assert_eq!(d.status, ImportStatus::Unchanged);
     assert_eq!(d.version.id, b.version.id);
     store.import(&list("us_ofac_sdn", "2024-05-03", "h4", &["X"])).unwrap();
-    check(&store, &[("un_sc_sanctions", "2026-02-27"), ("us_ofac_sdn", "2024-05-03")], 4);
-    assert_eq!(store.current_entities().unwrap().len(), 4);
+    // A list that repeats a record id keeps its last statement.
+    let mut dup = list("eu_fsf", "2025-01-01", "h5", &["First", "Second"]);
+    dup.entities[1].record_id = "R0".into();
+    let e = store.import(&dup).unwrap();
+    check(
+        &store,
+        &[("eu_fsf", "2025-01-01"), ("un_sc_sanctions", "2026-02-27"), ("us_ofac_sdn", "2024-05-03")],
+        5,
+    );
+    assert_eq!(store.current_entities().unwrap().len(), 5);
     assert_eq!(store.version_entities(a.version.id).unwrap().len(), 2);
+    let captions: Vec<String> =
+        store.version_entities(b.version.id).unwrap().iter().map(|e| e.caption().to_string()).collect();
+    assert_eq!(captions, ["A", "B", "C"]);
+    assert_eq!(store.version_entities(e.version.id).unwrap()[0].caption(), "Second");
     assert_eq!(b.version.counts.persons, 3);
+    assert_eq!(store.diagnostics(a.version.id).unwrap(), vec![]);
+    assert!(matches!(store.diagnostics(9999), Err(Error::Missing { .. })));
 }
 
-#[test]
-fn reopening_keeps_everything() {
-    let dir = tempfile::tempdir().unwrap();
-    {
-        let mut store = Store::open(dir.path()).unwrap();
-        store.import(&list("un_sc_sanctions", "2026-02-27", "h1", &["A"])).unwrap();
-    }
-    let store = Store::open(dir.path()).unwrap();
+fn reopening_keeps_everything(db: &dyn Db) {
+    let imported = {
+        let mut store = open(db);
+        store.import(&list("un_sc_sanctions", "2026-02-27", "h1", &["A"])).unwrap().version
+    };
+    let store = open(db);
     check(&store, &[("un_sc_sanctions", "2026-02-27")], 1);
+    assert_eq!(store.versions().unwrap()[0], imported);
     assert_eq!(store.current_entities().unwrap()[0].caption(), "A");
 }
 
-#[test]
-fn a_store_from_a_newer_ward_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    {
-        let conn = Connection::open(dir.path().join(DB_FILE)).unwrap();
-        conn.execute_batch("PRAGMA user_version = 999").unwrap();
-    }
-    let err = Store::open(dir.path()).unwrap_err();
+fn a_store_from_a_newer_ward_is_refused(db: &dyn Db) {
+    open(db).backend.execute(db.too_new_sql()).unwrap();
+    let err = Store::open_location(&db.location()).unwrap_err();
+    assert!(matches!(err, Error::TooNew { found: 999, .. }), "{err}");
     assert!(err.to_string().contains("upgrade Ward"), "{err}");
 }
 
-#[test]
-fn a_failed_import_leaves_the_last_good_version() {
-    let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path()).unwrap();
+fn a_failed_import_leaves_the_last_good_version(db: &dyn Db) {
+    let mut store = open(db);
     store.import(&list("un_sc_sanctions", "2026-01-28", "h1", &["A"])).unwrap();
     // Make the next insert of entities fail half-way: a trigger rejects the second record.
-    store
-        .conn
-        .execute_batch("CREATE TRIGGER boom BEFORE INSERT ON entities WHEN NEW.record_id = 'R1' BEGIN SELECT RAISE(ABORT, 'boom'); END;")
-        .unwrap();
-    assert!(store.import(&list("un_sc_sanctions", "2026-02-27", "h2", &["A", "B"])).is_err());
+    store.backend.execute(db.sabotage_sql()).unwrap();
+    let err = store.import(&list("un_sc_sanctions", "2026-02-27", "h2", &["A", "B"])).unwrap_err();
+    assert!(err.to_string().contains("boom"), "{err}");
     check(&store, &[("un_sc_sanctions", "2026-01-28")], 1);
     assert_eq!(store.current_entities().unwrap().len(), 1);
+    // The handle is still usable, and so is the store after reopening.
+    store.import(&list("us_ofac_sdn", "2024-05-03", "h3", &["X"])).unwrap();
+    check(&open(db), &[("un_sc_sanctions", "2026-01-28"), ("us_ofac_sdn", "2024-05-03")], 2);
+}
+
+fn replicas_starting_at_once_migrate_once(db: &dyn Db) {
+    let location = db.location();
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4).map(|_| s.spawn(|| Store::open_location(&location))).collect();
+        for handle in handles {
+            handle.join().unwrap().unwrap();
+        }
+    });
+    let mut store = open(db);
+    store.import(&list("un_sc_sanctions", "2026-01-28", "h1", &["A"])).unwrap();
+    check(&store, &[("un_sc_sanctions", "2026-01-28")], 1);
+}
+
+fn a_v1_store_upgrades_cleanly(db: &dyn Db) {
+    // Schema version 1 is what the previous Ward wrote: list versions and entities only.
+    let old = {
+        let mut store = Store::open_at(&db.location(), 1).unwrap();
+        assert!(store.backend.execute("SELECT * FROM audit").is_err(), "v1 has no audit table");
+        store.import(&list("un_sc_sanctions", "2026-01-28", "h1", &["A", "B"])).unwrap().version
+    };
+    let mut store = open(db);
+    assert_eq!(store.versions().unwrap(), vec![old.clone()]);
+    assert_eq!(store.version_entities(old.id).unwrap().len(), 2);
+    let b = store.import(&list("un_sc_sanctions", "2026-02-27", "h2", &["C"])).unwrap();
+    assert_eq!(b.status, ImportStatus::Current);
+    // The new tables work.
+    let log = store.audit_log().unwrap();
+    log.submit(record("r1", "2026-03-01T10:00:00Z", &["A"], None, true)).wait().unwrap();
+    log.shutdown().unwrap();
+    assert_eq!(store.audit(&AuditFilter::default()).unwrap().len(), 1);
+    let (_, secret) = store.create_key("ci", &[Scope::Screen]).unwrap();
+    assert!(store.verify_key(&secret).unwrap().is_some());
+}
+
+fn record(request_id: &str, time: &str, names: &[&str], key_id: Option<&str>, matched: bool) -> AuditRecord {
+    AuditRecord {
+        request_id: request_id.to_string(),
+        key_id: key_id.map(String::from),
+        time: time.to_string(),
+        source: "http /match/default".to_string(),
+        dataset: "default".to_string(),
+        query: serde_json::json!({ "schema": "Person", "properties": { "name": names } }),
+        query_names: names.iter().map(|n| n.to_string()).collect(),
+        list_versions: vec![1, 7],
+        results: serde_json::json!([{ "id": "un_sc_sanctions:R0", "score": 0.93, "match": matched }]),
+        top_score: if matched { 0.93 } else { 0.41 },
+        matched,
+    }
+}
+
+fn audit_group_commit_completes_every_ticket(db: &dyn Db) {
+    let store = open(db);
+    let log = Arc::new(store.audit_log().unwrap());
+    let mut expect = HashSet::new();
+    std::thread::scope(|s| {
+        // Eight threads that each wait for their ticket, as request handlers do...
+        for t in 0..8 {
+            let log = log.clone();
+            s.spawn(move || {
+                for i in 0..100 {
+                    log.submit(record(&format!("w{t}-{i}"), "", &["Name"], None, false)).wait().unwrap();
+                }
+            });
+        }
+        // ...and one that queues many before waiting, so batches fill up.
+        let log = log.clone();
+        s.spawn(move || {
+            let tickets: Vec<AuditTicket> =
+                (0..1500).map(|i| log.submit(record(&format!("b{i}"), "", &["Name"], None, false))).collect();
+            for ticket in tickets {
+                ticket.wait().unwrap();
+            }
+        });
+    });
+    for t in 0..8 {
+        expect.extend((0..100).map(|i| format!("w{t}-{i}")));
+    }
+    expect.extend((0..1500).map(|i| format!("b{i}")));
+    let found: HashSet<String> =
+        store.audit(&AuditFilter::default()).unwrap().into_iter().map(|r| r.request_id).collect();
+    assert_eq!(found, expect);
+    // The async wait, polled by hand: no runtime needed.
+    let ticket = log.submit(record("async", "", &["Name"], None, false));
+    block_on(ticket.wait_async()).unwrap();
+    // A bad time reaches the waiter.
+    let err = log.submit(record("bad", "yesterday", &["Name"], None, false)).wait().unwrap_err();
+    assert!(err.to_string().contains("not a time"), "{err}");
+}
+
+/// Polls a future to completion on this thread.
+fn block_on<F: std::future::Future>(future: F) -> F::Output {
+    struct Unpark(std::thread::Thread);
+    impl std::task::Wake for Unpark {
+        fn wake(self: Arc<Self>) {
+            self.0.unpark();
+        }
+    }
+    let waker = Arc::new(Unpark(std::thread::current())).into();
+    let mut cx = std::task::Context::from_waker(&waker);
+    let mut future = std::pin::pin!(future);
+    loop {
+        if let std::task::Poll::Ready(out) = future.as_mut().poll(&mut cx) {
+            return out;
+        }
+        std::thread::park();
+    }
+}
+
+fn audit_shutdown_flushes_the_queue(db: &dyn Db) {
+    let store = open(db);
+    let log = store.audit_log().unwrap();
+    let tickets: Vec<AuditTicket> =
+        (0..300).map(|i| log.submit(record(&format!("q{i}"), "", &["N"], None, false))).collect();
+    log.shutdown().unwrap();
+    for ticket in tickets {
+        ticket.wait().unwrap();
+    }
+    assert_eq!(store.audit(&AuditFilter::default()).unwrap().len(), 300);
+}
+
+fn audit_filters(db: &dyn Db) {
+    let store = open(db);
+    let log = store.audit_log().unwrap();
+    let r1 = record("r1", "2026-03-01T10:00:00Z", &["Vladimir PUTIN"], Some("k1"), true);
+    let r2 = record("r2", "2026-03-02T10:00:00.5Z", &["Kim Jong Un", "KIM Jong-un"], Some("k2"), false);
+    // 23:59:59.9991 at +02:00 is 21:59:59.999 UTC on the 3rd, once cut to milliseconds.
+    let r3 = record("r3", "2026-03-03T23:59:59.9991+02:00", &["Ali Hassan", "Ëlşa Ünal"], None, true);
+    for r in [&r1, &r2, &r3] {
+        log.submit(r.clone()).wait().unwrap();
+    }
+    let check_audit = |filter: AuditFilter, expect: &[&str]| {
+        let found: Vec<String> = store.audit(&filter).unwrap().into_iter().map(|r| r.request_id).collect();
+        assert_eq!(found, expect, "{filter:?}");
+    };
+    check_audit(AuditFilter::default(), &["r3", "r2", "r1"]);
+    check_audit(AuditFilter { name: Some("putin".into()), ..Default::default() }, &["r1"]);
+    check_audit(AuditFilter { name: Some("JONG-UN".into()), ..Default::default() }, &["r2"]);
+    check_audit(AuditFilter { name: Some("ëlşa ü".into()), ..Default::default() }, &["r3"]);
+    check_audit(AuditFilter { name: Some("nobody".into()), ..Default::default() }, &[]);
+    check_audit(AuditFilter { from: Some("2026-03-02".into()), ..Default::default() }, &["r3", "r2"]);
+    check_audit(AuditFilter { to: Some("2026-03-02".into()), ..Default::default() }, &["r2", "r1"]);
+    check_audit(
+        AuditFilter {
+            from: Some("2026-03-01T10:00:00Z".into()),
+            to: Some("2026-03-02T10:00:00.500Z".into()),
+            ..Default::default()
+        },
+        &["r2", "r1"],
+    );
+    check_audit(
+        AuditFilter { to: Some("2026-03-03T21:59:59.998Z".into()), limit: Some(1), ..Default::default() },
+        &["r2"],
+    );
+    check_audit(AuditFilter { key_id: Some("k1".into()), ..Default::default() }, &["r1"]);
+    check_audit(AuditFilter { request_id: Some("r2".into()), ..Default::default() }, &["r2"]);
+    check_audit(AuditFilter { matched_only: true, ..Default::default() }, &["r3", "r1"]);
+    check_audit(
+        AuditFilter { matched_only: true, name: Some("a".into()), limit: Some(1), ..Default::default() },
+        &["r3"],
+    );
+    // Records come back as written, times in UTC.
+    let found = store.audit(&AuditFilter::default()).unwrap();
+    assert_eq!(found[2], AuditRecord { time: "2026-03-01T10:00:00.000Z".into(), ..r1 });
+    assert_eq!(found[1].time, "2026-03-02T10:00:00.500Z");
+    assert_eq!(found[0], AuditRecord { time: "2026-03-03T21:59:59.999Z".into(), ..r3 });
+    let err = store.audit(&AuditFilter { from: Some("March".into()), ..Default::default() }).unwrap_err();
+    assert!(matches!(err, Error::BadTime { .. }), "{err}");
+}
+
+fn api_keys(db: &dyn Db) {
+    let store = open(db);
+    let (admin, admin_secret) = store.create_key("ops", &[Scope::Admin]).unwrap();
+    let (screen, screen_secret) = store.create_key("crm", &[Scope::Screen, Scope::Screen]).unwrap();
+    for secret in [&admin_secret, &screen_secret] {
+        assert!(secret.starts_with("ward_") && secret.len() == 37, "{secret}");
+        assert!(secret[5..].bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_'), "{secret}");
+    }
+    assert_ne!(admin_secret, screen_secret);
+    assert!(!admin_secret.contains(&admin.id) && admin.id.len() == 12);
+    assert_eq!(screen.scopes, [Scope::Screen]);
+    // Admin implies screen.
+    let found = store.verify_key(&admin_secret).unwrap().unwrap();
+    assert_eq!(found, admin);
+    assert!(found.allows(Scope::Admin) && found.allows(Scope::Screen));
+    let found = store.verify_key(&screen_secret).unwrap().unwrap();
+    assert!(found.allows(Scope::Screen) && !found.allows(Scope::Admin));
+    assert_eq!(store.verify_key("ward_notakey").unwrap(), None);
+    assert_eq!(store.verify_key("").unwrap(), None);
+    assert_eq!(store.list_keys().unwrap().len(), 2);
+    // Only a hash is stored.
+    assert!(store
+        .backend
+        .execute(&format!("SELECT 1 FROM api_keys WHERE key_hash = '{}'", keys::hash(&admin_secret)))
+        .is_ok());
+    let stored = serde_json::to_string(&store.list_keys().unwrap()).unwrap();
+    assert!(!stored.contains(&admin_secret[5..]));
+    // Revoking.
+    let revoked = store.revoke_key(&screen.id).unwrap();
+    let at = revoked.revoked_at.clone().unwrap();
+    assert!(!revoked.allows(Scope::Screen));
+    assert_eq!(store.verify_key(&screen_secret).unwrap(), None);
+    assert_eq!(store.revoke_key(&screen.id).unwrap().revoked_at, Some(at));
+    assert!(store.verify_key(&admin_secret).unwrap().is_some());
+    let listed: Vec<(String, bool)> =
+        store.list_keys().unwrap().into_iter().map(|k| (k.name, k.revoked_at.is_some())).collect();
+    assert_eq!(listed, [("ops".to_string(), false), ("crm".to_string(), true)]);
+    assert!(matches!(store.revoke_key("nope"), Err(Error::UnknownKey { .. })));
+    assert!(matches!(store.create_key("none", &[]), Err(Error::NoScope)));
+}
+
+#[test]
+fn locations_parse_and_hide_passwords() {
+    let pg = Location::parse("postgres://ward:s3cret@db:5432/ward");
+    assert_eq!(pg, Location::Postgres { url: "postgres://ward:s3cret@db:5432/ward".into(), schema: None });
+    assert_eq!(pg.to_string(), "postgres://ward:***@db:5432/ward");
+    assert_eq!(Location::parse("postgresql://db/ward").to_string(), "postgresql://db/ward");
+    assert_eq!(Location::parse("/var/lib/ward"), Location::Sqlite { data_dir: "/var/lib/ward".into() });
+    assert_eq!(redact("host=db password=s3cret user=ward"), "host=db password=*** user=ward");
+    let err = Store::open_location(&Location::Postgres {
+        url: DEFAULT_POSTGRES.into(),
+        schema: Some("x; DROP".into()),
+    })
+    .unwrap_err();
+    assert!(matches!(err, Error::BadSchemaName { .. }), "{err}");
+}
+
+#[test]
+fn an_unreachable_postgres_names_the_fix() {
+    // Port 1 on loopback: nothing listens there.
+    let err = Store::connect("postgres://ward:s3cret@127.0.0.1:1/ward").unwrap_err();
+    let text = err.to_string();
+    assert!(text.contains("check that PostgreSQL is running") && !text.contains("s3cret"), "{text}");
+}
+
+#[test]
+fn the_in_memory_store_has_an_audit_log_too() {
+    let store = Store::open_in_memory().unwrap();
+    let log = store.audit_log().unwrap();
+    log.submit(record("m1", "", &["N"], None, false)).wait().unwrap();
+    assert_eq!(store.audit(&AuditFilter::default()).unwrap()[0].request_id, "m1");
+}
+
+const CRASH_CHILD: &str = "WARD_STORE_CRASH_CHILD";
+
+/// The child of `sqlite_kill_9_loses_no_acknowledged_record`; does nothing when run as a test.
+#[test]
+fn sqlite_crash_child() {
+    let Some(dir) = std::env::var_os(CRASH_CHILD) else { return };
+    let mut store = Store::open(Path::new(&dir)).unwrap();
+    let log = Arc::new(store.audit_log().unwrap());
+    let say = |line: String| {
+        // Straight to the process's stdout: the test harness captures only print! macros.
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "{line}").unwrap();
+        out.flush().unwrap();
+    };
+    for t in 0..4 {
+        let log = log.clone();
+        std::thread::spawn(move || {
+            for i in 0.. {
+                let id = format!("t{t}-{i}");
+                log.submit(record(&id, "", &["Name"], None, false)).wait().unwrap();
+                say(format!("ack {id}"));
+            }
+        });
+    }
+    for i in 0.. {
+        let names: Vec<String> = (0..3000).map(|n| format!("Person {n}")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let published = format!("2026-{:02}-01", 1 + i % 12);
+        let outcome =
+            store.import(&list("un_sc_sanctions", &published, &format!("crash{i}"), &names)).unwrap();
+        say(format!("imported {}", outcome.version.id));
+    }
+}
+
+#[test]
+fn sqlite_kill_9_loses_no_acknowledged_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "tests::sqlite_crash_child", "--nocapture", "--test-threads=1"])
+        .env(CRASH_CHILD, dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let (mut acked, mut imported) = (Vec::new(), Vec::new());
+    let read = |line: String, acked: &mut Vec<String>, imported: &mut Vec<i64>| {
+        if let Some(id) = line.strip_prefix("ack ") {
+            acked.push(id.to_string());
+        } else if let Some(id) = line.strip_prefix("imported ") {
+            imported.push(id.parse::<i64>().unwrap());
+        }
+    };
+    let start = Instant::now();
+    for line in lines.by_ref() {
+        read(line.unwrap(), &mut acked, &mut imported);
+        if (acked.len() >= 300 && imported.len() >= 3) || start.elapsed() > Duration::from_secs(4) {
+            break;
+        }
+    }
+    // SIGKILL: no destructor, no flush, no rollback runs in the child.
+    child.kill().unwrap();
+    // What it printed before it died was acknowledged too.
+    for line in lines {
+        read(line.unwrap(), &mut acked, &mut imported);
+    }
+    child.wait().unwrap();
+    eprintln!("killed after {} acknowledged audit records and {} imports", acked.len(), imported.len());
+    assert!(
+        acked.len() >= 10 && !imported.is_empty(),
+        "the child barely ran: {} acks, {} imports",
+        acked.len(),
+        imported.len()
+    );
+
+    let store = Store::open(dir.path()).unwrap();
+    let written: HashSet<String> =
+        store.audit(&AuditFilter::default()).unwrap().into_iter().map(|r| r.request_id).collect();
+    let lost: Vec<&String> = acked.iter().filter(|id| !written.contains(*id)).collect();
+    assert!(lost.is_empty(), "acknowledged but lost: {lost:?}");
+    let versions = store.versions().unwrap();
+    let ids: HashSet<i64> = versions.iter().map(|v| v.id).collect();
+    assert!(imported.iter().all(|id| ids.contains(id)), "imported {imported:?}, found {ids:?}");
+    for version in &versions {
+        // Visible means whole.
+        assert_eq!(store.version_entities(version.id).unwrap().len() as u64, version.counts.entities);
+    }
+    assert_eq!(store.current_versions().unwrap().len(), 1);
+    assert_eq!(store.current_entities().unwrap().len(), 3000);
 }

@@ -1,0 +1,443 @@
+//! The PostgreSQL backend, for several Ward replicas sharing one database.
+//!
+//! Uses the synchronous `postgres` client without TLS (run it on a private network or a local
+//! socket). The store's handle has one connection; the audit writer opens its own, so audit
+//! commits never wait behind an import.
+
+use crate::audit::{format_time, names_lower, parse_time, AuditSink, ResolvedFilter};
+use crate::{
+    keys, migrations, redact, AuditRecord, Backend, Entities, Error, ImportStatus, KeyBy, KeyInfo,
+    NewVersion, Result, Versions,
+};
+use chrono::{DateTime, Utc};
+use postgres::types::ToSql;
+use postgres::{Client, NoTls, Row};
+use std::fmt::Write as _;
+use std::sync::{Mutex, MutexGuard};
+use ward_model::{Diagnostic, Entity, ListVersion};
+
+/// Rows per multi-row INSERT: big enough to amortize round trips, well under PostgreSQL's
+/// 65,535 parameters per statement.
+const ENTITY_ROWS: usize = 1000;
+const AUDIT_ROWS: usize = 256;
+
+type Param = Box<dyn ToSql + Sync>;
+
+pub(crate) struct Postgres {
+    client: Mutex<Client>,
+    url: String,
+    schema: Option<String>,
+    /// The URL without password, and the schema: what errors name.
+    database: String,
+}
+
+fn lock(client: &Mutex<Client>) -> MutexGuard<'_, Client> {
+    // A panic mid-call dropped its transaction, which rolled it back; the connection is fine.
+    client.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn check_schema_name(name: &str) -> Result<()> {
+    let mut chars = name.chars();
+    let ok = name.len() <= 63
+        && chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::BadSchemaName { name: name.to_string() })
+    }
+}
+
+/// A stable 64-bit key for `pg_advisory_xact_lock` (FNV-1a; Rust's hasher is not stable across
+/// builds, and replicas of different builds must agree).
+fn lock_key(name: &str) -> i64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for byte in name.bytes() {
+        hash ^= u64::from(byte);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash as i64
+}
+
+fn open_client(url: &str, schema: Option<&str>, database: &str) -> Result<Client> {
+    let mut client =
+        Client::connect(url, NoTls).map_err(|cause| Error::Connect { database: redact(url), cause })?;
+    if let Some(schema) = schema {
+        // Allowed before the schema exists; the migration creates it.
+        client
+            .batch_execute(&format!("SET search_path TO \"{schema}\""))
+            .map_err(|e| Error::postgres(database, e))?;
+    }
+    Ok(client)
+}
+
+fn migrate(client: &mut Client, schema: Option<&str>, database: &str, target: usize) -> Result<()> {
+    let err = |e| Error::postgres(database, e);
+    let mut tx = client.transaction().map_err(err)?;
+    // Replicas starting at once: the first to take the lock migrates, the others wait and then
+    // find nothing to do. A transaction lock is released by commit, rollback, or a dropped
+    // connection, so a crashed replica cannot leave it held.
+    let key = lock_key(&format!("ward-migrate:{}", schema.unwrap_or("")));
+    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&key]).map_err(err)?;
+    if let Some(schema) = schema {
+        tx.batch_execute(&format!("CREATE SCHEMA IF NOT EXISTS \"{schema}\"")).map_err(err)?;
+    }
+    tx.batch_execute(
+        "CREATE TABLE IF NOT EXISTS ward_schema (id INT PRIMARY KEY CHECK (id = 1), version BIGINT NOT NULL)",
+    )
+    .map_err(err)?;
+    let found: i64 = tx
+        .query_opt("SELECT version FROM ward_schema WHERE id = 1", &[])
+        .map_err(err)?
+        .map_or(0, |row| row.get(0));
+    let supported = migrations::POSTGRES.len() as i64;
+    if found > supported {
+        return Err(Error::TooNew { database: database.to_string(), found, supported });
+    }
+    // DDL is transactional in PostgreSQL: all steps commit together or not at all.
+    for sql in migrations::POSTGRES.iter().take(target).skip(found as usize) {
+        tx.batch_execute(sql).map_err(err)?;
+    }
+    if target as i64 > found {
+        tx.execute(
+            "INSERT INTO ward_schema (id, version) VALUES (1, $1) ON CONFLICT (id) DO UPDATE SET version = EXCLUDED.version",
+            &[&(target as i64)],
+        )
+        .map_err(err)?;
+    }
+    tx.commit().map_err(err)
+}
+
+impl Postgres {
+    pub(crate) fn connect(url: &str, schema: Option<&str>, target: usize) -> Result<Postgres> {
+        if let Some(schema) = schema {
+            check_schema_name(schema)?;
+        }
+        let database = match schema {
+            Some(schema) => format!("{} (schema {schema})", redact(url)),
+            None => redact(url),
+        };
+        let mut client = open_client(url, schema, &database)?;
+        migrate(&mut client, schema, &database, target)?;
+        Ok(Postgres {
+            client: Mutex::new(client),
+            url: url.to_string(),
+            schema: schema.map(String::from),
+            database,
+        })
+    }
+
+    fn err(&self) -> impl Fn(postgres::Error) -> Error + '_ {
+        move |e| Error::postgres(&self.database, e)
+    }
+
+    fn query(&self, sql: &str, args: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
+        lock(&self.client).query(sql, args).map_err(self.err())
+    }
+}
+
+/// Placeholders and arguments of a filter, built up clause by clause.
+#[derive(Default)]
+struct Where {
+    clauses: Vec<String>,
+    args: Vec<Param>,
+}
+
+impl Where {
+    fn add(&mut self, clause: &str, arg: Option<Param>) {
+        match arg {
+            Some(arg) => {
+                self.args.push(arg);
+                self.clauses.push(clause.replace('?', &format!("${}", self.args.len())));
+            }
+            None => self.clauses.push(clause.to_string()),
+        }
+    }
+
+    fn sql(&self) -> String {
+        if self.clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", self.clauses.join(" AND "))
+        }
+    }
+
+    fn args(&self) -> Vec<&(dyn ToSql + Sync)> {
+        self.args.iter().map(|arg| arg.as_ref()).collect()
+    }
+}
+
+fn key_info(row: &Row) -> KeyInfo {
+    KeyInfo {
+        id: row.get(0),
+        name: row.get(1),
+        scopes: keys::scopes_from_text(row.get(2)),
+        created_at: row.get(3),
+        revoked_at: row.get(4),
+    }
+}
+
+impl Backend for Postgres {
+    fn import(&self, new: &NewVersion<'_>) -> Result<(i64, ImportStatus)> {
+        let list = new.list;
+        let err = self.err();
+        let mut client = lock(&self.client);
+        let mut tx = client.transaction().map_err(&err)?;
+        // Serializes imports of one dataset across replicas, as SQLite's write lock does, so
+        // two cannot both decide that their version is new or current.
+        let key = lock_key(&format!("ward-import:{}:{}", self.schema.as_deref().unwrap_or(""), list.dataset));
+        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&key]).map_err(&err)?;
+        if !list.sources.is_empty() {
+            let existing = tx
+                .query_opt(
+                    "SELECT id FROM list_versions WHERE dataset = $1 AND content_hash = $2 ORDER BY id DESC LIMIT 1",
+                    &[&list.dataset, &new.content_hash],
+                )
+                .map_err(&err)?;
+            if let Some(row) = existing {
+                return Ok((row.get(0), ImportStatus::Unchanged));
+            }
+        }
+        let current_published: Option<Option<String>> = tx
+            .query_opt("SELECT published FROM list_versions WHERE dataset = $1 AND current", &[&list.dataset])
+            .map_err(&err)?
+            .map(|row| row.get(0));
+        let becomes_current = crate::becomes_current(current_published, &list.meta.published);
+        if becomes_current {
+            tx.execute(
+                "UPDATE list_versions SET current = FALSE WHERE dataset = $1 AND current",
+                &[&list.dataset],
+            )
+            .map_err(&err)?;
+        }
+        let sources = serde_json::to_string(&list.sources)?;
+        let counts = serde_json::to_string(&new.counts)?;
+        let diagnostics = serde_json::to_string(&list.diagnostics)?;
+        let version_id: i64 = tx
+            .query_one(
+                "INSERT INTO list_versions (dataset, format, imported_at, published, sources, counts, diagnostics, content_hash, current)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+                &[
+                    &list.dataset,
+                    &list.format,
+                    &new.imported_at,
+                    &list.meta.published,
+                    &sources,
+                    &counts,
+                    &diagnostics,
+                    &new.content_hash,
+                    &becomes_current,
+                ],
+            )
+            .map_err(&err)?
+            .get(0);
+        for chunk in new.entities.chunks(ENTITY_ROWS) {
+            let rows = chunk
+                .iter()
+                .map(|e| Ok((e.schema.ftm_name(), e.caption(), serde_json::to_string(e)?)))
+                .collect::<Result<Vec<_>>>()?;
+            let mut sql =
+                String::from("INSERT INTO entities (version_id, record_id, schema, caption, data) VALUES ");
+            let mut args: Vec<&(dyn ToSql + Sync)> = vec![&version_id];
+            for (i, (entity, (schema, caption, data))) in chunk.iter().zip(&rows).enumerate() {
+                let n = 2 + 4 * i;
+                let sep = if i == 0 { "" } else { ", " };
+                let _ = write!(sql, "{sep}($1, ${n}, ${}, ${}, ${})", n + 1, n + 2, n + 3);
+                args.extend([&entity.record_id as &(dyn ToSql + Sync), schema, caption, data]);
+            }
+            tx.execute(&sql, &args).map_err(&err)?;
+        }
+        tx.commit().map_err(&err)?;
+        Ok((version_id, if becomes_current { ImportStatus::Current } else { ImportStatus::Historical }))
+    }
+
+    fn versions(&self, which: Versions) -> Result<Vec<ListVersion>> {
+        let (filter, id) = match which {
+            Versions::All => ("", None),
+            Versions::Current => ("WHERE current", None),
+            Versions::Id(id) => ("WHERE id = $1", Some(id)),
+        };
+        let sql = format!(
+            "SELECT id, dataset, format, imported_at, published, sources, counts, current FROM list_versions {filter} ORDER BY dataset, id"
+        );
+        let rows = match &id {
+            Some(id) => self.query(&sql, &[id])?,
+            None => self.query(&sql, &[])?,
+        };
+        rows.iter()
+            .map(|row| {
+                Ok(ListVersion {
+                    id: row.get(0),
+                    dataset: row.get(1),
+                    format: row.get(2),
+                    imported_at: row.get(3),
+                    published: row.get(4),
+                    sources: serde_json::from_str(row.get(5))?,
+                    counts: serde_json::from_str(row.get(6))?,
+                    current: row.get(7),
+                })
+            })
+            .collect()
+    }
+
+    fn diagnostics(&self, version_id: i64) -> Result<Vec<Diagnostic>> {
+        let rows = self.query("SELECT diagnostics FROM list_versions WHERE id = $1", &[&version_id])?;
+        let row = rows.first().ok_or(Error::Missing { what: format!("list version {version_id}") })?;
+        Ok(serde_json::from_str(row.get(0))?)
+    }
+
+    fn entities(&self, which: Entities) -> Result<Vec<Entity>> {
+        let rows = match which {
+            Entities::Version(id) => self.query(
+                "SELECT data FROM entities WHERE version_id = $1 ORDER BY version_id, record_id",
+                &[&id],
+            )?,
+            Entities::Current => self.query(
+                "SELECT data FROM entities WHERE version_id IN (SELECT id FROM list_versions WHERE current) ORDER BY version_id, record_id",
+                &[],
+            )?,
+        };
+        rows.iter().map(|row| Ok(serde_json::from_str(row.get(0))?)).collect()
+    }
+
+    fn audit_sink(&self) -> Result<Box<dyn AuditSink>> {
+        let client = open_client(&self.url, self.schema.as_deref(), &self.database)?;
+        Ok(Box::new(PgSink {
+            client,
+            url: self.url.clone(),
+            schema: self.schema.clone(),
+            database: self.database.clone(),
+        }))
+    }
+
+    fn audit(&self, filter: &ResolvedFilter) -> Result<Vec<AuditRecord>> {
+        let mut w = Where::default();
+        if let Some(name) = &filter.name {
+            w.add("strpos(names_lower, ?) > 0", Some(Box::new(name.clone())));
+        }
+        if let Some(from) = filter.from {
+            w.add("time >= ?", Some(Box::new(from)));
+        }
+        if let Some(until) = filter.until {
+            w.add("time < ?", Some(Box::new(until)));
+        }
+        if let Some(key_id) = &filter.key_id {
+            w.add("key_id = ?", Some(Box::new(key_id.clone())));
+        }
+        if let Some(request_id) = &filter.request_id {
+            w.add("request_id = ?", Some(Box::new(request_id.clone())));
+        }
+        if filter.matched_only {
+            w.add("matched", None);
+        }
+        let limit = filter.limit.map(|n| format!("LIMIT {n}")).unwrap_or_default();
+        let sql = format!(
+            "SELECT request_id, key_id, time, source, dataset, query, query_names, list_versions, results, top_score, matched
+             FROM audit {} ORDER BY time DESC, id DESC {limit}",
+            w.sql()
+        );
+        let rows = self.query(&sql, &w.args())?;
+        Ok(rows
+            .iter()
+            .map(|row| AuditRecord {
+                request_id: row.get(0),
+                key_id: row.get(1),
+                time: format_time(row.get::<_, DateTime<Utc>>(2)),
+                source: row.get(3),
+                dataset: row.get(4),
+                query: row.get(5),
+                query_names: row.get(6),
+                list_versions: row.get(7),
+                results: row.get(8),
+                top_score: row.get(9),
+                matched: row.get(10),
+            })
+            .collect())
+    }
+
+    fn insert_key(&self, key: &KeyInfo, key_hash: &str) -> Result<()> {
+        let scopes = keys::scopes_to_text(&key.scopes);
+        lock(&self.client)
+            .execute(
+                "INSERT INTO api_keys (id, name, scopes, key_hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)",
+                &[&key.id, &key.name, &scopes, &key_hash, &key.created_at, &key.revoked_at],
+            )
+            .map_err(self.err())?;
+        Ok(())
+    }
+
+    fn keys(&self, by: KeyBy<'_>) -> Result<Vec<KeyInfo>> {
+        const COLUMNS: &str = "SELECT id, name, scopes, created_at, revoked_at FROM api_keys";
+        let rows = match by {
+            KeyBy::All => self.query(&format!("{COLUMNS} ORDER BY seq"), &[])?,
+            KeyBy::Id(id) => self.query(&format!("{COLUMNS} WHERE id = $1"), &[&id])?,
+            KeyBy::Hash(hash) => self.query(&format!("{COLUMNS} WHERE key_hash = $1"), &[&hash])?,
+        };
+        Ok(rows.iter().map(key_info).collect())
+    }
+
+    fn revoke_key(&self, id: &str, at: &str) -> Result<()> {
+        lock(&self.client)
+            .execute("UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL", &[&id, &at])
+            .map_err(self.err())?;
+        Ok(())
+    }
+
+    #[cfg(test)]
+    fn execute(&self, sql: &str) -> Result<()> {
+        lock(&self.client).batch_execute(sql).map_err(self.err())
+    }
+}
+
+/// The audit writer's connection.
+struct PgSink {
+    client: Client,
+    url: String,
+    schema: Option<String>,
+    database: String,
+}
+
+impl AuditSink for PgSink {
+    fn write(&mut self, records: &[AuditRecord]) -> Result<()> {
+        if self.client.is_closed() {
+            // The server restarted or dropped us; the batch can still be written.
+            self.client = open_client(&self.url, self.schema.as_deref(), &self.database)?;
+        }
+        let database = &self.database;
+        let err = |e| Error::postgres(database, e);
+        let mut tx = self.client.transaction().map_err(err)?;
+        for chunk in records.chunks(AUDIT_ROWS) {
+            let derived = chunk
+                .iter()
+                .map(|r| Ok((parse_time(&r.time)?, names_lower(r))))
+                .collect::<Result<Vec<(DateTime<Utc>, String)>>>()?;
+            let mut sql = String::from(
+                "INSERT INTO audit (request_id, key_id, time, source, dataset, query, query_names, names_lower, list_versions, results, top_score, matched) VALUES ",
+            );
+            let mut args: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(chunk.len() * 12);
+            for (i, (r, (time, names))) in chunk.iter().zip(&derived).enumerate() {
+                let sep = if i == 0 { "" } else { ", " };
+                let n = 12 * i;
+                let placeholders = (1..=12).map(|k| format!("${}", n + k)).collect::<Vec<_>>().join(", ");
+                let _ = write!(sql, "{sep}({placeholders})");
+                args.extend([
+                    &r.request_id as &(dyn ToSql + Sync),
+                    &r.key_id,
+                    time,
+                    &r.source,
+                    &r.dataset,
+                    &r.query,
+                    &r.query_names,
+                    names,
+                    &r.list_versions,
+                    &r.results,
+                    &r.top_score,
+                    &r.matched,
+                ]);
+            }
+            tx.execute(&sql, &args).map_err(err)?;
+        }
+        // The commit returns once the WAL record is flushed (synchronous_commit, on by default).
+        tx.commit().map_err(err)
+    }
+}
