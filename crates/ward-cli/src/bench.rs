@@ -108,7 +108,8 @@ fn import(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn dir_size(path: &std::path::Path) -> u64 {
+/// Bytes on disk under a path.
+pub(crate) fn dir_size(path: &std::path::Path) -> u64 {
     if path.is_dir() {
         std::fs::read_dir(path)
             .map(|rd| rd.filter_map(|e| e.ok()).map(|e| dir_size(&e.path())).sum())

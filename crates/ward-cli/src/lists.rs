@@ -19,7 +19,14 @@ pub(crate) fn parse_paths(paths: &[PathBuf]) -> Vec<(PathBuf, ward_lists::Result
             Err(e) => failed.push((p.clone(), Err(e))),
         }
     }
-    let mut out: Vec<_> = units.par_iter().map(|p| (p.clone(), ward_lists::read_unit(p))).collect();
+    // Largest lists first, one list per task: the longest parse starts at once and the small ones
+    // fill the other cores around it (longest-processing-time-first scheduling).
+    let mut order: Vec<usize> = (0..units.len()).collect();
+    order.sort_by_key(|&i| std::cmp::Reverse(crate::bench::dir_size(&units[i])));
+    let mut parsed: Vec<(usize, ward_lists::Result<ParsedList>)> =
+        order.par_iter().with_max_len(1).map(|&i| (i, ward_lists::read_unit(&units[i]))).collect();
+    parsed.sort_by_key(|(i, _)| *i);
+    let mut out: Vec<_> = parsed.into_iter().map(|(i, result)| (units[i].clone(), result)).collect();
     out.extend(failed);
     out
 }

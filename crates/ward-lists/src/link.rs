@@ -160,7 +160,8 @@ fn facts_compatible(a: &Entity, b: &Entity) -> bool {
 /// Every country a record is tied to: nationality, citizenship, other countries, address
 /// countries, and a sanctions programme that names a country (Canada's regimes are countries).
 fn associated_countries(e: &Entity) -> Vec<String> {
-    let mut out: Vec<String> = e.nationalities.iter().chain(&e.citizenships).chain(&e.countries).cloned().collect();
+    let mut out: Vec<String> =
+        e.nationalities.iter().chain(&e.citizenships).chain(&e.countries).cloned().collect();
     out.extend(e.addresses.iter().filter_map(|a| a.country.clone()));
     out.extend(
         e.designations
@@ -183,7 +184,9 @@ fn coordinated(a: &Entity, b: &Entity) -> bool {
     if !a.schema.compatible(b.schema) {
         return false;
     }
-    let dates = |e: &Entity| -> Vec<i64> { e.designations.iter().filter_map(|d| d.listed_on.as_deref()).filter_map(day_number).collect() };
+    let dates = |e: &Entity| -> Vec<i64> {
+        e.designations.iter().filter_map(|d| d.listed_on.as_deref()).filter_map(day_number).collect()
+    };
     let (da, db) = (dates(a), dates(b));
     if !da.iter().any(|x| db.iter().any(|y| (x - y).abs() <= 7)) {
         return false;
@@ -195,7 +198,9 @@ fn coordinated(a: &Entity, b: &Entity) -> bool {
     // Birth dates, where both give them, must agree.
     a.birth_dates.is_empty()
         || b.birth_dates.is_empty()
-        || a.birth_dates.iter().any(|x| b.birth_dates.iter().any(|y| x.compatible(&y.from) || y.compatible(&x.from)))
+        || a.birth_dates
+            .iter()
+            .any(|x| b.birth_dates.iter().any(|y| x.compatible(&y.from) || y.compatible(&x.from)))
 }
 
 /// Groups records into subjects. Records keep their order of authority inside a subject (the UN

@@ -116,11 +116,20 @@ fn coordinated_designations_link_on_name_country_and_date() {
         });
         e
     };
-    let uk = listed(person("gb_hmt_sanctions", "14077", "JUNZHENG WANG", Some("1963-05"), Some("cn")), "Global Human Rights", "2021-03-22");
-    let ca = listed(person("ca_dfatd_sema_sanctions", "china/part-1/2", "Junzheng Wang", None, None), "China", "2021-03-21");
+    let uk = listed(
+        person("gb_hmt_sanctions", "14077", "JUNZHENG WANG", Some("1963-05"), Some("cn")),
+        "Global Human Rights",
+        "2021-03-22",
+    );
+    let ca = listed(
+        person("ca_dfatd_sema_sanctions", "china/part-1/2", "Junzheng Wang", None, None),
+        "China",
+        "2021-03-21",
+    );
     // The same name listed a year later, or under another country's regime, stays apart.
     let late = listed(person("eu_fsf", "1", "Junzheng Wang", None, None), "China", "2022-03-21");
-    let elsewhere = listed(person("au_dfat_sanctions", "2", "Junzheng Wang", None, None), "Russia", "2021-03-22");
+    let elsewhere =
+        listed(person("au_dfat_sanctions", "2", "Junzheng Wang", None, None), "Russia", "2021-03-22");
     check(
         vec![uk, ca, late, elsewhere],
         &[
