@@ -8,8 +8,17 @@ use unicode_normalization::UnicodeNormalization;
 pub fn is_apostrophe(c: char) -> bool {
     matches!(
         c,
-        '\'' | '`' | '\u{2018}' | '\u{2019}' | '\u{02BC}' | '\u{02BB}' | '\u{00B4}' | '\u{02BF}' | '\u{02BE}'
-            | '\u{200C}' | '\u{200D}' | '\u{0640}'
+        '\'' | '`'
+            | '\u{2018}'
+            | '\u{2019}'
+            | '\u{02BC}'
+            | '\u{02BB}'
+            | '\u{00B4}'
+            | '\u{02BF}'
+            | '\u{02BE}'
+            | '\u{200C}'
+            | '\u{200D}'
+            | '\u{0640}'
     )
 }
 
@@ -28,7 +37,11 @@ fn is_removed_mark(c: char) -> bool {
 pub fn fold(text: &str) -> String {
     if text.is_ascii() {
         // The common case on Latin lists: no Unicode tables needed.
-        return text.chars().filter(|c| !is_apostrophe(*c)).map(|c| c.to_ascii_lowercase()).collect();
+        return text
+            .chars()
+            .filter(|c| !is_apostrophe(*c))
+            .map(|c| c.to_ascii_lowercase())
+            .collect();
     }
     let lowered: String = text.nfkc().flat_map(char::to_lowercase).collect();
     lowered

@@ -117,12 +117,16 @@ struct Raw {
 }
 
 /// Han family names of two characters (欧阳, 司马...), kept together when a name is split.
-const HAN_COMPOUND_SURNAMES: &[&str] =
-    &["欧阳", "歐陽", "司马", "司馬", "诸葛", "諸葛", "上官", "司徒", "东方", "東方", "皇甫", "慕容", "令狐", "夏侯", "尉迟"];
+const HAN_COMPOUND_SURNAMES: &[&str] = &[
+    "欧阳", "歐陽", "司马", "司馬", "诸葛", "諸葛", "上官", "司徒", "东方", "東方", "皇甫", "慕容",
+    "令狐", "夏侯", "尉迟",
+];
 
 /// Spellings of the first half of "Abd al-X" names written as their own word.
-const ABD_PREFIXES: &[&str] =
-    &["abd", "abdu", "abdul", "abdel", "abdal", "abdol", "abdoul", "abdou", "abdur", "abdar", "abder", "abdil", "abdus"];
+const ABD_PREFIXES: &[&str] = &[
+    "abd", "abdu", "abdul", "abdel", "abdal", "abdol", "abdoul", "abdou", "abdur", "abdar",
+    "abder", "abdil", "abdus",
+];
 
 /// Canonical form of a word starting with "abd": the article between "abd" and the name is
 /// dropped, with sun-letter doubling undone, so that Abdulrahman, Abdurrahman, Abd al-Rahman and
@@ -166,7 +170,9 @@ fn is_separator(c: char) -> bool {
 impl Normalizer<'static> {
     /// A normaliser with the embedded synonym dictionary.
     pub fn embedded() -> Normalizer<'static> {
-        Normalizer { synonyms: Synonyms::embedded() }
+        Normalizer {
+            synonyms: Synonyms::embedded(),
+        }
     }
 }
 
@@ -217,7 +223,11 @@ impl<'a> Normalizer<'a> {
     }
 
     fn split(&self, folded: &str, hint: NameHint) -> Vec<Raw> {
-        let comma = if hint == NameHint::Organization { None } else { folded.find([',', '،']) };
+        let comma = if hint == NameHint::Organization {
+            None
+        } else {
+            folded.find([',', '،'])
+        };
         let mut raws = Vec::new();
         let mut start = None;
         let push_word = |raws: &mut Vec<Raw>, from: usize, to: usize| {
@@ -258,6 +268,17 @@ fn split_word(word: &str, before_comma: bool, hint: NameHint, raws: &mut Vec<Raw
 }
 
 fn split_runs(word: &str, before_comma: bool, hint: NameHint, raws: &mut Vec<Raw>) {
+    // A Han or Hangul run is read as a personal name only when it is the whole word; inside a
+    // mixed word (Japanese kana + kanji, "Hikvision中国") it is a run of syllables.
+    let mixed = {
+        let mut scripts = word
+            .chars()
+            .map(char_script)
+            .filter(|s| *s != Script::Common);
+        let first = scripts.next();
+        scripts.any(|s| Some(s) != first)
+    };
+    let hint = if mixed { NameHint::Organization } else { hint };
     let mut run_start = 0;
     let mut run_script = Script::Common;
     for (i, c) in word.char_indices() {
@@ -297,7 +318,10 @@ fn push_run(run: &str, script: Script, before_comma: bool, hint: NameHint, raws:
             let mut body = run;
             let mut legal = None;
             if hint != NameHint::Person && n_chars >= 3 {
-                if let Some(suffix) = tables::HAN_LEGAL_SUFFIXES.iter().find(|s| run.ends_with(*s) && run.len() > s.len()) {
+                if let Some(suffix) = tables::HAN_LEGAL_SUFFIXES
+                    .iter()
+                    .find(|s| run.ends_with(*s) && run.len() > s.len())
+                {
                     body = &run[..run.len() - suffix.len()];
                     legal = Some(*suffix);
                 }
@@ -309,8 +333,14 @@ fn push_run(run: &str, script: Script, before_comma: bool, hint: NameHint, raws:
                 let split_at = HAN_COMPOUND_SURNAMES
                     .iter()
                     .find(|s| body.starts_with(*s) && body.len() > s.len())
-                    .map_or_else(|| body.chars().next().map_or(0, char::len_utf8), |s| s.len());
-                for (k, part) in [&body[..split_at], &body[split_at..]].into_iter().enumerate() {
+                    .map_or_else(
+                        || body.chars().next().map_or(0, char::len_utf8),
+                        |s| s.len(),
+                    );
+                for (k, part) in [&body[..split_at], &body[split_at..]]
+                    .into_iter()
+                    .enumerate()
+                {
                     let mut r = raw(part, script, before_comma);
                     r.family_first = k == 0;
                     raws.push(r);
@@ -365,7 +395,23 @@ fn merge_abd(raws: &mut Vec<Raw>) {
         }
         if ABD_PREFIXES.contains(&raws[i].text.as_str()) && i + 1 < raws.len() {
             let mut j = i + 1;
-            let article = matches!(raws[j].text.as_str(), "al" | "el" | "ul" | "ar" | "ur" | "er" | "as" | "us" | "ad" | "ud" | "an" | "un" | "ash" | "at" | "az");
+            let article = matches!(
+                raws[j].text.as_str(),
+                "al" | "el"
+                    | "ul"
+                    | "ar"
+                    | "ur"
+                    | "er"
+                    | "as"
+                    | "us"
+                    | "ad"
+                    | "ud"
+                    | "an"
+                    | "un"
+                    | "ash"
+                    | "at"
+                    | "az"
+            );
             if article && j + 1 < raws.len() {
                 j += 1;
             }
@@ -390,7 +436,9 @@ fn merge_legal_phrases(raws: &mut Vec<Raw>) {
     while i < raws.len() {
         let found = tables::LEGAL_PHRASES
             .iter()
-            .filter(|p| p.len() <= raws.len() - i && p.iter().zip(&raws[i..]).all(|(w, r)| *w == r.text))
+            .filter(|p| {
+                p.len() <= raws.len() - i && p.iter().zip(&raws[i..]).all(|(w, r)| *w == r.text)
+            })
             .max_by_key(|p| p.len());
         if let Some(phrase) = found {
             let n = phrase.len();
@@ -406,7 +454,10 @@ fn merge_legal_phrases(raws: &mut Vec<Raw>) {
 
 fn assign_kinds(raws: &[Raw], hint: NameHint) -> Vec<TokenKind> {
     let n = raws.len();
-    let n_titles = raws.iter().filter(|r| tables::contains(tables::TITLES, &r.text)).count();
+    let n_titles = raws
+        .iter()
+        .filter(|r| tables::contains(tables::TITLES, &r.text))
+        .count();
     let mut kinds: Vec<TokenKind> = raws
         .iter()
         .enumerate()
@@ -417,11 +468,13 @@ fn assign_kinds(raws: &[Raw], hint: NameHint) -> Vec<TokenKind> {
             let t = r.text.as_str();
             if hint != NameHint::Person
                 && tables::contains(tables::LEGAL_FORMS, t)
-                && (!tables::contains(tables::AMBIGUOUS_LEGAL_FORMS, t) || (n >= 2 && (i == 0 || i == n - 1)))
+                && (!tables::contains(tables::AMBIGUOUS_LEGAL_FORMS, t)
+                    || (n >= 2 && (i == 0 || i == n - 1)))
             {
                 return TokenKind::LegalForm;
             }
-            if hint != NameHint::Organization && n > n_titles && tables::contains(tables::TITLES, t) {
+            if hint != NameHint::Organization && n > n_titles && tables::contains(tables::TITLES, t)
+            {
                 return TokenKind::Title;
             }
             if n >= 2 && tables::contains(tables::PARTICLES, t) {
@@ -441,7 +494,10 @@ fn assign_kinds(raws: &[Raw], hint: NameHint) -> Vec<TokenKind> {
         .collect();
     // A name made only of legal forms and generic words ("Bank", "Trading Company") keeps its
     // words: otherwise it would have nothing left to match on.
-    if !kinds.iter().any(|k| matches!(k, TokenKind::Word | TokenKind::Number | TokenKind::Initial)) {
+    if !kinds
+        .iter()
+        .any(|k| matches!(k, TokenKind::Word | TokenKind::Number | TokenKind::Initial))
+    {
         for (k, r) in kinds.iter_mut().zip(raws) {
             if *k == TokenKind::LegalForm && r.forced_kind.is_none() && !kinds_has_org(raws) {
                 *k = TokenKind::Word;
@@ -452,7 +508,8 @@ fn assign_kinds(raws: &[Raw], hint: NameHint) -> Vec<TokenKind> {
 }
 
 fn kinds_has_org(raws: &[Raw]) -> bool {
-    raws.iter().any(|r| tables::contains(tables::ORG_WORDS, &r.text))
+    raws.iter()
+        .any(|r| tables::contains(tables::ORG_WORDS, &r.text))
 }
 
 fn assign_roles(raws: &[Raw], kinds: &[TokenKind], hint: NameHint) -> Vec<Role> {
@@ -460,13 +517,15 @@ fn assign_roles(raws: &[Raw], kinds: &[TokenKind], hint: NameHint) -> Vec<Role> 
     if hint == NameHint::Organization {
         return roles;
     }
-    let words: Vec<usize> =
-        (0..raws.len()).filter(|&i| matches!(kinds[i], TokenKind::Word | TokenKind::Initial)).collect();
+    let words: Vec<usize> = (0..raws.len())
+        .filter(|&i| matches!(kinds[i], TokenKind::Word | TokenKind::Initial))
+        .collect();
     if words.len() < 2 {
         return roles;
     }
     let family_first = raws[words[0]].family_first;
-    let has_comma = raws.iter().any(|r| r.before_comma) && words.iter().any(|&i| !raws[i].before_comma);
+    let has_comma =
+        raws.iter().any(|r| r.before_comma) && words.iter().any(|&i| !raws[i].before_comma);
     if family_first {
         roles[words[0]] = Role::Family;
         for &i in &words[1..] {
@@ -505,7 +564,9 @@ fn assign_roles(raws: &[Raw], kinds: &[TokenKind], hint: NameHint) -> Vec<Role> 
             }
         }
         if matches!(kinds[k], TokenKind::Word)
-            && tables::PATRONYMIC_SUFFIXES.iter().any(|s| t.len() > s.len() + 2 && t.ends_with(s))
+            && tables::PATRONYMIC_SUFFIXES
+                .iter()
+                .any(|s| t.len() > s.len() + 2 && t.ends_with(s))
             && roles[k] != Role::Family
         {
             roles[k] = Role::Patronymic;
