@@ -79,6 +79,8 @@ pub struct Screener {
     subjects: Vec<Subject>,
     prepared: Vec<PreparedSubject>,
     index: Index,
+    /// Index name id of each subject's first prepared name (and the total at the end).
+    first_name: Vec<u32>,
     rarity: Rarity,
     normalizer: Normalizer<'static>,
     dataset_names: Vec<String>,
@@ -125,20 +127,41 @@ impl Screener {
         let prepared: Vec<PreparedSubject> = par_map(&pairs, |(s, names)| {
             PreparedSubject::new(s, names, &rarity, &normalizer)
         });
+        // Keys are computed in parallel, then packed and sorted once. Names are the subjects'
+        // distinct (prepared) names, numbered subject by subject.
+        let synonyms = normalizer.synonyms();
+        let keyed: Vec<Vec<(f32, Vec<u64>)>> = par_map(&prepared, |subject| {
+            subject
+                .names
+                .iter()
+                .map(|n| {
+                    let tokens = key_tokens(&n.prepared);
+                    let mut keys = Vec::new();
+                    ward_index::name_keys(&tokens, synonyms, &mut keys);
+                    let weight = tokens
+                        .iter()
+                        .filter(|t| {
+                            t.kind.is_matched() && t.kind != ward_normalize::TokenKind::Particle
+                        })
+                        .map(|t| t.weight)
+                        .sum();
+                    (weight, keys)
+                })
+                .collect()
+        });
         let mut builder = IndexBuilder::default();
-        for (i, (names, subject)) in normalized.iter().zip(&prepared).enumerate() {
-            for name in names {
-                let keys: Vec<KeyToken<'_>> = name
-                    .tokens
-                    .iter()
-                    .map(|t| KeyToken::new(t, rarity.weight(t)))
-                    .collect();
-                builder.add_name(i as u32, &keys, normalizer.synonyms());
+        let mut first_name = Vec::with_capacity(prepared.len() + 1);
+        for (i, (names, subject)) in keyed.iter().zip(&prepared).enumerate() {
+            first_name.push(builder_len(&builder));
+            for (weight, keys) in names {
+                builder.add_name_keys(i as u32, *weight, keys);
             }
             for (value, _, _) in &subject.identifiers {
                 builder.add_identifier(i as u32, value);
             }
         }
+        first_name.push(builder_len(&builder));
+        drop(keyed);
         let index = builder.build();
         let mut dataset_names: Vec<String> = Vec::new();
         let dataset_masks = subjects
@@ -163,6 +186,7 @@ impl Screener {
             subjects,
             prepared,
             index,
+            first_name,
             rarity,
             normalizer,
             dataset_names,
@@ -215,9 +239,18 @@ impl Screener {
     pub fn candidates(&self, query: &Query, options: &MatchOptions) -> Vec<usize> {
         let prepared = self.prepare(query);
         self.candidates_prepared(&prepared, options)
+            .into_iter()
+            .map(|(s, _)| s)
+            .collect()
     }
 
-    fn candidates_prepared(&self, query: &PreparedQuery, options: &MatchOptions) -> Vec<usize> {
+    /// Candidate subjects with the indices (in `PreparedSubject::names`) of their names that
+    /// shared a key with the query.
+    fn candidates_prepared(
+        &self,
+        query: &PreparedQuery,
+        options: &MatchOptions,
+    ) -> Vec<(usize, Vec<usize>)> {
         let filter = self.dataset_filter(options);
         let keys: Vec<Vec<KeyToken<'_>>> = query
             .names
@@ -234,9 +267,19 @@ impl Screener {
                     |s| self.dataset_masks[s as usize] & filter != 0,
                     &mut scratch,
                     self.normalizer.synonyms(),
+                    min_share(options.threshold),
                 )
                 .into_iter()
-                .map(|c| c.subject as usize)
+                .map(|c| {
+                    let s = c.subject as usize;
+                    let first = self.first_name[s];
+                    let names = if c.by_identifier {
+                        (0..self.prepared[s].names.len()).collect()
+                    } else {
+                        c.names.iter().map(|&id| (id - first) as usize).collect()
+                    };
+                    (s, names)
+                })
                 .collect()
         })
     }
@@ -246,7 +289,11 @@ impl Screener {
     pub fn match_query(&self, query: &Query, options: &MatchOptions) -> Vec<Hit> {
         let prepared = self.prepare(query);
         let candidates = self.candidates_prepared(&prepared, options);
-        self.score_candidates(&prepared, candidates.into_iter(), options)
+        self.score_candidates(
+            &prepared,
+            candidates.into_iter().map(|(s, names)| (s, Some(names))),
+            options,
+        )
     }
 
     /// Screens a query by scoring every subject (no index): the reference the index is tested
@@ -254,14 +301,18 @@ impl Screener {
     pub fn match_brute_force(&self, query: &Query, options: &MatchOptions) -> Vec<Hit> {
         let prepared = self.prepare(query);
         let filter = self.dataset_filter(options);
-        let all = (0..self.subjects.len()).filter(|&i| self.dataset_masks[i] & filter != 0);
+        let all = (0..self.subjects.len())
+            .filter(|&i| self.dataset_masks[i] & filter != 0)
+            .map(|i| (i, None));
         self.score_candidates(&prepared, all, options)
     }
 
+    /// Scores candidates: `(subject, names)`, where `names` limits the first pass to the names
+    /// that can match (all when `None`).
     fn score_candidates(
         &self,
         query: &PreparedQuery,
-        candidates: impl Iterator<Item = usize>,
+        candidates: impl Iterator<Item = (usize, Option<Vec<usize>>)>,
         options: &MatchOptions,
     ) -> Vec<Hit> {
         // First pass: the name score alone, plus the most other evidence could add, to skip
@@ -272,8 +323,8 @@ impl Screener {
             1.0
         };
         let mut quick: Vec<(f32, usize)> = candidates
-            .filter_map(|i| {
-                let (s, ..) = best_name(query, &self.prepared[i], 1.0)?;
+            .filter_map(|(i, names)| {
+                let (s, ..) = best_name(query, &self.prepared[i], names.as_deref(), 1.0)?;
                 (s + bonus >= options.cutoff).then_some((s, i))
             })
             .collect();
@@ -307,6 +358,14 @@ impl Screener {
     }
 }
 
+/// The share of a query's coverage weight that a listed name must match for its subject to
+/// possibly reach `threshold`: the scorer takes `QUERY_MISS` times the unmatched share off a
+/// name score of at most 1, and other evidence adds at most `MAX_EVIDENCE_BONUS`.
+fn min_share(threshold: f32) -> f32 {
+    ((1.0 + ward_score::MAX_EVIDENCE_BONUS - threshold) / ward_score::QUERY_MISS + 0.01)
+        .clamp(0.0, 1.0)
+}
+
 fn key_tokens(name: &PreparedName) -> Vec<KeyToken<'_>> {
     name.tokens
         .iter()
@@ -316,6 +375,7 @@ fn key_tokens(name: &PreparedName) -> Vec<KeyToken<'_>> {
             groups: &t.groups,
             weight: t.weight,
             kind: t.kind,
+            cover: t.weight * ward_score::coverage_factor(t.kind, t.role),
         })
         .collect()
 }
@@ -340,4 +400,8 @@ pub fn compare_entity(query: &Query, entity: &Entity) -> Comparison {
             records: vec![entity.clone()],
         },
     )
+}
+
+fn builder_len(builder: &IndexBuilder) -> u32 {
+    builder.n_names() as u32
 }

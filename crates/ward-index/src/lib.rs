@@ -15,7 +15,7 @@
 //! let index = builder.build();
 //! let query = normalize_name("Sergey Lavrov", NameHint::Unknown);
 //! let qkeys: Vec<KeyToken> = query.tokens.iter().map(|t| KeyToken::new(t, 1.0)).collect();
-//! let found = index.candidates(&[qkeys], &[], 10, |_| true, &mut Scratch::default(), Synonyms::embedded());
+//! let found = index.candidates(&[qkeys], &[], 10, |_| true, &mut Scratch::default(), Synonyms::embedded(), 1.0);
 //! assert_eq!(found[0].subject, 0);
 //! ```
 
@@ -37,6 +37,9 @@ pub struct KeyToken<'a> {
     pub weight: f32,
     /// Kind: titles, legal forms, particles and initials make no keys.
     pub kind: TokenKind,
+    /// The token's share in the scorer's query coverage (weight times role factor): lets the
+    /// index skip long posting lists of tokens that cannot decide a match on their own.
+    pub cover: f32,
 }
 
 impl<'a> KeyToken<'a> {
@@ -48,6 +51,7 @@ impl<'a> KeyToken<'a> {
             groups: &token.groups,
             weight,
             kind: token.kind,
+            cover: weight,
         }
     }
 
@@ -89,6 +93,10 @@ const W_GROUP: f32 = 0.95;
 const W_PHON: f32 = 0.85;
 const W_DEL: f32 = 0.8;
 
+/// Posting lists longer than this (summed over a token's keys) are read in update-only mode
+/// once enough of the query is covered (see [`Index::candidates`]).
+const LONG_LIST: usize = 1000;
+
 /// Shortest token that gets one-deletion typo keys (the scorer accepts one edit from 4 letters).
 const MIN_DELETION_LEN: usize = 4;
 
@@ -113,10 +121,43 @@ fn for_each_key(text: &str, phonetic: &str, groups: &[u32], mut f: impl FnMut(u6
     }
 }
 
+/// Bits of a key hash kept in the index: keys are packed with a 24-bit name id into one u64,
+/// so that building is one sort. A collision of two keys only adds candidates, never loses one.
+const KEY_BITS: u32 = 40;
+/// Most names an index holds (24-bit name ids).
+pub const MAX_NAMES: usize = 1 << (64 - KEY_BITS);
+
+fn short_key(key: u64) -> u64 {
+    key >> (64 - KEY_BITS)
+}
+
+/// Every key of one name, hashed, in no particular order and possibly repeated: what the
+/// index stores for it. Pure, so callers can compute keys for many names in parallel.
+pub fn name_keys(tokens: &[KeyToken<'_>], synonyms: &Synonyms, out: &mut Vec<u64>) {
+    let mut add = |key: u64, _w: f32| out.push(short_key(key));
+    for t in tokens.iter().filter(|t| t.keyed()) {
+        for_each_key(t.text, t.phonetic, t.groups, &mut add);
+    }
+    // Neighbouring words joined, so "Abdul Rahman" is found by "Abdulrahman" and "jongun"
+    // (김정은) by "Jong Un"; with every key family, as the scorer compares joined words like
+    // single ones.
+    for w in tokens.windows(2) {
+        if w[0].kind == TokenKind::Word && w[1].kind == TokenKind::Word {
+            let joined = format!("{}{}", w[0].text, w[1].text);
+            for_each_key(
+                &joined,
+                &skeleton(&joined),
+                synonyms.groups(&joined),
+                &mut add,
+            );
+        }
+    }
+}
+
 /// Builds an [`Index`].
 #[derive(Default)]
 pub struct IndexBuilder {
-    postings: FxHashMap<u64, Vec<u32>>,
+    entries: Vec<u64>,
     name_subject: Vec<u32>,
     name_weight: Vec<f32>,
     identifiers: FxHashMap<Box<str>, Vec<u32>>,
@@ -126,34 +167,27 @@ impl IndexBuilder {
     /// Adds a name of `subject`; returns its name id (names are numbered in insertion order).
     /// `synonyms` gives the groups of joined neighbour words.
     pub fn add_name(&mut self, subject: u32, tokens: &[KeyToken<'_>], synonyms: &Synonyms) -> u32 {
+        let mut keys = Vec::new();
+        name_keys(tokens, synonyms, &mut keys);
+        let weight = tokens.iter().filter(|t| t.keyed()).map(|t| t.weight).sum();
+        self.add_name_keys(subject, weight, &keys)
+    }
+
+    /// Adds a name by its keys (from [`name_keys`]) and the summed weight of its keyed tokens.
+    pub fn add_name_keys(&mut self, subject: u32, weight: f32, keys: &[u64]) -> u32 {
         let id = self.name_subject.len() as u32;
+        // Ids beyond 24 bits would corrupt the packing; such an index is out of scope (16M names).
+        debug_assert!((id as usize) < MAX_NAMES);
         self.name_subject.push(subject);
-        self.name_weight
-            .push(tokens.iter().filter(|t| t.keyed()).map(|t| t.weight).sum());
-        let mut add = |key: u64, _w: f32| {
-            let list = self.postings.entry(key).or_default();
-            if list.last() != Some(&id) {
-                list.push(id);
-            }
-        };
-        for t in tokens.iter().filter(|t| t.keyed()) {
-            for_each_key(t.text, t.phonetic, t.groups, &mut add);
-        }
-        // Neighbouring words joined, so "Abdul Rahman" is found by "Abdulrahman" and "jongun"
-        // (김정은) by "Jong Un"; with every key family, as the scorer compares joined words
-        // like single ones.
-        for w in tokens.windows(2) {
-            if w[0].kind == TokenKind::Word && w[1].kind == TokenKind::Word {
-                let joined = format!("{}{}", w[0].text, w[1].text);
-                for_each_key(
-                    &joined,
-                    &skeleton(&joined),
-                    synonyms.groups(&joined),
-                    &mut add,
-                );
-            }
-        }
+        self.name_weight.push(weight);
+        self.entries
+            .extend(keys.iter().map(|k| (k << (64 - KEY_BITS)) | u64::from(id)));
         id
+    }
+
+    /// Number of names added so far (the next name's id).
+    pub fn n_names(&self) -> usize {
+        self.name_subject.len()
     }
 
     /// Adds an identifier (already folded) of `subject`.
@@ -164,13 +198,27 @@ impl IndexBuilder {
         }
     }
 
-    /// Freezes the index.
+    /// Freezes the index: one sort of all (key, name) entries into posting lists.
     pub fn build(mut self) -> Index {
-        for list in self.postings.values_mut() {
-            list.shrink_to_fit();
+        self.entries.sort_unstable();
+        self.entries.dedup();
+        let id_mask = (1u64 << (64 - KEY_BITS)) - 1;
+        let mut keys = Vec::new();
+        let mut offsets = Vec::new();
+        let mut ids = Vec::with_capacity(self.entries.len());
+        for e in &self.entries {
+            let key = e >> (64 - KEY_BITS);
+            if keys.last() != Some(&key) {
+                keys.push(key);
+                offsets.push(ids.len() as u32);
+            }
+            ids.push((e & id_mask) as u32);
         }
+        offsets.push(ids.len() as u32);
         Index {
-            postings: self.postings,
+            keys,
+            offsets,
+            ids,
             name_subject: self.name_subject,
             name_weight: self.name_weight,
             identifiers: self.identifiers,
@@ -180,7 +228,9 @@ impl IndexBuilder {
 
 /// The frozen candidate index.
 pub struct Index {
-    postings: FxHashMap<u64, Vec<u32>>,
+    keys: Vec<u64>,
+    offsets: Vec<u32>,
+    ids: Vec<u32>,
     name_subject: Vec<u32>,
     name_weight: Vec<f32>,
     identifiers: FxHashMap<Box<str>, Vec<u32>>,
@@ -204,6 +254,9 @@ pub struct Candidate {
     pub rank: f32,
     /// Whether an identifier matched.
     pub by_identifier: bool,
+    /// Name ids of the subject that shared at least one key with the query (names that share
+    /// none cannot match: every similarity the scorer uses has a key).
+    pub names: Vec<u32>,
 }
 
 impl Index {
@@ -214,7 +267,14 @@ impl Index {
 
     /// Number of distinct keys.
     pub fn n_keys(&self) -> usize {
-        self.postings.len()
+        self.keys.len()
+    }
+
+    fn postings(&self, key: u64) -> &[u32] {
+        match self.keys.binary_search(&short_key(key)) {
+            Ok(i) => &self.ids[self.offsets[i] as usize..self.offsets[i + 1] as usize],
+            Err(_) => &[],
+        }
     }
 
     /// The subject of a name id.
@@ -224,7 +284,9 @@ impl Index {
 
     /// Candidate subjects for a query: for each query name, the `limit` best names by shared
     /// key weight, then their subjects (each once, best rank kept), plus every subject that
-    /// shares an identifier. `allow` filters subjects (datasets).
+    /// shares an identifier. `allow` filters subjects (datasets). `min_share` is the share of
+    /// the query's coverage weight that a name must match to possibly reach the threshold's
+    /// complement: names matching less than `1 - min_share` need not be found (1.0 finds all).
     pub fn candidates(
         &self,
         query_names: &[Vec<KeyToken<'_>>],
@@ -233,6 +295,7 @@ impl Index {
         allow: impl Fn(u32) -> bool,
         scratch: &mut Scratch,
         synonyms: &Synonyms,
+        min_share: f32,
     ) -> Vec<Candidate> {
         let n = self.name_subject.len();
         if scratch.acc.len() != n {
@@ -243,20 +306,38 @@ impl Index {
         let mut out: Vec<Candidate> = Vec::new();
         for tokens in query_names {
             scratch.touched.clear();
+            // Tokens with short posting lists first. Once the tokens that add names cover
+            // `min_share` of the query, the long lists of the remaining (common) tokens only
+            // update names already found: a name matching none of the adding tokens leaves
+            // that share unmatched and cannot reach the threshold.
+            let mut plan: Vec<(Vec<(&[u32], f32)>, usize, f32, f32)> = Vec::new();
             for t in tokens.iter().filter(|t| t.keyed()) {
-                self.accumulate(t.text, t.phonetic, t.groups, t.weight, scratch);
+                let (lists, total) = self.token_lists(t.text, t.phonetic, t.groups);
+                plan.push((lists, total, t.cover, t.weight));
             }
+            // The scorer's coverage total counts initials too (they have no keys).
+            let total_cover: f32 = plan.iter().map(|p| p.2).sum::<f32>()
+                + tokens
+                    .iter()
+                    .filter(|t| t.kind == TokenKind::Initial)
+                    .map(|t| t.cover)
+                    .sum::<f32>();
+            plan.sort_by_key(|p| p.1);
+            let mut added = 0.0f32;
+            for (lists, total, cover, weight) in &plan {
+                let add = *total <= LONG_LIST || added < min_share * total_cover;
+                if add {
+                    added += cover;
+                }
+                self.accumulate(lists, *weight, add, scratch);
+            }
+            // Joined neighbours always add (their lists are short).
             for w in tokens.windows(2) {
                 if w[0].kind == TokenKind::Word && w[1].kind == TokenKind::Word {
                     let joined = format!("{}{}", w[0].text, w[1].text);
-                    let phon = skeleton(&joined);
-                    self.accumulate(
-                        &joined,
-                        &phon,
-                        synonyms.groups(&joined),
-                        w[0].weight.max(w[1].weight),
-                        scratch,
-                    );
+                    let (lists, _) =
+                        self.token_lists(&joined, &skeleton(&joined), synonyms.groups(&joined));
+                    self.accumulate(&lists, w[0].weight.max(w[1].weight), true, scratch);
                 }
             }
             // Rank: shared weight, and among equals the shorter name (a listed "Mohammed Ali"
@@ -286,10 +367,19 @@ impl Index {
                         subject,
                         rank,
                         by_identifier: false,
+                        names: Vec::new(),
                     }),
                 }
             }
+            // Every name of a candidate that shared a key goes to the scorer, ranked or not.
+            out[..].sort_by_key(|c| c.subject);
             for &id in &scratch.touched {
+                let subject = self.name_subject[id as usize];
+                if let Ok(i) = out.binary_search_by_key(&subject, |c| c.subject) {
+                    if !out[i].names.contains(&id) {
+                        out[i].names.push(id);
+                    }
+                }
                 scratch.acc[id as usize] = 0.0;
             }
         }
@@ -302,6 +392,7 @@ impl Index {
                             subject,
                             rank: f32::MAX,
                             by_identifier: true,
+                            names: Vec::new(),
                         }),
                     }
                 }
@@ -311,16 +402,30 @@ impl Index {
         out
     }
 
-    /// Adds `weight` times the strongest key weight to every name sharing a key with one query
-    /// token (each name counted once per token).
-    fn accumulate(
+    /// The posting lists of every key of one token (or joined pair), strongest key first,
+    /// and their total length.
+    fn token_lists(
         &self,
         text: &str,
         phonetic: &str,
         groups: &[u32],
-        weight: f32,
-        scratch: &mut Scratch,
-    ) {
+    ) -> (Vec<(&[u32], f32)>, usize) {
+        let mut lists = Vec::new();
+        let mut total = 0;
+        for_each_key(text, phonetic, groups, |key, w| {
+            let list = self.postings(key);
+            if !list.is_empty() {
+                total += list.len();
+                lists.push((list, w));
+            }
+        });
+        (lists, total)
+    }
+
+    /// Adds `weight` times the strongest key weight to every name in the lists of one query
+    /// token (each name counted once per token). With `add` false, only names already touched
+    /// by other tokens are updated.
+    fn accumulate(&self, lists: &[(&[u32], f32)], weight: f32, add: bool, scratch: &mut Scratch) {
         scratch.generation = scratch.generation.wrapping_add(1);
         if scratch.generation == 0 {
             scratch.stamp.iter_mut().for_each(|s| *s = 0);
@@ -333,19 +438,20 @@ impl Index {
             touched,
             ..
         } = scratch;
-        for_each_key(text, phonetic, groups, |key, w| {
-            if let Some(list) = self.postings.get(&key) {
-                for &id in list {
-                    let i = id as usize;
-                    if stamp[i] != generation {
-                        stamp[i] = generation;
-                        if acc[i] == 0.0 {
-                            touched.push(id);
+        for &(list, w) in lists {
+            for &id in list {
+                let i = id as usize;
+                if stamp[i] != generation {
+                    stamp[i] = generation;
+                    if acc[i] == 0.0 {
+                        if !add {
+                            continue;
                         }
-                        acc[i] += weight.max(0.01) * w;
+                        touched.push(id);
                     }
+                    acc[i] += weight.max(0.01) * w;
                 }
             }
-        });
+        }
     }
 }

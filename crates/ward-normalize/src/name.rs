@@ -141,13 +141,11 @@ pub fn canon_abd(word: &str) -> String {
     let tail = tail.trim_start_matches(['a', 'e', 'i', 'o', 'u']);
     let b = tail.as_bytes();
     let is_cons = |c: u8| c.is_ascii_alphabetic() && !matches!(c, b'a' | b'e' | b'i' | b'o' | b'u');
-    let tail = if b.len() >= 3 && b[0] == b'l' && is_cons(b[1]) {
-        &tail[1..]
-    } else if b.len() >= 3 && b[0] == b[1] && is_cons(b[0]) {
-        &tail[1..]
-    } else {
-        tail
-    };
+    // "l" + consonant is the article (ulrahman); a doubled consonant is the article assimilated
+    // to a sun letter (urrahman).
+    let article =
+        b.len() >= 3 && ((b[0] == b'l' && is_cons(b[1])) || (b[0] == b[1] && is_cons(b[0])));
+    let tail = if article { &tail[1..] } else { tail };
     if tail.len() < 2 {
         return word.to_string();
     }

@@ -66,7 +66,7 @@ pub fn to_latin(word: &str, script: Script) -> String {
             for c in word.chars() {
                 match hangul_syllable(c) {
                     Some(syllable) => out.push_str(&syllable),
-                    None => push_ascii(&mut out, &any_ascii::any_ascii_char(c).to_string()),
+                    None => push_ascii(&mut out, any_ascii::any_ascii_char(c)),
                 }
             }
             return out;

@@ -100,11 +100,6 @@ fn similarity(a: &View<'_>, b: &View<'_>) -> Option<(f32, How)> {
     // Every similarity below has a key in the candidate index (phonetic skeleton, one-deletion
     // variants), so that the index never loses a pair the scorer would match.
     let (la, lb) = (a.text.len(), b.text.len());
-    let d = if la.abs_diff(lb) <= 3 {
-        strsim::osa_distance(a.text, b.text)
-    } else {
-        usize::MAX
-    };
     let mut best: Option<(f32, How)> = None;
     if a.phon == b.phon && phon_ok(a.phon) {
         // Scripts without short vowels only ever meet Latin spellings through the skeleton.
@@ -112,14 +107,19 @@ fn similarity(a: &View<'_>, b: &View<'_>) -> Option<(f32, How)> {
         // one), so it counts more when the letters are close too.
         let sim = if a.abjad || b.abjad {
             0.85
-        } else if (d as f32) <= 0.4 * la.max(lb) as f32 {
+        } else if la.abs_diff(lb) <= 3
+            && (strsim::osa_distance(a.text, b.text) as f32) <= 0.4 * la.max(lb) as f32
+        {
             0.75
         } else {
             0.65
         };
         best = Some((sim, How::Phonetic));
     }
-    if d == 1 && la.min(lb) >= 4 && best.is_none_or(|b| b.0 < 0.85) {
+    if la.min(lb) >= 4
+        && best.is_none_or(|b| b.0 < 0.85)
+        && within_one_edit(a.text.as_bytes(), b.text.as_bytes())
+    {
         best = Some((0.85, How::Typo));
     }
     best.filter(|b| b.0 >= MIN_SIM)
@@ -144,7 +144,7 @@ fn token_view(name: &PreparedName, i: usize) -> View<'_> {
 
 /// How much of a token's weight counts towards coverage: middle names and patronymics are
 /// often left out, so they count for less than given and family names.
-fn coverage_factor(kind: TokenKind, role: Role) -> f32 {
+pub fn coverage_factor(kind: TokenKind, role: Role) -> f32 {
     match (kind, role) {
         (TokenKind::Particle | TokenKind::Title | TokenKind::LegalForm, _) => 0.0,
         (TokenKind::Word, Role::Middle | Role::Patronymic) => 0.3,
@@ -154,10 +154,10 @@ fn coverage_factor(kind: TokenKind, role: Role) -> f32 {
 
 /// Score lost when nothing of the query is matched (scaled by the share left unmatched): a
 /// query word the listing lacks usually names someone else.
-const QUERY_MISS: f32 = 1.2;
+pub const QUERY_MISS: f32 = 1.2;
 /// Score lost when nothing of the listed name is matched: lists give fuller names than
 /// queries, so missing listed words cost less.
-const LISTED_MISS: f32 = 0.5;
+pub const LISTED_MISS: f32 = 0.5;
 
 /// Compares a query name with a listed name.
 pub fn match_names(q: &PreparedName, c: &PreparedName) -> NameMatch {
@@ -307,8 +307,21 @@ fn score_alignment(
     }
     let base = sum_ws / sum_w;
     let mut score = base;
-    let missing_in_listing = coverage_penalties(q, used_q, QUERY_MISS);
-    let missing_in_query = coverage_penalties(c, used_c, LISTED_MISS);
+    // An initial says little about the word it stands for: a query word met only by a listed
+    // initial stays unmatched (the index relies on that: initials have no keys), and a listed
+    // word met by a query initial is half matched.
+    let (mut cover_q, mut half_c) = (used_q, 0u64);
+    for u in units.iter().filter(|u| u.how == How::Initial) {
+        let (qi, ci) = (u.q[0] as usize, u.c[0] as usize);
+        if q.tokens[qi].kind != TokenKind::Initial {
+            cover_q &= !(1u64 << qi);
+        }
+        if c.tokens[ci].kind != TokenKind::Initial {
+            half_c |= 1u64 << ci;
+        }
+    }
+    let missing_in_listing = coverage_penalties(q, cover_q, 0, QUERY_MISS);
+    let missing_in_query = coverage_penalties(c, used_c & !half_c, half_c, LISTED_MISS);
     score -= missing_in_listing
         .iter()
         .chain(&missing_in_query)
@@ -346,7 +359,8 @@ fn score_alignment(
 
 /// The penalty of each unmatched token of `name`: `miss` times its share of the name's
 /// coverage weight.
-fn coverage_penalties(name: &PreparedName, used: u64, miss: f32) -> Vec<Missing> {
+/// Tokens in `half` count as half matched.
+fn coverage_penalties(name: &PreparedName, used: u64, half: u64, miss: f32) -> Vec<Missing> {
     let total: f32 = name
         .tokens
         .iter()
@@ -360,11 +374,61 @@ fn coverage_penalties(name: &PreparedName, used: u64, miss: f32) -> Vec<Missing>
         .enumerate()
         .filter(|(i, _)| used & (1 << i) == 0)
         .filter_map(|(i, t)| {
-            let penalty = miss * t.weight * coverage_factor(t.kind, t.role) / total;
+            let share = if half & (1 << i) != 0 { 0.5 } else { 1.0 };
+            let penalty = share * miss * t.weight * coverage_factor(t.kind, t.role) / total;
             (penalty > 0.0).then_some(Missing {
                 token: i as u8,
                 penalty,
             })
         })
         .collect()
+}
+
+/// Whether two different words are one edit apart (substitution, insertion, deletion or a swap
+/// of neighbours: optimal string alignment distance 1), without allocating.
+pub fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
+    let (la, lb) = (a.len(), b.len());
+    if la.abs_diff(lb) > 1 {
+        return false;
+    }
+    let i = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    if i == la.min(lb) {
+        return la != lb;
+    }
+    match la.cmp(&lb) {
+        std::cmp::Ordering::Equal => {
+            a[i + 1..] == b[i + 1..]
+                || (i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] && a[i + 2..] == b[i + 2..])
+        }
+        std::cmp::Ordering::Greater => a[i + 1..] == b[i..],
+        std::cmp::Ordering::Less => a[i..] == b[i + 1..],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::within_one_edit;
+
+    #[test]
+    fn one_edit() {
+        let check = |a: &str, b: &str, expect: bool| {
+            assert_eq!(
+                within_one_edit(a.as_bytes(), b.as_bytes()),
+                expect,
+                "{a} {b}"
+            );
+            assert_eq!(expect, strsim::osa_distance(a, b) == 1, "osa {a} {b}");
+        };
+        check("sechin", "sehin", true);
+        check("deripaska", "derpiaska", true);
+        check("lavrov", "lavrova", true);
+        check("lavrov", "lavrvo", true);
+        check("lavrov", "lavrov", false);
+        check("lavrov", "lebedev", false);
+        check("abcd", "abdc", true);
+        check("abcd", "bacd", true);
+        check("abcd", "badc", false);
+        check("putin", "putni", true);
+        check("kim", "kin", true);
+    }
 }

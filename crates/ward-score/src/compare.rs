@@ -8,6 +8,15 @@ use ward_model::{DateSpec, NameKind, Subject};
 use crate::align::{match_names, NameMatch};
 use crate::prepare::{PreparedName, PreparedQuery, PreparedSubject};
 
+/// What an identical full birth date adds.
+const DOB_IDENTICAL: f32 = 0.05;
+/// What a compatible (same year, or within the listed range) birth date adds.
+const DOB_COMPATIBLE: f32 = 0.03;
+/// What a shared nationality or country adds.
+const COUNTRY_MATCH: f32 = 0.02;
+/// The most that evidence other than identifiers adds to a name score.
+pub const MAX_EVIDENCE_BONUS: f32 = DOB_IDENTICAL + COUNTRY_MATCH;
+
 /// Which piece of evidence an explanation is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Factor {
@@ -102,29 +111,34 @@ fn date_compatible(q: &DateSpec, s: &DateSpec) -> bool {
 fn year_gap(q: &DateSpec, s: &DateSpec) -> u16 {
     let (qa, qb) = (*q.years().start(), *q.years().end());
     let (sa, sb) = (*s.years().start(), *s.years().end());
-    if qb < sa {
-        sa - qb
-    } else if sb < qa {
-        qa - sb
-    } else {
-        0
-    }
+    sa.saturating_sub(qb).max(qa.saturating_sub(sb))
 }
 
 /// Scores the best name pair of a query against a subject, without other evidence: the name
 /// score (weak aliases capped) and the winning pair. Used by the engine's candidate ranking and
-/// by [`compare`].
+/// by [`compare`]. `names` limits the listed names looked at (indices into `subject.names`;
+/// all when `None`).
 pub fn best_name(
     query: &PreparedQuery,
     subject: &PreparedSubject,
+    names: Option<&[usize]>,
     weak_cap: f32,
 ) -> Option<(f32, usize, usize, NameMatch)> {
     let mut best: Option<(f32, usize, usize, NameMatch)> = None;
+    let all: Vec<usize>;
+    let names = match names {
+        Some(names) => names,
+        None => {
+            all = (0..subject.names.len()).collect();
+            &all
+        }
+    };
     for (qi, (_, qname)) in query.names.iter().enumerate() {
         if qname.is_empty() {
             continue;
         }
-        for (si, sname) in subject.names.iter().enumerate() {
+        for &si in names {
+            let sname = &subject.names[si];
             let m = match_names(qname, &sname.prepared);
             let mut s = m.score;
             if sname.kind == NameKind::Weak {
@@ -147,7 +161,7 @@ pub fn compare(
     subject: &Subject,
     config: &ScoreConfig,
 ) -> Comparison {
-    let Some((_, qi, si, m)) = best_name(query, prepared, 1.0) else {
+    let Some((_, qi, si, m)) = best_name(query, prepared, None, 1.0) else {
         return Comparison {
             score: 0.0,
             name_score: 0.0,
@@ -164,7 +178,7 @@ pub fn compare(
     };
     // The best pair may be a weak alias; a strong name that scores a little lower wins if the
     // weak one would be capped. Recompute with the cap to choose.
-    let (qi, si, m) = match best_name(query, prepared, config.weak_alias_cap) {
+    let (qi, si, m) = match best_name(query, prepared, None, config.weak_alias_cap) {
         Some((capped, qi2, si2, m2))
             if prepared.names[si].kind == NameKind::Weak
                 && capped >= m.score.min(config.weak_alias_cap)
@@ -228,7 +242,7 @@ pub fn compare(
                 qd.from.day.is_some() && s.iter().any(|sd| sd.to.is_none() && sd.from == qd.from)
             });
             (
-                if exact { 0.05 } else { 0.03 },
+                if exact { DOB_IDENTICAL } else { DOB_COMPATIBLE },
                 if exact { "identical" } else { "compatible" },
             )
         } else {
@@ -265,7 +279,10 @@ pub fn compare(
         let (delta, text) = match hit {
             Some(c) => {
                 country_ok = true;
-                (0.02, format!("nationality {c}: matches (+0.02)"))
+                (
+                    COUNTRY_MATCH,
+                    format!("nationality {c}: matches ({COUNTRY_MATCH:+.2})"),
+                )
             }
             None => (
                 -0.05,

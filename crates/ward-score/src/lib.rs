@@ -14,8 +14,13 @@ mod compare;
 mod prepare;
 mod rarity;
 
-pub use align::{match_names, How, Missing, NameMatch, Unit, SINGLE_WORD_CAP};
-pub use compare::{best_name, compare, Comparison, Explanation, Factor, ScoreConfig};
+pub use align::{
+    coverage_factor, match_names, within_one_edit, How, Missing, NameMatch, Unit, LISTED_MISS,
+    QUERY_MISS, SINGLE_WORD_CAP,
+};
+pub use compare::{
+    best_name, compare, Comparison, Explanation, Factor, ScoreConfig, MAX_EVIDENCE_BONUS,
+};
 pub use prepare::{
     fold_identifier, hint_for, normalize_subject, PPair, PTok, PreparedName, PreparedQuery,
     PreparedSubject, Query, SubjectName, MAX_TOKENS,
