@@ -263,11 +263,13 @@ impl Screener {
                 .candidates(
                     &keys,
                     &query.identifiers,
-                    CANDIDATE_NAMES,
+                    ward_index::Bounds {
+                        limit: CANDIDATE_NAMES,
+                        min_share: min_share(options.threshold),
+                    },
                     |s| self.dataset_masks[s as usize] & filter != 0,
                     &mut scratch,
                     self.normalizer.synonyms(),
-                    min_share(options.threshold),
                 )
                 .into_iter()
                 .map(|c| {

@@ -6,7 +6,7 @@
 //! brute-force scan.
 //!
 //! ```
-//! use ward_index::{IndexBuilder, KeyToken, Scratch};
+//! use ward_index::{Bounds, IndexBuilder, KeyToken, Scratch};
 //! use ward_normalize::{normalize_name, NameHint, Synonyms};
 //! let name = normalize_name("LAVROV, Sergei Viktorovich", NameHint::Person);
 //! let keys: Vec<KeyToken> = name.tokens.iter().map(|t| KeyToken::new(t, 1.0)).collect();
@@ -15,7 +15,8 @@
 //! let index = builder.build();
 //! let query = normalize_name("Sergey Lavrov", NameHint::Unknown);
 //! let qkeys: Vec<KeyToken> = query.tokens.iter().map(|t| KeyToken::new(t, 1.0)).collect();
-//! let found = index.candidates(&[qkeys], &[], 10, |_| true, &mut Scratch::default(), Synonyms::embedded(), 1.0);
+//! let bounds = Bounds { limit: 10, min_share: 1.0 };
+//! let found = index.candidates(&[qkeys], &[], bounds, |_| true, &mut Scratch::default(), Synonyms::embedded());
 //! assert_eq!(found[0].subject, 0);
 //! ```
 
@@ -226,6 +227,24 @@ impl IndexBuilder {
     }
 }
 
+/// How far candidate generation goes.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Bounds {
+    /// Names kept per query name, best first.
+    pub limit: usize,
+    /// The share of the query's coverage weight that a name must match to possibly reach the
+    /// threshold (1.0 finds every name that shares a key).
+    pub min_share: f32,
+}
+
+/// One query token's posting lists and what it weighs.
+struct Plan<'i> {
+    lists: Vec<(&'i [u32], f32)>,
+    total: usize,
+    cover: f32,
+    weight: f32,
+}
+
 /// The frozen candidate index.
 pub struct Index {
     keys: Vec<u64>,
@@ -282,21 +301,19 @@ impl Index {
         self.name_subject[name as usize]
     }
 
-    /// Candidate subjects for a query: for each query name, the `limit` best names by shared
-    /// key weight, then their subjects (each once, best rank kept), plus every subject that
-    /// shares an identifier. `allow` filters subjects (datasets). `min_share` is the share of
-    /// the query's coverage weight that a name must match to possibly reach the threshold's
-    /// complement: names matching less than `1 - min_share` need not be found (1.0 finds all).
+    /// Candidate subjects for a query: for each query name, the `bounds.limit` best names by
+    /// shared key weight, then their subjects (each once, best rank kept), plus every subject
+    /// that shares an identifier. `allow` filters subjects (datasets).
     pub fn candidates(
         &self,
         query_names: &[Vec<KeyToken<'_>>],
         identifiers: &[String],
-        limit: usize,
+        bounds: Bounds,
         allow: impl Fn(u32) -> bool,
         scratch: &mut Scratch,
         synonyms: &Synonyms,
-        min_share: f32,
     ) -> Vec<Candidate> {
+        let Bounds { limit, min_share } = bounds;
         let n = self.name_subject.len();
         if scratch.acc.len() != n {
             scratch.acc = vec![0.0; n];
@@ -310,26 +327,31 @@ impl Index {
             // `min_share` of the query, the long lists of the remaining (common) tokens only
             // update names already found: a name matching none of the adding tokens leaves
             // that share unmatched and cannot reach the threshold.
-            let mut plan: Vec<(Vec<(&[u32], f32)>, usize, f32, f32)> = Vec::new();
+            let mut plan: Vec<Plan<'_>> = Vec::new();
             for t in tokens.iter().filter(|t| t.keyed()) {
                 let (lists, total) = self.token_lists(t.text, t.phonetic, t.groups);
-                plan.push((lists, total, t.cover, t.weight));
+                plan.push(Plan {
+                    lists,
+                    total,
+                    cover: t.cover,
+                    weight: t.weight,
+                });
             }
             // The scorer's coverage total counts initials too (they have no keys).
-            let total_cover: f32 = plan.iter().map(|p| p.2).sum::<f32>()
+            let total_cover: f32 = plan.iter().map(|p| p.cover).sum::<f32>()
                 + tokens
                     .iter()
                     .filter(|t| t.kind == TokenKind::Initial)
                     .map(|t| t.cover)
                     .sum::<f32>();
-            plan.sort_by_key(|p| p.1);
+            plan.sort_by_key(|p| p.total);
             let mut added = 0.0f32;
-            for (lists, total, cover, weight) in &plan {
-                let add = *total <= LONG_LIST || added < min_share * total_cover;
+            for p in &plan {
+                let add = p.total <= LONG_LIST || added < min_share * total_cover;
                 if add {
-                    added += cover;
+                    added += p.cover;
                 }
-                self.accumulate(lists, *weight, add, scratch);
+                self.accumulate(&p.lists, p.weight, add, scratch);
             }
             // Joined neighbours always add (their lists are short).
             for w in tokens.windows(2) {
