@@ -25,8 +25,105 @@ pub enum Command {
     Entity(EntityArgs),
     /// Write the subjects as FollowTheMoney JSON lines to stdout.
     Export(ExportArgs),
-    /// Measure import speed (and, later, matching speed) on real lists.
+    /// Screen names against the current lists: one from the command line, or a JSONL file.
+    Match(MatchArgs),
+    /// Score query/candidate entity pairs from a JSONL file, with explanations.
+    Compare(CompareArgs),
+    /// Screen a CSV file of customers.
+    Screen(ScreenArgs),
+    /// Measure import and matching speed on real lists (medians, with a baseline).
     Bench(BenchArgs),
+}
+
+/// `ward match`
+#[derive(Debug, clap::Args)]
+pub struct MatchArgs {
+    /// The name to screen (any script, any order).
+    pub name: Option<String>,
+    /// Date of birth (or build date): 1950, 1950-03, 1950-03-21, 21/03/1950.
+    #[arg(long)]
+    pub dob: Option<String>,
+    /// Nationality or country: code or name (repeatable).
+    #[arg(long)]
+    pub country: Vec<String>,
+    /// Entity kind: person, organization, company, vessel, aircraft.
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Gender: male or female.
+    #[arg(long)]
+    pub gender: Option<String>,
+    /// An identifier: passport, national id, IMO, BIC, LEI, crypto address (repeatable).
+    #[arg(long)]
+    pub id: Vec<String>,
+    /// Only subjects listed in this dataset (repeatable), e.g. us_ofac_sdn.
+    #[arg(long)]
+    pub dataset: Vec<String>,
+    /// Score from which a hit is a match (default: the engine's, see `ward eval`).
+    #[arg(long)]
+    pub threshold: Option<f32>,
+    /// Most results per query.
+    #[arg(long, default_value = "5")]
+    pub limit: usize,
+    /// JSON lines of yente-shaped query entities ({"id", "schema", "properties": {...}}).
+    #[arg(long)]
+    pub input: Option<PathBuf>,
+    /// Where to write the results of --input (default stdout).
+    #[arg(long)]
+    pub output: Option<PathBuf>,
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `ward compare`
+#[derive(Debug, clap::Args)]
+pub struct CompareArgs {
+    /// JSON lines of {"query": entity, "candidate": entity}.
+    #[arg(long)]
+    pub input: PathBuf,
+    /// Score from which a pair is a match.
+    #[arg(long)]
+    pub threshold: Option<f32>,
+}
+
+/// Output formats of `ward screen`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ScreenFormat {
+    /// One CSV row per customer with the best hit.
+    Csv,
+    /// One JSON line per customer with up to three hits.
+    Jsonl,
+}
+
+/// `ward screen`
+#[derive(Debug, clap::Args)]
+pub struct ScreenArgs {
+    /// The customers: a CSV file with a header row.
+    pub input: PathBuf,
+    /// The column holding the name.
+    #[arg(long)]
+    pub name_column: String,
+    /// The column holding the date of birth.
+    #[arg(long)]
+    pub dob_column: Option<String>,
+    /// The column holding the nationality or country.
+    #[arg(long)]
+    pub country_column: Option<String>,
+    /// The column holding the customer's own id, copied to the output.
+    #[arg(long)]
+    pub id_column: Option<String>,
+    /// Entity kind of every row: person, organization, vessel, aircraft.
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Score from which a hit is a match.
+    #[arg(long)]
+    pub threshold: Option<f32>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "csv")]
+    pub format: ScreenFormat,
+    /// Output file (default stdout).
+    #[arg(long)]
+    pub output: Option<PathBuf>,
 }
 
 /// `ward lists ...`

@@ -5,9 +5,13 @@
 
 mod args;
 mod bench;
+mod compare;
 mod entity;
 mod export;
 mod lists;
+mod matching;
+mod query;
+mod screen;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -30,6 +34,9 @@ fn run(args: args::Args) -> anyhow::Result<ExitCode> {
         args::Command::Lists(args::ListsCommand::Show(show)) => lists::show(&data_dir, &show),
         args::Command::Entity(entity) => entity::run(&data_dir, &entity),
         args::Command::Export(export) => export::run(&data_dir, &export),
+        args::Command::Match(m) => matching::run(&data_dir, &m),
+        args::Command::Compare(c) => compare::run(&c),
+        args::Command::Screen(s) => screen::run(&data_dir, &s),
         args::Command::Bench(bench) => bench::run(&bench),
     }
 }

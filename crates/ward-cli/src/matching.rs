@@ -1,0 +1,152 @@
+//! `ward match`: one name from the command line, or a file of yente-shaped query entities.
+
+use crate::args::MatchArgs;
+use crate::query::{hit_json, query_from_ftm};
+use anyhow::Context;
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use serde_json::{json, Value};
+use std::io::{BufRead, BufWriter, Write};
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Instant;
+use ward_engine::{MatchOptions, Query, Screener};
+use ward_model::{Gender, Schema};
+
+/// Builds the screening snapshot from the store's current lists.
+pub(crate) fn load_screener(data_dir: &Path) -> anyhow::Result<Screener> {
+    let subjects = crate::entity::current_subjects(data_dir)?;
+    anyhow::ensure!(
+        !subjects.is_empty(),
+        "the store in {} holds no lists: run `ward lists import data/lists` first",
+        data_dir.display()
+    );
+    Ok(Screener::build(subjects))
+}
+
+pub(crate) fn options(threshold: Option<f32>, limit: usize, datasets: &[String]) -> MatchOptions {
+    let mut options = MatchOptions::default();
+    if let Some(t) = threshold {
+        options.threshold = t;
+    }
+    options.limit = limit;
+    options.cutoff = options.cutoff.min(options.threshold);
+    if !datasets.is_empty() {
+        options.datasets = Some(datasets.to_vec());
+    }
+    options
+}
+
+pub(crate) fn run(data_dir: &Path, args: &MatchArgs) -> anyhow::Result<ExitCode> {
+    let started = Instant::now();
+    let screener = load_screener(data_dir)?;
+    let options = options(args.threshold, args.limit, &args.dataset);
+    if let Some(input) = &args.input {
+        return batch(&screener, &options, input, args.output.as_deref());
+    }
+    let Some(name) = &args.name else {
+        anyhow::bail!("give a name to match, or --input FILE");
+    };
+    let query = Query {
+        names: vec![name.clone()],
+        schema: match &args.kind {
+            Some(kind) => Some(Schema::from_name(kind).with_context(|| {
+                format!("unknown kind {kind:?}: expected person, organization, company, vessel or aircraft")
+            })?),
+            None => None,
+        },
+        birth_dates: args.dob.iter().cloned().collect(),
+        countries: args.country.clone(),
+        gender: args.gender.as_deref().and_then(Gender::parse),
+        identifiers: args.id.clone(),
+    };
+    let hits = screener.match_query(&query, &options);
+    if args.json {
+        let results: Vec<Value> = hits.iter().map(|h| hit_json(&screener, h)).collect();
+        println!("{}", serde_json::to_string_pretty(&json!({ "query": name, "results": results }))?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!(
+        "{} subjects loaded in {:.1}s; threshold {:.2}",
+        screener.len(),
+        started.elapsed().as_secs_f64(),
+        options.threshold
+    );
+    if hits.is_empty() {
+        println!("no listed subject scores {:.2} or more against {name:?}", options.cutoff);
+    }
+    for (rank, hit) in hits.iter().enumerate() {
+        let subject = &screener.subjects()[hit.subject];
+        println!(
+            "{}. {:.3} {} {} [{}] {}",
+            rank + 1,
+            hit.score,
+            if hit.is_match { "MATCH" } else { "     " },
+            subject.caption(),
+            subject.schema().ftm_name(),
+            subject.id
+        );
+        println!("   lists: {}", subject.referents().collect::<Vec<_>>().join(", "));
+        for e in &hit.comparison.explanations {
+            println!("   - {e}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn batch(screener: &Screener, options: &MatchOptions, input: &Path, output: Option<&Path>) -> anyhow::Result<ExitCode> {
+    let file = std::fs::File::open(input).with_context(|| format!("opening {}", input.display()))?;
+    let lines: Vec<String> = std::io::BufReader::new(file)
+        .lines()
+        .collect::<Result<_, _>>()
+        .with_context(|| format!("reading {}", input.display()))?;
+    let progress = ProgressBar::new(lines.len() as u64);
+    progress.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} queries {per_sec} eta {eta}")?);
+    let started = Instant::now();
+    let results: Vec<Option<Value>> = lines
+        .par_iter()
+        .enumerate()
+        .map(|(i, line)| {
+            let out = if line.trim().is_empty() {
+                None
+            } else {
+                Some(match serde_json::from_str::<Value>(line).map_err(anyhow::Error::from).and_then(|v| query_from_ftm(&v)) {
+                    Ok((id, query)) => {
+                        let hits = screener.match_query(&query, options);
+                        let results: Vec<Value> = hits.iter().map(|h| hit_json(screener, h)).collect();
+                        json!({ "id": id, "results": results })
+                    }
+                    // A bad line is answered with its error; the rest of the file goes on.
+                    Err(err) => json!({ "line": i + 1, "error": format!("{}: line {}: {err:#}", input.display(), i + 1) }),
+                })
+            };
+            progress.inc(1);
+            out
+        })
+        .collect();
+    progress.finish_and_clear();
+    let mut out: Box<dyn Write> = match output {
+        Some(path) => Box::new(BufWriter::new(
+            std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
+        )),
+        None => Box::new(BufWriter::new(std::io::stdout().lock())),
+    };
+    let (mut n, mut errors, mut matched) = (0, 0, 0);
+    for value in results.into_iter().flatten() {
+        n += 1;
+        errors += usize::from(value.get("error").is_some());
+        matched += usize::from(
+            value["results"].as_array().is_some_and(|r| r.iter().any(|h| h["match"] == Value::Bool(true))),
+        );
+        serde_json::to_writer(&mut out, &value)?;
+        out.write_all(b"\n")?;
+    }
+    out.flush()?;
+    let secs = started.elapsed().as_secs_f64();
+    eprintln!(
+        "{n} queries in {secs:.2}s ({:.0}/s on {} threads): {matched} with a match, {errors} bad lines",
+        n as f64 / secs.max(1e-9),
+        rayon::current_num_threads()
+    );
+    Ok(if errors == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
