@@ -2,7 +2,7 @@
 //! tokens, or a token against two joined neighbours), token similarity, rarity weighting and the
 //! penalties for what is left unmatched on either side.
 
-use ward_normalize::{share_group, Role, TokenKind};
+use ward_normalize::{share_group, skeleton_strength, Role, TokenKind};
 
 use crate::prepare::{phon_ok, PreparedName};
 
@@ -108,21 +108,31 @@ fn similarity(a: &View<'_>, b: &View<'_>) -> Option<(f32, How)> {
         // Between Latin spellings the skeleton alone is weak evidence (Muhammad / Mahmood share
         // one), so it counts more when the letters are close too.
         let sim = if a.abjad || b.abjad {
-            0.85
-        } else if la.abs_diff(lb) <= 3
+            Some(0.85)
+        } else if skeleton_strength(a.phon) >= 3
+            && la.abs_diff(lb) <= 3
             && (strsim::osa_distance(a.text, b.text) as f32) <= 0.4 * la.max(lb) as f32
         {
-            0.75
+            Some(0.75)
         } else {
-            0.65
+            // Two consonant classes (Kony / Cain) or letters far apart (Muhammad / Mahmood):
+            // the skeleton alone is no evidence between Latin spellings.
+            None
         };
-        best = Some((sim, How::Phonetic));
+        best = sim.map(|sim| (sim, How::Phonetic));
     }
-    if la.min(lb) >= 4
-        && best.is_none_or(|b| b.0 < 0.85)
+    // One edit in a short word changes more of it.
+    let typo = match la.min(lb) {
+        0..=3 => 0.0,
+        4 => 0.65,
+        5 => 0.8,
+        _ => 0.85,
+    };
+    if typo > 0.0
+        && best.is_none_or(|b| b.0 < typo)
         && within_one_edit(a.text.as_bytes(), b.text.as_bytes())
     {
-        best = Some((0.85, How::Typo));
+        best = Some((typo, How::Typo));
     }
     best.filter(|b| b.0 >= MIN_SIM)
 }
