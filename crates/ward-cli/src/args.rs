@@ -195,6 +195,12 @@ pub struct BenchArgs {
     /// Repetitions; the median is reported.
     #[arg(long, default_value = "5")]
     pub runs: usize,
+    /// Queries to time (match, scale).
+    #[arg(long, default_value = "5000")]
+    pub queries: usize,
+    /// Synthetic subjects (scale).
+    #[arg(long, default_value = "1000000")]
+    pub subjects: usize,
 }
 
 /// Benchmarks.
@@ -202,4 +208,8 @@ pub struct BenchArgs {
 pub enum BenchTarget {
     /// Parse, link and store every given list.
     Import,
+    /// Build the screening snapshot and run queries: latency, throughput, memory, brute-force baseline.
+    Match,
+    /// The same on a seeded synthetic corpus of `--subjects` subjects drawn from real names.
+    Scale,
 }

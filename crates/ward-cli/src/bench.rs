@@ -32,6 +32,8 @@ pub(crate) fn default_paths() -> anyhow::Result<Vec<PathBuf>> {
 pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     match args.what {
         BenchTarget::Import => import(args),
+        BenchTarget::Match => crate::bench_match::run_match(args).map(|()| ExitCode::SUCCESS),
+        BenchTarget::Scale => crate::bench_match::run_scale(args).map(|()| ExitCode::SUCCESS),
     }
 }
 

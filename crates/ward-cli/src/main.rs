@@ -5,6 +5,7 @@
 
 mod args;
 mod bench;
+mod bench_match;
 mod compare;
 mod entity;
 mod export;
