@@ -31,8 +31,29 @@ pub enum Command {
     Compare(CompareArgs),
     /// Screen a CSV file of customers.
     Screen(ScreenArgs),
+    /// Measure accuracy on the labelled dev set: recall, alert rate, precision, F1, recall@1.
+    Eval(EvalArgs),
     /// Measure import and matching speed on real lists (medians, with a baseline).
     Bench(BenchArgs),
+}
+
+/// `ward eval`
+#[derive(Debug, clap::Args)]
+pub struct EvalArgs {
+    /// The labelled dev set (JSON lines of ward-eval cases).
+    #[arg(long, default_value = "testdata/eval/dev.jsonl")]
+    pub dev_set: PathBuf,
+    /// The lists to screen against (default: the bundled snapshot the dev set was made from).
+    pub paths: Vec<PathBuf>,
+    /// Threshold for the main report (default: the engine's).
+    #[arg(long)]
+    pub threshold: Option<f32>,
+    /// Keep the queried names in the snapshot (measures indexing only, not matching).
+    #[arg(long)]
+    pub no_holdout: bool,
+    /// Print up to N missed cases and N false alerts per category.
+    #[arg(long, default_value = "0")]
+    pub show_misses: usize,
 }
 
 /// `ward match`
