@@ -1,0 +1,409 @@
+//! Ward's matching engine: the facade over normalisation, the candidate index and the scorer.
+//!
+//! A [`Screener`] is an immutable snapshot of listed subjects (wrap it in an `Arc` and swap in
+//! a new one when lists change). [`Screener::match_query`] finds the subjects a [`Query`] may
+//! be, scores each in [0, 1] and explains the score; [`Screener::match_brute_force`] does the
+//! same by scoring every subject (tests, benchmarks). [`compare`] scores one query against one
+//! subject without a snapshot, with a default rarity table.
+//!
+//! ```
+//! use ward_engine::{MatchOptions, Query, Screener};
+//! use ward_model::{Entity, Name, NameKind, Schema, Subject};
+//! let mut lavrov = Entity::new("us_ofac_sdn", "24422", Schema::Person);
+//! lavrov.add_name(Name::new("LAVROV, Sergei Viktorovich", NameKind::Primary));
+//! let screener = Screener::build(vec![Subject { id: lavrov.id.clone(), records: vec![lavrov] }]);
+//! let hits = screener.match_query(&Query::from_name("Сергей Лавров"), &MatchOptions::default());
+//! assert!(hits[0].is_match, "{:?}", hits[0].comparison.explanations);
+//! ```
+//!
+//! Nothing here does I/O or can fail.
+
+use std::cell::RefCell;
+
+use ward_index::{Index, IndexBuilder, KeyToken, Scratch};
+use ward_model::{Entity, Subject};
+use ward_normalize::{NormalizedName, Normalizer};
+use ward_score::{
+    best_name, normalize_subject, PreparedName, PreparedQuery, PreparedSubject, Rarity, ScoreConfig,
+};
+
+pub use ward_score::{Comparison, Explanation, Factor, Query};
+
+/// The score from which a hit is a match, until re-tuned on a dev set.
+pub const DEFAULT_THRESHOLD: f32 = 0.70;
+
+/// How many names the index hands to the scorer per query name.
+const CANDIDATE_NAMES: usize = 200;
+
+/// Options of one screening request.
+#[derive(Debug, Clone, PartialEq)]
+pub struct MatchOptions {
+    /// Score from which a hit is a match.
+    pub threshold: f32,
+    /// Most hits returned.
+    pub limit: usize,
+    /// Hits scoring below this are not returned at all.
+    pub cutoff: f32,
+    /// Only subjects listed in one of these datasets (`None`: all).
+    pub datasets: Option<Vec<String>>,
+}
+
+impl Default for MatchOptions {
+    fn default() -> MatchOptions {
+        MatchOptions {
+            threshold: DEFAULT_THRESHOLD,
+            limit: 10,
+            cutoff: 0.5,
+            datasets: None,
+        }
+    }
+}
+
+/// One listed subject the query may be.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Hit {
+    /// Index of the subject in [`Screener::subjects`].
+    pub subject: usize,
+    /// The subject's id.
+    pub subject_id: String,
+    /// Score in [0, 1].
+    pub score: f32,
+    /// Whether the score reaches the threshold.
+    pub is_match: bool,
+    /// The comparison and its explanation.
+    pub comparison: Comparison,
+}
+
+/// An immutable snapshot of listed subjects, ready to screen against.
+pub struct Screener {
+    subjects: Vec<Subject>,
+    prepared: Vec<PreparedSubject>,
+    index: Index,
+    /// Index name id of each subject's first prepared name (and the total at the end).
+    first_name: Vec<u32>,
+    rarity: Rarity,
+    normalizer: Normalizer<'static>,
+    dataset_names: Vec<String>,
+    dataset_masks: Vec<u64>,
+    config: ScoreConfig,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
+}
+
+/// Runs `f` over `items` on the available cores, keeping order.
+fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(8);
+    if threads <= 1 || items.len() < 256 {
+        return items.iter().map(f).collect();
+    }
+    let chunk = items.len().div_ceil(threads);
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = items
+            .chunks(chunk)
+            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<U>>()))
+            .collect();
+        // A panic in a worker is a bug in the scorer; re-raise it on the caller's thread.
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .collect()
+    })
+}
+
+impl Screener {
+    /// Builds a snapshot: normalises every name, counts token rarity, compiles subjects and
+    /// indexes their names and identifiers.
+    pub fn build(subjects: Vec<Subject>) -> Screener {
+        let normalizer = Normalizer::embedded();
+        let normalized: Vec<Vec<NormalizedName>> =
+            par_map(&subjects, |s| normalize_subject(s, &normalizer));
+        let rarity = Rarity::from_names(normalized.iter().flatten());
+        let pairs: Vec<(&Subject, &Vec<NormalizedName>)> =
+            subjects.iter().zip(&normalized).collect();
+        let prepared: Vec<PreparedSubject> = par_map(&pairs, |(s, names)| {
+            PreparedSubject::new(s, names, &rarity, &normalizer)
+        });
+        // Keys are computed in parallel, then packed and sorted once. Names are the subjects'
+        // distinct (prepared) names, numbered subject by subject.
+        let synonyms = normalizer.synonyms();
+        let keyed: Vec<Vec<(f32, Vec<u64>)>> = par_map(&prepared, |subject| {
+            subject
+                .names
+                .iter()
+                .map(|n| {
+                    let tokens = key_tokens(&n.prepared);
+                    let mut keys = Vec::new();
+                    ward_index::name_keys(&tokens, synonyms, &mut keys);
+                    let weight = tokens
+                        .iter()
+                        .filter(|t| {
+                            t.kind.is_matched() && t.kind != ward_normalize::TokenKind::Particle
+                        })
+                        .map(|t| t.weight)
+                        .sum();
+                    (weight, keys)
+                })
+                .collect()
+        });
+        let mut builder = IndexBuilder::default();
+        let mut first_name = Vec::with_capacity(prepared.len() + 1);
+        for (i, (names, subject)) in keyed.iter().zip(&prepared).enumerate() {
+            first_name.push(builder_len(&builder));
+            for (weight, keys) in names {
+                builder.add_name_keys(i as u32, *weight, keys);
+            }
+            for (value, _, _) in &subject.identifiers {
+                builder.add_identifier(i as u32, value);
+            }
+        }
+        first_name.push(builder_len(&builder));
+        drop(keyed);
+        let index = builder.build();
+        let mut dataset_names: Vec<String> = Vec::new();
+        let dataset_masks = subjects
+            .iter()
+            .map(|s| {
+                let mut mask = 0u64;
+                for r in &s.records {
+                    let pos = match dataset_names.iter().position(|d| *d == r.dataset) {
+                        Some(p) => p,
+                        None => {
+                            dataset_names.push(r.dataset.clone());
+                            dataset_names.len() - 1
+                        }
+                    };
+                    // Beyond 64 datasets, the rest share the last bit (filtering stays a superset).
+                    mask |= 1u64 << pos.min(63);
+                }
+                mask
+            })
+            .collect();
+        Screener {
+            subjects,
+            prepared,
+            index,
+            first_name,
+            rarity,
+            normalizer,
+            dataset_names,
+            dataset_masks,
+            config: ScoreConfig::default(),
+        }
+    }
+
+    /// The subjects, in the order given to [`Screener::build`].
+    pub fn subjects(&self) -> &[Subject] {
+        &self.subjects
+    }
+
+    /// Number of subjects.
+    pub fn len(&self) -> usize {
+        self.subjects.len()
+    }
+
+    /// Whether there are no subjects.
+    pub fn is_empty(&self) -> bool {
+        self.subjects.is_empty()
+    }
+
+    /// Number of names indexed.
+    pub fn n_names(&self) -> usize {
+        self.index.n_names()
+    }
+
+    /// The rarity table of this snapshot.
+    pub fn rarity(&self) -> &Rarity {
+        &self.rarity
+    }
+
+    fn dataset_filter(&self, options: &MatchOptions) -> u64 {
+        match &options.datasets {
+            None => u64::MAX,
+            Some(names) => names
+                .iter()
+                .filter_map(|n| self.dataset_names.iter().position(|d| d == n))
+                .fold(0u64, |m, p| m | (1u64 << p.min(63))),
+        }
+    }
+
+    /// Compiles a query against this snapshot's rarity table.
+    pub fn prepare(&self, query: &Query) -> PreparedQuery {
+        PreparedQuery::new(query, &self.rarity, &self.normalizer)
+    }
+
+    /// The subjects the index hands to the scorer for a query (candidate generation alone).
+    pub fn candidates(&self, query: &Query, options: &MatchOptions) -> Vec<usize> {
+        let prepared = self.prepare(query);
+        self.candidates_prepared(&prepared, options)
+            .into_iter()
+            .map(|(s, _)| s)
+            .collect()
+    }
+
+    /// Candidate subjects with the indices (in `PreparedSubject::names`) of their names that
+    /// shared a key with the query.
+    fn candidates_prepared(
+        &self,
+        query: &PreparedQuery,
+        options: &MatchOptions,
+    ) -> Vec<(usize, Vec<usize>)> {
+        let filter = self.dataset_filter(options);
+        let keys: Vec<Vec<KeyToken<'_>>> = query
+            .names
+            .iter()
+            .map(|(_, name)| key_tokens(name))
+            .collect();
+        SCRATCH.with(|scratch| {
+            let mut scratch = scratch.borrow_mut();
+            self.index
+                .candidates(
+                    &keys,
+                    &query.identifiers,
+                    ward_index::Bounds {
+                        limit: CANDIDATE_NAMES,
+                        min_share: min_share(options.threshold),
+                    },
+                    |s| self.dataset_masks[s as usize] & filter != 0,
+                    &mut scratch,
+                    self.normalizer.synonyms(),
+                )
+                .into_iter()
+                .map(|c| {
+                    let s = c.subject as usize;
+                    let first = self.first_name[s];
+                    let names = if c.by_identifier {
+                        (0..self.prepared[s].names.len()).collect()
+                    } else {
+                        c.names.iter().map(|&id| (id - first) as usize).collect()
+                    };
+                    (s, names)
+                })
+                .collect()
+        })
+    }
+
+    /// Screens a query: candidates from the index, each scored and explained; hits sorted by
+    /// score, at most `options.limit`, none below `options.cutoff`.
+    pub fn match_query(&self, query: &Query, options: &MatchOptions) -> Vec<Hit> {
+        let prepared = self.prepare(query);
+        let candidates = self.candidates_prepared(&prepared, options);
+        self.score_candidates(
+            &prepared,
+            candidates.into_iter().map(|(s, names)| (s, Some(names))),
+            options,
+        )
+    }
+
+    /// Screens a query by scoring every subject (no index): the reference the index is tested
+    /// against, and a baseline for benchmarks.
+    pub fn match_brute_force(&self, query: &Query, options: &MatchOptions) -> Vec<Hit> {
+        let prepared = self.prepare(query);
+        let filter = self.dataset_filter(options);
+        let all = (0..self.subjects.len())
+            .filter(|&i| self.dataset_masks[i] & filter != 0)
+            .map(|i| (i, None));
+        self.score_candidates(&prepared, all, options)
+    }
+
+    /// Scores candidates: `(subject, names)`, where `names` limits the first pass to the names
+    /// that can match (all when `None`).
+    fn score_candidates(
+        &self,
+        query: &PreparedQuery,
+        candidates: impl Iterator<Item = (usize, Option<Vec<usize>>)>,
+        options: &MatchOptions,
+    ) -> Vec<Hit> {
+        // First pass: the name score alone, plus the most other evidence could add, to skip
+        // the full comparison (and its explanation strings) for hopeless candidates.
+        let bonus = if query.identifiers.is_empty() {
+            0.08
+        } else {
+            1.0
+        };
+        let mut quick: Vec<(f32, usize)> = candidates
+            .filter_map(|(i, names)| {
+                let (s, ..) = best_name(query, &self.prepared[i], names.as_deref(), 1.0)?;
+                (s + bonus >= options.cutoff).then_some((s, i))
+            })
+            .collect();
+        quick.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut hits: Vec<Hit> = Vec::new();
+        for (s, i) in quick {
+            // Once `limit` hits are held, a candidate whose name score plus the largest bonus
+            // cannot beat the weakest one is skipped.
+            if hits.len() >= options.limit {
+                let worst = hits.iter().map(|h| h.score).fold(f32::MAX, f32::min);
+                if s + bonus < worst {
+                    break;
+                }
+            }
+            let comparison =
+                ward_score::compare(query, &self.prepared[i], &self.subjects[i], &self.config);
+            if comparison.score < options.cutoff {
+                continue;
+            }
+            hits.push(Hit {
+                subject: i,
+                subject_id: self.subjects[i].id.clone(),
+                score: comparison.score,
+                is_match: comparison.score >= options.threshold,
+                comparison,
+            });
+        }
+        hits.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.subject.cmp(&b.subject)));
+        hits.truncate(options.limit);
+        hits
+    }
+}
+
+/// The share of a query's coverage weight that a listed name must match for its subject to
+/// possibly reach `threshold`: the scorer takes `QUERY_MISS` times the unmatched share off a
+/// name score of at most 1, and other evidence adds at most `MAX_EVIDENCE_BONUS`.
+fn min_share(threshold: f32) -> f32 {
+    ((1.0 + ward_score::MAX_EVIDENCE_BONUS - threshold) / ward_score::QUERY_MISS + 0.01)
+        .clamp(0.0, 1.0)
+}
+
+fn key_tokens(name: &PreparedName) -> Vec<KeyToken<'_>> {
+    name.tokens
+        .iter()
+        .map(|t| KeyToken {
+            text: &t.text,
+            phonetic: &t.phon,
+            groups: &t.groups,
+            weight: t.weight,
+            kind: t.kind,
+            cover: t.weight * ward_score::coverage_factor(t.kind, t.role),
+        })
+        .collect()
+}
+
+/// Compares a query with one subject, without a snapshot: token rarity comes from the
+/// embedded default table.
+pub fn compare(query: &Query, subject: &Subject) -> Comparison {
+    let normalizer = Normalizer::embedded();
+    let rarity = Rarity::default_table();
+    let names = normalize_subject(subject, &normalizer);
+    let prepared = PreparedSubject::new(subject, &names, rarity, &normalizer);
+    let query = PreparedQuery::new(query, rarity, &normalizer);
+    ward_score::compare(&query, &prepared, subject, &ScoreConfig::default())
+}
+
+/// Compares a query with one list record (see [`compare`]).
+pub fn compare_entity(query: &Query, entity: &Entity) -> Comparison {
+    compare(
+        query,
+        &Subject {
+            id: entity.id.clone(),
+            records: vec![entity.clone()],
+        },
+    )
+}
+
+fn builder_len(builder: &IndexBuilder) -> u32 {
+    builder.n_names() as u32
+}

@@ -1,0 +1,120 @@
+//! Property test: on random queries made from real listed names (perturbed) and random words,
+//! every subject the brute-force scorer puts at or above the threshold is among the index's
+//! candidates.
+
+use proptest::prelude::*;
+use ward_engine::{MatchOptions, Query};
+
+use crate::corpus::{corpus_screener, corpus_subjects};
+
+fn all_names() -> &'static Vec<String> {
+    static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
+    NAMES.get_or_init(|| {
+        corpus_subjects()
+            .iter()
+            .flat_map(|s| s.names().map(|n| n.full.clone()))
+            .collect()
+    })
+}
+
+/// One perturbation of a name's words.
+#[derive(Debug, Clone)]
+enum Edit {
+    Keep,
+    DropWord(usize),
+    SwapWords(usize, usize),
+    Typo(usize, usize, char),
+    DeleteChar(usize, usize),
+    AddWord(String),
+    Lowercase,
+}
+
+fn edit() -> impl Strategy<Value = Edit> {
+    prop_oneof![
+        Just(Edit::Keep),
+        (0usize..8).prop_map(Edit::DropWord),
+        (0usize..8, 0usize..8).prop_map(|(a, b)| Edit::SwapWords(a, b)),
+        (0usize..8, 0usize..12, proptest::char::range('a', 'z'))
+            .prop_map(|(w, i, c)| Edit::Typo(w, i, c)),
+        (0usize..8, 0usize..12).prop_map(|(w, i)| Edit::DeleteChar(w, i)),
+        "[a-z]{2,9}".prop_map(Edit::AddWord),
+        Just(Edit::Lowercase),
+    ]
+}
+
+fn apply(name: &str, edits: &[Edit]) -> String {
+    let mut words: Vec<String> = name.split_whitespace().map(str::to_string).collect();
+    for e in edits {
+        let n = words.len();
+        match e {
+            Edit::Keep => {}
+            Edit::DropWord(i) if n > 1 => {
+                words.remove(i % n);
+            }
+            Edit::SwapWords(a, b) if n > 1 => words.swap(a % n, b % n),
+            Edit::Typo(w, i, c) if n > 0 => {
+                let word: Vec<char> = words[w % n].chars().collect();
+                if !word.is_empty() {
+                    let mut word = word;
+                    let k = i % word.len();
+                    word[k] = *c;
+                    words[w % n] = word.into_iter().collect();
+                }
+            }
+            Edit::DeleteChar(w, i) if n > 0 => {
+                let mut word: Vec<char> = words[w % n].chars().collect();
+                if word.len() > 1 {
+                    word.remove(i % word.len());
+                    words[w % n] = word.into_iter().collect();
+                }
+            }
+            Edit::AddWord(word) => words.push(word.clone()),
+            Edit::Lowercase => words.iter_mut().for_each(|w| *w = w.to_lowercase()),
+            _ => {}
+        }
+    }
+    words.join(" ")
+}
+
+fn recall_holds(q: &str) -> Result<(), TestCaseError> {
+    let screener = corpus_screener();
+    let options = MatchOptions {
+        limit: usize::MAX,
+        cutoff: 0.0,
+        ..MatchOptions::default()
+    };
+    let query = Query::from_name(q);
+    let candidates = screener.candidates(&query, &options);
+    for hit in screener.match_brute_force(
+        &query,
+        &MatchOptions {
+            cutoff: options.threshold,
+            ..options.clone()
+        },
+    ) {
+        prop_assert!(
+            candidates.contains(&hit.subject),
+            "query {q:?}: brute force matches {} ({:.3}: {}) but the index does not propose it",
+            hit.subject_id,
+            hit.score,
+            hit.comparison.explanations[0]
+        );
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+    #[test]
+    fn index_recall_covers_brute_force(pick in any::<prop::sample::Index>(), edits in prop::collection::vec(edit(), 0..3)) {
+        let names = all_names();
+        let q = apply(&names[pick.index(names.len())], &edits);
+        recall_holds(&q)?;
+    }
+
+    #[test]
+    fn index_recall_on_random_words(words in prop::collection::vec("[a-z]{2,8}", 1..4)) {
+        recall_holds(&words.join(" "))?;
+    }
+}

@@ -1,0 +1,44 @@
+//! Ward's name normalisation: everything that turns a name as written into comparable tokens.
+//!
+//! - [`fold`]: NFKC, lower case, diacritics and apostrophes removed, script kept.
+//! - [`char_script`] / [`Script`]: which writing system a character is in.
+//! - [`to_latin`]: transliteration (`any_ascii`, plus McCune-Reischauer Hangul and Arabic rules).
+//! - [`skeleton`]: a phonetic consonant-class key (Qadhafi, Gaddafi, Kadhafi -> `KTF`).
+//! - [`Synonyms`]: the embedded multi-script name dictionary (сергей = sergei = serguei).
+//! - [`Normalizer`] / [`NormalizedName`] / [`Token`]: a name as tokens with kinds and roles.
+//!
+//! Nothing here does I/O or can fail.
+//!
+//! ```
+//! use ward_normalize::{normalize_name, NameHint, Role};
+//! let name = normalize_name("LAVROV, Sergei Viktorovich", NameHint::Person);
+//! let texts: Vec<&str> = name.tokens.iter().map(|t| t.text.as_str()).collect();
+//! assert_eq!(texts, ["lavrov", "sergei", "viktorovich"]);
+//! assert_eq!(name.tokens[0].role, Role::Family);
+//! assert_eq!(name.tokens[2].role, Role::Patronymic);
+//! let cyr = normalize_name("Сергей Лавров", NameHint::Person);
+//! assert!(ward_normalize::share_group(&cyr.tokens[0].groups, &name.tokens[1].groups));
+//! ```
+
+mod fold;
+mod name;
+mod phonetic;
+mod script;
+mod synonyms;
+pub mod tables;
+mod translit;
+
+#[cfg(test)]
+mod tests;
+
+pub use fold::{fold, is_apostrophe};
+pub use name::{canon_abd, NameHint, NormalizedName, Normalizer, Role, Token, TokenKind};
+pub use phonetic::{skeleton, skeleton_strength};
+pub use script::{char_script, text_script, Script};
+pub use synonyms::{share_group, Synonyms};
+pub use translit::{hangul_syllable, to_latin};
+
+/// Normalises a name with the embedded synonym dictionary.
+pub fn normalize_name(text: &str, hint: NameHint) -> NormalizedName {
+    Normalizer::embedded().normalize(text, hint)
+}

@@ -1,0 +1,574 @@
+//! Names to tokens: splitting, per-script rules (Han and Hangul family-first names, the Arabic
+//! article, compound "Abd al-" names), token kinds (particle, title, legal form, generic
+//! organisation word, initial) and name roles (given, middle, family, patronymic).
+
+use crate::fold::fold;
+use crate::phonetic::skeleton;
+use crate::script::{char_script, Script};
+use crate::synonyms::Synonyms;
+use crate::tables;
+use crate::translit::{hangul_surname, to_latin};
+
+/// What a token is, for weighting.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TokenKind {
+    /// A name word.
+    Word,
+    /// A single letter (an initial).
+    Initial,
+    /// A particle (al, bin, van, de, of): matches, weighs almost nothing.
+    Particle,
+    /// A title or honorific (Dr, Sheikh, Mullah): ignored by matching.
+    Title,
+    /// A legal form (LLC, ООО, GmbH, 有限公司): ignored by matching.
+    LegalForm,
+    /// A generic organisation word (Trading, Bank, Group): matches, weighs little.
+    OrgWord,
+    /// A number (vessel names, "5 Batallion").
+    Number,
+}
+
+impl TokenKind {
+    /// Whether matching takes the token into account at all.
+    pub fn is_matched(self) -> bool {
+        !matches!(self, TokenKind::Title | TokenKind::LegalForm)
+    }
+}
+
+/// The role of a token in a person's name, as far as its position and form tell.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Role {
+    /// First given name.
+    Given,
+    /// Middle name (or any name between the first and the last).
+    Middle,
+    /// Family name.
+    Family,
+    /// Patronymic (Viktorovich) or father's name after bin/ibn.
+    Patronymic,
+    /// Unknown (one-word names, organisations).
+    Unknown,
+}
+
+/// What kind of party a name belongs to, as far as the caller knows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum NameHint {
+    /// A person: no legal forms or organisation words.
+    Person,
+    /// An organisation, company, vessel or aircraft: no titles or person roles.
+    Organization,
+    /// Unknown (a query without a schema).
+    Unknown,
+}
+
+/// One token of a normalised name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Token {
+    /// Latin form: lower-case ASCII letters and digits.
+    pub text: String,
+    /// Folded form in the original script (equal to `text` for plain Latin words).
+    pub orig: String,
+    /// Script of the original.
+    pub script: Script,
+    /// Kind, for weighting.
+    pub kind: TokenKind,
+    /// Role in a person's name.
+    pub role: Role,
+    /// Phonetic skeleton key of `text`.
+    pub phonetic: String,
+    /// Synonym-dictionary group ids of `orig` and `text`, sorted.
+    pub groups: Vec<u32>,
+}
+
+/// A name split into tokens.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NormalizedName {
+    /// The tokens, in the order of the name.
+    pub tokens: Vec<Token>,
+}
+
+impl NormalizedName {
+    /// The Latin forms joined by spaces (titles and legal forms included).
+    pub fn latin(&self) -> String {
+        let words: Vec<&str> = self.tokens.iter().map(|t| t.text.as_str()).collect();
+        words.join(" ")
+    }
+
+    /// The tokens that take part in matching (no titles or legal forms).
+    pub fn matched_tokens(&self) -> impl Iterator<Item = &Token> {
+        self.tokens.iter().filter(|t| t.kind.is_matched())
+    }
+}
+
+/// Normalises names with one synonym dictionary.
+#[derive(Clone, Copy)]
+pub struct Normalizer<'a> {
+    synonyms: &'a Synonyms,
+}
+
+/// A word before kinds and roles are known.
+struct Raw {
+    orig: String,
+    text: String,
+    script: Script,
+    before_comma: bool,
+    family_first: bool,
+    forced_kind: Option<TokenKind>,
+}
+
+/// Han family names of two characters (欧阳, 司马...), kept together when a name is split.
+const HAN_COMPOUND_SURNAMES: &[&str] = &[
+    "欧阳", "歐陽", "司马", "司馬", "诸葛", "諸葛", "上官", "司徒", "东方", "東方", "皇甫", "慕容",
+    "令狐", "夏侯", "尉迟",
+];
+
+/// Spellings of the first half of "Abd al-X" names written as their own word.
+const ABD_PREFIXES: &[&str] = &[
+    "abd", "abdu", "abdul", "abdel", "abdal", "abdol", "abdoul", "abdou", "abdur", "abdar",
+    "abder", "abdil", "abdus",
+];
+
+/// Canonical form of a word starting with "abd": the article between "abd" and the name is
+/// dropped, with sun-letter doubling undone, so that Abdulrahman, Abdurrahman, Abd al-Rahman and
+/// عبد الرحمن all become "abdrahman" (and Abdullah, Abdallah "abdlah").
+pub fn canon_abd(word: &str) -> String {
+    let Some(tail) = word.strip_prefix("abd") else {
+        return word.to_string();
+    };
+    if tail.len() < 3 {
+        return word.to_string();
+    }
+    let tail = tail.trim_start_matches(['a', 'e', 'i', 'o', 'u']);
+    let b = tail.as_bytes();
+    let is_cons = |c: u8| c.is_ascii_alphabetic() && !matches!(c, b'a' | b'e' | b'i' | b'o' | b'u');
+    // "l" + consonant is the article (ulrahman); a doubled consonant is the article assimilated
+    // to a sun letter (urrahman).
+    let article =
+        b.len() >= 3 && ((b[0] == b'l' && is_cons(b[1])) || (b[0] == b[1] && is_cons(b[0])));
+    let tail = if article { &tail[1..] } else { tail };
+    if tail.len() < 2 {
+        return word.to_string();
+    }
+    format!("abd{tail}")
+}
+
+fn is_separator(c: char) -> bool {
+    if c.is_whitespace() {
+        return true;
+    }
+    if c.is_ascii() {
+        return c.is_ascii_punctuation() && c != '.';
+    }
+    matches!(c as u32,
+        0x00A1..=0x00BF | 0x00D7 | 0x00F7 | 0x2000..=0x206F | 0x2E00..=0x2E7F | 0x3000..=0x303F | 0x30FB
+            | 0xFF01..=0xFF0F | 0xFF1A..=0xFF20 | 0xFF3B..=0xFF40 | 0xFF5B..=0xFF65 | 0x060C | 0x061B | 0x061F
+            | 0x066A..=0x066D | 0x06D4 | 0x0964 | 0x0965 | 0xFE50..=0xFE6B)
+}
+
+impl Normalizer<'static> {
+    /// A normaliser with the embedded synonym dictionary.
+    pub fn embedded() -> Normalizer<'static> {
+        Normalizer {
+            synonyms: Synonyms::embedded(),
+        }
+    }
+}
+
+impl<'a> Normalizer<'a> {
+    /// A normaliser with the given synonym dictionary.
+    pub fn new(synonyms: &'a Synonyms) -> Normalizer<'a> {
+        Normalizer { synonyms }
+    }
+
+    /// The dictionary in use.
+    pub fn synonyms(&self) -> &'a Synonyms {
+        self.synonyms
+    }
+
+    /// Normalises one name.
+    pub fn normalize(&self, text: &str, hint: NameHint) -> NormalizedName {
+        let folded = fold(text);
+        let mut raws = self.split(&folded, hint);
+        merge_abd(&mut raws);
+        if hint != NameHint::Person {
+            merge_legal_phrases(&mut raws);
+        }
+        let kinds = assign_kinds(&raws, hint);
+        let roles = assign_roles(&raws, &kinds, hint);
+        let tokens = raws
+            .into_iter()
+            .zip(kinds)
+            .zip(roles)
+            .map(|((raw, kind), role)| {
+                let mut groups: Vec<u32> = self.synonyms.groups(&raw.text).to_vec();
+                if raw.orig != raw.text {
+                    groups.extend_from_slice(self.synonyms.groups(&raw.orig));
+                    groups.sort_unstable();
+                    groups.dedup();
+                }
+                Token {
+                    phonetic: skeleton(&raw.text),
+                    text: raw.text,
+                    orig: raw.orig,
+                    script: raw.script,
+                    kind,
+                    role,
+                    groups,
+                }
+            })
+            .collect();
+        NormalizedName { tokens }
+    }
+
+    fn split(&self, folded: &str, hint: NameHint) -> Vec<Raw> {
+        let comma = if hint == NameHint::Organization {
+            None
+        } else {
+            folded.find([',', '،'])
+        };
+        let mut raws = Vec::new();
+        let mut start = None;
+        let push_word = |raws: &mut Vec<Raw>, from: usize, to: usize| {
+            let before_comma = comma.is_some_and(|c| from < c);
+            split_word(&folded[from..to], before_comma, hint, raws);
+        };
+        for (i, c) in folded.char_indices() {
+            if is_separator(c) {
+                if let Some(s) = start.take() {
+                    push_word(&mut raws, s, i);
+                }
+            } else if start.is_none() {
+                start = Some(i);
+            }
+        }
+        if let Some(s) = start {
+            push_word(&mut raws, s, folded.len());
+        }
+        raws
+    }
+}
+
+/// Splits one separator-free word: dots, then script runs, then per-script rules.
+fn split_word(word: &str, before_comma: bool, hint: NameHint, raws: &mut Vec<Raw>) {
+    let pieces: Vec<&str> = word.split('.').filter(|p| !p.is_empty()).collect();
+    if pieces.is_empty() {
+        return;
+    }
+    // "S.A.", "U.S.A.", "L.L.C." are abbreviations written with dots: join them.
+    if pieces.len() >= 2 && pieces.iter().all(|p| p.chars().count() == 1) {
+        let joined: String = pieces.concat();
+        split_runs(&joined, before_comma, hint, raws);
+        return;
+    }
+    for piece in pieces {
+        split_runs(piece, before_comma, hint, raws);
+    }
+}
+
+fn split_runs(word: &str, before_comma: bool, hint: NameHint, raws: &mut Vec<Raw>) {
+    // A Han or Hangul run is read as a personal name only when it is the whole word; inside a
+    // mixed word (Japanese kana + kanji, "Hikvision中国") it is a run of syllables.
+    let mixed = {
+        let mut scripts = word
+            .chars()
+            .map(char_script)
+            .filter(|s| *s != Script::Common);
+        let first = scripts.next();
+        scripts.any(|s| Some(s) != first)
+    };
+    let hint = if mixed { NameHint::Organization } else { hint };
+    let mut run_start = 0;
+    let mut run_script = Script::Common;
+    for (i, c) in word.char_indices() {
+        let script = char_script(c);
+        if script == Script::Common {
+            continue;
+        }
+        if run_script == Script::Common {
+            run_script = script;
+        } else if script != run_script {
+            push_run(&word[run_start..i], run_script, before_comma, hint, raws);
+            run_start = i;
+            run_script = script;
+        }
+    }
+    push_run(&word[run_start..], run_script, before_comma, hint, raws);
+}
+
+fn raw(orig: &str, script: Script, before_comma: bool) -> Raw {
+    Raw {
+        orig: orig.to_string(),
+        text: to_latin(orig, script),
+        script,
+        before_comma,
+        family_first: false,
+        forced_kind: None,
+    }
+}
+
+fn push_run(run: &str, script: Script, before_comma: bool, hint: NameHint, raws: &mut Vec<Raw>) {
+    if run.is_empty() {
+        return;
+    }
+    let n_chars = run.chars().count();
+    match script {
+        Script::Han => {
+            let mut body = run;
+            let mut legal = None;
+            if hint != NameHint::Person && n_chars >= 3 {
+                if let Some(suffix) = tables::HAN_LEGAL_SUFFIXES
+                    .iter()
+                    .find(|s| run.ends_with(*s) && run.len() > s.len())
+                {
+                    body = &run[..run.len() - suffix.len()];
+                    legal = Some(*suffix);
+                }
+            }
+            let n_body = body.chars().count();
+            if hint != NameHint::Organization && (2..=4).contains(&n_body) && legal.is_none() {
+                // A Chinese personal name: family name (one character, or a known compound),
+                // then the given name as one word (王毅 -> wang yi, 习近平 -> xi jinping).
+                let split_at = HAN_COMPOUND_SURNAMES
+                    .iter()
+                    .find(|s| body.starts_with(*s) && body.len() > s.len())
+                    .map_or_else(
+                        || body.chars().next().map_or(0, char::len_utf8),
+                        |s| s.len(),
+                    );
+                for (k, part) in [&body[..split_at], &body[split_at..]]
+                    .into_iter()
+                    .enumerate()
+                {
+                    let mut r = raw(part, script, before_comma);
+                    r.family_first = k == 0;
+                    raws.push(r);
+                }
+            } else {
+                for (k, c) in body.char_indices() {
+                    let mut r = raw(&body[k..k + c.len_utf8()], script, before_comma);
+                    r.family_first = k == 0 && hint != NameHint::Organization;
+                    raws.push(r);
+                }
+            }
+            if let Some(suffix) = legal {
+                let mut r = raw(suffix, script, before_comma);
+                r.forced_kind = Some(TokenKind::LegalForm);
+                raws.push(r);
+            }
+        }
+        Script::Hangul if hint != NameHint::Organization && (2..=4).contains(&n_chars) => {
+            // A Korean personal name: family syllable, then the given name (김정은 -> kim jongun).
+            let first = run.chars().next().unwrap_or_default();
+            let mut family = raw(&run[..first.len_utf8()], script, before_comma);
+            if let Some(spelling) = hangul_surname(first) {
+                family.text = spelling.to_string();
+            }
+            family.family_first = true;
+            raws.push(family);
+            raws.push(raw(&run[first.len_utf8()..], script, before_comma));
+        }
+        Script::Arabic if n_chars > 3 && run.starts_with("ال") => {
+            // The article is its own particle: القذافي -> al qdhafy.
+            let mut article = raw("ال", script, before_comma);
+            article.text = "al".to_string();
+            raws.push(article);
+            raws.push(raw(&run["ال".len()..], script, before_comma));
+        }
+        _ => {
+            let r = raw(run, script, before_comma);
+            if !r.text.is_empty() {
+                raws.push(r);
+            }
+        }
+    }
+    raws.retain(|r| !r.text.is_empty());
+}
+
+/// Joins "Abd al-Rahman", "Abdul Rahman" and "عبد الرحمن" into one canonical word.
+fn merge_abd(raws: &mut Vec<Raw>) {
+    let mut i = 0;
+    while i < raws.len() {
+        if raws[i].text.starts_with("abd") && raws[i].text.len() >= 7 {
+            raws[i].text = canon_abd(&raws[i].text);
+        }
+        if ABD_PREFIXES.contains(&raws[i].text.as_str()) && i + 1 < raws.len() {
+            let mut j = i + 1;
+            let article = matches!(
+                raws[j].text.as_str(),
+                "al" | "el"
+                    | "ul"
+                    | "ar"
+                    | "ur"
+                    | "er"
+                    | "as"
+                    | "us"
+                    | "ad"
+                    | "ud"
+                    | "an"
+                    | "un"
+                    | "ash"
+                    | "at"
+                    | "az"
+            );
+            if article && j + 1 < raws.len() {
+                j += 1;
+            }
+            let mut joined = raws[i].text.clone();
+            // The article stays in `joined` so that canon_abd can undo it with sun-letter doubling.
+            let mut orig = raws[i].orig.clone();
+            for r in &raws[i + 1..=j] {
+                joined.push_str(&r.text);
+                orig.push_str(&r.orig);
+            }
+            raws[i].text = canon_abd(&joined);
+            raws[i].orig = orig;
+            raws.drain(i + 1..=j);
+        }
+        i += 1;
+    }
+}
+
+/// Replaces multi-word legal forms ("limited liability company", "sdn bhd") by one token.
+fn merge_legal_phrases(raws: &mut Vec<Raw>) {
+    let mut i = 0;
+    while i < raws.len() {
+        let found = tables::LEGAL_PHRASES
+            .iter()
+            .filter(|p| {
+                p.len() <= raws.len() - i && p.iter().zip(&raws[i..]).all(|(w, r)| *w == r.text)
+            })
+            .max_by_key(|p| p.len());
+        if let Some(phrase) = found {
+            let n = phrase.len();
+            raws[i].text = phrase.concat();
+            let orig: Vec<String> = raws[i..i + n].iter().map(|r| r.orig.clone()).collect();
+            raws[i].orig = orig.join(" ");
+            raws[i].forced_kind = Some(TokenKind::LegalForm);
+            raws.drain(i + 1..i + n);
+        }
+        i += 1;
+    }
+}
+
+fn assign_kinds(raws: &[Raw], hint: NameHint) -> Vec<TokenKind> {
+    let n = raws.len();
+    let n_titles = raws
+        .iter()
+        .filter(|r| tables::contains(tables::TITLES, &r.text))
+        .count();
+    let mut kinds: Vec<TokenKind> = raws
+        .iter()
+        .enumerate()
+        .map(|(i, r)| {
+            if let Some(kind) = r.forced_kind {
+                return kind;
+            }
+            let t = r.text.as_str();
+            if hint != NameHint::Person
+                && tables::contains(tables::LEGAL_FORMS, t)
+                && (!tables::contains(tables::AMBIGUOUS_LEGAL_FORMS, t)
+                    || (n >= 2 && (i == 0 || i == n - 1)))
+            {
+                return TokenKind::LegalForm;
+            }
+            if hint != NameHint::Organization && n > n_titles && tables::contains(tables::TITLES, t)
+            {
+                return TokenKind::Title;
+            }
+            if n >= 2 && tables::contains(tables::PARTICLES, t) {
+                return TokenKind::Particle;
+            }
+            if hint != NameHint::Person && tables::contains(tables::ORG_WORDS, t) {
+                return TokenKind::OrgWord;
+            }
+            if t.bytes().all(|b| b.is_ascii_digit()) {
+                return TokenKind::Number;
+            }
+            if t.len() == 1 && r.script == Script::Latin {
+                return TokenKind::Initial;
+            }
+            TokenKind::Word
+        })
+        .collect();
+    // A name made only of legal forms and generic words ("Bank", "Trading Company") keeps its
+    // words: otherwise it would have nothing left to match on.
+    if !kinds
+        .iter()
+        .any(|k| matches!(k, TokenKind::Word | TokenKind::Number | TokenKind::Initial))
+    {
+        for (k, r) in kinds.iter_mut().zip(raws) {
+            if *k == TokenKind::LegalForm && r.forced_kind.is_none() && !kinds_has_org(raws) {
+                *k = TokenKind::Word;
+            }
+        }
+    }
+    kinds
+}
+
+fn kinds_has_org(raws: &[Raw]) -> bool {
+    raws.iter()
+        .any(|r| tables::contains(tables::ORG_WORDS, &r.text))
+}
+
+fn assign_roles(raws: &[Raw], kinds: &[TokenKind], hint: NameHint) -> Vec<Role> {
+    let mut roles = vec![Role::Unknown; raws.len()];
+    if hint == NameHint::Organization {
+        return roles;
+    }
+    let words: Vec<usize> = (0..raws.len())
+        .filter(|&i| matches!(kinds[i], TokenKind::Word | TokenKind::Initial))
+        .collect();
+    if words.len() < 2 {
+        return roles;
+    }
+    let family_first = raws[words[0]].family_first;
+    let has_comma =
+        raws.iter().any(|r| r.before_comma) && words.iter().any(|&i| !raws[i].before_comma);
+    if family_first {
+        roles[words[0]] = Role::Family;
+        for &i in &words[1..] {
+            roles[i] = Role::Given;
+        }
+    } else if has_comma {
+        let mut seen_given = false;
+        for &i in &words {
+            roles[i] = if raws[i].before_comma {
+                Role::Family
+            } else if !seen_given {
+                seen_given = true;
+                Role::Given
+            } else {
+                Role::Middle
+            };
+        }
+    } else {
+        for (k, &i) in words.iter().enumerate() {
+            roles[i] = if k == 0 {
+                Role::Given
+            } else if k == words.len() - 1 {
+                Role::Family
+            } else {
+                Role::Middle
+            };
+        }
+    }
+    for (k, r) in raws.iter().enumerate() {
+        let t = r.text.as_str();
+        if tables::contains(tables::KINSHIP, t) {
+            if let Some(next) = words.iter().copied().find(|&i| i > k) {
+                if Some(&next) != words.last() {
+                    roles[next] = Role::Patronymic;
+                }
+            }
+        }
+        if matches!(kinds[k], TokenKind::Word)
+            && tables::PATRONYMIC_SUFFIXES
+                .iter()
+                .any(|s| t.len() > s.len() + 2 && t.ends_with(s))
+            && roles[k] != Role::Family
+        {
+            roles[k] = Role::Patronymic;
+        }
+    }
+    roles
+}

@@ -1,0 +1,214 @@
+//! Unit tests of normalisation, one `check` per feature.
+
+use crate::*;
+
+fn texts(name: &str, hint: NameHint) -> Vec<String> {
+    normalize_name(name, hint)
+        .tokens
+        .iter()
+        .map(|t| format!("{}:{:?}", t.text, t.kind))
+        .collect()
+}
+
+fn check(name: &str, hint: NameHint, expect: &[&str]) {
+    let got = texts(name, hint);
+    let got: Vec<&str> = got.iter().map(|s| s.trim_end_matches(":Word")).collect();
+    assert_eq!(got, expect, "normalize({name:?})");
+}
+
+#[test]
+fn folding() {
+    assert_eq!(fold("Muʿammar QADHAFI"), "muammar qadhafi");
+    assert_eq!(fold("Сергей Лавров"), "сергеи лавров");
+    assert_eq!(fold("ŠKODA Müller"), "skoda muller");
+    assert_eq!(fold("مُحَمَّد"), "محمد");
+}
+
+#[test]
+fn tokens_by_script() {
+    check(
+        "LAVROV, Sergei Viktorovich",
+        NameHint::Person,
+        &["lavrov", "sergei", "viktorovich"],
+    );
+    check("Сергей Лавров", NameHint::Unknown, &["sergei", "lavrov"]);
+    check("王毅", NameHint::Unknown, &["wang", "yi"]);
+    check("习近平", NameHint::Unknown, &["xi", "jinping"]);
+    check("김정은", NameHint::Unknown, &["kim", "jongun"]);
+    check("리영호", NameHint::Person, &["ri", "yongho"]);
+    check(
+        "معمر القذافي",
+        NameHint::Unknown,
+        &["mamr", "al:Particle", "qdhafy"],
+    );
+    check(
+        "Muammar al-Qadhafi",
+        NameHint::Unknown,
+        &["muammar", "al:Particle", "qadhafi"],
+    );
+    check(
+        "ბიძინა ივანიშვილი",
+        NameHint::Unknown,
+        &["bidzina", "ivanishvili"],
+    );
+    check("Սերժ Սարգսյան", NameHint::Unknown, &["serzh", "sargsyan"]);
+}
+
+#[test]
+fn compound_abd_names() {
+    for name in [
+        "Abdul Rahman",
+        "Abdulrahman",
+        "Abd al-Rahman",
+        "Abdurrahman",
+        "ABD AL RAHMAN",
+        "Abdelrahman",
+    ] {
+        check(name, NameHint::Person, &["abdrahman"]);
+    }
+    check("عبد الرحمن", NameHint::Person, &["abdrhmn"]);
+    check("Abdullah", NameHint::Person, &["abdlah"]);
+    check("Abdallah", NameHint::Person, &["abdlah"]);
+}
+
+#[test]
+fn organisations() {
+    check(
+        "ООО «Ромашка»",
+        NameHint::Organization,
+        &["ooo:LegalForm", "romashka"],
+    );
+    check(
+        "ANGLO-CARIBBEAN CO., LTD.",
+        NameHint::Organization,
+        &["anglo", "caribbean", "coltd:LegalForm"],
+    );
+    check(
+        "Rosneft Oil Company PJSC",
+        NameHint::Unknown,
+        &[
+            "rosneft",
+            "oil:OrgWord",
+            "company:OrgWord",
+            "pjsc:LegalForm",
+        ],
+    );
+    check(
+        "S.A. de C.V.",
+        NameHint::Organization,
+        &["sadecv:LegalForm"],
+    );
+    check("Bank", NameHint::Organization, &["bank:OrgWord"]);
+    check(
+        "中国航天科工集团有限公司",
+        NameHint::Organization,
+        &[
+            "zhong",
+            "guo",
+            "hang",
+            "tian",
+            "ke",
+            "gong",
+            "ji",
+            "tuan",
+            "youxiangongsi:LegalForm",
+        ],
+    );
+}
+
+#[test]
+fn titles_and_particles() {
+    check(
+        "Dr. Ayman al-Zawahiri",
+        NameHint::Person,
+        &["dr:Title", "ayman", "al:Particle", "zawahiri"],
+    );
+    check(
+        "Mullah Mohammed Omar",
+        NameHint::Unknown,
+        &["mullah:Title", "mohammed", "omar"],
+    );
+    check(
+        "Osama bin Laden",
+        NameHint::Person,
+        &["osama", "bin:Particle", "laden"],
+    );
+    check("J. Smith", NameHint::Person, &["j:Initial", "smith"]);
+}
+
+#[test]
+fn roles() {
+    let name = normalize_name("Osama bin Muhammad bin Awad bin Laden", NameHint::Person);
+    let roles: Vec<Role> = name
+        .tokens
+        .iter()
+        .filter(|t| t.kind == TokenKind::Word)
+        .map(|t| t.role)
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            Role::Given,
+            Role::Patronymic,
+            Role::Patronymic,
+            Role::Family
+        ]
+    );
+    let name = normalize_name("王毅", NameHint::Person);
+    assert_eq!(name.tokens[0].role, Role::Family);
+}
+
+#[test]
+fn skeletons() {
+    for (a, b) in [
+        ("qadhafi", "gaddafi"),
+        ("kadhafi", "qdhafy"),
+        ("mohammed", "mhmd"),
+        ("muhammad", "mohamed"),
+        ("sergei", "sergej"),
+        ("jongun", "jeongeun"),
+        ("hussein", "husayn"),
+        ("aleksandr", "alexander"),
+    ] {
+        assert_eq!(skeleton(a), skeleton(b), "{a} vs {b}");
+    }
+    assert_ne!(skeleton("lavrov"), skeleton("lebedev"));
+}
+
+#[test]
+fn dictionary() {
+    let syn = Synonyms::embedded();
+    assert!(syn.len() > 100_000, "{}", syn.len());
+    for (a, b) in [
+        ("сергеи", "serguei"),
+        ("aleksandr", "alexander"),
+        ("mohammed", "muhammad"),
+        ("معمر", "muammar"),
+        ("lavrov", "лавров"),
+        ("abdrahman", "عبدالرحمن"),
+    ] {
+        assert!(share_group(syn.groups(a), syn.groups(b)), "{a} ~ {b}");
+    }
+}
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn fold_is_idempotent(s in "\\PC{0,30}") {
+            let once = fold(&s);
+            prop_assert_eq!(fold(&once), once);
+        }
+
+        #[test]
+        fn normalize_is_idempotent(s in "[a-zA-Z .,'-]{0,40}|[а-яА-Я ]{0,30}|[ء-ي ]{0,20}") {
+            let once = normalize_name(&s, NameHint::Unknown);
+            let again = normalize_name(&once.latin(), NameHint::Unknown);
+            let a: Vec<&str> = once.tokens.iter().map(|t| t.text.as_str()).collect();
+            let b: Vec<&str> = again.tokens.iter().map(|t| t.text.as_str()).collect();
+            prop_assert_eq!(a, b);
+        }
+    }
+}

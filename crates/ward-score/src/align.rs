@@ -1,0 +1,434 @@
+//! Name against name: the best order-free assignment of query tokens to listed tokens (single
+//! tokens, or a token against two joined neighbours), token similarity, rarity weighting and the
+//! penalties for what is left unmatched on either side.
+
+use ward_normalize::{share_group, Role, TokenKind};
+
+use crate::prepare::{phon_ok, PreparedName};
+
+/// How two tokens were found alike.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum How {
+    /// Same Latin form.
+    Exact,
+    /// Spellings of one name in the synonym dictionary (сергей / sergei / serguei).
+    Synonym,
+    /// Same phonetic skeleton (Qadhafi / Gaddafi).
+    Phonetic,
+    /// A few letters apart (a typo or a variant spelling).
+    Typo,
+    /// An initial against a word with that first letter.
+    Initial,
+}
+
+impl How {
+    /// Word for explanations.
+    pub fn word(self) -> &'static str {
+        match self {
+            How::Exact => "exact",
+            How::Synonym => "synonym",
+            How::Phonetic => "phonetic",
+            How::Typo => "spelling",
+            How::Initial => "initial",
+        }
+    }
+}
+
+/// One matched unit: query tokens `q` against listed tokens `c` (one or two each).
+#[derive(Debug, Clone, Copy)]
+pub struct Unit {
+    /// Query token indices (second is `u8::MAX` for a single token).
+    pub q: [u8; 2],
+    /// Listed token indices.
+    pub c: [u8; 2],
+    /// Similarity in (0, 1].
+    pub sim: f32,
+    /// How.
+    pub how: How,
+}
+
+/// A token that found no partner, and what that cost.
+#[derive(Debug, Clone, Copy)]
+pub struct Missing {
+    /// Token index.
+    pub token: u8,
+    /// Score lost.
+    pub penalty: f32,
+}
+
+/// The outcome of comparing two names.
+#[derive(Debug, Clone, Default)]
+pub struct NameMatch {
+    /// Score in [0, 1].
+    pub score: f32,
+    /// Average similarity of the matched units, weighted.
+    pub base: f32,
+    /// Matched units.
+    pub units: Vec<Unit>,
+    /// Query tokens left unmatched.
+    pub missing_in_listing: Vec<Missing>,
+    /// Listed tokens left unmatched.
+    pub missing_in_query: Vec<Missing>,
+    /// Penalty for matching only common tokens.
+    pub common_penalty: f32,
+    /// The cap applied because the query is a single word against a longer name.
+    pub single_word_cap: Option<f32>,
+}
+
+/// Lowest similarity that counts as a token match.
+const MIN_SIM: f32 = 0.6;
+/// A query of one word never scores above this against a name of several words.
+pub const SINGLE_WORD_CAP: f32 = 0.65;
+/// Matched rarity below which a match is "common names only".
+const EVIDENCE_FLOOR: f32 = 1.0;
+
+struct View<'a> {
+    text: &'a str,
+    phon: &'a str,
+    groups: &'a [u32],
+    abjad: bool,
+}
+
+/// Similarity of two tokens, or `None` below `MIN_SIM`.
+fn similarity(a: &View<'_>, b: &View<'_>) -> Option<(f32, How)> {
+    if a.text == b.text {
+        return Some((1.0, How::Exact));
+    }
+    if share_group(a.groups, b.groups) {
+        return Some((0.93, How::Synonym));
+    }
+    // Every similarity below has a key in the candidate index (phonetic skeleton, one-deletion
+    // variants), so that the index never loses a pair the scorer would match.
+    let (la, lb) = (a.text.len(), b.text.len());
+    let mut best: Option<(f32, How)> = None;
+    if a.phon == b.phon && phon_ok(a.phon) {
+        // Scripts without short vowels only ever meet Latin spellings through the skeleton.
+        // Between Latin spellings the skeleton alone is weak evidence (Muhammad / Mahmood share
+        // one), so it counts more when the letters are close too.
+        let sim = if a.abjad || b.abjad {
+            0.85
+        } else if la.abs_diff(lb) <= 3
+            && (strsim::osa_distance(a.text, b.text) as f32) <= 0.4 * la.max(lb) as f32
+        {
+            0.75
+        } else {
+            0.65
+        };
+        best = Some((sim, How::Phonetic));
+    }
+    if la.min(lb) >= 4
+        && best.is_none_or(|b| b.0 < 0.85)
+        && within_one_edit(a.text.as_bytes(), b.text.as_bytes())
+    {
+        best = Some((0.85, How::Typo));
+    }
+    best.filter(|b| b.0 >= MIN_SIM)
+}
+
+fn is_word(kind: TokenKind) -> bool {
+    matches!(
+        kind,
+        TokenKind::Word | TokenKind::OrgWord | TokenKind::Number
+    )
+}
+
+fn token_view(name: &PreparedName, i: usize) -> View<'_> {
+    let t = &name.tokens[i];
+    View {
+        text: &t.text,
+        phon: &t.phon,
+        groups: &t.groups,
+        abjad: t.abjad,
+    }
+}
+
+/// How much of a token's weight counts towards coverage: middle names and patronymics are
+/// often left out, so they count for less than given and family names.
+pub fn coverage_factor(kind: TokenKind, role: Role) -> f32 {
+    match (kind, role) {
+        (TokenKind::Particle | TokenKind::Title | TokenKind::LegalForm, _) => 0.0,
+        (TokenKind::Word, Role::Middle | Role::Patronymic) => 0.3,
+        _ => 1.0,
+    }
+}
+
+/// Score lost when nothing of the query is matched (scaled by the share left unmatched): a
+/// query word the listing lacks usually names someone else.
+pub const QUERY_MISS: f32 = 1.2;
+/// Score lost when nothing of the listed name is matched: lists give fuller names than
+/// queries, so missing listed words cost less.
+pub const LISTED_MISS: f32 = 0.5;
+
+/// Compares a query name with a listed name.
+pub fn match_names(q: &PreparedName, c: &PreparedName) -> NameMatch {
+    let mut cands: Vec<Unit> = Vec::with_capacity(q.tokens.len() * c.tokens.len() + 4);
+    for (i, qt) in q.tokens.iter().enumerate() {
+        if !qt.kind.is_matched() {
+            continue;
+        }
+        for (j, ct) in c.tokens.iter().enumerate() {
+            if !ct.kind.is_matched() {
+                continue;
+            }
+            let found = match (qt.kind, ct.kind) {
+                (TokenKind::Particle, TokenKind::Particle) => {
+                    (qt.text == ct.text).then_some((1.0, How::Exact))
+                }
+                (TokenKind::Particle, _) | (_, TokenKind::Particle) => None,
+                (TokenKind::Initial, TokenKind::Initial) => {
+                    (qt.text == ct.text).then_some((1.0, How::Exact))
+                }
+                (TokenKind::Initial, k) | (k, TokenKind::Initial) if is_word(k) => {
+                    let (init, word) = if qt.kind == TokenKind::Initial {
+                        (&qt.text, &ct.text)
+                    } else {
+                        (&ct.text, &qt.text)
+                    };
+                    word.starts_with(&**init).then_some((0.8, How::Initial))
+                }
+                _ => similarity(&token_view(q, i), &token_view(c, j)),
+            };
+            if let Some((sim, how)) = found {
+                cands.push(Unit {
+                    q: [i as u8, u8::MAX],
+                    c: [j as u8, u8::MAX],
+                    sim,
+                    how,
+                });
+            }
+        }
+    }
+    // A word against two joined neighbours on the other side (Abdulrahman / Abdul Rahman).
+    for p in &q.pairs {
+        let pv = View {
+            text: &p.text,
+            phon: &p.phon,
+            groups: &p.groups,
+            abjad: q.tokens[p.first as usize].abjad,
+        };
+        for (j, ct) in c.tokens.iter().enumerate() {
+            if ct.kind == TokenKind::Word {
+                if let Some((sim, how)) = similarity(&pv, &token_view(c, j)) {
+                    cands.push(Unit {
+                        q: [p.first, p.second],
+                        c: [j as u8, u8::MAX],
+                        sim,
+                        how,
+                    });
+                }
+            }
+        }
+    }
+    for p in &c.pairs {
+        let pv = View {
+            text: &p.text,
+            phon: &p.phon,
+            groups: &p.groups,
+            abjad: c.tokens[p.first as usize].abjad,
+        };
+        for (i, qt) in q.tokens.iter().enumerate() {
+            if qt.kind == TokenKind::Word {
+                if let Some((sim, how)) = similarity(&token_view(q, i), &pv) {
+                    cands.push(Unit {
+                        q: [i as u8, u8::MAX],
+                        c: [p.first, p.second],
+                        sim,
+                        how,
+                    });
+                }
+            }
+        }
+    }
+    // Greedy best-first assignment: the most similar, then the heaviest units first.
+    let unit_weight = |u: &Unit| -> f32 {
+        let w = |name: &PreparedName, idx: [u8; 2]| -> f32 {
+            idx.iter()
+                .filter(|&&i| i != u8::MAX)
+                .map(|&i| name.tokens[i as usize].weight)
+                .sum()
+        };
+        w(q, u.q) + w(c, u.c)
+    };
+    cands.sort_by(|a, b| {
+        b.sim
+            .partial_cmp(&a.sim)
+            .unwrap_or(std::cmp::Ordering::Equal)
+            .then_with(|| {
+                unit_weight(b)
+                    .partial_cmp(&unit_weight(a))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            })
+    });
+    let (mut used_q, mut used_c) = (0u64, 0u64);
+    let mask = |idx: [u8; 2]| -> u64 {
+        idx.iter()
+            .filter(|&&i| i != u8::MAX)
+            .fold(0u64, |m, &i| m | (1u64 << i))
+    };
+    let mut units = Vec::new();
+    for u in cands {
+        let (mq, mc) = (mask(u.q), mask(u.c));
+        if used_q & mq == 0 && used_c & mc == 0 {
+            used_q |= mq;
+            used_c |= mc;
+            units.push(u);
+        }
+    }
+    score_alignment(q, c, units, used_q, used_c)
+}
+
+fn score_alignment(
+    q: &PreparedName,
+    c: &PreparedName,
+    units: Vec<Unit>,
+    used_q: u64,
+    used_c: u64,
+) -> NameMatch {
+    let side = |name: &PreparedName, idx: [u8; 2]| -> f32 {
+        idx.iter()
+            .filter(|&&i| i != u8::MAX)
+            .map(|&i| name.tokens[i as usize].weight)
+            .sum()
+    };
+    let (mut sum_w, mut sum_ws) = (0.0f32, 0.0f32);
+    let mut any_word = false;
+    for u in &units {
+        let (wq, wc) = (side(q, u.q), side(c, u.c));
+        sum_w += wq + wc;
+        sum_ws += (wq + wc) * u.sim;
+        // Initials and particles support a match but never make one on their own.
+        any_word |= q.tokens[u.q[0] as usize].kind != TokenKind::Particle && u.how != How::Initial;
+    }
+    if !any_word || sum_w <= 0.0 {
+        return NameMatch {
+            units,
+            ..NameMatch::default()
+        };
+    }
+    let base = sum_ws / sum_w;
+    let mut score = base;
+    // An initial says little about the word it stands for: a query word met only by a listed
+    // initial stays unmatched (the index relies on that: initials have no keys), and a listed
+    // word met by a query initial is half matched.
+    let (mut cover_q, mut half_c) = (used_q, 0u64);
+    for u in units.iter().filter(|u| u.how == How::Initial) {
+        let (qi, ci) = (u.q[0] as usize, u.c[0] as usize);
+        if q.tokens[qi].kind != TokenKind::Initial {
+            cover_q &= !(1u64 << qi);
+        }
+        if c.tokens[ci].kind != TokenKind::Initial {
+            half_c |= 1u64 << ci;
+        }
+    }
+    let missing_in_listing = coverage_penalties(q, cover_q, 0, QUERY_MISS);
+    let missing_in_query = coverage_penalties(c, used_c & !half_c, half_c, LISTED_MISS);
+    score -= missing_in_listing
+        .iter()
+        .chain(&missing_in_query)
+        .map(|m| m.penalty)
+        .sum::<f32>();
+    // Evidence is the rarity matched, whatever the similarity (that is in `base` already).
+    let evidence = units
+        .iter()
+        .map(|u| side(q, u.q).max(side(c, u.c)))
+        .sum::<f32>();
+    let common_penalty = if evidence < EVIDENCE_FLOOR {
+        0.5 * (EVIDENCE_FLOOR - evidence)
+    } else {
+        0.0
+    };
+    score -= common_penalty;
+    let mut single_word_cap = None;
+    // One word of a person's name (a family name, a given name) alone does not alert on a
+    // longer name; organisations are often known by one distinctive word.
+    let person_like = !q.is_org() && !c.is_org();
+    if person_like && q.n_words() == 1 && c.n_words() >= 2 && score > SINGLE_WORD_CAP {
+        score = SINGLE_WORD_CAP;
+        single_word_cap = Some(SINGLE_WORD_CAP);
+    }
+    NameMatch {
+        score: score.clamp(0.0, 1.0),
+        base,
+        units,
+        missing_in_listing,
+        missing_in_query,
+        common_penalty,
+        single_word_cap,
+    }
+}
+
+/// The penalty of each unmatched token of `name`: `miss` times its share of the name's
+/// coverage weight.
+/// Tokens in `half` count as half matched.
+fn coverage_penalties(name: &PreparedName, used: u64, half: u64, miss: f32) -> Vec<Missing> {
+    let total: f32 = name
+        .tokens
+        .iter()
+        .map(|t| t.weight * coverage_factor(t.kind, t.role))
+        .sum();
+    if total <= 0.0 {
+        return Vec::new();
+    }
+    name.tokens
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| used & (1 << i) == 0)
+        .filter_map(|(i, t)| {
+            let share = if half & (1 << i) != 0 { 0.5 } else { 1.0 };
+            let penalty = share * miss * t.weight * coverage_factor(t.kind, t.role) / total;
+            (penalty > 0.0).then_some(Missing {
+                token: i as u8,
+                penalty,
+            })
+        })
+        .collect()
+}
+
+/// Whether two different words are one edit apart (substitution, insertion, deletion or a swap
+/// of neighbours: optimal string alignment distance 1), without allocating.
+pub fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
+    let (la, lb) = (a.len(), b.len());
+    if la.abs_diff(lb) > 1 {
+        return false;
+    }
+    let i = a.iter().zip(b).take_while(|(x, y)| x == y).count();
+    if i == la.min(lb) {
+        return la != lb;
+    }
+    match la.cmp(&lb) {
+        std::cmp::Ordering::Equal => {
+            a[i + 1..] == b[i + 1..]
+                || (i + 1 < la && a[i] == b[i + 1] && a[i + 1] == b[i] && a[i + 2..] == b[i + 2..])
+        }
+        std::cmp::Ordering::Greater => a[i + 1..] == b[i..],
+        std::cmp::Ordering::Less => a[i..] == b[i + 1..],
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::within_one_edit;
+
+    #[test]
+    fn one_edit() {
+        let check = |a: &str, b: &str, expect: bool| {
+            assert_eq!(
+                within_one_edit(a.as_bytes(), b.as_bytes()),
+                expect,
+                "{a} {b}"
+            );
+            assert_eq!(expect, strsim::osa_distance(a, b) == 1, "osa {a} {b}");
+        };
+        check("sechin", "sehin", true);
+        check("deripaska", "derpiaska", true);
+        check("lavrov", "lavrova", true);
+        check("lavrov", "lavrvo", true);
+        check("lavrov", "lavrov", false);
+        check("lavrov", "lebedev", false);
+        check("abcd", "abdc", true);
+        check("abcd", "bacd", true);
+        check("abcd", "badc", false);
+        check("putin", "putni", true);
+        check("kim", "kin", true);
+    }
+}

@@ -1,0 +1,451 @@
+//! Query against subject: the best pair of names, then the other evidence (identifiers, birth
+//! dates, countries, gender, entity kind), the weak-alias cap, and the explanation of each step.
+
+use std::fmt;
+
+use ward_model::{DateSpec, NameKind, Subject};
+
+use crate::align::{match_names, NameMatch};
+use crate::prepare::{PreparedName, PreparedQuery, PreparedSubject};
+
+/// What an identical full birth date adds.
+const DOB_IDENTICAL: f32 = 0.05;
+/// What a compatible (same year, or within the listed range) birth date adds.
+const DOB_COMPATIBLE: f32 = 0.03;
+/// What a shared nationality or country adds.
+const COUNTRY_MATCH: f32 = 0.02;
+/// The most that evidence other than identifiers adds to a name score.
+pub const MAX_EVIDENCE_BONUS: f32 = DOB_IDENTICAL + COUNTRY_MATCH;
+
+/// Which piece of evidence an explanation is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Factor {
+    /// The name comparison.
+    Name,
+    /// An identifier.
+    Identifier,
+    /// Date of birth.
+    BirthDate,
+    /// Nationality or country.
+    Country,
+    /// Gender.
+    Gender,
+    /// Entity kind (person, organisation, vessel, aircraft).
+    Schema,
+    /// The weak-alias cap.
+    WeakAlias,
+}
+
+/// One step of a score, in words.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Explanation {
+    /// What it is about.
+    pub factor: Factor,
+    /// How it moved the score (for `Name`, the name score itself).
+    pub delta: f32,
+    /// The analyst-readable sentence.
+    pub text: String,
+}
+
+impl fmt::Display for Explanation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// The outcome of comparing a query with a subject.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Comparison {
+    /// Final score in [0, 1].
+    pub score: f32,
+    /// Score of the best name pair alone.
+    pub name_score: f32,
+    /// The query name that met the listed name.
+    pub query_name: String,
+    /// The listed name it met, as listed.
+    pub matched_name: String,
+    /// The kind of the listed name.
+    pub matched_name_kind: NameKind,
+    /// The dataset of the record that lists the name.
+    pub matched_dataset: String,
+    /// Each step, in words.
+    pub explanations: Vec<Explanation>,
+}
+
+/// Scoring settings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ScoreConfig {
+    /// A weak alias alone never scores above this (keep it below the match threshold).
+    pub weak_alias_cap: f32,
+}
+
+impl Default for ScoreConfig {
+    fn default() -> ScoreConfig {
+        ScoreConfig {
+            weak_alias_cap: 0.65,
+        }
+    }
+}
+
+fn kind_word(kind: NameKind) -> &'static str {
+    match kind {
+        NameKind::Primary => "primary name",
+        NameKind::Alias => "alias",
+        NameKind::Weak => "weak alias",
+        NameKind::Previous => "former name",
+    }
+}
+
+fn date_compatible(q: &DateSpec, s: &DateSpec) -> bool {
+    match (q.to, q.circa) {
+        (None, false) => s.compatible(&q.from),
+        _ => {
+            let (qa, qb) = (*q.years().start(), *q.years().end());
+            let (sa, sb) = (*s.years().start(), *s.years().end());
+            let slack = u16::from(q.circa || s.circa);
+            qa <= sb + slack && sa <= qb + slack
+        }
+    }
+}
+
+fn year_gap(q: &DateSpec, s: &DateSpec) -> u16 {
+    let (qa, qb) = (*q.years().start(), *q.years().end());
+    let (sa, sb) = (*s.years().start(), *s.years().end());
+    sa.saturating_sub(qb).max(qa.saturating_sub(sb))
+}
+
+/// Scores the best name pair of a query against a subject, without other evidence: the name
+/// score (weak aliases capped) and the winning pair. Used by the engine's candidate ranking and
+/// by [`compare`]. `names` limits the listed names looked at (indices into `subject.names`;
+/// all when `None`).
+pub fn best_name(
+    query: &PreparedQuery,
+    subject: &PreparedSubject,
+    names: Option<&[usize]>,
+    weak_cap: f32,
+) -> Option<(f32, usize, usize, NameMatch)> {
+    let mut best: Option<(f32, usize, usize, NameMatch)> = None;
+    let all: Vec<usize>;
+    let names = match names {
+        Some(names) => names,
+        None => {
+            all = (0..subject.names.len()).collect();
+            &all
+        }
+    };
+    for (qi, (_, qname)) in query.names.iter().enumerate() {
+        if qname.is_empty() {
+            continue;
+        }
+        for &si in names {
+            let sname = &subject.names[si];
+            let m = match_names(qname, &sname.prepared);
+            let mut s = m.score;
+            if sname.kind == NameKind::Weak {
+                s = s.min(weak_cap);
+            }
+            // Prefer the stronger name on ties, so that explanations cite primary names.
+            if best.as_ref().is_none_or(|b| s > b.0 + 1e-6) {
+                best = Some((s, qi, si, m));
+            }
+        }
+    }
+    best
+}
+
+/// Compares a compiled query with a compiled subject; `subject` gives the listed names for the
+/// explanations.
+pub fn compare(
+    query: &PreparedQuery,
+    prepared: &PreparedSubject,
+    subject: &Subject,
+    config: &ScoreConfig,
+) -> Comparison {
+    let Some((_, qi, si, m)) = best_name(query, prepared, None, 1.0) else {
+        return Comparison {
+            score: 0.0,
+            name_score: 0.0,
+            query_name: query.names.first().map(|n| n.0.clone()).unwrap_or_default(),
+            matched_name: subject.caption().to_string(),
+            matched_name_kind: NameKind::Primary,
+            matched_dataset: subject
+                .records
+                .first()
+                .map(|r| r.dataset.clone())
+                .unwrap_or_default(),
+            explanations: vec![],
+        };
+    };
+    // The best pair may be a weak alias; a strong name that scores a little lower wins if the
+    // weak one would be capped. Recompute with the cap to choose.
+    let (qi, si, m) = match best_name(query, prepared, None, config.weak_alias_cap) {
+        Some((capped, qi2, si2, m2))
+            if prepared.names[si].kind == NameKind::Weak
+                && capped >= m.score.min(config.weak_alias_cap)
+                && prepared.names[si2].kind != NameKind::Weak =>
+        {
+            (qi2, si2, m2)
+        }
+        _ => (qi, si, m),
+    };
+    let sname = &prepared.names[si];
+    let record = &subject.records[sname.record as usize];
+    let listed = &record.names[sname.name as usize];
+    let (query_name, qprep) = &query.names[qi];
+    let mut explanations = vec![name_explanation(
+        query_name,
+        qprep,
+        &listed.full,
+        &sname.prepared,
+        sname.kind,
+        &record.dataset,
+        &m,
+    )];
+    let name_score = m.score;
+    let mut score = name_score;
+
+    // Identifiers: an identical strong identifier nearly decides.
+    let mut id_match = false;
+    for qid in &query.identifiers {
+        if let Some((_, kind, raw)) = prepared.identifiers.iter().find(|(v, _, _)| **v == **qid) {
+            let delta = if kind.is_strong() {
+                (0.95f32.max(score + 0.3)).min(1.0) - score
+            } else {
+                0.1f32.min(1.0 - score)
+            };
+            id_match |= kind.is_strong();
+            score += delta;
+            explanations.push(Explanation {
+                factor: crate::Factor::Identifier,
+                delta,
+                text: format!(
+                    "identifier {raw} ({}): identical ({delta:+.2})",
+                    kind.ftm_property()
+                ),
+            });
+            break;
+        }
+    }
+    // Birth dates.
+    let mut dob_ok = false;
+    if !query.birth_dates.is_empty() && !prepared.birth_dates.is_empty() {
+        let q = &query.birth_dates;
+        let s = &prepared.birth_dates;
+        let listed: Vec<String> = s.iter().map(|d| d.to_string()).collect();
+        let asked: Vec<String> = q.iter().map(|d| d.to_string()).collect();
+        let (delta, verdict) = if q
+            .iter()
+            .any(|qd| s.iter().any(|sd| date_compatible(qd, sd)))
+        {
+            dob_ok = true;
+            let exact = q.iter().any(|qd| {
+                qd.from.day.is_some() && s.iter().any(|sd| sd.to.is_none() && sd.from == qd.from)
+            });
+            (
+                if exact { DOB_IDENTICAL } else { DOB_COMPATIBLE },
+                if exact { "identical" } else { "compatible" },
+            )
+        } else {
+            let gap = q
+                .iter()
+                .flat_map(|qd| s.iter().map(move |sd| year_gap(qd, sd)))
+                .min()
+                .unwrap_or(99);
+            if gap <= 1 {
+                (-0.05, "close but different")
+            } else {
+                (-0.2, "different")
+            }
+        };
+        score += delta;
+        explanations.push(Explanation {
+            factor: crate::Factor::BirthDate,
+            delta,
+            text: format!(
+                "birth date {} vs {}: {verdict} ({delta:+.2})",
+                asked.join(", "),
+                listed.join(", ")
+            ),
+        });
+    }
+    // Countries.
+    let mut country_ok = false;
+    if !query.countries.is_empty() && !prepared.countries.is_empty() {
+        let hit = query
+            .countries
+            .iter()
+            .find(|c| prepared.countries.iter().any(|s| **s == ***c));
+        let listed: Vec<&str> = prepared.countries.iter().map(|c| &**c).collect();
+        let (delta, text) = match hit {
+            Some(c) => {
+                country_ok = true;
+                (
+                    COUNTRY_MATCH,
+                    format!("nationality {c}: matches ({COUNTRY_MATCH:+.2})"),
+                )
+            }
+            None => (
+                -0.05,
+                format!(
+                    "nationality {} vs {}: differs (-0.05)",
+                    query.countries.join(", "),
+                    listed.join(", ")
+                ),
+            ),
+        };
+        score += delta;
+        explanations.push(Explanation {
+            factor: crate::Factor::Country,
+            delta,
+            text,
+        });
+    }
+    // Gender.
+    if let (Some(qg), Some(sg)) = (query.gender, prepared.gender) {
+        let (delta, text) = if qg == sg {
+            (0.0, format!("gender {}: matches", qg.as_str()))
+        } else {
+            (
+                -0.1,
+                format!("gender {} vs {}: differs (-0.10)", qg.as_str(), sg.as_str()),
+            )
+        };
+        score += delta;
+        explanations.push(Explanation {
+            factor: crate::Factor::Gender,
+            delta,
+            text,
+        });
+    }
+    // Entity kind.
+    if let Some(qs) = query.schema {
+        if !qs.compatible(prepared.schema) {
+            let delta = -0.25;
+            score += delta;
+            explanations.push(Explanation {
+                factor: crate::Factor::Schema,
+                delta,
+                text: format!(
+                    "entity kind {} vs {}: incompatible ({delta:+.2})",
+                    qs.kind(),
+                    prepared.schema.kind()
+                ),
+            });
+        }
+    }
+    // A weak alias never produces a match by itself.
+    if sname.kind == NameKind::Weak
+        && !id_match
+        && !(dob_ok && country_ok)
+        && score > config.weak_alias_cap
+    {
+        let delta = config.weak_alias_cap - score;
+        score = config.weak_alias_cap;
+        explanations.push(Explanation {
+            factor: crate::Factor::WeakAlias,
+            delta,
+            text: format!("weak alias without supporting identifier, birth date and country: capped at {:.2} ({delta:+.2})", config.weak_alias_cap),
+        });
+    }
+    Comparison {
+        score: score.clamp(0.0, 1.0),
+        name_score,
+        query_name: query_name.clone(),
+        matched_name: listed.full.clone(),
+        matched_name_kind: sname.kind,
+        matched_dataset: record.dataset.clone(),
+        explanations,
+    }
+}
+
+fn role_word(role: ward_normalize::Role) -> &'static str {
+    match role {
+        ward_normalize::Role::Given => "given name",
+        ward_normalize::Role::Middle => "middle name",
+        ward_normalize::Role::Family => "family name",
+        ward_normalize::Role::Patronymic => "patronymic",
+        ward_normalize::Role::Unknown => "word",
+    }
+}
+
+fn unit_text(name: &PreparedName, idx: [u8; 2]) -> String {
+    idx.iter()
+        .filter(|&&i| i != u8::MAX)
+        .map(|&i| &*name.tokens[i as usize].text)
+        .collect::<Vec<_>>()
+        .join("+")
+}
+
+fn name_explanation(
+    qraw: &str,
+    q: &PreparedName,
+    craw: &str,
+    c: &PreparedName,
+    kind: NameKind,
+    dataset: &str,
+    m: &NameMatch,
+) -> Explanation {
+    let mut text = format!(
+        "name: \"{qraw}\" ~ \"{craw}\" ({}, {dataset}) {:.2}",
+        kind_word(kind),
+        m.score
+    );
+    let pairs: Vec<String> = m
+        .units
+        .iter()
+        .filter(|u| q.tokens[u.q[0] as usize].kind != ward_normalize::TokenKind::Particle)
+        .map(|u| {
+            format!(
+                "{}={} ({})",
+                unit_text(q, u.q),
+                unit_text(c, u.c),
+                u.how.word()
+            )
+        })
+        .collect();
+    if pairs.is_empty() {
+        text.push_str(": no tokens in common");
+    } else {
+        text.push_str(": tokens ");
+        text.push_str(&pairs.join(", "));
+    }
+    let mut notes: Vec<String> = Vec::new();
+    for miss in &m.missing_in_query {
+        let t = &c.tokens[miss.token as usize];
+        notes.push(format!(
+            "{} {} missing in query (-{:.2})",
+            role_word(t.role),
+            t.text,
+            miss.penalty
+        ));
+    }
+    for miss in &m.missing_in_listing {
+        let t = &q.tokens[miss.token as usize];
+        notes.push(format!(
+            "query {} {} not in listed name (-{:.2})",
+            role_word(t.role),
+            t.text,
+            miss.penalty
+        ));
+    }
+    if m.common_penalty > 0.0 {
+        notes.push(format!(
+            "only common name words matched (-{:.2})",
+            m.common_penalty
+        ));
+    }
+    if let Some(cap) = m.single_word_cap {
+        notes.push(format!(
+            "a single word against a longer name: capped at {cap:.2}"
+        ));
+    }
+    if !notes.is_empty() {
+        text.push_str("; ");
+        text.push_str(&notes.join("; "));
+    }
+    Explanation {
+        factor: crate::Factor::Name,
+        delta: m.score,
+        text,
+    }
+}

@@ -1,0 +1,28 @@
+//! Ward's pairwise scorer: how likely a query is a listed subject, in [0, 1], and why.
+//!
+//! - [`Rarity`]: token document frequencies, so rare words carry a match and common ones don't.
+//! - [`PreparedName`], [`PreparedQuery`], [`PreparedSubject`]: inputs compiled for scoring.
+//! - [`match_names`]: name against name, order-free, with joined words, synonyms, phonetic
+//!   and spelling similarity, and penalties for unmatched words.
+//! - [`compare`]: query against subject, adding identifiers, birth dates, countries, gender and
+//!   entity kind, and the weak-alias cap; returns a [`Comparison`] with [`Explanation`]s.
+//!
+//! Nothing here does I/O or can fail.
+
+mod align;
+mod compare;
+mod prepare;
+mod rarity;
+
+pub use align::{
+    coverage_factor, match_names, within_one_edit, How, Missing, NameMatch, Unit, LISTED_MISS,
+    QUERY_MISS, SINGLE_WORD_CAP,
+};
+pub use compare::{
+    best_name, compare, Comparison, Explanation, Factor, ScoreConfig, MAX_EVIDENCE_BONUS,
+};
+pub use prepare::{
+    fold_identifier, hint_for, normalize_subject, PPair, PTok, PreparedName, PreparedQuery,
+    PreparedSubject, Query, SubjectName, MAX_TOKENS,
+};
+pub use rarity::Rarity;
