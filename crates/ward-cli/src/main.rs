@@ -4,10 +4,13 @@
 //! prints the error chain and sets the exit code.
 
 mod args;
+mod audit;
 mod bench;
 mod entity;
 mod export;
+mod keys;
 mod lists;
+mod serve;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -31,5 +34,8 @@ fn run(args: args::Args) -> anyhow::Result<ExitCode> {
         args::Command::Entity(entity) => entity::run(&data_dir, &entity),
         args::Command::Export(export) => export::run(&data_dir, &export),
         args::Command::Bench(bench) => bench::run(&bench),
+        args::Command::Serve(serve) => serve::run(&data_dir, &serve),
+        args::Command::Keys(keys) => keys::run(&data_dir, &keys),
+        args::Command::Audit(audit) => audit::run(&data_dir, &audit),
     }
 }

@@ -12,32 +12,117 @@ use ward_model::{Gender, Schema, Subject};
 /// Most queries in one `/match` batch.
 pub const MAX_BATCH: usize = 100;
 
+/// Longest property value, in characters. Screening cost grows with name length; no real name
+/// or identifier comes near this.
+pub const MAX_VALUE_CHARS: usize = 1000;
+
 /// Properties every matchable schema accepts (FtM `Thing` and `LegalEntity`).
 const COMMON_PROPERTIES: &[&str] = &[
-    "name", "alias", "previousName", "weakAlias", "country", "notes", "summary", "description",
-    "topics", "address", "addressEntity", "sourceUrl", "wikidataId", "keywords", "program",
-    "programId", "createdAt", "modifiedAt", "retrievedAt", "publisher", "classification",
-    "email", "phone", "website", "legalForm", "incorporationDate", "dissolutionDate",
-    "taxNumber", "taxStatus", "registrationNumber", "idNumber", "vatCode", "jurisdiction",
-    "mainCountry", "opencorporatesUrl", "innCode", "ogrnCode", "leiCode", "dunsCode",
-    "uniqueEntityId", "npiCode", "swiftBic", "bicCode", "icijId", "okpoCode", "bvdId",
-    "sector", "status", "uscCode", "cryptoWallets", "socialSecurityNumber",
+    "name",
+    "alias",
+    "previousName",
+    "weakAlias",
+    "country",
+    "notes",
+    "summary",
+    "description",
+    "topics",
+    "address",
+    "addressEntity",
+    "sourceUrl",
+    "wikidataId",
+    "keywords",
+    "program",
+    "programId",
+    "createdAt",
+    "modifiedAt",
+    "retrievedAt",
+    "publisher",
+    "classification",
+    "email",
+    "phone",
+    "website",
+    "legalForm",
+    "incorporationDate",
+    "dissolutionDate",
+    "taxNumber",
+    "taxStatus",
+    "registrationNumber",
+    "idNumber",
+    "vatCode",
+    "jurisdiction",
+    "mainCountry",
+    "opencorporatesUrl",
+    "innCode",
+    "ogrnCode",
+    "leiCode",
+    "dunsCode",
+    "uniqueEntityId",
+    "npiCode",
+    "swiftBic",
+    "bicCode",
+    "icijId",
+    "okpoCode",
+    "bvdId",
+    "sector",
+    "status",
+    "uscCode",
+    "cryptoWallets",
+    "socialSecurityNumber",
 ];
 
 /// Properties of people (FtM `Person`).
 const PERSON_PROPERTIES: &[&str] = &[
-    "firstName", "lastName", "middleName", "fatherName", "motherName", "secondName",
-    "nameSuffix", "title", "birthDate", "birthPlace", "birthCountry", "deathDate",
-    "nationality", "citizenship", "passportNumber", "gender", "position", "education",
-    "religion", "political", "ethnicity", "appearance", "weight", "height", "eyeColor",
-    "hairColor", "spokenLanguage",
+    "firstName",
+    "lastName",
+    "middleName",
+    "fatherName",
+    "motherName",
+    "secondName",
+    "nameSuffix",
+    "title",
+    "birthDate",
+    "birthPlace",
+    "birthCountry",
+    "deathDate",
+    "nationality",
+    "citizenship",
+    "passportNumber",
+    "gender",
+    "position",
+    "education",
+    "religion",
+    "political",
+    "ethnicity",
+    "appearance",
+    "weight",
+    "height",
+    "eyeColor",
+    "hairColor",
+    "spokenLanguage",
 ];
 
 /// Properties of vessels and aircraft (FtM `Vessel`, `Airplane`, `Vehicle`).
 const CRAFT_PROPERTIES: &[&str] = &[
-    "imoNumber", "mmsi", "callSign", "flag", "type", "tonnage", "grossRegisteredTonnage",
-    "navigationArea", "buildDate", "owner", "operator", "pastFlags", "pastTypes", "model",
-    "manufacturer", "serialNumber", "icaoCode", "registrationDate", "deadweightTonnage",
+    "imoNumber",
+    "mmsi",
+    "callSign",
+    "flag",
+    "type",
+    "tonnage",
+    "grossRegisteredTonnage",
+    "navigationArea",
+    "buildDate",
+    "owner",
+    "operator",
+    "pastFlags",
+    "pastTypes",
+    "model",
+    "manufacturer",
+    "serialNumber",
+    "icaoCode",
+    "registrationDate",
+    "deadweightTonnage",
 ];
 
 /// Properties whose values are names.
@@ -49,14 +134,32 @@ const COUNTRY_PROPERTIES: &[&str] =
 
 /// Properties whose values are identifiers.
 const ID_PROPERTIES: &[&str] = &[
-    "passportNumber", "idNumber", "socialSecurityNumber", "taxNumber", "innCode", "vatCode",
-    "registrationNumber", "ogrnCode", "okpoCode", "uscCode", "dunsCode", "uniqueEntityId",
-    "leiCode", "swiftBic", "bicCode", "imoNumber", "mmsi", "callSign", "serialNumber",
-    "cryptoWallets", "icaoCode", "npiCode",
+    "passportNumber",
+    "idNumber",
+    "socialSecurityNumber",
+    "taxNumber",
+    "innCode",
+    "vatCode",
+    "registrationNumber",
+    "ogrnCode",
+    "okpoCode",
+    "uscCode",
+    "dunsCode",
+    "uniqueEntityId",
+    "leiCode",
+    "swiftBic",
+    "bicCode",
+    "imoNumber",
+    "mmsi",
+    "callSign",
+    "serialNumber",
+    "cryptoWallets",
+    "icaoCode",
+    "npiCode",
 ];
 
 /// The schemata a query may name. `Thing` and `LegalEntity` leave the kind open.
-const SCHEMATA: &[&str] =
+pub const SCHEMATA: &[&str] =
     &["Thing", "LegalEntity", "Person", "Organization", "Company", "PublicBody", "Vessel", "Airplane"];
 
 /// Whether `property` belongs to `schema`.
@@ -148,12 +251,17 @@ fn parse_query(key: &str, value: &Value) -> Result<MatchQuery> {
         let values = property_values(value).ok_or_else(|| {
             invalid(key, format!("property {property:?} must be a string or a list of strings"))
         })?;
+        if values.iter().any(|v| v.chars().count() > MAX_VALUE_CHARS) {
+            return Err(invalid(
+                key,
+                format!("a value of {property:?} is longer than {MAX_VALUE_CHARS} characters"),
+            ));
+        }
         let p = property.as_str();
         if NAME_PROPERTIES.contains(&p) {
             query.names.extend(values.iter().cloned());
-        } else if let Some(order) = ["firstName", "secondName", "middleName", "fatherName", "lastName"]
-            .iter()
-            .position(|n| *n == p)
+        } else if let Some(order) =
+            ["firstName", "secondName", "middleName", "fatherName", "lastName"].iter().position(|n| *n == p)
         {
             // Name parts make a name when the query has none ("first middle last").
             if let Some(v) = values.first() {

@@ -103,11 +103,7 @@ impl AppState {
         let versions = store.current_versions()?;
         let entities = store.current_entities()?;
         let snapshot = Snapshot::build(entities, versions);
-        tracing::info!(
-            lists = snapshot.versions.len(),
-            subjects = snapshot.screener.len(),
-            "Snapshot built"
-        );
+        tracing::info!(lists = snapshot.versions.len(), subjects = snapshot.screener.len(), "Snapshot built");
         Ok(AppState {
             inner: Arc::new(Inner {
                 keys: KeyCache::new(config.key_cache_ttl),

@@ -36,8 +36,12 @@ pub struct Metrics {
 impl Metrics {
     /// Counts one answered request.
     pub fn observe(&self, route: &str, status: u16, seconds: f64) {
-        *self.requests.lock().unwrap_or_else(|e| e.into_inner()).entry((route.to_string(), status)).or_default() +=
-            1;
+        *self
+            .requests
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .entry((route.to_string(), status))
+            .or_default() += 1;
         let mut latency = self.latency.lock().unwrap_or_else(|e| e.into_inner());
         let h = latency.entry(route.to_string()).or_default();
         for (count, bound) in h.counts.iter_mut().zip(BUCKETS) {
@@ -72,7 +76,8 @@ impl Metrics {
                 h.count
             );
             let _ = writeln!(out, "ward_http_request_duration_seconds_sum{{route=\"{route}\"}} {}", h.sum);
-            let _ = writeln!(out, "ward_http_request_duration_seconds_count{{route=\"{route}\"}} {}", h.count);
+            let _ =
+                writeln!(out, "ward_http_request_duration_seconds_count{{route=\"{route}\"}} {}", h.count);
         }
         let mut metric = |name: &str, kind: &str, help: &str, value: String| {
             let _ = writeln!(out, "# HELP {name} {help}\n# TYPE {name} {kind}\n{name} {value}");
@@ -101,12 +106,7 @@ impl Metrics {
             "Newest list version id in the snapshot.",
             versions.iter().max().copied().unwrap_or(0).to_string(),
         );
-        metric(
-            "ward_snapshot_lists",
-            "gauge",
-            "List versions in the snapshot.",
-            versions.len().to_string(),
-        );
+        metric("ward_snapshot_lists", "gauge", "List versions in the snapshot.", versions.len().to_string());
         metric("ward_snapshot_subjects", "gauge", "Subjects in the snapshot.", subjects.to_string());
         metric(
             "ward_snapshot_rebuilds_total",

@@ -1,6 +1,7 @@
 //! The OpenAPI 3 document of the service, written by hand as a JSON value: every route, its
 //! parameters, bodies, answers, error answers and the security schemes.
 
+use crate::dto;
 use crate::error::ErrorCode;
 use serde_json::{json, Map, Value};
 
@@ -58,8 +59,15 @@ fn query_param(name: &str, description: &str, schema: Value) -> Value {
     json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema})
 }
 
-fn path_param(name: &str, description: &str) -> Value {
-    json!({"name": name, "in": "path", "required": true, "description": description, "schema": {"type": "string"}})
+fn path_param(name: &str, description: &str, example: &str) -> Value {
+    json!({
+        "name": name,
+        "in": "path",
+        "required": true,
+        "description": description,
+        "schema": {"type": "string"},
+        "example": example,
+    })
 }
 
 const SCREEN: &str = "screen";
@@ -76,6 +84,7 @@ pub fn document() -> Value {
     let dataset = path_param(
         "dataset",
         "`default` or `sanctions` (every list), or one list's dataset name (see /catalog).",
+        "default",
     );
     json!({
         "openapi": "3.0.3",
@@ -107,7 +116,7 @@ pub fn document() -> Value {
                 "security": secured(SCREEN),
                 "parameters": [
                     dataset,
-                    {"name": "q", "in": "query", "required": true, "description": "The name to search.", "schema": {"type": "string", "minLength": 1}},
+                    {"name": "q", "in": "query", "required": true, "description": "The name to search.", "schema": {"type": "string", "minLength": 1}, "example": "Vladimir Putin"},
                     query_param("limit", "Most results (default 10).", json!({"type": "integer", "minimum": 1, "maximum": 500})),
                     query_param("offset", "Results to skip.", json!({"type": "integer", "minimum": 0})),
                     query_param("schema", "Only entities of this FtM schema.", json!({"type": "string"})),
@@ -118,7 +127,7 @@ pub fn document() -> Value {
                 "operationId": "entity",
                 "summary": "One entity by its id or any of its referents, as FtM JSON.",
                 "security": secured(SCREEN),
-                "parameters": [path_param("id", "Entity id or referent, e.g. `us_ofac_sdn:306`.")],
+                "parameters": [path_param("id", "Entity id or referent, e.g. `us_ofac_sdn:35096`.", "us_ofac_sdn:35096")],
                 "responses": responses([vec![ok("The entity.", "Entity")], errors(&[400, 401, 403, 404, 429, 500])].concat()),
             }},
             "/catalog": {"get": {
@@ -208,7 +217,7 @@ pub fn document() -> Value {
                     "required": ["schema", "properties"],
                     "properties": {
                         "id": {"type": "string", "nullable": true},
-                        "schema": {"type": "string", "example": "Person", "description": "Person, Organization, Company, LegalEntity, PublicBody, Vessel, Airplane or Thing."},
+                        "schema": {"type": "string", "enum": dto::SCHEMATA, "example": "Person"},
                         "properties": {
                             "type": "object",
                             "description": "FtM properties: name, alias, birthDate, nationality, country, gender, passportNumber, idNumber, imoNumber...",

@@ -163,9 +163,10 @@ impl ParamList {
 
     fn score(&self, name: &str) -> Result<Option<f32>> {
         match self.parse::<f32>(name)? {
-            Some(v) if !(0.0..=1.0).contains(&v) => {
-                Err(Error::new(ErrorCode::InvalidQuery, format!("parameter {name:?} must be between 0 and 1")))
-            }
+            Some(v) if !(0.0..=1.0).contains(&v) => Err(Error::new(
+                ErrorCode::InvalidQuery,
+                format!("parameter {name:?} must be between 0 and 1"),
+            )),
             v => Ok(v),
         }
     }
@@ -184,10 +185,9 @@ impl ParamList {
         match self.get("algorithm") {
             None => Ok(ALGORITHM),
             Some(a) if a == ALGORITHM || ALGORITHM_ALIASES.contains(&a) => Ok(ALGORITHM),
-            Some(a) => Err(Error::new(
-                ErrorCode::InvalidQuery,
-                format!("unknown algorithm {a:?}; see /algorithms"),
-            )),
+            Some(a) => {
+                Err(Error::new(ErrorCode::InvalidQuery, format!("unknown algorithm {a:?}; see /algorithms")))
+            }
         }
     }
 }
@@ -210,7 +210,9 @@ fn datasets(snapshot: &crate::Snapshot, dataset: &str) -> Result<Option<Vec<Stri
     match dataset {
         "default" | "sanctions" => Ok(None),
         name if snapshot.has_dataset(name) => Ok(Some(vec![name.to_string()])),
-        name => Err(Error::new(ErrorCode::DatasetNotFound, format!("no such dataset: {name:?}; see /catalog"))),
+        name => {
+            Err(Error::new(ErrorCode::DatasetNotFound, format!("no such dataset: {name:?}; see /catalog")))
+        }
     }
 }
 
@@ -298,7 +300,9 @@ async fn match_entities(
 
     let metrics = &state.inner.metrics;
     metrics.queries.fetch_add(queries.len() as u64, Ordering::Relaxed);
-    metrics.matches.fetch_add(hits.iter().filter(|h| h.iter().any(|h| h.is_match)).count() as u64, Ordering::Relaxed);
+    metrics
+        .matches
+        .fetch_add(hits.iter().filter(|h| h.iter().any(|h| h.is_match)).count() as u64, Ordering::Relaxed);
 
     let subjects = snapshot.screener.subjects();
     let mut responses = serde_json::Map::new();
@@ -316,7 +320,8 @@ async fn match_entities(
         );
         audit_results.insert(q.key.clone(), result_ids(hits));
     }
-    let names: Vec<String> = queries.iter().flat_map(|q: &MatchQuery| q.query.names.iter().cloned()).collect();
+    let names: Vec<String> =
+        queries.iter().flat_map(|q: &MatchQuery| q.query.names.iter().cloned()).collect();
     let all_hits: Vec<&Hit> = hits.iter().flatten().collect();
     audit_and_wait(
         &state,
@@ -353,6 +358,9 @@ async fn search(
     let caller = caller(&state, &headers, Scope::Screen).await?;
     let params = ParamList::new(params)?;
     let q = params.get("q").map(str::trim).unwrap_or_default().to_string();
+    if q.chars().count() > dto::MAX_VALUE_CHARS {
+        return Err(Error::new(ErrorCode::InvalidQuery, "parameter \"q\" is too long"));
+    }
     if q.is_empty() {
         return Err(Error::new(ErrorCode::InvalidQuery, "parameter \"q\" (the name to search) is required"));
     }
@@ -360,9 +368,10 @@ async fn search(
     let offset = params.parse::<usize>("offset")?.unwrap_or(0).min(MAX_LIMIT);
     let schema = match params.get("schema") {
         None | Some("") | Some("Thing") | Some("LegalEntity") => None,
-        Some(s) => Some(ward_model::Schema::from_name(s).ok_or_else(|| {
-            Error::new(ErrorCode::InvalidQuery, format!("unknown schema {s:?}"))
-        })?),
+        Some(s) => Some(
+            ward_model::Schema::from_name(s)
+                .ok_or_else(|| Error::new(ErrorCode::InvalidQuery, format!("unknown schema {s:?}")))?,
+        ),
     };
     let snapshot = state.snapshot();
     let options = MatchOptions {
@@ -413,9 +422,9 @@ async fn entity(
     let id = path(id)?;
     caller(&state, &headers, Scope::Screen).await?;
     let snapshot = state.snapshot();
-    let subject = snapshot
-        .subject(&id)
-        .ok_or_else(|| Error::new(ErrorCode::EntityNotFound, format!("no entity with id or referent {id:?}")))?;
+    let subject = snapshot.subject(&id).ok_or_else(|| {
+        Error::new(ErrorCode::EntityNotFound, format!("no entity with id or referent {id:?}"))
+    })?;
     Ok(Json(dto::entity(subject)).into_response())
 }
 
@@ -509,7 +518,8 @@ async fn readyz(State(state): State<AppState>) -> Result<Json<Value>> {
 /// `GET /metrics`: Prometheus text.
 async fn metrics(State(state): State<AppState>) -> Response {
     let snapshot = state.snapshot();
-    let text = state.inner.metrics.render(&snapshot.version_ids(), snapshot.screener.len(), snapshot.age_seconds());
+    let text =
+        state.inner.metrics.render(&snapshot.version_ids(), snapshot.screener.len(), snapshot.age_seconds());
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
 }
 
@@ -525,7 +535,9 @@ async fn audit(State(state): State<AppState>, headers: HeaderMap, params: Params
     let matched = match params.get("matched") {
         None | Some("") | Some("false") | Some("0") => false,
         Some("true") | Some("1") => true,
-        Some(_) => return Err(Error::new(ErrorCode::InvalidQuery, "parameter \"matched\" must be true or false")),
+        Some(_) => {
+            return Err(Error::new(ErrorCode::InvalidQuery, "parameter \"matched\" must be true or false"))
+        }
     };
     let filter = AuditFilter {
         name: params.get("name").filter(|s| !s.is_empty()).map(str::to_string),
@@ -537,13 +549,14 @@ async fn audit(State(state): State<AppState>, headers: HeaderMap, params: Params
         limit: Some(params.parse::<u64>("limit")?.unwrap_or(100)),
     };
     let store = Arc::clone(&state.inner.store);
-    let records = tokio::task::spawn_blocking(move || store.lock().unwrap_or_else(|e| e.into_inner()).audit(&filter))
-        .await
-        .map_err(Error::internal)?
-        .map_err(|e| match e {
-            ward_store::Error::BadTime { .. } => Error::new(ErrorCode::InvalidQuery, e.to_string()),
-            e => Error::from(e),
-        })?;
+    let records =
+        tokio::task::spawn_blocking(move || store.lock().unwrap_or_else(|e| e.into_inner()).audit(&filter))
+            .await
+            .map_err(Error::internal)?
+            .map_err(|e| match e {
+                ward_store::Error::BadTime { .. } => Error::new(ErrorCode::InvalidQuery, e.to_string()),
+                e => Error::from(e),
+            })?;
     Ok(Json(json!({"records": records, "total": records.len()})))
 }
 

@@ -201,7 +201,9 @@ async fn dataset_filter() {
 #[tokio::test]
 async fn bad_requests_are_json_errors() {
     let s = server_with(Config { max_body: 8192, ..Config::default() });
-    let raw = |body: &str| call(&s.app, Method::POST, "/match/default", Some(&s.screen), Some(body.as_bytes().to_vec()));
+    let raw = |body: &str| {
+        call(&s.app, Method::POST, "/match/default", Some(&s.screen), Some(body.as_bytes().to_vec()))
+    };
     check_error(&raw("{not json").await, 400, "malformed_json");
     check_error(&raw("[1, 2]").await, 400, "malformed_json");
     check_error(&raw("").await, 400, "malformed_json");
@@ -213,15 +215,25 @@ async fn bad_requests_are_json_errors() {
     let answer = post(&s, "/match/default", &batch(&[("q", unknown_property)])).await;
     check_error(&answer, 400, "invalid_query");
     assert!(answer.body["message"].as_str().unwrap().contains("shoeSize"));
-    let vessel_with_passport = json!({"schema": "Vessel", "properties": {"name": ["x"], "passportNumber": ["1"]}});
-    check_error(&post(&s, "/match/default", &batch(&[("q", vessel_with_passport)])).await, 400, "invalid_query");
+    let vessel_with_passport =
+        json!({"schema": "Vessel", "properties": {"name": ["x"], "passportNumber": ["1"]}});
+    check_error(
+        &post(&s, "/match/default", &batch(&[("q", vessel_with_passport)])).await,
+        400,
+        "invalid_query",
+    );
     let no_name = json!({"schema": "Person", "properties": {"birthDate": ["1970"]}});
     check_error(&post(&s, "/match/default", &batch(&[("q", no_name)])).await, 400, "invalid_query");
     let bad_value = json!({"schema": "Person", "properties": {"name": [{"x": 1}]}});
     check_error(&post(&s, "/match/default", &batch(&[("q", bad_value)])).await, 400, "invalid_query");
 
+    let long_name = batch(&[("q", person(&"x".repeat(1001)))]);
+    check_error(&post(&s, "/match/default", &long_name).await, 400, "invalid_query");
+
     // 101 queries is one too many (and small enough to pass the body limit of this server).
-    let many: Vec<(String, Value)> = (0..101).map(|i| (format!("{i}"), json!({"schema": "Person", "properties": {"name": "a"}}))).collect();
+    let many: Vec<(String, Value)> = (0..101)
+        .map(|i| (format!("{i}"), json!({"schema": "Person", "properties": {"name": "a"}})))
+        .collect();
     let body = json!({"queries": many.into_iter().collect::<serde_json::Map<_, _>>()});
     assert!(body.to_string().len() < 8192);
     check_error(&post(&s, "/match/default", &body).await, 400, "invalid_batch");
@@ -237,7 +249,8 @@ async fn bad_requests_are_json_errors() {
 
 #[tokio::test]
 async fn keys_scopes_and_rate_limit() {
-    let s = server_with(Config { key_cache_ttl: Duration::from_millis(50), rate_limit: 5, ..Config::default() });
+    let s =
+        server_with(Config { key_cache_ttl: Duration::from_millis(50), rate_limit: 5, ..Config::default() });
     let body = batch(&[("q", person("Ajay Kumar Gupta"))]).to_string().into_bytes();
     let match_with = |key: Option<String>| {
         let app = s.app.clone();
@@ -248,11 +261,18 @@ async fn keys_scopes_and_rate_limit() {
     check_error(&match_with(Some("ward_wrong".into())).await, 401, "invalid_key");
     check_error(&match_with(Some("not even a ward key".into())).await, 401, "invalid_key");
     // X-Api-Key works as well as a bearer token.
-    let request = Request::post("/match/default").header("x-api-key", &s.screen).body(Body::from(body.clone())).unwrap();
+    let request = Request::post("/match/default")
+        .header("x-api-key", &s.screen)
+        .body(Body::from(body.clone()))
+        .unwrap();
     assert_eq!(s.app.clone().oneshot(request).await.unwrap().status(), StatusCode::OK);
     // A screen key may not read the audit trail or upload lists; an admin key may screen.
     check_error(&call(&s.app, Method::GET, "/admin/audit", Some(&s.screen), None).await, 403, "forbidden");
-    check_error(&call(&s.app, Method::POST, "/admin/lists", Some(&s.screen), Some(b"x".to_vec())).await, 403, "forbidden");
+    check_error(
+        &call(&s.app, Method::POST, "/admin/lists", Some(&s.screen), Some(b"x".to_vec())).await,
+        403,
+        "forbidden",
+    );
     assert_eq!(match_with(Some(s.admin.clone())).await.status, StatusCode::OK);
 
     // A revoked key stops working once the cache forgets it.
@@ -433,7 +453,8 @@ async fn upload_swaps_snapshot_under_load() {
         }));
     }
     let eu = std::fs::read(testdata(EU_FIXTURE)).unwrap();
-    let upload = call(&s.app, Method::POST, "/admin/lists?name=eu_excerpt.xml", Some(&s.admin), Some(eu)).await;
+    let upload =
+        call(&s.app, Method::POST, "/admin/lists?name=eu_excerpt.xml", Some(&s.admin), Some(eu)).await;
     assert_eq!(upload.status, StatusCode::OK, "{}", upload.body);
     assert_eq!(upload.body["dataset"], "eu_fsf");
     assert_eq!(upload.body["status"], "current");
@@ -452,15 +473,23 @@ async fn upload_swaps_snapshot_under_load() {
 
     // The same file again changes nothing; a file that is no list is refused.
     let eu = std::fs::read(testdata(EU_FIXTURE)).unwrap();
-    let again = call(&s.app, Method::POST, "/admin/lists?name=eu_excerpt.xml", Some(&s.admin), Some(eu)).await;
+    let again =
+        call(&s.app, Method::POST, "/admin/lists?name=eu_excerpt.xml", Some(&s.admin), Some(eu)).await;
     assert_eq!(again.body["status"], "unchanged");
     assert_eq!(again.body["rebuilt"], false);
-    let junk = call(&s.app, Method::POST, "/admin/lists?name=x.txt", Some(&s.admin), Some(b"hello".to_vec())).await;
+    let junk =
+        call(&s.app, Method::POST, "/admin/lists?name=x.txt", Some(&s.admin), Some(b"hello".to_vec())).await;
     check_error(&junk, 400, "invalid_list");
 }
 
 /// Sends one HTTP/1.1 request on a fresh connection and reads the whole answer.
-async fn raw_request(addr: std::net::SocketAddr, method: &str, path: &str, key: &str, body: &str) -> (u16, String) {
+async fn raw_request(
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    key: &str,
+    body: &str,
+) -> (u16, String) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
     let request = format!(
@@ -515,7 +544,8 @@ async fn real_socket_poll_and_graceful_shutdown() {
         (0..100).map(|i| (format!("q{i}"), person(&format!("Saddam Hussein {i}")))).collect();
     let big = json!({"queries": queries}).to_string();
     let key = s.screen.clone();
-    let in_flight = tokio::spawn(async move { raw_request(addr, "POST", "/match/default", &key, &big).await });
+    let in_flight =
+        tokio::spawn(async move { raw_request(addr, "POST", "/match/default", &key, &big).await });
     tokio::time::sleep(Duration::from_millis(5)).await;
     stop.send(()).unwrap();
     let (status, answer) = in_flight.await.unwrap();
