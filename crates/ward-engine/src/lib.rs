@@ -266,6 +266,12 @@ impl Screener {
                     ward_index::Bounds {
                         limit: CANDIDATE_NAMES,
                         min_share: min_share(options.threshold),
+                        // With identifiers, evidence can lift any name score over the cutoff.
+                        min_covered: if query.identifiers.is_empty() {
+                            1.0 - min_share(options.cutoff)
+                        } else {
+                            0.0
+                        },
                     },
                     |s| self.dataset_masks[s as usize] & filter != 0,
                     &mut scratch,

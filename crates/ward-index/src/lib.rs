@@ -15,7 +15,7 @@
 //! let index = builder.build();
 //! let query = normalize_name("Sergey Lavrov", NameHint::Unknown);
 //! let qkeys: Vec<KeyToken> = query.tokens.iter().map(|t| KeyToken::new(t, 1.0)).collect();
-//! let bounds = Bounds { limit: 10, min_share: 1.0 };
+//! let bounds = Bounds { limit: 10, min_share: 1.0, min_covered: 0.0 };
 //! let found = index.candidates(&[qkeys], &[], bounds, |_| true, &mut Scratch::default(), Synonyms::embedded());
 //! assert_eq!(found[0].subject, 0);
 //! ```
@@ -235,6 +235,9 @@ pub struct Bounds {
     /// The share of the query's coverage weight that a name must match to possibly reach the
     /// threshold (1.0 finds every name that shares a key).
     pub min_share: f32,
+    /// The share of the query's coverage weight a name must share keys with to be returned at
+    /// all (names below cannot reach the cutoff; 0.0 returns every name found).
+    pub min_covered: f32,
 }
 
 /// One query token's posting lists and what it weighs.
@@ -259,6 +262,7 @@ pub struct Index {
 #[derive(Default)]
 pub struct Scratch {
     acc: Vec<f32>,
+    cov: Vec<f32>,
     stamp: Vec<u32>,
     touched: Vec<u32>,
     generation: u32,
@@ -313,10 +317,15 @@ impl Index {
         scratch: &mut Scratch,
         synonyms: &Synonyms,
     ) -> Vec<Candidate> {
-        let Bounds { limit, min_share } = bounds;
+        let Bounds {
+            limit,
+            min_share,
+            min_covered,
+        } = bounds;
         let n = self.name_subject.len();
         if scratch.acc.len() != n {
             scratch.acc = vec![0.0; n];
+            scratch.cov = vec![0.0; n];
             scratch.stamp = vec![0; n];
             scratch.generation = 0;
         }
@@ -351,7 +360,7 @@ impl Index {
                 if add {
                     added += p.cover;
                 }
-                self.accumulate(&p.lists, p.weight, add, scratch);
+                self.accumulate(&p.lists, p.weight, p.cover, add, scratch);
             }
             // Joined neighbours always add (their lists are short).
             for w in tokens.windows(2) {
@@ -359,7 +368,13 @@ impl Index {
                     let joined = format!("{}{}", w[0].text, w[1].text);
                     let (lists, _) =
                         self.token_lists(&joined, &skeleton(&joined), synonyms.groups(&joined));
-                    self.accumulate(&lists, w[0].weight.max(w[1].weight), true, scratch);
+                    self.accumulate(
+                        &lists,
+                        w[0].weight.max(w[1].weight),
+                        w[0].cover + w[1].cover,
+                        true,
+                        scratch,
+                    );
                 }
             }
             // Rank: shared weight, and among equals the shorter name (a listed "Mohammed Ali"
@@ -374,7 +389,10 @@ impl Index {
                         id,
                     )
                 })
-                .filter(|&(_, id)| allow(self.name_subject[id as usize]))
+                .filter(|&(_, id)| {
+                    scratch.cov[id as usize] >= min_covered * total_cover
+                        && allow(self.name_subject[id as usize])
+                })
                 .collect();
             let k = limit.min(ranked.len());
             if k > 0 && k < ranked.len() {
@@ -398,11 +416,14 @@ impl Index {
             for &id in &scratch.touched {
                 let subject = self.name_subject[id as usize];
                 if let Ok(i) = out.binary_search_by_key(&subject, |c| c.subject) {
-                    if !out[i].names.contains(&id) {
+                    if scratch.cov[id as usize] >= min_covered * total_cover
+                        && !out[i].names.contains(&id)
+                    {
                         out[i].names.push(id);
                     }
                 }
                 scratch.acc[id as usize] = 0.0;
+                scratch.cov[id as usize] = 0.0;
             }
         }
         for ident in identifiers {
@@ -447,7 +468,14 @@ impl Index {
     /// Adds `weight` times the strongest key weight to every name in the lists of one query
     /// token (each name counted once per token). With `add` false, only names already touched
     /// by other tokens are updated.
-    fn accumulate(&self, lists: &[(&[u32], f32)], weight: f32, add: bool, scratch: &mut Scratch) {
+    fn accumulate(
+        &self,
+        lists: &[(&[u32], f32)],
+        weight: f32,
+        cover: f32,
+        add: bool,
+        scratch: &mut Scratch,
+    ) {
         scratch.generation = scratch.generation.wrapping_add(1);
         if scratch.generation == 0 {
             scratch.stamp.iter_mut().for_each(|s| *s = 0);
@@ -456,6 +484,7 @@ impl Index {
         let generation = scratch.generation;
         let Scratch {
             acc,
+            cov,
             stamp,
             touched,
             ..
@@ -472,6 +501,7 @@ impl Index {
                         touched.push(id);
                     }
                     acc[i] += weight.max(0.01) * w;
+                    cov[i] += cover;
                 }
             }
         }

@@ -512,7 +512,12 @@ fn kinds_has_org(raws: &[Raw]) -> bool {
 
 fn assign_roles(raws: &[Raw], kinds: &[TokenKind], hint: NameHint) -> Vec<Role> {
     let mut roles = vec![Role::Unknown; raws.len()];
-    if hint == NameHint::Organization {
+    // Organisations have no given or middle names: with a legal form or a generic
+    // organisation word, every word counts in full.
+    let org_like = kinds
+        .iter()
+        .any(|k| matches!(k, TokenKind::LegalForm | TokenKind::OrgWord));
+    if hint == NameHint::Organization || org_like {
         return roles;
     }
     let words: Vec<usize> = (0..raws.len())

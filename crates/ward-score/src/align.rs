@@ -2,7 +2,7 @@
 //! tokens, or a token against two joined neighbours), token similarity, rarity weighting and the
 //! penalties for what is left unmatched on either side.
 
-use ward_normalize::{share_group, Role, TokenKind};
+use ward_normalize::{share_group, skeleton_strength, Role, TokenKind};
 
 use crate::prepare::{phon_ok, PreparedName};
 
@@ -45,6 +45,8 @@ pub struct Unit {
     pub sim: f32,
     /// How.
     pub how: How,
+    /// Summed weight of the tokens on both sides (for ordering).
+    pub w: f32,
 }
 
 /// A token that found no partner, and what that cost.
@@ -106,21 +108,31 @@ fn similarity(a: &View<'_>, b: &View<'_>) -> Option<(f32, How)> {
         // Between Latin spellings the skeleton alone is weak evidence (Muhammad / Mahmood share
         // one), so it counts more when the letters are close too.
         let sim = if a.abjad || b.abjad {
-            0.85
-        } else if la.abs_diff(lb) <= 3
+            Some(0.85)
+        } else if skeleton_strength(a.phon) >= 3
+            && la.abs_diff(lb) <= 3
             && (strsim::osa_distance(a.text, b.text) as f32) <= 0.4 * la.max(lb) as f32
         {
-            0.75
+            Some(0.75)
         } else {
-            0.65
+            // Two consonant classes (Kony / Cain) or letters far apart (Muhammad / Mahmood):
+            // the skeleton alone is no evidence between Latin spellings.
+            None
         };
-        best = Some((sim, How::Phonetic));
+        best = sim.map(|sim| (sim, How::Phonetic));
     }
-    if la.min(lb) >= 4
-        && best.is_none_or(|b| b.0 < 0.85)
+    // One edit in a short word changes more of it.
+    let typo = match la.min(lb) {
+        0..=3 => 0.0,
+        4 => 0.65,
+        5 => 0.8,
+        _ => 0.85,
+    };
+    if typo > 0.0
+        && best.is_none_or(|b| b.0 < typo)
         && within_one_edit(a.text.as_bytes(), b.text.as_bytes())
     {
-        best = Some((0.85, How::Typo));
+        best = Some((typo, How::Typo));
     }
     best.filter(|b| b.0 >= MIN_SIM)
 }
@@ -161,7 +173,22 @@ pub const LISTED_MISS: f32 = 0.5;
 
 /// Compares a query name with a listed name.
 pub fn match_names(q: &PreparedName, c: &PreparedName) -> NameMatch {
-    let mut cands: Vec<Unit> = Vec::with_capacity(q.tokens.len() * c.tokens.len() + 4);
+    // The candidate units live in a per-thread buffer: this runs for every name the index
+    // proposes, and an allocation per call is a measurable share of a query.
+    CANDS.with(|buf| {
+        let mut cands = buf.take();
+        cands.clear();
+        let m = match_names_with(q, c, &mut cands);
+        buf.replace(cands);
+        m
+    })
+}
+
+thread_local! {
+    static CANDS: std::cell::RefCell<Vec<Unit>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+fn match_names_with(q: &PreparedName, c: &PreparedName, cands: &mut Vec<Unit>) -> NameMatch {
     for (i, qt) in q.tokens.iter().enumerate() {
         if !qt.kind.is_matched() {
             continue;
@@ -194,6 +221,7 @@ pub fn match_names(q: &PreparedName, c: &PreparedName) -> NameMatch {
                     c: [j as u8, u8::MAX],
                     sim,
                     how,
+                    w: 0.0,
                 });
             }
         }
@@ -214,6 +242,7 @@ pub fn match_names(q: &PreparedName, c: &PreparedName) -> NameMatch {
                         c: [j as u8, u8::MAX],
                         sim,
                         how,
+                        w: 0.0,
                     });
                 }
             }
@@ -234,31 +263,23 @@ pub fn match_names(q: &PreparedName, c: &PreparedName) -> NameMatch {
                         c: [p.first, p.second],
                         sim,
                         how,
+                        w: 0.0,
                     });
                 }
             }
         }
     }
     // Greedy best-first assignment: the most similar, then the heaviest units first.
-    let unit_weight = |u: &Unit| -> f32 {
-        let w = |name: &PreparedName, idx: [u8; 2]| -> f32 {
-            idx.iter()
-                .filter(|&&i| i != u8::MAX)
-                .map(|&i| name.tokens[i as usize].weight)
-                .sum()
-        };
-        w(q, u.q) + w(c, u.c)
+    let weight = |name: &PreparedName, idx: [u8; 2]| -> f32 {
+        idx.iter()
+            .filter(|&&i| i != u8::MAX)
+            .map(|&i| name.tokens[i as usize].weight)
+            .sum()
     };
-    cands.sort_by(|a, b| {
-        b.sim
-            .partial_cmp(&a.sim)
-            .unwrap_or(std::cmp::Ordering::Equal)
-            .then_with(|| {
-                unit_weight(b)
-                    .partial_cmp(&unit_weight(a))
-                    .unwrap_or(std::cmp::Ordering::Equal)
-            })
-    });
+    for u in cands.iter_mut() {
+        u.w = weight(q, u.q) + weight(c, u.c);
+    }
+    cands.sort_by(|a, b| b.sim.total_cmp(&a.sim).then_with(|| b.w.total_cmp(&a.w)));
     let (mut used_q, mut used_c) = (0u64, 0u64);
     let mask = |idx: [u8; 2]| -> u64 {
         idx.iter()
@@ -266,7 +287,7 @@ pub fn match_names(q: &PreparedName, c: &PreparedName) -> NameMatch {
             .fold(0u64, |m, &i| m | (1u64 << i))
     };
     let mut units = Vec::new();
-    for u in cands {
+    for &u in cands.iter() {
         let (mq, mc) = (mask(u.q), mask(u.c));
         if used_q & mq == 0 && used_c & mc == 0 {
             used_q |= mq;

@@ -85,13 +85,12 @@ fn recall_holds(q: &str) -> Result<(), TestCaseError> {
     };
     let query = Query::from_name(q);
     let candidates = screener.candidates(&query, &options);
-    for hit in screener.match_brute_force(
-        &query,
-        &MatchOptions {
-            cutoff: options.threshold,
-            ..options.clone()
-        },
-    ) {
+    let at_threshold = MatchOptions {
+        cutoff: options.threshold,
+        ..options.clone()
+    };
+    let brute = screener.match_brute_force(&query, &at_threshold);
+    for hit in &brute {
         prop_assert!(
             candidates.contains(&hit.subject),
             "query {q:?}: brute force matches {} ({:.3}: {}) but the index does not propose it",
@@ -100,6 +99,18 @@ fn recall_holds(q: &str) -> Result<(), TestCaseError> {
             hit.comparison.explanations[0]
         );
     }
+    // The indexed path with the cutoff at the threshold (the index then also drops names that
+    // cannot reach the cutoff) finds the same matches with the same scores.
+    let indexed = screener.match_query(&query, &at_threshold);
+    let key = |hits: &[ward_engine::Hit]| -> Vec<(usize, u32)> {
+        let mut v: Vec<(usize, u32)> = hits
+            .iter()
+            .map(|h| (h.subject, (h.score * 1e4) as u32))
+            .collect();
+        v.sort_unstable();
+        v
+    };
+    prop_assert_eq!(key(&indexed), key(&brute), "query {:?}", q);
     Ok(())
 }
 
