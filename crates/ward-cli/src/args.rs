@@ -35,6 +35,13 @@ pub enum Command {
     Eval(EvalArgs),
     /// Measure import and matching speed on real lists (medians, with a baseline).
     Bench(BenchArgs),
+    /// Serve the yente-compatible screening API over HTTP.
+    Serve(ServeArgs),
+    /// Create, list and revoke API keys.
+    #[command(subcommand)]
+    Keys(KeysCommand),
+    /// Show the audit trail of screening requests.
+    Audit(AuditArgs),
 }
 
 /// `ward eval`
@@ -233,4 +240,120 @@ pub enum BenchTarget {
     Match,
     /// The same on a seeded synthetic corpus of `--subjects` subjects drawn from real names.
     Scale,
+}
+
+/// Where the store is: `--database` (a PostgreSQL URL or a data directory), else `--data-dir`.
+#[derive(Debug, clap::Args)]
+pub struct DatabaseArgs {
+    /// A `postgres://` URL (or a data directory) instead of `--data-dir`.
+    #[arg(long, env = "WARD_DATABASE")]
+    pub database: Option<String>,
+}
+
+/// `ward serve`
+#[derive(Debug, clap::Args)]
+pub struct ServeArgs {
+    /// Address and port to listen on.
+    #[arg(long, default_value = "127.0.0.1:8000")]
+    pub listen: String,
+    /// The store.
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// Serve without API keys: anyone who can reach the port may screen and administer.
+    /// Local development only.
+    #[arg(long)]
+    pub no_auth: bool,
+    /// Largest request body in bytes.
+    #[arg(long, default_value = "1048576")]
+    pub max_body: usize,
+    /// Requests per second per API key.
+    #[arg(long, default_value = "1000")]
+    pub rate_limit: u32,
+    /// Seconds between checks of the store for lists imported by others.
+    #[arg(long, default_value = "5")]
+    pub poll_seconds: u64,
+}
+
+/// `ward keys ...`
+#[derive(Debug, Subcommand)]
+pub enum KeysCommand {
+    /// Create a key and print it (once: it cannot be shown again).
+    Create(KeysCreateArgs),
+    /// List the keys (never the keys themselves).
+    List(KeysListArgs),
+    /// Revoke a key by its id.
+    Revoke(KeysRevokeArgs),
+}
+
+/// `ward keys create`
+#[derive(Debug, clap::Args)]
+pub struct KeysCreateArgs {
+    /// What the key is for.
+    #[arg(long)]
+    pub name: String,
+    /// What it may do.
+    #[arg(long, value_enum, default_value = "screen")]
+    pub scope: KeyScope,
+    /// The store.
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+}
+
+/// Key scopes.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum KeyScope {
+    /// Screen names.
+    Screen,
+    /// Screen, import lists, read the audit trail.
+    Admin,
+}
+
+/// `ward keys list`
+#[derive(Debug, clap::Args)]
+pub struct KeysListArgs {
+    /// Print JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// The store.
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+}
+
+/// `ward keys revoke`
+#[derive(Debug, clap::Args)]
+pub struct KeysRevokeArgs {
+    /// The key id (from `ward keys list`).
+    pub id: String,
+    /// The store.
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+}
+
+/// `ward audit`
+#[derive(Debug, clap::Args)]
+pub struct AuditArgs {
+    /// Only requests that queried a name containing this (case-insensitive).
+    #[arg(long)]
+    pub name: Option<String>,
+    /// From this time (RFC 3339) or date on.
+    #[arg(long)]
+    pub from: Option<String>,
+    /// Up to this time (RFC 3339) or date.
+    #[arg(long)]
+    pub to: Option<String>,
+    /// Only requests made with this key id.
+    #[arg(long)]
+    pub key: Option<String>,
+    /// Only requests answered with a match.
+    #[arg(long)]
+    pub matched: bool,
+    /// At most this many records, newest first.
+    #[arg(long, default_value = "50")]
+    pub limit: u64,
+    /// Print JSON lines.
+    #[arg(long)]
+    pub json: bool,
+    /// The store.
+    #[command(flatten)]
+    pub db: DatabaseArgs,
 }

@@ -4,16 +4,19 @@
 //! prints the error chain and sets the exit code.
 
 mod args;
+mod audit;
 mod bench;
 mod bench_match;
 mod compare;
 mod entity;
 mod eval;
 mod export;
+mod keys;
 mod lists;
 mod matching;
 mod query;
 mod screen;
+mod serve;
 
 use clap::Parser;
 use std::process::ExitCode;
@@ -41,5 +44,8 @@ fn run(args: args::Args) -> anyhow::Result<ExitCode> {
         args::Command::Screen(s) => screen::run(&data_dir, &s),
         args::Command::Eval(e) => eval::run(&e),
         args::Command::Bench(bench) => bench::run(&bench),
+        args::Command::Serve(serve) => serve::run(&data_dir, &serve),
+        args::Command::Keys(keys) => keys::run(&data_dir, &keys),
+        args::Command::Audit(audit) => audit::run(&data_dir, &audit),
     }
 }

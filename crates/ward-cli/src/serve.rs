@@ -1,0 +1,83 @@
+//! `ward serve`: the yente-compatible HTTP API over the store's current lists, until SIGTERM or
+//! Ctrl-C.
+
+use crate::args::{DatabaseArgs, ServeArgs};
+use anyhow::Context;
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+use ward_store::{Location, Store};
+
+/// Opens the store named by `--database`, else the one in the data directory.
+pub(crate) fn open_store(data_dir: &Path, db: &DatabaseArgs) -> anyhow::Result<Store> {
+    let location = match &db.database {
+        Some(database) => Location::parse(database),
+        None => Location::Sqlite { data_dir: data_dir.to_path_buf() },
+    };
+    Store::open_location(&location).with_context(|| format!("opening the store at {location}"))
+}
+
+pub(crate) fn run(data_dir: &Path, args: &ServeArgs) -> anyhow::Result<ExitCode> {
+    // Info by default; RUST_LOG=debug adds detail. Keys and queried names are never logged
+    // above debug.
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    if args.no_auth {
+        tracing::warn!("Serving WITHOUT API keys (--no-auth): anyone who can reach the port may screen, read the audit trail and import lists. Use only for local development.");
+    }
+    let store = open_store(data_dir, &args.db)?;
+    let config = ward_http::Config {
+        auth: !args.no_auth,
+        max_body: args.max_body,
+        rate_limit: args.rate_limit,
+        poll_interval: Duration::from_secs(args.poll_seconds.max(1)),
+        ..ward_http::Config::default()
+    };
+    let state = ward_http::AppState::new(store, config).context("building the screening snapshot")?;
+    if state.snapshot().versions.is_empty() {
+        tracing::warn!(
+            "The store holds no lists: import some with `ward lists import` (the server picks them up)"
+        );
+    }
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .thread_name("ward-http")
+        .build()
+        .context("starting the async runtime")?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(&args.listen)
+            .await
+            .with_context(|| format!("listening on {}", args.listen))?;
+        tracing::info!(address = %listener.local_addr()?, "Serving");
+        ward_http::run(listener, state, shutdown_signal()).await.context("serving")
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Completes on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("Shutting down: finishing requests in flight");
+}

@@ -1,0 +1,178 @@
+//! The crate's one error type and its stable, documented error codes.
+//!
+//! Every failure a client can see is an [`Error`]: an [`ErrorCode`] (which fixes the HTTP status
+//! and the machine-readable `code`) plus a message. Its JSON body is
+//! `{"code": "invalid_query", "message": "...", "status": 400, "detail": "..."}`; `detail`
+//! repeats the message because yente clients read errors from there.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+/// A stable error code. Codes are part of the API: add new ones, never rename.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// The body is not JSON, or not JSON of the expected shape.
+    MalformedJson,
+    /// The query is well-formed JSON but cannot be screened (unknown schema or property, no
+    /// name, bad parameter).
+    InvalidQuery,
+    /// The batch holds no queries or more than the batch limit.
+    InvalidBatch,
+    /// An uploaded list could not be read.
+    InvalidList,
+    /// The body is over the configured size limit.
+    PayloadTooLarge,
+    /// No API key was given.
+    MissingKey,
+    /// The API key is unknown or revoked.
+    InvalidKey,
+    /// The key lacks the scope the route needs.
+    Forbidden,
+    /// No such dataset.
+    DatasetNotFound,
+    /// No such entity.
+    EntityNotFound,
+    /// No such route.
+    RouteNotFound,
+    /// The route does not take this method.
+    MethodNotAllowed,
+    /// The key's rate limit is exhausted.
+    RateLimited,
+    /// The server has no list loaded yet.
+    NotReady,
+    /// A fault on Ward's side (the store failed, the audit trail could not be written).
+    Internal,
+}
+
+impl ErrorCode {
+    /// The code as sent to clients.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::MalformedJson => "malformed_json",
+            ErrorCode::InvalidQuery => "invalid_query",
+            ErrorCode::InvalidBatch => "invalid_batch",
+            ErrorCode::InvalidList => "invalid_list",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::MissingKey => "missing_key",
+            ErrorCode::InvalidKey => "invalid_key",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::DatasetNotFound => "dataset_not_found",
+            ErrorCode::EntityNotFound => "entity_not_found",
+            ErrorCode::RouteNotFound => "route_not_found",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::RateLimited => "rate_limited",
+            ErrorCode::NotReady => "not_ready",
+            ErrorCode::Internal => "internal",
+        }
+    }
+
+    /// The HTTP status the code is sent with.
+    pub fn status(self) -> StatusCode {
+        match self {
+            ErrorCode::MalformedJson
+            | ErrorCode::InvalidQuery
+            | ErrorCode::InvalidBatch
+            | ErrorCode::InvalidList => StatusCode::BAD_REQUEST,
+            ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::MissingKey | ErrorCode::InvalidKey => StatusCode::UNAUTHORIZED,
+            ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+            ErrorCode::DatasetNotFound | ErrorCode::EntityNotFound | ErrorCode::RouteNotFound => {
+                StatusCode::NOT_FOUND
+            }
+            ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
+            ErrorCode::NotReady => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// Every code, for the OpenAPI document.
+    pub const ALL: [ErrorCode; 15] = [
+        ErrorCode::MalformedJson,
+        ErrorCode::InvalidQuery,
+        ErrorCode::InvalidBatch,
+        ErrorCode::InvalidList,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::MissingKey,
+        ErrorCode::InvalidKey,
+        ErrorCode::Forbidden,
+        ErrorCode::DatasetNotFound,
+        ErrorCode::EntityNotFound,
+        ErrorCode::RouteNotFound,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::RateLimited,
+        ErrorCode::NotReady,
+        ErrorCode::Internal,
+    ];
+}
+
+/// An error as the client sees it. User errors carry a message meant for the client; internal
+/// errors carry the cause for the log and a generic message for the client.
+#[derive(Debug, thiserror::Error)]
+#[error("{code:?}: {message}")]
+pub struct Error {
+    code: ErrorCode,
+    message: String,
+    /// Seconds to wait, for [`ErrorCode::RateLimited`].
+    retry_after: Option<u64>,
+}
+
+impl Error {
+    /// An error with a code and a message for the client.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Error {
+        Error { code, message: message.into(), retry_after: None }
+    }
+
+    /// A rate-limit error telling the client when to retry.
+    pub fn rate_limited(retry_after: u64) -> Error {
+        Error {
+            code: ErrorCode::RateLimited,
+            message: format!("rate limit exceeded; retry in {retry_after} s"),
+            retry_after: Some(retry_after),
+        }
+    }
+
+    /// A fault on Ward's side: logged in full, answered with a generic message so no internals
+    /// (paths, connection strings) reach the client.
+    pub fn internal(cause: impl std::fmt::Display) -> Error {
+        tracing::error!(error = %cause, "Internal error");
+        Error::new(ErrorCode::Internal, "internal error; see the server log")
+    }
+
+    /// The error code.
+    pub fn code(&self) -> ErrorCode {
+        self.code
+    }
+
+    /// The message for the client.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+}
+
+impl From<ward_store::Error> for Error {
+    fn from(e: ward_store::Error) -> Error {
+        Error::internal(e)
+    }
+}
+
+impl IntoResponse for Error {
+    fn into_response(self) -> Response {
+        let status = self.code.status();
+        let body = json!({
+            "code": self.code.as_str(),
+            "message": self.message,
+            "status": status.as_u16(),
+            "detail": self.message,
+        });
+        let mut response = (status, axum::Json(body)).into_response();
+        if let Some(seconds) = self.retry_after {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        response
+    }
+}
+
+/// Shorthand for results whose error is [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

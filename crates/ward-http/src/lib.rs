@@ -1,0 +1,236 @@
+//! Ward's HTTP service: a screening API that answers exactly like OpenSanctions' yente, so a
+//! client written for yente works unchanged, plus catalog, health, metrics, audit and admin
+//! routes.
+//!
+//! [`AppState`] holds the store, the audit writer and the current [`Snapshot`] (swapped whole
+//! when lists change); [`app`] builds the axum `Router` over it and [`run`] serves it on a
+//! listener until a shutdown signal, finishing requests in flight.
+//!
+//! ```no_run
+//! # async fn serve() -> Result<(), Box<dyn std::error::Error>> {
+//! let store = ward_store::Store::open(std::path::Path::new("ward-data"))?;
+//! let state = ward_http::AppState::new(store, ward_http::Config::default())?;
+//! let listener = tokio::net::TcpListener::bind("127.0.0.1:8000").await?;
+//! ward_http::run(listener, state, async {
+//!     let _ = tokio::signal::ctrl_c().await;
+//! })
+//! .await?;
+//! # Ok(()) }
+//! ```
+//!
+//! Only this crate knows HTTP; wire formats (yente JSON, FtM) are built here from the engine's
+//! plain results.
+
+#![deny(missing_docs)]
+
+mod auth;
+pub mod dto;
+pub mod error;
+mod metrics;
+pub mod openapi;
+mod routes;
+mod snapshot;
+
+pub use error::{Error, ErrorCode, Result};
+pub use routes::app;
+pub use snapshot::Snapshot;
+
+use arc_swap::ArcSwap;
+use auth::{KeyCache, RateLimiter};
+use metrics::Metrics;
+use serde_json::{json, Value};
+use std::future::Future;
+use std::sync::atomic::Ordering;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use ward_store::{AuditLog, ImportStatus, Store};
+
+/// Server settings.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// Whether requests need an API key. Off only for local development.
+    pub auth: bool,
+    /// Largest request body, in bytes (413 beyond).
+    pub max_body: usize,
+    /// Largest list file accepted by `POST /admin/lists`, in bytes.
+    pub max_list_body: usize,
+    /// Requests per second per key (token bucket with one second of burst).
+    pub rate_limit: u32,
+    /// How often the store is checked for list versions imported by others (the CLI).
+    pub poll_interval: Duration,
+    /// How long a verified key is trusted without asking the store again.
+    pub key_cache_ttl: Duration,
+}
+
+impl Default for Config {
+    fn default() -> Config {
+        Config {
+            auth: true,
+            max_body: 1 << 20,
+            max_list_body: 512 << 20,
+            rate_limit: 1000,
+            poll_interval: Duration::from_secs(5),
+            key_cache_ttl: Duration::from_secs(10),
+        }
+    }
+}
+
+/// Everything a request handler needs; cheap to clone.
+#[derive(Clone)]
+pub struct AppState {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    config: Config,
+    /// The store has one connection; every call runs on a blocking thread under this lock.
+    store: Arc<Mutex<Store>>,
+    audit: AuditLog,
+    snapshot: ArcSwap<Snapshot>,
+    keys: KeyCache,
+    limiter: RateLimiter,
+    metrics: Metrics,
+    /// Serializes rebuilds, so the poller and an upload never build the same snapshot twice.
+    rebuild: tokio::sync::Mutex<()>,
+}
+
+impl AppState {
+    /// Starts the audit writer and builds the first snapshot from the store's current lists.
+    /// Blocks for the build (seconds on the full lists): call it before serving, or on a
+    /// blocking thread.
+    pub fn new(store: Store, config: Config) -> Result<AppState> {
+        let audit = store.audit_log()?;
+        let versions = store.current_versions()?;
+        let entities = store.current_entities()?;
+        let snapshot = Snapshot::build(entities, versions);
+        tracing::info!(lists = snapshot.versions.len(), subjects = snapshot.screener.len(), "Snapshot built");
+        Ok(AppState {
+            inner: Arc::new(Inner {
+                keys: KeyCache::new(config.key_cache_ttl),
+                limiter: RateLimiter::new(config.rate_limit),
+                config,
+                store: Arc::new(Mutex::new(store)),
+                audit,
+                snapshot: ArcSwap::from_pointee(snapshot),
+                metrics: Metrics::default(),
+                rebuild: tokio::sync::Mutex::new(()),
+            }),
+        })
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    /// The store, shared with the handlers (tests create and revoke keys through it). Lock it
+    /// only on a blocking thread.
+    pub fn store(&self) -> &Arc<Mutex<Store>> {
+        &self.inner.store
+    }
+
+    /// The current snapshot. Hold the `Arc` for the whole request: it stays valid across swaps.
+    pub fn snapshot(&self) -> Arc<Snapshot> {
+        self.inner.snapshot.load_full()
+    }
+
+    /// Rebuilds the snapshot if the store's current list versions differ from the snapshot's.
+    /// Returns whether it did. Requests in flight keep the snapshot they started with.
+    pub async fn reload(&self) -> Result<bool> {
+        let _guard = self.inner.rebuild.lock().await;
+        let seen = self.snapshot().version_ids();
+        let store = Arc::clone(&self.inner.store);
+        let built = tokio::task::spawn_blocking(move || -> Result<Option<Snapshot>> {
+            // Versions and entities are read under one lock so they describe the same state.
+            let (versions, entities) = {
+                let store = store.lock().unwrap_or_else(|e| e.into_inner());
+                let versions = store.current_versions()?;
+                let mut ids: Vec<i64> = versions.iter().map(|v| v.id).collect();
+                ids.sort_unstable();
+                if ids == seen {
+                    return Ok(None);
+                }
+                (versions, store.current_entities()?)
+            };
+            Ok(Some(Snapshot::build(entities, versions)))
+        })
+        .await
+        .map_err(Error::internal)??;
+        let Some(snapshot) = built else { return Ok(false) };
+        tracing::info!(
+            lists = snapshot.versions.len(),
+            subjects = snapshot.screener.len(),
+            "Snapshot rebuilt and swapped in"
+        );
+        self.inner.snapshot.store(Arc::new(snapshot));
+        self.inner.metrics.rebuilds.fetch_add(1, Ordering::Relaxed);
+        Ok(true)
+    }
+
+    /// Imports one list file (`name` hints at the format), then swaps in a snapshot that
+    /// includes it. Returns what `POST /admin/lists` answers.
+    pub async fn import_list(&self, name: String, bytes: Vec<u8>) -> Result<Value> {
+        let store = Arc::clone(&self.inner.store);
+        let (dataset, outcome, diagnostics) = tokio::task::spawn_blocking(move || -> Result<_> {
+            let list = ward_lists::parse_bytes(&name, bytes)
+                .map_err(|e| Error::new(ErrorCode::InvalidList, e.to_string()))?;
+            let mut store = store.lock().unwrap_or_else(|e| e.into_inner());
+            // A delta is applied to the current version and stored as the complete next one.
+            let list = if list.meta.delta {
+                let current = store.current_entities()?;
+                ward_lists::apply_delta(current, list)
+            } else {
+                list
+            };
+            let outcome = store.import(&list)?;
+            Ok((list.dataset.clone(), outcome, list.diagnostics.len()))
+        })
+        .await
+        .map_err(Error::internal)??;
+        let rebuilt = self.reload().await?;
+        let status = match outcome.status {
+            ImportStatus::Current => "current",
+            ImportStatus::Historical => "historical",
+            ImportStatus::Unchanged => "unchanged",
+        };
+        Ok(json!({
+            "dataset": dataset,
+            "status": status,
+            "version": outcome.version,
+            "diagnostics": diagnostics,
+            "rebuilt": rebuilt,
+            "list_versions": self.snapshot().version_ids(),
+        }))
+    }
+}
+
+/// Serves the API on `listener` until `shutdown` completes, then finishes the requests in
+/// flight (each waits for its audit record to be durably written before it is answered) and
+/// returns. Meanwhile the store is polled for lists imported by others.
+pub async fn run(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let poller = {
+        let state = state.clone();
+        tokio::spawn(async move {
+            let mut interval = tokio::time::interval(state.config().poll_interval);
+            interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+            interval.tick().await;
+            loop {
+                interval.tick().await;
+                if let Err(e) = state.reload().await {
+                    tracing::warn!(error = %e, "Checking the store for new list versions failed");
+                }
+            }
+        })
+    };
+    let result = axum::serve(listener, app(state.clone())).with_graceful_shutdown(shutdown).await;
+    poller.abort();
+    tracing::info!(
+        audit_queue = state.inner.metrics.audit_pending.load(Ordering::Relaxed),
+        "Server stopped; every answered request is in the audit trail"
+    );
+    result
+}

@@ -1,0 +1,393 @@
+//! The OpenAPI 3 document of the service, written by hand as a JSON value: every route, its
+//! parameters, bodies, answers, error answers and the security schemes.
+
+use crate::dto;
+use crate::error::ErrorCode;
+use serde_json::{json, Map, Value};
+
+fn schema_ref(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
+
+fn json_content(schema: Value) -> Value {
+    json!({"application/json": {"schema": schema}})
+}
+
+fn ok(description: &str, schema: &str) -> (String, Value) {
+    ("200".to_string(), json!({"description": description, "content": json_content(schema_ref(schema))}))
+}
+
+/// Error answers for the given statuses, each with the error body.
+fn errors(statuses: &[u16]) -> Vec<(String, Value)> {
+    statuses
+        .iter()
+        .map(|status| {
+            let codes: Vec<&str> = ErrorCode::ALL
+                .iter()
+                .filter(|c| c.status().as_u16() == *status)
+                .map(|c| c.as_str())
+                .collect();
+            let mut response = json!({
+                "description": format!("Error: {}", codes.join(", ")),
+                "content": json_content(schema_ref("Error")),
+            });
+            if *status == 429 {
+                response["headers"] = json!({"Retry-After": {
+                    "description": "Seconds until the key may call again.",
+                    "schema": {"type": "integer"},
+                }});
+            }
+            (status.to_string(), response)
+        })
+        .collect()
+}
+
+fn responses(items: Vec<(String, Value)>) -> Value {
+    let mut map: Map<String, Value> = items.into_iter().collect();
+    // Every answer carries the request id, which the audit trail records.
+    for response in map.values_mut() {
+        let headers = response.as_object_mut().expect("object").entry("headers").or_insert_with(|| json!({}));
+        headers["X-Request-Id"] = json!({
+            "description": "The request id, as recorded in the audit trail.",
+            "schema": {"type": "string"},
+        });
+    }
+    Value::Object(map)
+}
+
+fn query_param(name: &str, description: &str, schema: Value) -> Value {
+    json!({"name": name, "in": "query", "required": false, "description": description, "schema": schema})
+}
+
+fn path_param(name: &str, description: &str, example: &str) -> Value {
+    json!({
+        "name": name,
+        "in": "path",
+        "required": true,
+        "description": description,
+        "schema": {"type": "string"},
+        "example": example,
+    })
+}
+
+const SCREEN: &str = "screen";
+const ADMIN: &str = "admin";
+
+fn secured(scope: &str) -> Value {
+    json!([{"bearerAuth": [scope]}, {"apiKeyHeader": [scope]}])
+}
+
+/// The OpenAPI document.
+pub fn document() -> Value {
+    let string_list = json!({"type": "array", "items": {"type": "string"}});
+    let score = json!({"type": "number", "minimum": 0, "maximum": 1});
+    let dataset = path_param(
+        "dataset",
+        "`default` or `sanctions` (every list), or one list's dataset name (see /catalog).",
+        "default",
+    );
+    json!({
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Ward screening API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": "Sanctions screening against the official lists. /match, /search, \
+                /entities, /catalog and /algorithms answer like OpenSanctions yente, so yente \
+                clients work unchanged. Errors are JSON: {code, message, status, detail}.",
+        },
+        "paths": {
+            "/match/{dataset}": {"post": {
+                "operationId": "match",
+                "summary": "Screen a batch of up to 100 entity queries (yente /match).",
+                "security": secured(SCREEN),
+                "parameters": [
+                    dataset,
+                    query_param("limit", "Most results per query (default 5).", json!({"type": "integer", "minimum": 1, "maximum": 500})),
+                    query_param("threshold", "Score from which a result is a match (default 0.7).", score.clone()),
+                    query_param("cutoff", "Results scoring below this are left out (default 0.5).", score.clone()),
+                    query_param("algorithm", "`ward-v1`; yente names (`best`, `logic-v2`...) are aliases.", json!({"type": "string"})),
+                ],
+                "requestBody": {"required": true, "content": json_content(schema_ref("MatchRequest"))},
+                "responses": responses([vec![ok("One answer per query.", "MatchResponse")], errors(&[400, 401, 403, 404, 413, 429, 500])].concat()),
+            }},
+            "/search/{dataset}": {"get": {
+                "operationId": "search",
+                "summary": "Search entities by name (yente /search).",
+                "security": secured(SCREEN),
+                "parameters": [
+                    dataset,
+                    {"name": "q", "in": "query", "required": true, "description": "The name to search.", "schema": {"type": "string", "minLength": 1}, "example": "Vladimir Putin"},
+                    query_param("limit", "Most results (default 10).", json!({"type": "integer", "minimum": 1, "maximum": 500})),
+                    query_param("offset", "Results to skip.", json!({"type": "integer", "minimum": 0})),
+                    query_param("schema", "Only entities of this FtM schema.", json!({"type": "string"})),
+                ],
+                "responses": responses([vec![ok("The entities found.", "SearchResponse")], errors(&[400, 401, 403, 404, 429, 500])].concat()),
+            }},
+            "/entities/{id}": {"get": {
+                "operationId": "entity",
+                "summary": "One entity by its id or any of its referents, as FtM JSON.",
+                "security": secured(SCREEN),
+                "parameters": [path_param("id", "Entity id or referent, e.g. `us_ofac_sdn:35096`.", "us_ofac_sdn:35096")],
+                "responses": responses([vec![ok("The entity.", "Entity")], errors(&[400, 401, 403, 404, 429, 500])].concat()),
+            }},
+            "/catalog": {"get": {
+                "operationId": "catalog",
+                "summary": "The lists loaded, with their versions and dates.",
+                "security": [],
+                "responses": responses(vec![ok("The catalog.", "Catalog")]),
+            }},
+            "/algorithms": {"get": {
+                "operationId": "algorithms",
+                "summary": "The scoring algorithms (yente shape).",
+                "security": [],
+                "responses": responses(vec![ok("The algorithms.", "Algorithms")]),
+            }},
+            "/healthz": {"get": {
+                "operationId": "healthz",
+                "summary": "Liveness: the process answers.",
+                "security": [],
+                "responses": responses(vec![ok("Alive.", "Status")]),
+            }},
+            "/readyz": {"get": {
+                "operationId": "readyz",
+                "summary": "Readiness: a snapshot with at least one list is loaded.",
+                "security": [],
+                "responses": responses([vec![ok("Ready.", "Ready")], errors(&[503])].concat()),
+            }},
+            "/metrics": {"get": {
+                "operationId": "metrics",
+                "summary": "Prometheus metrics.",
+                "security": [],
+                "responses": responses(vec![("200".to_string(), json!({
+                    "description": "Prometheus text exposition.",
+                    "content": {"text/plain": {"schema": {"type": "string"}}},
+                }))]),
+            }},
+            "/openapi.json": {"get": {
+                "operationId": "openapi",
+                "summary": "This document.",
+                "security": [],
+                "responses": responses(vec![("200".to_string(), json!({
+                    "description": "The OpenAPI document.",
+                    "content": json_content(json!({"type": "object"})),
+                }))]),
+            }},
+            "/admin/audit": {"get": {
+                "operationId": "audit",
+                "summary": "Audit records of screening requests, newest first (admin).",
+                "security": secured(ADMIN),
+                "parameters": [
+                    query_param("name", "Case-insensitive part of a queried name.", json!({"type": "string"})),
+                    query_param("from", "From this time (RFC 3339) or date, inclusive.", json!({"type": "string"})),
+                    query_param("to", "Up to this time (RFC 3339) or date, inclusive.", json!({"type": "string"})),
+                    query_param("key", "Only requests made with this key id.", json!({"type": "string"})),
+                    query_param("request_id", "Only this request.", json!({"type": "string"})),
+                    query_param("matched", "Only requests answered with a match.", json!({"type": "boolean"})),
+                    query_param("limit", "Most records (default 100).", json!({"type": "integer", "minimum": 0})),
+                ],
+                "responses": responses([vec![ok("The records.", "AuditResponse")], errors(&[400, 401, 403, 429, 500])].concat()),
+            }},
+            "/admin/lists": {"post": {
+                "operationId": "importList",
+                "summary": "Import a list file (the body) and swap in a snapshot with it (admin).",
+                "security": secured(ADMIN),
+                "parameters": [query_param("name", "The file name, a hint at the format (e.g. `sdn.xml`).", json!({"type": "string"}))],
+                "requestBody": {"required": true, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
+                "responses": responses([vec![ok("The import.", "ImportResponse")], errors(&[400, 401, 403, 413, 429, 500])].concat()),
+            }},
+        },
+        "components": {
+            "securitySchemes": {
+                "bearerAuth": {"type": "http", "scheme": "bearer", "description": "An API key from `ward keys create`."},
+                "apiKeyHeader": {"type": "apiKey", "in": "header", "name": "X-Api-Key"},
+            },
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["code", "message", "status", "detail"],
+                    "properties": {
+                        "code": {"type": "string", "enum": ErrorCode::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>()},
+                        "message": {"type": "string"},
+                        "status": {"type": "integer"},
+                        "detail": {"type": "string", "description": "The message again, where yente clients look."},
+                    },
+                },
+                "EntityExample": {
+                    "type": "object",
+                    "required": ["schema", "properties"],
+                    "properties": {
+                        "id": {"type": "string", "nullable": true},
+                        "schema": {"type": "string", "enum": dto::SCHEMATA, "example": "Person"},
+                        "properties": {
+                            "type": "object",
+                            "description": "FtM properties: name, alias, birthDate, nationality, country, gender, passportNumber, idNumber, imoNumber...",
+                            "additionalProperties": {"oneOf": [{"type": "string"}, string_list.clone()]},
+                            "example": {"name": ["Vladimir Putin"], "birthDate": ["1952-10-07"]},
+                        },
+                    },
+                },
+                "MatchRequest": {
+                    "type": "object",
+                    "required": ["queries"],
+                    "properties": {
+                        "queries": {"type": "object", "additionalProperties": schema_ref("EntityExample"), "maxProperties": 100, "minProperties": 1},
+                        "weights": {"type": "object", "additionalProperties": {"type": "number"}, "description": "Accepted for yente compatibility; ignored."},
+                        "config": {"type": "object", "description": "Accepted for yente compatibility; ignored."},
+                    },
+                },
+                "Entity": {
+                    "type": "object",
+                    "required": ["id", "caption", "schema", "properties", "datasets", "referents", "target"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "caption": {"type": "string"},
+                        "schema": {"type": "string"},
+                        "properties": {"type": "object", "additionalProperties": {"type": "array", "items": {}}},
+                        "datasets": string_list.clone(),
+                        "referents": string_list.clone(),
+                        "target": {"type": "boolean"},
+                        "first_seen": {"type": "string", "nullable": true},
+                        "last_seen": {"type": "string", "nullable": true},
+                        "last_change": {"type": "string", "nullable": true},
+                    },
+                },
+                "ScoredEntity": {
+                    "allOf": [schema_ref("Entity"), {
+                        "type": "object",
+                        "required": ["score", "match", "features", "explanations"],
+                        "properties": {
+                            "score": score.clone(),
+                            "match": {"type": "boolean"},
+                            "features": {"type": "object", "additionalProperties": {"type": "number"}},
+                            "token": {"type": "string", "nullable": true},
+                            "explanations": {"type": "array", "items": {"type": "string"}, "description": "Ward: each step of the score, in words."},
+                            "matched_name": {"type": "object", "description": "Ward: which query name met which listed name."},
+                        },
+                    }],
+                },
+                "TotalSpec": {
+                    "type": "object",
+                    "required": ["value", "relation"],
+                    "properties": {"value": {"type": "integer"}, "relation": {"type": "string", "enum": ["eq", "gte"]}},
+                },
+                "EntityMatches": {
+                    "type": "object",
+                    "required": ["status", "results", "total", "query"],
+                    "properties": {
+                        "status": {"type": "integer"},
+                        "results": {"type": "array", "items": schema_ref("ScoredEntity")},
+                        "total": schema_ref("TotalSpec"),
+                        "query": schema_ref("EntityExample"),
+                    },
+                },
+                "MatchResponse": {
+                    "type": "object",
+                    "required": ["responses", "limit"],
+                    "properties": {
+                        "responses": {"type": "object", "additionalProperties": schema_ref("EntityMatches")},
+                        "matcher": {"type": "object"},
+                        "limit": {"type": "integer"},
+                    },
+                },
+                "SearchResponse": {
+                    "type": "object",
+                    "required": ["results", "total", "limit", "offset"],
+                    "properties": {
+                        "results": {"type": "array", "items": schema_ref("ScoredEntity")},
+                        "facets": {"type": "object"},
+                        "total": schema_ref("TotalSpec"),
+                        "limit": {"type": "integer"},
+                        "offset": {"type": "integer"},
+                    },
+                },
+                "Catalog": {
+                    "type": "object",
+                    "required": ["datasets", "current", "outdated", "index_stale"],
+                    "properties": {
+                        "datasets": {"type": "array", "items": {
+                            "type": "object",
+                            "required": ["name", "title", "type"],
+                            "properties": {
+                                "name": {"type": "string"},
+                                "title": {"type": "string"},
+                                "type": {"type": "string", "enum": ["source", "collection"]},
+                                "version": {"type": "string", "nullable": true},
+                                "last_export": {"type": "string"},
+                                "updated_at": {"type": "string"},
+                                "entity_count": {"type": "integer"},
+                                "children": string_list.clone(),
+                                "list_version": {"type": "object", "description": "Ward's list version: id, files and their SHA-256, counts."},
+                            },
+                        }},
+                        "current": string_list.clone(),
+                        "outdated": string_list.clone(),
+                        "index_stale": {"type": "boolean"},
+                    },
+                },
+                "Algorithms": {
+                    "type": "object",
+                    "required": ["algorithms", "default", "best"],
+                    "properties": {
+                        "algorithms": {"type": "array", "items": {
+                            "type": "object",
+                            "required": ["name", "description", "features"],
+                            "properties": {
+                                "name": {"type": "string"},
+                                "description": {"type": "string"},
+                                "features": {"type": "object", "additionalProperties": {"type": "object"}},
+                            },
+                        }},
+                        "default": {"type": "string"},
+                        "best": {"type": "string"},
+                        "aliases": string_list.clone(),
+                    },
+                },
+                "Status": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}},
+                "Ready": {
+                    "type": "object",
+                    "required": ["status", "lists", "subjects"],
+                    "properties": {
+                        "status": {"type": "string"},
+                        "lists": {"type": "integer"},
+                        "subjects": {"type": "integer"},
+                        "list_versions": {"type": "array", "items": {"type": "integer"}},
+                    },
+                },
+                "AuditRecord": {
+                    "type": "object",
+                    "required": ["request_id", "time", "source", "dataset", "query", "query_names", "list_versions", "results", "top_score", "matched"],
+                    "properties": {
+                        "request_id": {"type": "string"},
+                        "key_id": {"type": "string"},
+                        "time": {"type": "string"},
+                        "source": {"type": "string"},
+                        "dataset": {"type": "string"},
+                        "query": {},
+                        "query_names": string_list.clone(),
+                        "list_versions": {"type": "array", "items": {"type": "integer"}},
+                        "results": {},
+                        "top_score": {"type": "number"},
+                        "matched": {"type": "boolean"},
+                    },
+                },
+                "AuditResponse": {
+                    "type": "object",
+                    "required": ["records", "total"],
+                    "properties": {"records": {"type": "array", "items": schema_ref("AuditRecord")}, "total": {"type": "integer"}},
+                },
+                "ImportResponse": {
+                    "type": "object",
+                    "required": ["dataset", "status", "version", "rebuilt", "list_versions"],
+                    "properties": {
+                        "dataset": {"type": "string"},
+                        "status": {"type": "string", "enum": ["current", "historical", "unchanged"]},
+                        "version": {"type": "object"},
+                        "diagnostics": {"type": "integer"},
+                        "rebuilt": {"type": "boolean"},
+                        "list_versions": {"type": "array", "items": {"type": "integer"}},
+                    },
+                },
+            },
+        },
+    })
+}

@@ -1,0 +1,578 @@
+//! The router and its handlers. Handlers check the key, read the request, screen against one
+//! snapshot, write the audit record and only then answer.
+
+use crate::auth::{authorize, Caller};
+use crate::dto::{self, MatchQuery};
+use crate::error::{Error, ErrorCode, Result};
+use crate::{openapi, AppState};
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Path, Query, Request, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::{Extension, Json, Router};
+use serde_json::{json, Value};
+use std::sync::atomic::Ordering;
+use std::sync::Arc;
+use std::time::Instant;
+use ward_engine::{Hit, MatchOptions, Query as EngineQuery, DEFAULT_THRESHOLD};
+use ward_store::{AuditFilter, AuditRecord, Scope};
+
+/// The algorithm Ward scores with.
+pub(crate) const ALGORITHM: &str = "ward-v1";
+
+/// yente algorithm names accepted as aliases of [`ALGORITHM`], so yente clients that pin one
+/// keep working.
+pub(crate) const ALGORITHM_ALIASES: &[&str] = &[
+    "best",
+    "default",
+    "logic-v1",
+    "logic-v2",
+    "name-based",
+    "name-qualified",
+    "regression-v1",
+    "regression-v2",
+    "regression-v3",
+];
+
+/// Most results per query.
+const MAX_LIMIT: usize = 500;
+
+/// The request id, set by the middleware before any handler runs.
+#[derive(Debug, Clone)]
+pub(crate) struct RequestId(pub String);
+
+/// Builds the router over `state`: every route, JSON errors for unknown routes and methods,
+/// the body limit, and the middleware that counts, times and ids each request.
+pub fn app(state: AppState) -> Router {
+    let max_body = state.config().max_body;
+    let max_list_body = state.config().max_list_body;
+    Router::new()
+        .route("/match/{dataset}", post(match_entities))
+        .route("/search/{dataset}", get(search))
+        .route("/entities/{id}", get(entity))
+        .route("/catalog", get(catalog))
+        .route("/algorithms", get(algorithms))
+        .route("/healthz", get(healthz))
+        .route("/readyz", get(readyz))
+        .route("/metrics", get(metrics))
+        .route("/openapi.json", get(openapi_json))
+        .route("/admin/audit", get(audit))
+        .route("/admin/lists", post(import_list).layer(DefaultBodyLimit::max(max_list_body)))
+        .fallback(not_found)
+        .method_not_allowed_fallback(method_not_allowed)
+        .layer(DefaultBodyLimit::max(max_body))
+        .layer(middleware::from_fn_with_state(state.clone(), track))
+        .with_state(state)
+}
+
+/// Gives each request an id (answered as `X-Request-Id`), and counts and times it by route.
+/// Logs the route template, never the URI: search queries carry personal data.
+async fn track(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let id = new_request_id();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
+    let method = request.method().clone();
+    request.extensions_mut().insert(RequestId(id.clone()));
+    let mut response = next.run(request).await;
+    let seconds = start.elapsed().as_secs_f64();
+    let status = response.status().as_u16();
+    state.inner.metrics.observe(&route, status, seconds);
+    if let Ok(value) = HeaderValue::from_str(&id) {
+        response.headers_mut().insert("x-request-id", value);
+    }
+    tracing::info!(
+        request_id = %id,
+        %method,
+        route = %route,
+        status,
+        ms = seconds * 1000.0,
+        "Request answered"
+    );
+    response
+}
+
+/// 16 random bytes, hex; falls back to time and a counter if the OS has no randomness.
+fn new_request_id() -> String {
+    let mut bytes = [0u8; 16];
+    if getrandom::fill(&mut bytes).is_err() {
+        static COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos() as u64);
+        bytes[..8].copy_from_slice(&now.to_le_bytes());
+        bytes[8..].copy_from_slice(&COUNTER.fetch_add(1, Ordering::Relaxed).to_le_bytes());
+    }
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+async fn not_found() -> Error {
+    Error::new(ErrorCode::RouteNotFound, "no such route; see /openapi.json")
+}
+
+async fn method_not_allowed() -> Error {
+    Error::new(ErrorCode::MethodNotAllowed, "this route does not take this method; see /openapi.json")
+}
+
+/// Owns axum's body rejection: too large is 413, anything else a malformed body, both JSON.
+fn body(body: std::result::Result<Bytes, BytesRejection>) -> Result<Bytes> {
+    body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Error::new(ErrorCode::PayloadTooLarge, "the request body is over the size limit")
+        } else {
+            Error::new(ErrorCode::MalformedJson, rejection.body_text())
+        }
+    })
+}
+
+fn json_body(bytes: &Bytes) -> Result<Value> {
+    serde_json::from_slice(bytes)
+        .map_err(|e| Error::new(ErrorCode::MalformedJson, format!("the body is not valid JSON: {e}")))
+}
+
+type Params = std::result::Result<Query<Vec<(String, String)>>, QueryRejection>;
+
+/// Query-string parameters, with axum's rejection owned.
+struct ParamList(Vec<(String, String)>);
+
+impl ParamList {
+    fn new(params: Params) -> Result<ParamList> {
+        params
+            .map(|Query(p)| ParamList(p))
+            .map_err(|e| Error::new(ErrorCode::InvalidQuery, format!("bad query string: {}", e.body_text())))
+    }
+
+    fn get(&self, name: &str) -> Option<&str> {
+        self.0.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
+    }
+
+    fn parse<T: std::str::FromStr>(&self, name: &str) -> Result<Option<T>> {
+        self.get(name)
+            .map(|v| {
+                v.trim().parse().map_err(|_| {
+                    Error::new(ErrorCode::InvalidQuery, format!("parameter {name:?} has a bad value"))
+                })
+            })
+            .transpose()
+    }
+
+    fn score(&self, name: &str) -> Result<Option<f32>> {
+        match self.parse::<f32>(name)? {
+            Some(v) if !(0.0..=1.0).contains(&v) => Err(Error::new(
+                ErrorCode::InvalidQuery,
+                format!("parameter {name:?} must be between 0 and 1"),
+            )),
+            v => Ok(v),
+        }
+    }
+
+    fn limit(&self, default: usize) -> Result<usize> {
+        match self.parse::<usize>("limit")? {
+            Some(n) if n == 0 || n > MAX_LIMIT => Err(Error::new(
+                ErrorCode::InvalidQuery,
+                format!("parameter \"limit\" must be between 1 and {MAX_LIMIT}"),
+            )),
+            n => Ok(n.unwrap_or(default)),
+        }
+    }
+
+    fn algorithm(&self) -> Result<&'static str> {
+        match self.get("algorithm") {
+            None => Ok(ALGORITHM),
+            Some(a) if a == ALGORITHM || ALGORITHM_ALIASES.contains(&a) => Ok(ALGORITHM),
+            Some(a) => {
+                Err(Error::new(ErrorCode::InvalidQuery, format!("unknown algorithm {a:?}; see /algorithms")))
+            }
+        }
+    }
+}
+
+fn path<T>(path: std::result::Result<Path<T>, PathRejection>) -> Result<T> {
+    path.map(|Path(p)| p).map_err(|e| Error::new(ErrorCode::InvalidQuery, e.body_text()))
+}
+
+/// Checks the key and takes a token from its rate limit.
+async fn caller(state: &AppState, headers: &HeaderMap, scope: Scope) -> Result<Caller> {
+    let inner = &state.inner;
+    let caller = authorize(&inner.store, &inner.keys, inner.config.auth, headers, scope).await?;
+    inner.limiter.check(&caller)?;
+    Ok(caller)
+}
+
+/// The dataset filter for `/match/{dataset}` and `/search/{dataset}`: the collections
+/// `default` and `sanctions` are every list; any other name must be a list of the snapshot.
+fn datasets(snapshot: &crate::Snapshot, dataset: &str) -> Result<Option<Vec<String>>> {
+    match dataset {
+        "default" | "sanctions" => Ok(None),
+        name if snapshot.has_dataset(name) => Ok(Some(vec![name.to_string()])),
+        name => {
+            Err(Error::new(ErrorCode::DatasetNotFound, format!("no such dataset: {name:?}; see /catalog")))
+        }
+    }
+}
+
+/// Writes the audit record and waits until it is durable. A screening that cannot be audited
+/// is not answered.
+async fn audit_and_wait(state: &AppState, record: AuditRecord) -> Result<()> {
+    let metrics = &state.inner.metrics;
+    metrics.audit_pending.fetch_add(1, Ordering::Relaxed);
+    let outcome = state.inner.audit.submit(record).wait_async().await;
+    metrics.audit_pending.fetch_sub(1, Ordering::Relaxed);
+    outcome.map_err(|e| {
+        metrics.audit_failures.fetch_add(1, Ordering::Relaxed);
+        Error::internal(e)
+    })
+}
+
+fn result_ids(hits: &[Hit]) -> Value {
+    hits.iter()
+        .map(|h| json!({"id": h.subject_id, "score": dto::round(h.score), "match": h.is_match}))
+        .collect()
+}
+
+#[allow(clippy::too_many_arguments)]
+fn record(
+    request_id: &RequestId,
+    caller: &Caller,
+    source: String,
+    dataset: &str,
+    query: Value,
+    query_names: Vec<String>,
+    list_versions: Vec<i64>,
+    results: Value,
+    hits: &[&Hit],
+) -> AuditRecord {
+    AuditRecord {
+        request_id: request_id.0.clone(),
+        key_id: caller.key_id.clone(),
+        time: String::new(),
+        source,
+        dataset: dataset.to_string(),
+        query,
+        query_names,
+        list_versions,
+        results,
+        top_score: hits.iter().map(|h| f64::from(h.score)).fold(0.0, f64::max),
+        matched: hits.iter().any(|h| h.is_match),
+    }
+}
+
+/// `POST /match/{dataset}`: yente's batch matching.
+async fn match_entities(
+    State(state): State<AppState>,
+    Extension(request_id): Extension<RequestId>,
+    headers: HeaderMap,
+    dataset: std::result::Result<Path<String>, PathRejection>,
+    params: Params,
+    bytes: std::result::Result<Bytes, BytesRejection>,
+) -> Result<Response> {
+    let dataset = path(dataset)?;
+    let caller = caller(&state, &headers, Scope::Screen).await?;
+    let params = ParamList::new(params)?;
+    let limit = params.limit(5)?;
+    let threshold = params.score("threshold")?.unwrap_or(DEFAULT_THRESHOLD);
+    let cutoff = params.score("cutoff")?.unwrap_or(0.5).min(threshold);
+    let algorithm = params.algorithm()?;
+    let body = json_body(&body(bytes)?)?;
+    let queries = dto::parse_batch(&body)?;
+    let snapshot = state.snapshot();
+    let options = MatchOptions { threshold, limit, cutoff, datasets: datasets(&snapshot, &dataset)? };
+
+    // One query takes about a tenth of a millisecond: screen it inline. A batch is CPU work
+    // worth moving off the async threads.
+    let hits: Vec<Vec<Hit>> = if queries.len() == 1 {
+        vec![snapshot.screener.match_query(&queries[0].query, &options)]
+    } else {
+        let snapshot = Arc::clone(&snapshot);
+        let batch: Vec<EngineQuery> = queries.iter().map(|q| q.query.clone()).collect();
+        let options = options.clone();
+        tokio::task::spawn_blocking(move || {
+            batch.iter().map(|q| snapshot.screener.match_query(q, &options)).collect()
+        })
+        .await
+        .map_err(Error::internal)?
+    };
+
+    let metrics = &state.inner.metrics;
+    metrics.queries.fetch_add(queries.len() as u64, Ordering::Relaxed);
+    metrics
+        .matches
+        .fetch_add(hits.iter().filter(|h| h.iter().any(|h| h.is_match)).count() as u64, Ordering::Relaxed);
+
+    let subjects = snapshot.screener.subjects();
+    let mut responses = serde_json::Map::new();
+    let mut audit_results = serde_json::Map::new();
+    for (q, hits) in queries.iter().zip(&hits) {
+        let results: Vec<Value> = hits.iter().map(|h| dto::scored_entity(&subjects[h.subject], h)).collect();
+        responses.insert(
+            q.key.clone(),
+            json!({
+                "status": 200,
+                "results": results,
+                "total": dto::total(results.len()),
+                "query": q.echo,
+            }),
+        );
+        audit_results.insert(q.key.clone(), result_ids(hits));
+    }
+    let names: Vec<String> =
+        queries.iter().flat_map(|q: &MatchQuery| q.query.names.iter().cloned()).collect();
+    let all_hits: Vec<&Hit> = hits.iter().flatten().collect();
+    audit_and_wait(
+        &state,
+        record(
+            &request_id,
+            &caller,
+            format!("http /match/{dataset}"),
+            &dataset,
+            json!({"body": body, "limit": limit, "threshold": threshold, "cutoff": cutoff, "algorithm": algorithm}),
+            names,
+            snapshot.version_ids(),
+            Value::Object(audit_results),
+            &all_hits,
+        ),
+    )
+    .await?;
+    Ok(Json(json!({
+        "responses": responses,
+        "matcher": {"name": algorithm},
+        "limit": limit,
+    }))
+    .into_response())
+}
+
+/// `GET /search/{dataset}?q=`: name search, yente's `SearchResponse`.
+async fn search(
+    State(state): State<AppState>,
+    Extension(request_id): Extension<RequestId>,
+    headers: HeaderMap,
+    dataset: std::result::Result<Path<String>, PathRejection>,
+    params: Params,
+) -> Result<Response> {
+    let dataset = path(dataset)?;
+    let caller = caller(&state, &headers, Scope::Screen).await?;
+    let params = ParamList::new(params)?;
+    let q = params.get("q").map(str::trim).unwrap_or_default().to_string();
+    if q.chars().count() > dto::MAX_VALUE_CHARS {
+        return Err(Error::new(ErrorCode::InvalidQuery, "parameter \"q\" is too long"));
+    }
+    if q.is_empty() {
+        return Err(Error::new(ErrorCode::InvalidQuery, "parameter \"q\" (the name to search) is required"));
+    }
+    let limit = params.limit(10)?;
+    let offset = params.parse::<usize>("offset")?.unwrap_or(0).min(MAX_LIMIT);
+    let schema = match params.get("schema") {
+        None | Some("") | Some("Thing") | Some("LegalEntity") => None,
+        Some(s) => Some(
+            ward_model::Schema::from_name(s)
+                .ok_or_else(|| Error::new(ErrorCode::InvalidQuery, format!("unknown schema {s:?}")))?,
+        ),
+    };
+    let snapshot = state.snapshot();
+    let options = MatchOptions {
+        limit: offset + limit,
+        cutoff: 0.5,
+        threshold: DEFAULT_THRESHOLD,
+        datasets: datasets(&snapshot, &dataset)?,
+    };
+    let query = EngineQuery { names: vec![q.clone()], schema, ..EngineQuery::default() };
+    let mut hits = snapshot.screener.match_query(&query, &options);
+    let more = hits.len() == offset + limit;
+    let hits: Vec<Hit> = hits.drain(..).skip(offset).collect();
+    state.inner.metrics.queries.fetch_add(1, Ordering::Relaxed);
+    let subjects = snapshot.screener.subjects();
+    let results: Vec<Value> = hits.iter().map(|h| dto::scored_entity(&subjects[h.subject], h)).collect();
+    let all_hits: Vec<&Hit> = hits.iter().collect();
+    audit_and_wait(
+        &state,
+        record(
+            &request_id,
+            &caller,
+            format!("http /search/{dataset}"),
+            &dataset,
+            json!({"q": q, "limit": limit, "offset": offset, "schema": params.get("schema")}),
+            vec![q],
+            snapshot.version_ids(),
+            result_ids(&hits),
+            &all_hits,
+        ),
+    )
+    .await?;
+    Ok(Json(json!({
+        "results": results,
+        "facets": {},
+        "total": {"value": offset + results.len(), "relation": if more { "gte" } else { "eq" }},
+        "limit": limit,
+        "offset": offset,
+    }))
+    .into_response())
+}
+
+/// `GET /entities/{id}`: one subject as FtM, by its id or any referent.
+async fn entity(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    id: std::result::Result<Path<String>, PathRejection>,
+) -> Result<Response> {
+    let id = path(id)?;
+    caller(&state, &headers, Scope::Screen).await?;
+    let snapshot = state.snapshot();
+    let subject = snapshot.subject(&id).ok_or_else(|| {
+        Error::new(ErrorCode::EntityNotFound, format!("no entity with id or referent {id:?}"))
+    })?;
+    Ok(Json(dto::entity(subject)).into_response())
+}
+
+/// `GET /catalog`: the lists of the snapshot, their versions and dates, as yente's catalog.
+async fn catalog(State(state): State<AppState>) -> Json<Value> {
+    let snapshot = state.snapshot();
+    let names: Vec<&str> = snapshot.versions.iter().map(|v| v.dataset.as_str()).collect();
+    let mut datasets: Vec<Value> = snapshot
+        .versions
+        .iter()
+        .map(|v| {
+            let info = ward_model::dataset_info(&v.dataset);
+            json!({
+                "name": v.dataset,
+                "title": info.map_or(v.dataset.as_str(), |i| i.title),
+                "publisher": info.map(|i| json!({"name": i.authority, "country": i.country})),
+                "type": "source",
+                "load": true,
+                "version": v.id.to_string(),
+                "last_export": v.published.as_deref().unwrap_or(&v.imported_at),
+                "updated_at": v.imported_at,
+                "entity_count": v.counts.entities,
+                "list_version": v,
+            })
+        })
+        .collect();
+    for (name, title) in [("default", "All lists"), ("sanctions", "Sanctions lists")] {
+        datasets.push(json!({
+            "name": name,
+            "title": title,
+            "type": "collection",
+            "load": true,
+            "version": snapshot.version_ids().iter().max().map(|v| v.to_string()),
+            "children": names,
+            "entity_count": snapshot.screener.len(),
+        }));
+    }
+    let mut current: Vec<&str> = names.clone();
+    current.extend(["default", "sanctions"]);
+    Json(json!({
+        "datasets": datasets,
+        "current": current,
+        "outdated": [],
+        "index_stale": false,
+    }))
+}
+
+/// `GET /algorithms`: yente's algorithm listing; Ward has one.
+async fn algorithms() -> Json<Value> {
+    Json(json!({
+        "algorithms": [{
+            "name": ALGORITHM,
+            "description": "Ward's scorer: names compared token by token across scripts and \
+                spellings (weighted by rarity), adjusted by identifiers, birth dates, \
+                countries, gender and entity kind; every step explained.",
+            "features": {
+                "name_score": {"description": "Score of the best pair of query and listed names.", "coefficient": 1.0, "url": null},
+                "identifier_match": {"description": "A shared (or conflicting) identifier.", "coefficient": 1.0, "url": null},
+                "dob_match": {"description": "Birth dates that agree or conflict.", "coefficient": 1.0, "url": null},
+                "country_match": {"description": "Nationalities or countries that agree or conflict.", "coefficient": 1.0, "url": null},
+                "gender_match": {"description": "Genders that conflict.", "coefficient": 1.0, "url": null},
+                "schema_match": {"description": "Entity kinds that conflict.", "coefficient": 1.0, "url": null},
+                "weak_alias": {"description": "The cap on matches of weak aliases alone.", "coefficient": 1.0, "url": null},
+            },
+        }],
+        "default": ALGORITHM,
+        "best": ALGORITHM,
+        "aliases": ALGORITHM_ALIASES,
+    }))
+}
+
+/// `GET /healthz`: the process is up.
+async fn healthz() -> Json<Value> {
+    Json(json!({"status": "ok"}))
+}
+
+/// `GET /readyz`: a snapshot with at least one list is loaded.
+async fn readyz(State(state): State<AppState>) -> Result<Json<Value>> {
+    let snapshot = state.snapshot();
+    if snapshot.versions.is_empty() {
+        return Err(Error::new(ErrorCode::NotReady, "no list is loaded; import lists first"));
+    }
+    Ok(Json(json!({
+        "status": "ok",
+        "lists": snapshot.versions.len(),
+        "subjects": snapshot.screener.len(),
+        "list_versions": snapshot.version_ids(),
+    })))
+}
+
+/// `GET /metrics`: Prometheus text.
+async fn metrics(State(state): State<AppState>) -> Response {
+    let snapshot = state.snapshot();
+    let text =
+        state.inner.metrics.render(&snapshot.version_ids(), snapshot.screener.len(), snapshot.age_seconds());
+    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
+}
+
+/// `GET /openapi.json`.
+async fn openapi_json() -> Json<Value> {
+    Json(openapi::document())
+}
+
+/// `GET /admin/audit`: audit records, newest first (admin scope).
+async fn audit(State(state): State<AppState>, headers: HeaderMap, params: Params) -> Result<Json<Value>> {
+    caller(&state, &headers, Scope::Admin).await?;
+    let params = ParamList::new(params)?;
+    let matched = match params.get("matched") {
+        None | Some("") | Some("false") | Some("0") => false,
+        Some("true") | Some("1") => true,
+        Some(_) => {
+            return Err(Error::new(ErrorCode::InvalidQuery, "parameter \"matched\" must be true or false"))
+        }
+    };
+    let filter = AuditFilter {
+        name: params.get("name").filter(|s| !s.is_empty()).map(str::to_string),
+        from: params.get("from").filter(|s| !s.is_empty()).map(str::to_string),
+        to: params.get("to").filter(|s| !s.is_empty()).map(str::to_string),
+        key_id: params.get("key").filter(|s| !s.is_empty()).map(str::to_string),
+        request_id: params.get("request_id").filter(|s| !s.is_empty()).map(str::to_string),
+        matched_only: matched,
+        limit: Some(params.parse::<u64>("limit")?.unwrap_or(100)),
+    };
+    let store = Arc::clone(&state.inner.store);
+    let records =
+        tokio::task::spawn_blocking(move || store.lock().unwrap_or_else(|e| e.into_inner()).audit(&filter))
+            .await
+            .map_err(Error::internal)?
+            .map_err(|e| match e {
+                ward_store::Error::BadTime { .. } => Error::new(ErrorCode::InvalidQuery, e.to_string()),
+                e => Error::from(e),
+            })?;
+    Ok(Json(json!({"records": records, "total": records.len()})))
+}
+
+/// `POST /admin/lists?name=FILE`: imports a list file and swaps in a snapshot with it.
+async fn import_list(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    params: Params,
+    bytes: std::result::Result<Bytes, BytesRejection>,
+) -> Result<Json<Value>> {
+    caller(&state, &headers, Scope::Admin).await?;
+    let params = ParamList::new(params)?;
+    let name = params.get("name").filter(|n| !n.trim().is_empty()).unwrap_or("upload").to_string();
+    let bytes = body(bytes)?;
+    if bytes.is_empty() {
+        return Err(Error::new(ErrorCode::InvalidList, "the body is empty; send the list file as the body"));
+    }
+    Ok(Json(state.import_list(name, bytes.to_vec()).await?))
+}

@@ -1,0 +1,62 @@
+//! The screening snapshot the server answers from, and how a new one is built and swapped in.
+//!
+//! A request loads the current `Arc<Snapshot>` once and uses it throughout, so a swap never
+//! changes the lists under a request in flight: the old snapshot lives until its last request
+//! drops it.
+
+use std::collections::HashMap;
+use std::time::SystemTime;
+use ward_engine::Screener;
+use ward_model::{Entity, ListVersion};
+
+/// One immutable view of the current lists.
+pub struct Snapshot {
+    /// The matching engine over the linked subjects.
+    pub screener: Screener,
+    /// The list versions the subjects come from, by dataset.
+    pub versions: Vec<ListVersion>,
+    /// Subject index by subject id and by every referent.
+    by_id: HashMap<String, usize>,
+    /// When the snapshot was built.
+    pub built_at: SystemTime,
+}
+
+impl Snapshot {
+    /// Links the entities into subjects and builds the screener. CPU work of seconds on the
+    /// full lists: call it on a blocking thread.
+    pub fn build(entities: Vec<Entity>, mut versions: Vec<ListVersion>) -> Snapshot {
+        versions.sort_by(|a, b| a.dataset.cmp(&b.dataset));
+        let subjects = ward_lists::link::link(entities);
+        let mut by_id = HashMap::new();
+        for (i, subject) in subjects.iter().enumerate() {
+            by_id.insert(subject.id.clone(), i);
+            for referent in subject.referents() {
+                by_id.entry(referent.to_string()).or_insert(i);
+            }
+        }
+        Snapshot { screener: Screener::build(subjects), versions, by_id, built_at: SystemTime::now() }
+    }
+
+    /// The subject with this id or referent.
+    pub fn subject(&self, id: &str) -> Option<&ward_model::Subject> {
+        self.by_id.get(id).map(|&i| &self.screener.subjects()[i])
+    }
+
+    /// The ids of the list versions, sorted: what the audit trail records and what the poller
+    /// compares with the store.
+    pub fn version_ids(&self) -> Vec<i64> {
+        let mut ids: Vec<i64> = self.versions.iter().map(|v| v.id).collect();
+        ids.sort_unstable();
+        ids
+    }
+
+    /// Whether `dataset` names a list of this snapshot.
+    pub fn has_dataset(&self, dataset: &str) -> bool {
+        self.versions.iter().any(|v| v.dataset == dataset)
+    }
+
+    /// Seconds since the snapshot was built.
+    pub fn age_seconds(&self) -> f64 {
+        self.built_at.elapsed().map(|d| d.as_secs_f64()).unwrap_or(0.0)
+    }
+}

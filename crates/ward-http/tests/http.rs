@@ -1,0 +1,558 @@
+//! The HTTP API end to end: yente-shaped requests against a snapshot of real list excerpts,
+//! errors, keys, limits, audit, hot swap under load, and graceful shutdown on a real socket.
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Method, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use std::path::Path;
+use std::time::Duration;
+use tower::ServiceExt;
+use ward_http::{AppState, Config};
+use ward_store::{Scope, Store};
+
+/// The excerpts the server starts with; the EU excerpt is left for the upload tests.
+const FIXTURES: &[&str] = &[
+    "un-sc/un_excerpt_2026-02-27.xml",
+    "uk-ofsi/ofsi_ConList_2025-04_excerpt.csv",
+    "us-ofac/consolidated-excerpt.xml",
+];
+
+const EU_FIXTURE: &str = "eu-fsf/eu_excerpt.xml";
+
+fn testdata(path: &str) -> std::path::PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../testdata/lists").join(path)
+}
+
+/// A running app over a store in a temporary directory, with one key of each scope.
+struct Server {
+    state: AppState,
+    app: Router,
+    screen: String,
+    admin: String,
+    _dir: tempfile::TempDir,
+}
+
+fn server_with(config: Config) -> Server {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    for fixture in FIXTURES {
+        for list in ward_lists::read_path(&testdata(fixture)).unwrap() {
+            store.import(&list).unwrap();
+        }
+    }
+    let (_, screen) = store.create_key("test screen", &[Scope::Screen]).unwrap();
+    let (_, admin) = store.create_key("test admin", &[Scope::Admin]).unwrap();
+    let state = AppState::new(store, config).unwrap();
+    Server { app: ward_http::app(state.clone()), state, screen, admin, _dir: dir }
+}
+
+fn server() -> Server {
+    server_with(Config::default())
+}
+
+/// An answer: status, headers, and the body as JSON (or as a JSON string when it is not JSON).
+struct Answer {
+    status: StatusCode,
+    headers: HeaderMap,
+    body: Value,
+}
+
+async fn call(app: &Router, method: Method, uri: &str, key: Option<&str>, body: Option<Vec<u8>>) -> Answer {
+    let mut request = Request::builder().method(method).uri(uri);
+    if let Some(key) = key {
+        request = request.header("authorization", format!("Bearer {key}"));
+    }
+    if body.is_some() {
+        request = request.header("content-type", "application/json");
+    }
+    let request = request.body(body.map_or_else(Body::empty, Body::from)).unwrap();
+    let response = app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let body = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+    Answer { status, headers, body }
+}
+
+async fn get(s: &Server, uri: &str) -> Answer {
+    call(&s.app, Method::GET, uri, Some(&s.screen), None).await
+}
+
+async fn post(s: &Server, uri: &str, body: &Value) -> Answer {
+    call(&s.app, Method::POST, uri, Some(&s.screen), Some(body.to_string().into_bytes())).await
+}
+
+fn person(name: &str) -> Value {
+    json!({"schema": "Person", "properties": {"name": [name]}})
+}
+
+fn batch(queries: &[(&str, Value)]) -> Value {
+    json!({"queries": queries.iter().map(|(k, q)| (k.to_string(), q.clone())).collect::<serde_json::Map<_, _>>()})
+}
+
+/// Checks an error answer: status, stable code, JSON body with message.
+fn check_error(answer: &Answer, status: u16, code: &str) {
+    assert_eq!(answer.status.as_u16(), status, "{}", answer.body);
+    assert_eq!(answer.body["code"], code, "{}", answer.body);
+    assert_eq!(answer.body["status"], status);
+    assert!(answer.body["message"].as_str().is_some_and(|m| !m.is_empty()));
+    assert_eq!(answer.body["detail"], answer.body["message"]);
+    assert_eq!(answer.headers["content-type"], "application/json");
+}
+
+fn referents(entity: &Value) -> Vec<&str> {
+    entity["referents"].as_array().unwrap().iter().map(|r| r.as_str().unwrap()).collect()
+}
+
+#[tokio::test]
+async fn match_answers_like_yente() {
+    let s = server();
+    let query = json!({
+        "schema": "Person",
+        "properties": {
+            "name": ["Ibrahim Hassan Tali al-Asiri"],
+            "birthDate": "1982-04-19",
+            "nationality": ["Saudi Arabia"],
+        },
+    });
+    let answer = post(&s, "/match/default", &batch(&[("q1", query)])).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    assert_eq!(answer.headers["x-request-id"].len(), 32);
+    let body = &answer.body;
+    assert_eq!(body["limit"], 5);
+    let q1 = &body["responses"]["q1"];
+    assert_eq!(q1["status"], 200);
+    // The query is echoed back with its properties as lists.
+    assert_eq!(q1["query"]["schema"], "Person");
+    assert_eq!(q1["query"]["properties"]["name"], json!(["Ibrahim Hassan Tali al-Asiri"]));
+    assert_eq!(q1["query"]["properties"]["birthDate"], json!(["1982-04-19"]));
+    let results = q1["results"].as_array().unwrap();
+    assert!(!results.is_empty());
+    assert_eq!(q1["total"], json!({"value": results.len(), "relation": "eq"}));
+    let top = &results[0];
+    assert!(referents(top).contains(&"un_sc_sanctions:QDi.291"), "{top}");
+    assert!(top["id"].as_str().unwrap().contains(':'));
+    assert_eq!(top["schema"], "Person");
+    assert!(top["caption"].as_str().unwrap().to_uppercase().contains("ASIRI"));
+    assert!(top["properties"]["name"].as_array().is_some_and(|n| !n.is_empty()));
+    assert!(top["datasets"].as_array().unwrap().contains(&json!("un_sc_sanctions")));
+    assert_eq!(top["target"], true);
+    let score = top["score"].as_f64().unwrap();
+    assert!(score > 0.9 && score <= 1.0, "{score}");
+    assert_eq!(top["match"], true);
+    assert!(top["features"]["name_score"].as_f64().unwrap() > 0.8);
+    assert!(top["features"]["dob_match"].as_f64().unwrap() > 0.0, "{}", top["features"]);
+    let explanations = top["explanations"].as_array().unwrap();
+    assert!(explanations.iter().all(|e| e.as_str().is_some_and(|e| !e.is_empty())));
+    assert!(!explanations.is_empty());
+    // Results are sorted by score.
+    let scores: Vec<f64> = results.iter().map(|r| r["score"].as_f64().unwrap()).collect();
+    assert!(scores.windows(2).all(|w| w[0] >= w[1]));
+}
+
+#[tokio::test]
+async fn batches_and_parameters() {
+    let s = server();
+    let body = batch(&[("a", person("Ismail Haniya")), ("b", person("Motlaq Amer al-Marrani"))]);
+    let answer = post(&s, "/match/default?limit=1", &body).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    assert_eq!(answer.body["limit"], 1);
+    let a = &answer.body["responses"]["a"]["results"];
+    let b = &answer.body["responses"]["b"]["results"];
+    assert_eq!(a.as_array().unwrap().len(), 1);
+    assert_eq!(b.as_array().unwrap().len(), 1);
+    assert!(referents(&a[0]).contains(&"us_ofac_cons:9639"));
+    assert!(referents(&b[0]).contains(&"gb_hmt_sanctions:15591"));
+
+    // A threshold above every score keeps the results but matches none of them.
+    let body = batch(&[("q", person("Ismail Hanya"))]);
+    let answer = post(&s, "/match/default?threshold=1&cutoff=0.5", &body).await;
+    let results = answer.body["responses"]["q"]["results"].as_array().unwrap().clone();
+    assert!(!results.is_empty());
+    assert!(results.iter().all(|r| r["match"] == false), "{results:?}");
+    // yente algorithm names are accepted; unknown ones are not.
+    let answer = post(&s, "/match/default?algorithm=logic-v2", &body).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    check_error(&post(&s, "/match/default?algorithm=nope", &body).await, 400, "invalid_query");
+    check_error(&post(&s, "/match/default?threshold=2", &body).await, 400, "invalid_query");
+    check_error(&post(&s, "/match/default?limit=abc", &body).await, 400, "invalid_query");
+}
+
+#[tokio::test]
+async fn dataset_filter() {
+    let s = server();
+    let body = batch(&[("q", person("Nashwan Abd al-Razzaq Abd al-Baqi"))]);
+    let un = post(&s, "/match/un_sc_sanctions", &body).await;
+    assert_eq!(un.status, StatusCode::OK, "{}", un.body);
+    let top = &un.body["responses"]["q"]["results"][0];
+    assert!(referents(top).contains(&"un_sc_sanctions:QDi.012"), "{top}");
+    let ofac = post(&s, "/match/us_ofac_cons", &body).await;
+    assert_eq!(ofac.status, StatusCode::OK);
+    for result in ofac.body["responses"]["q"]["results"].as_array().unwrap() {
+        assert!(result["datasets"].as_array().unwrap().contains(&json!("us_ofac_cons")), "{result}");
+    }
+    check_error(&post(&s, "/match/no_such_list", &body).await, 404, "dataset_not_found");
+    check_error(&get(&s, "/search/no_such_list?q=x").await, 404, "dataset_not_found");
+}
+
+#[tokio::test]
+async fn bad_requests_are_json_errors() {
+    let s = server_with(Config { max_body: 8192, ..Config::default() });
+    let raw = |body: &str| {
+        call(&s.app, Method::POST, "/match/default", Some(&s.screen), Some(body.as_bytes().to_vec()))
+    };
+    check_error(&raw("{not json").await, 400, "malformed_json");
+    check_error(&raw("[1, 2]").await, 400, "malformed_json");
+    check_error(&raw("").await, 400, "malformed_json");
+    check_error(&post(&s, "/match/default", &json!({"queries": {}})).await, 400, "invalid_batch");
+    check_error(&post(&s, "/match/default", &json!({"other": 1})).await, 400, "invalid_batch");
+    let unknown_schema = json!({"schema": "Spaceship", "properties": {"name": ["x"]}});
+    check_error(&post(&s, "/match/default", &batch(&[("q", unknown_schema)])).await, 400, "invalid_query");
+    let unknown_property = json!({"schema": "Person", "properties": {"name": ["x"], "shoeSize": ["44"]}});
+    let answer = post(&s, "/match/default", &batch(&[("q", unknown_property)])).await;
+    check_error(&answer, 400, "invalid_query");
+    assert!(answer.body["message"].as_str().unwrap().contains("shoeSize"));
+    let vessel_with_passport =
+        json!({"schema": "Vessel", "properties": {"name": ["x"], "passportNumber": ["1"]}});
+    check_error(
+        &post(&s, "/match/default", &batch(&[("q", vessel_with_passport)])).await,
+        400,
+        "invalid_query",
+    );
+    let no_name = json!({"schema": "Person", "properties": {"birthDate": ["1970"]}});
+    check_error(&post(&s, "/match/default", &batch(&[("q", no_name)])).await, 400, "invalid_query");
+    let bad_value = json!({"schema": "Person", "properties": {"name": [{"x": 1}]}});
+    check_error(&post(&s, "/match/default", &batch(&[("q", bad_value)])).await, 400, "invalid_query");
+
+    let long_name = batch(&[("q", person(&"x".repeat(1001)))]);
+    check_error(&post(&s, "/match/default", &long_name).await, 400, "invalid_query");
+
+    // 101 queries is one too many (and small enough to pass the body limit of this server).
+    let many: Vec<(String, Value)> = (0..101)
+        .map(|i| (format!("{i}"), json!({"schema": "Person", "properties": {"name": "a"}})))
+        .collect();
+    let body = json!({"queries": many.into_iter().collect::<serde_json::Map<_, _>>()});
+    assert!(body.to_string().len() < 8192);
+    check_error(&post(&s, "/match/default", &body).await, 400, "invalid_batch");
+
+    let big = batch(&[("q", person(&"x".repeat(9000)))]);
+    check_error(&post(&s, "/match/default", &big).await, 413, "payload_too_large");
+
+    check_error(&get(&s, "/nowhere").await, 404, "route_not_found");
+    check_error(&get(&s, "/match/default").await, 405, "method_not_allowed");
+    check_error(&get(&s, "/search/default").await, 400, "invalid_query");
+    check_error(&get(&s, "/search/default?q=x&limit=0").await, 400, "invalid_query");
+}
+
+#[tokio::test]
+async fn keys_scopes_and_rate_limit() {
+    let s =
+        server_with(Config { key_cache_ttl: Duration::from_millis(50), rate_limit: 5, ..Config::default() });
+    let body = batch(&[("q", person("Ajay Kumar Gupta"))]).to_string().into_bytes();
+    let match_with = |key: Option<String>| {
+        let app = s.app.clone();
+        let body = body.clone();
+        async move { call(&app, Method::POST, "/match/default", key.as_deref(), Some(body)).await }
+    };
+    check_error(&match_with(None).await, 401, "missing_key");
+    check_error(&match_with(Some("ward_wrong".into())).await, 401, "invalid_key");
+    check_error(&match_with(Some("not even a ward key".into())).await, 401, "invalid_key");
+    // X-Api-Key works as well as a bearer token.
+    let request = Request::post("/match/default")
+        .header("x-api-key", &s.screen)
+        .body(Body::from(body.clone()))
+        .unwrap();
+    assert_eq!(s.app.clone().oneshot(request).await.unwrap().status(), StatusCode::OK);
+    // A screen key may not read the audit trail or upload lists; an admin key may screen.
+    check_error(&call(&s.app, Method::GET, "/admin/audit", Some(&s.screen), None).await, 403, "forbidden");
+    check_error(
+        &call(&s.app, Method::POST, "/admin/lists", Some(&s.screen), Some(b"x".to_vec())).await,
+        403,
+        "forbidden",
+    );
+    assert_eq!(match_with(Some(s.admin.clone())).await.status, StatusCode::OK);
+
+    // A revoked key stops working once the cache forgets it.
+    let (key, secret) = s.state.store().lock().unwrap().create_key("short-lived", &[Scope::Screen]).unwrap();
+    assert_eq!(match_with(Some(secret.clone())).await.status, StatusCode::OK);
+    s.state.store().lock().unwrap().revoke_key(&key.id).unwrap();
+    tokio::time::sleep(Duration::from_millis(80)).await;
+    check_error(&match_with(Some(secret)).await, 401, "invalid_key");
+
+    // Five requests per second per key: the sixth in a burst waits.
+    let (_, limited) = s.state.store().lock().unwrap().create_key("limited", &[Scope::Screen]).unwrap();
+    let mut statuses = Vec::new();
+    for _ in 0..7 {
+        statuses.push(match_with(Some(limited.clone())).await);
+    }
+    assert!(statuses[..5].iter().all(|a| a.status == StatusCode::OK));
+    let last = statuses.last().unwrap();
+    check_error(last, 429, "rate_limited");
+    assert!(last.headers["retry-after"].to_str().unwrap().parse::<u64>().unwrap() >= 1);
+    // Other keys are not affected.
+    assert_eq!(match_with(Some(s.screen.clone())).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn search_entities_catalog_algorithms() {
+    let s = server();
+    let search = get(&s, "/search/default?q=Sberbank&limit=3").await;
+    assert_eq!(search.status, StatusCode::OK, "{}", search.body);
+    let results = search.body["results"].as_array().unwrap();
+    assert!(!results.is_empty() && results.len() <= 3);
+    assert!(referents(&results[0]).contains(&"us_ofac_cons:18715"), "{}", results[0]);
+    assert_eq!(search.body["total"]["value"], results.len());
+    assert_eq!(search.body["limit"], 3);
+
+    let entity = get(&s, "/entities/gb_hmt_sanctions:13656").await;
+    assert_eq!(entity.status, StatusCode::OK, "{}", entity.body);
+    assert_eq!(entity.body["schema"], "Vessel");
+    assert!(referents(&entity.body).contains(&"gb_hmt_sanctions:13656"));
+    let id = entity.body["id"].as_str().unwrap().to_string();
+    assert_eq!(get(&s, &format!("/entities/{id}")).await.body["id"], id.as_str());
+    check_error(&get(&s, "/entities/nobody:1").await, 404, "entity_not_found");
+
+    let catalog = get(&s, "/catalog").await;
+    assert_eq!(catalog.status, StatusCode::OK);
+    let datasets = catalog.body["datasets"].as_array().unwrap();
+    for name in ["un_sc_sanctions", "gb_hmt_sanctions", "us_ofac_cons", "default", "sanctions"] {
+        let d = datasets.iter().find(|d| d["name"] == name).unwrap_or_else(|| panic!("{name} missing"));
+        assert!(d["version"].is_string(), "{d}");
+    }
+    let un = datasets.iter().find(|d| d["name"] == "un_sc_sanctions").unwrap();
+    assert!(un["last_export"].as_str().unwrap().starts_with("2026-02-27"), "{un}");
+    assert!(un["list_version"]["sources"][0]["sha256"].is_string());
+
+    let algorithms = get(&s, "/algorithms").await;
+    assert_eq!(algorithms.body["default"], "ward-v1");
+    assert_eq!(algorithms.body["best"], "ward-v1");
+    assert_eq!(algorithms.body["algorithms"][0]["name"], "ward-v1");
+    assert!(algorithms.body["algorithms"][0]["features"]["name_score"].is_object());
+}
+
+#[tokio::test]
+async fn health_metrics_openapi() {
+    let s = server();
+    let open = |uri: &'static str| call(&s.app, Method::GET, uri, None, None);
+    assert_eq!(open("/healthz").await.body, json!({"status": "ok"}));
+    let ready = open("/readyz").await;
+    assert_eq!(ready.status, StatusCode::OK);
+    assert_eq!(ready.body["lists"], 3);
+
+    post(&s, "/match/default", &batch(&[("q", person("Innocent Kaina"))])).await;
+    post(&s, "/match/nowhere", &batch(&[("q", person("Innocent Kaina"))])).await;
+    let metrics = open("/metrics").await;
+    assert_eq!(metrics.status, StatusCode::OK);
+    assert!(metrics.headers["content-type"].to_str().unwrap().starts_with("text/plain"));
+    let text = metrics.body.as_str().unwrap();
+    for line in [
+        "ward_http_requests_total{route=\"/match/{dataset}\",status=\"200\"} 1",
+        "ward_http_requests_total{route=\"/match/{dataset}\",status=\"404\"} 1",
+        "ward_http_request_duration_seconds_count{route=\"/match/{dataset}\"} 2",
+        "ward_queries_screened_total 1",
+        "ward_query_matches_total 1",
+        "ward_snapshot_lists 3",
+        "ward_audit_queue 0",
+    ] {
+        assert!(text.lines().any(|l| l == line), "{line} missing in\n{text}");
+    }
+    assert!(text.contains("ward_snapshot_age_seconds "));
+    assert!(text.contains("ward_snapshot_version "));
+
+    let doc = open("/openapi.json").await.body;
+    assert_eq!(doc["openapi"], "3.0.3");
+    let paths = doc["paths"].as_object().unwrap();
+    for (path, method) in [
+        ("/match/{dataset}", "post"),
+        ("/search/{dataset}", "get"),
+        ("/entities/{id}", "get"),
+        ("/catalog", "get"),
+        ("/algorithms", "get"),
+        ("/healthz", "get"),
+        ("/readyz", "get"),
+        ("/metrics", "get"),
+        ("/openapi.json", "get"),
+        ("/admin/audit", "get"),
+        ("/admin/lists", "post"),
+    ] {
+        let op = &paths[path][method];
+        assert!(op["responses"]["200"].is_object(), "{path} {method}");
+    }
+    assert_eq!(paths.len(), 11);
+    assert!(doc["components"]["securitySchemes"]["bearerAuth"].is_object());
+    // Every $ref points at a schema that exists.
+    let text = doc.to_string();
+    for part in text.split("#/components/schemas/").skip(1) {
+        let name = &part[..part.find('"').unwrap()];
+        assert!(doc["components"]["schemas"][name].is_object(), "{name}");
+    }
+}
+
+#[tokio::test]
+async fn every_screening_is_audited() {
+    let s = server();
+    let answer = post(&s, "/match/default", &batch(&[("q", person("Fitiwi Abdelrazak"))])).await;
+    assert_eq!(answer.status, StatusCode::OK);
+    let request_id = answer.headers["x-request-id"].to_str().unwrap().to_string();
+    let search = get(&s, "/search/default?q=Sberbank").await;
+    assert_eq!(search.status, StatusCode::OK);
+
+    let admin = |uri: String| {
+        let app = s.app.clone();
+        let key = s.admin.clone();
+        async move { call(&app, Method::GET, &uri, Some(&key), None).await }
+    };
+    let all = admin("/admin/audit".into()).await;
+    assert_eq!(all.status, StatusCode::OK, "{}", all.body);
+    assert_eq!(all.body["total"], 2);
+    let by_name = admin("/admin/audit?name=abdelrazak".into()).await;
+    let records = by_name.body["records"].as_array().unwrap();
+    assert_eq!(records.len(), 1);
+    let record = &records[0];
+    assert_eq!(record["request_id"], request_id.as_str());
+    assert_eq!(record["source"], "http /match/{dataset}".replace("{dataset}", "default"));
+    assert_eq!(record["dataset"], "default");
+    assert_eq!(record["query_names"], json!(["Fitiwi Abdelrazak"]));
+    assert_eq!(record["list_versions"].as_array().unwrap().len(), 3);
+    assert_eq!(record["matched"], true);
+    assert!(record["top_score"].as_f64().unwrap() > 0.7);
+    assert!(record["key_id"].as_str().is_some_and(|k| !k.is_empty()));
+    assert!(record["results"]["q"][0]["id"].is_string());
+    assert!(record["query"]["body"]["queries"]["q"].is_object());
+
+    let matched = admin("/admin/audit?matched=true&from=2000-01-01&limit=10".into()).await;
+    assert!(matched.body["records"].as_array().unwrap().iter().all(|r| r["matched"] == true));
+    let key_id = record["key_id"].as_str().unwrap();
+    assert_eq!(admin(format!("/admin/audit?key={key_id}")).await.body["total"], 2);
+    assert_eq!(admin("/admin/audit?key=other".into()).await.body["total"], 0);
+    check_error(&admin("/admin/audit?from=yesterday".into()).await, 400, "invalid_query");
+}
+
+/// Uploads the EU excerpt while 50 requests are in flight: every one succeeds, and the next
+/// request sees the new list.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn upload_swaps_snapshot_under_load() {
+    let s = server();
+    let body = batch(&[("q", person("Saddam Hussein al-Tikriti"))]);
+    check_error(&post(&s, "/match/eu_fsf", &body).await, 404, "dataset_not_found");
+
+    let mut tasks = Vec::new();
+    for i in 0..50 {
+        let app = s.app.clone();
+        let key = s.screen.clone();
+        let body = if i % 2 == 0 {
+            batch(&[("q", person("Saddam Hussein al-Tikriti")), ("r", person("Ismail Haniya"))])
+        } else {
+            batch(&[("q", person("Amir Abdullah"))])
+        };
+        tasks.push(tokio::spawn(async move {
+            call(&app, Method::POST, "/match/default", Some(&key), Some(body.to_string().into_bytes())).await
+        }));
+    }
+    let eu = std::fs::read(testdata(EU_FIXTURE)).unwrap();
+    let upload =
+        call(&s.app, Method::POST, "/admin/lists?name=eu_excerpt.xml", Some(&s.admin), Some(eu)).await;
+    assert_eq!(upload.status, StatusCode::OK, "{}", upload.body);
+    assert_eq!(upload.body["dataset"], "eu_fsf");
+    assert_eq!(upload.body["status"], "current");
+    assert_eq!(upload.body["rebuilt"], true);
+    assert_eq!(upload.body["list_versions"].as_array().unwrap().len(), 4);
+    for task in tasks {
+        let answer = task.await.unwrap();
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    }
+
+    let answer = post(&s, "/match/eu_fsf", &body).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let top = &answer.body["responses"]["q"]["results"][0];
+    assert!(referents(top).contains(&"eu_fsf:13"), "{top}");
+    assert_eq!(top["match"], true);
+
+    // The same file again changes nothing; a file that is no list is refused.
+    let eu = std::fs::read(testdata(EU_FIXTURE)).unwrap();
+    let again =
+        call(&s.app, Method::POST, "/admin/lists?name=eu_excerpt.xml", Some(&s.admin), Some(eu)).await;
+    assert_eq!(again.body["status"], "unchanged");
+    assert_eq!(again.body["rebuilt"], false);
+    let junk =
+        call(&s.app, Method::POST, "/admin/lists?name=x.txt", Some(&s.admin), Some(b"hello".to_vec())).await;
+    check_error(&junk, 400, "invalid_list");
+}
+
+/// Sends one HTTP/1.1 request on a fresh connection and reads the whole answer.
+async fn raw_request(
+    addr: std::net::SocketAddr,
+    method: &str,
+    path: &str,
+    key: &str,
+    body: &str,
+) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let request = format!(
+        "{method} {path} HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {key}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).await.unwrap();
+    let status = answer.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    let body = answer.split("\r\n\r\n").nth(1).unwrap_or_default().to_string();
+    (status, body)
+}
+
+/// On a real socket: the server notices a list imported into its store by someone else (the
+/// CLI), and on shutdown finishes the request in flight before `run` returns.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn real_socket_poll_and_graceful_shutdown() {
+    let s = server_with(Config { poll_interval: Duration::from_millis(100), ..Config::default() });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(ward_http::run(listener, s.state.clone(), async {
+        let _ = stopped.await;
+    }));
+
+    let body = batch(&[("q", person("Saddam Hussein al-Tikriti"))]).to_string();
+    let (status, _) = raw_request(addr, "POST", "/match/eu_fsf", &s.screen, &body).await;
+    assert_eq!(status, 404);
+    // Import as the CLI would: straight into the store.
+    let store = s.state.store().clone();
+    tokio::task::spawn_blocking(move || {
+        for list in ward_lists::read_path(&testdata(EU_FIXTURE)).unwrap() {
+            store.lock().unwrap().import(&list).unwrap();
+        }
+    })
+    .await
+    .unwrap();
+    let mut seen = false;
+    for _ in 0..100 {
+        tokio::time::sleep(Duration::from_millis(50)).await;
+        let (status, _) = raw_request(addr, "POST", "/match/eu_fsf", &s.screen, &body).await;
+        if status == 200 {
+            seen = true;
+            break;
+        }
+    }
+    assert!(seen, "the server never noticed the imported list");
+
+    // A batch of 100 queries is in flight when the shutdown signal arrives.
+    let queries: serde_json::Map<String, Value> =
+        (0..100).map(|i| (format!("q{i}"), person(&format!("Saddam Hussein {i}")))).collect();
+    let big = json!({"queries": queries}).to_string();
+    let key = s.screen.clone();
+    let in_flight =
+        tokio::spawn(async move { raw_request(addr, "POST", "/match/default", &key, &big).await });
+    tokio::time::sleep(Duration::from_millis(5)).await;
+    stop.send(()).unwrap();
+    let (status, answer) = in_flight.await.unwrap();
+    assert_eq!(status, 200, "{answer}");
+    tokio::time::timeout(Duration::from_secs(10), server).await.unwrap().unwrap().unwrap();
+    // Every answered request was audited before it was answered.
+    let records = s.state.store().lock().unwrap().audit(&ward_store::AuditFilter::default()).unwrap();
+    assert!(records.iter().any(|r| r.query_names.len() == 100));
+    assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+}
