@@ -27,7 +27,7 @@ trap cleanup EXIT
 port="$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')"
 "$ward" --data-dir "$data" serve --no-auth --listen "127.0.0.1:$port" 2>"$data/serve.log" &
 server=$!
-for _ in $(seq 1 120); do
+for _ in $(seq 1 600); do
     curl -fs "http://127.0.0.1:$port/readyz" >/dev/null && break
     sleep 0.5
 done
