@@ -66,6 +66,9 @@ pub struct EvalArgs {
 /// `ward match`
 #[derive(Debug, clap::Args)]
 pub struct MatchArgs {
+    /// Where the store is.
+    #[command(flatten)]
+    pub db: DatabaseArgs,
     /// The name to screen (any script, any order).
     pub name: Option<String>,
     /// Date of birth (or build date): 1950, 1950-03, 1950-03-21, 21/03/1950.
@@ -126,6 +129,9 @@ pub enum ScreenFormat {
 /// `ward screen`
 #[derive(Debug, clap::Args)]
 pub struct ScreenArgs {
+    /// Where the store is.
+    #[command(flatten)]
+    pub db: DatabaseArgs,
     /// The customers: a CSV file with a header row.
     pub input: PathBuf,
     /// The column holding the name.
@@ -166,6 +172,9 @@ pub enum ListsCommand {
 /// `ward lists import`
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
+    /// Where the store is.
+    #[command(flatten)]
+    pub db: DatabaseArgs,
     /// Files or folders (a folder holding sdn.csv and its siblings is one OFAC list).
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
@@ -177,6 +186,9 @@ pub struct ImportArgs {
 /// `ward lists show`
 #[derive(Debug, clap::Args)]
 pub struct ShowArgs {
+    /// Where the store is.
+    #[command(flatten)]
+    pub db: DatabaseArgs,
     /// Show every version, not only the current ones.
     #[arg(long)]
     pub all: bool,
@@ -188,6 +200,9 @@ pub struct ShowArgs {
 /// `ward entity`
 #[derive(Debug, clap::Args)]
 pub struct EntityArgs {
+    /// Where the store is.
+    #[command(flatten)]
+    pub db: DatabaseArgs,
     /// Subject id or referent, e.g. `us_ofac_sdn:31492` or `un_sc_sanctions:QDi.001`.
     pub id: String,
     /// Print JSON.
@@ -205,6 +220,9 @@ pub enum ExportFormat {
 /// `ward export`
 #[derive(Debug, clap::Args)]
 pub struct ExportArgs {
+    /// Where the store is.
+    #[command(flatten)]
+    pub db: DatabaseArgs,
     /// Output format.
     #[arg(long, value_enum, default_value = "ftm")]
     pub format: ExportFormat,

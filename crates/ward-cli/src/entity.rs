@@ -1,21 +1,18 @@
 //! `ward entity ID`: one subject, every record and designation, for a person or as JSON.
 
 use crate::args::EntityArgs;
-use anyhow::Context;
 use std::path::Path;
 use std::process::ExitCode;
 use ward_model::{NameKind, Subject};
 use ward_store::Store;
 
 /// The current subjects of the store: every current record, linked across lists.
-pub(crate) fn current_subjects(data_dir: &Path) -> anyhow::Result<Vec<Subject>> {
-    let store =
-        Store::open(data_dir).with_context(|| format!("opening the store in {}", data_dir.display()))?;
+pub(crate) fn current_subjects(store: &Store) -> anyhow::Result<Vec<Subject>> {
     Ok(ward_lists::link::link(store.current_entities()?))
 }
 
 pub(crate) fn run(data_dir: &Path, args: &EntityArgs) -> anyhow::Result<ExitCode> {
-    let subjects = current_subjects(data_dir)?;
+    let subjects = current_subjects(&crate::serve::open_store(data_dir, &args.db)?)?;
     let Some(subject) = subjects.iter().find(|s| s.id == args.id || s.referents().any(|r| r == args.id))
     else {
         eprintln!("no subject with id or referent {:?} in the current lists", args.id);

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 pub(crate) fn run(data_dir: &Path, args: &ExportArgs) -> anyhow::Result<ExitCode> {
     let subjects = if args.paths.is_empty() {
-        crate::entity::current_subjects(data_dir)?
+        crate::entity::current_subjects(&crate::serve::open_store(data_dir, &args.db)?)?
     } else {
         let mut entities = Vec::new();
         for (path, result) in parse_paths(&args.paths) {

@@ -6,7 +6,7 @@ use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use ward_model::{ListVersion, ParsedList, Severity};
-use ward_store::{ImportStatus, Store};
+use ward_store::ImportStatus;
 
 /// Reads every list under the paths in parallel (one list per task), keeping their order. A
 /// path that cannot even be walked is reported as one failed unit.
@@ -35,8 +35,7 @@ pub(crate) fn parse_paths(paths: &[PathBuf]) -> Vec<(PathBuf, ward_lists::Result
 const SHOWN_DIAGNOSTICS: usize = 5;
 
 pub(crate) fn import(data_dir: &Path, args: &ImportArgs) -> anyhow::Result<ExitCode> {
-    let mut store =
-        Store::open(data_dir).with_context(|| format!("opening the store in {}", data_dir.display()))?;
+    let mut store = crate::serve::open_store(data_dir, &args.db)?;
     let mut failed = 0;
     for (path, result) in parse_paths(&args.paths) {
         let list = match result {
@@ -105,8 +104,7 @@ fn print_import(list: &ParsedList, version: &ListVersion, status: ImportStatus, 
 }
 
 pub(crate) fn show(data_dir: &Path, args: &ShowArgs) -> anyhow::Result<ExitCode> {
-    let store =
-        Store::open(data_dir).with_context(|| format!("opening the store in {}", data_dir.display()))?;
+    let store = crate::serve::open_store(data_dir, &args.db)?;
     let all = store.versions()?;
     let shown: Vec<&ListVersion> = all.iter().filter(|v| args.all || v.current).collect();
     if args.json {

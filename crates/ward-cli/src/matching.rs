@@ -14,12 +14,15 @@ use ward_engine::{MatchOptions, Query, Screener};
 use ward_model::{Gender, Schema};
 
 /// Builds the screening snapshot from the store's current lists.
-pub(crate) fn load_screener(data_dir: &Path) -> anyhow::Result<Screener> {
-    let subjects = crate::entity::current_subjects(data_dir)?;
+pub(crate) fn load_screener(data_dir: &Path, db: &crate::args::DatabaseArgs) -> anyhow::Result<Screener> {
+    let subjects = crate::entity::current_subjects(&crate::serve::open_store(data_dir, db)?)?;
     anyhow::ensure!(
         !subjects.is_empty(),
-        "the store in {} holds no lists: run `ward lists import data/lists` first",
-        data_dir.display()
+        "the store ({}) holds no lists: run `ward lists import data/lists` first",
+        db.database.as_deref().map_or_else(
+            || data_dir.display().to_string(),
+            |d| d.split('@').next_back().unwrap_or(d).to_string()
+        )
     );
     Ok(Screener::build(subjects))
 }
@@ -39,7 +42,7 @@ pub(crate) fn options(threshold: Option<f32>, limit: usize, datasets: &[String])
 
 pub(crate) fn run(data_dir: &Path, args: &MatchArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let screener = load_screener(data_dir)?;
+    let screener = load_screener(data_dir, &args.db)?;
     let options = options(args.threshold, args.limit, &args.dataset);
     if let Some(input) = &args.input {
         return batch(&screener, &options, input, args.output.as_deref());

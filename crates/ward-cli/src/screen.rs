@@ -43,7 +43,7 @@ pub(crate) fn run(data_dir: &Path, args: &ScreenArgs) -> anyhow::Result<ExitCode
         .records()
         .collect::<Result<_, _>>()
         .with_context(|| format!("reading {}", args.input.display()))?;
-    let screener = crate::matching::load_screener(data_dir)?;
+    let screener = crate::matching::load_screener(data_dir, &args.db)?;
     let options = crate::matching::options(args.threshold, 3, &[]);
     let cell = |row: &csv::StringRecord, col: Option<usize>| -> Vec<String> {
         col.and_then(|c| row.get(c))
