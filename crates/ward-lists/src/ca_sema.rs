@@ -7,7 +7,7 @@
 //! (`russia/1-part-1/12`), which together locate the entry in the regulations.
 
 use crate::text::clean;
-use crate::xml::{self, Element};
+use crate::xml::{self, Element, RecordCtx};
 use crate::{Error, Input, Result};
 use std::collections::{BTreeMap, HashSet};
 use ward_model::{
@@ -52,7 +52,7 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
                 *unknown.entry(child.name.clone()).or_default() += 1;
             }
         }
-        let mut ctx = Ctx { file, record: None, offset: el.offset, diagnostics: &mut diagnostics };
+        let mut ctx = RecordCtx::new(file, el.offset, &mut diagnostics);
         if let Some(entity) = read_record(&el, &mut ids, &mut ctx) {
             entities.push(entity);
         }
@@ -74,33 +74,6 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
     list.entities = entities;
     list.diagnostics = diagnostics;
     Ok(list)
-}
-
-/// Where a record is, for its diagnostics.
-struct Ctx<'a> {
-    file: &'a str,
-    record: Option<String>,
-    offset: u64,
-    diagnostics: &'a mut Vec<Diagnostic>,
-}
-
-impl Ctx<'_> {
-    fn push(&mut self, diagnostic: Diagnostic) {
-        let diagnostic = diagnostic.at(format!("byte {}", self.offset));
-        let diagnostic = match &self.record {
-            Some(record) => diagnostic.record(record.clone()),
-            None => diagnostic,
-        };
-        self.diagnostics.push(diagnostic);
-    }
-
-    fn warn(&mut self, message: String) {
-        self.push(Diagnostic::warning(self.file, message));
-    }
-
-    fn error(&mut self, message: String) {
-        self.push(Diagnostic::error(self.file, message));
-    }
 }
 
 /// The text of the first child named one of `names` (old and new schema spellings), with white
@@ -151,7 +124,7 @@ fn normalize_schedule(schedule: &str) -> String {
     schedule.split(',').map(str::trim).collect::<Vec<_>>().join(", ")
 }
 
-fn read_record(el: &Element, ids: &mut HashSet<String>, ctx: &mut Ctx<'_>) -> Option<Entity> {
+fn read_record(el: &Element, ids: &mut HashSet<String>, ctx: &mut RecordCtx<'_>) -> Option<Entity> {
     let country = field(el, &["Country"]);
     let item = field(el, &["Item"]);
     let (Some(country), Some(item)) = (country, item) else {
@@ -311,7 +284,7 @@ fn split_bilingual(full: &str) -> Option<(&str, &str)> {
 }
 
 /// Reads "1965-04-29", "1972", "1963-1964", "1975 or 1976"; for ships the build year.
-fn read_dates(text: &str, entity: &mut Entity, ctx: &mut Ctx<'_>) {
+fn read_dates(text: &str, entity: &mut Entity, ctx: &mut RecordCtx<'_>) {
     // ASCII lower-casing keeps byte offsets: split the original text where the lower-case
     // one says " or ".
     let lower = text.to_ascii_lowercase();

@@ -7,12 +7,12 @@
 //! `properties["ofsiGroupId"]` so that records can be linked to the OFSI consolidated list.
 
 use crate::text::clean;
-use crate::xml::{self, Element};
+use crate::xml::{self, Element, RecordCtx};
 use crate::{Error, Input, Result};
 use std::collections::BTreeMap;
 use ward_model::{
-    country_code, dataset_info, Address, DateSpec, Designation, Diagnostic, Entity, Gender, IdKind,
-    Identifier, Link, LinkKind, Name, NameKind, NameParts, ParsedList, PartialDate, Schema,
+    dataset_info, Address, DateSpec, Designation, Diagnostic, Entity, Gender, IdKind, Identifier, Link,
+    LinkKind, Name, NameKind, NameParts, ParsedList, PartialDate, Schema,
 };
 
 const FORMAT: &str = "uk_fcdo_xml";
@@ -92,7 +92,7 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
     let mut unknown: BTreeMap<String, usize> = BTreeMap::new();
     let header = xml::stream(&source.bytes, file, FORMAT, &["Designation"], |el| {
         collect_unknown(&el, &mut unknown);
-        let mut ctx = Ctx { file, record: None, offset: el.offset, diagnostics: &mut diagnostics };
+        let mut ctx = RecordCtx::new(file, el.offset, &mut diagnostics);
         if let Some(entity) = read_record(&el, &mut ctx) {
             entities.push(entity);
         }
@@ -154,38 +154,6 @@ fn collect_unknown(el: &Element, unknown: &mut BTreeMap<String, usize>) {
     }
 }
 
-/// Where a record is, for its diagnostics.
-struct Ctx<'a> {
-    file: &'a str,
-    record: Option<String>,
-    offset: u64,
-    diagnostics: &'a mut Vec<Diagnostic>,
-}
-
-impl Ctx<'_> {
-    fn push(&mut self, diagnostic: Diagnostic) {
-        let diagnostic = diagnostic.at(format!("byte {}", self.offset));
-        let diagnostic = match &self.record {
-            Some(record) => diagnostic.record(record.clone()),
-            None => diagnostic,
-        };
-        self.diagnostics.push(diagnostic);
-    }
-
-    fn warn(&mut self, message: String) {
-        self.push(Diagnostic::warning(self.file, message));
-    }
-
-    /// The alpha-2 code of a country; a warning when it names no country.
-    fn country(&mut self, name: &str, what: &str) -> Option<String> {
-        let code = country_code(name);
-        if code.is_none() {
-            self.warn(format!("unknown country {name:?} in {what}"));
-        }
-        code.map(str::to_string)
-    }
-}
-
 /// The trimmed, space-collapsed text of an element, or `None` when empty.
 fn value(el: &Element) -> Option<String> {
     clean(&el.text).map(|t| t.split_whitespace().collect::<Vec<_>>().join(" "))
@@ -210,13 +178,10 @@ fn parse_date(text: &str) -> Option<DateSpec> {
     Some(spec)
 }
 
-fn read_record(el: &Element, ctx: &mut Ctx<'_>) -> Option<Entity> {
+fn read_record(el: &Element, ctx: &mut RecordCtx<'_>) -> Option<Entity> {
     let Some(unique_id) = field(el, "UniqueID") else {
         let name = el.descendants("Name6").into_iter().find_map(value).unwrap_or_default();
-        ctx.push(Diagnostic::error(
-            ctx.file,
-            format!("<Designation> without a UniqueID ({name:?}); record skipped"),
-        ));
+        ctx.error(format!("<Designation> without a UniqueID ({name:?}); record skipped"));
         return None;
     };
     ctx.record = Some(unique_id.clone());
@@ -345,7 +310,7 @@ fn read_names(el: &Element, entity: &mut Entity) {
     }
 }
 
-fn read_addresses(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
+fn read_addresses(el: &Element, entity: &mut Entity, ctx: &mut RecordCtx<'_>) {
     for address in el.descendants("Address") {
         let country_name = field(address, "AddressCountry");
         let lines: Vec<String> = [
@@ -372,7 +337,7 @@ fn read_addresses(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
     }
 }
 
-fn read_individual(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
+fn read_individual(el: &Element, entity: &mut Entity, ctx: &mut RecordCtx<'_>) {
     for dob in all(el, "DOB") {
         match parse_date(&dob) {
             Some(spec) => {
@@ -452,7 +417,7 @@ fn read_organization(el: &Element, entity: &mut Entity) {
     }
 }
 
-fn read_ship(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
+fn read_ship(el: &Element, entity: &mut Entity, ctx: &mut RecordCtx<'_>) {
     for imo in all(el, "IMONumber") {
         let number = imo.trim_start_matches("IMO").trim().to_string();
         entity.add_identifier(Identifier { kind: IdKind::Imo, value: number, country: None, note: None });

@@ -5,11 +5,11 @@
 //! The UN reference number (`QDi.001`) is the record id: it is what every other list cites.
 
 use crate::text::clean;
-use crate::xml::{self, Element};
+use crate::xml::{self, Element, RecordCtx};
 use crate::{Error, Input, Result};
 use ward_model::{
-    country_code, dataset_info, Address, DateSpec, Designation, Diagnostic, Entity, Gender, IdKind,
-    Identifier, Name, NameKind, NameParts, ParsedList, PartialDate, Schema,
+    country_code, dataset_info, Address, DateSpec, Designation, Entity, Gender, IdKind, Identifier, Name,
+    NameKind, NameParts, ParsedList, PartialDate, Schema,
 };
 
 const FORMAT: &str = "un_xml";
@@ -23,7 +23,10 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
     let mut entities = Vec::new();
     let mut diagnostics = Vec::new();
     let header = xml::stream(&source.bytes, file, FORMAT, &["INDIVIDUAL", "ENTITY"], |el| {
-        let mut ctx = Ctx { file, record: None, offset: el.offset, diagnostics: &mut diagnostics };
+        let mut ctx = RecordCtx {
+            resolve_country: resolve_country,
+            ..RecordCtx::new(file, el.offset, &mut diagnostics)
+        };
         if let Some(entity) = read_record(&el, &mut ctx) {
             entities.push(entity);
         }
@@ -40,43 +43,6 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
     list.entities = entities;
     list.diagnostics = diagnostics;
     Ok(list)
-}
-
-/// Where a record is, for its diagnostics.
-struct Ctx<'a> {
-    file: &'a str,
-    record: Option<String>,
-    offset: u64,
-    diagnostics: &'a mut Vec<Diagnostic>,
-}
-
-impl Ctx<'_> {
-    fn diagnostic(&self, diagnostic: Diagnostic) -> Diagnostic {
-        let diagnostic = diagnostic.at(format!("byte {}", self.offset));
-        match &self.record {
-            Some(record) => diagnostic.record(record.clone()),
-            None => diagnostic,
-        }
-    }
-
-    fn warn(&mut self, message: String) {
-        let diagnostic = self.diagnostic(Diagnostic::warning(self.file, message));
-        self.diagnostics.push(diagnostic);
-    }
-
-    fn error(&mut self, message: String) {
-        let diagnostic = self.diagnostic(Diagnostic::error(self.file, message));
-        self.diagnostics.push(diagnostic);
-    }
-
-    /// The alpha-2 code of a country as the UN writes it; a warning when it names no country.
-    fn country(&mut self, name: &str, what: &str) -> Option<String> {
-        let code = resolve_country(name);
-        if code.is_none() {
-            self.warn(format!("unknown country {name:?} in {what}"));
-        }
-        code.map(str::to_string)
-    }
 }
 
 /// The trimmed, space-collapsed text of an element, or `None` for the UN's empty placeholders.
@@ -159,7 +125,7 @@ fn is_non_latin(text: &str) -> bool {
     text.chars().any(|c| c.is_alphabetic() && !(c < '\u{0250}' || ('\u{1E00}'..='\u{1EFF}').contains(&c)))
 }
 
-fn read_record(el: &Element, ctx: &mut Ctx<'_>) -> Option<Entity> {
+fn read_record(el: &Element, ctx: &mut RecordCtx<'_>) -> Option<Entity> {
     let Some(reference) = field(el, "REFERENCE_NUMBER") else {
         let id = field(el, "DATAID").map_or_else(String::new, |id| format!(" (DATAID {id})"));
         ctx.error(format!("<{}>{id} has no REFERENCE_NUMBER; record skipped", el.name));
@@ -215,7 +181,7 @@ fn read_record(el: &Element, ctx: &mut Ctx<'_>) -> Option<Entity> {
     Some(entity)
 }
 
-fn read_names(el: &Element, person: bool, entity: &mut Entity, ctx: &mut Ctx<'_>) {
+fn read_names(el: &Element, person: bool, entity: &mut Entity, ctx: &mut RecordCtx<'_>) {
     let parts: Vec<String> = ["FIRST_NAME", "SECOND_NAME", "THIRD_NAME", "FOURTH_NAME"]
         .iter()
         .filter_map(|name| field(el, name))
@@ -285,7 +251,7 @@ fn push_date(dates: &mut Vec<DateSpec>, spec: DateSpec) {
 /// `YEAR`, or `FROM_YEAR`/`TO_YEAR` for `BETWEEN`; `TYPE_OF_DATE` `APPROXIMATELY` (or a NOTE
 /// saying so) makes it circa. Some records give the date only in `NOTE` ("Nov. 1973",
 /// "24/06/1402 (Hijri Calendar)").
-fn read_birth_date(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
+fn read_birth_date(el: &Element, entity: &mut Entity, ctx: &mut RecordCtx<'_>) {
     let kind = field(el, "TYPE_OF_DATE").unwrap_or_default().to_ascii_uppercase();
     let note = field(el, "NOTE");
     let date = field(el, "DATE");
@@ -427,7 +393,7 @@ fn hijri_to_gregorian(year: i64, month: i64, day: i64) -> Option<(i64, u8, u8)> 
     Some((g_year, u8::try_from(g_month).ok()?, u8::try_from(g_day).ok()?))
 }
 
-fn read_address(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
+fn read_address(el: &Element, entity: &mut Entity, ctx: &mut RecordCtx<'_>) {
     let country_name = field(el, "COUNTRY");
     let city = field(el, "CITY");
     let parts: Vec<String> = ["STREET", "CITY", "STATE_PROVINCE", "ZIP_CODE"]
@@ -451,7 +417,7 @@ fn read_address(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
 /// Reads an `INDIVIDUAL_DOCUMENT`. `TYPE_OF_DOCUMENT` is "Passport" or "National Identification
 /// Number" (sometimes in French or Spanish); `TYPE_OF_DOCUMENT2` names the document more closely
 /// ("Service passport", "Italian Fiscal Code:").
-fn read_document(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
+fn read_document(el: &Element, entity: &mut Entity, ctx: &mut RecordCtx<'_>) {
     let kind_label = field(el, "TYPE_OF_DOCUMENT");
     let detail_label = field(el, "TYPE_OF_DOCUMENT2").map(|l| l.trim_end_matches(':').to_string());
     let number = field(el, "NUMBER");
@@ -507,7 +473,7 @@ fn read_document(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
     });
 }
 
-fn read_designation(el: &Element, reference: &str, ctx: &mut Ctx<'_>) -> Designation {
+fn read_designation(el: &Element, reference: &str, ctx: &mut RecordCtx<'_>) -> Designation {
     let mut designation = Designation {
         authority: dataset_info(DATASET).map(|d| d.authority.to_string()).unwrap_or_default(),
         dataset: DATASET.to_string(),

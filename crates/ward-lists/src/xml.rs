@@ -5,6 +5,7 @@
 use crate::{Error, Result};
 use quick_xml::events::Event;
 use quick_xml::Reader;
+use ward_model::Diagnostic;
 
 /// One XML element with its attributes, text and children. Names are local (prefix dropped).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -216,6 +217,52 @@ pub(crate) fn stream(
         ));
     }
     Ok(header)
+}
+
+/// Where a record is in an XML list, so that its diagnostics name the file, the record (once
+/// its id is known) and the byte offset.
+pub(crate) struct RecordCtx<'a> {
+    pub file: &'a str,
+    pub record: Option<String>,
+    pub offset: u64,
+    pub diagnostics: &'a mut Vec<Diagnostic>,
+    /// How country names are read: `ward_model::country_code`, or a list's own extension of it.
+    pub resolve_country: fn(&str) -> Option<&'static str>,
+}
+
+impl<'a> RecordCtx<'a> {
+    /// A context for the record starting at byte `offset` of `file`.
+    pub fn new(file: &'a str, offset: u64, diagnostics: &'a mut Vec<Diagnostic>) -> RecordCtx<'a> {
+        RecordCtx { file, record: None, offset, diagnostics, resolve_country: ward_model::country_code }
+    }
+
+    fn push(&mut self, diagnostic: Diagnostic) {
+        let diagnostic = diagnostic.at(format!("byte {}", self.offset));
+        let diagnostic = match &self.record {
+            Some(record) => diagnostic.record(record.clone()),
+            None => diagnostic,
+        };
+        self.diagnostics.push(diagnostic);
+    }
+
+    /// A warning: a value was not understood; the record is kept.
+    pub fn warn(&mut self, message: String) {
+        self.push(Diagnostic::warning(self.file, message));
+    }
+
+    /// An error: the record is skipped.
+    pub fn error(&mut self, message: String) {
+        self.push(Diagnostic::error(self.file, message));
+    }
+
+    /// The alpha-2 code of a country; a warning when it names no country.
+    pub fn country(&mut self, name: &str, what: &str) -> Option<String> {
+        let code = (self.resolve_country)(name);
+        if code.is_none() {
+            self.warn(format!("unknown country {name:?} in {what}"));
+        }
+        code.map(str::to_string)
+    }
 }
 
 #[cfg(test)]
