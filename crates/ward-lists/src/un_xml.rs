@@ -23,10 +23,7 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
     let mut entities = Vec::new();
     let mut diagnostics = Vec::new();
     let header = xml::stream(&source.bytes, file, FORMAT, &["INDIVIDUAL", "ENTITY"], |el| {
-        let mut ctx = RecordCtx {
-            resolve_country: resolve_country,
-            ..RecordCtx::new(file, el.offset, &mut diagnostics)
-        };
+        let mut ctx = RecordCtx { resolve_country, ..RecordCtx::new(file, el.offset, &mut diagnostics) };
         if let Some(entity) = read_record(&el, &mut ctx) {
             entities.push(entity);
         }
