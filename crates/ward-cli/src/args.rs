@@ -33,6 +33,8 @@ pub enum Command {
     Screen(ScreenArgs),
     /// Measure import and matching speed on real lists (medians, with a baseline).
     Bench(BenchArgs),
+    /// Score matching on the labelled dev set: recall, precision, F1, threshold sweep.
+    Eval(EvalArgs),
 }
 
 /// `ward match`
@@ -201,6 +203,26 @@ pub struct BenchArgs {
     /// Synthetic subjects (scale).
     #[arg(long, default_value = "1000000")]
     pub subjects: usize,
+}
+
+/// `ward eval`
+#[derive(Debug, clap::Args)]
+pub struct EvalArgs {
+    /// List files or folders (default: the bundled snapshot in data/lists, which the dev set
+    /// was generated from).
+    pub paths: Vec<PathBuf>,
+    /// The dev set (JSON lines of `ward_eval::DevCase`).
+    #[arg(long, default_value = "testdata/eval/dev.jsonl")]
+    pub dev: PathBuf,
+    /// Threshold to report at (default: the engine's).
+    #[arg(long)]
+    pub threshold: Option<f64>,
+    /// Also print recall, precision and F1 at thresholds from 0.55 to 0.95.
+    #[arg(long)]
+    pub sweep: bool,
+    /// Print the cases that fail at the threshold (missed positives, alerting negatives).
+    #[arg(long)]
+    pub show_misses: Option<usize>,
 }
 
 /// Benchmarks.

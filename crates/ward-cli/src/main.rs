@@ -8,6 +8,7 @@ mod bench;
 mod bench_match;
 mod compare;
 mod entity;
+mod eval;
 mod export;
 mod lists;
 mod matching;
@@ -39,5 +40,6 @@ fn run(args: args::Args) -> anyhow::Result<ExitCode> {
         args::Command::Compare(c) => compare::run(&c),
         args::Command::Screen(s) => screen::run(&data_dir, &s),
         args::Command::Bench(bench) => bench::run(&bench),
+        args::Command::Eval(e) => eval::run(&e),
     }
 }
