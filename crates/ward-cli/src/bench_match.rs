@@ -45,7 +45,8 @@ fn queries(subjects: &[Subject], n: usize, seed: u64) -> Vec<Query> {
     (0..n)
         .map(|i| {
             let name = if i % 2 == 0 {
-                let mut tokens: Vec<String> = names[rng.below(names.len())].split_whitespace().map(str::to_string).collect();
+                let mut tokens: Vec<String> =
+                    names[rng.below(names.len())].split_whitespace().map(str::to_string).collect();
                 if tokens.len() > 1 && rng.below(2) == 0 {
                     tokens.rotate_left(1);
                 }
@@ -94,7 +95,12 @@ fn time_queries(screener: &Screener, queries: &[Query]) -> Figures {
 }
 
 fn report(screener: &Screener, queries: &[Query], build: Duration, baseline_queries: usize) {
-    println!("snapshot: {} subjects, {} names; build {:.0} ms", screener.len(), screener.n_names(), build.as_secs_f64() * 1e3);
+    println!(
+        "snapshot: {} subjects, {} names; build {:.0} ms",
+        screener.len(),
+        screener.n_names(),
+        build.as_secs_f64() * 1e3
+    );
     // Warm up caches and lazily built tables before timing.
     let _ = time_queries(screener, &queries[..queries.len().min(200)]);
     let f = time_queries(screener, queries);
@@ -169,7 +175,9 @@ pub(crate) fn run_scale(args: &BenchArgs) -> anyhow::Result<()> {
     }
     let real: Vec<(Schema, Vec<String>)> = entities
         .iter()
-        .flat_map(|e| e.names.iter().map(move |n| (e.schema, n.full.split_whitespace().map(str::to_string).collect())))
+        .flat_map(|e| {
+            e.names.iter().map(move |n| (e.schema, n.full.split_whitespace().map(str::to_string).collect()))
+        })
         .collect();
     drop(entities);
     let mut rng = Rng(7);
@@ -178,11 +186,16 @@ pub(crate) fn run_scale(args: &BenchArgs) -> anyhow::Result<()> {
         let (schema, shape) = &real[rng.below(real.len())];
         let mut record = Entity::new("synthetic", &i.to_string(), *schema);
         for k in 0..1 + rng.below(3) {
-            let words: Vec<&str> = (0..shape.len()).map(|_| {
-                let (_, other) = &real[rng.below(real.len())];
-                other[rng.below(other.len())].as_str()
-            }).collect();
-            record.add_name(Name::new(words.join(" "), if k == 0 { NameKind::Primary } else { NameKind::Alias }));
+            let words: Vec<&str> = (0..shape.len())
+                .map(|_| {
+                    let (_, other) = &real[rng.below(real.len())];
+                    other[rng.below(other.len())].as_str()
+                })
+                .collect();
+            record.add_name(Name::new(
+                words.join(" "),
+                if k == 0 { NameKind::Primary } else { NameKind::Alias },
+            ));
         }
         subjects.push(Subject { id: record.id.clone(), records: vec![record] });
     }

@@ -12,11 +12,14 @@ use std::process::ExitCode;
 fn candidate_entity(value: &Value) -> anyhow::Result<ward_model::Entity> {
     let line = serde_json::to_vec(value)?;
     let list = ward_lists::parse_bytes("candidate", line)?;
-    list.entities.into_iter().next().context("the candidate is not a Person, Organization, Company, Vessel or Airplane entity with a name")
+    list.entities.into_iter().next().context(
+        "the candidate is not a Person, Organization, Company, Vessel or Airplane entity with a name",
+    )
 }
 
 pub(crate) fn run(args: &CompareArgs) -> anyhow::Result<ExitCode> {
-    let file = std::fs::File::open(&args.input).with_context(|| format!("opening {}", args.input.display()))?;
+    let file =
+        std::fs::File::open(&args.input).with_context(|| format!("opening {}", args.input.display()))?;
     let threshold = args.threshold.unwrap_or(ward_engine::DEFAULT_THRESHOLD);
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
     let mut errors = 0;

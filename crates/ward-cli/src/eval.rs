@@ -21,7 +21,8 @@ fn to_query(case: &DevCase) -> Query {
 
 pub(crate) fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
     let paths = if args.paths.is_empty() { crate::bench::default_paths()? } else { args.paths.clone() };
-    let text = std::fs::read_to_string(&args.dev).with_context(|| format!("reading {}", args.dev.display()))?;
+    let text =
+        std::fs::read_to_string(&args.dev).with_context(|| format!("reading {}", args.dev.display()))?;
     let cases = ward_eval::from_jsonl(&text).map_err(anyhow::Error::msg)?;
     let mut entities = Vec::new();
     for (path, result) in crate::lists::parse_paths(&paths) {

@@ -94,7 +94,12 @@ pub(crate) fn run(data_dir: &Path, args: &MatchArgs) -> anyhow::Result<ExitCode>
     Ok(ExitCode::SUCCESS)
 }
 
-fn batch(screener: &Screener, options: &MatchOptions, input: &Path, output: Option<&Path>) -> anyhow::Result<ExitCode> {
+fn batch(
+    screener: &Screener,
+    options: &MatchOptions,
+    input: &Path,
+    output: Option<&Path>,
+) -> anyhow::Result<ExitCode> {
     let file = std::fs::File::open(input).with_context(|| format!("opening {}", input.display()))?;
     let lines: Vec<String> = std::io::BufReader::new(file)
         .lines()

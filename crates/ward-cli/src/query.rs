@@ -32,9 +32,13 @@ const COUNTRY_PROPERTIES: &[&str] = &["nationality", "citizenship", "country", "
 
 fn strings(properties: &Value, key: &str) -> Vec<String> {
     match properties.get(key) {
-        Some(Value::Array(values)) => {
-            values.iter().filter_map(|v| v.as_str()).map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
-        }
+        Some(Value::Array(values)) => values
+            .iter()
+            .filter_map(|v| v.as_str())
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect(),
         Some(Value::String(s)) if !s.trim().is_empty() => vec![s.trim().to_string()],
         _ => Vec::new(),
     }

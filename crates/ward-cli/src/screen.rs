@@ -17,7 +17,8 @@ pub(crate) fn run(data_dir: &Path, args: &ScreenArgs) -> anyhow::Result<ExitCode
         .flexible(true)
         .from_path(&args.input)
         .with_context(|| format!("opening {}", args.input.display()))?;
-    let headers = reader.headers().with_context(|| format!("reading the header of {}", args.input.display()))?.clone();
+    let headers =
+        reader.headers().with_context(|| format!("reading the header of {}", args.input.display()))?.clone();
     let column = |name: &Option<String>| -> anyhow::Result<Option<usize>> {
         match name {
             None => Ok(None),
@@ -32,7 +33,8 @@ pub(crate) fn run(data_dir: &Path, args: &ScreenArgs) -> anyhow::Result<ExitCode
         }
     };
     let name_col = column(&Some(args.name_column.clone()))?.unwrap_or(0);
-    let (dob_col, country_col, id_col) = (column(&args.dob_column)?, column(&args.country_column)?, column(&args.id_column)?);
+    let (dob_col, country_col, id_col) =
+        (column(&args.dob_column)?, column(&args.country_column)?, column(&args.id_column)?);
     let schema = match &args.kind {
         Some(kind) => Some(Schema::from_name(kind).with_context(|| format!("unknown kind {kind:?}"))?),
         None => None,
@@ -44,7 +46,11 @@ pub(crate) fn run(data_dir: &Path, args: &ScreenArgs) -> anyhow::Result<ExitCode
     let screener = crate::matching::load_screener(data_dir)?;
     let options = crate::matching::options(args.threshold, 3, &[]);
     let cell = |row: &csv::StringRecord, col: Option<usize>| -> Vec<String> {
-        col.and_then(|c| row.get(c)).map(str::trim).filter(|s| !s.is_empty()).map(|s| vec![s.to_string()]).unwrap_or_default()
+        col.and_then(|c| row.get(c))
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| vec![s.to_string()])
+            .unwrap_or_default()
     };
     let results: Vec<_> = rows
         .par_iter()
@@ -56,7 +62,8 @@ pub(crate) fn run(data_dir: &Path, args: &ScreenArgs) -> anyhow::Result<ExitCode
                 countries: cell(row, country_col),
                 ..Query::default()
             };
-            let hits = if query.names.is_empty() { Vec::new() } else { screener.match_query(&query, &options) };
+            let hits =
+                if query.names.is_empty() { Vec::new() } else { screener.match_query(&query, &options) };
             (row, hits)
         })
         .collect();
@@ -68,7 +75,17 @@ pub(crate) fn run(data_dir: &Path, args: &ScreenArgs) -> anyhow::Result<ExitCode
     match args.format {
         ScreenFormat::Csv => {
             let mut writer = csv::Writer::from_writer(&mut out);
-            writer.write_record(["row", "id", "name", "match", "score", "subject", "caption", "datasets", "explanation"])?;
+            writer.write_record([
+                "row",
+                "id",
+                "name",
+                "match",
+                "score",
+                "subject",
+                "caption",
+                "datasets",
+                "explanation",
+            ])?;
             for (i, (row, hits)) in results.iter().enumerate() {
                 let top = hits.first();
                 matched += usize::from(top.is_some_and(|h| h.is_match));
@@ -82,7 +99,15 @@ pub(crate) fn run(data_dir: &Path, args: &ScreenArgs) -> anyhow::Result<ExitCode
                     subject.map(|s| s.id.clone()).unwrap_or_default(),
                     subject.map(|s| s.caption().to_string()).unwrap_or_default(),
                     subject.map(|s| s.datasets().join(" ")).unwrap_or_default(),
-                    top.map(|h| h.comparison.explanations.iter().map(|e| e.text.as_str()).collect::<Vec<_>>().join(" | ")).unwrap_or_default(),
+                    top.map(|h| {
+                        h.comparison
+                            .explanations
+                            .iter()
+                            .map(|e| e.text.as_str())
+                            .collect::<Vec<_>>()
+                            .join(" | ")
+                    })
+                    .unwrap_or_default(),
                 ])?;
             }
             writer.flush()?;
@@ -102,6 +127,10 @@ pub(crate) fn run(data_dir: &Path, args: &ScreenArgs) -> anyhow::Result<ExitCode
         }
     }
     out.flush()?;
-    eprintln!("{} customers screened: {matched} with a match at threshold {:.2}", results.len(), options.threshold);
+    eprintln!(
+        "{} customers screened: {matched} with a match at threshold {:.2}",
+        results.len(),
+        options.threshold
+    );
     Ok(ExitCode::SUCCESS)
 }

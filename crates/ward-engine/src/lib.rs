@@ -50,12 +50,7 @@ pub struct MatchOptions {
 
 impl Default for MatchOptions {
     fn default() -> MatchOptions {
-        MatchOptions {
-            threshold: DEFAULT_THRESHOLD,
-            limit: 10,
-            cutoff: 0.5,
-            datasets: None,
-        }
+        MatchOptions { threshold: DEFAULT_THRESHOLD, limit: 10, cutoff: 0.5, datasets: None }
     }
 }
 
@@ -94,23 +89,16 @@ thread_local! {
 
 /// Runs `f` over `items` on the available cores, keeping order.
 fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(8);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
     if threads <= 1 || items.len() < 256 {
         return items.iter().map(f).collect();
     }
     let chunk = items.len().div_ceil(threads);
     std::thread::scope(|scope| {
-        let handles: Vec<_> = items
-            .chunks(chunk)
-            .map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<U>>()))
-            .collect();
+        let handles: Vec<_> =
+            items.chunks(chunk).map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<U>>())).collect();
         // A panic in a worker is a bug in the scorer; re-raise it on the caller's thread.
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
-            .collect()
+        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
     })
 }
 
@@ -119,14 +107,11 @@ impl Screener {
     /// indexes their names and identifiers.
     pub fn build(subjects: Vec<Subject>) -> Screener {
         let normalizer = Normalizer::embedded();
-        let normalized: Vec<Vec<NormalizedName>> =
-            par_map(&subjects, |s| normalize_subject(s, &normalizer));
+        let normalized: Vec<Vec<NormalizedName>> = par_map(&subjects, |s| normalize_subject(s, &normalizer));
         let rarity = Rarity::from_names(normalized.iter().flatten());
-        let pairs: Vec<(&Subject, &Vec<NormalizedName>)> =
-            subjects.iter().zip(&normalized).collect();
-        let prepared: Vec<PreparedSubject> = par_map(&pairs, |(s, names)| {
-            PreparedSubject::new(s, names, &rarity, &normalizer)
-        });
+        let pairs: Vec<(&Subject, &Vec<NormalizedName>)> = subjects.iter().zip(&normalized).collect();
+        let prepared: Vec<PreparedSubject> =
+            par_map(&pairs, |(s, names)| PreparedSubject::new(s, names, &rarity, &normalizer));
         // Keys are computed in parallel, then packed and sorted once. Names are the subjects'
         // distinct (prepared) names, numbered subject by subject.
         let synonyms = normalizer.synonyms();
@@ -140,9 +125,7 @@ impl Screener {
                     ward_index::name_keys(&tokens, synonyms, &mut keys);
                     let weight = tokens
                         .iter()
-                        .filter(|t| {
-                            t.kind.is_matched() && t.kind != ward_normalize::TokenKind::Particle
-                        })
+                        .filter(|t| t.kind.is_matched() && t.kind != ward_normalize::TokenKind::Particle)
                         .map(|t| t.weight)
                         .sum();
                     (weight, keys)
@@ -238,25 +221,14 @@ impl Screener {
     /// The subjects the index hands to the scorer for a query (candidate generation alone).
     pub fn candidates(&self, query: &Query, options: &MatchOptions) -> Vec<usize> {
         let prepared = self.prepare(query);
-        self.candidates_prepared(&prepared, options)
-            .into_iter()
-            .map(|(s, _)| s)
-            .collect()
+        self.candidates_prepared(&prepared, options).into_iter().map(|(s, _)| s).collect()
     }
 
     /// Candidate subjects with the indices (in `PreparedSubject::names`) of their names that
     /// shared a key with the query.
-    fn candidates_prepared(
-        &self,
-        query: &PreparedQuery,
-        options: &MatchOptions,
-    ) -> Vec<(usize, Vec<usize>)> {
+    fn candidates_prepared(&self, query: &PreparedQuery, options: &MatchOptions) -> Vec<(usize, Vec<usize>)> {
         let filter = self.dataset_filter(options);
-        let keys: Vec<Vec<KeyToken<'_>>> = query
-            .names
-            .iter()
-            .map(|(_, name)| key_tokens(name))
-            .collect();
+        let keys: Vec<Vec<KeyToken<'_>>> = query.names.iter().map(|(_, name)| key_tokens(name)).collect();
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
             self.index
@@ -297,11 +269,7 @@ impl Screener {
     pub fn match_query(&self, query: &Query, options: &MatchOptions) -> Vec<Hit> {
         let prepared = self.prepare(query);
         let candidates = self.candidates_prepared(&prepared, options);
-        self.score_candidates(
-            &prepared,
-            candidates.into_iter().map(|(s, names)| (s, Some(names))),
-            options,
-        )
+        self.score_candidates(&prepared, candidates.into_iter().map(|(s, names)| (s, Some(names))), options)
     }
 
     /// Screens a query by scoring every subject (no index): the reference the index is tested
@@ -309,9 +277,8 @@ impl Screener {
     pub fn match_brute_force(&self, query: &Query, options: &MatchOptions) -> Vec<Hit> {
         let prepared = self.prepare(query);
         let filter = self.dataset_filter(options);
-        let all = (0..self.subjects.len())
-            .filter(|&i| self.dataset_masks[i] & filter != 0)
-            .map(|i| (i, None));
+        let all =
+            (0..self.subjects.len()).filter(|&i| self.dataset_masks[i] & filter != 0).map(|i| (i, None));
         self.score_candidates(&prepared, all, options)
     }
 
@@ -325,11 +292,7 @@ impl Screener {
     ) -> Vec<Hit> {
         // First pass: the name score alone, plus the most other evidence could add, to skip
         // the full comparison (and its explanation strings) for hopeless candidates.
-        let bonus = if query.identifiers.is_empty() {
-            0.08
-        } else {
-            1.0
-        };
+        let bonus = if query.identifiers.is_empty() { 0.08 } else { 1.0 };
         let mut quick: Vec<(f32, usize)> = candidates
             .filter_map(|(i, names)| {
                 let (s, ..) = best_name(query, &self.prepared[i], names.as_deref(), 1.0)?;
@@ -347,8 +310,7 @@ impl Screener {
                     break;
                 }
             }
-            let comparison =
-                ward_score::compare(query, &self.prepared[i], &self.subjects[i], &self.config);
+            let comparison = ward_score::compare(query, &self.prepared[i], &self.subjects[i], &self.config);
             if comparison.score < options.cutoff {
                 continue;
             }
@@ -370,8 +332,7 @@ impl Screener {
 /// possibly reach `threshold`: the scorer takes `QUERY_MISS` times the unmatched share off a
 /// name score of at most 1, and other evidence adds at most `MAX_EVIDENCE_BONUS`.
 fn min_share(threshold: f32) -> f32 {
-    ((1.0 + ward_score::MAX_EVIDENCE_BONUS - threshold) / ward_score::QUERY_MISS + 0.01)
-        .clamp(0.0, 1.0)
+    ((1.0 + ward_score::MAX_EVIDENCE_BONUS - threshold) / ward_score::QUERY_MISS + 0.01).clamp(0.0, 1.0)
 }
 
 fn key_tokens(name: &PreparedName) -> Vec<KeyToken<'_>> {
@@ -401,13 +362,7 @@ pub fn compare(query: &Query, subject: &Subject) -> Comparison {
 
 /// Compares a query with one list record (see [`compare`]).
 pub fn compare_entity(query: &Query, entity: &Entity) -> Comparison {
-    compare(
-        query,
-        &Subject {
-            id: entity.id.clone(),
-            records: vec![entity.clone()],
-        },
-    )
+    compare(query, &Subject { id: entity.id.clone(), records: vec![entity.clone()] })
 }
 
 fn builder_len(builder: &IndexBuilder) -> u32 {

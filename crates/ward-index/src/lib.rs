@@ -57,10 +57,7 @@ impl<'a> KeyToken<'a> {
     }
 
     fn keyed(&self) -> bool {
-        matches!(
-            self.kind,
-            TokenKind::Word | TokenKind::OrgWord | TokenKind::Number
-        )
+        matches!(self.kind, TokenKind::Word | TokenKind::OrgWord | TokenKind::Number)
     }
 }
 
@@ -145,12 +142,7 @@ pub fn name_keys(tokens: &[KeyToken<'_>], synonyms: &Synonyms, out: &mut Vec<u64
     for w in tokens.windows(2) {
         if w[0].kind == TokenKind::Word && w[1].kind == TokenKind::Word {
             let joined = format!("{}{}", w[0].text, w[1].text);
-            for_each_key(
-                &joined,
-                &skeleton(&joined),
-                synonyms.groups(&joined),
-                &mut add,
-            );
+            for_each_key(&joined, &skeleton(&joined), synonyms.groups(&joined), &mut add);
         }
     }
 }
@@ -181,8 +173,7 @@ impl IndexBuilder {
         debug_assert!((id as usize) < MAX_NAMES);
         self.name_subject.push(subject);
         self.name_weight.push(weight);
-        self.entries
-            .extend(keys.iter().map(|k| (k << (64 - KEY_BITS)) | u64::from(id)));
+        self.entries.extend(keys.iter().map(|k| (k << (64 - KEY_BITS)) | u64::from(id)));
         id
     }
 
@@ -317,11 +308,7 @@ impl Index {
         scratch: &mut Scratch,
         synonyms: &Synonyms,
     ) -> Vec<Candidate> {
-        let Bounds {
-            limit,
-            min_share,
-            min_covered,
-        } = bounds;
+        let Bounds { limit, min_share, min_covered } = bounds;
         let n = self.name_subject.len();
         if scratch.acc.len() != n {
             scratch.acc = vec![0.0; n];
@@ -339,20 +326,11 @@ impl Index {
             let mut plan: Vec<Plan<'_>> = Vec::new();
             for t in tokens.iter().filter(|t| t.keyed()) {
                 let (lists, total) = self.token_lists(t.text, t.phonetic, t.groups);
-                plan.push(Plan {
-                    lists,
-                    total,
-                    cover: t.cover,
-                    weight: t.weight,
-                });
+                plan.push(Plan { lists, total, cover: t.cover, weight: t.weight });
             }
             // The scorer's coverage total counts initials too (they have no keys).
             let total_cover: f32 = plan.iter().map(|p| p.cover).sum::<f32>()
-                + tokens
-                    .iter()
-                    .filter(|t| t.kind == TokenKind::Initial)
-                    .map(|t| t.cover)
-                    .sum::<f32>();
+                + tokens.iter().filter(|t| t.kind == TokenKind::Initial).map(|t| t.cover).sum::<f32>();
             plan.sort_by_key(|p| p.total);
             let mut added = 0.0f32;
             for p in &plan {
@@ -366,8 +344,7 @@ impl Index {
             for w in tokens.windows(2) {
                 if w[0].kind == TokenKind::Word && w[1].kind == TokenKind::Word {
                     let joined = format!("{}{}", w[0].text, w[1].text);
-                    let (lists, _) =
-                        self.token_lists(&joined, &skeleton(&joined), synonyms.groups(&joined));
+                    let (lists, _) = self.token_lists(&joined, &skeleton(&joined), synonyms.groups(&joined));
                     self.accumulate(
                         &lists,
                         w[0].weight.max(w[1].weight),
@@ -384,10 +361,7 @@ impl Index {
                 .iter()
                 .map(|&id| {
                     let acc = scratch.acc[id as usize];
-                    (
-                        acc - 0.25 * (self.name_weight[id as usize] - acc).max(0.0),
-                        id,
-                    )
+                    (acc - 0.25 * (self.name_weight[id as usize] - acc).max(0.0), id)
                 })
                 .filter(|&(_, id)| {
                     scratch.cov[id as usize] >= min_covered * total_cover
@@ -403,12 +377,7 @@ impl Index {
                 let subject = self.name_subject[id as usize];
                 match out.iter_mut().find(|c| c.subject == subject) {
                     Some(c) => c.rank = c.rank.max(rank),
-                    None => out.push(Candidate {
-                        subject,
-                        rank,
-                        by_identifier: false,
-                        names: Vec::new(),
-                    }),
+                    None => out.push(Candidate { subject, rank, by_identifier: false, names: Vec::new() }),
                 }
             }
             // Every name of a candidate that shared a key goes to the scorer, ranked or not.
@@ -416,9 +385,7 @@ impl Index {
             for &id in &scratch.touched {
                 let subject = self.name_subject[id as usize];
                 if let Ok(i) = out.binary_search_by_key(&subject, |c| c.subject) {
-                    if scratch.cov[id as usize] >= min_covered * total_cover
-                        && !out[i].names.contains(&id)
-                    {
+                    if scratch.cov[id as usize] >= min_covered * total_cover && !out[i].names.contains(&id) {
                         out[i].names.push(id);
                     }
                 }
@@ -447,12 +414,7 @@ impl Index {
 
     /// The posting lists of every key of one token (or joined pair), strongest key first,
     /// and their total length.
-    fn token_lists(
-        &self,
-        text: &str,
-        phonetic: &str,
-        groups: &[u32],
-    ) -> (Vec<(&[u32], f32)>, usize) {
+    fn token_lists(&self, text: &str, phonetic: &str, groups: &[u32]) -> (Vec<(&[u32], f32)>, usize) {
         let mut lists = Vec::new();
         let mut total = 0;
         for_each_key(text, phonetic, groups, |key, w| {
@@ -468,27 +430,14 @@ impl Index {
     /// Adds `weight` times the strongest key weight to every name in the lists of one query
     /// token (each name counted once per token). With `add` false, only names already touched
     /// by other tokens are updated.
-    fn accumulate(
-        &self,
-        lists: &[(&[u32], f32)],
-        weight: f32,
-        cover: f32,
-        add: bool,
-        scratch: &mut Scratch,
-    ) {
+    fn accumulate(&self, lists: &[(&[u32], f32)], weight: f32, cover: f32, add: bool, scratch: &mut Scratch) {
         scratch.generation = scratch.generation.wrapping_add(1);
         if scratch.generation == 0 {
             scratch.stamp.iter_mut().for_each(|s| *s = 0);
             scratch.generation = 1;
         }
         let generation = scratch.generation;
-        let Scratch {
-            acc,
-            cov,
-            stamp,
-            touched,
-            ..
-        } = scratch;
+        let Scratch { acc, cov, stamp, touched, .. } = scratch;
         for &(list, w) in lists {
             for &id in list {
                 let i = id as usize;

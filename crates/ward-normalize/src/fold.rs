@@ -37,11 +37,7 @@ fn is_removed_mark(c: char) -> bool {
 pub fn fold(text: &str) -> String {
     if text.is_ascii() {
         // The common case on Latin lists: no Unicode tables needed.
-        return text
-            .chars()
-            .filter(|c| !is_apostrophe(*c))
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
+        return text.chars().filter(|c| !is_apostrophe(*c)).map(|c| c.to_ascii_lowercase()).collect();
     }
     let lowered: String = text.nfkc().flat_map(char::to_lowercase).collect();
     lowered

@@ -118,14 +118,14 @@ struct Raw {
 
 /// Han family names of two characters (欧阳, 司马...), kept together when a name is split.
 const HAN_COMPOUND_SURNAMES: &[&str] = &[
-    "欧阳", "歐陽", "司马", "司馬", "诸葛", "諸葛", "上官", "司徒", "东方", "東方", "皇甫", "慕容",
-    "令狐", "夏侯", "尉迟",
+    "欧阳", "歐陽", "司马", "司馬", "诸葛", "諸葛", "上官", "司徒", "东方", "東方", "皇甫", "慕容", "令狐",
+    "夏侯", "尉迟",
 ];
 
 /// Spellings of the first half of "Abd al-X" names written as their own word.
 const ABD_PREFIXES: &[&str] = &[
-    "abd", "abdu", "abdul", "abdel", "abdal", "abdol", "abdoul", "abdou", "abdur", "abdar",
-    "abder", "abdil", "abdus",
+    "abd", "abdu", "abdul", "abdel", "abdal", "abdol", "abdoul", "abdou", "abdur", "abdar", "abder", "abdil",
+    "abdus",
 ];
 
 /// Canonical form of a word starting with "abd": the article between "abd" and the name is
@@ -143,8 +143,7 @@ pub fn canon_abd(word: &str) -> String {
     let is_cons = |c: u8| c.is_ascii_alphabetic() && !matches!(c, b'a' | b'e' | b'i' | b'o' | b'u');
     // "l" + consonant is the article (ulrahman); a doubled consonant is the article assimilated
     // to a sun letter (urrahman).
-    let article =
-        b.len() >= 3 && ((b[0] == b'l' && is_cons(b[1])) || (b[0] == b[1] && is_cons(b[0])));
+    let article = b.len() >= 3 && ((b[0] == b'l' && is_cons(b[1])) || (b[0] == b[1] && is_cons(b[0])));
     let tail = if article { &tail[1..] } else { tail };
     if tail.len() < 2 {
         return word.to_string();
@@ -168,9 +167,7 @@ fn is_separator(c: char) -> bool {
 impl Normalizer<'static> {
     /// A normaliser with the embedded synonym dictionary.
     pub fn embedded() -> Normalizer<'static> {
-        Normalizer {
-            synonyms: Synonyms::embedded(),
-        }
+        Normalizer { synonyms: Synonyms::embedded() }
     }
 }
 
@@ -221,11 +218,7 @@ impl<'a> Normalizer<'a> {
     }
 
     fn split(&self, folded: &str, hint: NameHint) -> Vec<Raw> {
-        let comma = if hint == NameHint::Organization {
-            None
-        } else {
-            folded.find([',', '،'])
-        };
+        let comma = if hint == NameHint::Organization { None } else { folded.find([',', '،']) };
         let mut raws = Vec::new();
         let mut start = None;
         let push_word = |raws: &mut Vec<Raw>, from: usize, to: usize| {
@@ -269,10 +262,7 @@ fn split_runs(word: &str, before_comma: bool, hint: NameHint, raws: &mut Vec<Raw
     // A Han or Hangul run is read as a personal name only when it is the whole word; inside a
     // mixed word (Japanese kana + kanji, "Hikvision中国") it is a run of syllables.
     let mixed = {
-        let mut scripts = word
-            .chars()
-            .map(char_script)
-            .filter(|s| *s != Script::Common);
+        let mut scripts = word.chars().map(char_script).filter(|s| *s != Script::Common);
         let first = scripts.next();
         scripts.any(|s| Some(s) != first)
     };
@@ -316,9 +306,8 @@ fn push_run(run: &str, script: Script, before_comma: bool, hint: NameHint, raws:
             let mut body = run;
             let mut legal = None;
             if hint != NameHint::Person && n_chars >= 3 {
-                if let Some(suffix) = tables::HAN_LEGAL_SUFFIXES
-                    .iter()
-                    .find(|s| run.ends_with(*s) && run.len() > s.len())
+                if let Some(suffix) =
+                    tables::HAN_LEGAL_SUFFIXES.iter().find(|s| run.ends_with(*s) && run.len() > s.len())
                 {
                     body = &run[..run.len() - suffix.len()];
                     legal = Some(*suffix);
@@ -331,14 +320,8 @@ fn push_run(run: &str, script: Script, before_comma: bool, hint: NameHint, raws:
                 let split_at = HAN_COMPOUND_SURNAMES
                     .iter()
                     .find(|s| body.starts_with(*s) && body.len() > s.len())
-                    .map_or_else(
-                        || body.chars().next().map_or(0, char::len_utf8),
-                        |s| s.len(),
-                    );
-                for (k, part) in [&body[..split_at], &body[split_at..]]
-                    .into_iter()
-                    .enumerate()
-                {
+                    .map_or_else(|| body.chars().next().map_or(0, char::len_utf8), |s| s.len());
+                for (k, part) in [&body[..split_at], &body[split_at..]].into_iter().enumerate() {
                     let mut r = raw(part, script, before_comma);
                     r.family_first = k == 0;
                     raws.push(r);
@@ -434,9 +417,7 @@ fn merge_legal_phrases(raws: &mut Vec<Raw>) {
     while i < raws.len() {
         let found = tables::LEGAL_PHRASES
             .iter()
-            .filter(|p| {
-                p.len() <= raws.len() - i && p.iter().zip(&raws[i..]).all(|(w, r)| *w == r.text)
-            })
+            .filter(|p| p.len() <= raws.len() - i && p.iter().zip(&raws[i..]).all(|(w, r)| *w == r.text))
             .max_by_key(|p| p.len());
         if let Some(phrase) = found {
             let n = phrase.len();
@@ -452,10 +433,7 @@ fn merge_legal_phrases(raws: &mut Vec<Raw>) {
 
 fn assign_kinds(raws: &[Raw], hint: NameHint) -> Vec<TokenKind> {
     let n = raws.len();
-    let n_titles = raws
-        .iter()
-        .filter(|r| tables::contains(tables::TITLES, &r.text))
-        .count();
+    let n_titles = raws.iter().filter(|r| tables::contains(tables::TITLES, &r.text)).count();
     let mut kinds: Vec<TokenKind> = raws
         .iter()
         .enumerate()
@@ -466,13 +444,11 @@ fn assign_kinds(raws: &[Raw], hint: NameHint) -> Vec<TokenKind> {
             let t = r.text.as_str();
             if hint != NameHint::Person
                 && tables::contains(tables::LEGAL_FORMS, t)
-                && (!tables::contains(tables::AMBIGUOUS_LEGAL_FORMS, t)
-                    || (n >= 2 && (i == 0 || i == n - 1)))
+                && (!tables::contains(tables::AMBIGUOUS_LEGAL_FORMS, t) || (n >= 2 && (i == 0 || i == n - 1)))
             {
                 return TokenKind::LegalForm;
             }
-            if hint != NameHint::Organization && n > n_titles && tables::contains(tables::TITLES, t)
-            {
+            if hint != NameHint::Organization && n > n_titles && tables::contains(tables::TITLES, t) {
                 return TokenKind::Title;
             }
             if n >= 2 && tables::contains(tables::PARTICLES, t) {
@@ -492,10 +468,7 @@ fn assign_kinds(raws: &[Raw], hint: NameHint) -> Vec<TokenKind> {
         .collect();
     // A name made only of legal forms and generic words ("Bank", "Trading Company") keeps its
     // words: otherwise it would have nothing left to match on.
-    if !kinds
-        .iter()
-        .any(|k| matches!(k, TokenKind::Word | TokenKind::Number | TokenKind::Initial))
-    {
+    if !kinds.iter().any(|k| matches!(k, TokenKind::Word | TokenKind::Number | TokenKind::Initial)) {
         for (k, r) in kinds.iter_mut().zip(raws) {
             if *k == TokenKind::LegalForm && r.forced_kind.is_none() && !kinds_has_org(raws) {
                 *k = TokenKind::Word;
@@ -506,29 +479,24 @@ fn assign_kinds(raws: &[Raw], hint: NameHint) -> Vec<TokenKind> {
 }
 
 fn kinds_has_org(raws: &[Raw]) -> bool {
-    raws.iter()
-        .any(|r| tables::contains(tables::ORG_WORDS, &r.text))
+    raws.iter().any(|r| tables::contains(tables::ORG_WORDS, &r.text))
 }
 
 fn assign_roles(raws: &[Raw], kinds: &[TokenKind], hint: NameHint) -> Vec<Role> {
     let mut roles = vec![Role::Unknown; raws.len()];
     // Organisations have no given or middle names: with a legal form or a generic
     // organisation word, every word counts in full.
-    let org_like = kinds
-        .iter()
-        .any(|k| matches!(k, TokenKind::LegalForm | TokenKind::OrgWord));
+    let org_like = kinds.iter().any(|k| matches!(k, TokenKind::LegalForm | TokenKind::OrgWord));
     if hint == NameHint::Organization || org_like {
         return roles;
     }
-    let words: Vec<usize> = (0..raws.len())
-        .filter(|&i| matches!(kinds[i], TokenKind::Word | TokenKind::Initial))
-        .collect();
+    let words: Vec<usize> =
+        (0..raws.len()).filter(|&i| matches!(kinds[i], TokenKind::Word | TokenKind::Initial)).collect();
     if words.len() < 2 {
         return roles;
     }
     let family_first = raws[words[0]].family_first;
-    let has_comma =
-        raws.iter().any(|r| r.before_comma) && words.iter().any(|&i| !raws[i].before_comma);
+    let has_comma = raws.iter().any(|r| r.before_comma) && words.iter().any(|&i| !raws[i].before_comma);
     if family_first {
         roles[words[0]] = Role::Family;
         for &i in &words[1..] {
@@ -567,9 +535,7 @@ fn assign_roles(raws: &[Raw], kinds: &[TokenKind], hint: NameHint) -> Vec<Role> 
             }
         }
         if matches!(kinds[k], TokenKind::Word)
-            && tables::PATRONYMIC_SUFFIXES
-                .iter()
-                .any(|s| t.len() > s.len() + 2 && t.ends_with(s))
+            && tables::PATRONYMIC_SUFFIXES.iter().any(|s| t.len() > s.len() + 2 && t.ends_with(s))
             && roles[k] != Role::Family
         {
             roles[k] = Role::Patronymic;

@@ -71,10 +71,8 @@ impl Synonyms {
                     folded = fold(raw);
                     &folded
                 };
-                let mut key: String = spelling
-                    .chars()
-                    .filter(|c| !c.is_whitespace() && *c != '-' && *c != '.')
-                    .collect();
+                let mut key: String =
+                    spelling.chars().filter(|c| !c.is_whitespace() && *c != '-' && *c != '.').collect();
                 if key.starts_with("abd") {
                     key = canon_abd(&key);
                 }
@@ -102,11 +100,7 @@ impl Synonyms {
             index.insert(key, (start, groups.len() as u32 - start));
             i = j;
         }
-        Synonyms {
-            index,
-            groups,
-            n_groups: group,
-        }
+        Synonyms { index, groups, n_groups: group }
     }
 
     /// The embedded dictionary, decompressed and indexed at first use.
@@ -116,10 +110,7 @@ impl Synonyms {
             let mut text = String::with_capacity(EMBEDDED_GZ.len() * 3);
             // The bytes are compiled in and were written by build_synonyms.py, so a decoding
             // failure is a build defect; an empty dictionary still leaves rule-based matching.
-            if flate2::read::GzDecoder::new(EMBEDDED_GZ)
-                .read_to_string(&mut text)
-                .is_err()
-            {
+            if flate2::read::GzDecoder::new(EMBEDDED_GZ).read_to_string(&mut text).is_err() {
                 text.clear();
             }
             Synonyms::parse(&text, true)

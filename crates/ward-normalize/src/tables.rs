@@ -94,11 +94,10 @@ pub const TITLES: &[&str] = &[
 /// Particles: articles, kinship and joining words inside names and organisation names. They
 /// match each other but weigh almost nothing, and missing ones cost nothing.
 pub const PARTICLES: &[&str] = &[
-    "al", "el", "ul", "ud", "ad", "ar", "as", "ash", "at", "az", "an", "bin", "ibn", "bint", "ben",
-    "bni", "ould", "abu", "abou", "abo", "abw", "umm", "um", "bn", "abn", "van", "von", "der",
-    "den", "ter", "ten", "de", "da", "di", "du", "des", "del", "della", "dei", "degli", "dos",
-    "das", "do", "la", "le", "les", "lo", "zu", "af", "the", "of", "and", "for", "und", "et", "en",
-    "on", "in", "by",
+    "al", "el", "ul", "ud", "ad", "ar", "as", "ash", "at", "az", "an", "bin", "ibn", "bint", "ben", "bni",
+    "ould", "abu", "abou", "abo", "abw", "umm", "um", "bn", "abn", "van", "von", "der", "den", "ter", "ten",
+    "de", "da", "di", "du", "des", "del", "della", "dei", "degli", "dos", "das", "do", "la", "le", "les",
+    "lo", "zu", "af", "the", "of", "and", "for", "und", "et", "en", "on", "in", "by",
 ];
 
 /// Words that turn a following word into a father's or grandfather's name (bin Laden).
@@ -221,9 +220,9 @@ pub const LEGAL_FORMS: &[&str] = &[
 /// Short legal forms that are also ordinary name words ("Ao", "As", "Co", "Sa", "Pt"): they count
 /// as legal forms only at the start or end of a name of two or more words.
 pub const AMBIGUOUS_LEGAL_FORMS: &[&str] = &[
-    "ao", "as", "ab", "sa", "ag", "co", "kg", "nv", "bv", "oy", "se", "sl", "pt", "cv", "ad", "dd",
-    "ip", "kk", "gk", "yk", "lp", "ug", "sal", "sak", "sae", "too", "pat", "gup", "mup", "ano",
-    "nao", "tic", "sti", "cia", "doo", "jv", "fz", "spa",
+    "ao", "as", "ab", "sa", "ag", "co", "kg", "nv", "bv", "oy", "se", "sl", "pt", "cv", "ad", "dd", "ip",
+    "kk", "gk", "yk", "lp", "ug", "sal", "sak", "sae", "too", "pat", "gup", "mup", "ano", "nao", "tic",
+    "sti", "cia", "doo", "jv", "fz", "spa",
 ];
 
 /// Legal forms written as several words. Matched longest first on the transliterated tokens.
@@ -266,15 +265,8 @@ pub const LEGAL_PHRASES: &[&[&str]] = &[
 ];
 
 /// Han legal suffixes, matched on the end of a Han run before it is split into syllables.
-pub const HAN_LEGAL_SUFFIXES: &[&str] = &[
-    "股份有限公司",
-    "有限责任公司",
-    "有限責任公司",
-    "有限公司",
-    "株式会社",
-    "有限会社",
-    "公司",
-];
+pub const HAN_LEGAL_SUFFIXES: &[&str] =
+    &["股份有限公司", "有限责任公司", "有限責任公司", "有限公司", "株式会社", "有限会社", "公司"];
 
 /// Generic words of organisation names: they match, but weigh little, so that two companies
 /// that share only "International Trading" do not match.
@@ -399,8 +391,8 @@ pub const ORG_WORDS: &[&str] = &[
 
 /// Endings of patronymics (Viktorovich, Petrovna, Ogly) and the like: a missing one costs little.
 pub const PATRONYMIC_SUFFIXES: &[&str] = &[
-    "ovich", "evich", "ievich", "yevich", "ovna", "evna", "ievna", "yevna", "ichna", "ogly",
-    "oglu", "ugli", "kyzy", "qizi", "vich", "vna",
+    "ovich", "evich", "ievich", "yevich", "ovna", "evna", "ievna", "yevna", "ichna", "ogly", "oglu", "ugli",
+    "kyzy", "qizi", "vich", "vna",
 ];
 
 /// Whether `word` is in `table`.

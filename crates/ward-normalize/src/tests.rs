@@ -3,11 +3,7 @@
 use crate::*;
 
 fn texts(name: &str, hint: NameHint) -> Vec<String> {
-    normalize_name(name, hint)
-        .tokens
-        .iter()
-        .map(|t| format!("{}:{:?}", t.text, t.kind))
-        .collect()
+    normalize_name(name, hint).tokens.iter().map(|t| format!("{}:{:?}", t.text, t.kind)).collect()
 }
 
 fn check(name: &str, hint: NameHint, expect: &[&str]) {
@@ -26,44 +22,23 @@ fn folding() {
 
 #[test]
 fn tokens_by_script() {
-    check(
-        "LAVROV, Sergei Viktorovich",
-        NameHint::Person,
-        &["lavrov", "sergei", "viktorovich"],
-    );
+    check("LAVROV, Sergei Viktorovich", NameHint::Person, &["lavrov", "sergei", "viktorovich"]);
     check("Сергей Лавров", NameHint::Unknown, &["sergei", "lavrov"]);
     check("王毅", NameHint::Unknown, &["wang", "yi"]);
     check("习近平", NameHint::Unknown, &["xi", "jinping"]);
     check("김정은", NameHint::Unknown, &["kim", "jongun"]);
     check("리영호", NameHint::Person, &["ri", "yongho"]);
-    check(
-        "معمر القذافي",
-        NameHint::Unknown,
-        &["mamr", "al:Particle", "qdhafy"],
-    );
-    check(
-        "Muammar al-Qadhafi",
-        NameHint::Unknown,
-        &["muammar", "al:Particle", "qadhafi"],
-    );
-    check(
-        "ბიძინა ივანიშვილი",
-        NameHint::Unknown,
-        &["bidzina", "ivanishvili"],
-    );
+    check("معمر القذافي", NameHint::Unknown, &["mamr", "al:Particle", "qdhafy"]);
+    check("Muammar al-Qadhafi", NameHint::Unknown, &["muammar", "al:Particle", "qadhafi"]);
+    check("ბიძინა ივანიშვილი", NameHint::Unknown, &["bidzina", "ivanishvili"]);
     check("Սերժ Սարգսյան", NameHint::Unknown, &["serzh", "sargsyan"]);
 }
 
 #[test]
 fn compound_abd_names() {
-    for name in [
-        "Abdul Rahman",
-        "Abdulrahman",
-        "Abd al-Rahman",
-        "Abdurrahman",
-        "ABD AL RAHMAN",
-        "Abdelrahman",
-    ] {
+    for name in
+        ["Abdul Rahman", "Abdulrahman", "Abd al-Rahman", "Abdurrahman", "ABD AL RAHMAN", "Abdelrahman"]
+    {
         check(name, NameHint::Person, &["abdrahman"]);
     }
     check("عبد الرحمن", NameHint::Person, &["abdrhmn"]);
@@ -73,87 +48,35 @@ fn compound_abd_names() {
 
 #[test]
 fn organisations() {
-    check(
-        "ООО «Ромашка»",
-        NameHint::Organization,
-        &["ooo:LegalForm", "romashka"],
-    );
-    check(
-        "ANGLO-CARIBBEAN CO., LTD.",
-        NameHint::Organization,
-        &["anglo", "caribbean", "coltd:LegalForm"],
-    );
+    check("ООО «Ромашка»", NameHint::Organization, &["ooo:LegalForm", "romashka"]);
+    check("ANGLO-CARIBBEAN CO., LTD.", NameHint::Organization, &["anglo", "caribbean", "coltd:LegalForm"]);
     check(
         "Rosneft Oil Company PJSC",
         NameHint::Unknown,
-        &[
-            "rosneft",
-            "oil:OrgWord",
-            "company:OrgWord",
-            "pjsc:LegalForm",
-        ],
+        &["rosneft", "oil:OrgWord", "company:OrgWord", "pjsc:LegalForm"],
     );
-    check(
-        "S.A. de C.V.",
-        NameHint::Organization,
-        &["sadecv:LegalForm"],
-    );
+    check("S.A. de C.V.", NameHint::Organization, &["sadecv:LegalForm"]);
     check("Bank", NameHint::Organization, &["bank:OrgWord"]);
     check(
         "中国航天科工集团有限公司",
         NameHint::Organization,
-        &[
-            "zhong",
-            "guo",
-            "hang",
-            "tian",
-            "ke",
-            "gong",
-            "ji",
-            "tuan",
-            "youxiangongsi:LegalForm",
-        ],
+        &["zhong", "guo", "hang", "tian", "ke", "gong", "ji", "tuan", "youxiangongsi:LegalForm"],
     );
 }
 
 #[test]
 fn titles_and_particles() {
-    check(
-        "Dr. Ayman al-Zawahiri",
-        NameHint::Person,
-        &["dr:Title", "ayman", "al:Particle", "zawahiri"],
-    );
-    check(
-        "Mullah Mohammed Omar",
-        NameHint::Unknown,
-        &["mullah:Title", "mohammed", "omar"],
-    );
-    check(
-        "Osama bin Laden",
-        NameHint::Person,
-        &["osama", "bin:Particle", "laden"],
-    );
+    check("Dr. Ayman al-Zawahiri", NameHint::Person, &["dr:Title", "ayman", "al:Particle", "zawahiri"]);
+    check("Mullah Mohammed Omar", NameHint::Unknown, &["mullah:Title", "mohammed", "omar"]);
+    check("Osama bin Laden", NameHint::Person, &["osama", "bin:Particle", "laden"]);
     check("J. Smith", NameHint::Person, &["j:Initial", "smith"]);
 }
 
 #[test]
 fn roles() {
     let name = normalize_name("Osama bin Muhammad bin Awad bin Laden", NameHint::Person);
-    let roles: Vec<Role> = name
-        .tokens
-        .iter()
-        .filter(|t| t.kind == TokenKind::Word)
-        .map(|t| t.role)
-        .collect();
-    assert_eq!(
-        roles,
-        [
-            Role::Given,
-            Role::Patronymic,
-            Role::Patronymic,
-            Role::Family
-        ]
-    );
+    let roles: Vec<Role> = name.tokens.iter().filter(|t| t.kind == TokenKind::Word).map(|t| t.role).collect();
+    assert_eq!(roles, [Role::Given, Role::Patronymic, Role::Patronymic, Role::Family]);
     let name = normalize_name("王毅", NameHint::Person);
     assert_eq!(name.tokens[0].role, Role::Family);
 }

@@ -6,17 +6,15 @@ use crate::script::Script;
 
 /// Initial consonants of a Hangul syllable, romanised as the DPRK and most sanctions lists do
 /// (McCune-Reischauer without diacritics: 김정은 -> kim jong un, 최룡해 -> choe ryong hae).
-const HANGUL_INITIALS: [&str; 19] = [
-    "k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s", "ss", "", "j", "jj", "ch", "kh", "th",
-    "ph", "h",
-];
+const HANGUL_INITIALS: [&str; 19] =
+    ["k", "kk", "n", "t", "tt", "r", "m", "p", "pp", "s", "ss", "", "j", "jj", "ch", "kh", "th", "ph", "h"];
 const HANGUL_VOWELS: [&str; 21] = [
-    "a", "ae", "ya", "yae", "o", "e", "yo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo", "we",
-    "wi", "yu", "u", "ui", "i",
+    "a", "ae", "ya", "yae", "o", "e", "yo", "ye", "o", "wa", "wae", "oe", "yo", "u", "wo", "we", "wi", "yu",
+    "u", "ui", "i",
 ];
 const HANGUL_FINALS: [&str; 28] = [
-    "", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "p", "l", "m", "p", "p",
-    "t", "t", "ng", "t", "t", "k", "t", "p", "t",
+    "", "k", "k", "k", "n", "n", "n", "t", "l", "k", "m", "l", "l", "l", "p", "l", "m", "p", "p", "t", "t",
+    "ng", "t", "t", "k", "t", "p", "t",
 ];
 
 /// Romanises one Hangul syllable; `None` for other characters.
@@ -26,15 +24,8 @@ pub fn hangul_syllable(c: char) -> Option<String> {
         return None;
     }
     let s = code - 0xAC00;
-    let (l, v, t) = (
-        (s / 588) as usize,
-        ((s % 588) / 28) as usize,
-        (s % 28) as usize,
-    );
-    Some(format!(
-        "{}{}{}",
-        HANGUL_INITIALS[l], HANGUL_VOWELS[v], HANGUL_FINALS[t]
-    ))
+    let (l, v, t) = ((s / 588) as usize, ((s % 588) / 28) as usize, (s % 28) as usize);
+    Some(format!("{}{}{}", HANGUL_INITIALS[l], HANGUL_VOWELS[v], HANGUL_FINALS[t]))
 }
 
 /// Korean family names whose list spelling differs from the syllable rule (이 is Ri in DPRK
@@ -55,11 +46,7 @@ pub fn to_latin(word: &str, script: Script) -> String {
     let mut out = String::with_capacity(word.len());
     match script {
         Script::Latin | Script::Common if word.is_ascii() => {
-            out.extend(
-                word.chars()
-                    .filter(char::is_ascii_alphanumeric)
-                    .map(|c| c.to_ascii_lowercase()),
-            );
+            out.extend(word.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()));
             return out;
         }
         Script::Hangul => {
@@ -87,11 +74,7 @@ pub fn to_latin(word: &str, script: Script) -> String {
 }
 
 fn push_ascii(out: &mut String, text: &str) {
-    out.extend(
-        text.chars()
-            .filter(char::is_ascii_alphanumeric)
-            .map(|c| c.to_ascii_lowercase()),
-    );
+    out.extend(text.chars().filter(char::is_ascii_alphanumeric).map(|c| c.to_ascii_lowercase()));
 }
 
 /// Arabic, Persian and Urdu letters as sanctions lists romanise them (ظ is z as in Zawahiri,

@@ -128,9 +128,7 @@ fn similarity(a: &View<'_>, b: &View<'_>) -> Option<(f32, How)> {
         5 => 0.8,
         _ => 0.85,
     };
-    if typo > 0.0
-        && best.is_none_or(|b| b.0 < typo)
-        && within_one_edit(a.text.as_bytes(), b.text.as_bytes())
+    if typo > 0.0 && best.is_none_or(|b| b.0 < typo) && within_one_edit(a.text.as_bytes(), b.text.as_bytes())
     {
         best = Some((typo, How::Typo));
     }
@@ -138,20 +136,12 @@ fn similarity(a: &View<'_>, b: &View<'_>) -> Option<(f32, How)> {
 }
 
 fn is_word(kind: TokenKind) -> bool {
-    matches!(
-        kind,
-        TokenKind::Word | TokenKind::OrgWord | TokenKind::Number
-    )
+    matches!(kind, TokenKind::Word | TokenKind::OrgWord | TokenKind::Number)
 }
 
 fn token_view(name: &PreparedName, i: usize) -> View<'_> {
     let t = &name.tokens[i];
-    View {
-        text: &t.text,
-        phon: &t.phon,
-        groups: &t.groups,
-        abjad: t.abjad,
-    }
+    View { text: &t.text, phon: &t.phon, groups: &t.groups, abjad: t.abjad }
 }
 
 /// How much of a token's weight counts towards coverage: middle names and patronymics are
@@ -202,9 +192,7 @@ fn match_names_with(q: &PreparedName, c: &PreparedName, cands: &mut Vec<Unit>) -
                     (qt.text == ct.text).then_some((1.0, How::Exact))
                 }
                 (TokenKind::Particle, _) | (_, TokenKind::Particle) => None,
-                (TokenKind::Initial, TokenKind::Initial) => {
-                    (qt.text == ct.text).then_some((1.0, How::Exact))
-                }
+                (TokenKind::Initial, TokenKind::Initial) => (qt.text == ct.text).then_some((1.0, How::Exact)),
                 (TokenKind::Initial, k) | (k, TokenKind::Initial) if is_word(k) => {
                     let (init, word) = if qt.kind == TokenKind::Initial {
                         (&qt.text, &ct.text)
@@ -216,76 +204,44 @@ fn match_names_with(q: &PreparedName, c: &PreparedName, cands: &mut Vec<Unit>) -
                 _ => similarity(&token_view(q, i), &token_view(c, j)),
             };
             if let Some((sim, how)) = found {
-                cands.push(Unit {
-                    q: [i as u8, u8::MAX],
-                    c: [j as u8, u8::MAX],
-                    sim,
-                    how,
-                    w: 0.0,
-                });
+                cands.push(Unit { q: [i as u8, u8::MAX], c: [j as u8, u8::MAX], sim, how, w: 0.0 });
             }
         }
     }
     // A word against two joined neighbours on the other side (Abdulrahman / Abdul Rahman).
     for p in &q.pairs {
-        let pv = View {
-            text: &p.text,
-            phon: &p.phon,
-            groups: &p.groups,
-            abjad: q.tokens[p.first as usize].abjad,
-        };
+        let pv =
+            View { text: &p.text, phon: &p.phon, groups: &p.groups, abjad: q.tokens[p.first as usize].abjad };
         for (j, ct) in c.tokens.iter().enumerate() {
             if ct.kind == TokenKind::Word {
                 if let Some((sim, how)) = similarity(&pv, &token_view(c, j)) {
-                    cands.push(Unit {
-                        q: [p.first, p.second],
-                        c: [j as u8, u8::MAX],
-                        sim,
-                        how,
-                        w: 0.0,
-                    });
+                    cands.push(Unit { q: [p.first, p.second], c: [j as u8, u8::MAX], sim, how, w: 0.0 });
                 }
             }
         }
     }
     for p in &c.pairs {
-        let pv = View {
-            text: &p.text,
-            phon: &p.phon,
-            groups: &p.groups,
-            abjad: c.tokens[p.first as usize].abjad,
-        };
+        let pv =
+            View { text: &p.text, phon: &p.phon, groups: &p.groups, abjad: c.tokens[p.first as usize].abjad };
         for (i, qt) in q.tokens.iter().enumerate() {
             if qt.kind == TokenKind::Word {
                 if let Some((sim, how)) = similarity(&token_view(q, i), &pv) {
-                    cands.push(Unit {
-                        q: [i as u8, u8::MAX],
-                        c: [p.first, p.second],
-                        sim,
-                        how,
-                        w: 0.0,
-                    });
+                    cands.push(Unit { q: [i as u8, u8::MAX], c: [p.first, p.second], sim, how, w: 0.0 });
                 }
             }
         }
     }
     // Greedy best-first assignment: the most similar, then the heaviest units first.
     let weight = |name: &PreparedName, idx: [u8; 2]| -> f32 {
-        idx.iter()
-            .filter(|&&i| i != u8::MAX)
-            .map(|&i| name.tokens[i as usize].weight)
-            .sum()
+        idx.iter().filter(|&&i| i != u8::MAX).map(|&i| name.tokens[i as usize].weight).sum()
     };
     for u in cands.iter_mut() {
         u.w = weight(q, u.q) + weight(c, u.c);
     }
     cands.sort_by(|a, b| b.sim.total_cmp(&a.sim).then_with(|| b.w.total_cmp(&a.w)));
     let (mut used_q, mut used_c) = (0u64, 0u64);
-    let mask = |idx: [u8; 2]| -> u64 {
-        idx.iter()
-            .filter(|&&i| i != u8::MAX)
-            .fold(0u64, |m, &i| m | (1u64 << i))
-    };
+    let mask =
+        |idx: [u8; 2]| -> u64 { idx.iter().filter(|&&i| i != u8::MAX).fold(0u64, |m, &i| m | (1u64 << i)) };
     let mut units = Vec::new();
     for &u in cands.iter() {
         let (mq, mc) = (mask(u.q), mask(u.c));
@@ -306,10 +262,7 @@ fn score_alignment(
     used_c: u64,
 ) -> NameMatch {
     let side = |name: &PreparedName, idx: [u8; 2]| -> f32 {
-        idx.iter()
-            .filter(|&&i| i != u8::MAX)
-            .map(|&i| name.tokens[i as usize].weight)
-            .sum()
+        idx.iter().filter(|&&i| i != u8::MAX).map(|&i| name.tokens[i as usize].weight).sum()
     };
     let (mut sum_w, mut sum_ws) = (0.0f32, 0.0f32);
     let mut any_word = false;
@@ -321,10 +274,7 @@ fn score_alignment(
         any_word |= q.tokens[u.q[0] as usize].kind != TokenKind::Particle && u.how != How::Initial;
     }
     if !any_word || sum_w <= 0.0 {
-        return NameMatch {
-            units,
-            ..NameMatch::default()
-        };
+        return NameMatch { units, ..NameMatch::default() };
     }
     let base = sum_ws / sum_w;
     let mut score = base;
@@ -343,21 +293,10 @@ fn score_alignment(
     }
     let missing_in_listing = coverage_penalties(q, cover_q, 0, QUERY_MISS);
     let missing_in_query = coverage_penalties(c, used_c & !half_c, half_c, LISTED_MISS);
-    score -= missing_in_listing
-        .iter()
-        .chain(&missing_in_query)
-        .map(|m| m.penalty)
-        .sum::<f32>();
+    score -= missing_in_listing.iter().chain(&missing_in_query).map(|m| m.penalty).sum::<f32>();
     // Evidence is the rarity matched, whatever the similarity (that is in `base` already).
-    let evidence = units
-        .iter()
-        .map(|u| side(q, u.q).max(side(c, u.c)))
-        .sum::<f32>();
-    let common_penalty = if evidence < EVIDENCE_FLOOR {
-        0.5 * (EVIDENCE_FLOOR - evidence)
-    } else {
-        0.0
-    };
+    let evidence = units.iter().map(|u| side(q, u.q).max(side(c, u.c))).sum::<f32>();
+    let common_penalty = if evidence < EVIDENCE_FLOOR { 0.5 * (EVIDENCE_FLOOR - evidence) } else { 0.0 };
     score -= common_penalty;
     let mut single_word_cap = None;
     // One word of a person's name (a family name, a given name) alone does not alert on a
@@ -382,11 +321,7 @@ fn score_alignment(
 /// coverage weight.
 /// Tokens in `half` count as half matched.
 fn coverage_penalties(name: &PreparedName, used: u64, half: u64, miss: f32) -> Vec<Missing> {
-    let total: f32 = name
-        .tokens
-        .iter()
-        .map(|t| t.weight * coverage_factor(t.kind, t.role))
-        .sum();
+    let total: f32 = name.tokens.iter().map(|t| t.weight * coverage_factor(t.kind, t.role)).sum();
     if total <= 0.0 {
         return Vec::new();
     }
@@ -397,10 +332,7 @@ fn coverage_penalties(name: &PreparedName, used: u64, half: u64, miss: f32) -> V
         .filter_map(|(i, t)| {
             let share = if half & (1 << i) != 0 { 0.5 } else { 1.0 };
             let penalty = share * miss * t.weight * coverage_factor(t.kind, t.role) / total;
-            (penalty > 0.0).then_some(Missing {
-                token: i as u8,
-                penalty,
-            })
+            (penalty > 0.0).then_some(Missing { token: i as u8, penalty })
         })
         .collect()
 }
@@ -433,11 +365,7 @@ mod tests {
     #[test]
     fn one_edit() {
         let check = |a: &str, b: &str, expect: bool| {
-            assert_eq!(
-                within_one_edit(a.as_bytes(), b.as_bytes()),
-                expect,
-                "{a} {b}"
-            );
+            assert_eq!(within_one_edit(a.as_bytes(), b.as_bytes()), expect, "{a} {b}");
             assert_eq!(expect, strsim::osa_distance(a, b) == 1, "osa {a} {b}");
         };
         check("sechin", "sehin", true);

@@ -81,9 +81,7 @@ pub struct ScoreConfig {
 
 impl Default for ScoreConfig {
     fn default() -> ScoreConfig {
-        ScoreConfig {
-            weak_alias_cap: 0.65,
-        }
+        ScoreConfig { weak_alias_cap: 0.65 }
     }
 }
 
@@ -168,11 +166,7 @@ pub fn compare(
             query_name: query.names.first().map(|n| n.0.clone()).unwrap_or_default(),
             matched_name: subject.caption().to_string(),
             matched_name_kind: NameKind::Primary,
-            matched_dataset: subject
-                .records
-                .first()
-                .map(|r| r.dataset.clone())
-                .unwrap_or_default(),
+            matched_dataset: subject.records.first().map(|r| r.dataset.clone()).unwrap_or_default(),
             explanations: vec![],
         };
     };
@@ -218,10 +212,7 @@ pub fn compare(
             explanations.push(Explanation {
                 factor: crate::Factor::Identifier,
                 delta,
-                text: format!(
-                    "identifier {raw} ({}): identical ({delta:+.2})",
-                    kind.ftm_property()
-                ),
+                text: format!("identifier {raw} ({}): identical ({delta:+.2})", kind.ftm_property()),
             });
             break;
         }
@@ -233,24 +224,17 @@ pub fn compare(
         let s = &prepared.birth_dates;
         let listed: Vec<String> = s.iter().map(|d| d.to_string()).collect();
         let asked: Vec<String> = q.iter().map(|d| d.to_string()).collect();
-        let (delta, verdict) = if q
-            .iter()
-            .any(|qd| s.iter().any(|sd| date_compatible(qd, sd)))
-        {
+        let (delta, verdict) = if q.iter().any(|qd| s.iter().any(|sd| date_compatible(qd, sd))) {
             dob_ok = true;
-            let exact = q.iter().any(|qd| {
-                qd.from.day.is_some() && s.iter().any(|sd| sd.to.is_none() && sd.from == qd.from)
-            });
+            let exact = q
+                .iter()
+                .any(|qd| qd.from.day.is_some() && s.iter().any(|sd| sd.to.is_none() && sd.from == qd.from));
             (
                 if exact { DOB_IDENTICAL } else { DOB_COMPATIBLE },
                 if exact { "identical" } else { "compatible" },
             )
         } else {
-            let gap = q
-                .iter()
-                .flat_map(|qd| s.iter().map(move |sd| year_gap(qd, sd)))
-                .min()
-                .unwrap_or(99);
+            let gap = q.iter().flat_map(|qd| s.iter().map(move |sd| year_gap(qd, sd))).min().unwrap_or(99);
             if gap <= 1 {
                 (-0.05, "close but different")
             } else {
@@ -271,18 +255,12 @@ pub fn compare(
     // Countries.
     let mut country_ok = false;
     if !query.countries.is_empty() && !prepared.countries.is_empty() {
-        let hit = query
-            .countries
-            .iter()
-            .find(|c| prepared.countries.iter().any(|s| **s == ***c));
+        let hit = query.countries.iter().find(|c| prepared.countries.iter().any(|s| **s == ***c));
         let listed: Vec<&str> = prepared.countries.iter().map(|c| &**c).collect();
         let (delta, text) = match hit {
             Some(c) => {
                 country_ok = true;
-                (
-                    COUNTRY_MATCH,
-                    format!("nationality {c}: matches ({COUNTRY_MATCH:+.2})"),
-                )
+                (COUNTRY_MATCH, format!("nationality {c}: matches ({COUNTRY_MATCH:+.2})"))
             }
             None => (
                 -0.05,
@@ -294,28 +272,17 @@ pub fn compare(
             ),
         };
         score += delta;
-        explanations.push(Explanation {
-            factor: crate::Factor::Country,
-            delta,
-            text,
-        });
+        explanations.push(Explanation { factor: crate::Factor::Country, delta, text });
     }
     // Gender.
     if let (Some(qg), Some(sg)) = (query.gender, prepared.gender) {
         let (delta, text) = if qg == sg {
             (0.0, format!("gender {}: matches", qg.as_str()))
         } else {
-            (
-                -0.1,
-                format!("gender {} vs {}: differs (-0.10)", qg.as_str(), sg.as_str()),
-            )
+            (-0.1, format!("gender {} vs {}: differs (-0.10)", qg.as_str(), sg.as_str()))
         };
         score += delta;
-        explanations.push(Explanation {
-            factor: crate::Factor::Gender,
-            delta,
-            text,
-        });
+        explanations.push(Explanation { factor: crate::Factor::Gender, delta, text });
     }
     // Entity kind.
     if let Some(qs) = query.schema {
@@ -334,11 +301,7 @@ pub fn compare(
         }
     }
     // A weak alias never produces a match by itself.
-    if sname.kind == NameKind::Weak
-        && !id_match
-        && !(dob_ok && country_ok)
-        && score > config.weak_alias_cap
-    {
+    if sname.kind == NameKind::Weak && !id_match && !(dob_ok && country_ok) && score > config.weak_alias_cap {
         let delta = config.weak_alias_cap - score;
         score = config.weak_alias_cap;
         explanations.push(Explanation {
@@ -385,23 +348,12 @@ fn name_explanation(
     dataset: &str,
     m: &NameMatch,
 ) -> Explanation {
-    let mut text = format!(
-        "name: \"{qraw}\" ~ \"{craw}\" ({}, {dataset}) {:.2}",
-        kind_word(kind),
-        m.score
-    );
+    let mut text = format!("name: \"{qraw}\" ~ \"{craw}\" ({}, {dataset}) {:.2}", kind_word(kind), m.score);
     let pairs: Vec<String> = m
         .units
         .iter()
         .filter(|u| q.tokens[u.q[0] as usize].kind != ward_normalize::TokenKind::Particle)
-        .map(|u| {
-            format!(
-                "{}={} ({})",
-                unit_text(q, u.q),
-                unit_text(c, u.c),
-                u.how.word()
-            )
-        })
+        .map(|u| format!("{}={} ({})", unit_text(q, u.q), unit_text(c, u.c), u.how.word()))
         .collect();
     if pairs.is_empty() {
         text.push_str(": no tokens in common");
@@ -412,12 +364,7 @@ fn name_explanation(
     let mut notes: Vec<String> = Vec::new();
     for miss in &m.missing_in_query {
         let t = &c.tokens[miss.token as usize];
-        notes.push(format!(
-            "{} {} missing in query (-{:.2})",
-            role_word(t.role),
-            t.text,
-            miss.penalty
-        ));
+        notes.push(format!("{} {} missing in query (-{:.2})", role_word(t.role), t.text, miss.penalty));
     }
     for miss in &m.missing_in_listing {
         let t = &q.tokens[miss.token as usize];
@@ -429,23 +376,14 @@ fn name_explanation(
         ));
     }
     if m.common_penalty > 0.0 {
-        notes.push(format!(
-            "only common name words matched (-{:.2})",
-            m.common_penalty
-        ));
+        notes.push(format!("only common name words matched (-{:.2})", m.common_penalty));
     }
     if let Some(cap) = m.single_word_cap {
-        notes.push(format!(
-            "a single word against a longer name: capped at {cap:.2}"
-        ));
+        notes.push(format!("a single word against a longer name: capped at {cap:.2}"));
     }
     if !notes.is_empty() {
         text.push_str("; ");
         text.push_str(&notes.join("; "));
     }
-    Explanation {
-        factor: crate::Factor::Name,
-        delta: m.score,
-        text,
-    }
+    Explanation { factor: crate::Factor::Name, delta: m.score, text }
 }

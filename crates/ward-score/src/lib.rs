@@ -15,14 +15,12 @@ mod prepare;
 mod rarity;
 
 pub use align::{
-    coverage_factor, match_names, within_one_edit, How, Missing, NameMatch, Unit, LISTED_MISS,
-    QUERY_MISS, SINGLE_WORD_CAP,
+    coverage_factor, match_names, within_one_edit, How, Missing, NameMatch, Unit, LISTED_MISS, QUERY_MISS,
+    SINGLE_WORD_CAP,
 };
-pub use compare::{
-    best_name, compare, Comparison, Explanation, Factor, ScoreConfig, MAX_EVIDENCE_BONUS,
-};
+pub use compare::{best_name, compare, Comparison, Explanation, Factor, ScoreConfig, MAX_EVIDENCE_BONUS};
 pub use prepare::{
-    fold_identifier, hint_for, normalize_subject, PPair, PTok, PreparedName, PreparedQuery,
-    PreparedSubject, Query, SubjectName, MAX_TOKENS,
+    fold_identifier, hint_for, normalize_subject, PPair, PTok, PreparedName, PreparedQuery, PreparedSubject,
+    Query, SubjectName, MAX_TOKENS,
 };
 pub use rarity::Rarity;

@@ -2,9 +2,7 @@
 //! neighbour pairs ("Jong Un" -> "jongun"), subjects' evidence folded for comparison.
 
 use ward_model::{country_code, DateSpec, Gender, IdKind, NameKind, Schema, Subject};
-use ward_normalize::{
-    skeleton, skeleton_strength, NameHint, NormalizedName, Normalizer, Role, TokenKind,
-};
+use ward_normalize::{skeleton, skeleton_strength, NameHint, NormalizedName, Normalizer, Role, TokenKind};
 
 use crate::rarity::Rarity;
 
@@ -57,11 +55,7 @@ pub const MAX_TOKENS: usize = 64;
 
 impl PreparedName {
     /// Compiles a normalised name with the given rarity table.
-    pub fn new(
-        name: &NormalizedName,
-        rarity: &Rarity,
-        normalizer: &Normalizer<'_>,
-    ) -> PreparedName {
+    pub fn new(name: &NormalizedName, rarity: &Rarity, normalizer: &Normalizer<'_>) -> PreparedName {
         let tokens: Vec<PTok> = name
             .tokens
             .iter()
@@ -77,9 +71,7 @@ impl PreparedName {
             })
             .collect();
         let mut pairs = Vec::new();
-        let words: Vec<usize> = (0..tokens.len())
-            .filter(|&i| tokens[i].kind == TokenKind::Word)
-            .collect();
+        let words: Vec<usize> = (0..tokens.len()).filter(|&i| tokens[i].kind == TokenKind::Word).collect();
         for w in words.windows(2) {
             let (a, b) = (w[0], w[1]);
             // Only true neighbours, or neighbours across a particle ("Zia ul Haq" stays apart).
@@ -101,31 +93,21 @@ impl PreparedName {
 
     /// Whether any token takes part in matching.
     pub fn is_empty(&self) -> bool {
-        !self
-            .tokens
-            .iter()
-            .any(|t| t.kind.is_matched() && t.kind != TokenKind::Particle)
+        !self.tokens.iter().any(|t| t.kind.is_matched() && t.kind != TokenKind::Particle)
     }
 
     /// Number of name words and initials (not particles or generic words).
     pub fn n_words(&self) -> usize {
         self.tokens
             .iter()
-            .filter(|t| {
-                matches!(
-                    t.kind,
-                    TokenKind::Word | TokenKind::Number | TokenKind::Initial
-                )
-            })
+            .filter(|t| matches!(t.kind, TokenKind::Word | TokenKind::Number | TokenKind::Initial))
             .count()
     }
 
     /// Whether the name reads as an organisation's (it has a legal form or a generic
     /// organisation word).
     pub fn is_org(&self) -> bool {
-        self.tokens
-            .iter()
-            .any(|t| matches!(t.kind, TokenKind::LegalForm | TokenKind::OrgWord))
+        self.tokens.iter().any(|t| matches!(t.kind, TokenKind::LegalForm | TokenKind::OrgWord))
     }
 }
 
@@ -163,10 +145,7 @@ pub struct Query {
 impl Query {
     /// A query of one name and nothing else.
     pub fn from_name(name: &str) -> Query {
-        Query {
-            names: vec![name.to_string()],
-            ..Query::default()
-        }
+        Query { names: vec![name.to_string()], ..Query::default() }
     }
 }
 
@@ -195,27 +174,13 @@ impl PreparedQuery {
             .names
             .iter()
             .filter(|n| !n.trim().is_empty())
-            .map(|n| {
-                (
-                    n.clone(),
-                    PreparedName::new(&normalizer.normalize(n, hint), rarity, normalizer),
-                )
-            })
+            .map(|n| (n.clone(), PreparedName::new(&normalizer.normalize(n, hint), rarity, normalizer)))
             .collect();
         PreparedQuery {
             names,
             schema: query.schema,
-            birth_dates: query
-                .birth_dates
-                .iter()
-                .filter_map(|d| DateSpec::parse(d))
-                .collect(),
-            countries: query
-                .countries
-                .iter()
-                .filter_map(|c| country_code(c))
-                .map(str::to_string)
-                .collect(),
+            birth_dates: query.birth_dates.iter().filter_map(|d| DateSpec::parse(d)).collect(),
+            countries: query.countries.iter().filter_map(|c| country_code(c)).map(str::to_string).collect(),
             gender: query.gender,
             identifiers: query
                 .identifiers
@@ -230,15 +195,9 @@ impl PreparedQuery {
 /// Folds an identifier for comparison: upper-case letters and digits, a leading "IMO" dropped.
 pub fn fold_identifier(value: &str) -> String {
     // The same folding as ward_model::Identifier::normalized.
-    let folded: String = value
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_uppercase)
-        .collect();
+    let folded: String = value.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_uppercase).collect();
     match folded.strip_prefix("IMO") {
-        Some(rest) if rest.len() == 7 && rest.bytes().all(|b| b.is_ascii_digit()) => {
-            rest.to_string()
-        }
+        Some(rest) if rest.len() == 7 && rest.bytes().all(|b| b.is_ascii_digit()) => rest.to_string(),
         _ => folded,
     }
 }
@@ -310,12 +269,7 @@ impl PreparedSubject {
         }
         let mut countries: Vec<Box<str>> = Vec::new();
         for record in &subject.records {
-            for c in record
-                .nationalities
-                .iter()
-                .chain(&record.citizenships)
-                .chain(&record.countries)
-            {
+            for c in record.nationalities.iter().chain(&record.citizenships).chain(&record.countries) {
                 let code = country_code(c).unwrap_or(c.as_str());
                 if !countries.iter().any(|x| &**x == code) {
                     countries.push(code.into());
@@ -325,24 +279,14 @@ impl PreparedSubject {
         PreparedSubject {
             names,
             schema: subject.schema(),
-            birth_dates: subject
-                .records
-                .iter()
-                .flat_map(|r| r.birth_dates.iter().cloned())
-                .collect(),
+            birth_dates: subject.records.iter().flat_map(|r| r.birth_dates.iter().cloned()).collect(),
             countries,
             gender: subject.records.iter().find_map(|r| r.gender),
             identifiers: subject
                 .records
                 .iter()
                 .flat_map(|r| r.identifiers.iter())
-                .map(|i| {
-                    (
-                        fold_identifier(&i.value).into(),
-                        i.kind.clone(),
-                        i.value.as_str().into(),
-                    )
-                })
+                .map(|i| (fold_identifier(&i.value).into(), i.kind.clone(), i.value.as_str().into()))
                 .filter(|(v, _, _): &(Box<str>, IdKind, Box<str>)| v.len() >= 4)
                 .collect(),
         }

@@ -54,10 +54,7 @@ impl Rarity {
     pub fn parse(text: &str) -> Rarity {
         let mut rarity = Rarity::default();
         let mut lines = text.lines().filter(|l| !l.starts_with('#'));
-        rarity.n_docs = lines
-            .next()
-            .and_then(|l| l.trim().parse().ok())
-            .unwrap_or(0);
+        rarity.n_docs = lines.next().and_then(|l| l.trim().parse().ok()).unwrap_or(0);
         for line in lines {
             if let Some((token, n)) = line.split_once('\t') {
                 if let Ok(n) = n.trim().parse() {
@@ -88,12 +85,8 @@ impl Rarity {
     /// synonym group if higher, so that a rare spelling of a common name (Mohamad) is common.
     pub fn df(&self, token: &Token) -> u32 {
         let own = self.token_df(&token.text);
-        let group = token
-            .groups
-            .iter()
-            .map(|g| self.group_df.get(g).copied().unwrap_or(0))
-            .max()
-            .unwrap_or(0);
+        let group =
+            token.groups.iter().map(|g| self.group_df.get(g).copied().unwrap_or(0)).max().unwrap_or(0);
         own.max(group / 2)
     }
 

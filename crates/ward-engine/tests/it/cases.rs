@@ -53,22 +53,11 @@ struct Case {
 }
 
 fn subject(n: usize, case: &Case) -> Subject {
-    let schema = case
-        .schema
-        .as_deref()
-        .and_then(Schema::from_name)
-        .unwrap_or(Schema::Person);
+    let schema = case.schema.as_deref().and_then(Schema::from_name).unwrap_or(Schema::Person);
     let dataset = case.dataset.as_deref().unwrap_or("us_ofac_sdn");
     let mut e = Entity::new(dataset, &format!("case{n}"), schema);
     for (i, name) in case.names.iter().enumerate() {
-        e.add_name(Name::new(
-            name,
-            if i == 0 {
-                NameKind::Primary
-            } else {
-                NameKind::Alias
-            },
-        ));
+        e.add_name(Name::new(name, if i == 0 { NameKind::Primary } else { NameKind::Alias }));
     }
     for name in &case.weak {
         e.add_name(Name::new(name, NameKind::Weak));
@@ -80,10 +69,7 @@ fn subject(n: usize, case: &Case) -> Subject {
         let (label, value) = id.split_once(':').expect("ids are Kind:value");
         e.add_identifier(Identifier::from_label(label, value, None));
     }
-    Subject {
-        id: format!("case:{n}"),
-        records: vec![e],
-    }
+    Subject { id: format!("case:{n}"), records: vec![e] }
 }
 
 fn query(case: &Case) -> Query {
@@ -100,11 +86,7 @@ fn query(case: &Case) -> Query {
 /// Runs every case on both paths; returns (passed, total) and panics with a report on any
 /// verdict that differs from the table (or a fixme case that now passes).
 fn check(screener: &Screener, cases: &[Case], first_case: usize) -> (usize, usize) {
-    let options = MatchOptions {
-        limit: 1000,
-        cutoff: 0.0,
-        ..MatchOptions::default()
-    };
+    let options = MatchOptions { limit: 1000, cutoff: 0.0, ..MatchOptions::default() };
     let mut report = Vec::new();
     let mut passed = 0;
     for (n, case) in cases.iter().enumerate() {
@@ -114,21 +96,14 @@ fn check(screener: &Screener, cases: &[Case], first_case: usize) -> (usize, usiz
             hits.iter().find(|h| h.subject == idx).map(|h| {
                 (
                     h.score,
-                    h.comparison
-                        .explanations
-                        .iter()
-                        .map(|e| e.text.clone())
-                        .collect::<Vec<_>>()
-                        .join(" | "),
+                    h.comparison.explanations.iter().map(|e| e.text.clone()).collect::<Vec<_>>().join(" | "),
                 )
             })
         };
         let indexed = score_of(&screener.match_query(&q, &options));
         let brute = score_of(&screener.match_brute_force(&q, &options));
         let want = case.expect == "match";
-        let got = indexed
-            .as_ref()
-            .is_some_and(|(s, _)| *s >= options.threshold);
+        let got = indexed.as_ref().is_some_and(|(s, _)| *s >= options.threshold);
         let got_brute = brute.as_ref().is_some_and(|(s, _)| *s >= options.threshold);
         let score = brute.as_ref().map_or(0.0, |(s, _)| *s);
         let why = brute.map(|(_, w)| w).unwrap_or_default();
@@ -164,8 +139,7 @@ fn check(screener: &Screener, cases: &[Case], first_case: usize) -> (usize, usiz
 
 #[test]
 fn case_table() {
-    let text =
-        std::fs::read_to_string(repo_root().join("testdata/cases/names.toml")).expect("names.toml");
+    let text = std::fs::read_to_string(repo_root().join("testdata/cases/names.toml")).expect("names.toml");
     let table: Table = toml::from_str(&text).expect("names.toml parses");
     let mut subjects = corpus_subjects();
     let first_case = subjects.len();

@@ -30,17 +30,11 @@ pub fn corpus_subjects() -> Vec<Subject> {
         if subjects.last().is_none_or(|s| s.id != id) {
             let schema = Schema::from_name(schema).unwrap_or(Schema::LegalEntity);
             let entity = Entity::new(dataset, id.split(':').nth(1).unwrap_or(id), schema);
-            subjects.push(Subject {
-                id: id.to_string(),
-                records: vec![entity],
-            });
+            subjects.push(Subject { id: id.to_string(), records: vec![entity] });
         }
         let record = &mut subjects.last_mut().expect("pushed above").records[0];
         let mut n = Name::new(name, kind);
-        if name
-            .chars()
-            .any(|c| c.is_alphabetic() && !c.is_ascii() && (c as u32) > 0x24F)
-        {
+        if name.chars().any(|c| c.is_alphabetic() && !c.is_ascii() && (c as u32) > 0x24F) {
             n = n.in_original_script();
         }
         record.add_name(n);

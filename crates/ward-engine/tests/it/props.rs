@@ -9,12 +9,7 @@ use crate::corpus::{corpus_screener, corpus_subjects};
 
 fn all_names() -> &'static Vec<String> {
     static NAMES: std::sync::OnceLock<Vec<String>> = std::sync::OnceLock::new();
-    NAMES.get_or_init(|| {
-        corpus_subjects()
-            .iter()
-            .flat_map(|s| s.names().map(|n| n.full.clone()))
-            .collect()
-    })
+    NAMES.get_or_init(|| corpus_subjects().iter().flat_map(|s| s.names().map(|n| n.full.clone())).collect())
 }
 
 /// One perturbation of a name's words.
@@ -34,8 +29,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         Just(Edit::Keep),
         (0usize..8).prop_map(Edit::DropWord),
         (0usize..8, 0usize..8).prop_map(|(a, b)| Edit::SwapWords(a, b)),
-        (0usize..8, 0usize..12, proptest::char::range('a', 'z'))
-            .prop_map(|(w, i, c)| Edit::Typo(w, i, c)),
+        (0usize..8, 0usize..12, proptest::char::range('a', 'z')).prop_map(|(w, i, c)| Edit::Typo(w, i, c)),
         (0usize..8, 0usize..12).prop_map(|(w, i)| Edit::DeleteChar(w, i)),
         "[a-z]{2,9}".prop_map(Edit::AddWord),
         Just(Edit::Lowercase),
@@ -78,17 +72,10 @@ fn apply(name: &str, edits: &[Edit]) -> String {
 
 fn recall_holds(q: &str) -> Result<(), TestCaseError> {
     let screener = corpus_screener();
-    let options = MatchOptions {
-        limit: usize::MAX,
-        cutoff: 0.0,
-        ..MatchOptions::default()
-    };
+    let options = MatchOptions { limit: usize::MAX, cutoff: 0.0, ..MatchOptions::default() };
     let query = Query::from_name(q);
     let candidates = screener.candidates(&query, &options);
-    let at_threshold = MatchOptions {
-        cutoff: options.threshold,
-        ..options.clone()
-    };
+    let at_threshold = MatchOptions { cutoff: options.threshold, ..options.clone() };
     let brute = screener.match_brute_force(&query, &at_threshold);
     for hit in &brute {
         prop_assert!(
@@ -103,10 +90,7 @@ fn recall_holds(q: &str) -> Result<(), TestCaseError> {
     // cannot reach the cutoff) finds the same matches with the same scores.
     let indexed = screener.match_query(&query, &at_threshold);
     let key = |hits: &[ward_engine::Hit]| -> Vec<(usize, u32)> {
-        let mut v: Vec<(usize, u32)> = hits
-            .iter()
-            .map(|h| (h.subject, (h.score * 1e4) as u32))
-            .collect();
+        let mut v: Vec<(usize, u32)> = hits.iter().map(|h| (h.subject, (h.score * 1e4) as u32)).collect();
         v.sort_unstable();
         v
     };
