@@ -24,7 +24,7 @@ use ward_index::{Index, IndexBuilder, KeyToken, Scratch};
 use ward_model::{Entity, Subject};
 use ward_normalize::{NormalizedName, Normalizer};
 use ward_score::{
-    best_name, normalize_subject, PreparedName, PreparedQuery, PreparedSubject, Rarity, ScoreConfig,
+    best_name_score, normalize_subject, PreparedName, PreparedQuery, PreparedSubject, Rarity, ScoreConfig,
 };
 
 pub use ward_score::{Comparison, Explanation, Factor, Query};
@@ -198,6 +198,11 @@ impl Screener {
         self.index.n_names()
     }
 
+    /// The candidate index (for its size figures).
+    pub fn index(&self) -> &Index {
+        &self.index
+    }
+
     /// The rarity table of this snapshot.
     pub fn rarity(&self) -> &Rarity {
         &self.rarity
@@ -292,10 +297,10 @@ impl Screener {
     ) -> Vec<Hit> {
         // First pass: the name score alone, plus the most other evidence could add, to skip
         // the full comparison (and its explanation strings) for hopeless candidates.
-        let bonus = if query.identifiers.is_empty() { 0.08 } else { 1.0 };
+        let bonus = ward_score::max_bonus(query);
         let mut quick: Vec<(f32, usize)> = candidates
             .filter_map(|(i, names)| {
-                let (s, ..) = best_name(query, &self.prepared[i], names.as_deref(), 1.0)?;
+                let s = best_name_score(query, &self.prepared[i], names.as_deref())?;
                 (s + bonus >= options.cutoff).then_some((s, i))
             })
             .collect();

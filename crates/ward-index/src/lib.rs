@@ -207,8 +207,22 @@ impl IndexBuilder {
             ids.push((e & id_mask) as u32);
         }
         offsets.push(ids.len() as u32);
+        // About two keys a bucket: a lookup is one directory read and a short scan, instead of
+        // a binary search whose every step misses the cache.
+        let dir_bits = (usize::BITS - (keys.len() / 2).max(1).leading_zeros()).min(KEY_BITS);
+        let mut dir = Vec::with_capacity((1 << dir_bits) + 1);
+        let mut k = 0;
+        for bucket in 0..1u64 << dir_bits {
+            while k < keys.len() && keys[k] >> (KEY_BITS - dir_bits) < bucket {
+                k += 1;
+            }
+            dir.push(k as u32);
+        }
+        dir.push(keys.len() as u32);
         Index {
             keys,
+            dir,
+            dir_bits,
             offsets,
             ids,
             name_subject: self.name_subject,
@@ -242,6 +256,9 @@ struct Plan<'i> {
 /// The frozen candidate index.
 pub struct Index {
     keys: Vec<u64>,
+    /// `keys[dir[b]..dir[b + 1]]` are the keys whose top `dir_bits` bits are `b`.
+    dir: Vec<u32>,
+    dir_bits: u32,
     offsets: Vec<u32>,
     ids: Vec<u32>,
     name_subject: Vec<u32>,
@@ -285,10 +302,21 @@ impl Index {
     }
 
     fn postings(&self, key: u64) -> &[u32] {
-        match self.keys.binary_search(&short_key(key)) {
-            Ok(i) => &self.ids[self.offsets[i] as usize..self.offsets[i + 1] as usize],
-            Err(_) => &[],
+        let key = short_key(key);
+        let b = (key >> (KEY_BITS - self.dir_bits)) as usize;
+        let (lo, hi) = (self.dir[b] as usize, self.dir[b + 1] as usize);
+        match self.keys[lo..hi].iter().position(|&k| k == key) {
+            Some(i) => {
+                let i = lo + i;
+                &self.ids[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+            }
+            None => &[],
         }
+    }
+
+    /// Number of (key, name) entries in all posting lists.
+    pub fn n_postings(&self) -> usize {
+        self.ids.len()
     }
 
     /// The subject of a name id.

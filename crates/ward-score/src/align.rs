@@ -163,22 +163,47 @@ pub const LISTED_MISS: f32 = 0.5;
 
 /// Compares a query name with a listed name.
 pub fn match_names(q: &PreparedName, c: &PreparedName) -> NameMatch {
-    // The candidate units live in a per-thread buffer: this runs for every name the index
+    // The candidate units live in per-thread buffers: this runs for every name the index
     // proposes, and an allocation per call is a measurable share of a query.
-    CANDS.with(|buf| {
-        let mut cands = buf.take();
-        cands.clear();
-        let m = match_names_with(q, c, &mut cands);
-        buf.replace(cands);
+    BUFS.with(|buf| {
+        let (mut cands, mut units) = buf.take();
+        let (used_q, used_c) = align_units(q, c, &mut cands, &mut units);
+        let m = score_alignment(q, c, units.clone(), used_q, used_c);
+        buf.replace((cands, units));
         m
     })
 }
 
-thread_local! {
-    static CANDS: std::cell::RefCell<Vec<Unit>> = const { std::cell::RefCell::new(Vec::new()) };
+/// The score of [`match_names`] alone, computed without building the explanation (no
+/// allocation): the engine ranks every candidate name with it and explains only the hits.
+pub fn name_score(q: &PreparedName, c: &PreparedName) -> f32 {
+    BUFS.with(|buf| {
+        let (mut cands, mut units) = buf.take();
+        let (used_q, used_c) = align_units(q, c, &mut cands, &mut units);
+        let score = score_core(q, c, &units, used_q, used_c, |_, _| {}).map_or(0.0, |k| k.score);
+        buf.replace((cands, units));
+        score
+    })
 }
 
-fn match_names_with(q: &PreparedName, c: &PreparedName, cands: &mut Vec<Unit>) -> NameMatch {
+type Bufs = (Vec<Unit>, Vec<Unit>);
+
+thread_local! {
+    static BUFS: std::cell::RefCell<Bufs> = const {
+        std::cell::RefCell::new((Vec::new(), Vec::new()))
+    };
+}
+
+/// Finds the matched units of two names (into `units`, via the scratch `cands`) and returns
+/// the masks of the query and listed tokens they use.
+fn align_units(
+    q: &PreparedName,
+    c: &PreparedName,
+    cands: &mut Vec<Unit>,
+    units: &mut Vec<Unit>,
+) -> (u64, u64) {
+    cands.clear();
+    units.clear();
     for (i, qt) in q.tokens.iter().enumerate() {
         if !qt.kind.is_matched() {
             continue;
@@ -242,7 +267,6 @@ fn match_names_with(q: &PreparedName, c: &PreparedName, cands: &mut Vec<Unit>) -
     let (mut used_q, mut used_c) = (0u64, 0u64);
     let mask =
         |idx: [u8; 2]| -> u64 { idx.iter().filter(|&&i| i != u8::MAX).fold(0u64, |m, &i| m | (1u64 << i)) };
-    let mut units = Vec::new();
     for &u in cands.iter() {
         let (mq, mc) = (mask(u.q), mask(u.c));
         if used_q & mq == 0 && used_c & mc == 0 {
@@ -251,7 +275,15 @@ fn match_names_with(q: &PreparedName, c: &PreparedName, cands: &mut Vec<Unit>) -
             units.push(u);
         }
     }
-    score_alignment(q, c, units, used_q, used_c)
+    (used_q, used_c)
+}
+
+/// What [`score_core`] finds besides the missing tokens.
+struct Core {
+    score: f32,
+    base: f32,
+    common_penalty: f32,
+    single_word_cap: Option<f32>,
 }
 
 fn score_alignment(
@@ -261,12 +293,44 @@ fn score_alignment(
     used_q: u64,
     used_c: u64,
 ) -> NameMatch {
+    let (mut missing_in_listing, mut missing_in_query) = (Vec::new(), Vec::new());
+    let core = score_core(q, c, &units, used_q, used_c, |listing, m| {
+        if listing {
+            missing_in_listing.push(m);
+        } else {
+            missing_in_query.push(m);
+        }
+    });
+    match core {
+        None => NameMatch { units, ..NameMatch::default() },
+        Some(k) => NameMatch {
+            score: k.score,
+            base: k.base,
+            units,
+            missing_in_listing,
+            missing_in_query,
+            common_penalty: k.common_penalty,
+            single_word_cap: k.single_word_cap,
+        },
+    }
+}
+
+/// The name score of an alignment; each unmatched token's penalty goes to `missing` (true:
+/// a query token the listing lacks). `None` when nothing but initials or particles matched.
+fn score_core(
+    q: &PreparedName,
+    c: &PreparedName,
+    units: &[Unit],
+    used_q: u64,
+    used_c: u64,
+    mut missing: impl FnMut(bool, Missing),
+) -> Option<Core> {
     let side = |name: &PreparedName, idx: [u8; 2]| -> f32 {
         idx.iter().filter(|&&i| i != u8::MAX).map(|&i| name.tokens[i as usize].weight).sum()
     };
     let (mut sum_w, mut sum_ws) = (0.0f32, 0.0f32);
     let mut any_word = false;
-    for u in &units {
+    for u in units {
         let (wq, wc) = (side(q, u.q), side(c, u.c));
         sum_w += wq + wc;
         sum_ws += (wq + wc) * u.sim;
@@ -274,7 +338,7 @@ fn score_alignment(
         any_word |= q.tokens[u.q[0] as usize].kind != TokenKind::Particle && u.how != How::Initial;
     }
     if !any_word || sum_w <= 0.0 {
-        return NameMatch { units, ..NameMatch::default() };
+        return None;
     }
     let base = sum_ws / sum_w;
     let mut score = base;
@@ -291,9 +355,16 @@ fn score_alignment(
             half_c |= 1u64 << ci;
         }
     }
-    let missing_in_listing = coverage_penalties(q, cover_q, 0, QUERY_MISS);
-    let missing_in_query = coverage_penalties(c, used_c & !half_c, half_c, LISTED_MISS);
-    score -= missing_in_listing.iter().chain(&missing_in_query).map(|m| m.penalty).sum::<f32>();
+    let mut penalty = 0.0f32;
+    coverage_penalties(q, cover_q, 0, QUERY_MISS, |m| {
+        penalty += m.penalty;
+        missing(true, m);
+    });
+    coverage_penalties(c, used_c & !half_c, half_c, LISTED_MISS, |m| {
+        penalty += m.penalty;
+        missing(false, m);
+    });
+    score -= penalty;
     // Evidence is the rarity matched, whatever the similarity (that is in `base` already).
     let evidence = units.iter().map(|u| side(q, u.q).max(side(c, u.c))).sum::<f32>();
     let common_penalty = if evidence < EVIDENCE_FLOOR { 0.5 * (EVIDENCE_FLOOR - evidence) } else { 0.0 };
@@ -306,35 +377,26 @@ fn score_alignment(
         score = SINGLE_WORD_CAP;
         single_word_cap = Some(SINGLE_WORD_CAP);
     }
-    NameMatch {
-        score: score.clamp(0.0, 1.0),
-        base,
-        units,
-        missing_in_listing,
-        missing_in_query,
-        common_penalty,
-        single_word_cap,
-    }
+    Some(Core { score: score.clamp(0.0, 1.0), base, common_penalty, single_word_cap })
 }
 
-/// The penalty of each unmatched token of `name`: `miss` times its share of the name's
-/// coverage weight.
-/// Tokens in `half` count as half matched.
-fn coverage_penalties(name: &PreparedName, used: u64, half: u64, miss: f32) -> Vec<Missing> {
+/// The penalty of each unmatched token of `name`, in token order: `miss` times its share of
+/// the name's coverage weight. Tokens in `half` count as half matched.
+fn coverage_penalties(name: &PreparedName, used: u64, half: u64, miss: f32, mut f: impl FnMut(Missing)) {
     let total: f32 = name.tokens.iter().map(|t| t.weight * coverage_factor(t.kind, t.role)).sum();
     if total <= 0.0 {
-        return Vec::new();
+        return;
     }
-    name.tokens
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| used & (1 << i) == 0)
-        .filter_map(|(i, t)| {
-            let share = if half & (1 << i) != 0 { 0.5 } else { 1.0 };
-            let penalty = share * miss * t.weight * coverage_factor(t.kind, t.role) / total;
-            (penalty > 0.0).then_some(Missing { token: i as u8, penalty })
-        })
-        .collect()
+    for (i, t) in name.tokens.iter().enumerate() {
+        if used & (1 << i) != 0 {
+            continue;
+        }
+        let share = if half & (1 << i) != 0 { 0.5 } else { 1.0 };
+        let penalty = share * miss * t.weight * coverage_factor(t.kind, t.role) / total;
+        if penalty > 0.0 {
+            f(Missing { token: i as u8, penalty });
+        }
+    }
 }
 
 /// Whether two different words are one edit apart (substitution, insertion, deletion or a swap
