@@ -223,6 +223,9 @@ pub struct EvalArgs {
     /// Print the cases that fail at the threshold (missed positives, alerting negatives).
     #[arg(long)]
     pub show_misses: Option<usize>,
+    /// Instead of the dev set, screen these names (repeatable) and print the hits explained.
+    #[arg(long)]
+    pub query: Vec<String>,
 }
 
 /// Benchmarks.

@@ -29,6 +29,24 @@ pub(crate) fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
         entities.extend(result.with_context(|| format!("parsing {}", path.display()))?.entities);
     }
     let screener = Screener::build(ward_lists::link::link(entities));
+    if !args.query.is_empty() {
+        for name in &args.query {
+            println!("{name}");
+            for hit in screener.match_query(&Query::from_name(name), &MatchOptions::default()) {
+                let c = &hit.comparison;
+                println!(
+                    "  {:.3} {} {:?}",
+                    hit.score,
+                    if hit.is_match { "MATCH" } else { "" },
+                    c.matched_name
+                );
+                for e in &c.explanations {
+                    println!("      {e}");
+                }
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
     // Every hit down to a low cut-off, so that one run serves every threshold of the sweep.
     let options = MatchOptions { cutoff: 0.3, limit: 10, ..MatchOptions::default() };
     let results = run_all(&cases, |case| {

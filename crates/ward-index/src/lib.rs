@@ -95,8 +95,10 @@ const W_DEL: f32 = 0.8;
 /// once enough of the query is covered (see [`Index::candidates`]).
 const LONG_LIST: usize = 1000;
 
-/// Shortest token that gets one-deletion typo keys (the scorer accepts one edit from 4 letters).
-const MIN_DELETION_LEN: usize = 4;
+/// Shortest token that gets one-deletion typo keys: the scorer accepts one edit when the longer
+/// word has 5 letters (`ward_score::FUZZY_MIN_LEN`), so a 4-letter word needs only its full key
+/// in the deletion family (met by the deletions of a 5-letter one).
+const MIN_DELETION_LEN: usize = 5;
 
 /// Calls `f` with every key of a token (or joined pair) and the key's weight, strongest first.
 fn for_each_key(text: &str, phonetic: &str, groups: &[u32], mut f: impl FnMut(u64, f32)) {
@@ -107,8 +109,10 @@ fn for_each_key(text: &str, phonetic: &str, groups: &[u32], mut f: impl FnMut(u6
     if skeleton_strength(phonetic) >= 2 {
         f(key_str(Family::Phonetic, phonetic), W_PHON);
     }
-    if text.len() >= MIN_DELETION_LEN && text.is_ascii() {
+    if text.len() + 1 >= MIN_DELETION_LEN && text.is_ascii() {
         f(key_str(Family::Deletion, text), W_DEL);
+    }
+    if text.len() >= MIN_DELETION_LEN && text.is_ascii() {
         let mut buf = String::with_capacity(text.len());
         for skip in 0..text.len() {
             buf.clear();

@@ -96,20 +96,34 @@ fn similarity(a: &View<'_>, b: &View<'_>) -> Option<(f32, How)> {
     if a.text == b.text {
         return Some((1.0, How::Exact));
     }
+    let (la, lb) = (a.text.len(), b.text.len());
     if share_group(a.groups, b.groups) {
-        return Some((0.93, How::Synonym));
+        // The dictionary links many two- and three-letter spellings (yi / ji / ri, from Korean
+        // and Japanese readings): between short words a shared group is weaker evidence.
+        let sim = if la.max(lb) <= SHORT_WORD { 0.8 } else { 0.93 };
+        return Some((sim, How::Synonym));
+    }
+    // Two Latin words of up to four letters match only exactly or by the dictionary: one edit
+    // or a shared skeleton turns one short name into another (Wang / Sang, Yong / Yang); a
+    // five-letter word may have lost a letter. Abjad
+    // spellings are short by nature (محمد is "mhmd") and meet Latin ones by the skeleton below.
+    if la.max(lb) < FUZZY_MIN_LEN && !(a.abjad || b.abjad) {
+        return None;
     }
     // Every similarity below has a key in the candidate index (phonetic skeleton, one-deletion
     // variants), so that the index never loses a pair the scorer would match.
-    let (la, lb) = (a.text.len(), b.text.len());
     let mut best: Option<(f32, How)> = None;
     if a.phon == b.phon && phon_ok(a.phon) {
-        // Scripts without short vowels only ever meet Latin spellings through the skeleton.
+        // Scripts without short vowels only ever meet Latin spellings through the skeleton,
+        // and the two must end alike (Qadhafi / Kitayeva share KTF, Mamr / Maria share MR).
         // Between Latin spellings the skeleton alone is weak evidence (Muhammad / Mahmood share
-        // one), so it counts more when the letters are close too.
+        // one), so it counts only when the letters are close too.
+        let strong = skeleton_strength(a.phon) >= 3;
         let sim = if a.abjad || b.abjad {
-            Some(0.85)
-        } else if skeleton_strength(a.phon) >= 3
+            let ends_ok =
+                if a.abjad { abjad_ending_ok(a.text, b.text) } else { abjad_ending_ok(b.text, a.text) };
+            (la.min(lb) >= 3 && ends_ok).then_some(0.85)
+        } else if strong
             && la.abs_diff(lb) <= 3
             && (strsim::osa_distance(a.text, b.text) as f32) <= 0.4 * la.max(lb) as f32
         {
@@ -122,10 +136,11 @@ fn similarity(a: &View<'_>, b: &View<'_>) -> Option<(f32, How)> {
         best = sim.map(|sim| (sim, How::Phonetic));
     }
     // One edit in a short word changes more of it.
-    let typo = match la.min(lb) {
-        0..=3 => 0.0,
-        4 => 0.65,
-        5 => 0.8,
+    let typo = match (la.min(lb), la.max(lb)) {
+        (_, n) if n < FUZZY_MIN_LEN => 0.0,
+        (0..=3, _) => 0.0,
+        (4, _) => 0.7,
+        (5, _) => 0.8,
         _ => 0.85,
     };
     if typo > 0.0 && best.is_none_or(|b| b.0 < typo) && within_one_edit(a.text.as_bytes(), b.text.as_bytes())
@@ -133,6 +148,28 @@ fn similarity(a: &View<'_>, b: &View<'_>) -> Option<(f32, How)> {
         best = Some((typo, How::Typo));
     }
     best.filter(|b| b.0 >= MIN_SIM)
+}
+
+/// Longest word counted as short for dictionary matches.
+const SHORT_WORD: usize = 3;
+/// Two words match by one edit or by their phonetic skeleton only if one has this many letters
+/// (the index makes one-deletion keys from this length, and the full-word deletion key from one
+/// letter less).
+pub const FUZZY_MIN_LEN: usize = 5;
+
+/// Whether a transliterated abjad word (long vowels written, short ones not) and a Latin
+/// spelling end alike: a final long vowel is written in both scripts (Qadhafi ends in i as
+/// القذافي does in ي, Hamza in a as حمزة in ة), and a word ending in a consonant in the abjad
+/// ends in one in Latin too (or in the e of -eh).
+fn abjad_ending_ok(abjad: &str, latin: &str) -> bool {
+    let last = |s: &str| s.bytes().next_back().unwrap_or(0);
+    let l = last(latin);
+    match last(abjad) {
+        b'y' | b'i' | b'e' => matches!(l, b'i' | b'y' | b'e'),
+        b'w' | b'u' | b'o' => matches!(l, b'u' | b'o' | b'w'),
+        b'a' => matches!(l, b'a' | b'e' | b'h'),
+        _ => !matches!(l, b'a' | b'i' | b'o' | b'u' | b'y'),
+    }
 }
 
 fn is_word(kind: TokenKind) -> bool {
