@@ -108,11 +108,22 @@ impl Screener {
     /// indexes their names and identifiers.
     pub fn build(subjects: Vec<Subject>) -> Screener {
         let normalizer = Normalizer::embedded();
-        let normalized: Vec<Vec<NormalizedName>> = par_map(&subjects, |s| normalize_subject(s, &normalizer));
-        let rarity = Rarity::from_names(normalized.iter().flatten());
-        let pairs: Vec<(&Subject, &Vec<NormalizedName>)> = subjects.iter().zip(&normalized).collect();
-        let prepared: Vec<PreparedSubject> =
-            par_map(&pairs, |(s, names)| PreparedSubject::new(s, names, &rarity, &normalizer));
+        // Names are normalised twice (once to count rarity, once to compile them with it)
+        // rather than held normalised between the two passes: that copy of every name, token by
+        // token, was the largest transient of a build, and its freed pieces stayed resident.
+        let chunks: Vec<&[Subject]> = subjects.chunks(64).collect();
+        let counts: Vec<Rarity> = par_map(&chunks, |part| {
+            let names: Vec<NormalizedName> =
+                part.iter().flat_map(|s| normalize_subject(s, &normalizer)).collect();
+            Rarity::from_names(&names)
+        });
+        let mut rarity = Rarity::default();
+        for part in counts {
+            rarity.merge(part);
+        }
+        let prepared: Vec<PreparedSubject> = par_map(&subjects, |s| {
+            PreparedSubject::new(s, &normalize_subject(s, &normalizer), &rarity, &normalizer)
+        });
         // Keys are computed in parallel, then packed and sorted once. Names are the subjects'
         // distinct (prepared) names, numbered subject by subject.
         let synonyms = normalizer.synonyms();
