@@ -19,6 +19,12 @@ mod screen;
 mod serve;
 
 use clap::Parser;
+
+/// mimalloc rather than the system allocator: parsing and building a snapshot on every core
+/// leaves glibc's per-thread arenas holding a third more memory than the snapshot needs
+/// (resident 617 MB against 391 MB with one arena on the bundled lists), and a server keeps it.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {

@@ -95,8 +95,10 @@ const W_DEL: f32 = 0.8;
 /// once enough of the query is covered (see [`Index::candidates`]).
 const LONG_LIST: usize = 1000;
 
-/// Shortest token that gets one-deletion typo keys (the scorer accepts one edit from 4 letters).
-const MIN_DELETION_LEN: usize = 4;
+/// Shortest token that gets one-deletion typo keys: the scorer accepts one edit when the longer
+/// word has 5 letters (`ward_score::FUZZY_MIN_LEN`), so a 4-letter word needs only its full key
+/// in the deletion family (met by the deletions of a 5-letter one).
+const MIN_DELETION_LEN: usize = 5;
 
 /// Calls `f` with every key of a token (or joined pair) and the key's weight, strongest first.
 fn for_each_key(text: &str, phonetic: &str, groups: &[u32], mut f: impl FnMut(u64, f32)) {
@@ -107,8 +109,10 @@ fn for_each_key(text: &str, phonetic: &str, groups: &[u32], mut f: impl FnMut(u6
     if skeleton_strength(phonetic) >= 2 {
         f(key_str(Family::Phonetic, phonetic), W_PHON);
     }
-    if text.len() >= MIN_DELETION_LEN && text.is_ascii() {
+    if text.len() + 1 >= MIN_DELETION_LEN && text.is_ascii() {
         f(key_str(Family::Deletion, text), W_DEL);
+    }
+    if text.len() >= MIN_DELETION_LEN && text.is_ascii() {
         let mut buf = String::with_capacity(text.len());
         for skip in 0..text.len() {
             buf.clear();
@@ -207,8 +211,22 @@ impl IndexBuilder {
             ids.push((e & id_mask) as u32);
         }
         offsets.push(ids.len() as u32);
+        // About two keys a bucket: a lookup is one directory read and a short scan, instead of
+        // a binary search whose every step misses the cache.
+        let dir_bits = (usize::BITS - (keys.len() / 2).max(1).leading_zeros()).min(KEY_BITS);
+        let mut dir = Vec::with_capacity((1 << dir_bits) + 1);
+        let mut k = 0;
+        for bucket in 0..1u64 << dir_bits {
+            while k < keys.len() && keys[k] >> (KEY_BITS - dir_bits) < bucket {
+                k += 1;
+            }
+            dir.push(k as u32);
+        }
+        dir.push(keys.len() as u32);
         Index {
             keys,
+            dir,
+            dir_bits,
             offsets,
             ids,
             name_subject: self.name_subject,
@@ -242,6 +260,9 @@ struct Plan<'i> {
 /// The frozen candidate index.
 pub struct Index {
     keys: Vec<u64>,
+    /// `keys[dir[b]..dir[b + 1]]` are the keys whose top `dir_bits` bits are `b`.
+    dir: Vec<u32>,
+    dir_bits: u32,
     offsets: Vec<u32>,
     ids: Vec<u32>,
     name_subject: Vec<u32>,
@@ -285,10 +306,21 @@ impl Index {
     }
 
     fn postings(&self, key: u64) -> &[u32] {
-        match self.keys.binary_search(&short_key(key)) {
-            Ok(i) => &self.ids[self.offsets[i] as usize..self.offsets[i + 1] as usize],
-            Err(_) => &[],
+        let key = short_key(key);
+        let b = (key >> (KEY_BITS - self.dir_bits)) as usize;
+        let (lo, hi) = (self.dir[b] as usize, self.dir[b + 1] as usize);
+        match self.keys[lo..hi].iter().position(|&k| k == key) {
+            Some(i) => {
+                let i = lo + i;
+                &self.ids[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+            }
+            None => &[],
         }
+    }
+
+    /// Number of (key, name) entries in all posting lists.
+    pub fn n_postings(&self) -> usize {
+        self.ids.len()
     }
 
     /// The subject of a name id.

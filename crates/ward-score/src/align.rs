@@ -96,20 +96,34 @@ fn similarity(a: &View<'_>, b: &View<'_>) -> Option<(f32, How)> {
     if a.text == b.text {
         return Some((1.0, How::Exact));
     }
+    let (la, lb) = (a.text.len(), b.text.len());
     if share_group(a.groups, b.groups) {
-        return Some((0.93, How::Synonym));
+        // The dictionary links many two- and three-letter spellings (yi / ji / ri, from Korean
+        // and Japanese readings): between short words a shared group is weaker evidence.
+        let sim = if la.max(lb) <= SHORT_WORD { 0.8 } else { 0.93 };
+        return Some((sim, How::Synonym));
+    }
+    // Two Latin words of up to four letters match only exactly or by the dictionary: one edit
+    // or a shared skeleton turns one short name into another (Wang / Sang, Yong / Yang); a
+    // five-letter word may have lost a letter. Abjad
+    // spellings are short by nature (محمد is "mhmd") and meet Latin ones by the skeleton below.
+    if la.max(lb) < FUZZY_MIN_LEN && !(a.abjad || b.abjad) {
+        return None;
     }
     // Every similarity below has a key in the candidate index (phonetic skeleton, one-deletion
     // variants), so that the index never loses a pair the scorer would match.
-    let (la, lb) = (a.text.len(), b.text.len());
     let mut best: Option<(f32, How)> = None;
     if a.phon == b.phon && phon_ok(a.phon) {
-        // Scripts without short vowels only ever meet Latin spellings through the skeleton.
+        // Scripts without short vowels only ever meet Latin spellings through the skeleton,
+        // and the two must end alike (Qadhafi / Kitayeva share KTF, Mamr / Maria share MR).
         // Between Latin spellings the skeleton alone is weak evidence (Muhammad / Mahmood share
-        // one), so it counts more when the letters are close too.
+        // one), so it counts only when the letters are close too.
+        let strong = skeleton_strength(a.phon) >= 3;
         let sim = if a.abjad || b.abjad {
-            Some(0.85)
-        } else if skeleton_strength(a.phon) >= 3
+            let ends_ok =
+                if a.abjad { abjad_ending_ok(a.text, b.text) } else { abjad_ending_ok(b.text, a.text) };
+            (la.min(lb) >= 3 && ends_ok).then_some(0.85)
+        } else if strong
             && la.abs_diff(lb) <= 3
             && (strsim::osa_distance(a.text, b.text) as f32) <= 0.4 * la.max(lb) as f32
         {
@@ -122,10 +136,11 @@ fn similarity(a: &View<'_>, b: &View<'_>) -> Option<(f32, How)> {
         best = sim.map(|sim| (sim, How::Phonetic));
     }
     // One edit in a short word changes more of it.
-    let typo = match la.min(lb) {
-        0..=3 => 0.0,
-        4 => 0.65,
-        5 => 0.8,
+    let typo = match (la.min(lb), la.max(lb)) {
+        (_, n) if n < FUZZY_MIN_LEN => 0.0,
+        (0..=3, _) => 0.0,
+        (4, _) => 0.7,
+        (5, _) => 0.8,
         _ => 0.85,
     };
     if typo > 0.0 && best.is_none_or(|b| b.0 < typo) && within_one_edit(a.text.as_bytes(), b.text.as_bytes())
@@ -133,6 +148,28 @@ fn similarity(a: &View<'_>, b: &View<'_>) -> Option<(f32, How)> {
         best = Some((typo, How::Typo));
     }
     best.filter(|b| b.0 >= MIN_SIM)
+}
+
+/// Longest word counted as short for dictionary matches.
+const SHORT_WORD: usize = 3;
+/// Two words match by one edit or by their phonetic skeleton only if one has this many letters
+/// (the index makes one-deletion keys from this length, and the full-word deletion key from one
+/// letter less).
+pub const FUZZY_MIN_LEN: usize = 5;
+
+/// Whether a transliterated abjad word (long vowels written, short ones not) and a Latin
+/// spelling end alike: a final long vowel is written in both scripts (Qadhafi ends in i as
+/// القذافي does in ي, Hamza in a as حمزة in ة), and a word ending in a consonant in the abjad
+/// ends in one in Latin too (or in the e of -eh).
+fn abjad_ending_ok(abjad: &str, latin: &str) -> bool {
+    let last = |s: &str| s.bytes().next_back().unwrap_or(0);
+    let l = last(latin);
+    match last(abjad) {
+        b'y' | b'i' | b'e' => matches!(l, b'i' | b'y' | b'e'),
+        b'w' | b'u' | b'o' => matches!(l, b'u' | b'o' | b'w'),
+        b'a' => matches!(l, b'a' | b'e' | b'h'),
+        _ => !matches!(l, b'a' | b'i' | b'o' | b'u' | b'y'),
+    }
 }
 
 fn is_word(kind: TokenKind) -> bool {
@@ -163,22 +200,47 @@ pub const LISTED_MISS: f32 = 0.5;
 
 /// Compares a query name with a listed name.
 pub fn match_names(q: &PreparedName, c: &PreparedName) -> NameMatch {
-    // The candidate units live in a per-thread buffer: this runs for every name the index
+    // The candidate units live in per-thread buffers: this runs for every name the index
     // proposes, and an allocation per call is a measurable share of a query.
-    CANDS.with(|buf| {
-        let mut cands = buf.take();
-        cands.clear();
-        let m = match_names_with(q, c, &mut cands);
-        buf.replace(cands);
+    BUFS.with(|buf| {
+        let (mut cands, mut units) = buf.take();
+        let (used_q, used_c) = align_units(q, c, &mut cands, &mut units);
+        let m = score_alignment(q, c, units.clone(), used_q, used_c);
+        buf.replace((cands, units));
         m
     })
 }
 
-thread_local! {
-    static CANDS: std::cell::RefCell<Vec<Unit>> = const { std::cell::RefCell::new(Vec::new()) };
+/// The score of [`match_names`] alone, computed without building the explanation (no
+/// allocation): the engine ranks every candidate name with it and explains only the hits.
+pub fn name_score(q: &PreparedName, c: &PreparedName) -> f32 {
+    BUFS.with(|buf| {
+        let (mut cands, mut units) = buf.take();
+        let (used_q, used_c) = align_units(q, c, &mut cands, &mut units);
+        let score = score_core(q, c, &units, used_q, used_c, |_, _| {}).map_or(0.0, |k| k.score);
+        buf.replace((cands, units));
+        score
+    })
 }
 
-fn match_names_with(q: &PreparedName, c: &PreparedName, cands: &mut Vec<Unit>) -> NameMatch {
+type Bufs = (Vec<Unit>, Vec<Unit>);
+
+thread_local! {
+    static BUFS: std::cell::RefCell<Bufs> = const {
+        std::cell::RefCell::new((Vec::new(), Vec::new()))
+    };
+}
+
+/// Finds the matched units of two names (into `units`, via the scratch `cands`) and returns
+/// the masks of the query and listed tokens they use.
+fn align_units(
+    q: &PreparedName,
+    c: &PreparedName,
+    cands: &mut Vec<Unit>,
+    units: &mut Vec<Unit>,
+) -> (u64, u64) {
+    cands.clear();
+    units.clear();
     for (i, qt) in q.tokens.iter().enumerate() {
         if !qt.kind.is_matched() {
             continue;
@@ -242,7 +304,6 @@ fn match_names_with(q: &PreparedName, c: &PreparedName, cands: &mut Vec<Unit>) -
     let (mut used_q, mut used_c) = (0u64, 0u64);
     let mask =
         |idx: [u8; 2]| -> u64 { idx.iter().filter(|&&i| i != u8::MAX).fold(0u64, |m, &i| m | (1u64 << i)) };
-    let mut units = Vec::new();
     for &u in cands.iter() {
         let (mq, mc) = (mask(u.q), mask(u.c));
         if used_q & mq == 0 && used_c & mc == 0 {
@@ -251,7 +312,15 @@ fn match_names_with(q: &PreparedName, c: &PreparedName, cands: &mut Vec<Unit>) -
             units.push(u);
         }
     }
-    score_alignment(q, c, units, used_q, used_c)
+    (used_q, used_c)
+}
+
+/// What [`score_core`] finds besides the missing tokens.
+struct Core {
+    score: f32,
+    base: f32,
+    common_penalty: f32,
+    single_word_cap: Option<f32>,
 }
 
 fn score_alignment(
@@ -261,12 +330,44 @@ fn score_alignment(
     used_q: u64,
     used_c: u64,
 ) -> NameMatch {
+    let (mut missing_in_listing, mut missing_in_query) = (Vec::new(), Vec::new());
+    let core = score_core(q, c, &units, used_q, used_c, |listing, m| {
+        if listing {
+            missing_in_listing.push(m);
+        } else {
+            missing_in_query.push(m);
+        }
+    });
+    match core {
+        None => NameMatch { units, ..NameMatch::default() },
+        Some(k) => NameMatch {
+            score: k.score,
+            base: k.base,
+            units,
+            missing_in_listing,
+            missing_in_query,
+            common_penalty: k.common_penalty,
+            single_word_cap: k.single_word_cap,
+        },
+    }
+}
+
+/// The name score of an alignment; each unmatched token's penalty goes to `missing` (true:
+/// a query token the listing lacks). `None` when nothing but initials or particles matched.
+fn score_core(
+    q: &PreparedName,
+    c: &PreparedName,
+    units: &[Unit],
+    used_q: u64,
+    used_c: u64,
+    mut missing: impl FnMut(bool, Missing),
+) -> Option<Core> {
     let side = |name: &PreparedName, idx: [u8; 2]| -> f32 {
         idx.iter().filter(|&&i| i != u8::MAX).map(|&i| name.tokens[i as usize].weight).sum()
     };
     let (mut sum_w, mut sum_ws) = (0.0f32, 0.0f32);
     let mut any_word = false;
-    for u in &units {
+    for u in units {
         let (wq, wc) = (side(q, u.q), side(c, u.c));
         sum_w += wq + wc;
         sum_ws += (wq + wc) * u.sim;
@@ -274,7 +375,7 @@ fn score_alignment(
         any_word |= q.tokens[u.q[0] as usize].kind != TokenKind::Particle && u.how != How::Initial;
     }
     if !any_word || sum_w <= 0.0 {
-        return NameMatch { units, ..NameMatch::default() };
+        return None;
     }
     let base = sum_ws / sum_w;
     let mut score = base;
@@ -291,9 +392,16 @@ fn score_alignment(
             half_c |= 1u64 << ci;
         }
     }
-    let missing_in_listing = coverage_penalties(q, cover_q, 0, QUERY_MISS);
-    let missing_in_query = coverage_penalties(c, used_c & !half_c, half_c, LISTED_MISS);
-    score -= missing_in_listing.iter().chain(&missing_in_query).map(|m| m.penalty).sum::<f32>();
+    let mut penalty = 0.0f32;
+    coverage_penalties(q, cover_q, 0, QUERY_MISS, |m| {
+        penalty += m.penalty;
+        missing(true, m);
+    });
+    coverage_penalties(c, used_c & !half_c, half_c, LISTED_MISS, |m| {
+        penalty += m.penalty;
+        missing(false, m);
+    });
+    score -= penalty;
     // Evidence is the rarity matched, whatever the similarity (that is in `base` already).
     let evidence = units.iter().map(|u| side(q, u.q).max(side(c, u.c))).sum::<f32>();
     let common_penalty = if evidence < EVIDENCE_FLOOR { 0.5 * (EVIDENCE_FLOOR - evidence) } else { 0.0 };
@@ -306,35 +414,26 @@ fn score_alignment(
         score = SINGLE_WORD_CAP;
         single_word_cap = Some(SINGLE_WORD_CAP);
     }
-    NameMatch {
-        score: score.clamp(0.0, 1.0),
-        base,
-        units,
-        missing_in_listing,
-        missing_in_query,
-        common_penalty,
-        single_word_cap,
-    }
+    Some(Core { score: score.clamp(0.0, 1.0), base, common_penalty, single_word_cap })
 }
 
-/// The penalty of each unmatched token of `name`: `miss` times its share of the name's
-/// coverage weight.
-/// Tokens in `half` count as half matched.
-fn coverage_penalties(name: &PreparedName, used: u64, half: u64, miss: f32) -> Vec<Missing> {
+/// The penalty of each unmatched token of `name`, in token order: `miss` times its share of
+/// the name's coverage weight. Tokens in `half` count as half matched.
+fn coverage_penalties(name: &PreparedName, used: u64, half: u64, miss: f32, mut f: impl FnMut(Missing)) {
     let total: f32 = name.tokens.iter().map(|t| t.weight * coverage_factor(t.kind, t.role)).sum();
     if total <= 0.0 {
-        return Vec::new();
+        return;
     }
-    name.tokens
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| used & (1 << i) == 0)
-        .filter_map(|(i, t)| {
-            let share = if half & (1 << i) != 0 { 0.5 } else { 1.0 };
-            let penalty = share * miss * t.weight * coverage_factor(t.kind, t.role) / total;
-            (penalty > 0.0).then_some(Missing { token: i as u8, penalty })
-        })
-        .collect()
+    for (i, t) in name.tokens.iter().enumerate() {
+        if used & (1 << i) != 0 {
+            continue;
+        }
+        let share = if half & (1 << i) != 0 { 0.5 } else { 1.0 };
+        let penalty = share * miss * t.weight * coverage_factor(t.kind, t.role) / total;
+        if penalty > 0.0 {
+            f(Missing { token: i as u8, penalty });
+        }
+    }
 }
 
 /// Whether two different words are one edit apart (substitution, insertion, deletion or a swap

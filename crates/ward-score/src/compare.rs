@@ -5,7 +5,7 @@ use std::fmt;
 
 use ward_model::{DateSpec, NameKind, Subject};
 
-use crate::align::{match_names, NameMatch};
+use crate::align::{match_names, name_score, NameMatch};
 use crate::prepare::{PreparedName, PreparedQuery, PreparedSubject};
 
 /// What an identical full birth date adds.
@@ -149,6 +149,38 @@ pub fn best_name(
         }
     }
     best
+}
+
+/// The score of [`best_name`] alone (weak aliases not capped), without building explanations:
+/// the engine ranks candidates with it and compares only the best in full.
+pub fn best_name_score(
+    query: &PreparedQuery,
+    subject: &PreparedSubject,
+    names: Option<&[usize]>,
+) -> Option<f32> {
+    let mut best: Option<f32> = None;
+    for (_, qname) in query.names.iter().filter(|(_, n)| !n.is_empty()) {
+        let mut score = |sname: &crate::prepare::SubjectName| {
+            let s = name_score(qname, &sname.prepared);
+            best = Some(best.map_or(s, |b: f32| b.max(s)));
+        };
+        match names {
+            Some(names) => names.iter().for_each(|&si| score(&subject.names[si])),
+            None => subject.names.iter().for_each(&mut score),
+        }
+    }
+    best
+}
+
+/// The most that evidence other than the name can add to a name score for this query: a
+/// strong identifier can lift any name, otherwise only what the query states can add.
+pub fn max_bonus(query: &PreparedQuery) -> f32 {
+    if !query.identifiers.is_empty() {
+        return 1.0;
+    }
+    let dob = if query.birth_dates.is_empty() { 0.0 } else { DOB_IDENTICAL };
+    let country = if query.countries.is_empty() { 0.0 } else { COUNTRY_MATCH };
+    dob + country
 }
 
 /// Compares a compiled query with a compiled subject; `subject` gives the listed names for the

@@ -15,10 +15,13 @@ mod prepare;
 mod rarity;
 
 pub use align::{
-    coverage_factor, match_names, within_one_edit, How, Missing, NameMatch, Unit, LISTED_MISS, QUERY_MISS,
-    SINGLE_WORD_CAP,
+    coverage_factor, match_names, name_score, within_one_edit, How, Missing, NameMatch, Unit, FUZZY_MIN_LEN,
+    LISTED_MISS, QUERY_MISS, SINGLE_WORD_CAP,
 };
-pub use compare::{best_name, compare, Comparison, Explanation, Factor, ScoreConfig, MAX_EVIDENCE_BONUS};
+pub use compare::{
+    best_name, best_name_score, compare, max_bonus, Comparison, Explanation, Factor, ScoreConfig,
+    MAX_EVIDENCE_BONUS,
+};
 pub use prepare::{
     fold_identifier, hint_for, normalize_subject, PPair, PTok, PreparedName, PreparedQuery, PreparedSubject,
     Query, SubjectName, MAX_TOKENS,

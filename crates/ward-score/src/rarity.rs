@@ -49,6 +49,21 @@ impl Rarity {
         rarity
     }
 
+    /// Adds the counts of `other` (names counted apart, e.g. on other threads).
+    pub fn merge(&mut self, other: Rarity) {
+        self.n_docs += other.n_docs;
+        if self.token_df.is_empty() {
+            self.token_df = other.token_df;
+        } else {
+            for (token, n) in other.token_df {
+                *self.token_df.entry(token).or_insert(0) += n;
+            }
+        }
+        for (group, n) in other.group_df {
+            *self.group_df.entry(group).or_insert(0) += n;
+        }
+    }
+
     /// Parses a table of `token<TAB>count` lines after a first line holding the number of
     /// names counted (lines starting with `#` are comments).
     pub fn parse(text: &str) -> Rarity {
