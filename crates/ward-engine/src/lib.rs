@@ -359,6 +359,8 @@ fn key_tokens(name: &PreparedName) -> Vec<KeyToken<'_>> {
             text: &t.text,
             phonetic: &t.phon,
             groups: &t.groups,
+            consonants: &t.cons,
+            abjad: t.abjad,
             weight: t.weight,
             kind: t.kind,
             cover: t.weight * ward_score::coverage_factor(t.kind, t.role),

@@ -23,7 +23,7 @@
 use std::hash::{Hash, Hasher};
 
 use rustc_hash::{FxHashMap, FxHasher};
-use ward_normalize::{skeleton, skeleton_strength, Synonyms, Token, TokenKind};
+use ward_normalize::{consonant_strength, skeleton, skeleton_strength, Synonyms, Token, TokenKind};
 
 /// What the index needs of a token.
 #[derive(Debug, Clone, Copy)]
@@ -34,6 +34,11 @@ pub struct KeyToken<'a> {
     pub phonetic: &'a str,
     /// Synonym groups.
     pub groups: &'a [u32],
+    /// Consonant keys (`Token::consonants`: one for a Latin token, alternatives separated by
+    /// spaces for an Arabic or Hebrew one).
+    pub consonants: &'a str,
+    /// From a script written without short vowels (Arabic, Hebrew).
+    pub abjad: bool,
     /// Matching weight (rarity); ranks candidates.
     pub weight: f32,
     /// Kind: titles, legal forms, particles and initials make no keys.
@@ -50,6 +55,8 @@ impl<'a> KeyToken<'a> {
             text: &token.text,
             phonetic: &token.phonetic,
             groups: &token.groups,
+            consonants: &token.consonants,
+            abjad: token.script.is_abjad(),
             weight,
             kind: token.kind,
             cover: weight,
@@ -69,6 +76,11 @@ enum Family {
     Group = 2,
     Phonetic = 3,
     Deletion = 4,
+    /// Consonant key of a Latin token, met by an abjad query token's keys.
+    ConsonantLatin = 5,
+    /// Consonant key of an abjad token, met by a Latin query token's key. Two families, so
+    /// that Latin tokens never meet each other by this coarse key.
+    ConsonantAbjad = 6,
 }
 
 fn key_str(family: Family, s: &str) -> u64 {
@@ -90,6 +102,7 @@ const W_TEXT: f32 = 1.0;
 const W_GROUP: f32 = 0.95;
 const W_PHON: f32 = 0.85;
 const W_DEL: f32 = 0.8;
+const W_CONS: f32 = 0.8;
 
 /// Posting lists longer than this (summed over a token's keys) are read in update-only mode
 /// once enough of the query is covered (see [`Index::candidates`]).
@@ -100,8 +113,28 @@ const LONG_LIST: usize = 1000;
 /// in the deletion family (met by the deletions of a 5-letter one).
 const MIN_DELETION_LEN: usize = 5;
 
+/// The consonant side of a token: its keys, and whether they are abjad ones.
+#[derive(Clone, Copy)]
+struct Consonants<'a> {
+    keys: &'a str,
+    abjad: bool,
+    /// Looking up (a query) rather than storing (a listed name): a query token looks in the
+    /// other script family's keys.
+    lookup: bool,
+}
+
+impl Consonants<'_> {
+    const NONE: Consonants<'static> = Consonants { keys: "", abjad: false, lookup: false };
+}
+
 /// Calls `f` with every key of a token (or joined pair) and the key's weight, strongest first.
-fn for_each_key(text: &str, phonetic: &str, groups: &[u32], mut f: impl FnMut(u64, f32)) {
+fn for_each_key(
+    text: &str,
+    phonetic: &str,
+    groups: &[u32],
+    cons: Consonants<'_>,
+    mut f: impl FnMut(u64, f32),
+) {
     f(key_str(Family::Text, text), W_TEXT);
     for &g in groups {
         f(key_group(g), W_GROUP);
@@ -121,7 +154,15 @@ fn for_each_key(text: &str, phonetic: &str, groups: &[u32], mut f: impl FnMut(u6
             f(key_str(Family::Deletion, &buf), W_DEL);
         }
     }
+    let family = if cons.abjad != cons.lookup { Family::ConsonantAbjad } else { Family::ConsonantLatin };
+    for key in cons.keys.split(' ').filter(|k| consonant_strength(k) >= MIN_CONSONANTS) {
+        f(key_str(family, key), W_CONS);
+    }
 }
+
+/// Fewest consonant classes a consonant key needs (one class, as in "Ali" or "Eli", would
+/// join half the list).
+pub const MIN_CONSONANTS: usize = 2;
 
 /// Bits of a key hash kept in the index: keys are packed with a 24-bit name id into one u64,
 /// so that building is one sort. A collision of two keys only adds candidates, never loses one.
@@ -138,7 +179,8 @@ fn short_key(key: u64) -> u64 {
 pub fn name_keys(tokens: &[KeyToken<'_>], synonyms: &Synonyms, out: &mut Vec<u64>) {
     let mut add = |key: u64, _w: f32| out.push(short_key(key));
     for t in tokens.iter().filter(|t| t.keyed()) {
-        for_each_key(t.text, t.phonetic, t.groups, &mut add);
+        let cons = Consonants { keys: t.consonants, abjad: t.abjad, lookup: false };
+        for_each_key(t.text, t.phonetic, t.groups, cons, &mut add);
     }
     // Neighbouring words joined, so "Abdul Rahman" is found by "Abdulrahman" and "jongun"
     // (김정은) by "Jong Un"; with every key family, as the scorer compares joined words like
@@ -146,7 +188,7 @@ pub fn name_keys(tokens: &[KeyToken<'_>], synonyms: &Synonyms, out: &mut Vec<u64
     for w in tokens.windows(2) {
         if w[0].kind == TokenKind::Word && w[1].kind == TokenKind::Word {
             let joined = format!("{}{}", w[0].text, w[1].text);
-            for_each_key(&joined, &skeleton(&joined), synonyms.groups(&joined), &mut add);
+            for_each_key(&joined, &skeleton(&joined), synonyms.groups(&joined), Consonants::NONE, &mut add);
         }
     }
 }
@@ -357,7 +399,8 @@ impl Index {
             // that share unmatched and cannot reach the threshold.
             let mut plan: Vec<Plan<'_>> = Vec::new();
             for t in tokens.iter().filter(|t| t.keyed()) {
-                let (lists, total) = self.token_lists(t.text, t.phonetic, t.groups);
+                let cons = Consonants { keys: t.consonants, abjad: t.abjad, lookup: true };
+                let (lists, total) = self.token_lists(t.text, t.phonetic, t.groups, cons);
                 plan.push(Plan { lists, total, cover: t.cover, weight: t.weight });
             }
             // The scorer's coverage total counts initials too (they have no keys).
@@ -376,7 +419,12 @@ impl Index {
             for w in tokens.windows(2) {
                 if w[0].kind == TokenKind::Word && w[1].kind == TokenKind::Word {
                     let joined = format!("{}{}", w[0].text, w[1].text);
-                    let (lists, _) = self.token_lists(&joined, &skeleton(&joined), synonyms.groups(&joined));
+                    let (lists, _) = self.token_lists(
+                        &joined,
+                        &skeleton(&joined),
+                        synonyms.groups(&joined),
+                        Consonants::NONE,
+                    );
                     self.accumulate(
                         &lists,
                         w[0].weight.max(w[1].weight),
@@ -446,10 +494,16 @@ impl Index {
 
     /// The posting lists of every key of one token (or joined pair), strongest key first,
     /// and their total length.
-    fn token_lists(&self, text: &str, phonetic: &str, groups: &[u32]) -> (Vec<(&[u32], f32)>, usize) {
+    fn token_lists(
+        &self,
+        text: &str,
+        phonetic: &str,
+        groups: &[u32],
+        cons: Consonants<'_>,
+    ) -> (Vec<(&[u32], f32)>, usize) {
         let mut lists = Vec::new();
         let mut total = 0;
-        for_each_key(text, phonetic, groups, |key, w| {
+        for_each_key(text, phonetic, groups, cons, |key, w| {
             let list = self.postings(key);
             if !list.is_empty() {
                 total += list.len();

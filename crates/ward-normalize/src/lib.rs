@@ -4,6 +4,8 @@
 //! - [`char_script`] / [`Script`]: which writing system a character is in.
 //! - [`to_latin`]: transliteration (`any_ascii`, plus McCune-Reischauer Hangul and Arabic rules).
 //! - [`skeleton`]: a phonetic consonant-class key (Qadhafi, Gaddafi, Kadhafi -> `KTF`).
+//! - [`latin_consonants`] / [`abjad_consonants`]: vowel-free keys that let Arabic, Persian and
+//!   Hebrew spellings meet Latin ones (واحدی, Vahedi -> `PT`).
 //! - [`Synonyms`]: the embedded multi-script name dictionary (сергей = sergei = serguei).
 //! - [`Normalizer`] / [`NormalizedName`] / [`Token`]: a name as tokens with kinds and roles.
 //!
@@ -20,6 +22,7 @@
 //! assert!(ward_normalize::share_group(&cyr.tokens[0].groups, &name.tokens[1].groups));
 //! ```
 
+mod consonant;
 mod fold;
 mod name;
 mod phonetic;
@@ -31,6 +34,7 @@ mod translit;
 #[cfg(test)]
 mod tests;
 
+pub use consonant::{abjad_consonants, consonant_strength, latin_consonants};
 pub use fold::{fold, is_apostrophe};
 pub use name::{canon_abd, NameHint, NormalizedName, Normalizer, Role, Token, TokenKind};
 pub use phonetic::{skeleton, skeleton_strength};

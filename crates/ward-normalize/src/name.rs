@@ -2,6 +2,7 @@
 //! article, compound "Abd al-" names), token kinds (particle, title, legal form, generic
 //! organisation word, initial) and name roles (given, middle, family, patronymic).
 
+use crate::consonant::{abjad_consonants, latin_consonants};
 use crate::fold::fold;
 use crate::phonetic::skeleton;
 use crate::script::{char_script, Script};
@@ -78,6 +79,9 @@ pub struct Token {
     pub phonetic: String,
     /// Synonym-dictionary group ids of `orig` and `text`, sorted.
     pub groups: Vec<u32>,
+    /// Consonant keys for matching across abjad and Latin spellings: one for a Latin token,
+    /// the alternatives of an Arabic or Hebrew one, separated by spaces; empty for other scripts.
+    pub consonants: String,
 }
 
 /// A name split into tokens.
@@ -203,7 +207,13 @@ impl<'a> Normalizer<'a> {
                     groups.sort_unstable();
                     groups.dedup();
                 }
+                let consonants = match raw.script {
+                    Script::Arabic | Script::Hebrew => abjad_consonants(&raw.orig).join(" "),
+                    Script::Latin | Script::Common => latin_consonants(&raw.text),
+                    _ => String::new(),
+                };
                 Token {
+                    consonants,
                     phonetic: skeleton(&raw.text),
                     text: raw.text,
                     orig: raw.orig,

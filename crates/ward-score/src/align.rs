@@ -2,7 +2,7 @@
 //! tokens, or a token against two joined neighbours), token similarity, rarity weighting and the
 //! penalties for what is left unmatched on either side.
 
-use ward_normalize::{share_group, skeleton_strength, Role, TokenKind};
+use ward_normalize::{consonant_strength, share_group, skeleton_strength, Role, TokenKind};
 
 use crate::prepare::{phon_ok, PreparedName};
 
@@ -89,6 +89,8 @@ struct View<'a> {
     phon: &'a str,
     groups: &'a [u32],
     abjad: bool,
+    /// Consonant keys, space-separated ("" for joined pairs).
+    cons: &'a str,
 }
 
 /// Similarity of two tokens, or `None` below `MIN_SIM`.
@@ -135,6 +137,12 @@ fn similarity(a: &View<'_>, b: &View<'_>) -> Option<(f32, How)> {
         };
         best = sim.map(|sim| (sim, How::Phonetic));
     }
+    // An abjad word against a Latin one by consonant classes alone (واحدی / Vahedi, ירד /
+    // Yered): what the two scripts share once unwritten vowels are set aside. The index keys it
+    // in the consonant families.
+    if best.is_none() && a.abjad != b.abjad && consonants_meet(a.cons, b.cons) {
+        best = Some((ABJAD_CONSONANT_SIM, How::Phonetic));
+    }
     // One edit in a short word changes more of it.
     let typo = match (la.min(lb), la.max(lb)) {
         (_, n) if n < FUZZY_MIN_LEN => 0.0,
@@ -148,6 +156,16 @@ fn similarity(a: &View<'_>, b: &View<'_>) -> Option<(f32, How)> {
         best = Some((typo, How::Typo));
     }
     best.filter(|b| b.0 >= MIN_SIM)
+}
+
+/// Similarity of an abjad and a Latin word with one consonant key: a little below the
+/// skeleton match, whose key also keeps vowel marks and finer classes.
+const ABJAD_CONSONANT_SIM: f32 = 0.85;
+
+/// Whether two space-separated consonant key lists share a key of at least
+/// two classes, as the index requires (one side holds a single Latin key).
+fn consonants_meet(a: &str, b: &str) -> bool {
+    a.split(' ').filter(|k| consonant_strength(k) >= 2).any(|k| b.split(' ').any(|l| l == k))
 }
 
 /// Longest word counted as short for dictionary matches.
@@ -178,7 +196,7 @@ fn is_word(kind: TokenKind) -> bool {
 
 fn token_view(name: &PreparedName, i: usize) -> View<'_> {
     let t = &name.tokens[i];
-    View { text: &t.text, phon: &t.phon, groups: &t.groups, abjad: t.abjad }
+    View { text: &t.text, phon: &t.phon, groups: &t.groups, abjad: t.abjad, cons: &t.cons }
 }
 
 /// How much of a token's weight counts towards coverage: middle names and patronymics are
@@ -272,8 +290,13 @@ fn align_units(
     }
     // A word against two joined neighbours on the other side (Abdulrahman / Abdul Rahman).
     for p in &q.pairs {
-        let pv =
-            View { text: &p.text, phon: &p.phon, groups: &p.groups, abjad: q.tokens[p.first as usize].abjad };
+        let pv = View {
+            text: &p.text,
+            phon: &p.phon,
+            groups: &p.groups,
+            abjad: q.tokens[p.first as usize].abjad,
+            cons: "",
+        };
         for (j, ct) in c.tokens.iter().enumerate() {
             if ct.kind == TokenKind::Word {
                 if let Some((sim, how)) = similarity(&pv, &token_view(c, j)) {
@@ -283,8 +306,13 @@ fn align_units(
         }
     }
     for p in &c.pairs {
-        let pv =
-            View { text: &p.text, phon: &p.phon, groups: &p.groups, abjad: c.tokens[p.first as usize].abjad };
+        let pv = View {
+            text: &p.text,
+            phon: &p.phon,
+            groups: &p.groups,
+            abjad: c.tokens[p.first as usize].abjad,
+            cons: "",
+        };
         for (i, qt) in q.tokens.iter().enumerate() {
             if qt.kind == TokenKind::Word {
                 if let Some((sim, how)) = similarity(&token_view(q, i), &pv) {

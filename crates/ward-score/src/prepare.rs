@@ -23,6 +23,8 @@ pub struct PTok {
     pub weight: f32,
     /// From a script written without short vowels (Arabic, Hebrew).
     pub abjad: bool,
+    /// Consonant keys (`Token::consonants`), space-separated alternatives.
+    pub cons: Box<str>,
 }
 
 /// Two neighbouring name words joined, to meet names written as one word ("Abdulrahman",
@@ -68,6 +70,7 @@ impl PreparedName {
                 role: t.role,
                 weight: rarity.weight(t),
                 abjad: t.script.is_abjad(),
+                cons: t.consonants.as_str().into(),
             })
             .collect();
         let mut pairs = Vec::new();
