@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Fuzzes the HTTP API against its own OpenAPI document with Schemathesis: builds ward, imports
 # the bundled lists into a temporary data directory, serves them without keys on a free port,
-# runs `schemathesis run` (checks: no 5xx, answers conform to the documented schemas) and stops
-# the server. Extra arguments go to schemathesis (e.g. --max-examples 50).
+# checks the answers against yente's own pydantic response models (when the yente package is
+# installed), runs `schemathesis run` (checks: no 5xx, answers conform to the documented schemas)
+# and stops the server. Extra arguments go to schemathesis (e.g. --max-examples 50).
 #
 # Needs: cargo, python3 and `pip install schemathesis` (4.x).
 set -euo pipefail
@@ -33,6 +34,12 @@ for _ in $(seq 1 600); do
 done
 
 status=0
+# yente's own response models, where the yente package is installed.
+if python3 -c "import yente" 2>/dev/null; then
+    python3 "$root/scripts/yente_compat.py" "http://127.0.0.1:$port" || status=$?
+else
+    echo "yente is not installed: its response models were not checked (pip install yente)"
+fi
 # Run from the temporary directory so Schemathesis' example cache stays out of the tree.
 cd "$data"
 schemathesis run "http://127.0.0.1:$port/openapi.json" \

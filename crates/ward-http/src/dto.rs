@@ -340,7 +340,9 @@ pub fn entity(subject: &Subject) -> Value {
     value
 }
 
-/// A hit as yente's `ScoredEntityResponse`, plus Ward's `explanations`.
+/// A hit as yente's `ScoredEntityResponse`: the FtM entity, `score`, `match`, `features`, and
+/// `explanations` as yente 5 shapes them (feature name -> `{detail, score, query, candidate}`),
+/// where `detail` is Ward's sentence for that step of the score.
 pub fn scored_entity(subject: &Subject, hit: &Hit) -> Value {
     let mut value = entity(subject);
     let mut features = Map::new();
@@ -357,10 +359,7 @@ pub fn scored_entity(subject: &Subject, hit: &Hit) -> Value {
         object.insert("match".into(), json!(hit.is_match));
         object.insert("features".into(), Value::Object(features));
         object.insert("token".into(), Value::Null);
-        object.insert(
-            "explanations".into(),
-            hit.comparison.explanations.iter().map(|e| e.text.clone()).collect(),
-        );
+        object.insert("explanations".into(), Value::Object(explanations(hit)));
         object.insert(
             "matched_name".into(),
             json!({
@@ -371,6 +370,30 @@ pub fn scored_entity(subject: &Subject, hit: &Hit) -> Value {
         );
     }
     value
+}
+
+/// The steps of a score keyed by feature, as yente's `Dict[str, FeatureResult]`. A feature that
+/// explains twice (two identifiers) gets `_2`, `_3` appended, so no step is lost.
+fn explanations(hit: &Hit) -> Map<String, Value> {
+    let mut out = Map::new();
+    for e in &hit.comparison.explanations {
+        let base = feature_name(e.factor);
+        let mut key = base.to_string();
+        let mut n = 1;
+        while out.contains_key(&key) {
+            n += 1;
+            key = format!("{base}_{n}");
+        }
+        let (query, candidate) = match e.factor {
+            Factor::Name => (json!(hit.comparison.query_name), json!(hit.comparison.matched_name)),
+            _ => (Value::Null, Value::Null),
+        };
+        out.insert(
+            key,
+            json!({"detail": e.text, "score": round(e.delta), "query": query, "candidate": candidate}),
+        );
+    }
+    out
 }
 
 /// yente's `TotalSpec`.

@@ -474,21 +474,27 @@ async fn catalog(State(state): State<AppState>) -> Json<Value> {
 
 /// `GET /algorithms`: yente's algorithm listing; Ward has one.
 async fn algorithms() -> Json<Value> {
+    // yente 5's shape: `features` (deprecated there, still read by older clients) and `docs`.
+    // `url` points at the code that computes the feature.
+    let feature = |description: &str| json!({"description": description, "coefficient": 1.0, "url": "crates/ward-score/src/compare.rs"});
+    let features = json!({
+        "name_score": feature("Score of the best pair of query and listed names."),
+        "identifier_match": feature("A shared (or conflicting) identifier."),
+        "dob_match": feature("Birth dates that agree or conflict."),
+        "country_match": feature("Nationalities or countries that agree or conflict."),
+        "gender_match": feature("Genders that conflict."),
+        "schema_match": feature("Entity kinds that conflict."),
+        "weak_alias": feature("The cap on matches of weak aliases alone."),
+    });
+    let description = "Ward's scorer: names compared token by token across scripts and spellings \
+        (weighted by rarity), adjusted by identifiers, birth dates, countries, gender and entity kind; \
+        every step explained.";
     Json(json!({
         "algorithms": [{
             "name": ALGORITHM,
-            "description": "Ward's scorer: names compared token by token across scripts and \
-                spellings (weighted by rarity), adjusted by identifiers, birth dates, \
-                countries, gender and entity kind; every step explained.",
-            "features": {
-                "name_score": {"description": "Score of the best pair of query and listed names.", "coefficient": 1.0, "url": null},
-                "identifier_match": {"description": "A shared (or conflicting) identifier.", "coefficient": 1.0, "url": null},
-                "dob_match": {"description": "Birth dates that agree or conflict.", "coefficient": 1.0, "url": null},
-                "country_match": {"description": "Nationalities or countries that agree or conflict.", "coefficient": 1.0, "url": null},
-                "gender_match": {"description": "Genders that conflict.", "coefficient": 1.0, "url": null},
-                "schema_match": {"description": "Entity kinds that conflict.", "coefficient": 1.0, "url": null},
-                "weak_alias": {"description": "The cap on matches of weak aliases alone.", "coefficient": 1.0, "url": null},
-            },
+            "description": description,
+            "features": features,
+            "docs": {"name": ALGORITHM, "description": description, "config": {}, "features": features},
         }],
         "default": ALGORITHM,
         "best": ALGORITHM,

@@ -145,9 +145,13 @@ async fn match_answers_like_yente() {
     assert_eq!(top["match"], true);
     assert!(top["features"]["name_score"].as_f64().unwrap() > 0.8);
     assert!(top["features"]["dob_match"].as_f64().unwrap() > 0.0, "{}", top["features"]);
-    let explanations = top["explanations"].as_array().unwrap();
-    assert!(explanations.iter().all(|e| e.as_str().is_some_and(|e| !e.is_empty())));
+    // yente 5 shape: feature name -> FeatureResult {detail, score, query, candidate}.
+    let explanations = top["explanations"].as_object().unwrap();
     assert!(!explanations.is_empty());
+    assert!(explanations
+        .values()
+        .all(|e| e["detail"].as_str().is_some_and(|d| !d.is_empty()) && e["score"].is_number()));
+    assert!(explanations["name_score"]["candidate"].is_string());
     // Results are sorted by score.
     let scores: Vec<f64> = results.iter().map(|r| r["score"].as_f64().unwrap()).collect();
     assert!(scores.windows(2).all(|w| w[0] >= w[1]));
