@@ -28,6 +28,7 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
+    quiet_on_closed_pipe();
     let args = args::Args::parse();
     match run(args) {
         Ok(code) => code,
@@ -54,4 +55,22 @@ fn run(args: args::Args) -> anyhow::Result<ExitCode> {
         args::Command::Keys(keys) => keys::run(&data_dir, &keys),
         args::Command::Audit(audit) => audit::run(&data_dir, &audit),
     }
+}
+
+/// `ward export | head` closes the pipe early; `println!` then panics with "Broken pipe". That is
+/// the reader's choice, not an error: end quietly, as other command-line tools do.
+fn quiet_on_closed_pipe() {
+    let default = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let message = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if message.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default(info);
+    }));
 }
