@@ -59,3 +59,26 @@ pub(crate) fn to_golden_json(list: &ward_model::ParsedList) -> String {
     }
     serde_json::to_string_pretty(&list).unwrap() + "\n"
 }
+
+/// Parses a fixture as `format` directly (past detection, so that mangled headers still reach the
+/// reader), cut every `step` bytes and with 300 rounds of four seeded byte flips: the reader may
+/// fail, never panic.
+pub(crate) fn cut_and_flip_never_panics(rel: &str, format: crate::Format, step: usize, mut seed: u64) {
+    let bytes = fixture(rel);
+    let run = |bytes: Vec<u8>| {
+        let source = crate::Source { name: "m.xml".into(), bytes };
+        let _ = crate::parse_input(format, &crate::Input { files: vec![source] });
+    };
+    for cut in (0..bytes.len()).step_by(step) {
+        run(bytes[..cut].to_vec());
+    }
+    for _ in 0..300 {
+        let mut mutated = bytes.clone();
+        for _ in 0..4 {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            let at = (seed >> 33) as usize % mutated.len();
+            mutated[at] = (seed >> 13) as u8;
+        }
+        run(mutated);
+    }
+}

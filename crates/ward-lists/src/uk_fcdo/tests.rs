@@ -212,22 +212,5 @@ fn newer_fields_and_other_roots() {
 /// Truncates the sample at many points and flips bytes: the reader may fail, never panic.
 #[test]
 fn mutated_input_never_panics() {
-    let bytes = testing::fixture("uk-fcdo/uk_sample.xml");
-    let run = |bytes: Vec<u8>| {
-        let source = Source { name: "m.xml".into(), bytes };
-        let _ = crate::parse_input(Format::UkFcdoXml, &crate::Input { files: vec![source] });
-    };
-    for cut in (0..bytes.len()).step_by(53) {
-        run(bytes[..cut].to_vec());
-    }
-    let mut seed: u64 = 0xfcd0;
-    for _ in 0..300 {
-        let mut mutated = bytes.clone();
-        for _ in 0..4 {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            let at = (seed >> 33) as usize % mutated.len();
-            mutated[at] = (seed >> 13) as u8;
-        }
-        run(mutated);
-    }
+    testing::cut_and_flip_never_panics("uk-fcdo/uk_sample.xml", Format::UkFcdoXml, 53, 0xfcd0);
 }

@@ -251,22 +251,5 @@ fn broken_files_are_errors() {
 /// Truncates the excerpt at many points and flips bytes: the reader may fail, never panic.
 #[test]
 fn mutated_input_never_panics() {
-    let bytes = testing::fixture("un-sc/un_excerpt_2026-02-27.xml");
-    let run = |bytes: Vec<u8>| {
-        let source = Source { name: "m.xml".into(), bytes };
-        let _ = crate::parse_input(Format::UnXml, &crate::Input { files: vec![source] });
-    };
-    for cut in (0..bytes.len()).step_by(97) {
-        run(bytes[..cut].to_vec());
-    }
-    let mut seed: u64 = 0x5eed;
-    for _ in 0..300 {
-        let mut mutated = bytes.clone();
-        for _ in 0..4 {
-            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
-            let at = (seed >> 33) as usize % mutated.len();
-            mutated[at] = (seed >> 13) as u8;
-        }
-        run(mutated);
-    }
+    testing::cut_and_flip_never_panics("un-sc/un_excerpt_2026-02-27.xml", Format::UnXml, 97, 0x5eed);
 }
