@@ -23,6 +23,7 @@
 
 mod audit;
 mod error;
+mod filter;
 mod keys;
 mod migrations;
 mod pg;

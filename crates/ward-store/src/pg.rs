@@ -5,6 +5,7 @@
 //! commits never wait behind an import.
 
 use crate::audit::{format_time, names_lower, parse_time, AuditSink, ResolvedFilter};
+use crate::filter::Where;
 use crate::{
     keys, migrations, redact, AuditRecord, Backend, Entities, Error, ImportStatus, KeyBy, KeyInfo,
     NewVersion, Result, Versions,
@@ -137,31 +138,7 @@ impl Postgres {
 }
 
 /// Placeholders and arguments of a filter, built up clause by clause.
-#[derive(Default)]
-struct Where {
-    clauses: Vec<String>,
-    args: Vec<Param>,
-}
-
-impl Where {
-    fn add(&mut self, clause: &str, arg: Option<Param>) {
-        match arg {
-            Some(arg) => {
-                self.args.push(arg);
-                self.clauses.push(clause.replace('?', &format!("${}", self.args.len())));
-            }
-            None => self.clauses.push(clause.to_string()),
-        }
-    }
-
-    fn sql(&self) -> String {
-        if self.clauses.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", self.clauses.join(" AND "))
-        }
-    }
-
+impl Where<Param> {
     fn args(&self) -> Vec<&(dyn ToSql + Sync)> {
         self.args.iter().map(|arg| arg.as_ref()).collect()
     }
@@ -311,7 +288,7 @@ impl Backend for Postgres {
     }
 
     fn audit(&self, filter: &ResolvedFilter) -> Result<Vec<AuditRecord>> {
-        let mut w = Where::default();
+        let mut w: Where<Param> = Where::new('$');
         if let Some(name) = &filter.name {
             w.add("strpos(names_lower, ?) > 0", Some(Box::new(name.clone())));
         }

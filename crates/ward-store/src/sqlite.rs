@@ -1,6 +1,7 @@
 //! The SQLite backend: one database file in the data directory, nothing to install.
 
 use crate::audit::{names_lower, AuditSink, ResolvedFilter};
+use crate::filter::Where;
 use crate::{
     keys, migrations, AuditRecord, Backend, Entities, Error, ImportStatus, KeyBy, KeyInfo, NewVersion,
     Result, Versions, DB_FILE,
@@ -71,32 +72,6 @@ impl Sqlite {
 }
 
 /// An SQL filter and its arguments, built up clause by clause.
-#[derive(Default)]
-struct Where {
-    clauses: Vec<String>,
-    args: Vec<Value>,
-}
-
-impl Where {
-    fn add(&mut self, clause: &str, arg: Option<Value>) {
-        match arg {
-            Some(arg) => {
-                self.args.push(arg);
-                self.clauses.push(clause.replace('?', &format!("?{}", self.args.len())));
-            }
-            None => self.clauses.push(clause.to_string()),
-        }
-    }
-
-    fn sql(&self) -> String {
-        if self.clauses.is_empty() {
-            String::new()
-        } else {
-            format!("WHERE {}", self.clauses.join(" AND "))
-        }
-    }
-}
-
 impl Backend for Sqlite {
     fn import(&self, new: &NewVersion<'_>) -> Result<(i64, ImportStatus)> {
         let list = new.list;
@@ -255,7 +230,7 @@ impl Backend for Sqlite {
 
     fn audit(&self, filter: &ResolvedFilter) -> Result<Vec<AuditRecord>> {
         let err = self.err();
-        let mut w = Where::default();
+        let mut w = Where::new('?');
         if let Some(name) = &filter.name {
             w.add("instr(names_lower, ?) > 0", Some(Value::Text(name.clone())));
         }
