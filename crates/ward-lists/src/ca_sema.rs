@@ -11,8 +11,8 @@ use crate::xml::{self, Element, RecordCtx};
 use crate::{Error, Input, Result};
 use std::collections::{BTreeMap, HashSet};
 use ward_model::{
-    dataset_info, DateSpec, Designation, Diagnostic, Entity, IdKind, Identifier, Name, NameKind, NameParts,
-    ParsedList, PartialDate, Schema,
+    dataset_info, DateSpec, Designation, Entity, IdKind, Identifier, Name, NameKind, NameParts, ParsedList,
+    PartialDate, Schema,
 };
 
 const FORMAT: &str = "ca_sema_xml";
@@ -64,13 +64,7 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
             format!("the root element is <{}>, expected <data-set>", header.root.name),
         ));
     }
-    if !unknown.is_empty() {
-        let fields: Vec<String> = unknown.iter().map(|(name, n)| format!("{name} ({n} records)")).collect();
-        diagnostics.push(Diagnostic::warning(
-            file,
-            format!("fields not read (a newer schema?): {}", fields.join(", ")),
-        ));
-    }
+    diagnostics.extend(xml::unknown_fields_warning(file, &unknown));
     list.entities = entities;
     list.diagnostics = diagnostics;
     Ok(list)

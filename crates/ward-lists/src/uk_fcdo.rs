@@ -11,8 +11,8 @@ use crate::xml::{self, Element, RecordCtx};
 use crate::{Error, Input, Result};
 use std::collections::BTreeMap;
 use ward_model::{
-    dataset_info, Address, DateSpec, Designation, Diagnostic, Entity, Gender, IdKind, Identifier, Link,
-    LinkKind, Name, NameKind, NameParts, ParsedList, PartialDate, Schema,
+    dataset_info, Address, DateSpec, Designation, Entity, Gender, IdKind, Identifier, Link, LinkKind, Name,
+    NameKind, NameParts, ParsedList, PartialDate, Schema,
 };
 
 const FORMAT: &str = "uk_fcdo_xml";
@@ -119,13 +119,7 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
         header.field("DateGenerated").and_then(DateSpec::parse).map(|d| d.from.to_iso()).or_else(|| {
             header.root.attr("dateGenerated").and_then(PartialDate::parse_iso).map(|d| d.to_iso())
         });
-    if !unknown.is_empty() {
-        let fields: Vec<String> = unknown.iter().map(|(name, n)| format!("{name} ({n} records)")).collect();
-        diagnostics.push(Diagnostic::warning(
-            file,
-            format!("fields not read (a newer schema?): {}", fields.join(", ")),
-        ));
-    }
+    diagnostics.extend(xml::unknown_fields_warning(file, &unknown));
     list.entities = entities;
     list.diagnostics = diagnostics;
     Ok(list)

@@ -265,6 +265,19 @@ impl<'a> RecordCtx<'a> {
     }
 }
 
+/// One warning listing the fields a reader met but does not read, with how many records had each
+/// (a sign of a newer schema), or nothing when there were none.
+pub(crate) fn unknown_fields_warning(
+    file: &str,
+    unknown: &std::collections::BTreeMap<String, usize>,
+) -> Option<Diagnostic> {
+    if unknown.is_empty() {
+        return None;
+    }
+    let fields: Vec<String> = unknown.iter().map(|(name, n)| format!("{name} ({n} records)")).collect();
+    Some(Diagnostic::warning(file, format!("fields not read (a newer schema?): {}", fields.join(", "))))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
