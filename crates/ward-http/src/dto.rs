@@ -215,8 +215,8 @@ fn invalid(key: &str, message: impl std::fmt::Display) -> Error {
     Error::new(ErrorCode::InvalidQuery, format!("query {key:?}: {message}"))
 }
 
-/// Reads one yente `EntityExample`.
-fn parse_query(key: &str, value: &Value) -> Result<MatchQuery> {
+/// Reads one yente `EntityExample` (also the line format of `ward match --input` and `ward compare`).
+pub fn parse_query(key: &str, value: &Value) -> Result<MatchQuery> {
     let object = value.as_object().ok_or_else(|| invalid(key, "must be an object"))?;
     let schema_name = match object.get("schema") {
         Some(Value::String(s)) => s.as_str(),
