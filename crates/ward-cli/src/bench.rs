@@ -48,7 +48,7 @@ fn parse_all(paths: &[PathBuf]) -> anyhow::Result<Vec<ParsedList>> {
 fn import(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     let paths = if args.paths.is_empty() { default_paths()? } else { args.paths.clone() };
     let runs = args.runs.max(1);
-    let bytes: u64 = paths.iter().map(|p| dir_size(p)).sum();
+    let bytes: u64 = paths.iter().map(|p| crate::lists::dir_size(p)).sum();
     println!(
         "import benchmark: {} paths, {:.1} MB on disk, {runs} runs, {} threads",
         paths.len(),
@@ -108,15 +108,4 @@ fn import(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         if total < Duration::from_secs(3) { "met" } else { "NOT met" }
     );
     Ok(ExitCode::SUCCESS)
-}
-
-/// Bytes on disk under a path.
-pub(crate) fn dir_size(path: &std::path::Path) -> u64 {
-    if path.is_dir() {
-        std::fs::read_dir(path)
-            .map(|rd| rd.filter_map(|e| e.ok()).map(|e| dir_size(&e.path())).sum())
-            .unwrap_or(0)
-    } else {
-        std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
-    }
 }

@@ -22,7 +22,7 @@ pub(crate) fn parse_paths(paths: &[PathBuf]) -> Vec<(PathBuf, ward_lists::Result
     // Largest lists first, one list per task: the longest parse starts at once and the small ones
     // fill the other cores around it (longest-processing-time-first scheduling).
     let mut order: Vec<usize> = (0..units.len()).collect();
-    order.sort_by_key(|&i| std::cmp::Reverse(crate::bench::dir_size(&units[i])));
+    order.sort_by_key(|&i| std::cmp::Reverse(dir_size(&units[i])));
     let mut parsed: Vec<(usize, ward_lists::Result<ParsedList>)> =
         order.par_iter().with_max_len(1).map(|&i| (i, ward_lists::read_unit(&units[i]))).collect();
     parsed.sort_by_key(|(i, _)| *i);
@@ -135,4 +135,15 @@ pub(crate) fn show(data_dir: &Path, args: &ShowArgs) -> anyhow::Result<ExitCode>
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Bytes on disk under a path.
+pub(crate) fn dir_size(path: &std::path::Path) -> u64 {
+    if path.is_dir() {
+        std::fs::read_dir(path)
+            .map(|rd| rd.filter_map(|e| e.ok()).map(|e| dir_size(&e.path())).sum())
+            .unwrap_or(0)
+    } else {
+        std::fs::metadata(path).map(|m| m.len()).unwrap_or(0)
+    }
 }
