@@ -96,11 +96,13 @@ fn time_queries(screener: &Screener, queries: &[Query]) -> Figures {
 
 fn report(screener: &Screener, queries: &[Query], build: Duration, baseline_queries: usize) {
     println!(
-        "snapshot: {} subjects, {} names ({} keys, {} postings); build {:.0} ms",
+        "snapshot: {} subjects, {} names ({} spellings, {} keys, {} postings, index {:.0} MB); build {:.0} ms",
         screener.len(),
         screener.n_names(),
+        screener.index().n_lexemes(),
         screener.index().n_keys(),
         screener.index().n_postings(),
+        screener.index().heap_bytes() as f64 / 1e6,
         build.as_secs_f64() * 1e3
     );
     // Warm up caches and lazily built tables before timing.

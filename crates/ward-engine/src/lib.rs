@@ -20,7 +20,7 @@
 
 use std::cell::RefCell;
 
-use ward_index::{Index, IndexBuilder, KeyToken, Scratch};
+use ward_index::{Index, IndexBuilder, KeyName, KeyPair, KeyToken, Scratch};
 use ward_model::{Entity, Subject};
 use ward_normalize::{NormalizedName, Normalizer};
 use ward_score::{
@@ -124,39 +124,19 @@ impl Screener {
         let prepared: Vec<PreparedSubject> = par_map(&subjects, |s| {
             PreparedSubject::new(s, &normalize_subject(s, &normalizer), &rarity, &normalizer)
         });
-        // Keys are computed in parallel, then packed and sorted once. Names are the subjects'
-        // distinct (prepared) names, numbered subject by subject.
-        let synonyms = normalizer.synonyms();
-        let keyed: Vec<Vec<(f32, Vec<u64>)>> = par_map(&prepared, |subject| {
-            subject
-                .names
-                .iter()
-                .map(|n| {
-                    let tokens = key_tokens(&n.prepared);
-                    let mut keys = Vec::new();
-                    ward_index::name_keys(&tokens, synonyms, &mut keys);
-                    let weight = tokens
-                        .iter()
-                        .filter(|t| t.kind.is_matched() && t.kind != ward_normalize::TokenKind::Particle)
-                        .map(|t| t.weight)
-                        .sum();
-                    (weight, keys)
-                })
-                .collect()
-        });
+        // Names are the subjects' distinct (prepared) names, numbered subject by subject.
         let mut builder = IndexBuilder::default();
         let mut first_name = Vec::with_capacity(prepared.len() + 1);
-        for (i, (names, subject)) in keyed.iter().zip(&prepared).enumerate() {
+        for (i, subject) in prepared.iter().enumerate() {
             first_name.push(builder_len(&builder));
-            for (weight, keys) in names {
-                builder.add_name_keys(i as u32, *weight, keys);
+            for name in &subject.names {
+                builder.add_name(i as u32, &key_name(&name.prepared));
             }
             for (value, _, _) in &subject.identifiers {
                 builder.add_identifier(i as u32, value);
             }
         }
         first_name.push(builder_len(&builder));
-        drop(keyed);
         let index = builder.build();
         let mut dataset_names: Vec<String> = Vec::new();
         let dataset_masks = subjects
@@ -245,7 +225,7 @@ impl Screener {
     /// shared a key with the query.
     fn candidates_prepared(&self, query: &PreparedQuery, options: &MatchOptions) -> Vec<(usize, Vec<usize>)> {
         let filter = self.dataset_filter(options);
-        let keys: Vec<Vec<KeyToken<'_>>> = query.names.iter().map(|(_, name)| key_tokens(name)).collect();
+        let keys: Vec<KeyName<'_>> = query.names.iter().map(|(_, name)| key_name(name)).collect();
         SCRATCH.with(|scratch| {
             let mut scratch = scratch.borrow_mut();
             self.index
@@ -264,7 +244,6 @@ impl Screener {
                     },
                     |s| self.dataset_masks[s as usize] & filter != 0,
                     &mut scratch,
-                    self.normalizer.synonyms(),
                 )
                 .into_iter()
                 .map(|c| {
@@ -352,8 +331,9 @@ fn min_share(threshold: f32) -> f32 {
     ((1.0 + ward_score::MAX_EVIDENCE_BONUS - threshold) / ward_score::QUERY_MISS + 0.01).clamp(0.0, 1.0)
 }
 
-fn key_tokens(name: &PreparedName) -> Vec<KeyToken<'_>> {
-    name.tokens
+fn key_name(name: &PreparedName) -> KeyName<'_> {
+    let tokens = name
+        .tokens
         .iter()
         .map(|t| KeyToken {
             text: &t.text,
@@ -365,7 +345,20 @@ fn key_tokens(name: &PreparedName) -> Vec<KeyToken<'_>> {
             kind: t.kind,
             cover: t.weight * ward_score::coverage_factor(t.kind, t.role),
         })
-        .collect()
+        .collect();
+    let pairs = name
+        .pairs
+        .iter()
+        .map(|p| KeyPair {
+            first: p.first as usize,
+            second: p.second as usize,
+            text: &p.text,
+            phonetic: &p.phon,
+            groups: &p.groups,
+            consonants: &p.cons,
+        })
+        .collect();
+    KeyName { tokens, pairs }
 }
 
 /// Compares a query with one subject, without a snapshot: token rarity comes from the

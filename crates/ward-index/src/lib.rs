@@ -1,29 +1,30 @@
-//! Ward's candidate index: the first of two matching stages. It maps keys of every listed name
-//! (Latin token, synonym-dictionary groups, phonetic skeleton, one-deletion typo keys, joined
-//! neighbour words, identifiers) to name ids, and turns a query into a bounded list of candidate
+//! Ward's candidate index: the first of two matching stages. It maps keys (Latin token,
+//! synonym-dictionary groups, phonetic skeleton, one-deletion typo keys, consonant keys) to the
+//! distinct spellings ("lexemes": tokens and joined neighbour words) of every listed name, each
+//! lexeme to the names using it, identifiers to subjects, and turns a query into a bounded list of candidate
 //! subjects ranked by the rarity of the keys they share. It must never lose a subject the scorer
 //! would put above the threshold; the property tests in ward-engine check that against a
 //! brute-force scan.
 //!
 //! ```
-//! use ward_index::{Bounds, IndexBuilder, KeyToken, Scratch};
-//! use ward_normalize::{normalize_name, NameHint, Synonyms};
+//! use ward_index::{Bounds, IndexBuilder, KeyName, KeyToken, Scratch};
+//! use ward_normalize::{normalize_name, NameHint};
 //! let name = normalize_name("LAVROV, Sergei Viktorovich", NameHint::Person);
-//! let keys: Vec<KeyToken> = name.tokens.iter().map(|t| KeyToken::new(t, 1.0)).collect();
+//! let tokens: Vec<KeyToken> = name.tokens.iter().map(|t| KeyToken::new(t, 1.0)).collect();
 //! let mut builder = IndexBuilder::default();
-//! builder.add_name(0, &keys, Synonyms::embedded());
+//! builder.add_name(0, &KeyName { tokens, pairs: Vec::new() });
 //! let index = builder.build();
 //! let query = normalize_name("Sergey Lavrov", NameHint::Unknown);
-//! let qkeys: Vec<KeyToken> = query.tokens.iter().map(|t| KeyToken::new(t, 1.0)).collect();
+//! let qkeys = KeyName { tokens: query.tokens.iter().map(|t| KeyToken::new(t, 1.0)).collect(), pairs: Vec::new() };
 //! let bounds = Bounds { limit: 10, min_share: 1.0, min_covered: 0.0 };
-//! let found = index.candidates(&[qkeys], &[], bounds, |_| true, &mut Scratch::default(), Synonyms::embedded());
+//! let found = index.candidates(&[qkeys], &[], bounds, |_| true, &mut Scratch::default());
 //! assert_eq!(found[0].subject, 0);
 //! ```
 
 use std::hash::{Hash, Hasher};
 
 use rustc_hash::{FxHashMap, FxHasher};
-use ward_normalize::{consonant_strength, skeleton, skeleton_strength, Synonyms, Token, TokenKind};
+use ward_normalize::{consonant_strength, skeleton_strength, Token, TokenKind};
 
 /// What the index needs of a token.
 #[derive(Debug, Clone, Copy)]
@@ -66,6 +67,32 @@ impl<'a> KeyToken<'a> {
     fn keyed(&self) -> bool {
         matches!(self.kind, TokenKind::Word | TokenKind::OrgWord | TokenKind::Number)
     }
+}
+
+/// What the index needs of two joined words of a name (see `ward_score::PPair`).
+#[derive(Debug, Clone, Copy)]
+pub struct KeyPair<'a> {
+    /// Index of the first token.
+    pub first: usize,
+    /// Index of the second token.
+    pub second: usize,
+    /// Joined Latin form.
+    pub text: &'a str,
+    /// Phonetic skeleton of the joined form.
+    pub phonetic: &'a str,
+    /// Synonym groups of the joined form.
+    pub groups: &'a [u32],
+    /// Consonant keys of two joined abjad words ("" otherwise).
+    pub consonants: &'a str,
+}
+
+/// A name as the index sees it: its tokens and joined pairs.
+#[derive(Debug, Clone, Default)]
+pub struct KeyName<'a> {
+    /// Tokens.
+    pub tokens: Vec<KeyToken<'a>>,
+    /// Joined pairs.
+    pub pairs: Vec<KeyPair<'a>>,
 }
 
 /// Key families; each key is hashed with its family tag so that "kim" the token and "kim" the
@@ -123,16 +150,16 @@ struct Consonants<'a> {
     lookup: bool,
 }
 
-impl Consonants<'_> {
-    const NONE: Consonants<'static> = Consonants { keys: "", abjad: false, lookup: false };
-}
-
 /// Calls `f` with every key of a token (or joined pair) and the key's weight, strongest first.
+/// Joined pairs (`single` false) have no typo keys: the scorer meets a joined pair only
+/// exactly, by the dictionary, by the phonetic skeleton or (abjad pairs) by consonants, and the
+/// one-deletion keys of every joined pair would be the largest part of a big index.
 fn for_each_key(
     text: &str,
     phonetic: &str,
     groups: &[u32],
     cons: Consonants<'_>,
+    single: bool,
     mut f: impl FnMut(u64, f32),
 ) {
     f(key_str(Family::Text, text), W_TEXT);
@@ -142,10 +169,10 @@ fn for_each_key(
     if skeleton_strength(phonetic) >= 2 {
         f(key_str(Family::Phonetic, phonetic), W_PHON);
     }
-    if text.len() + 1 >= MIN_DELETION_LEN && text.is_ascii() {
+    if single && text.len() + 1 >= MIN_DELETION_LEN && text.is_ascii() {
         f(key_str(Family::Deletion, text), W_DEL);
     }
-    if text.len() >= MIN_DELETION_LEN && text.is_ascii() {
+    if single && text.len() >= MIN_DELETION_LEN && text.is_ascii() {
         let mut buf = String::with_capacity(text.len());
         for skip in 0..text.len() {
             buf.clear();
@@ -164,68 +191,111 @@ fn for_each_key(
 /// join half the list).
 pub const MIN_CONSONANTS: usize = 2;
 
-/// Bits of a key hash kept in the index: keys are packed with a 24-bit name id into one u64,
-/// so that building is one sort. A collision of two keys only adds candidates, never loses one.
+/// Bits of a key hash kept in the index. A collision of two keys only adds candidates, never
+/// loses one.
 const KEY_BITS: u32 = 40;
-/// Most names an index holds (24-bit name ids).
-pub const MAX_NAMES: usize = 1 << (64 - KEY_BITS);
+/// Most names an index holds.
+pub const MAX_NAMES: usize = u32::MAX as usize;
 
 fn short_key(key: u64) -> u64 {
     key >> (64 - KEY_BITS)
 }
 
-/// Every key of one name, hashed, in no particular order and possibly repeated: what the
-/// index stores for it. Pure, so callers can compute keys for many names in parallel.
-pub fn name_keys(tokens: &[KeyToken<'_>], synonyms: &Synonyms, out: &mut Vec<u64>) {
-    let mut add = |key: u64, _w: f32| out.push(short_key(key));
-    for t in tokens.iter().filter(|t| t.keyed()) {
-        let cons = Consonants { keys: t.consonants, abjad: t.abjad, lookup: false };
-        for_each_key(t.text, t.phonetic, t.groups, cons, &mut add);
-    }
-    // Neighbouring words joined, so "Abdul Rahman" is found by "Abdulrahman" and "jongun"
-    // (김정은) by "Jong Un"; with every key family, as the scorer compares joined words like
-    // single ones.
-    for w in tokens.windows(2) {
-        if w[0].kind == TokenKind::Word && w[1].kind == TokenKind::Word {
-            let joined = format!("{}{}", w[0].text, w[1].text);
-            for_each_key(&joined, &skeleton(&joined), synonyms.groups(&joined), Consonants::NONE, &mut add);
-        }
-    }
+/// A distinct spelling the index keys: a token (text, phonetic key, groups, consonant keys)
+/// or two joined neighbours (text only: their skeleton and groups follow from it). Names
+/// share lexemes ("Mohammad" is one lexeme for every name that has it), so the typo, phonetic
+/// and dictionary keys are stored once per spelling rather than once per name, and a query
+/// token reaches each listed spelling once however many of its keys lead there.
+struct Lexeme {
+    text: Box<str>,
+    phonetic: Box<str>,
+    groups: Box<[u32]>,
+    consonants: Box<str>,
+    abjad: bool,
+    single: bool,
 }
 
 /// Builds an [`Index`].
 #[derive(Default)]
 pub struct IndexBuilder {
-    entries: Vec<u64>,
-    name_subject: Vec<u32>,
-    name_weight: Vec<f32>,
+    /// Lexeme ids by their identity bytes (see [`IndexBuilder::lexeme`]).
+    lexeme_ids: FxHashMap<Box<[u8]>, u32>,
+    lexemes: Vec<Lexeme>,
+    /// (lexeme, name) pairs, packed `lexeme << 32 | name`.
+    uses: Vec<u64>,
+    names: Vec<NameInfo>,
     identifiers: FxHashMap<Box<str>, Vec<u32>>,
+    buf: Vec<u8>,
 }
 
 impl IndexBuilder {
     /// Adds a name of `subject`; returns its name id (names are numbered in insertion order).
-    /// `synonyms` gives the groups of joined neighbour words.
-    pub fn add_name(&mut self, subject: u32, tokens: &[KeyToken<'_>], synonyms: &Synonyms) -> u32 {
-        let mut keys = Vec::new();
-        name_keys(tokens, synonyms, &mut keys);
-        let weight = tokens.iter().filter(|t| t.keyed()).map(|t| t.weight).sum();
-        self.add_name_keys(subject, weight, &keys)
+    /// Joined pairs make "Abdul Rahman" found by "Abdulrahman" and "jongun" (김정은) by "Jong Un".
+    pub fn add_name(&mut self, subject: u32, name: &KeyName<'_>) -> u32 {
+        let id = self.names.len() as u32;
+        let weight = name.tokens.iter().filter(|t| t.keyed()).map(|t| t.weight).sum();
+        self.names.push(NameInfo { subject, weight });
+        for t in name.tokens.iter().filter(|t| t.keyed()) {
+            let lex = self.lexeme(t.text, t.phonetic, t.groups, t.consonants, t.abjad, true);
+            self.uses.push(u64::from(lex) << 32 | u64::from(id));
+        }
+        for p in &name.pairs {
+            let lex =
+                self.lexeme(p.text, p.phonetic, p.groups, p.consonants, !p.consonants.is_empty(), false);
+            self.uses.push(u64::from(lex) << 32 | u64::from(id));
+        }
+        id
     }
 
-    /// Adds a name by its keys (from [`name_keys`]) and the summed weight of its keyed tokens.
-    pub fn add_name_keys(&mut self, subject: u32, weight: f32, keys: &[u64]) -> u32 {
-        let id = self.name_subject.len() as u32;
-        // Ids beyond 24 bits would corrupt the packing; such an index is out of scope (16M names).
-        debug_assert!((id as usize) < MAX_NAMES);
-        self.name_subject.push(subject);
-        self.name_weight.push(weight);
-        self.entries.extend(keys.iter().map(|k| (k << (64 - KEY_BITS)) | u64::from(id)));
+    /// The id of a token's or pair's lexeme, added if new.
+    fn lexeme(
+        &mut self,
+        text: &str,
+        phonetic: &str,
+        groups: &[u32],
+        consonants: &str,
+        abjad: bool,
+        single: bool,
+    ) -> u32 {
+        self.buf.clear();
+        self.buf.push(u8::from(abjad) | u8::from(single) << 1);
+        self.buf.extend_from_slice(text.as_bytes());
+        self.buf.push(0);
+        self.buf.extend_from_slice(consonants.as_bytes());
+        self.buf.push(0);
+        for g in groups {
+            self.buf.extend_from_slice(&g.to_le_bytes());
+        }
+        // The phonetic key is a function of the text.
+        let make = || Lexeme {
+            text: text.into(),
+            phonetic: phonetic.into(),
+            groups: groups.into(),
+            consonants: consonants.into(),
+            abjad,
+            single,
+        };
+        Self::intern(&mut self.lexeme_ids, &mut self.lexemes, &self.buf, make)
+    }
+
+    fn intern(
+        ids: &mut FxHashMap<Box<[u8]>, u32>,
+        lexemes: &mut Vec<Lexeme>,
+        key: &[u8],
+        make: impl FnOnce() -> Lexeme,
+    ) -> u32 {
+        if let Some(&id) = ids.get(key) {
+            return id;
+        }
+        let id = lexemes.len() as u32;
+        lexemes.push(make());
+        ids.insert(key.into(), id);
         id
     }
 
     /// Number of names added so far (the next name's id).
     pub fn n_names(&self) -> usize {
-        self.name_subject.len()
+        self.names.len()
     }
 
     /// Adds an identifier (already folded) of `subject`.
@@ -236,26 +306,38 @@ impl IndexBuilder {
         }
     }
 
-    /// Freezes the index: one sort of all (key, name) entries into posting lists.
-    pub fn build(mut self) -> Index {
-        self.entries.sort_unstable();
-        self.entries.dedup();
-        let id_mask = (1u64 << (64 - KEY_BITS)) - 1;
-        let mut keys = Vec::new();
-        let mut offsets = Vec::new();
-        let mut ids = Vec::with_capacity(self.entries.len());
-        for e in &self.entries {
-            let key = e >> (64 - KEY_BITS);
+    /// Freezes the index: the keys of every lexeme, then two sorts: (key, lexeme) entries into
+    /// key postings, (lexeme, name) uses into lexeme postings.
+    pub fn build(self) -> Index {
+        let IndexBuilder { lexeme_ids, lexemes, mut uses, names, identifiers, .. } = self;
+        drop(lexeme_ids);
+        let mut entries: Vec<(u64, u32)> = Vec::new();
+        for (id, lex) in lexemes.iter().enumerate() {
+            let cons = Consonants { keys: &lex.consonants, abjad: lex.abjad, lookup: false };
+            for_each_key(&lex.text, &lex.phonetic, &lex.groups, cons, lex.single, |key, _| {
+                entries.push((short_key(key), id as u32))
+            });
+        }
+        let n_lexemes = lexemes.len();
+        drop(lexemes);
+        entries.sort_unstable();
+        entries.dedup();
+        let mut keys: Vec<u64> = Vec::new();
+        let mut key_offsets = Vec::new();
+        let mut key_lexemes = Vec::with_capacity(entries.len());
+        for &(key, lex) in &entries {
             if keys.last() != Some(&key) {
                 keys.push(key);
-                offsets.push(ids.len() as u32);
+                key_offsets.push(key_lexemes.len() as u32);
             }
-            ids.push((e & id_mask) as u32);
+            key_lexemes.push(lex);
         }
-        offsets.push(ids.len() as u32);
+        key_offsets.push(key_lexemes.len() as u32);
+        drop(entries);
         // About two keys a bucket: a lookup is one directory read and a short scan, instead of
-        // a binary search whose every step misses the cache.
-        let dir_bits = (usize::BITS - (keys.len() / 2).max(1).leading_zeros()).min(KEY_BITS);
+        // a binary search whose every step misses the cache. The bucket holds the top
+        // `dir_bits` bits of a key, so only the low 32 are stored.
+        let dir_bits = (usize::BITS - (keys.len() / 2).max(1).leading_zeros()).clamp(KEY_BITS - 32, KEY_BITS);
         let mut dir = Vec::with_capacity((1 << dir_bits) + 1);
         let mut k = 0;
         for bucket in 0..1u64 << dir_bits {
@@ -265,15 +347,30 @@ impl IndexBuilder {
             dir.push(k as u32);
         }
         dir.push(keys.len() as u32);
+        uses.sort_unstable();
+        uses.dedup();
+        let mut lexeme_offsets = Vec::with_capacity(n_lexemes + 1);
+        let mut lexeme_names = Vec::with_capacity(uses.len());
+        for u in uses {
+            let lex = (u >> 32) as usize;
+            while lexeme_offsets.len() <= lex {
+                lexeme_offsets.push(lexeme_names.len() as u32);
+            }
+            lexeme_names.push(u as u32);
+        }
+        while lexeme_offsets.len() <= n_lexemes {
+            lexeme_offsets.push(lexeme_names.len() as u32);
+        }
         Index {
-            keys,
+            keys: keys.into_iter().map(|k| k as u32).collect(),
             dir,
             dir_bits,
-            offsets,
-            ids,
-            name_subject: self.name_subject,
-            name_weight: self.name_weight,
-            identifiers: self.identifiers,
+            key_offsets,
+            key_lexemes,
+            lexeme_offsets,
+            lexeme_names,
+            names,
+            identifiers,
         }
     }
 }
@@ -301,23 +398,44 @@ struct Plan<'i> {
 
 /// The frozen candidate index.
 pub struct Index {
-    keys: Vec<u64>,
+    /// Low 32 bits of each key, sorted.
+    keys: Vec<u32>,
     /// `keys[dir[b]..dir[b + 1]]` are the keys whose top `dir_bits` bits are `b`.
     dir: Vec<u32>,
     dir_bits: u32,
-    offsets: Vec<u32>,
-    ids: Vec<u32>,
-    name_subject: Vec<u32>,
-    name_weight: Vec<f32>,
+    /// `key_lexemes[key_offsets[k]..key_offsets[k + 1]]` are the lexemes of key `k`.
+    key_offsets: Vec<u32>,
+    key_lexemes: Vec<u32>,
+    /// `lexeme_names[lexeme_offsets[l]..lexeme_offsets[l + 1]]` are the names using lexeme `l`.
+    lexeme_offsets: Vec<u32>,
+    lexeme_names: Vec<u32>,
+    names: Vec<NameInfo>,
     identifiers: FxHashMap<Box<str>, Vec<u32>>,
+}
+
+/// What the index keeps of a name: its subject, and the summed weight of its keyed tokens.
+/// Side by side, as both are read for every name a query touches.
+#[derive(Debug, Clone, Copy)]
+struct NameInfo {
+    subject: u32,
+    weight: f32,
+}
+
+/// A name's accumulators during one query, side by side: a posting costs one cache miss.
+#[derive(Debug, Clone, Copy, Default)]
+struct Slot {
+    /// Summed key weight.
+    acc: f32,
+    /// Summed coverage weight.
+    cov: f32,
+    /// Generation of the last token that counted this name.
+    stamp: u32,
 }
 
 /// Reusable per-thread buffers for [`Index::candidates`], so queries allocate little.
 #[derive(Default)]
 pub struct Scratch {
-    acc: Vec<f32>,
-    cov: Vec<f32>,
-    stamp: Vec<u32>,
+    slots: Vec<Slot>,
     touched: Vec<u32>,
     generation: u32,
 }
@@ -339,7 +457,7 @@ pub struct Candidate {
 impl Index {
     /// Number of names indexed.
     pub fn n_names(&self) -> usize {
-        self.name_subject.len()
+        self.names.len()
     }
 
     /// Number of distinct keys.
@@ -347,27 +465,49 @@ impl Index {
         self.keys.len()
     }
 
-    fn postings(&self, key: u64) -> &[u32] {
+    /// The lexemes of a key.
+    fn key_postings(&self, key: u64) -> &[u32] {
         let key = short_key(key);
         let b = (key >> (KEY_BITS - self.dir_bits)) as usize;
         let (lo, hi) = (self.dir[b] as usize, self.dir[b + 1] as usize);
-        match self.keys[lo..hi].iter().position(|&k| k == key) {
+        match self.keys[lo..hi].iter().position(|&k| k == key as u32) {
             Some(i) => {
                 let i = lo + i;
-                &self.ids[self.offsets[i] as usize..self.offsets[i + 1] as usize]
+                &self.key_lexemes[self.key_offsets[i] as usize..self.key_offsets[i + 1] as usize]
             }
             None => &[],
         }
     }
 
-    /// Number of (key, name) entries in all posting lists.
+    /// The names of a lexeme.
+    fn lexeme_postings(&self, lexeme: u32) -> &[u32] {
+        let l = lexeme as usize;
+        &self.lexeme_names[self.lexeme_offsets[l] as usize..self.lexeme_offsets[l + 1] as usize]
+    }
+
+    /// Number of distinct spellings (tokens and joined pairs) indexed.
+    pub fn n_lexemes(&self) -> usize {
+        self.lexeme_offsets.len().saturating_sub(1)
+    }
+
+    /// Number of entries in all posting lists: key to lexeme, and lexeme to name.
     pub fn n_postings(&self) -> usize {
-        self.ids.len()
+        self.key_lexemes.len() + self.lexeme_names.len()
+    }
+
+    /// Bytes the index holds (its arrays; the identifier map estimated).
+    pub fn heap_bytes(&self) -> usize {
+        self.keys.len() * 4
+            + self.dir.len() * 4
+            + (self.key_offsets.len() + self.key_lexemes.len()) * 4
+            + (self.lexeme_offsets.len() + self.lexeme_names.len()) * 4
+            + self.names.len() * std::mem::size_of::<NameInfo>()
+            + self.identifiers.iter().map(|(k, v)| k.len() + v.len() * 4 + 48).sum::<usize>()
     }
 
     /// The subject of a name id.
     pub fn subject_of(&self, name: u32) -> u32 {
-        self.name_subject[name as usize]
+        self.names[name as usize].subject
     }
 
     /// Candidate subjects for a query: for each query name, the `bounds.limit` best names by
@@ -375,23 +515,21 @@ impl Index {
     /// that shares an identifier. `allow` filters subjects (datasets).
     pub fn candidates(
         &self,
-        query_names: &[Vec<KeyToken<'_>>],
+        query_names: &[KeyName<'_>],
         identifiers: &[String],
         bounds: Bounds,
         allow: impl Fn(u32) -> bool,
         scratch: &mut Scratch,
-        synonyms: &Synonyms,
     ) -> Vec<Candidate> {
         let Bounds { limit, min_share, min_covered } = bounds;
-        let n = self.name_subject.len();
-        if scratch.acc.len() != n {
-            scratch.acc = vec![0.0; n];
-            scratch.cov = vec![0.0; n];
-            scratch.stamp = vec![0; n];
+        let n = self.names.len();
+        if scratch.slots.len() != n {
+            scratch.slots = vec![Slot::default(); n];
             scratch.generation = 0;
         }
         let mut out: Vec<Candidate> = Vec::new();
-        for tokens in query_names {
+        for name in query_names {
+            let tokens = &name.tokens;
             scratch.touched.clear();
             // Tokens with short posting lists first. Once the tokens that add names cover
             // `min_share` of the query, the long lists of the remaining (common) tokens only
@@ -400,7 +538,7 @@ impl Index {
             let mut plan: Vec<Plan<'_>> = Vec::new();
             for t in tokens.iter().filter(|t| t.keyed()) {
                 let cons = Consonants { keys: t.consonants, abjad: t.abjad, lookup: true };
-                let (lists, total) = self.token_lists(t.text, t.phonetic, t.groups, cons);
+                let (lists, total) = self.token_lists(t.text, t.phonetic, t.groups, cons, true);
                 plan.push(Plan { lists, total, cover: t.cover, weight: t.weight });
             }
             // The scorer's coverage total counts initials too (they have no keys).
@@ -415,37 +553,25 @@ impl Index {
                 }
                 self.accumulate(&p.lists, p.weight, p.cover, add, scratch);
             }
-            // Joined neighbours always add (their lists are short).
-            for w in tokens.windows(2) {
-                if w[0].kind == TokenKind::Word && w[1].kind == TokenKind::Word {
-                    let joined = format!("{}{}", w[0].text, w[1].text);
-                    let (lists, _) = self.token_lists(
-                        &joined,
-                        &skeleton(&joined),
-                        synonyms.groups(&joined),
-                        Consonants::NONE,
-                    );
-                    self.accumulate(
-                        &lists,
-                        w[0].weight.max(w[1].weight),
-                        w[0].cover + w[1].cover,
-                        true,
-                        scratch,
-                    );
-                }
+            // Joined pairs always add (their lists are short).
+            for p in &name.pairs {
+                let cons = Consonants { keys: p.consonants, abjad: !p.consonants.is_empty(), lookup: true };
+                let (lists, _) = self.token_lists(p.text, p.phonetic, p.groups, cons, false);
+                let (a, b) = (&tokens[p.first], &tokens[p.second]);
+                self.accumulate(&lists, a.weight.max(b.weight), a.cover + b.cover, true, scratch);
             }
             // Rank: shared weight, and among equals the shorter name (a listed "Mohammed Ali"
             // before "Mohammed Ali Hassan Al-Majid" for the query "Mohammed Ali").
             let mut ranked: Vec<(f32, u32)> = scratch
                 .touched
                 .iter()
-                .map(|&id| {
-                    let acc = scratch.acc[id as usize];
-                    (acc - 0.25 * (self.name_weight[id as usize] - acc).max(0.0), id)
-                })
-                .filter(|&(_, id)| {
-                    scratch.cov[id as usize] >= min_covered * total_cover
-                        && allow(self.name_subject[id as usize])
+                .filter_map(|&id| {
+                    let slot = scratch.slots[id as usize];
+                    if slot.cov < min_covered * total_cover {
+                        return None;
+                    }
+                    let name = self.names[id as usize];
+                    allow(name.subject).then_some((slot.acc - 0.25 * (name.weight - slot.acc).max(0.0), id))
                 })
                 .collect();
             let k = limit.min(ranked.len());
@@ -454,7 +580,7 @@ impl Index {
                 ranked.truncate(k);
             }
             for (rank, id) in ranked {
-                let subject = self.name_subject[id as usize];
+                let subject = self.names[id as usize].subject;
                 match out.iter_mut().find(|c| c.subject == subject) {
                     Some(c) => c.rank = c.rank.max(rank),
                     None => out.push(Candidate { subject, rank, by_identifier: false, names: Vec::new() }),
@@ -463,14 +589,15 @@ impl Index {
             // Every name of a candidate that shared a key goes to the scorer, ranked or not.
             out[..].sort_by_key(|c| c.subject);
             for &id in &scratch.touched {
-                let subject = self.name_subject[id as usize];
+                let slot = &mut scratch.slots[id as usize];
+                let subject = self.names[id as usize].subject;
                 if let Ok(i) = out.binary_search_by_key(&subject, |c| c.subject) {
-                    if scratch.cov[id as usize] >= min_covered * total_cover && !out[i].names.contains(&id) {
+                    if slot.cov >= min_covered * total_cover && !out[i].names.contains(&id) {
                         out[i].names.push(id);
                     }
                 }
-                scratch.acc[id as usize] = 0.0;
-                scratch.cov[id as usize] = 0.0;
+                slot.acc = 0.0;
+                slot.cov = 0.0;
             }
         }
         for ident in identifiers {
@@ -492,24 +619,34 @@ impl Index {
         out
     }
 
-    /// The posting lists of every key of one token (or joined pair), strongest key first,
-    /// and their total length.
+    /// The name lists of every lexeme one token (or joined pair) reaches, each lexeme once
+    /// with the weight of the strongest key that reached it, and their total length.
     fn token_lists(
         &self,
         text: &str,
         phonetic: &str,
         groups: &[u32],
         cons: Consonants<'_>,
+        single: bool,
     ) -> (Vec<(&[u32], f32)>, usize) {
-        let mut lists = Vec::new();
-        let mut total = 0;
-        for_each_key(text, phonetic, groups, cons, |key, w| {
-            let list = self.postings(key);
-            if !list.is_empty() {
-                total += list.len();
-                lists.push((list, w));
-            }
+        let mut reached: Vec<(u32, f32)> = Vec::new();
+        for_each_key(text, phonetic, groups, cons, single, |key, w| {
+            reached.extend(self.key_postings(key).iter().map(|&lex| (lex, w)));
         });
+        // Each lexeme once, with its strongest key; strongest lexemes first, so that a name
+        // holding two of them counts the better one.
+        reached.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+        reached.dedup_by_key(|r| r.0);
+        reached.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let mut total = 0;
+        let lists = reached
+            .into_iter()
+            .map(|(lex, w)| {
+                let list = self.lexeme_postings(lex);
+                total += list.len();
+                (list, w)
+            })
+            .collect();
         (lists, total)
     }
 
@@ -519,24 +656,24 @@ impl Index {
     fn accumulate(&self, lists: &[(&[u32], f32)], weight: f32, cover: f32, add: bool, scratch: &mut Scratch) {
         scratch.generation = scratch.generation.wrapping_add(1);
         if scratch.generation == 0 {
-            scratch.stamp.iter_mut().for_each(|s| *s = 0);
+            scratch.slots.iter_mut().for_each(|s| s.stamp = 0);
             scratch.generation = 1;
         }
         let generation = scratch.generation;
-        let Scratch { acc, cov, stamp, touched, .. } = scratch;
+        let Scratch { slots, touched, .. } = scratch;
         for &(list, w) in lists {
             for &id in list {
-                let i = id as usize;
-                if stamp[i] != generation {
-                    stamp[i] = generation;
-                    if acc[i] == 0.0 {
+                let slot = &mut slots[id as usize];
+                if slot.stamp != generation {
+                    slot.stamp = generation;
+                    if slot.acc == 0.0 {
                         if !add {
                             continue;
                         }
                         touched.push(id);
                     }
-                    acc[i] += weight.max(0.01) * w;
-                    cov[i] += cover;
+                    slot.acc += weight.max(0.01) * w;
+                    slot.cov += cover;
                 }
             }
         }

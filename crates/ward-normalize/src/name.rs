@@ -34,6 +34,17 @@ impl TokenKind {
     pub fn is_matched(self) -> bool {
         !matches!(self, TokenKind::Title | TokenKind::LegalForm)
     }
+
+    /// Whether two neighbouring tokens of these kinds are also compared joined as one word:
+    /// "Abdul Rahman" / "Abdulrahman", "al Hasan" / "alHasan", "Rashid Trust" / "Rashidtrust".
+    /// Two generic words or a particle and a generic word never make a name on their own.
+    pub fn joins(first: TokenKind, second: TokenKind) -> bool {
+        matches!(
+            (first, second),
+            (TokenKind::Word, TokenKind::Word | TokenKind::OrgWord)
+                | (TokenKind::Particle | TokenKind::OrgWord, TokenKind::Word)
+        )
+    }
 }
 
 /// The role of a token in a person's name, as far as its position and form tell.

@@ -4,7 +4,7 @@
 
 use ward_normalize::{consonant_strength, share_group, skeleton_strength, Role, TokenKind};
 
-use crate::prepare::{phon_ok, PreparedName};
+use crate::prepare::{phon_ok, PPair, PreparedName};
 
 /// How two tokens were found alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,12 +89,13 @@ struct View<'a> {
     phon: &'a str,
     groups: &'a [u32],
     abjad: bool,
-    /// Consonant keys, space-separated ("" for joined pairs).
+    /// Consonant keys, space-separated ("" for joined Latin pairs).
     cons: &'a str,
 }
 
-/// Similarity of two tokens, or `None` below `MIN_SIM`.
-fn similarity(a: &View<'_>, b: &View<'_>) -> Option<(f32, How)> {
+/// Similarity of two tokens, or `None` below `MIN_SIM`. With `typo` false (a joined pair
+/// against a word), one edit is not enough: the index keeps no typo keys of joined pairs.
+fn similarity(a: &View<'_>, b: &View<'_>, typo: bool) -> Option<(f32, How)> {
     if a.text == b.text {
         return Some((1.0, How::Exact));
     }
@@ -145,6 +146,7 @@ fn similarity(a: &View<'_>, b: &View<'_>) -> Option<(f32, How)> {
     }
     // One edit in a short word changes more of it.
     let typo = match (la.min(lb), la.max(lb)) {
+        _ if !typo => 0.0,
         (_, n) if n < FUZZY_MIN_LEN => 0.0,
         (0..=3, _) => 0.0,
         (4, _) => 0.7,
@@ -192,6 +194,10 @@ fn abjad_ending_ok(abjad: &str, latin: &str) -> bool {
 
 fn is_word(kind: TokenKind) -> bool {
     matches!(kind, TokenKind::Word | TokenKind::OrgWord | TokenKind::Number)
+}
+
+fn pair_view(p: &PPair) -> View<'_> {
+    View { text: &p.text, phon: &p.phon, groups: &p.groups, abjad: p.abjad, cons: &p.cons }
 }
 
 fn token_view(name: &PreparedName, i: usize) -> View<'_> {
@@ -281,7 +287,7 @@ fn align_units(
                     };
                     word.starts_with(&**init).then_some((0.8, How::Initial))
                 }
-                _ => similarity(&token_view(q, i), &token_view(c, j)),
+                _ => similarity(&token_view(q, i), &token_view(c, j), true),
             };
             if let Some((sim, how)) = found {
                 cands.push(Unit { q: [i as u8, u8::MAX], c: [j as u8, u8::MAX], sim, how, w: 0.0 });
@@ -290,32 +296,20 @@ fn align_units(
     }
     // A word against two joined neighbours on the other side (Abdulrahman / Abdul Rahman).
     for p in &q.pairs {
-        let pv = View {
-            text: &p.text,
-            phon: &p.phon,
-            groups: &p.groups,
-            abjad: q.tokens[p.first as usize].abjad,
-            cons: "",
-        };
+        let pv = pair_view(p);
         for (j, ct) in c.tokens.iter().enumerate() {
-            if ct.kind == TokenKind::Word {
-                if let Some((sim, how)) = similarity(&pv, &token_view(c, j)) {
+            if matches!(ct.kind, TokenKind::Word | TokenKind::OrgWord) {
+                if let Some((sim, how)) = similarity(&pv, &token_view(c, j), false) {
                     cands.push(Unit { q: [p.first, p.second], c: [j as u8, u8::MAX], sim, how, w: 0.0 });
                 }
             }
         }
     }
     for p in &c.pairs {
-        let pv = View {
-            text: &p.text,
-            phon: &p.phon,
-            groups: &p.groups,
-            abjad: c.tokens[p.first as usize].abjad,
-            cons: "",
-        };
+        let pv = pair_view(p);
         for (i, qt) in q.tokens.iter().enumerate() {
-            if qt.kind == TokenKind::Word {
-                if let Some((sim, how)) = similarity(&token_view(q, i), &pv) {
+            if matches!(qt.kind, TokenKind::Word | TokenKind::OrgWord) {
+                if let Some((sim, how)) = similarity(&token_view(q, i), &pv, false) {
                     cands.push(Unit { q: [i as u8, u8::MAX], c: [p.first, p.second], sim, how, w: 0.0 });
                 }
             }
@@ -436,9 +430,24 @@ fn score_core(
     score -= common_penalty;
     let mut single_word_cap = None;
     // One word of a person's name (a family name, a given name) alone does not alert on a
-    // longer name; organisations are often known by one distinctive word.
+    // longer name; organisations are often known by one distinctive word. A word that meets
+    // the whole listed name joined ("Alibaraka" / "Ali BARAKA") is not one word of it.
     let person_like = !q.is_org() && !c.is_org();
-    if person_like && q.n_words() == 1 && c.n_words() >= 2 && score > SINGLE_WORD_CAP {
+    let listed_words_met = c
+        .tokens
+        .iter()
+        .enumerate()
+        .filter(|&(i, t)| {
+            used_c & (1 << i) != 0
+                && matches!(t.kind, TokenKind::Word | TokenKind::Number | TokenKind::Initial)
+        })
+        .count();
+    if person_like
+        && q.n_words() == 1
+        && c.n_words() >= 2
+        && listed_words_met < c.n_words()
+        && score > SINGLE_WORD_CAP
+    {
         score = SINGLE_WORD_CAP;
         single_word_cap = Some(SINGLE_WORD_CAP);
     }

@@ -2,7 +2,9 @@
 //! neighbour pairs ("Jong Un" -> "jongun"), subjects' evidence folded for comparison.
 
 use ward_model::{country_code, DateSpec, Gender, IdKind, NameKind, Schema, Subject};
-use ward_normalize::{skeleton, skeleton_strength, NameHint, NormalizedName, Normalizer, Role, TokenKind};
+use ward_normalize::{
+    abjad_consonants, skeleton, skeleton_strength, NameHint, NormalizedName, Normalizer, Role, TokenKind,
+};
 
 use crate::rarity::Rarity;
 
@@ -28,12 +30,12 @@ pub struct PTok {
 }
 
 /// Two neighbouring name words joined, to meet names written as one word ("Abdulrahman",
-/// "Jinping", "jongun").
+/// "Jinping", "jongun"; نجيب الله as "Najibullah").
 #[derive(Debug, Clone)]
 pub struct PPair {
-    /// Index of the first token; the second follows it.
+    /// Index of the first token.
     pub first: u8,
-    /// The second token's index.
+    /// The second token's index: the next one, or the one after an Arabic article.
     pub second: u8,
     /// Joined Latin form.
     pub text: Box<str>,
@@ -41,6 +43,24 @@ pub struct PPair {
     pub phon: Box<str>,
     /// Synonym groups of the joined form.
     pub groups: Box<[u32]>,
+    /// Consonant keys of the joined original, for two abjad words ("" otherwise).
+    pub cons: Box<str>,
+    /// Both words are from an abjad script.
+    pub abjad: bool,
+}
+
+impl PPair {
+    fn new(first: usize, second: usize, text: String, cons: String, normalizer: &Normalizer<'_>) -> PPair {
+        PPair {
+            first: first as u8,
+            second: second as u8,
+            phon: skeleton(&text).into(),
+            groups: normalizer.synonyms().groups(&text).into(),
+            text: text.into(),
+            abjad: !cons.is_empty(),
+            cons: cons.into(),
+        }
+    }
 }
 
 /// A name compiled for scoring.
@@ -74,22 +94,44 @@ impl PreparedName {
             })
             .collect();
         let mut pairs = Vec::new();
-        let words: Vec<usize> = (0..tokens.len()).filter(|&i| tokens[i].kind == TokenKind::Word).collect();
-        for w in words.windows(2) {
-            let (a, b) = (w[0], w[1]);
-            // Only true neighbours, or neighbours across a particle ("Zia ul Haq" stays apart).
-            if b != a + 1 {
-                continue;
+        let source = &name.tokens[..tokens.len()];
+        for a in 1..tokens.len() {
+            let (a, b) = (a - 1, a);
+            // Only true neighbours ("Zia ul Haq" joins as "ziaul" and "ulhaq", not "ziahaq").
+            if TokenKind::joins(tokens[a].kind, tokens[b].kind) {
+                let cons = if tokens[a].abjad && tokens[b].abjad {
+                    abjad_consonants(&format!("{}{}", source[a].orig, source[b].orig)).join(" ")
+                } else {
+                    String::new()
+                };
+                pairs.push(PPair::new(
+                    a,
+                    b,
+                    format!("{}{}", tokens[a].text, tokens[b].text),
+                    cons,
+                    normalizer,
+                ));
             }
-            let text = format!("{}{}", tokens[a].text, tokens[b].text);
-            let groups = normalizer.synonyms().groups(&text).into();
-            pairs.push(PPair {
-                first: a as u8,
-                second: b as u8,
-                phon: skeleton(&text).into(),
-                text: text.into(),
-                groups,
-            });
+            // Two Arabic or Persian words across the article are written as one in Latin
+            // (نجيب الله / Najibullah, سعد الدين / Saduddin, امان اللهی / Amanollahi): the
+            // joined original's consonants, with the article's lam kept and dropped (it is
+            // assimilated before a sun letter and elided after a vowel).
+            let c = b + 1;
+            if c < tokens.len()
+                && tokens[a].kind == TokenKind::Word
+                && tokens[b].kind == TokenKind::Particle
+                && tokens[c].kind == TokenKind::Word
+                && tokens[a].abjad
+                && tokens[c].abjad
+                && source[b].orig == "ال"
+            {
+                let mut keys = abjad_consonants(&format!("{}ال{}", source[a].orig, source[c].orig));
+                keys.extend(abjad_consonants(&format!("{}{}", source[a].orig, source[c].orig)));
+                keys.sort();
+                keys.dedup();
+                let text = format!("{}{}", tokens[a].text, tokens[c].text);
+                pairs.push(PPair::new(a, c, text, keys.join(" "), normalizer));
+            }
         }
         PreparedName { tokens, pairs }
     }

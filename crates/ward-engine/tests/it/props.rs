@@ -21,6 +21,8 @@ enum Edit {
     Typo(usize, usize, char),
     DeleteChar(usize, usize),
     AddWord(String),
+    /// Two neighbouring words written as one ("Abdul Rahman" -> "AbdulRahman").
+    JoinWords(usize),
     Lowercase,
 }
 
@@ -32,6 +34,7 @@ fn edit() -> impl Strategy<Value = Edit> {
         (0usize..8, 0usize..12, proptest::char::range('a', 'z')).prop_map(|(w, i, c)| Edit::Typo(w, i, c)),
         (0usize..8, 0usize..12).prop_map(|(w, i)| Edit::DeleteChar(w, i)),
         "[a-z]{2,9}".prop_map(Edit::AddWord),
+        (0usize..8).prop_map(Edit::JoinWords),
         Just(Edit::Lowercase),
     ]
 }
@@ -63,6 +66,11 @@ fn apply(name: &str, edits: &[Edit]) -> String {
                 }
             }
             Edit::AddWord(word) => words.push(word.clone()),
+            Edit::JoinWords(i) if n > 1 => {
+                let i = i % (n - 1);
+                let next = words.remove(i + 1);
+                words[i].push_str(&next);
+            }
             Edit::Lowercase => words.iter_mut().for_each(|w| *w = w.to_lowercase()),
             _ => {}
         }
