@@ -24,7 +24,8 @@ use ward_index::{Index, IndexBuilder, KeyName, KeyPair, KeyToken, Scratch};
 use ward_model::{Entity, Subject};
 use ward_normalize::{NormalizedName, Normalizer};
 use ward_score::{
-    best_name_score, normalize_subject, PreparedName, PreparedQuery, PreparedSubject, Rarity, ScoreConfig,
+    best_name_score, normalize_subject, Interner, PreparedName, PreparedQuery, PreparedSubject, Rarity,
+    ScoreConfig,
 };
 
 pub use ward_score::{Comparison, Explanation, Factor, Query};
@@ -121,9 +122,13 @@ impl Screener {
         for part in counts {
             rarity.merge(part);
         }
+        // Listed names share one copy of each spelling; the interner's table goes once all are
+        // compiled.
+        let interner = Interner::default();
         let prepared: Vec<PreparedSubject> = par_map(&subjects, |s| {
-            PreparedSubject::new(s, &normalize_subject(s, &normalizer), &rarity, &normalizer)
+            PreparedSubject::new(s, &normalize_subject(s, &normalizer), &rarity, &normalizer, Some(&interner))
         });
+        drop(interner);
         // Names are the subjects' distinct (prepared) names, numbered subject by subject.
         let mut builder = IndexBuilder::default();
         let mut first_name = Vec::with_capacity(prepared.len() + 1);
@@ -242,7 +247,7 @@ impl Screener {
                             0.0
                         },
                     },
-                    |s| self.dataset_masks[s as usize] & filter != 0,
+                    |s| filter == u64::MAX || self.dataset_masks[s as usize] & filter != 0,
                     &mut scratch,
                 )
                 .into_iter()
@@ -264,7 +269,10 @@ impl Screener {
     /// score, at most `options.limit`, none below `options.cutoff`.
     pub fn match_query(&self, query: &Query, options: &MatchOptions) -> Vec<Hit> {
         let prepared = self.prepare(query);
-        let candidates = self.candidates_prepared(&prepared, options);
+        let mut candidates = self.candidates_prepared(&prepared, options);
+        // In memory order: subjects were compiled in this order, so neighbours' names lie close
+        // together and scoring them misses the cache less.
+        candidates.sort_unstable_by_key(|c| c.0);
         self.score_candidates(&prepared, candidates.into_iter().map(|(s, names)| (s, Some(names))), options)
     }
 
@@ -336,11 +344,11 @@ fn key_name(name: &PreparedName) -> KeyName<'_> {
         .tokens
         .iter()
         .map(|t| KeyToken {
-            text: &t.text,
-            phonetic: &t.phon,
-            groups: &t.groups,
-            consonants: &t.cons,
-            abjad: t.abjad,
+            text: &t.sp.text,
+            phonetic: &t.sp.phon,
+            groups: &t.sp.groups,
+            consonants: &t.sp.cons,
+            abjad: t.abjad(),
             weight: t.weight,
             kind: t.kind,
             cover: t.weight * ward_score::coverage_factor(t.kind, t.role),
@@ -352,10 +360,10 @@ fn key_name(name: &PreparedName) -> KeyName<'_> {
         .map(|p| KeyPair {
             first: p.first as usize,
             second: p.second as usize,
-            text: &p.text,
-            phonetic: &p.phon,
-            groups: &p.groups,
-            consonants: &p.cons,
+            text: &p.sp.text,
+            phonetic: &p.sp.phon,
+            groups: &p.sp.groups,
+            consonants: &p.sp.cons,
         })
         .collect();
     KeyName { tokens, pairs }
@@ -367,7 +375,7 @@ pub fn compare(query: &Query, subject: &Subject) -> Comparison {
     let normalizer = Normalizer::embedded();
     let rarity = Rarity::default_table();
     let names = normalize_subject(subject, &normalizer);
-    let prepared = PreparedSubject::new(subject, &names, rarity, &normalizer);
+    let prepared = PreparedSubject::new(subject, &names, rarity, &normalizer, None);
     let query = PreparedQuery::new(query, rarity, &normalizer);
     ward_score::compare(&query, &prepared, subject, &ScoreConfig::default())
 }

@@ -4,7 +4,7 @@
 
 use ward_normalize::{consonant_strength, share_group, skeleton_strength, Role, TokenKind};
 
-use crate::prepare::{phon_ok, PPair, PreparedName};
+use crate::prepare::{phon_ok, PPair, PreparedName, Spelling, Summary};
 
 /// How two tokens were found alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,22 +85,19 @@ pub const SINGLE_WORD_CAP: f32 = 0.65;
 const EVIDENCE_FLOOR: f32 = 1.0;
 
 struct View<'a> {
-    text: &'a str,
-    phon: &'a str,
-    groups: &'a [u32],
-    abjad: bool,
-    /// Consonant keys, space-separated ("" for joined Latin pairs).
-    cons: &'a str,
+    sp: &'a Spelling,
+    sum: Summary,
 }
 
 /// Similarity of two tokens, or `None` below `MIN_SIM`. With `typo` false (a joined pair
 /// against a word), one edit is not enough: the index keeps no typo keys of joined pairs.
 fn similarity(a: &View<'_>, b: &View<'_>, typo: bool) -> Option<(f32, How)> {
-    if a.text == b.text {
+    let (sa, sb) = (a.sum, b.sum);
+    if sa.text_hash == sb.text_hash && a.sp.text == b.sp.text {
         return Some((1.0, How::Exact));
     }
-    let (la, lb) = (a.text.len(), b.text.len());
-    if share_group(a.groups, b.groups) {
+    let (la, lb) = (sa.len as usize, sb.len as usize);
+    if sa.group_mask & sb.group_mask != 0 && share_group(&a.sp.groups, &b.sp.groups) {
         // The dictionary links many two- and three-letter spellings (yi / ji / ri, from Korean
         // and Japanese readings): between short words a shared group is weaker evidence.
         let sim = if la.max(lb) <= SHORT_WORD { 0.8 } else { 0.93 };
@@ -110,25 +107,25 @@ fn similarity(a: &View<'_>, b: &View<'_>, typo: bool) -> Option<(f32, How)> {
     // or a shared skeleton turns one short name into another (Wang / Sang, Yong / Yang); a
     // five-letter word may have lost a letter. Abjad
     // spellings are short by nature (محمد is "mhmd") and meet Latin ones by the skeleton below.
-    if la.max(lb) < FUZZY_MIN_LEN && !(a.abjad || b.abjad) {
+    if la.max(lb) < FUZZY_MIN_LEN && !(sa.abjad || sb.abjad) {
         return None;
     }
     // Every similarity below has a key in the candidate index (phonetic skeleton, one-deletion
     // variants), so that the index never loses a pair the scorer would match.
     let mut best: Option<(f32, How)> = None;
-    if a.phon == b.phon && phon_ok(a.phon) {
+    if sa.phon_hash == sb.phon_hash && a.sp.phon == b.sp.phon && phon_ok(&a.sp.phon) {
         // Scripts without short vowels only ever meet Latin spellings through the skeleton,
         // and the two must end alike (Qadhafi / Kitayeva share KTF, Mamr / Maria share MR).
         // Between Latin spellings the skeleton alone is weak evidence (Muhammad / Mahmood share
         // one), so it counts only when the letters are close too.
-        let strong = skeleton_strength(a.phon) >= 3;
-        let sim = if a.abjad || b.abjad {
-            let ends_ok =
-                if a.abjad { abjad_ending_ok(a.text, b.text) } else { abjad_ending_ok(b.text, a.text) };
+        let strong = skeleton_strength(&a.sp.phon) >= 3;
+        let (ta, tb) = (&*a.sp.text, &*b.sp.text);
+        let sim = if sa.abjad || sb.abjad {
+            let ends_ok = if sa.abjad { abjad_ending_ok(ta, tb) } else { abjad_ending_ok(tb, ta) };
             (la.min(lb) >= 3 && ends_ok).then_some(0.85)
         } else if strong
             && la.abs_diff(lb) <= 3
-            && (strsim::osa_distance(a.text, b.text) as f32) <= 0.4 * la.max(lb) as f32
+            && osa_within(ta.as_bytes(), tb.as_bytes(), (0.4 * la.max(lb) as f32) as usize)
         {
             Some(0.75)
         } else {
@@ -141,7 +138,7 @@ fn similarity(a: &View<'_>, b: &View<'_>, typo: bool) -> Option<(f32, How)> {
     // An abjad word against a Latin one by consonant classes alone (واحدی / Vahedi, ירד /
     // Yered): what the two scripts share once unwritten vowels are set aside. The index keys it
     // in the consonant families.
-    if best.is_none() && a.abjad != b.abjad && consonants_meet(a.cons, b.cons) {
+    if best.is_none() && sa.abjad != sb.abjad && consonants_meet(&a.sp.cons, &b.sp.cons) {
         best = Some((ABJAD_CONSONANT_SIM, How::Phonetic));
     }
     // One edit in a short word changes more of it.
@@ -153,7 +150,10 @@ fn similarity(a: &View<'_>, b: &View<'_>, typo: bool) -> Option<(f32, How)> {
         (5, _) => 0.8,
         _ => 0.85,
     };
-    if typo > 0.0 && best.is_none_or(|b| b.0 < typo) && within_one_edit(a.text.as_bytes(), b.text.as_bytes())
+    if typo > 0.0
+        && la.abs_diff(lb) <= 1
+        && best.is_none_or(|b| b.0 < typo)
+        && within_one_edit(a.sp.text.as_bytes(), b.sp.text.as_bytes())
     {
         best = Some((typo, How::Typo));
     }
@@ -197,12 +197,12 @@ fn is_word(kind: TokenKind) -> bool {
 }
 
 fn pair_view(p: &PPair) -> View<'_> {
-    View { text: &p.text, phon: &p.phon, groups: &p.groups, abjad: p.abjad, cons: &p.cons }
+    View { sp: &p.sp, sum: p.sum }
 }
 
 fn token_view(name: &PreparedName, i: usize) -> View<'_> {
     let t = &name.tokens[i];
-    View { text: &t.text, phon: &t.phon, groups: &t.groups, abjad: t.abjad, cons: &t.cons }
+    View { sp: &t.sp, sum: t.sum }
 }
 
 /// How much of a token's weight counts towards coverage: middle names and patronymics are
@@ -275,17 +275,19 @@ fn align_units(
             }
             let found = match (qt.kind, ct.kind) {
                 (TokenKind::Particle, TokenKind::Particle) => {
-                    (qt.text == ct.text).then_some((1.0, How::Exact))
+                    (qt.text() == ct.text()).then_some((1.0, How::Exact))
                 }
                 (TokenKind::Particle, _) | (_, TokenKind::Particle) => None,
-                (TokenKind::Initial, TokenKind::Initial) => (qt.text == ct.text).then_some((1.0, How::Exact)),
+                (TokenKind::Initial, TokenKind::Initial) => {
+                    (qt.text() == ct.text()).then_some((1.0, How::Exact))
+                }
                 (TokenKind::Initial, k) | (k, TokenKind::Initial) if is_word(k) => {
                     let (init, word) = if qt.kind == TokenKind::Initial {
-                        (&qt.text, &ct.text)
+                        (qt.text(), ct.text())
                     } else {
-                        (&ct.text, &qt.text)
+                        (ct.text(), qt.text())
                     };
-                    word.starts_with(&**init).then_some((0.8, How::Initial))
+                    word.starts_with(init).then_some((0.8, How::Initial))
                 }
                 _ => similarity(&token_view(q, i), &token_view(c, j), true),
             };
@@ -473,6 +475,35 @@ fn coverage_penalties(name: &PreparedName, used: u64, half: u64, miss: f32, mut 
     }
 }
 
+/// Whether the optimal string alignment distance of two words is at most `max`, without
+/// allocating for words of up to 48 bytes (longer ones fall back to `strsim`).
+fn osa_within(a: &[u8], b: &[u8], max: usize) -> bool {
+    const N: usize = 48;
+    if a.len() >= N || b.len() >= N {
+        let (a, b) = (String::from_utf8_lossy(a), String::from_utf8_lossy(b));
+        return strsim::osa_distance(&a, &b) <= max;
+    }
+    // Three rows of the dynamic programme: two back (for transpositions), one back, current.
+    let (mut two, mut one, mut cur) = ([0usize; N], [0usize; N], [0usize; N]);
+    for (j, v) in one.iter_mut().enumerate().take(b.len() + 1) {
+        *v = j;
+    }
+    for i in 1..=a.len() {
+        cur[0] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut d = (one[j] + 1).min(cur[j - 1] + 1).min(one[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                d = d.min(two[j - 2] + 1);
+            }
+            cur[j] = d;
+        }
+        two = one;
+        one = cur;
+    }
+    one[b.len()] <= max
+}
+
 /// Whether two different words are one edit apart (substitution, insertion, deletion or a swap
 /// of neighbours: optimal string alignment distance 1), without allocating.
 pub fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
@@ -496,7 +527,21 @@ pub fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::within_one_edit;
+    use super::{osa_within, within_one_edit};
+
+    #[test]
+    fn osa_matches_strsim() {
+        let words =
+            ["muhammad", "mahmood", "qadhafi", "gaddafi", "kadhafi", "lavrov", "lavrova", "abcd", "badc", ""];
+        for a in words {
+            for b in words {
+                let d = strsim::osa_distance(a, b);
+                for max in 0..6 {
+                    assert_eq!(osa_within(a.as_bytes(), b.as_bytes(), max), d <= max, "{a} {b} {max}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn one_edit() {

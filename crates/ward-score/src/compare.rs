@@ -366,7 +366,7 @@ fn role_word(role: ward_normalize::Role) -> &'static str {
 fn unit_text(name: &PreparedName, idx: [u8; 2]) -> String {
     idx.iter()
         .filter(|&&i| i != u8::MAX)
-        .map(|&i| &*name.tokens[i as usize].text)
+        .map(|&i| name.tokens[i as usize].text())
         .collect::<Vec<_>>()
         .join("+")
 }
@@ -396,14 +396,14 @@ fn name_explanation(
     let mut notes: Vec<String> = Vec::new();
     for miss in &m.missing_in_query {
         let t = &c.tokens[miss.token as usize];
-        notes.push(format!("{} {} missing in query (-{:.2})", role_word(t.role), t.text, miss.penalty));
+        notes.push(format!("{} {} missing in query (-{:.2})", role_word(t.role), t.text(), miss.penalty));
     }
     for miss in &m.missing_in_listing {
         let t = &q.tokens[miss.token as usize];
         notes.push(format!(
             "query {} {} not in listed name (-{:.2})",
             role_word(t.role),
-            t.text,
+            t.text(),
             miss.penalty
         ));
     }

@@ -6,27 +6,103 @@ use ward_normalize::{
     abjad_consonants, skeleton, skeleton_strength, NameHint, NormalizedName, Normalizer, Role, TokenKind,
 };
 
+use std::sync::{Arc, Mutex, PoisonError};
+
+use rustc_hash::FxHashSet;
+
 use crate::rarity::Rarity;
 
-/// A token as the scorer sees it.
-#[derive(Debug, Clone)]
-pub struct PTok {
+/// How a token (or two joined ones) is written, and the keys that follow from it. Listed
+/// names share one `Spelling` per distinct token (see [`Interner`]): a snapshot of a million
+/// names has a few hundred thousand.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Spelling {
     /// Latin form.
     pub text: Box<str>,
     /// Phonetic skeleton.
     pub phon: Box<str>,
     /// Synonym groups, sorted.
     pub groups: Box<[u32]>,
+    /// Consonant keys (`Token::consonants`), space-separated alternatives.
+    pub cons: Box<str>,
+}
+
+/// What the scorer reads of a spelling before the strings themselves: most token pairs a
+/// query compares differ, and these few integers tell that without touching the strings
+/// (which, for listed names, lie elsewhere in memory).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Summary {
+    /// Hash of the text.
+    pub text_hash: u32,
+    /// Hash of the phonetic skeleton.
+    pub phon_hash: u32,
+    /// Bit `g % 32` set for each synonym group `g`: two spellings can share a group only if
+    /// their masks meet.
+    pub group_mask: u32,
+    /// Length of the text in bytes (saturated).
+    pub len: u16,
+    /// From a script written without short vowels (Arabic, Hebrew).
+    pub abjad: bool,
+}
+
+impl Summary {
+    fn of(sp: &Spelling, abjad: bool) -> Summary {
+        Summary {
+            text_hash: short_hash(&sp.text),
+            phon_hash: short_hash(&sp.phon),
+            group_mask: sp.groups.iter().fold(0, |m, g| m | 1 << (g % 32)),
+            len: sp.text.len().min(u16::MAX as usize) as u16,
+            abjad,
+        }
+    }
+}
+
+/// Shares spellings between the listed names of a snapshot (thread-safe, for parallel builds).
+#[derive(Default)]
+pub struct Interner {
+    shards: [Mutex<FxHashSet<Arc<Spelling>>>; 16],
+}
+
+impl Interner {
+    /// The shared copy of a spelling.
+    pub fn intern(&self, spelling: Spelling) -> Arc<Spelling> {
+        let shard = &self.shards[(short_hash(&spelling.text) % 16) as usize];
+        // A panic while holding the lock leaves the set as it was: keep using it.
+        let mut set = shard.lock().unwrap_or_else(PoisonError::into_inner);
+        if let Some(shared) = set.get(&spelling) {
+            return shared.clone();
+        }
+        let shared = Arc::new(spelling);
+        set.insert(shared.clone());
+        shared
+    }
+}
+
+/// A token as the scorer sees it.
+#[derive(Debug, Clone)]
+pub struct PTok {
+    /// The spelling (shared between listed names).
+    pub sp: Arc<Spelling>,
+    /// Its summary, kept here so that comparing tokens rarely follows `sp`.
+    pub sum: Summary,
+    /// Matching weight (rarity, scaled by kind).
+    pub weight: f32,
     /// Kind.
     pub kind: TokenKind,
     /// Role in a person's name.
     pub role: Role,
-    /// Matching weight (rarity, scaled by kind).
-    pub weight: f32,
+}
+
+impl PTok {
+    /// Latin form.
+    pub fn text(&self) -> &str {
+        &self.sp.text
+    }
+
     /// From a script written without short vowels (Arabic, Hebrew).
-    pub abjad: bool,
-    /// Consonant keys (`Token::consonants`), space-separated alternatives.
-    pub cons: Box<str>,
+    pub fn abjad(&self) -> bool {
+        self.sum.abjad
+    }
 }
 
 /// Two neighbouring name words joined, to meet names written as one word ("Abdulrahman",
@@ -37,30 +113,32 @@ pub struct PPair {
     pub first: u8,
     /// The second token's index: the next one, or the one after an Arabic article.
     pub second: u8,
-    /// Joined Latin form.
-    pub text: Box<str>,
-    /// Phonetic skeleton of the joined form.
-    pub phon: Box<str>,
-    /// Synonym groups of the joined form.
-    pub groups: Box<[u32]>,
-    /// Consonant keys of the joined original, for two abjad words ("" otherwise).
-    pub cons: Box<str>,
-    /// Both words are from an abjad script.
-    pub abjad: bool,
+    /// Joined Latin form, its skeleton and groups, and for two abjad words the consonant keys
+    /// of the joined original ("" otherwise).
+    pub sp: Spelling,
+    /// Its summary (abjad: both words are).
+    pub sum: Summary,
 }
 
 impl PPair {
     fn new(first: usize, second: usize, text: String, cons: String, normalizer: &Normalizer<'_>) -> PPair {
-        PPair {
-            first: first as u8,
-            second: second as u8,
+        let abjad = !cons.is_empty();
+        let sp = Spelling {
             phon: skeleton(&text).into(),
             groups: normalizer.synonyms().groups(&text).into(),
             text: text.into(),
-            abjad: !cons.is_empty(),
             cons: cons.into(),
-        }
+        };
+        PPair { first: first as u8, second: second as u8, sum: Summary::of(&sp, abjad), sp }
     }
+}
+
+/// A 32-bit hash of a string: equal strings have equal hashes.
+pub(crate) fn short_hash(s: &str) -> u32 {
+    use std::hash::{Hash, Hasher};
+    let mut h = rustc_hash::FxHasher::default();
+    s.hash(&mut h);
+    (h.finish() >> 32) as u32
 }
 
 /// A name compiled for scoring.
@@ -77,20 +155,30 @@ pub const MAX_TOKENS: usize = 64;
 
 impl PreparedName {
     /// Compiles a normalised name with the given rarity table.
-    pub fn new(name: &NormalizedName, rarity: &Rarity, normalizer: &Normalizer<'_>) -> PreparedName {
+    /// Listed names share their spellings through `interner`; a query's are its own.
+    pub fn new(
+        name: &NormalizedName,
+        rarity: &Rarity,
+        normalizer: &Normalizer<'_>,
+        interner: Option<&Interner>,
+    ) -> PreparedName {
         let tokens: Vec<PTok> = name
             .tokens
             .iter()
             .take(MAX_TOKENS)
-            .map(|t| PTok {
-                text: t.text.as_str().into(),
-                phon: t.phonetic.as_str().into(),
-                groups: t.groups.as_slice().into(),
-                kind: t.kind,
-                role: t.role,
-                weight: rarity.weight(t),
-                abjad: t.script.is_abjad(),
-                cons: t.consonants.as_str().into(),
+            .map(|t| {
+                let sp = Spelling {
+                    text: t.text.as_str().into(),
+                    phon: t.phonetic.as_str().into(),
+                    groups: t.groups.as_slice().into(),
+                    cons: t.consonants.as_str().into(),
+                };
+                let sum = Summary::of(&sp, t.script.is_abjad());
+                let sp = match interner {
+                    Some(interner) => interner.intern(sp),
+                    None => Arc::new(sp),
+                };
+                PTok { sp, sum, weight: rarity.weight(t), kind: t.kind, role: t.role }
             })
             .collect();
         let mut pairs = Vec::new();
@@ -99,7 +187,7 @@ impl PreparedName {
             let (a, b) = (a - 1, a);
             // Only true neighbours ("Zia ul Haq" joins as "ziaul" and "ulhaq", not "ziahaq").
             if TokenKind::joins(tokens[a].kind, tokens[b].kind) {
-                let cons = if tokens[a].abjad && tokens[b].abjad {
+                let cons = if tokens[a].abjad() && tokens[b].abjad() {
                     abjad_consonants(&format!("{}{}", source[a].orig, source[b].orig)).join(" ")
                 } else {
                     String::new()
@@ -107,7 +195,7 @@ impl PreparedName {
                 pairs.push(PPair::new(
                     a,
                     b,
-                    format!("{}{}", tokens[a].text, tokens[b].text),
+                    format!("{}{}", tokens[a].text(), tokens[b].text()),
                     cons,
                     normalizer,
                 ));
@@ -121,15 +209,15 @@ impl PreparedName {
                 && tokens[a].kind == TokenKind::Word
                 && tokens[b].kind == TokenKind::Particle
                 && tokens[c].kind == TokenKind::Word
-                && tokens[a].abjad
-                && tokens[c].abjad
+                && tokens[a].abjad()
+                && tokens[c].abjad()
                 && source[b].orig == "ال"
             {
                 let mut keys = abjad_consonants(&format!("{}ال{}", source[a].orig, source[c].orig));
                 keys.extend(abjad_consonants(&format!("{}{}", source[a].orig, source[c].orig)));
                 keys.sort();
                 keys.dedup();
-                let text = format!("{}{}", tokens[a].text, tokens[c].text);
+                let text = format!("{}{}", tokens[a].text(), tokens[c].text());
                 pairs.push(PPair::new(a, c, text, keys.join(" "), normalizer));
             }
         }
@@ -219,7 +307,7 @@ impl PreparedQuery {
             .names
             .iter()
             .filter(|n| !n.trim().is_empty())
-            .map(|n| (n.clone(), PreparedName::new(&normalizer.normalize(n, hint), rarity, normalizer)))
+            .map(|n| (n.clone(), PreparedName::new(&normalizer.normalize(n, hint), rarity, normalizer, None)))
             .collect();
         PreparedQuery {
             names,
@@ -284,6 +372,7 @@ impl PreparedSubject {
         normalized: &[NormalizedName],
         rarity: &Rarity,
         normalizer: &Normalizer<'_>,
+        interner: Option<&Interner>,
     ) -> PreparedSubject {
         let mut names: Vec<SubjectName> = Vec::new();
         let mut seen: Vec<String> = Vec::new();
@@ -305,7 +394,7 @@ impl PreparedSubject {
                 }
                 seen.push(latin);
                 names.push(SubjectName {
-                    prepared: PreparedName::new(norm, rarity, normalizer),
+                    prepared: PreparedName::new(norm, rarity, normalizer, interner),
                     record: r as u16,
                     name: n as u16,
                     kind: name.kind,
