@@ -307,7 +307,11 @@ fn align_units(
             }
         }
     }
-    for p in &c.pairs {
+    let pair_words = |qt: &&crate::prepare::PTok| {
+        matches!(qt.kind, TokenKind::Word | TokenKind::OrgWord) && c.pair_filter.may_meet(&qt.sum)
+    };
+    let listed_pairs: &[PPair] = if q.tokens.iter().any(|qt| pair_words(&qt)) { &c.pairs } else { &[] };
+    for p in listed_pairs {
         let pv = pair_view(p);
         for (i, qt) in q.tokens.iter().enumerate() {
             if matches!(qt.kind, TokenKind::Word | TokenKind::OrgWord) {

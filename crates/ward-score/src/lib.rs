@@ -23,7 +23,7 @@ pub use compare::{
     MAX_EVIDENCE_BONUS,
 };
 pub use prepare::{
-    fold_identifier, hint_for, normalize_subject, Interner, PPair, PTok, PreparedName, PreparedQuery,
-    PreparedSubject, Query, Spelling, SubjectName, Summary, MAX_TOKENS,
+    fold_identifier, hint_for, normalize_subject, Interner, PPair, PTok, PairFilter, PreparedName,
+    PreparedQuery, PreparedSubject, Query, Spelling, SubjectName, Summary, MAX_TOKENS,
 };
 pub use rarity::Rarity;

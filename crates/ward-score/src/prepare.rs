@@ -148,6 +148,43 @@ pub struct PreparedName {
     pub tokens: Vec<PTok>,
     /// Joined pairs of neighbouring words.
     pub pairs: Vec<PPair>,
+    /// What a word must have to possibly meet one of `pairs`: lets the scorer skip reading the
+    /// pairs (another place in memory) for most candidate names.
+    pub pair_filter: PairFilter,
+}
+
+/// A summary of a name's joined pairs: a bit per text and skeleton hash, their group masks,
+/// and whether one is abjad (those meet Latin words by consonants, which no bit summarises).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct PairFilter {
+    hashes: u64,
+    groups: u32,
+    abjad: bool,
+}
+
+impl PairFilter {
+    fn of(pairs: &[PPair]) -> PairFilter {
+        let mut f = PairFilter::default();
+        for p in pairs {
+            f.hashes |= 1 << (p.sum.text_hash % 64) | 1 << (p.sum.phon_hash % 64);
+            f.groups |= p.sum.group_mask;
+            f.abjad |= p.sum.abjad;
+        }
+        f
+    }
+
+    /// Whether a word with this summary may be similar to one of the pairs (exactly, by the
+    /// dictionary, the skeleton or, for abjad pairs, consonants).
+    pub fn may_meet(&self, word: &Summary) -> bool {
+        self.hashes & (1 << (word.text_hash % 64) | 1 << (word.phon_hash % 64)) != 0
+            || self.groups & word.group_mask != 0
+            || (self.abjad && !word.abjad)
+    }
+
+    /// Whether there are no pairs.
+    pub fn is_empty(&self) -> bool {
+        *self == PairFilter::default()
+    }
 }
 
 /// Most tokens a name keeps (the alignment uses 64-bit masks).
@@ -221,7 +258,7 @@ impl PreparedName {
                 pairs.push(PPair::new(a, c, text, keys.join(" "), normalizer));
             }
         }
-        PreparedName { tokens, pairs }
+        PreparedName { pair_filter: PairFilter::of(&pairs), tokens, pairs }
     }
 
     /// Whether any token takes part in matching.
