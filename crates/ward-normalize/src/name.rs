@@ -317,6 +317,35 @@ fn raw(orig: &str, script: Script, before_comma: bool) -> Raw {
     }
 }
 
+/// A Han run of an organisation's (or unknown) name: the longest known word at each position
+/// ([`tables::HAN_ORG_WORDS`], read as its English translation), else one syllable.
+fn push_han_org(body: &str, before_comma: bool, hint: NameHint, raws: &mut Vec<Raw>) {
+    let mut k = 0;
+    while k < body.len() {
+        let rest = &body[k..];
+        if let Some(&(han, english)) = tables::HAN_ORG_WORDS
+            .iter()
+            .filter(|(han, _)| rest.starts_with(han))
+            .max_by_key(|(han, _)| han.len())
+        {
+            let mut r = raw(han, Script::Han, before_comma);
+            r.text = english.to_string();
+            raws.push(r);
+            k += han.len();
+            continue;
+        }
+        let c = rest.chars().next().map_or(1, char::len_utf8);
+        let mut r = raw(&rest[..c], Script::Han, before_comma);
+        // 市 or 省 after a place name of two syllables or more.
+        if k >= 6 && tables::HAN_PLACE_SUFFIXES.contains(&&rest[..c]) {
+            r.forced_kind = Some(TokenKind::Particle);
+        }
+        r.family_first = k == 0 && hint != NameHint::Organization;
+        raws.push(r);
+        k += c;
+    }
+}
+
 fn push_run(run: &str, script: Script, before_comma: bool, hint: NameHint, raws: &mut Vec<Raw>) {
     if run.is_empty() {
         return;
@@ -326,16 +355,30 @@ fn push_run(run: &str, script: Script, before_comma: bool, hint: NameHint, raws:
         Script::Han => {
             let mut body = run;
             let mut legal = None;
-            if hint != NameHint::Person && n_chars >= 3 {
-                if let Some(suffix) =
-                    tables::HAN_LEGAL_SUFFIXES.iter().find(|s| run.ends_with(*s) && run.len() > s.len())
+            if hint != NameHint::Person && n_chars >= 2 {
+                // A run that is only a legal form ("（深圳）有限公司") is one, when other words
+                // precede it.
+                let whole_ok = !raws.is_empty();
+                if let Some(suffix) = tables::HAN_LEGAL_SUFFIXES
+                    .iter()
+                    .find(|s| run.ends_with(*s) && (run.len() > s.len() || whole_ok))
                 {
                     body = &run[..run.len() - suffix.len()];
                     legal = Some(*suffix);
                 }
             }
             let n_body = body.chars().count();
-            if hint != NameHint::Organization && (2..=4).contains(&n_body) && legal.is_none() {
+            // A known organisation word (船務, 科技) or anything before the run makes it an
+            // organisation's name, whatever the hint.
+            let org_words = (0..body.len())
+                .filter(|&k| body.is_char_boundary(k))
+                .any(|k| tables::HAN_ORG_WORDS.iter().any(|(han, _)| body[k..].starts_with(han)));
+            if hint != NameHint::Organization
+                && (2..=4).contains(&n_body)
+                && legal.is_none()
+                && raws.is_empty()
+                && !org_words
+            {
                 // A Chinese personal name: family name (one character, or a known compound),
                 // then the given name as one word (王毅 -> wang yi, 习近平 -> xi jinping).
                 let split_at = HAN_COMPOUND_SURNAMES
@@ -347,12 +390,14 @@ fn push_run(run: &str, script: Script, before_comma: bool, hint: NameHint, raws:
                     r.family_first = k == 0;
                     raws.push(r);
                 }
-            } else {
+            } else if hint == NameHint::Person {
                 for (k, c) in body.char_indices() {
                     let mut r = raw(&body[k..k + c.len_utf8()], script, before_comma);
-                    r.family_first = k == 0 && hint != NameHint::Organization;
+                    r.family_first = k == 0;
                     raws.push(r);
                 }
+            } else {
+                push_han_org(body, before_comma, hint, raws);
             }
             if let Some(suffix) = legal {
                 let mut r = raw(suffix, script, before_comma);

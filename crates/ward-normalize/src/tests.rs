@@ -60,8 +60,22 @@ fn organisations() {
     check(
         "中国航天科工集团有限公司",
         NameHint::Organization,
-        &["zhong", "guo", "hang", "tian", "ke", "gong", "ji", "tuan", "youxiangongsi:LegalForm"],
+        &["china", "aerospace", "ke", "gong", "group:OrgWord", "youxiangongsi:LegalForm"],
     );
+    // Known words are read as their English translation, the rest syllable by syllable; a
+    // legal form in a run of its own is one.
+    check(
+        "華信船務(香港)有限公司",
+        NameHint::Unknown,
+        &["hua", "xin", "shipping:OrgWord", "hongkong", "youxiangongsi:LegalForm"],
+    );
+    check(
+        "深圳市羅約科技有限公司",
+        NameHint::Organization,
+        &["shen", "zhen", "shi:Particle", "luo", "yue", "technology:OrgWord", "youxiangongsi:LegalForm"],
+    );
+    // A Han name of two to four characters alone is a person's, family name first.
+    check("王毅", NameHint::Unknown, &["wang", "yi"]);
 }
 
 #[test]
