@@ -262,8 +262,59 @@ impl<'a> Normalizer<'a> {
     }
 }
 
+/// Latin and Cyrillic letters that look alike (lower case, as folded).
+const HOMOGLYPHS: &[(char, char)] = &[
+    ('a', 'а'),
+    ('b', 'в'),
+    ('c', 'с'),
+    ('e', 'е'),
+    ('h', 'н'),
+    ('i', 'і'),
+    ('j', 'ј'),
+    ('k', 'к'),
+    ('m', 'м'),
+    ('o', 'о'),
+    ('p', 'р'),
+    ('s', 'ѕ'),
+    ('t', 'т'),
+    ('x', 'х'),
+    ('y', 'у'),
+];
+
+/// A word written in one of Latin and Cyrillic with a few look-alike letters of the other
+/// ("Xомяков" with a Latin X, "Сергiй" with a Latin i, or a deliberate "Рutin"), in its
+/// main script: the letters of the script with fewer letters are swapped when all of them
+/// have a look-alike. Other words are returned as they are.
+fn repair_homoglyphs(word: &str) -> std::borrow::Cow<'_, str> {
+    let (mut latin, mut cyrillic) = (0, 0);
+    for c in word.chars() {
+        match char_script(c) {
+            Script::Latin => latin += 1,
+            Script::Cyrillic => cyrillic += 1,
+            _ => {}
+        }
+    }
+    if latin == 0 || cyrillic == 0 || latin == cyrillic {
+        return word.into();
+    }
+    let to_cyrillic = cyrillic > latin;
+    let swap = |c: char| -> Option<char> {
+        HOMOGLYPHS.iter().find_map(|&(l, cy)| match to_cyrillic {
+            true if c == l => Some(cy),
+            false if c == cy => Some(l),
+            _ => None,
+        })
+    };
+    let minority = if to_cyrillic { Script::Latin } else { Script::Cyrillic };
+    if word.chars().filter(|c| char_script(*c) == minority).any(|c| swap(c).is_none()) {
+        return word.into();
+    }
+    word.chars().map(|c| if char_script(c) == minority { swap(c).unwrap_or(c) } else { c }).collect()
+}
+
 /// Splits one separator-free word: dots, then script runs, then per-script rules.
 fn split_word(word: &str, before_comma: bool, hint: NameHint, raws: &mut Vec<Raw>) {
+    let word = repair_homoglyphs(word);
     let pieces: Vec<&str> = word.split('.').filter(|p| !p.is_empty()).collect();
     if pieces.is_empty() {
         return;

@@ -149,3 +149,19 @@ mod props {
         }
     }
 }
+
+#[test]
+fn look_alike_letters() {
+    // A Latin X in a Cyrillic word, a Latin i in a Ukrainian one, Cyrillic р and у in a Latin
+    // word: each is read in its main script.
+    assert_eq!(latin("Xомяков Сергей"), latin("Хомяков Сергей"));
+    assert_eq!(latin("Сергiй"), latin("Сергій"));
+    assert_eq!(latin("Рutin"), "putin");
+    assert_eq!(latin("Vlаdimir Putin"), "vladimir putin");
+    // Two scripts in equal measure, or a letter with no look-alike: left alone.
+    assert_eq!(latin("Hikvision中国").split(' ').next(), Some("hikvision"));
+}
+
+fn latin(name: &str) -> String {
+    crate::normalize_name(name, NameHint::Unknown).latin()
+}

@@ -343,8 +343,10 @@ impl PreparedQuery {
         let names = query
             .names
             .iter()
-            .filter(|n| !n.trim().is_empty())
-            .map(|n| (n.clone(), PreparedName::new(&normalizer.normalize(n, hint), rarity, normalizer, None)))
+            .flat_map(|n| name_variants(n))
+            .map(|n| {
+                (n.to_string(), PreparedName::new(&normalizer.normalize(n, hint), rarity, normalizer, None))
+            })
             .collect();
         PreparedQuery {
             names,
@@ -416,26 +418,28 @@ impl PreparedSubject {
         let mut k = 0;
         for (r, record) in subject.records.iter().enumerate() {
             for (n, name) in record.names.iter().enumerate() {
-                let Some(norm) = normalized.get(k) else { break };
-                k += 1;
-                let latin = norm.latin();
-                if let Some(pos) = seen.iter().position(|s| *s == latin) {
-                    // Keep the strongest kind: a name that is primary in one list and weak in
-                    // another is not weak.
-                    if name.kind < names[pos].kind {
-                        names[pos].kind = name.kind;
-                        names[pos].record = r as u16;
-                        names[pos].name = n as u16;
+                for _ in name_variants(&name.full) {
+                    let Some(norm) = normalized.get(k) else { break };
+                    k += 1;
+                    let latin = norm.latin();
+                    if let Some(pos) = seen.iter().position(|s| *s == latin) {
+                        // Keep the strongest kind: a name that is primary in one list and weak in
+                        // another is not weak.
+                        if name.kind < names[pos].kind {
+                            names[pos].kind = name.kind;
+                            names[pos].record = r as u16;
+                            names[pos].name = n as u16;
+                        }
+                        continue;
                     }
-                    continue;
+                    seen.push(latin);
+                    names.push(SubjectName {
+                        prepared: PreparedName::new(norm, rarity, normalizer, interner),
+                        record: r as u16,
+                        name: n as u16,
+                        kind: name.kind,
+                    });
                 }
-                seen.push(latin);
-                names.push(SubjectName {
-                    prepared: PreparedName::new(norm, rarity, normalizer, interner),
-                    record: r as u16,
-                    name: n as u16,
-                    kind: name.kind,
-                });
             }
         }
         let mut countries: Vec<Box<str>> = Vec::new();
@@ -473,6 +477,14 @@ pub fn normalize_subject(subject: &Subject, normalizer: &Normalizer<'_>) -> Vec<
             let hint = hint_for(Some(r.schema));
             r.names.iter().map(move |n| (n, hint))
         })
-        .map(|(n, hint)| normalizer.normalize(&n.full, hint))
+        .flat_map(|(n, hint)| name_variants(&n.full).map(move |v| (v, hint)))
+        .map(|(v, hint)| normalizer.normalize(v, hint))
         .collect()
+}
+
+/// The names one name string holds: lists write a name and its spelling in another language
+/// in one field ("Сергей ПРОКОПЕНКО / Сергiй ПРОКОПЕНКО"), or several aliases separated by
+/// semicolons; each is matched on its own (a slash without spaces, as in "A/S", is kept).
+pub fn name_variants(full: &str) -> impl Iterator<Item = &str> {
+    full.split(';').flat_map(|p| p.split(" / ")).map(str::trim).filter(|p| !p.is_empty())
 }
