@@ -75,6 +75,7 @@ pub(crate) fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
             .map(|h| Hit {
                 referents: screener.subjects()[h.subject].referents().map(str::to_string).collect(),
                 score: f64::from(h.score),
+                weak: h.comparison.matched_name_kind == ward_model::NameKind::Weak,
             })
             .collect()
     });

@@ -140,6 +140,7 @@ struct Cand {
     query: DevQuery,
     expect: Vec<String>,
     kind: String,
+    owner: Vec<String>,
 }
 
 /// Keeps one random candidate per subject, then takes up to `cap` round-robin across strata
@@ -238,6 +239,7 @@ pub fn generate(subjects: &[Subject], seed: u64) -> Vec<DevCase> {
                 expect: cand.expect,
                 category: category.to_string(),
                 kind: cand.kind,
+                owner: cand.owner,
             });
         }
     }
@@ -275,6 +277,7 @@ fn alias(subjects: &[Subject], index: &NameIndex) -> Vec<Cand> {
                     query: query(&name.full, subject.schema()),
                     expect: expect_of(subject),
                     kind: subject.schema().kind().to_string(),
+                    owner: Vec::new(),
                 });
             }
         }
@@ -298,6 +301,7 @@ fn original_script(subjects: &[Subject], index: &NameIndex) -> Vec<Cand> {
                 query: query(&name.full, subject.schema()),
                 expect: expect_of(subject),
                 kind: subject.schema().kind().to_string(),
+                owner: Vec::new(),
             });
         }
     }
@@ -326,6 +330,7 @@ fn cross_list(subjects: &[Subject], index: &NameIndex) -> Vec<Cand> {
                 query: query(record.caption(), subject.schema()),
                 expect: expect_of(subject),
                 kind: subject.schema().kind().to_string(),
+                owner: Vec::new(),
             });
         }
     }
@@ -348,6 +353,7 @@ fn weak_alias(subjects: &[Subject], index: &NameIndex) -> Vec<Cand> {
                     query: query(&name.full, subject.schema()),
                     expect: Vec::new(),
                     kind: subject.schema().kind().to_string(),
+                    owner: subjects[idx].referents().map(str::to_string).collect(),
                 });
             }
         }
@@ -587,6 +593,7 @@ fn perturbation(subjects: &[Subject], index: &NameIndex, kind: &str, rng: &mut R
             query: q,
             expect: expect_of(subject),
             kind: schema.kind().to_string(),
+            owner: Vec::new(),
         });
     }
     cands
@@ -700,6 +707,7 @@ fn negative_person(subjects: &[Subject], index: &NameIndex, cap: usize, rng: &mu
             query: q,
             expect: Vec::new(),
             kind: "person".into(),
+            owner: Vec::new(),
         });
     }
     out
@@ -761,6 +769,7 @@ fn negative_given(subjects: &[Subject], index: &NameIndex, rng: &mut Rng) -> Vec
             query: q,
             expect: Vec::new(),
             kind: "person".into(),
+            owner: Vec::new(),
         });
     }
     out
@@ -1010,6 +1019,7 @@ fn negative_replace(
             query: q,
             expect: Vec::new(),
             kind: kind.into(),
+            owner: Vec::new(),
         });
     }
     out

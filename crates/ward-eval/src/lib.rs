@@ -21,9 +21,10 @@
 //!     category: "alias".into(),
 //!     script: "latin".into(),
 //!     kind: "person".into(),
+//!     owner: Vec::new(),
 //! };
 //! let report = evaluate(&[case], 0.7, |_| {
-//!     vec![Hit { referents: vec!["un_sc_sanctions:QDi.001".into()], score: 0.9 }]
+//!     vec![Hit { referents: vec!["un_sc_sanctions:QDi.001".into()], score: 0.9, weak: false }]
 //! });
 //! assert_eq!(report.overall.recall(), Some(1.0));
 //! ```
@@ -80,6 +81,12 @@ pub struct DevCase {
     pub script: String,
     /// The kind of party: person, organization, vessel, aircraft.
     pub kind: String,
+    /// For a negative case made from a listed party's weak alias: that party's referents. An
+    /// alert on it reached through its other, strong names is right (the query is also a
+    /// fair spelling of one of them) and is not counted; one reached through the weak alias
+    /// itself is.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub owner: Vec<String>,
 }
 
 impl DevCase {

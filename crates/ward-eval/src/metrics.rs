@@ -9,7 +9,8 @@
 //! - a case **alerts** when it has any hit at or above the threshold, and **alerts falsely** when
 //!   one of those hits shares no referent with `expect` (for a negative case, every alert is
 //!   false);
-//! - **alert rate** = negative cases that alert / negative cases;
+//! - **alert rate** = negative cases that alert / negative cases; a weak-alias case's hit on the
+//!   party it belongs to counts only when reached through the weak alias itself (`owner`);
 //! - **precision** = cases whose alerts include the right subject (true positives) / cases that
 //!   alert (positives and negatives together). A positive case that finds its subject and also
 //!   raises a wrong one counts as correct here; the false alert shows in `false_alerts`;
@@ -27,6 +28,8 @@ pub struct Hit {
     pub referents: Vec<String>,
     /// The score, higher is more alike.
     pub score: f64,
+    /// Whether the best listed name it met is a weak alias.
+    pub weak: bool,
 }
 
 /// Counts for a group of cases, and the rates derived from them.
@@ -134,7 +137,9 @@ fn outcome(case: &DevCase, hits: &[Hit], threshold: f64) -> Outcome {
     // Callers promise hits sorted by score, but a maximum is cheap and makes the top hit right
     // even for a matcher that forgets.
     let top = hits.iter().max_by(|a, b| a.score.total_cmp(&b.score));
-    let alerting = || hits.iter().filter(|h| h.score >= threshold);
+    // The owner of a weak alias, met through its strong names, is neither right nor wrong.
+    let counted = |h: &&Hit| h.weak || !shares(h, &case.owner);
+    let alerting = || hits.iter().filter(counted).filter(|h| h.score >= threshold);
     Outcome {
         positive: case.is_positive(),
         found: case.is_positive() && alerting().any(|h| shares(h, &case.expect)),

@@ -36,11 +36,12 @@ fn case(id: &str, expect: &[&str], category: &str) -> DevCase {
         category: category.into(),
         script: "latin".into(),
         kind: "person".into(),
+        owner: Vec::new(),
     }
 }
 
 fn hit(referent: &str, score: f64) -> Hit {
-    Hit { referents: vec![referent.into()], score }
+    Hit { referents: vec![referent.into()], score, weak: false }
 }
 
 /// Expected overall recall, recall@1, alert rate, precision, F1 and false-alert cases.
@@ -61,6 +62,17 @@ fn check(cases: &[DevCase], results: Vec<Vec<Hit>>, threshold: f64, expect: Expe
     );
     let want = (round(expect.0), round(expect.1), round(expect.2), round(expect.3), round(expect.4));
     assert_eq!((got, m.false_alerts), (want, expect.5), "{}", report.render());
+}
+
+#[test]
+fn weak_alias_owner() {
+    let owned = |id: &str| DevCase { owner: vec!["w:1".into()], ..case(id, &[], "weak-alias") };
+    let cases = [owned("a"), owned("b"), owned("c")];
+    let weak = |referent: &str, score: f64| Hit { weak: true, ..hit(referent, score) };
+    // a: the owner through a strong name (not counted); b: the owner through the weak alias
+    // itself (an alert); c: another party (an alert). Two of three alert, both falsely.
+    let results = vec![vec![hit("w:1", 0.9)], vec![weak("w:1", 0.9)], vec![hit("z:1", 0.9)]];
+    check(&cases, results, 0.5, (None, None, Some(2.0 / 3.0), Some(0.0), None, 2));
 }
 
 #[test]

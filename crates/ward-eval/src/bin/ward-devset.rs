@@ -108,8 +108,10 @@ fn run_baseline(subjects: &[Subject], cases: &[DevCase]) {
             let entry = best.entry(subject).or_default();
             *entry = entry.max(score);
         }
-        let mut hits: Vec<Hit> =
-            best.into_iter().map(|(s, score)| Hit { referents: referents[s].clone(), score }).collect();
+        let mut hits: Vec<Hit> = best
+            .into_iter()
+            .map(|(s, score)| Hit { referents: referents[s].clone(), score, weak: false })
+            .collect();
         hits.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.referents.cmp(&b.referents)));
         hits.truncate(10);
         hits
