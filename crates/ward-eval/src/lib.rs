@@ -38,7 +38,7 @@ mod script;
 mod tests;
 
 pub use generate::{generate, name_tokens, NameIndex};
-pub use metrics::{evaluate, run_all, threshold_sweep, Hit, Metrics, Report};
+pub use metrics::{counts, evaluate, run_all, threshold_sweep, Hit, Metrics, Report};
 pub use rng::Rng;
 pub use script::{detect_script, SCRIPTS};
 

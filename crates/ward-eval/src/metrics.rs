@@ -129,6 +129,12 @@ struct Outcome {
     false_alert: bool,
 }
 
+/// Whether a hit counts for a case at all: the owner of a weak alias (`DevCase::owner`), met
+/// through its strong names, is neither right nor wrong.
+pub fn counts(case: &DevCase, hit: &Hit) -> bool {
+    hit.weak || !shares(hit, &case.owner)
+}
+
 fn shares(hit: &Hit, expect: &[String]) -> bool {
     hit.referents.iter().any(|r| expect.contains(r))
 }
@@ -137,9 +143,7 @@ fn outcome(case: &DevCase, hits: &[Hit], threshold: f64) -> Outcome {
     // Callers promise hits sorted by score, but a maximum is cheap and makes the top hit right
     // even for a matcher that forgets.
     let top = hits.iter().max_by(|a, b| a.score.total_cmp(&b.score));
-    // The owner of a weak alias, met through its strong names, is neither right nor wrong.
-    let counted = |h: &&Hit| h.weak || !shares(h, &case.owner);
-    let alerting = || hits.iter().filter(counted).filter(|h| h.score >= threshold);
+    let alerting = || hits.iter().filter(|h| counts(case, h)).filter(|h| h.score >= threshold);
     Outcome {
         positive: case.is_positive(),
         found: case.is_positive() && alerting().any(|h| shares(h, &case.expect)),
