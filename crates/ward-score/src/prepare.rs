@@ -484,7 +484,47 @@ pub fn normalize_subject(subject: &Subject, normalizer: &Normalizer<'_>) -> Vec<
 
 /// The names one name string holds: lists write a name and its spelling in another language
 /// in one field ("Сергей ПРОКОПЕНКО / Сергiй ПРОКОПЕНКО"), or several aliases separated by
-/// semicolons; each is matched on its own (a slash without spaces, as in "A/S", is kept).
+/// semicolons; each is matched on its own (a slash without spaces, as in "A/S", is kept). A
+/// name ending in its acronym in brackets ("ISLAMIC MOVEMENT OF UZBEKISTAN (IMU)") is also
+/// matched without it, as other lists and most queries leave it out.
 pub fn name_variants(full: &str) -> impl Iterator<Item = &str> {
-    full.split(';').flat_map(|p| p.split(" / ")).map(str::trim).filter(|p| !p.is_empty())
+    full.split(';')
+        .flat_map(|p| p.split(" / "))
+        .map(str::trim)
+        .filter(|p| !p.is_empty())
+        .flat_map(|p| std::iter::once(p).chain(without_acronym(p)))
+}
+
+/// A name without a trailing acronym in brackets: one word of 2 to 10 capitals, digits and
+/// hyphens, after at least two other words.
+fn without_acronym(name: &str) -> Option<&str> {
+    let open = name.strip_suffix(')')?.rfind('(')?;
+    let acronym = &name[open + 1..name.len() - 1];
+    let head = name[..open].trim_end();
+    let is_acronym = (2..=10).contains(&acronym.len())
+        && acronym.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'-')
+        && acronym.bytes().any(|b| b.is_ascii_uppercase());
+    (is_acronym && head.split_whitespace().count() >= 2).then_some(head)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::name_variants;
+
+    #[test]
+    fn variants() {
+        let check = |full: &str, expect: &[&str]| {
+            assert_eq!(name_variants(full).collect::<Vec<_>>(), expect, "{full:?}");
+        };
+        check("LAVROV, Sergei", &["LAVROV, Sergei"]);
+        check("Сергей ПРОКОПЕНКО / Сергiй ПРОКОПЕНКО", &["Сергей ПРОКОПЕНКО", "Сергiй ПРОКОПЕНКО"]);
+        check("Zolqadr; Zolkadr;", &["Zolqadr", "Zolkadr"]);
+        check("A/S Nordic", &["A/S Nordic"]);
+        check(
+            "ISLAMIC MOVEMENT OF UZBEKISTAN (IMU)",
+            &["ISLAMIC MOVEMENT OF UZBEKISTAN (IMU)", "ISLAMIC MOVEMENT OF UZBEKISTAN"],
+        );
+        check("IRGC (IRGC-QF)", &["IRGC (IRGC-QF)"]);
+        check("Fitiwi Abdelrazak (Tigrinya)", &["Fitiwi Abdelrazak (Tigrinya)"]);
+    }
 }
