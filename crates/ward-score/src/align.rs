@@ -152,6 +152,7 @@ fn similarity(a: &View<'_>, b: &View<'_>, typo: bool) -> Option<(f32, How)> {
     };
     if typo > 0.0
         && la.abs_diff(lb) <= 1
+        && (sa.letters ^ sb.letters).count_ones() <= 2
         && best.is_none_or(|b| b.0 < typo)
         && within_one_edit(a.sp.text.as_bytes(), b.sp.text.as_bytes())
     {

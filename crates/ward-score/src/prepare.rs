@@ -36,9 +36,12 @@ pub struct Summary {
     pub text_hash: u32,
     /// Hash of the phonetic skeleton.
     pub phon_hash: u32,
-    /// Bit `g % 32` set for each synonym group `g`: two spellings can share a group only if
+    /// Bit `g % 64` set for each synonym group `g`: two spellings can share a group only if
     /// their masks meet.
-    pub group_mask: u32,
+    pub group_mask: u64,
+    /// The set of letters of the text (bit `c - 'a'`; digits and other bytes share bits): two
+    /// words one edit apart differ in at most two bits.
+    pub letters: u32,
     /// Length of the text in bytes (saturated).
     pub len: u16,
     /// From a script written without short vowels (Arabic, Hebrew).
@@ -50,7 +53,15 @@ impl Summary {
         Summary {
             text_hash: short_hash(&sp.text),
             phon_hash: short_hash(&sp.phon),
-            group_mask: sp.groups.iter().fold(0, |m, g| m | 1 << (g % 32)),
+            group_mask: sp.groups.iter().fold(0, |m, g| m | 1 << (g % 64)),
+            letters: sp.text.bytes().fold(0, |m, b| {
+                m | 1
+                    << match b {
+                        b'a'..=b'z' => u32::from(b - b'a'),
+                        b'0'..=b'9' => 26 + u32::from(b - b'0') % 5,
+                        _ => 31,
+                    }
+            }),
             len: sp.text.len().min(u16::MAX as usize) as u16,
             abjad,
         }
@@ -158,7 +169,7 @@ pub struct PreparedName {
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PairFilter {
     hashes: u64,
-    groups: u32,
+    groups: u64,
     abjad: bool,
 }
 
