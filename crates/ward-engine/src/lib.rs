@@ -364,6 +364,7 @@ fn key_name(name: &PreparedName) -> KeyName<'_> {
             phonetic: &p.sp.phon,
             groups: &p.sp.groups,
             consonants: &p.sp.cons,
+            abjad: p.sum.abjad,
         })
         .collect();
     KeyName { tokens, pairs }

@@ -82,8 +82,10 @@ pub struct KeyPair<'a> {
     pub phonetic: &'a str,
     /// Synonym groups of the joined form.
     pub groups: &'a [u32],
-    /// Consonant keys of two joined abjad words ("" otherwise).
+    /// Consonant keys of the joined form ("" for none).
     pub consonants: &'a str,
+    /// Whether the two words are from an abjad script (their consonant keys meet Latin ones).
+    pub abjad: bool,
 }
 
 /// A name as the index sees it: its tokens and joined pairs.
@@ -240,8 +242,7 @@ impl IndexBuilder {
             self.uses.push(u64::from(lex) << 32 | u64::from(id));
         }
         for p in &name.pairs {
-            let lex =
-                self.lexeme(p.text, p.phonetic, p.groups, p.consonants, !p.consonants.is_empty(), false);
+            let lex = self.lexeme(p.text, p.phonetic, p.groups, p.consonants, p.abjad, false);
             self.uses.push(u64::from(lex) << 32 | u64::from(id));
         }
         id
@@ -560,7 +561,7 @@ impl Index {
             }
             // Joined pairs always add (their lists are short).
             for p in &name.pairs {
-                let cons = Consonants { keys: p.consonants, abjad: !p.consonants.is_empty(), lookup: true };
+                let cons = Consonants { keys: p.consonants, abjad: p.abjad, lookup: true };
                 let (lists, _) = self.token_lists(p.text, p.phonetic, p.groups, cons, false);
                 let (a, b) = (&tokens[p.first], &tokens[p.second]);
                 self.accumulate(&lists, a.weight.max(b.weight), a.cover + b.cover, true, scratch);

@@ -17,21 +17,32 @@ const MAX_VARIANTS: usize = 8;
 /// alef or ayin; a word ending in a vowel gets `V` at the end, as the abjad one ends in a vowel
 /// letter (Shlomo = שלמה, Rostami = رستمی). Those two marks keep the coarse classes from joining
 /// unrelated names (Abbatay is not فتحي). A final vowel and h (Abdullah, Fatah) may be either.
+/// "ch" is kh or ch in English spellings (Chaim = חיים, چ) and sh in French ones (Akkacha =
+/// عكاشة, Cherif = شريف): a word with it gets both keys.
 pub fn latin_consonants(latin: &str) -> String {
-    let body = latin_body(latin);
+    let mut bodies = vec![latin_body(latin, false)];
+    if latin.contains("ch") {
+        bodies.push(latin_body(latin, true));
+    }
     let b = latin.as_bytes();
     let vowel = |c: u8| matches!(c, b'a' | b'e' | b'i' | b'o' | b'u');
     let start = if b.first().is_some_and(|c| vowel(*c)) { "A" } else { "" };
     let n = b.len();
     let last = b.last().copied().unwrap_or(0);
-    if n >= 2 && last == b'h' && vowel(b[n - 2]) {
-        return format!("{start}{body} {start}{body}V");
-    }
-    let end = if vowel(last) || matches!(last, b'y' | b'w') { "V" } else { "" };
-    format!("{start}{body}{end}")
+    let keys: Vec<String> = bodies
+        .iter()
+        .map(|body| {
+            if n >= 2 && last == b'h' && vowel(b[n - 2]) {
+                return format!("{start}{body} {start}{body}V");
+            }
+            let end = if vowel(last) || matches!(last, b'y' | b'w') { "V" } else { "" };
+            format!("{start}{body}{end}")
+        })
+        .collect();
+    keys.join(" ")
 }
 
-fn latin_body(latin: &str) -> String {
+fn latin_body(latin: &str, ch_is_sh: bool) -> String {
     let b = latin.as_bytes();
     let mut out = String::with_capacity(b.len());
     let mut prev = 0u8;
@@ -40,7 +51,11 @@ fn latin_body(latin: &str) -> String {
         let next = b.get(i + 1).copied().unwrap_or(0);
         let (class, step) = match (b[i], next) {
             (b's' | b'z', b'h') => (b'S', 2),
+            (b'c', b'h') if ch_is_sh => (b'S', 2),
             (b'c' | b'k' | b'g', b'h') | (b'c', b'k') => (b'K', 2),
+            // French spellings of Maghrebi names: dj is ج (Djamel), a soft c is s (Lounici).
+            (b'd', b'j') => (b'J', 2),
+            (b'c', b'e' | b'i' | b'y') => (b'S', 1),
             (b'd' | b't', b'h') => (b'T', 2),
             (b'p', b'h') => (b'P', 2),
             (b't', b's' | b'z') => (b'S', 2),
@@ -231,6 +246,10 @@ mod tests {
             ("אטינגר", "ettinger"),
             ("חיים", "chaim"),
             ("חיים", "haim"),
+            ("جمال", "djamel"),
+            ("عكاشة", "akkacha"),
+            ("لونيسي", "lounici"),
+            ("شريف", "cherif"),
         ];
         for (abjad, latin) in pairs {
             let keys = abjad_consonants(abjad);

@@ -3,7 +3,8 @@
 
 use ward_model::{country_code, DateSpec, Gender, IdKind, NameKind, Schema, Subject};
 use ward_normalize::{
-    abjad_consonants, skeleton, skeleton_strength, NameHint, NormalizedName, Normalizer, Role, TokenKind,
+    abjad_consonants, latin_consonants, skeleton, skeleton_strength, NameHint, NormalizedName, Normalizer,
+    Role, Script, TokenKind,
 };
 
 use std::sync::{Arc, Mutex, PoisonError};
@@ -132,8 +133,13 @@ pub struct PPair {
 }
 
 impl PPair {
-    fn new(first: usize, second: usize, text: String, cons: String, normalizer: &Normalizer<'_>) -> PPair {
-        let abjad = !cons.is_empty();
+    fn new(
+        first: usize,
+        second: usize,
+        text: String,
+        (cons, abjad): (String, bool),
+        normalizer: &Normalizer<'_>,
+    ) -> PPair {
         let sp = Spelling {
             phon: skeleton(&text).into(),
             groups: normalizer.synonyms().groups(&text).into(),
@@ -165,12 +171,14 @@ pub struct PreparedName {
 }
 
 /// A summary of a name's joined pairs: a bit per text and skeleton hash, their group masks,
-/// and whether one is abjad (those meet Latin words by consonants, which no bit summarises).
+/// and whether one is abjad or Latin with consonant keys (those meet words of the other kind
+/// by consonants, which no bit summarises).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct PairFilter {
     hashes: u64,
     groups: u64,
     abjad: bool,
+    latin_consonants: bool,
 }
 
 impl PairFilter {
@@ -180,6 +188,7 @@ impl PairFilter {
             f.hashes |= 1 << (p.sum.text_hash % 64) | 1 << (p.sum.phon_hash % 64);
             f.groups |= p.sum.group_mask;
             f.abjad |= p.sum.abjad;
+            f.latin_consonants |= !p.sum.abjad && !p.sp.cons.is_empty();
         }
         f
     }
@@ -190,6 +199,7 @@ impl PairFilter {
         self.hashes & (1 << (word.text_hash % 64) | 1 << (word.phon_hash % 64)) != 0
             || self.groups & word.group_mask != 0
             || (self.abjad && !word.abjad)
+            || (self.latin_consonants && word.abjad)
     }
 
     /// Whether there are no pairs.
@@ -235,18 +245,17 @@ impl PreparedName {
             let (a, b) = (a - 1, a);
             // Only true neighbours ("Zia ul Haq" joins as "ziaul" and "ulhaq", not "ziahaq").
             if TokenKind::joins(tokens[a].kind, tokens[b].kind) {
+                let text = format!("{}{}", tokens[a].text(), tokens[b].text());
+                // Consonant keys let two abjad words meet a Latin one ("Ahmad Jan" written
+                // Ahmadjan) and two Latin words an abjad one (Ali Reza / علیرضا).
                 let cons = if tokens[a].abjad() && tokens[b].abjad() {
-                    abjad_consonants(&format!("{}{}", source[a].orig, source[b].orig)).join(" ")
+                    (abjad_consonants(&format!("{}{}", source[a].orig, source[b].orig)).join(" "), true)
+                } else if source[a].script == Script::Latin && source[b].script == Script::Latin {
+                    (latin_consonants(&text), false)
                 } else {
-                    String::new()
+                    (String::new(), false)
                 };
-                pairs.push(PPair::new(
-                    a,
-                    b,
-                    format!("{}{}", tokens[a].text(), tokens[b].text()),
-                    cons,
-                    normalizer,
-                ));
+                pairs.push(PPair::new(a, b, text, cons, normalizer));
             }
             // Two Arabic or Persian words across the article are written as one in Latin
             // (نجيب الله / Najibullah, سعد الدين / Saduddin, امان اللهی / Amanollahi): the
@@ -266,7 +275,7 @@ impl PreparedName {
                 keys.sort();
                 keys.dedup();
                 let text = format!("{}{}", tokens[a].text(), tokens[c].text());
-                pairs.push(PPair::new(a, c, text, keys.join(" "), normalizer));
+                pairs.push(PPair::new(a, c, text, (keys.join(" "), true), normalizer));
             }
         }
         PreparedName { pair_filter: PairFilter::of(&pairs), tokens, pairs }
