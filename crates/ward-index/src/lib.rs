@@ -312,21 +312,35 @@ impl IndexBuilder {
     pub fn build(self) -> Index {
         let IndexBuilder { lexeme_ids, lexemes, mut uses, names, identifiers, .. } = self;
         drop(lexeme_ids);
-        let mut entries: Vec<(u64, u32)> = Vec::new();
+        // (key, lexeme) entries, packed in one u64 when lexeme ids fit in the bits a key leaves:
+        // the sort is the build's largest transient, and 8-byte entries halve it.
+        let n_lexemes = lexemes.len();
+        let lex_bits = 64 - KEY_BITS;
+        let mut packed: Vec<u64> = Vec::new();
+        let mut wide: Vec<(u64, u32)> = Vec::new();
         for (id, lex) in lexemes.iter().enumerate() {
             let cons = Consonants { keys: &lex.consonants, abjad: lex.abjad, lookup: false };
             for_each_key(&lex.text, &lex.phonetic, &lex.groups, cons, lex.single, |key, _| {
-                entries.push((short_key(key), id as u32))
+                if n_lexemes < 1 << lex_bits {
+                    packed.push(short_key(key) << lex_bits | id as u64);
+                } else {
+                    wide.push((short_key(key), id as u32));
+                }
             });
         }
-        let n_lexemes = lexemes.len();
         drop(lexemes);
-        entries.sort_unstable();
-        entries.dedup();
+        packed.sort_unstable();
+        packed.dedup();
+        wide.sort_unstable();
+        wide.dedup();
+        let entries = packed
+            .iter()
+            .map(|&e| (e >> lex_bits, (e & ((1 << lex_bits) - 1)) as u32))
+            .chain(wide.iter().copied());
         let mut keys: Vec<u64> = Vec::new();
         let mut key_offsets = Vec::new();
-        let mut key_lexemes = Vec::with_capacity(entries.len());
-        for &(key, lex) in &entries {
+        let mut key_lexemes = Vec::with_capacity(packed.len() + wide.len());
+        for (key, lex) in entries {
             if keys.last() != Some(&key) {
                 keys.push(key);
                 key_offsets.push(key_lexemes.len() as u32);
@@ -334,7 +348,7 @@ impl IndexBuilder {
             key_lexemes.push(lex);
         }
         key_offsets.push(key_lexemes.len() as u32);
-        drop(entries);
+        drop((packed, wide));
         // About two keys a bucket: a lookup is one directory read and a short scan, instead of
         // a binary search whose every step misses the cache. The bucket holds the top
         // `dir_bits` bits of a key, so only the low 32 are stored.
