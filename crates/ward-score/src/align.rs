@@ -275,9 +275,9 @@ fn align_units(
                 continue;
             }
             let found = match (qt.kind, ct.kind) {
-                (TokenKind::Particle, TokenKind::Particle) => {
-                    (qt.text() == ct.text()).then_some((1.0, How::Exact))
-                }
+                (TokenKind::Particle, TokenKind::Particle) => (qt.text() == ct.text()
+                    || (is_kunya(qt.text()) && is_kunya(ct.text())))
+                .then_some((1.0, How::Exact)),
                 (TokenKind::Particle, _) | (_, TokenKind::Particle) => None,
                 (TokenKind::Initial, TokenKind::Initial) => {
                     (qt.text() == ct.text()).then_some((1.0, How::Exact))
@@ -458,7 +458,29 @@ fn score_core(
         score = SINGLE_WORD_CAP;
         single_word_cap = Some(SINGLE_WORD_CAP);
     }
+    // "Abu Kassem" is the father of a Kassem, not Kassem: a kunya met without its "Abu" (on
+    // either side) is capped like one word of a longer name.
+    if (unmet_kunya(c, used_c) || unmet_kunya(q, used_q)) && score > SINGLE_WORD_CAP {
+        score = SINGLE_WORD_CAP;
+        single_word_cap = Some(SINGLE_WORD_CAP);
+    }
     Some(Core { score: score.clamp(0.0, 1.0), base, common_penalty, single_word_cap })
+}
+
+/// Spellings of the kunya particles (abu, umm) in Latin and transliterated from Arabic.
+fn is_kunya(particle: &str) -> bool {
+    matches!(particle, "abu" | "abou" | "abo" | "abw" | "umm" | "um")
+}
+
+/// Whether a name has a kunya particle (abu, umm) left unmatched while the word it governs is
+/// matched.
+fn unmet_kunya(name: &PreparedName, used: u64) -> bool {
+    name.tokens.windows(2).enumerate().any(|(i, w)| {
+        w[0].kind == TokenKind::Particle
+            && is_kunya(w[0].text())
+            && used & (1 << i) == 0
+            && used & (1 << (i + 1)) != 0
+    })
 }
 
 /// The penalty of each unmatched token of `name`, in token order: `miss` times its share of
