@@ -562,8 +562,9 @@ impl Index {
                 plan.push(Plan { lists, total, cover: t.cover, weight: t.weight });
             }
             // The scorer's coverage total counts initials too (they have no keys).
-            let total_cover: f32 = plan.iter().map(|p| p.cover).sum::<f32>()
-                + tokens.iter().filter(|t| t.kind == TokenKind::Initial).map(|t| t.cover).sum::<f32>();
+            let initials_cover: f32 =
+                tokens.iter().filter(|t| t.kind == TokenKind::Initial).map(|t| t.cover).sum();
+            let total_cover: f32 = plan.iter().map(|p| p.cover).sum::<f32>() + initials_cover;
             plan.sort_by_key(|p| p.total);
             let mut added = 0.0f32;
             for p in &plan {
@@ -584,7 +585,9 @@ impl Index {
             // their rank and subject, and clear every slot for the next query name. Rank: shared
             // weight, and among equals the shorter name (a listed "Mohammed Ali" before
             // "Mohammed Ali Hassan Al-Majid" for the query "Mohammed Ali").
-            let floor = min_covered * total_cover * COV_SCALE;
+            // Initials have no keys, so no name's coverage counts them; any name may still match
+            // them ("M. D. S. Import Export" / "M.D.S. Import Export"), so they are credited to all.
+            let floor = (min_covered * total_cover - initials_cover).max(0.0) * COV_SCALE;
             let mut kept: Vec<(f32, u32, u32)> = Vec::new();
             for &id in &scratch.touched {
                 let slot = &mut scratch.slots[id as usize];
