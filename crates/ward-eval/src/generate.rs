@@ -143,6 +143,26 @@ struct Cand {
     owner: Vec<String>,
 }
 
+impl Cand {
+    /// A query that must find `subject` (index `idx`), sampled within `stratum`.
+    fn finding(idx: usize, subject: &Subject, stratum: String, query: DevQuery) -> Cand {
+        let kind = subject.schema().kind().to_string();
+        Cand { subject: idx, stratum, query, expect: expect_of(subject), kind, owner: Vec::new() }
+    }
+
+    /// A query of a party not listed, which must not alert.
+    fn not_listed(query: DevQuery, kind: &str) -> Cand {
+        Cand {
+            subject: 0,
+            stratum: String::new(),
+            query,
+            expect: Vec::new(),
+            kind: kind.into(),
+            owner: Vec::new(),
+        }
+    }
+}
+
 /// Keeps one random candidate per subject, then takes up to `cap` round-robin across strata
 /// (strata in name order, candidates within a stratum in random order).
 fn sample(cands: Vec<Cand>, cap: usize, rng: &mut Rng) -> Vec<Cand> {
@@ -271,14 +291,8 @@ fn alias(subjects: &[Subject], index: &NameIndex) -> Vec<Cand> {
                 {
                     continue;
                 }
-                cands.push(Cand {
-                    subject: idx,
-                    stratum: format!("{}/{}", record.dataset, subject.schema().kind()),
-                    query: query(&name.full, subject.schema()),
-                    expect: expect_of(subject),
-                    kind: subject.schema().kind().to_string(),
-                    owner: Vec::new(),
-                });
+                let stratum = format!("{}/{}", record.dataset, subject.schema().kind());
+                cands.push(Cand::finding(idx, subject, stratum, query(&name.full, subject.schema())));
             }
         }
     }
@@ -294,15 +308,9 @@ fn original_script(subjects: &[Subject], index: &NameIndex) -> Vec<Cand> {
             if name.kind == NameKind::Weak || script == "latin" || !unambiguous(index, &tokens, idx) {
                 continue;
             }
-            cands.push(Cand {
-                subject: idx,
-                // Balance scripts first: Cyrillic alone would fill the category.
-                stratum: format!("{script}/{}", subject.schema().kind()),
-                query: query(&name.full, subject.schema()),
-                expect: expect_of(subject),
-                kind: subject.schema().kind().to_string(),
-                owner: Vec::new(),
-            });
+            // Balance scripts first: Cyrillic alone would fill the category.
+            let stratum = format!("{script}/{}", subject.schema().kind());
+            cands.push(Cand::finding(idx, subject, stratum, query(&name.full, subject.schema())));
         }
     }
     cands
@@ -324,14 +332,8 @@ fn cross_list(subjects: &[Subject], index: &NameIndex) -> Vec<Cand> {
             if !unambiguous(index, &tokens, idx) {
                 continue;
             }
-            cands.push(Cand {
-                subject: idx,
-                stratum: format!("{}/{}", record.dataset, subject.schema().kind()),
-                query: query(record.caption(), subject.schema()),
-                expect: expect_of(subject),
-                kind: subject.schema().kind().to_string(),
-                owner: Vec::new(),
-            });
+            let stratum = format!("{}/{}", record.dataset, subject.schema().kind());
+            cands.push(Cand::finding(idx, subject, stratum, query(record.caption(), subject.schema())));
         }
     }
     cands
@@ -347,14 +349,11 @@ fn weak_alias(subjects: &[Subject], index: &NameIndex) -> Vec<Cand> {
                 if tokens.is_empty() || !index.strong_owners(&tokens).is_empty() {
                     continue;
                 }
-                cands.push(Cand {
-                    subject: idx,
-                    stratum: format!("{}/{}", record.dataset, subject.schema().kind()),
-                    query: query(&name.full, subject.schema()),
-                    expect: Vec::new(),
-                    kind: subject.schema().kind().to_string(),
-                    owner: subjects[idx].referents().map(str::to_string).collect(),
-                });
+                // Must not alert, except on its owner through the owner's strong names.
+                let stratum = format!("{}/{}", record.dataset, subject.schema().kind());
+                let mut cand = Cand::finding(idx, subject, stratum, query(&name.full, subject.schema()));
+                cand.owner = std::mem::take(&mut cand.expect);
+                cands.push(cand);
             }
         }
     }
@@ -587,14 +586,7 @@ fn perturbation(subjects: &[Subject], index: &NameIndex, kind: &str, rng: &mut R
             q.birth_date = facts.birth_year.filter(|_| schema == Schema::Person);
             q.country = facts.country;
         }
-        cands.push(Cand {
-            subject: idx,
-            stratum: format!("{}/{}", record.dataset, schema.kind()),
-            query: q,
-            expect: expect_of(subject),
-            kind: schema.kind().to_string(),
-            owner: Vec::new(),
-        });
+        cands.push(Cand::finding(idx, subject, format!("{}/{}", record.dataset, schema.kind()), q));
     }
     cands
 }
@@ -701,14 +693,7 @@ fn negative_person(subjects: &[Subject], index: &NameIndex, cap: usize, rng: &mu
         if rng.chance(0.4) {
             q.birth_date = Some(random_birth_year(rng));
         }
-        out.push(Cand {
-            subject: 0,
-            stratum: String::new(),
-            query: q,
-            expect: Vec::new(),
-            kind: "person".into(),
-            owner: Vec::new(),
-        });
+        out.push(Cand::not_listed(q, "person"));
     }
     out
 }
@@ -763,14 +748,7 @@ fn negative_given(subjects: &[Subject], index: &NameIndex, rng: &mut Rng) -> Vec
         if rng.chance(0.3) {
             q.birth_date = Some(random_birth_year(rng));
         }
-        out.push(Cand {
-            subject: 0,
-            stratum: String::new(),
-            query: q,
-            expect: Vec::new(),
-            kind: "person".into(),
-            owner: Vec::new(),
-        });
+        out.push(Cand::not_listed(q, "person"));
     }
     out
 }
@@ -1013,14 +991,7 @@ fn negative_replace(
         if country != "-" && rng.chance(0.5) {
             q.country = Some(country.clone());
         }
-        out.push(Cand {
-            subject: 0,
-            stratum: String::new(),
-            query: q,
-            expect: Vec::new(),
-            kind: kind.into(),
-            owner: Vec::new(),
-        });
+        out.push(Cand::not_listed(q, kind));
     }
     out
 }
