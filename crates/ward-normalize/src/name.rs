@@ -368,17 +368,23 @@ fn raw(orig: &str, script: Script, before_comma: bool) -> Raw {
     }
 }
 
-/// A Han run of an organisation's (or unknown) name: the longest known word at each position
-/// ([`tables::HAN_ORG_WORDS`], read as its English translation), else one syllable.
+/// The longest known organisation word ([`tables::HAN_ORG_WORDS`]) that `text` starts with,
+/// and its English translation.
+fn han_org_word(text: &str) -> Option<(&'static str, &'static str)> {
+    tables::HAN_ORG_WORDS
+        .iter()
+        .filter(|(han, _)| text.starts_with(han))
+        .max_by_key(|(han, _)| han.len())
+        .copied()
+}
+
+/// A Han run of an organisation's (or unknown) name: the longest known word at each position,
+/// read as its English translation, else one syllable.
 fn push_han_org(body: &str, before_comma: bool, hint: NameHint, raws: &mut Vec<Raw>) {
     let mut k = 0;
     while k < body.len() {
         let rest = &body[k..];
-        if let Some(&(han, english)) = tables::HAN_ORG_WORDS
-            .iter()
-            .filter(|(han, _)| rest.starts_with(han))
-            .max_by_key(|(han, _)| han.len())
-        {
+        if let Some((han, english)) = han_org_word(rest) {
             let mut r = raw(han, Script::Han, before_comma);
             r.text = english.to_string();
             raws.push(r);
@@ -423,7 +429,7 @@ fn push_run(run: &str, script: Script, before_comma: bool, hint: NameHint, raws:
             // organisation's name, whatever the hint.
             let org_words = (0..body.len())
                 .filter(|&k| body.is_char_boundary(k))
-                .any(|k| tables::HAN_ORG_WORDS.iter().any(|(han, _)| body[k..].starts_with(han)));
+                .any(|k| han_org_word(&body[k..]).is_some());
             if hint != NameHint::Organization
                 && (2..=4).contains(&n_body)
                 && legal.is_none()

@@ -197,6 +197,11 @@ fn is_word(kind: TokenKind) -> bool {
     matches!(kind, TokenKind::Word | TokenKind::OrgWord | TokenKind::Number)
 }
 
+/// Whether a single token is compared with the other side's joined pairs.
+fn meets_pairs(kind: TokenKind) -> bool {
+    matches!(kind, TokenKind::Word | TokenKind::OrgWord)
+}
+
 fn pair_view(p: &PPair) -> View<'_> {
     View { sp: &p.sp, sum: p.sum }
 }
@@ -301,21 +306,19 @@ fn align_units(
     for p in &q.pairs {
         let pv = pair_view(p);
         for (j, ct) in c.tokens.iter().enumerate() {
-            if matches!(ct.kind, TokenKind::Word | TokenKind::OrgWord) {
+            if meets_pairs(ct.kind) {
                 if let Some((sim, how)) = similarity(&pv, &token_view(c, j), false) {
                     cands.push(Unit { q: [p.first, p.second], c: [j as u8, u8::MAX], sim, how, w: 0.0 });
                 }
             }
         }
     }
-    let pair_words = |qt: &&crate::prepare::PTok| {
-        matches!(qt.kind, TokenKind::Word | TokenKind::OrgWord) && c.pair_filter.may_meet(&qt.sum)
-    };
-    let listed_pairs: &[PPair] = if q.tokens.iter().any(|qt| pair_words(&qt)) { &c.pairs } else { &[] };
+    let may_meet = q.tokens.iter().any(|qt| meets_pairs(qt.kind) && c.pair_filter.may_meet(&qt.sum));
+    let listed_pairs: &[PPair] = if may_meet { &c.pairs } else { &[] };
     for p in listed_pairs {
         let pv = pair_view(p);
         for (i, qt) in q.tokens.iter().enumerate() {
-            if matches!(qt.kind, TokenKind::Word | TokenKind::OrgWord) {
+            if meets_pairs(qt.kind) {
                 if let Some((sim, how)) = similarity(&token_view(q, i), &pv, false) {
                     cands.push(Unit { q: [i as u8, u8::MAX], c: [p.first, p.second], sim, how, w: 0.0 });
                 }
@@ -440,27 +443,12 @@ fn score_core(
     // longer name; organisations are often known by one distinctive word. A word that meets
     // the whole listed name joined ("Alibaraka" / "Ali BARAKA") is not one word of it.
     let person_like = !q.is_org() && !c.is_org();
-    let listed_words_met = c
-        .tokens
-        .iter()
-        .enumerate()
-        .filter(|&(i, t)| {
-            used_c & (1 << i) != 0
-                && matches!(t.kind, TokenKind::Word | TokenKind::Number | TokenKind::Initial)
-        })
-        .count();
-    if person_like
-        && q.n_words() == 1
-        && c.n_words() >= 2
-        && listed_words_met < c.n_words()
-        && score > SINGLE_WORD_CAP
-    {
-        score = SINGLE_WORD_CAP;
-        single_word_cap = Some(SINGLE_WORD_CAP);
-    }
+    let one_word_of_more =
+        person_like && q.n_words() == 1 && c.n_words() >= 2 && c.n_words_in(used_c) < c.n_words();
     // "Abu Kassem" is the father of a Kassem, not Kassem: a kunya met without its "Abu" (on
-    // either side) is capped like one word of a longer name.
-    if (unmet_kunya(c, used_c) || unmet_kunya(q, used_q)) && score > SINGLE_WORD_CAP {
+    // either side) is capped the same way.
+    let kunya_unmet = unmet_kunya(c, used_c) || unmet_kunya(q, used_q);
+    if (one_word_of_more || kunya_unmet) && score > SINGLE_WORD_CAP {
         score = SINGLE_WORD_CAP;
         single_word_cap = Some(SINGLE_WORD_CAP);
     }

@@ -201,11 +201,6 @@ impl PairFilter {
             || (self.abjad && !word.abjad)
             || (self.latin_consonants && word.abjad)
     }
-
-    /// Whether there are no pairs.
-    pub fn is_empty(&self) -> bool {
-        *self == PairFilter::default()
-    }
 }
 
 /// Most tokens a name keeps (the alignment uses 64-bit masks).
@@ -288,9 +283,18 @@ impl PreparedName {
 
     /// Number of name words and initials (not particles or generic words).
     pub fn n_words(&self) -> usize {
+        self.n_words_in(u64::MAX)
+    }
+
+    /// Number of name words and initials among the tokens whose bits are set in `mask`.
+    pub fn n_words_in(&self, mask: u64) -> usize {
         self.tokens
             .iter()
-            .filter(|t| matches!(t.kind, TokenKind::Word | TokenKind::Number | TokenKind::Initial))
+            .enumerate()
+            .filter(|&(i, t)| {
+                mask & (1 << i) != 0
+                    && matches!(t.kind, TokenKind::Word | TokenKind::Number | TokenKind::Initial)
+            })
             .count()
     }
 
