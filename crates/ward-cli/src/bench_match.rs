@@ -94,6 +94,14 @@ fn time_queries(screener: &Screener, queries: &[Query]) -> Figures {
     }
 }
 
+/// The run with the median `key`, and the lowest and highest `key` of all runs.
+fn median_run<T>(mut runs: Vec<T>, key: impl Fn(&T) -> f64) -> (T, f64, f64) {
+    runs.sort_by(|a, b| key(a).total_cmp(&key(b)));
+    let (lowest, highest) = (key(&runs[0]), key(&runs[runs.len() - 1]));
+    let median = runs.swap_remove(runs.len() / 2);
+    (median, lowest, highest)
+}
+
 /// Prints the figures. Query timings are repeated `runs` times and the run with the median
 /// throughput is reported, with the range: these machines are shared, and one run can be
 /// slowed by a third by a neighbour.
@@ -110,9 +118,8 @@ fn report(screener: &Screener, queries: &[Query], build: Duration, baseline_quer
     );
     // Warm up caches and lazily built tables before timing.
     let _ = time_queries(screener, &queries[..queries.len().min(200)]);
-    let mut singles: Vec<Figures> = (0..runs.max(1)).map(|_| time_queries(screener, queries)).collect();
-    singles.sort_by(|a, b| a.per_core_qps.total_cmp(&b.per_core_qps));
-    let f = &singles[singles.len() / 2];
+    let (f, slowest, fastest) =
+        median_run((0..runs.max(1)).map(|_| time_queries(screener, queries)).collect(), |f| f.per_core_qps);
     println!(
         "indexed, one thread: median {:.3} ms, p99 {:.3} ms, {:.0} queries/s per core ({} matches in {} queries; \
          median of {} runs, {:.0}-{:.0} queries/s)",
@@ -121,9 +128,9 @@ fn report(screener: &Screener, queries: &[Query], build: Duration, baseline_quer
         f.per_core_qps,
         f.hits,
         queries.len(),
-        singles.len(),
-        singles[0].per_core_qps,
-        singles[singles.len() - 1].per_core_qps,
+        runs.max(1),
+        slowest,
+        fastest,
     );
     assert!(f.hits > 0, "no query matched: the benchmark is not measuring matching");
     let sample = &queries[..baseline_queries.min(queries.len())];
@@ -143,7 +150,7 @@ fn report(screener: &Screener, queries: &[Query], build: Duration, baseline_quer
         brute.as_secs_f64() / f.median.as_secs_f64().max(1e-9)
     );
     let threads = rayon::current_num_threads();
-    let mut batches: Vec<(f64, usize)> = (0..runs.max(1))
+    let batches: Vec<(f64, usize)> = (0..runs.max(1))
         .map(|_| {
             let start = Instant::now();
             let n: usize = {
@@ -153,14 +160,14 @@ fn report(screener: &Screener, queries: &[Query], build: Duration, baseline_quer
             (queries.len() as f64 / start.elapsed().as_secs_f64(), n)
         })
         .collect();
-    batches.sort_by(|a, b| a.0.total_cmp(&b.0));
-    let (qps, n) = batches[batches.len() / 2];
+    let ((qps, n), slowest, fastest) = median_run(batches, |b| b.0);
+    let per_core = |qps: f64| qps / threads as f64;
     println!(
         "batch on {threads} threads: {qps:.0} queries/s ({:.0} per core; {n} hits; median of {} runs, {:.0}-{:.0} per core)",
-        qps / threads as f64,
-        batches.len(),
-        batches[0].0 / threads as f64,
-        batches[batches.len() - 1].0 / threads as f64,
+        per_core(qps),
+        runs.max(1),
+        per_core(slowest),
+        per_core(fastest),
     );
     println!("memory: resident {:.0} MB, peak {:.0} MB", memory_mb("VmRSS:"), memory_mb("VmHWM:"));
 }
