@@ -85,6 +85,14 @@ pub struct Screener {
     config: ScoreConfig,
 }
 
+/// The candidates of one query as the scorer takes them: subjects with a range of `names`,
+/// the positions of their names to score.
+#[derive(Default)]
+struct Shortlist {
+    subjects: Vec<(usize, std::ops::Range<usize>)>,
+    names: Vec<usize>,
+}
+
 thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
@@ -223,57 +231,92 @@ impl Screener {
     /// The subjects the index hands to the scorer for a query (candidate generation alone).
     pub fn candidates(&self, query: &Query, options: &MatchOptions) -> Vec<usize> {
         let prepared = self.prepare(query);
-        self.candidates_prepared(&prepared, options).into_iter().map(|(s, _)| s).collect()
+        self.candidates_prepared(&prepared, options).subjects.into_iter().map(|(s, _)| s).collect()
     }
 
-    /// Candidate subjects with the indices (in `PreparedSubject::names`) of their names that
-    /// shared a key with the query.
-    fn candidates_prepared(&self, query: &PreparedQuery, options: &MatchOptions) -> Vec<(usize, Vec<usize>)> {
+    /// Candidate subjects, each with the positions (in `PreparedSubject::names`) of its names
+    /// to score: those that shared a key with the query, or all for a subject found by an
+    /// identifier.
+    fn candidates_prepared(&self, query: &PreparedQuery, options: &MatchOptions) -> Shortlist {
         let filter = self.dataset_filter(options);
         let keys: Vec<KeyName<'_>> = query.names.iter().map(|(_, name)| key_name(name)).collect();
-        SCRATCH.with(|scratch| {
-            let mut scratch = scratch.borrow_mut();
-            self.index
-                .candidates(
-                    &keys,
-                    &query.identifiers,
-                    ward_index::Bounds {
-                        limit: CANDIDATE_NAMES,
-                        min_share: min_share(options.threshold),
-                        // With identifiers, evidence can lift any name score over the cutoff.
-                        min_covered: if query.identifiers.is_empty() {
-                            1.0 - min_share(options.cutoff)
-                        } else {
-                            0.0
-                        },
-                    },
-                    |s| filter == u64::MAX || self.dataset_masks[s as usize] & filter != 0,
-                    &mut scratch,
-                )
-                .into_iter()
-                .map(|c| {
-                    let s = c.subject as usize;
-                    let first = self.first_name[s];
-                    let names = if c.by_identifier {
-                        (0..self.prepared[s].names.len()).collect()
+        let found = SCRATCH.with(|scratch| {
+            self.index.candidates(
+                &keys,
+                &query.identifiers,
+                ward_index::Bounds {
+                    limit: CANDIDATE_NAMES,
+                    min_share: min_share(options.threshold),
+                    // With identifiers, evidence can lift any name score over the cutoff.
+                    min_covered: if query.identifiers.is_empty() {
+                        1.0 - min_share(options.cutoff)
                     } else {
-                        c.names.iter().map(|&id| (id - first) as usize).collect()
-                    };
-                    (s, names)
-                })
-                .collect()
-        })
+                        0.0
+                    },
+                },
+                |s| filter == u64::MAX || self.dataset_masks[s as usize] & filter != 0,
+                &mut scratch.borrow_mut(),
+            )
+        });
+        let mut shortlist = Shortlist::default();
+        for c in &found.list {
+            let s = c.subject as usize;
+            let start = shortlist.names.len();
+            if c.by_identifier {
+                shortlist.names.extend(0..self.prepared[s].names.len());
+            } else {
+                let first = self.first_name[s];
+                shortlist.names.extend(found.names(c).map(|id| (id - first) as usize));
+            }
+            shortlist.subjects.push((s, start..shortlist.names.len()));
+        }
+        shortlist
     }
 
     /// Screens a query: candidates from the index, each scored and explained; hits sorted by
     /// score, at most `options.limit`, none below `options.cutoff`.
     pub fn match_query(&self, query: &Query, options: &MatchOptions) -> Vec<Hit> {
         let prepared = self.prepare(query);
-        let mut candidates = self.candidates_prepared(&prepared, options);
+        let mut shortlist = self.candidates_prepared(&prepared, options);
         // In memory order: subjects were compiled in this order, so neighbours' names lie close
         // together and scoring them misses the cache less.
-        candidates.sort_unstable_by_key(|c| c.0);
-        self.score_candidates(&prepared, candidates.into_iter().map(|(s, names)| (s, Some(names))), options)
+        shortlist.subjects.sort_unstable_by_key(|c| c.0);
+        self.warm(&shortlist);
+        let names = &shortlist.names;
+        self.score_candidates(
+            &prepared,
+            shortlist.subjects.iter().map(|(s, range)| (*s, Some(&names[range.clone()]))),
+            options,
+        )
+    }
+
+    /// Reads the compiled names of every candidate a little ahead of scoring them, in three
+    /// sweeps (subjects, their name headers, the names' tokens and joined pairs). Each read misses the cache
+    /// (the candidates are spread over a few hundred megabytes), and the scorer would meet them
+    /// one after another; here the reads of one sweep do not depend on each other, so the
+    /// processor keeps many in flight at once.
+    fn warm(&self, shortlist: &Shortlist) {
+        let mut sink = 0usize;
+        for (s, _) in &shortlist.subjects {
+            sink ^= self.prepared[*s].names.len();
+        }
+        for (s, range) in &shortlist.subjects {
+            let listed = &self.prepared[*s].names;
+            for &k in &shortlist.names[range.clone()] {
+                sink ^= listed[k].prepared.tokens.len();
+            }
+        }
+        for (s, range) in &shortlist.subjects {
+            let listed = &self.prepared[*s].names;
+            for &k in &shortlist.names[range.clone()] {
+                let name = &listed[k].prepared;
+                for t in &name.tokens {
+                    sink ^= t.kind as usize;
+                }
+                sink ^= name.pairs.first().map_or(0, |p| p.sum.len as usize);
+            }
+        }
+        std::hint::black_box(sink);
     }
 
     /// Screens a query by scoring every subject (no index): the reference the index is tested
@@ -288,10 +331,10 @@ impl Screener {
 
     /// Scores candidates: `(subject, names)`, where `names` limits the first pass to the names
     /// that can match (all when `None`).
-    fn score_candidates(
+    fn score_candidates<'n>(
         &self,
         query: &PreparedQuery,
-        candidates: impl Iterator<Item = (usize, Option<Vec<usize>>)>,
+        candidates: impl Iterator<Item = (usize, Option<&'n [usize]>)>,
         options: &MatchOptions,
     ) -> Vec<Hit> {
         // First pass: the name score alone, plus the most other evidence could add, to skip
@@ -299,7 +342,7 @@ impl Screener {
         let bonus = ward_score::max_bonus(query);
         let mut quick: Vec<(f32, usize)> = candidates
             .filter_map(|(i, names)| {
-                let s = best_name_score(query, &self.prepared[i], names.as_deref())?;
+                let s = best_name_score(query, &self.prepared[i], names)?;
                 (s + bonus >= options.cutoff).then_some((s, i))
             })
             .collect();

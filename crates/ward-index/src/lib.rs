@@ -18,7 +18,7 @@
 //! let qkeys = KeyName { tokens: query.tokens.iter().map(|t| KeyToken::new(t, 1.0)).collect(), pairs: Vec::new() };
 //! let bounds = Bounds { limit: 10, min_share: 1.0, min_covered: 0.0 };
 //! let found = index.candidates(&[qkeys], &[], bounds, |_| true, &mut Scratch::default());
-//! assert_eq!(found[0].subject, 0);
+//! assert_eq!(found.list[0].subject, 0);
 //! ```
 
 use std::hash::{Hash, Hasher};
@@ -403,9 +403,13 @@ pub struct Bounds {
     pub min_covered: f32,
 }
 
+/// The name lists of the lexemes a query token reaches, each with the weight of the
+/// strongest key that reached it.
+type Lists<'i> = Vec<(&'i [u32], f32)>;
+
 /// One query token's posting lists and what it weighs.
 struct Plan<'i> {
-    lists: Vec<(&'i [u32], f32)>,
+    lists: Lists<'i>,
     total: usize,
     cover: f32,
     weight: f32,
@@ -469,9 +473,28 @@ pub struct Candidate {
     pub rank: f32,
     /// Whether an identifier matched.
     pub by_identifier: bool,
-    /// Name ids of the subject that shared at least one key with the query (names that share
-    /// none cannot match: every similarity the scorer uses has a key).
-    pub names: Vec<u32>,
+    /// Where its names lie in [`Candidates::names`].
+    names: std::ops::Range<usize>,
+}
+
+/// The candidates of one query, best rank first, with the ids of their names that shared at
+/// least one key with the query (names that share none cannot match: every similarity the
+/// scorer uses has a key). The name ids of all candidates share one vector, so that a query
+/// allocates once for them rather than once per candidate.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Candidates {
+    /// Candidate subjects, best rank first.
+    pub list: Vec<Candidate>,
+    /// (subject, name id) pairs, sorted.
+    names: Vec<(u32, u32)>,
+}
+
+impl Candidates {
+    /// The name ids of a candidate that shared a key with the query (none for a candidate
+    /// found by identifier alone).
+    pub fn names<'a>(&'a self, candidate: &Candidate) -> impl ExactSizeIterator<Item = u32> + 'a {
+        self.names[candidate.names.clone()].iter().map(|&(_, id)| id)
+    }
 }
 
 impl Index {
@@ -483,20 +506,6 @@ impl Index {
     /// Number of distinct keys.
     pub fn n_keys(&self) -> usize {
         self.keys.len()
-    }
-
-    /// The lexemes of a key.
-    fn key_postings(&self, key: u64) -> &[u32] {
-        let key = short_key(key);
-        let b = (key >> (KEY_BITS - self.dir_bits)) as usize;
-        let (lo, hi) = (self.dir[b] as usize, self.dir[b + 1] as usize);
-        match self.keys[lo..hi].iter().position(|&k| k == key as u32) {
-            Some(i) => {
-                let i = lo + i;
-                &self.key_lexemes[self.key_offsets[i] as usize..self.key_offsets[i + 1] as usize]
-            }
-            None => &[],
-        }
     }
 
     /// The names of a lexeme.
@@ -540,7 +549,7 @@ impl Index {
         bounds: Bounds,
         allow: impl Fn(u32) -> bool,
         scratch: &mut Scratch,
-    ) -> Vec<Candidate> {
+    ) -> Candidates {
         let Bounds { limit, min_share, min_covered } = bounds;
         let n = self.names.len();
         if scratch.slots.len() != n {
@@ -548,6 +557,7 @@ impl Index {
             scratch.generation = 0;
         }
         let mut out: Vec<Candidate> = Vec::new();
+        let mut names: Vec<(u32, u32)> = Vec::new();
         for name in query_names {
             let tokens = &name.tokens;
             scratch.touched.clear();
@@ -555,10 +565,22 @@ impl Index {
             // `min_share` of the query, the long lists of the remaining (common) tokens only
             // update names already found: a name matching none of the adding tokens leaves
             // that share unmatched and cannot reach the threshold.
-            let mut plan: Vec<Plan<'_>> = Vec::new();
-            for t in tokens.iter().filter(|t| t.keyed()) {
+            let keyed: Vec<&KeyToken<'_>> = tokens.iter().filter(|t| t.keyed()).collect();
+            let mut keys: Vec<(u64, f32, u32)> = Vec::new();
+            for (owner, t) in keyed.iter().enumerate() {
                 let cons = Consonants { keys: t.consonants, abjad: t.abjad, lookup: true };
-                let (lists, total) = self.token_lists(t.text, t.phonetic, t.groups, cons, true);
+                for_each_key(t.text, t.phonetic, t.groups, cons, true, |k, w| {
+                    keys.push((k, w, owner as u32))
+                });
+            }
+            for (owner, p) in name.pairs.iter().enumerate() {
+                let cons = Consonants { keys: p.consonants, abjad: p.abjad, lookup: true };
+                let owner = (keyed.len() + owner) as u32;
+                for_each_key(p.text, p.phonetic, p.groups, cons, false, |k, w| keys.push((k, w, owner)));
+            }
+            let mut lists = self.owner_lists(&keys, keyed.len() + name.pairs.len()).into_iter();
+            let mut plan: Vec<Plan<'_>> = Vec::new();
+            for (t, (lists, total)) in keyed.iter().zip(lists.by_ref()) {
                 plan.push(Plan { lists, total, cover: t.cover, weight: t.weight });
             }
             // The scorer's coverage total counts initials too (they have no keys).
@@ -575,9 +597,7 @@ impl Index {
                 self.accumulate(&p.lists, p.weight, p.cover, add, scratch);
             }
             // Joined pairs always add (their lists are short).
-            for p in &name.pairs {
-                let cons = Consonants { keys: p.consonants, abjad: p.abjad, lookup: true };
-                let (lists, _) = self.token_lists(p.text, p.phonetic, p.groups, cons, false);
+            for (p, (lists, _)) in name.pairs.iter().zip(lists) {
                 let (a, b) = (&tokens[p.first], &tokens[p.second]);
                 self.accumulate(&lists, a.weight.max(b.weight), a.cover + b.cover, true, scratch);
             }
@@ -608,16 +628,14 @@ impl Index {
             for &(rank, _, subject) in &kept[..k] {
                 match out.iter_mut().find(|c| c.subject == subject) {
                     Some(c) => c.rank = c.rank.max(rank),
-                    None => out.push(Candidate { subject, rank, by_identifier: false, names: Vec::new() }),
+                    None => out.push(Candidate { subject, rank, by_identifier: false, names: 0..0 }),
                 }
             }
             // Every name of a candidate that shared a key goes to the scorer, ranked or not.
             out[..].sort_by_key(|c| c.subject);
             for (_, id, subject) in kept {
-                if let Ok(i) = out.binary_search_by_key(&subject, |c| c.subject) {
-                    if !out[i].names.contains(&id) {
-                        out[i].names.push(id);
-                    }
+                if out.binary_search_by_key(&subject, |c| c.subject).is_ok() {
+                    names.push((subject, id));
                 }
             }
         }
@@ -626,49 +644,81 @@ impl Index {
                 for &subject in subjects.iter().filter(|&&s| allow(s)) {
                     match out.iter_mut().find(|c| c.subject == subject) {
                         Some(c) => c.by_identifier = true,
-                        None => out.push(Candidate {
-                            subject,
-                            rank: f32::MAX,
-                            by_identifier: true,
-                            names: Vec::new(),
-                        }),
+                        None => {
+                            out.push(Candidate { subject, rank: f32::MAX, by_identifier: true, names: 0..0 })
+                        }
                     }
                 }
             }
         }
+        names.sort_unstable();
+        names.dedup();
+        for c in &mut out {
+            let start = names.partition_point(|&(s, _)| s < c.subject);
+            let end = start + names[start..].partition_point(|&(s, _)| s == c.subject);
+            c.names = start..end;
+        }
         out.sort_by(|a, b| b.rank.total_cmp(&a.rank));
-        out
+        Candidates { list: out, names }
     }
 
-    /// The name lists of every lexeme one token (or joined pair) reaches, each lexeme once
-    /// with the weight of the strongest key that reached it, and their total length.
-    fn token_lists(
-        &self,
-        text: &str,
-        phonetic: &str,
-        groups: &[u32],
-        cons: Consonants<'_>,
-        single: bool,
-    ) -> (Vec<(&[u32], f32)>, usize) {
-        let mut reached: Vec<(u32, f32)> = Vec::new();
-        for_each_key(text, phonetic, groups, cons, single, |key, w| {
-            reached.extend(self.key_postings(key).iter().map(|&lex| (lex, w)));
-        });
-        // Each lexeme once, with its strongest key; strongest lexemes first, so that a name
-        // holding two of them counts the better one.
-        reached.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
-        reached.dedup_by_key(|r| r.0);
-        reached.sort_by(|a, b| b.1.total_cmp(&a.1));
-        let mut total = 0;
-        let lists = reached
-            .into_iter()
-            .map(|(lex, w)| {
-                let list = self.lexeme_postings(lex);
-                total += list.len();
-                (list, w)
+    /// For each of `owners` query tokens (or joined pairs), the name lists of every lexeme
+    /// its keys reach, each lexeme once with the weight of the strongest key that reached it,
+    /// and their total length. `keys` holds (key, weight, owner), grouped by owner.
+    ///
+    /// The lookups go in sweeps over all keys (directory, key, offsets): each step of one
+    /// lookup waits on the last and misses the cache, while the same step of different keys
+    /// does not, so a sweep keeps many reads in flight.
+    fn owner_lists(&self, keys: &[(u64, f32, u32)], owners: usize) -> Vec<(Lists<'_>, usize)> {
+        let shift = KEY_BITS - self.dir_bits;
+        let spans: Vec<(u32, u32)> = keys
+            .iter()
+            .map(|&(k, _, _)| {
+                let b = (short_key(k) >> shift) as usize;
+                (self.dir[b], self.dir[b + 1])
             })
             .collect();
-        (lists, total)
+        let found: Vec<Option<usize>> = keys
+            .iter()
+            .zip(&spans)
+            .map(|(&(k, _, _), &(lo, hi))| {
+                let (lo, hi) = (lo as usize, hi as usize);
+                self.keys[lo..hi].iter().position(|&x| x == short_key(k) as u32).map(|i| lo + i)
+            })
+            .collect();
+        let postings: Vec<&[u32]> = found
+            .iter()
+            .map(|f| match *f {
+                Some(i) => &self.key_lexemes[self.key_offsets[i] as usize..self.key_offsets[i + 1] as usize],
+                None => &[],
+            })
+            .collect();
+        let mut out = Vec::with_capacity(owners);
+        let mut reached: Vec<(u32, f32)> = Vec::new();
+        let mut at = 0;
+        for owner in 0..owners as u32 {
+            reached.clear();
+            while at < keys.len() && keys[at].2 == owner {
+                reached.extend(postings[at].iter().map(|&lex| (lex, keys[at].1)));
+                at += 1;
+            }
+            // Each lexeme once, with its strongest key; strongest lexemes first, so that a name
+            // holding two of them counts the better one.
+            reached.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+            reached.dedup_by_key(|r| r.0);
+            reached.sort_by(|a, b| b.1.total_cmp(&a.1));
+            let mut total = 0;
+            let lists = reached
+                .iter()
+                .map(|&(lex, w)| {
+                    let list = self.lexeme_postings(lex);
+                    total += list.len();
+                    (list, w)
+                })
+                .collect();
+            out.push((lists, total));
+        }
+        out
     }
 
     /// Adds `weight` times the strongest key weight to every name in the lists of one query

@@ -493,30 +493,46 @@ fn coverage_penalties(name: &PreparedName, used: u64, half: u64, miss: f32, mut 
 /// Whether the optimal string alignment distance of two words is at most `max`, without
 /// allocating for words of up to 48 bytes (longer ones fall back to `strsim`).
 fn osa_within(a: &[u8], b: &[u8], max: usize) -> bool {
-    const N: usize = 48;
-    if a.len() >= N || b.len() >= N {
+    if a.len().abs_diff(b.len()) > max {
+        return false;
+    }
+    if a.is_empty() || b.is_empty() {
+        return a.len().max(b.len()) <= max;
+    }
+    if a.len() > 64 {
         let (a, b) = (String::from_utf8_lossy(a), String::from_utf8_lossy(b));
         return strsim::osa_distance(&a, &b) <= max;
     }
-    // Three rows of the dynamic programme: two back (for transpositions), one back, current.
-    let (mut two, mut one, mut cur) = ([0usize; N], [0usize; N], [0usize; N]);
-    for (j, v) in one.iter_mut().enumerate().take(b.len() + 1) {
-        *v = j;
-    }
-    for i in 1..=a.len() {
-        cur[0] = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut d = (one[j] + 1).min(cur[j - 1] + 1).min(one[j - 1] + cost);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                d = d.min(two[j - 2] + 1);
-            }
-            cur[j] = d;
+    osa_bits(a, b) <= max
+}
+
+/// Optimal string alignment distance by Hyyrö's bit-vector algorithm (2003): one machine word
+/// holds a column of the dynamic programme over `a` (at most 64 bytes), so each byte of `b`
+/// costs a few word operations instead of a row of cells. The match mask of each byte of `b`
+/// is built on the spot: names are short, and a 256-entry table would cost more to clear.
+fn osa_bits(a: &[u8], b: &[u8]) -> usize {
+    debug_assert!(!a.is_empty() && a.len() <= 64);
+    let last = 1u64 << (a.len() - 1);
+    let (mut vp, mut vn, mut d0, mut pm_prev) = (!0u64, 0u64, 0u64, 0u64);
+    let mut dist = a.len();
+    for &ch in b {
+        let pm = a.iter().enumerate().fold(0u64, |m, (i, &x)| m | (u64::from(x == ch) << i));
+        let tr = ((!d0 & pm) << 1) & pm_prev;
+        d0 = (((pm & vp).wrapping_add(vp)) ^ vp) | pm | vn | tr;
+        let hp = vn | !(d0 | vp);
+        let hn = d0 & vp;
+        if hp & last != 0 {
+            dist += 1;
+        } else if hn & last != 0 {
+            dist -= 1;
         }
-        two = one;
-        one = cur;
+        let hp = (hp << 1) | 1;
+        let hn = hn << 1;
+        vp = hn | !(d0 | hp);
+        vn = hp & d0;
+        pm_prev = pm;
     }
-    one[b.len()] <= max
+    dist
 }
 
 /// Whether two different words are one edit apart (substitution, insertion, deletion or a swap
@@ -555,6 +571,16 @@ mod tests {
                     assert_eq!(osa_within(a.as_bytes(), b.as_bytes(), max), d <= max, "{a} {b} {max}");
                 }
             }
+        }
+    }
+
+    proptest::proptest! {
+        /// Against strsim's dynamic programme, on short words of a small alphabet (so that
+        /// repeated letters and swapped neighbours are common).
+        #[test]
+        fn osa_bits_matches_strsim(a in "[abcd]{0,12}", b in "[abcd]{0,12}", max in 0usize..6) {
+            let d = strsim::osa_distance(&a, &b);
+            proptest::prop_assert_eq!(osa_within(a.as_bytes(), b.as_bytes(), max), d <= max);
         }
     }
 
