@@ -340,15 +340,15 @@ impl Screener {
         // First pass: the name score alone, plus the most other evidence could add, to skip
         // the full comparison (and its explanation strings) for hopeless candidates.
         let bonus = ward_score::max_bonus(query);
-        let mut quick: Vec<(f32, usize)> = candidates
+        let mut quick: Vec<(f32, usize, Option<&[usize]>)> = candidates
             .filter_map(|(i, names)| {
                 let s = best_name_score(query, &self.prepared[i], names)?;
-                (s + bonus >= options.cutoff).then_some((s, i))
+                (s + bonus >= options.cutoff).then_some((s, i, names))
             })
             .collect();
         quick.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut hits: Vec<Hit> = Vec::new();
-        for (s, i) in quick {
+        for (s, i, names) in quick {
             // Once `limit` hits are held, a candidate whose name score plus the largest bonus
             // cannot beat the weakest one is skipped.
             if hits.len() >= options.limit {
@@ -357,7 +357,8 @@ impl Screener {
                     break;
                 }
             }
-            let comparison = ward_score::compare(query, &self.prepared[i], &self.subjects[i], &self.config);
+            let comparison =
+                ward_score::compare_names(query, &self.prepared[i], &self.subjects[i], &self.config, names);
             if comparison.score < options.cutoff {
                 continue;
             }

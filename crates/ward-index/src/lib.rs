@@ -625,14 +625,16 @@ impl Index {
             if k > 0 && k < kept.len() {
                 kept.select_nth_unstable_by(k - 1, |a, b| b.0.total_cmp(&a.0));
             }
-            for &(rank, _, subject) in &kept[..k] {
-                match out.iter_mut().find(|c| c.subject == subject) {
-                    Some(c) => c.rank = c.rank.max(rank),
-                    None => out.push(Candidate { subject, rank, by_identifier: false, names: 0..0 }),
-                }
-            }
+            // Each subject once, with the best rank of its names (over all query names).
+            out.extend(kept[..k].iter().map(|&(rank, _, subject)| Candidate {
+                subject,
+                rank,
+                by_identifier: false,
+                names: 0..0,
+            }));
+            out.sort_unstable_by(|a, b| a.subject.cmp(&b.subject).then(b.rank.total_cmp(&a.rank)));
+            out.dedup_by_key(|c| c.subject);
             // Every name of a candidate that shared a key goes to the scorer, ranked or not.
-            out[..].sort_by_key(|c| c.subject);
             for (_, id, subject) in kept {
                 if out.binary_search_by_key(&subject, |c| c.subject).is_ok() {
                     names.push((subject, id));

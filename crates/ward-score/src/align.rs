@@ -138,7 +138,11 @@ fn similarity(a: &View<'_>, b: &View<'_>, typo: bool) -> Option<(f32, How)> {
     // An abjad word against a Latin one by consonant classes alone (واحدی / Vahedi, ירד /
     // Yered): what the two scripts share once unwritten vowels are set aside. The index keys it
     // in the consonant families.
-    if best.is_none() && sa.abjad != sb.abjad && consonants_meet(&a.sp.cons, &b.sp.cons) {
+    if best.is_none()
+        && sa.abjad != sb.abjad
+        && sa.cons_bits & sb.cons_bits != 0
+        && consonants_meet(&a.sp.cons, &b.sp.cons)
+    {
         best = Some((ABJAD_CONSONANT_SIM, How::Phonetic));
     }
     // One edit in a short word changes more of it.

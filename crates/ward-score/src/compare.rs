@@ -112,46 +112,45 @@ fn year_gap(q: &DateSpec, s: &DateSpec) -> u16 {
     sa.saturating_sub(qb).max(qa.saturating_sub(sb))
 }
 
-/// Scores the best name pair of a query against a subject, without other evidence: the name
-/// score (weak aliases capped) and the winning pair. Used by the engine's candidate ranking and
-/// by [`compare`]. `names` limits the listed names looked at (indices into `subject.names`;
-/// all when `None`).
-pub fn best_name(
+/// The best name pairs of a query against a subject, without other evidence: as (score, query
+/// name, listed name), the best with weak aliases as they are and the best with weak aliases
+/// capped at `weak_cap`. `names` limits the listed names looked at (indices into
+/// `subject.names`; all when `None`). Pairs are ranked by [`name_score`], which builds no
+/// explanation; the caller explains the winner alone.
+fn best_names(
     query: &PreparedQuery,
     subject: &PreparedSubject,
     names: Option<&[usize]>,
     weak_cap: f32,
-) -> Option<(f32, usize, usize, NameMatch)> {
-    let mut best: Option<(f32, usize, usize, NameMatch)> = None;
-    let all: Vec<usize>;
-    let names = match names {
-        Some(names) => names,
-        None => {
-            all = (0..subject.names.len()).collect();
-            &all
-        }
-    };
+) -> Option<[(f32, usize, usize); 2]> {
+    let mut best: Option<[(f32, usize, usize); 2]> = None;
+    let all = 0..subject.names.len();
     for (qi, (_, qname)) in query.names.iter().enumerate() {
         if qname.is_empty() {
             continue;
         }
-        for &si in names {
+        let mut rank = |si: usize| {
             let sname = &subject.names[si];
-            let m = match_names(qname, &sname.prepared);
-            let mut s = m.score;
-            if sname.kind == NameKind::Weak {
-                s = s.min(weak_cap);
-            }
+            let s = name_score(qname, &sname.prepared);
+            let capped = if sname.kind == NameKind::Weak { s.min(weak_cap) } else { s };
+            let b = best.get_or_insert([(s, qi, si), (capped, qi, si)]);
             // Prefer the stronger name on ties, so that explanations cite primary names.
-            if best.as_ref().is_none_or(|b| s > b.0 + 1e-6) {
-                best = Some((s, qi, si, m));
+            if s > b[0].0 + 1e-6 {
+                b[0] = (s, qi, si);
             }
+            if capped > b[1].0 + 1e-6 {
+                b[1] = (capped, qi, si);
+            }
+        };
+        match names {
+            Some(names) => names.iter().for_each(|&si| rank(si)),
+            None => all.clone().for_each(&mut rank),
         }
     }
     best
 }
 
-/// The score of [`best_name`] alone (weak aliases not capped), without building explanations:
+/// The best name score of a query against a subject (weak aliases not capped), without building explanations:
 /// the engine ranks candidates with it and compares only the best in full.
 pub fn best_name_score(
     query: &PreparedQuery,
@@ -191,7 +190,22 @@ pub fn compare(
     subject: &Subject,
     config: &ScoreConfig,
 ) -> Comparison {
-    let Some((_, qi, si, m)) = best_name(query, prepared, None, 1.0) else {
+    compare_names(query, prepared, subject, config, None)
+}
+
+/// [`compare`] over some of the subject's names (indices into `prepared.names`; all when
+/// `None`): the engine passes the names that shared a key with the query, as no other can
+/// match.
+pub fn compare_names(
+    query: &PreparedQuery,
+    prepared: &PreparedSubject,
+    subject: &Subject,
+    config: &ScoreConfig,
+    names: Option<&[usize]>,
+) -> Comparison {
+    let Some([(best, qi, si), (capped, qi2, si2)]) =
+        best_names(query, prepared, names, config.weak_alias_cap)
+    else {
         return Comparison {
             score: 0.0,
             name_score: 0.0,
@@ -203,17 +217,16 @@ pub fn compare(
         };
     };
     // The best pair may be a weak alias; a strong name that scores a little lower wins if the
-    // weak one would be capped. Recompute with the cap to choose.
-    let (qi, si, m) = match best_name(query, prepared, None, config.weak_alias_cap) {
-        Some((capped, qi2, si2, m2))
-            if prepared.names[si].kind == NameKind::Weak
-                && capped >= m.score.min(config.weak_alias_cap)
-                && prepared.names[si2].kind != NameKind::Weak =>
-        {
-            (qi2, si2, m2)
-        }
-        _ => (qi, si, m),
+    // weak one would be capped.
+    let (qi, si) = if prepared.names[si].kind == NameKind::Weak
+        && capped >= best.min(config.weak_alias_cap)
+        && prepared.names[si2].kind != NameKind::Weak
+    {
+        (qi2, si2)
+    } else {
+        (qi, si)
     };
+    let m = match_names(&query.names[qi].1, &prepared.names[si].prepared);
     let sname = &prepared.names[si];
     let record = &subject.records[sname.record as usize];
     let listed = &record.names[sname.name as usize];

@@ -19,7 +19,7 @@ pub use align::{
     LISTED_MISS, QUERY_MISS, SINGLE_WORD_CAP,
 };
 pub use compare::{
-    best_name, best_name_score, compare, max_bonus, Comparison, Explanation, Factor, ScoreConfig,
+    best_name_score, compare, compare_names, max_bonus, Comparison, Explanation, Factor, ScoreConfig,
     MAX_EVIDENCE_BONUS,
 };
 pub use prepare::{

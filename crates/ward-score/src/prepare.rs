@@ -3,8 +3,8 @@
 
 use ward_model::{country_code, DateSpec, Gender, IdKind, NameKind, Schema, Subject};
 use ward_normalize::{
-    abjad_consonants, latin_consonants, skeleton, skeleton_strength, NameHint, NormalizedName, Normalizer,
-    Role, Script, TokenKind,
+    abjad_consonants, consonant_strength, latin_consonants, skeleton, skeleton_strength, NameHint,
+    NormalizedName, Normalizer, Role, Script, TokenKind,
 };
 
 use std::sync::{Arc, Mutex, PoisonError};
@@ -43,10 +43,14 @@ pub struct Summary {
     /// The set of letters of the text (bit `c - 'a'`; digits and other bytes share bits): two
     /// words one edit apart differ in at most two bits.
     pub letters: u32,
-    /// Length of the text in bytes (saturated).
-    pub len: u16,
+    /// Length of the text in bytes (saturated: no rule tells words of 255 bytes and more
+    /// apart by length).
+    pub len: u8,
     /// From a script written without short vowels (Arabic, Hebrew).
     pub abjad: bool,
+    /// Bit `hash % 16` set for each consonant key of at least two classes: an abjad and a Latin
+    /// spelling can share such a key only if these meet.
+    pub cons_bits: u16,
 }
 
 impl Summary {
@@ -63,8 +67,13 @@ impl Summary {
                         _ => 31,
                     }
             }),
-            len: sp.text.len().min(u16::MAX as usize) as u16,
+            len: sp.text.len().min(u8::MAX as usize) as u8,
             abjad,
+            cons_bits: sp
+                .cons
+                .split(' ')
+                .filter(|k| consonant_strength(k) >= 2)
+                .fold(0, |m, k| m | 1 << (short_hash(k) % 16)),
         }
     }
 }
