@@ -16,7 +16,7 @@
 //! let index = builder.build();
 //! let query = normalize_name("Sergey Lavrov", NameHint::Unknown);
 //! let qkeys = KeyName { tokens: query.tokens.iter().map(|t| KeyToken::new(t, 1.0)).collect(), pairs: Vec::new() };
-//! let bounds = Bounds { limit: 10, min_share: 1.0, min_covered: 0.0 };
+//! let bounds = Bounds { limit: 10, min_share: 1.0, min_covered: 0.0, penalties: None };
 //! let found = index.candidates(&[qkeys], &[], bounds, |_| true, &mut Scratch::default());
 //! assert_eq!(found.list[0].subject, 0);
 //! ```
@@ -226,8 +226,13 @@ pub struct IndexBuilder {
     /// (lexeme, name) pairs, packed `lexeme << 32 | name`.
     uses: Vec<u64>,
     names: Vec<NameInfo>,
+    /// Per lexeme, the most coverage weight it stands for in one name (see [`Index::lexeme_cover`]).
+    lexeme_cover: Vec<f32>,
+    name_cover: Vec<NameCover>,
     identifiers: FxHashMap<Box<str>, Vec<u32>>,
     buf: Vec<u8>,
+    /// This name's (lexeme, coverage) pairs while it is added.
+    name_lexemes: Vec<(u32, f32)>,
 }
 
 impl IndexBuilder {
@@ -237,14 +242,33 @@ impl IndexBuilder {
         let id = self.names.len() as u32;
         let weight = name.tokens.iter().filter(|t| t.keyed()).map(|t| t.weight).sum();
         self.names.push(NameInfo { subject, weight });
+        self.name_cover.push(NameCover {
+            total: name.tokens.iter().map(|t| t.cover).sum(),
+            unkeyed: name.tokens.iter().filter(|t| !t.keyed()).map(|t| t.cover).sum(),
+        });
+        let mut name_lexemes = std::mem::take(&mut self.name_lexemes);
+        name_lexemes.clear();
         for t in name.tokens.iter().filter(|t| t.keyed()) {
             let lex = self.lexeme(t.text, t.phonetic, t.groups, t.consonants, t.abjad, true);
-            self.uses.push(u64::from(lex) << 32 | u64::from(id));
+            name_lexemes.push((lex, t.cover));
         }
         for p in &name.pairs {
             let lex = self.lexeme(p.text, p.phonetic, p.groups, p.consonants, p.abjad, false);
-            self.uses.push(u64::from(lex) << 32 | u64::from(id));
+            name_lexemes.push((lex, name.tokens[p.first].cover + name.tokens[p.second].cover));
         }
+        // A lexeme used twice in a name ("Mohammed Mohammed") stands for both uses' coverage.
+        name_lexemes.sort_unstable_by_key(|&(lex, _)| lex);
+        for run in name_lexemes.chunk_by(|a, b| a.0 == b.0) {
+            let lex = run[0].0;
+            self.uses.push(u64::from(lex) << 32 | u64::from(id));
+            let cover: f32 = run.iter().map(|r| r.1).sum();
+            if self.lexeme_cover.len() <= lex as usize {
+                self.lexeme_cover.resize(lex as usize + 1, 0.0);
+            }
+            let max = &mut self.lexeme_cover[lex as usize];
+            *max = max.max(cover);
+        }
+        self.name_lexemes = name_lexemes;
         id
     }
 
@@ -310,7 +334,17 @@ impl IndexBuilder {
     /// Freezes the index: the keys of every lexeme, then two sorts: (key, lexeme) entries into
     /// key postings, (lexeme, name) uses into lexeme postings.
     pub fn build(self) -> Index {
-        let IndexBuilder { lexeme_ids, lexemes, mut uses, names, identifiers, .. } = self;
+        let IndexBuilder {
+            lexeme_ids,
+            lexemes,
+            mut uses,
+            names,
+            mut lexeme_cover,
+            name_cover,
+            identifiers,
+            ..
+        } = self;
+        lexeme_cover.resize(lexemes.len(), 0.0);
         drop(lexeme_ids);
         // (key, lexeme) entries, packed in one u64 when lexeme ids fit in the bits a key leaves:
         // the sort is the build's largest transient, and 8-byte entries halve it.
@@ -384,7 +418,9 @@ impl IndexBuilder {
             key_lexemes,
             lexeme_offsets,
             lexeme_names,
+            lexeme_cover,
             names,
+            name_cover,
             identifiers,
         }
     }
@@ -401,11 +437,30 @@ pub struct Bounds {
     /// The share of the query's coverage weight a name must share keys with to be returned at
     /// all (names below cannot reach the cutoff; 0.0 returns every name found).
     pub min_covered: f32,
+    /// The scorer's coverage penalties, to drop names that cannot reach the cutoff once the
+    /// listed side is counted too (`None`: no such test).
+    pub penalties: Option<Penalties>,
+}
+
+/// The scorer's coverage penalties, as the index bounds them: a name score is at most
+/// `1 - query_miss * (query share unmatched) - listed_miss * (listed share unmatched)`, and a
+/// name can reach the cutoff only if the two penalties together stay within `max_total`. The
+/// index overstates both matched shares (every key shared counts as a match, every lexeme at
+/// the most coverage it has in any name), so the test only drops names that cannot reach it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Penalties {
+    /// Penalty for the whole query unmatched.
+    pub query_miss: f32,
+    /// Penalty for the whole listed name unmatched.
+    pub listed_miss: f32,
+    /// The most the two may take off.
+    pub max_total: f32,
 }
 
 /// The name lists of the lexemes a query token reaches, each with the weight of the
-/// strongest key that reached it.
-type Lists<'i> = Vec<(&'i [u32], f32)>;
+/// strongest key that reached it, and the lexeme's coverage weight (see
+/// [`Index::lexeme_cover`]).
+type Lists<'i> = Vec<(&'i [u32], f32, f32)>;
 
 /// One query token's posting lists and what it weighs.
 struct Plan<'i> {
@@ -428,8 +483,20 @@ pub struct Index {
     /// `lexeme_names[lexeme_offsets[l]..lexeme_offsets[l + 1]]` are the names using lexeme `l`.
     lexeme_offsets: Vec<u32>,
     lexeme_names: Vec<u32>,
+    /// Per lexeme, the most coverage weight (the scorer's token weight times role factor) it
+    /// stands for in any one name: what a listed name can have matched through it.
+    lexeme_cover: Vec<f32>,
     names: Vec<NameInfo>,
+    name_cover: Vec<NameCover>,
     identifiers: FxHashMap<Box<str>, Vec<u32>>,
+}
+
+/// A name's coverage weight as the scorer counts it: all of it, and the part of tokens that
+/// have no keys (initials), which the index cannot see matched and so credits to every name.
+#[derive(Debug, Clone, Copy)]
+struct NameCover {
+    total: f32,
+    unkeyed: f32,
 }
 
 /// What the index keeps of a name: its subject, and the summed weight of its keyed tokens.
@@ -440,12 +507,15 @@ struct NameInfo {
     weight: f32,
 }
 
-/// A name's accumulators during one query, side by side in 8 bytes: a posting costs one
+/// A name's accumulators during one query, side by side in 12 bytes: a posting costs one
 /// cache miss, and a million names' slots stay within the cache more often.
 #[derive(Debug, Clone, Copy, Default)]
 struct Slot {
     /// Summed key weight.
     acc: f32,
+    /// Summed coverage weight of the lexemes of the name reached (each once per query token
+    /// that reached it: an overstatement, as the bound needs).
+    listed: f32,
     /// Summed coverage weight in units of `1 / COV_SCALE`, each addition rounded up: it only
     /// ever overstates coverage, so the `min_covered` filter keeps a superset.
     cov: u16,
@@ -530,7 +600,8 @@ impl Index {
             + self.dir.len() * 4
             + (self.key_offsets.len() + self.key_lexemes.len()) * 4
             + (self.lexeme_offsets.len() + self.lexeme_names.len()) * 4
-            + self.names.len() * std::mem::size_of::<NameInfo>()
+            + self.lexeme_cover.len() * 4
+            + self.names.len() * (std::mem::size_of::<NameInfo>() + std::mem::size_of::<NameCover>())
             + self.identifiers.iter().map(|(k, v)| k.len() + v.len() * 4 + 48).sum::<usize>()
     }
 
@@ -550,7 +621,7 @@ impl Index {
         allow: impl Fn(u32) -> bool,
         scratch: &mut Scratch,
     ) -> Candidates {
-        let Bounds { limit, min_share, min_covered } = bounds;
+        let Bounds { limit, min_share, min_covered, penalties } = bounds;
         let n = self.names.len();
         if scratch.slots.len() != n {
             scratch.slots = vec![Slot::default(); n];
@@ -608,13 +679,25 @@ impl Index {
             // Initials have no keys, so no name's coverage counts them; any name may still match
             // them ("M. D. S. Import Export" / "M.D.S. Import Export"), so they are credited to all.
             let floor = (min_covered * total_cover - initials_cover).max(0.0) * COV_SCALE;
+            // A query initial may half match a listed word that shares no key with it, so with
+            // initials in the query the listed side is not bounded.
+            let penalties = penalties.filter(|_| initials_cover == 0.0 && total_cover > 0.0);
             let mut kept: Vec<(f32, u32, u32)> = Vec::new();
             for &id in &scratch.touched {
                 let slot = &mut scratch.slots[id as usize];
-                let (acc, cov) = (slot.acc, slot.cov);
-                (slot.acc, slot.cov) = (0.0, 0);
+                let (acc, cov, listed) = (slot.acc, slot.cov, slot.listed);
+                (slot.acc, slot.cov, slot.listed) = (0.0, 0, 0.0);
                 if f32::from(cov) < floor {
                     continue;
+                }
+                if let Some(p) = penalties {
+                    let NameCover { total, unkeyed } = self.name_cover[id as usize];
+                    let query_share = (f32::from(cov) / COV_SCALE / total_cover).min(1.0);
+                    let listed_share = if total > 0.0 { ((listed + unkeyed) / total).min(1.0) } else { 1.0 };
+                    if p.query_miss * (1.0 - query_share) + p.listed_miss * (1.0 - listed_share) > p.max_total
+                    {
+                        continue;
+                    }
                 }
                 let name = self.names[id as usize];
                 if allow(name.subject) {
@@ -715,7 +798,7 @@ impl Index {
                 .map(|&(lex, w)| {
                     let list = self.lexeme_postings(lex);
                     total += list.len();
-                    (list, w)
+                    (list, w, self.lexeme_cover[lex as usize])
                 })
                 .collect();
             out.push((lists, total));
@@ -726,7 +809,14 @@ impl Index {
     /// Adds `weight` times the strongest key weight to every name in the lists of one query
     /// token (each name counted once per token). With `add` false, only names already touched
     /// by other tokens are updated.
-    fn accumulate(&self, lists: &[(&[u32], f32)], weight: f32, cover: f32, add: bool, scratch: &mut Scratch) {
+    fn accumulate(
+        &self,
+        lists: &[(&[u32], f32, f32)],
+        weight: f32,
+        cover: f32,
+        add: bool,
+        scratch: &mut Scratch,
+    ) {
         scratch.generation = scratch.generation.wrapping_add(1);
         if scratch.generation == 0 {
             scratch.slots.iter_mut().for_each(|s| s.stamp = 0);
@@ -734,7 +824,7 @@ impl Index {
         }
         let generation = scratch.generation;
         let Scratch { slots, touched, .. } = scratch;
-        for &(list, w) in lists {
+        for &(list, w, listed) in lists {
             for &id in list {
                 let slot = &mut slots[id as usize];
                 if slot.stamp != generation {
@@ -747,7 +837,11 @@ impl Index {
                     }
                     slot.acc += weight.max(0.01) * w;
                     slot.cov = slot.cov.saturating_add((cover * COV_SCALE).ceil() as u16);
+                } else if slot.acc == 0.0 {
+                    // Passed over by this token (update-only).
+                    continue;
                 }
+                slot.listed += listed;
             }
         }
     }
