@@ -203,18 +203,40 @@ fn short_key(key: u64) -> u64 {
     key >> (64 - KEY_BITS)
 }
 
-/// A distinct spelling the index keys: a token (text, phonetic key, groups, consonant keys)
-/// or two joined neighbours (text only: their skeleton and groups follow from it). Names
-/// share lexemes ("Mohammad" is one lexeme for every name that has it), so the typo, phonetic
-/// and dictionary keys are stored once per spelling rather than once per name, and a query
-/// token reaches each listed spelling once however many of its keys lead there.
-struct Lexeme {
-    text: Box<str>,
-    phonetic: Box<str>,
-    groups: Box<[u32]>,
-    consonants: Box<str>,
+/// A distinct spelling the index keys ("lexeme"): a token (text, phonetic key, groups,
+/// consonant keys) or two joined neighbours. Names share lexemes ("Mohammad" is one lexeme for
+/// every name that has it), so the typo, phonetic and dictionary keys are stored once per
+/// spelling rather than once per name, and a query token reaches each listed spelling once
+/// however many of its keys lead there. While the index is built a lexeme is kept only as its
+/// identity bytes (see [`IndexBuilder::lexeme`]), the key of the id table: a second copy, as
+/// a struct of four strings, was the largest part of a big build's peak memory.
+struct Lexeme<'a> {
+    text: &'a str,
+    phonetic: &'a str,
+    groups: Vec<u32>,
+    consonants: &'a str,
     abjad: bool,
     single: bool,
+}
+
+impl<'a> Lexeme<'a> {
+    /// Reads identity bytes back: flags, then text, phonetic key and consonant keys each
+    /// ended by a zero byte, then the groups (4 bytes each, little-endian).
+    fn decode(bytes: &'a [u8]) -> Lexeme<'a> {
+        let flags = bytes[0];
+        let mut parts = bytes[1..].splitn(4, |&b| b == 0);
+        let mut text = || std::str::from_utf8(parts.next().unwrap_or_default()).unwrap_or_default();
+        let (text, phonetic, consonants) = (text(), text(), text());
+        let rest = parts.next().unwrap_or_default();
+        Lexeme {
+            text,
+            phonetic,
+            groups: rest.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect(),
+            consonants,
+            abjad: flags & 1 != 0,
+            single: flags & 2 != 0,
+        }
+    }
 }
 
 /// Builds an [`Index`].
@@ -222,7 +244,6 @@ struct Lexeme {
 pub struct IndexBuilder {
     /// Lexeme ids by their identity bytes (see [`IndexBuilder::lexeme`]).
     lexeme_ids: FxHashMap<Box<[u8]>, u32>,
-    lexemes: Vec<Lexeme>,
     /// (lexeme, name) pairs, packed `lexeme << 32 | name`.
     uses: Vec<u64>,
     names: Vec<NameInfo>,
@@ -272,7 +293,8 @@ impl IndexBuilder {
         id
     }
 
-    /// The id of a token's or pair's lexeme, added if new.
+    /// The id of a token's or pair's lexeme, added if new. Its identity bytes hold all it
+    /// is (see [`Lexeme::decode`]); normalised text never holds a zero byte.
     fn lexeme(
         &mut self,
         text: &str,
@@ -282,39 +304,21 @@ impl IndexBuilder {
         abjad: bool,
         single: bool,
     ) -> u32 {
+        debug_assert!(![text, phonetic, consonants].iter().any(|s| s.contains('\0')));
         self.buf.clear();
         self.buf.push(u8::from(abjad) | u8::from(single) << 1);
-        self.buf.extend_from_slice(text.as_bytes());
-        self.buf.push(0);
-        self.buf.extend_from_slice(consonants.as_bytes());
-        self.buf.push(0);
+        for part in [text, phonetic, consonants] {
+            self.buf.extend_from_slice(part.as_bytes());
+            self.buf.push(0);
+        }
         for g in groups {
             self.buf.extend_from_slice(&g.to_le_bytes());
         }
-        // The phonetic key is a function of the text.
-        let make = || Lexeme {
-            text: text.into(),
-            phonetic: phonetic.into(),
-            groups: groups.into(),
-            consonants: consonants.into(),
-            abjad,
-            single,
-        };
-        Self::intern(&mut self.lexeme_ids, &mut self.lexemes, &self.buf, make)
-    }
-
-    fn intern(
-        ids: &mut FxHashMap<Box<[u8]>, u32>,
-        lexemes: &mut Vec<Lexeme>,
-        key: &[u8],
-        make: impl FnOnce() -> Lexeme,
-    ) -> u32 {
-        if let Some(&id) = ids.get(key) {
+        if let Some(&id) = self.lexeme_ids.get(self.buf.as_slice()) {
             return id;
         }
-        let id = lexemes.len() as u32;
-        lexemes.push(make());
-        ids.insert(key.into(), id);
+        let id = self.lexeme_ids.len() as u32;
+        self.lexeme_ids.insert(self.buf.as_slice().into(), id);
         id
     }
 
@@ -334,35 +338,27 @@ impl IndexBuilder {
     /// Freezes the index: the keys of every lexeme, then two sorts: (key, lexeme) entries into
     /// key postings, (lexeme, name) uses into lexeme postings.
     pub fn build(self) -> Index {
-        let IndexBuilder {
-            lexeme_ids,
-            lexemes,
-            mut uses,
-            names,
-            mut lexeme_cover,
-            name_cover,
-            identifiers,
-            ..
-        } = self;
-        lexeme_cover.resize(lexemes.len(), 0.0);
-        drop(lexeme_ids);
+        let IndexBuilder { lexeme_ids, mut uses, names, mut lexeme_cover, name_cover, identifiers, .. } =
+            self;
+        lexeme_cover.resize(lexeme_ids.len(), 0.0);
         // (key, lexeme) entries, packed in one u64 when lexeme ids fit in the bits a key leaves:
         // the sort is the build's largest transient, and 8-byte entries halve it.
-        let n_lexemes = lexemes.len();
+        let n_lexemes = lexeme_ids.len();
         let lex_bits = 64 - KEY_BITS;
         let mut packed: Vec<u64> = Vec::new();
         let mut wide: Vec<(u64, u32)> = Vec::new();
-        for (id, lex) in lexemes.iter().enumerate() {
-            let cons = Consonants { keys: &lex.consonants, abjad: lex.abjad, lookup: false };
-            for_each_key(&lex.text, &lex.phonetic, &lex.groups, cons, lex.single, |key, _| {
+        for (bytes, &id) in &lexeme_ids {
+            let lex = Lexeme::decode(bytes);
+            let cons = Consonants { keys: lex.consonants, abjad: lex.abjad, lookup: false };
+            for_each_key(lex.text, lex.phonetic, &lex.groups, cons, lex.single, |key, _| {
                 if n_lexemes < 1 << lex_bits {
                     packed.push(short_key(key) << lex_bits | id as u64);
                 } else {
-                    wide.push((short_key(key), id as u32));
+                    wide.push((short_key(key), id));
                 }
             });
         }
-        drop(lexemes);
+        drop(lexeme_ids);
         packed.sort_unstable();
         packed.dedup();
         wide.sort_unstable();
@@ -507,24 +503,28 @@ struct NameInfo {
     weight: f32,
 }
 
-/// A name's accumulators during one query, side by side in 12 bytes: a posting costs one
-/// cache miss, and a million names' slots stay within the cache more often.
+/// A name's accumulators during one query, side by side in 8 bytes (fixed point): a posting
+/// costs one cache miss, and a million names' slots stay within the cache more often.
 #[derive(Debug, Clone, Copy, Default)]
 struct Slot {
-    /// Summed key weight.
-    acc: f32,
+    /// Summed key weight, in units of `1 / ACC_SCALE` (ranks names only; never 0 once the name
+    /// is touched).
+    acc: u16,
     /// Summed coverage weight of the lexemes of the name reached (each once per query token
-    /// that reached it: an overstatement, as the bound needs).
-    listed: f32,
-    /// Summed coverage weight in units of `1 / COV_SCALE`, each addition rounded up: it only
-    /// ever overstates coverage, so the `min_covered` filter keeps a superset.
+    /// that reached it: an overstatement, as the bound needs), in units of `1 / COV_SCALE`,
+    /// rounded up.
+    listed: u16,
+    /// Summed coverage weight of the query in units of `1 / COV_SCALE`, each addition rounded
+    /// up: it only ever overstates coverage, so the `min_covered` filter keeps a superset.
     cov: u16,
     /// Generation of the last token that counted this name.
     stamp: u16,
 }
 
-/// Fixed-point scale of [`Slot::cov`].
+/// Fixed-point scale of [`Slot::cov`] and [`Slot::listed`] (token weights are at most 1).
 const COV_SCALE: f32 = 256.0;
+/// Fixed-point scale of [`Slot::acc`].
+const ACC_SCALE: f32 = 512.0;
 
 /// Reusable per-thread buffers for [`Index::candidates`], so queries allocate little.
 #[derive(Default)]
@@ -685,14 +685,15 @@ impl Index {
             let mut kept: Vec<(f32, u32, u32)> = Vec::new();
             for &id in &scratch.touched {
                 let slot = &mut scratch.slots[id as usize];
-                let (acc, cov, listed) = (slot.acc, slot.cov, slot.listed);
-                (slot.acc, slot.cov, slot.listed) = (0.0, 0, 0.0);
+                let (acc, cov, listed) = (f32::from(slot.acc) / ACC_SCALE, slot.cov, slot.listed);
+                (slot.acc, slot.cov, slot.listed) = (0, 0, 0);
                 if f32::from(cov) < floor {
                     continue;
                 }
                 if let Some(p) = penalties {
                     let NameCover { total, unkeyed } = self.name_cover[id as usize];
                     let query_share = (f32::from(cov) / COV_SCALE / total_cover).min(1.0);
+                    let listed = f32::from(listed) / COV_SCALE;
                     let listed_share = if total > 0.0 { ((listed + unkeyed) / total).min(1.0) } else { 1.0 };
                     if p.query_miss * (1.0 - query_share) + p.listed_miss * (1.0 - listed_share) > p.max_total
                     {
@@ -824,24 +825,27 @@ impl Index {
         }
         let generation = scratch.generation;
         let Scratch { slots, touched, .. } = scratch;
+        let cover = (cover * COV_SCALE).ceil() as u16;
         for &(list, w, listed) in lists {
+            let acc = ((weight.max(0.01) * w * ACC_SCALE) as u16).max(1);
+            let listed = (listed * COV_SCALE).ceil() as u16;
             for &id in list {
                 let slot = &mut slots[id as usize];
                 if slot.stamp != generation {
                     slot.stamp = generation;
-                    if slot.acc == 0.0 {
+                    if slot.acc == 0 {
                         if !add {
                             continue;
                         }
                         touched.push(id);
                     }
-                    slot.acc += weight.max(0.01) * w;
-                    slot.cov = slot.cov.saturating_add((cover * COV_SCALE).ceil() as u16);
-                } else if slot.acc == 0.0 {
+                    slot.acc = slot.acc.saturating_add(acc);
+                    slot.cov = slot.cov.saturating_add(cover);
+                } else if slot.acc == 0 {
                     // Passed over by this token (update-only).
                     continue;
                 }
-                slot.listed += listed;
+                slot.listed = slot.listed.saturating_add(listed);
             }
         }
     }
