@@ -249,7 +249,6 @@ pub struct IndexBuilder {
     names: Vec<NameInfo>,
     /// Per lexeme, the most coverage weight it stands for in one name (see [`Index::lexeme_cover`]).
     lexeme_cover: Vec<f32>,
-    name_cover: Vec<NameCover>,
     identifiers: FxHashMap<Box<str>, Vec<u32>>,
     buf: Vec<u8>,
     /// This name's (lexeme, coverage) pairs while it is added.
@@ -262,9 +261,10 @@ impl IndexBuilder {
     pub fn add_name(&mut self, subject: u32, name: &KeyName<'_>) -> u32 {
         let id = self.names.len() as u32;
         let weight = name.tokens.iter().filter(|t| t.keyed()).map(|t| t.weight).sum();
-        self.names.push(NameInfo { subject, weight });
-        self.name_cover.push(NameCover {
-            total: name.tokens.iter().map(|t| t.cover).sum(),
+        self.names.push(NameInfo {
+            subject,
+            weight,
+            cover: name.tokens.iter().map(|t| t.cover).sum(),
             unkeyed: name.tokens.iter().filter(|t| !t.keyed()).map(|t| t.cover).sum(),
         });
         let mut name_lexemes = std::mem::take(&mut self.name_lexemes);
@@ -338,8 +338,7 @@ impl IndexBuilder {
     /// Freezes the index: the keys of every lexeme, then two sorts: (key, lexeme) entries into
     /// key postings, (lexeme, name) uses into lexeme postings.
     pub fn build(self) -> Index {
-        let IndexBuilder { lexeme_ids, mut uses, names, mut lexeme_cover, name_cover, identifiers, .. } =
-            self;
+        let IndexBuilder { lexeme_ids, mut uses, names, mut lexeme_cover, identifiers, .. } = self;
         lexeme_cover.resize(lexeme_ids.len(), 0.0);
         // (key, lexeme) entries, packed in one u64 when lexeme ids fit in the bits a key leaves:
         // the sort is the build's largest transient, and 8-byte entries halve it.
@@ -416,7 +415,6 @@ impl IndexBuilder {
             lexeme_names,
             lexeme_cover,
             names,
-            name_cover,
             identifiers,
         }
     }
@@ -483,24 +481,20 @@ pub struct Index {
     /// stands for in any one name: what a listed name can have matched through it.
     lexeme_cover: Vec<f32>,
     names: Vec<NameInfo>,
-    name_cover: Vec<NameCover>,
     identifiers: FxHashMap<Box<str>, Vec<u32>>,
 }
 
-/// A name's coverage weight as the scorer counts it: all of it, and the part of tokens that
-/// have no keys (initials), which the index cannot see matched and so credits to every name.
-#[derive(Debug, Clone, Copy)]
-struct NameCover {
-    total: f32,
-    unkeyed: f32,
-}
-
-/// What the index keeps of a name: its subject, and the summed weight of its keyed tokens.
-/// Side by side, as both are read for every name a query touches.
+/// What the index keeps of a name, side by side as all is read for every name a query keeps.
 #[derive(Debug, Clone, Copy)]
 struct NameInfo {
     subject: u32,
+    /// Summed weight of its keyed tokens (ranks names).
     weight: f32,
+    /// Its coverage weight as the scorer counts it.
+    cover: f32,
+    /// The part of `cover` in tokens without keys (initials), which the index cannot see
+    /// matched and so credits to every name.
+    unkeyed: f32,
 }
 
 /// A name's accumulators during one query, side by side in 8 bytes (fixed point): a posting
@@ -601,7 +595,7 @@ impl Index {
             + (self.key_offsets.len() + self.key_lexemes.len()) * 4
             + (self.lexeme_offsets.len() + self.lexeme_names.len()) * 4
             + self.lexeme_cover.len() * 4
-            + self.names.len() * (std::mem::size_of::<NameInfo>() + std::mem::size_of::<NameCover>())
+            + self.names.len() * std::mem::size_of::<NameInfo>()
             + self.identifiers.iter().map(|(k, v)| k.len() + v.len() * 4 + 48).sum::<usize>()
     }
 
@@ -690,17 +684,17 @@ impl Index {
                 if f32::from(cov) < floor {
                     continue;
                 }
+                let name = self.names[id as usize];
                 if let Some(p) = penalties {
-                    let NameCover { total, unkeyed } = self.name_cover[id as usize];
                     let query_share = (f32::from(cov) / COV_SCALE / total_cover).min(1.0);
                     let listed = f32::from(listed) / COV_SCALE;
-                    let listed_share = if total > 0.0 { ((listed + unkeyed) / total).min(1.0) } else { 1.0 };
+                    let listed_share =
+                        if name.cover > 0.0 { ((listed + name.unkeyed) / name.cover).min(1.0) } else { 1.0 };
                     if p.query_miss * (1.0 - query_share) + p.listed_miss * (1.0 - listed_share) > p.max_total
                     {
                         continue;
                     }
                 }
-                let name = self.names[id as usize];
                 if allow(name.subject) {
                     kept.push((acc - 0.25 * (name.weight - acc).max(0.0), id, name.subject));
                 }
