@@ -253,11 +253,14 @@ impl Screener {
                     } else {
                         0.0
                     },
-                    penalties: query.identifiers.is_empty().then_some(ward_index::Penalties {
-                        query_miss: ward_score::QUERY_MISS,
-                        listed_miss: ward_score::LISTED_MISS,
-                        max_total: 1.0 + ward_score::MAX_EVIDENCE_BONUS - options.cutoff + 0.01,
-                    }),
+                    // Scores are clamped at 0, so with a cutoff of 0 every name reaches it.
+                    penalties: (query.identifiers.is_empty() && options.cutoff > 0.0).then_some(
+                        ward_index::Penalties {
+                            query_miss: ward_score::QUERY_MISS,
+                            listed_miss: ward_score::LISTED_MISS,
+                            max_total: 1.0 + ward_score::MAX_EVIDENCE_BONUS - options.cutoff + 0.01,
+                        },
+                    ),
                 },
                 |s| filter == u64::MAX || self.dataset_masks[s as usize] & filter != 0,
                 &mut scratch.borrow_mut(),
