@@ -299,10 +299,10 @@ impl Screener {
     }
 
     /// Reads the compiled names of every candidate a little ahead of scoring them, in three
-    /// sweeps (subjects, their name headers, the names' tokens and joined pairs). Each read misses the cache
-    /// (the candidates are spread over a few hundred megabytes), and the scorer would meet them
-    /// one after another; here the reads of one sweep do not depend on each other, so the
-    /// processor keeps many in flight at once.
+    /// sweeps (subjects, their name headers, the names' tokens and first joined pair). Each read
+    /// misses the cache (the candidates are spread over a few hundred megabytes), and the scorer
+    /// would meet them one after another; the reads of one sweep do not depend on each other, so
+    /// the processor keeps many in flight at once.
     fn warm(&self, shortlist: &Shortlist) {
         let mut sink = 0usize;
         for (s, _) in &shortlist.subjects {

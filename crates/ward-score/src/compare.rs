@@ -150,8 +150,8 @@ fn best_names(
     best
 }
 
-/// The best name score of a query against a subject (weak aliases not capped), without building explanations:
-/// the engine ranks candidates with it and compares only the best in full.
+/// The best name score of a query against a subject (weak aliases not capped), without
+/// building explanations: the engine ranks candidates with it and compares only the best in full.
 pub fn best_name_score(
     query: &PreparedQuery,
     subject: &PreparedSubject,
