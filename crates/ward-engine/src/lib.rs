@@ -258,7 +258,7 @@ impl Screener {
                         ward_index::Penalties {
                             query_miss: ward_score::QUERY_MISS,
                             listed_miss: ward_score::LISTED_MISS,
-                            max_total: 1.0 + ward_score::MAX_EVIDENCE_BONUS - options.cutoff + 0.01,
+                            max_total: headroom(options.cutoff) + 0.01,
                         },
                     ),
                 },
@@ -388,7 +388,13 @@ impl Screener {
 /// possibly reach `threshold`: the scorer takes `QUERY_MISS` times the unmatched share off a
 /// name score of at most 1, and other evidence adds at most `MAX_EVIDENCE_BONUS`.
 fn min_share(threshold: f32) -> f32 {
-    ((1.0 + ward_score::MAX_EVIDENCE_BONUS - threshold) / ward_score::QUERY_MISS + 0.01).clamp(0.0, 1.0)
+    (headroom(threshold) / ward_score::QUERY_MISS + 0.01).clamp(0.0, 1.0)
+}
+
+/// What the scorer's coverage penalties may take off a name score for a subject to still reach
+/// `score`: a name score is at most 1 and other evidence adds at most `MAX_EVIDENCE_BONUS`.
+fn headroom(score: f32) -> f32 {
+    1.0 + ward_score::MAX_EVIDENCE_BONUS - score
 }
 
 fn key_name(name: &PreparedName) -> KeyName<'_> {

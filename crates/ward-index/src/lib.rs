@@ -24,7 +24,7 @@
 use std::hash::{Hash, Hasher};
 
 use rustc_hash::{FxHashMap, FxHasher};
-use ward_normalize::{consonant_strength, skeleton_strength, Token, TokenKind};
+use ward_normalize::{consonant_strength, skeleton_strength, Token, TokenKind, MIN_CONSONANT_CLASSES};
 
 /// What the index needs of a token.
 #[derive(Debug, Clone, Copy)]
@@ -184,14 +184,10 @@ fn for_each_key(
         }
     }
     let family = if cons.abjad != cons.lookup { Family::ConsonantAbjad } else { Family::ConsonantLatin };
-    for key in cons.keys.split(' ').filter(|k| consonant_strength(k) >= MIN_CONSONANTS) {
+    for key in cons.keys.split(' ').filter(|k| consonant_strength(k) >= MIN_CONSONANT_CLASSES) {
         f(key_str(family, key), W_CONS);
     }
 }
-
-/// Fewest consonant classes a consonant key needs (one class, as in "Ali" or "Eli", would
-/// join half the list).
-pub const MIN_CONSONANTS: usize = 2;
 
 /// Bits of a key hash kept in the index. A collision of two keys only adds candidates, never
 /// loses one.
@@ -247,7 +243,8 @@ pub struct IndexBuilder {
     /// (lexeme, name) pairs, packed `lexeme << 32 | name`.
     uses: Vec<u64>,
     names: Vec<NameInfo>,
-    /// Per lexeme, the most coverage weight it stands for in one name (see [`Index::lexeme_cover`]).
+    /// Per lexeme id, the most coverage weight it stands for in one name (see
+    /// [`Index::lexeme_cover`]).
     lexeme_cover: Vec<f32>,
     identifiers: FxHashMap<Box<str>, Vec<u32>>,
     buf: Vec<u8>,
@@ -283,9 +280,6 @@ impl IndexBuilder {
             let lex = run[0].0;
             self.uses.push(u64::from(lex) << 32 | u64::from(id));
             let cover: f32 = run.iter().map(|r| r.1).sum();
-            if self.lexeme_cover.len() <= lex as usize {
-                self.lexeme_cover.resize(lex as usize + 1, 0.0);
-            }
             let max = &mut self.lexeme_cover[lex as usize];
             *max = max.max(cover);
         }
@@ -319,6 +313,7 @@ impl IndexBuilder {
         }
         let id = self.lexeme_ids.len() as u32;
         self.lexeme_ids.insert(self.buf.as_slice().into(), id);
+        self.lexeme_cover.push(0.0);
         id
     }
 
@@ -338,8 +333,7 @@ impl IndexBuilder {
     /// Freezes the index: the keys of every lexeme, then two sorts: (key, lexeme) entries into
     /// key postings, (lexeme, name) uses into lexeme postings.
     pub fn build(self) -> Index {
-        let IndexBuilder { lexeme_ids, mut uses, names, mut lexeme_cover, identifiers, .. } = self;
-        lexeme_cover.resize(lexeme_ids.len(), 0.0);
+        let IndexBuilder { lexeme_ids, mut uses, names, lexeme_cover, identifiers, .. } = self;
         // (key, lexeme) entries, packed in one u64 when lexeme ids fit in the bits a key leaves:
         // the sort is the build's largest transient, and 8-byte entries halve it.
         let n_lexemes = lexeme_ids.len();
@@ -504,9 +498,9 @@ struct Slot {
     /// Summed key weight, in units of `1 / ACC_SCALE` (ranks names only; never 0 once the name
     /// is touched).
     acc: u16,
-    /// Summed coverage weight of the lexemes of the name reached (each once per query token
-    /// that reached it: an overstatement, as the bound needs), in units of `1 / COV_SCALE`,
-    /// rounded up.
+    /// Summed coverage weight of the name's lexemes, added each time a query token's list
+    /// reaches one (an overstatement, as the bound needs), in units of `1 / COV_SCALE`, rounded
+    /// up.
     listed: u16,
     /// Summed coverage weight of the query in units of `1 / COV_SCALE`, each addition rounded
     /// up: it only ever overstates coverage, so the `min_covered` filter keeps a superset.
@@ -802,8 +796,8 @@ impl Index {
     }
 
     /// Adds `weight` times the strongest key weight to every name in the lists of one query
-    /// token (each name counted once per token). With `add` false, only names already touched
-    /// by other tokens are updated.
+    /// token (each name counted once per token), and each list's lexeme coverage to its names'
+    /// listed sum. With `add` false, only names already touched by other tokens are updated.
     fn accumulate(
         &self,
         lists: &[(&[u32], f32, f32)],

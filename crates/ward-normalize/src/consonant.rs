@@ -214,8 +214,13 @@ fn is_waw(c: char) -> bool {
     matches!(c, 'ו' | 'و')
 }
 
+/// Fewest consonant classes a consonant key needs to match on (one class, as in "Ali" or
+/// "Eli", would join half the list): the index keys only such keys and the scorer compares only
+/// them.
+pub const MIN_CONSONANT_CLASSES: usize = 2;
+
 /// Number of consonant classes in a key (the marks `A` and `V` do not count): keys of fewer
-/// than two say too little to match on.
+/// than [`MIN_CONSONANT_CLASSES`] say too little to match on.
 pub fn consonant_strength(key: &str) -> usize {
     key.bytes().filter(|b| !matches!(b, b'A' | b'V')).count()
 }

@@ -34,7 +34,7 @@ mod translit;
 #[cfg(test)]
 mod tests;
 
-pub use consonant::{abjad_consonants, consonant_strength, latin_consonants};
+pub use consonant::{abjad_consonants, consonant_strength, latin_consonants, MIN_CONSONANT_CLASSES};
 pub use fold::{fold, is_apostrophe};
 pub use name::{canon_abd, NameHint, NormalizedName, Normalizer, Role, Token, TokenKind};
 pub use phonetic::{skeleton, skeleton_strength};

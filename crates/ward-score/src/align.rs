@@ -2,7 +2,9 @@
 //! tokens, or a token against two joined neighbours), token similarity, rarity weighting and the
 //! penalties for what is left unmatched on either side.
 
-use ward_normalize::{consonant_strength, share_group, skeleton_strength, Role, TokenKind};
+use ward_normalize::{
+    consonant_strength, share_group, skeleton_strength, Role, TokenKind, MIN_CONSONANT_CLASSES,
+};
 
 use crate::prepare::{phon_ok, PPair, PreparedName, Spelling, Summary};
 
@@ -170,9 +172,11 @@ fn similarity(a: &View<'_>, b: &View<'_>, typo: bool) -> Option<(f32, How)> {
 const ABJAD_CONSONANT_SIM: f32 = 0.85;
 
 /// Whether two space-separated consonant key lists share a key of at least
-/// two classes, as the index requires (one side holds a single Latin key).
+/// [`MIN_CONSONANT_CLASSES`] classes, as the index requires (one side holds a single Latin key).
 fn consonants_meet(a: &str, b: &str) -> bool {
-    a.split(' ').filter(|k| consonant_strength(k) >= 2).any(|k| b.split(' ').any(|l| l == k))
+    a.split(' ')
+        .filter(|k| consonant_strength(k) >= MIN_CONSONANT_CLASSES)
+        .any(|k| b.split(' ').any(|l| l == k))
 }
 
 /// Longest word counted as short for dictionary matches.

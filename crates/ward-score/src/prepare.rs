@@ -4,7 +4,7 @@
 use ward_model::{country_code, DateSpec, Gender, IdKind, NameKind, Schema, Subject};
 use ward_normalize::{
     abjad_consonants, consonant_strength, latin_consonants, skeleton, skeleton_strength, NameHint,
-    NormalizedName, Normalizer, Role, Script, TokenKind,
+    NormalizedName, Normalizer, Role, Script, TokenKind, MIN_CONSONANT_CLASSES,
 };
 
 use std::sync::{Arc, Mutex, PoisonError};
@@ -48,8 +48,8 @@ pub struct Summary {
     pub len: u8,
     /// From a script written without short vowels (Arabic, Hebrew).
     pub abjad: bool,
-    /// Bit `hash % 16` set for each consonant key of at least two classes: an abjad and a Latin
-    /// spelling can share such a key only if these meet.
+    /// Bit `hash % 16` set for each consonant key of at least [`MIN_CONSONANT_CLASSES`]
+    /// classes: an abjad and a Latin spelling can share such a key only if these meet.
     pub cons_bits: u16,
 }
 
@@ -72,7 +72,7 @@ impl Summary {
             cons_bits: sp
                 .cons
                 .split(' ')
-                .filter(|k| consonant_strength(k) >= 2)
+                .filter(|k| consonant_strength(k) >= MIN_CONSONANT_CLASSES)
                 .fold(0, |m, k| m | 1 << (short_hash(k) % 16)),
         }
     }
