@@ -68,6 +68,7 @@ fn print_import(list: &ParsedList, version: &ListVersion, status: ImportStatus, 
         ImportStatus::Current => "new version, now current",
         ImportStatus::Historical => "new version, kept as history (older than the current one)",
         ImportStatus::Unchanged => "unchanged: these files were imported before",
+        ImportStatus::Restored => "the content of an earlier version, current again",
     };
     let files: Vec<&str> = list.sources.iter().map(|s| s.name.as_str()).collect();
     println!(

@@ -192,6 +192,7 @@ impl AppState {
             ImportStatus::Current => "current",
             ImportStatus::Historical => "historical",
             ImportStatus::Unchanged => "unchanged",
+            ImportStatus::Restored => "restored",
         };
         Ok(json!({
             "dataset": dataset,

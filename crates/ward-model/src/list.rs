@@ -260,41 +260,63 @@ pub struct ListCounts {
 impl ListCounts {
     /// Counts a parsed list.
     pub fn of(list: &ParsedList) -> ListCounts {
-        let mut c = ListCounts { entities: list.entities.len() as u64, ..ListCounts::default() };
+        let mut c = ListCounts::default();
         for e in &list.entities {
-            match e.schema.kind() {
-                "person" => c.persons += 1,
-                "vessel" => c.vessels += 1,
-                "aircraft" => c.aircraft += 1,
-                _ => c.organizations += 1,
-            }
-            for n in &e.names {
-                c.names += 1;
-                match n.kind {
-                    crate::NameKind::Alias | crate::NameKind::Previous => c.aliases += 1,
-                    crate::NameKind::Weak => c.weak_aliases += 1,
-                    crate::NameKind::Primary => {}
-                }
-                c.original_script_names += u64::from(n.original_script);
-            }
+            c.add_entity(e);
         }
-        for d in &list.diagnostics {
-            match d.severity {
-                Severity::Warning => c.warnings += 1,
-                Severity::Error => c.errors += 1,
-            }
-        }
+        c.add_diagnostics(&list.diagnostics);
         c
+    }
+
+    /// Counts one more entity and its names.
+    pub fn add_entity(&mut self, e: &crate::Entity) {
+        self.entities += 1;
+        match e.schema.kind() {
+            "person" => self.persons += 1,
+            "vessel" => self.vessels += 1,
+            "aircraft" => self.aircraft += 1,
+            _ => self.organizations += 1,
+        }
+        for n in &e.names {
+            self.names += 1;
+            match n.kind {
+                crate::NameKind::Alias | crate::NameKind::Previous => self.aliases += 1,
+                crate::NameKind::Weak => self.weak_aliases += 1,
+                crate::NameKind::Primary => {}
+            }
+            self.original_script_names += u64::from(n.original_script);
+        }
+    }
+
+    /// Counts diagnostics by severity.
+    pub fn add_diagnostics(&mut self, diagnostics: &[Diagnostic]) {
+        for d in diagnostics {
+            match d.severity {
+                Severity::Warning => self.warnings += 1,
+                Severity::Error => self.errors += 1,
+            }
+        }
     }
 }
 
 /// A stored version of a list: what was listed when, read from which files.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ListVersion {
-    /// Store-assigned id, increasing with each import.
+    /// Store-assigned id, increasing with each import of any list; audit records cite it.
     pub id: i64,
     /// Dataset name.
     pub dataset: String,
+    /// The version's number within its dataset: 1 for the first import of the list, then 2, ...
+    /// This is the number people see and name (`ward lists rollback DATASET --to NUMBER`).
+    #[serde(default)]
+    pub number: i64,
+    /// The number of the earlier version whose content this one makes current again (a
+    /// rollback, or a re-import of files imported before); `None` for content read from files.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restores: Option<i64>,
+    /// Why the version exists where an operator overrode a guard or rolled back, in words.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
     /// Format it was read as.
     pub format: String,
     /// When Ward imported it (RFC 3339, UTC).

@@ -24,6 +24,7 @@
 mod audit;
 mod error;
 mod filter;
+mod import;
 mod keys;
 mod migrations;
 mod pg;
@@ -31,25 +32,17 @@ mod sqlite;
 
 pub use audit::{AuditFilter, AuditLog, AuditRecord, AuditTicket, MAX_BATCH};
 pub use error::{Error, Result};
+pub use import::{ImportError, ImportOutcome, ImportPolicy, DEFAULT_MAX_SHRINK};
 pub use keys::{KeyInfo, Scope, KEY_PREFIX};
 
 use audit::{AuditSink, ResolvedFilter};
-use std::collections::HashMap;
+use import::{ImportTx, Staged, StagedRow, STAGE_BATCH};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use ward_model::{Diagnostic, Entity, ListCounts, ListVersion, ParsedList};
 
 /// The database file inside the data directory.
 pub const DB_FILE: &str = "ward.db";
-
-/// What an import did.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportOutcome {
-    /// The version (new, or the existing identical one).
-    pub version: ListVersion,
-    /// What happened.
-    pub status: ImportStatus,
-}
 
 /// Whether an import created a version, and whether screening uses it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,6 +53,9 @@ pub enum ImportStatus {
     Historical,
     /// The same files were imported before; nothing changed.
     Unchanged,
+    /// A new version that makes an earlier version's content current again: a rollback, or a
+    /// re-import of files imported before after another version became current.
+    Restored,
 }
 
 /// Where a store lives.
@@ -135,43 +131,6 @@ pub(crate) fn now() -> String {
     audit::format_time(chrono::Utc::now())
 }
 
-/// A fingerprint of a version's content: the hashes of its source files, in order.
-fn content_hash(list: &ParsedList) -> String {
-    list.sources.iter().map(|s| s.sha256.as_str()).collect::<Vec<_>>().join("+")
-}
-
-/// The entities to store: one per record id, the last one winning, as a list that repeats a
-/// record id means its latest statement.
-fn unique_entities(list: &ParsedList) -> Vec<&Entity> {
-    let mut last: HashMap<&str, usize> = HashMap::with_capacity(list.entities.len());
-    for (i, entity) in list.entities.iter().enumerate() {
-        last.insert(entity.record_id.as_str(), i);
-    }
-    list.entities
-        .iter()
-        .enumerate()
-        .filter(|(i, e)| last[e.record_id.as_str()] == *i)
-        .map(|(_, e)| e)
-        .collect()
-}
-
-/// Whether a new version becomes current: unless the current one states a later publication.
-fn becomes_current(current_published: Option<Option<String>>, new: &Option<String>) -> bool {
-    match (current_published, new) {
-        (Some(Some(current)), Some(new)) => *new >= current,
-        _ => true,
-    }
-}
-
-/// What an import writes, prepared once for either backend.
-pub(crate) struct NewVersion<'a> {
-    list: &'a ParsedList,
-    entities: Vec<&'a Entity>,
-    counts: ListCounts,
-    content_hash: String,
-    imported_at: String,
-}
-
 pub(crate) enum Versions {
     All,
     Current,
@@ -192,8 +151,8 @@ pub(crate) enum KeyBy<'a> {
 /// One backend. Methods take `&self`: each backend serializes use of its connection, so that a
 /// `Store` can be shared between threads.
 pub(crate) trait Backend: Send + Sync {
-    /// Stores a version in one transaction; returns its id and status.
-    fn import(&self, new: &NewVersion<'_>) -> Result<(i64, ImportStatus)>;
+    /// Starts an import on this connection: its staging table, emptied.
+    fn begin_import(&self) -> Result<Box<dyn ImportSession + '_>>;
     fn versions(&self, which: Versions) -> Result<Vec<ListVersion>>;
     fn diagnostics(&self, version_id: i64) -> Result<Vec<Diagnostic>>;
     fn entities(&self, which: Entities) -> Result<Vec<Entity>>;
@@ -207,6 +166,85 @@ pub(crate) trait Backend: Send + Sync {
     /// Runs raw SQL, for tests that break the database on purpose.
     #[cfg(test)]
     fn execute(&self, sql: &str) -> Result<()>;
+}
+
+/// One import on one connection: entities staged outside the database's write lock, then one
+/// deciding transaction.
+pub(crate) trait ImportSession {
+    /// Stages rows; a record id staged again replaces the earlier row.
+    fn stage(&mut self, rows: &[StagedRow]) -> Result<()>;
+    /// Opens the deciding transaction (taking the write lock, or the dataset's lock).
+    fn transaction(&mut self) -> Result<Box<dyn ImportTx + '_>>;
+    /// Empties the staging table.
+    fn clear(&mut self) -> Result<()>;
+}
+
+/// Serializes entities into batches of staged rows, counting them, as a reader hands them over.
+struct Stager<'a> {
+    session: Box<dyn ImportSession + 'a>,
+    batch: Vec<StagedRow>,
+    counts: ListCounts,
+    /// The first store error: later entities are dropped, and the import fails.
+    failed: Option<Error>,
+}
+
+impl<'a> Stager<'a> {
+    fn new(session: Box<dyn ImportSession + 'a>) -> Stager<'a> {
+        Stager {
+            session,
+            batch: Vec::with_capacity(STAGE_BATCH),
+            counts: ListCounts::default(),
+            failed: None,
+        }
+    }
+
+    fn push(&mut self, entity: &Entity) {
+        if self.failed.is_some() {
+            return;
+        }
+        self.counts.add_entity(entity);
+        match StagedRow::of(entity) {
+            Ok(row) => self.batch.push(row),
+            Err(e) => self.failed = Some(e),
+        }
+        if self.batch.len() >= STAGE_BATCH {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        if self.failed.is_none() && !self.batch.is_empty() {
+            if let Err(e) = self.session.stage(&self.batch) {
+                self.failed = Some(e);
+            }
+        }
+        self.batch.clear();
+    }
+
+    /// Stages what is left and runs `decide` in the deciding transaction, committing what it
+    /// wrote unless it found the files unchanged.
+    fn finish(
+        mut self,
+        decide: impl FnOnce(&mut dyn ImportTx, &Staged) -> Result<import::Decision>,
+    ) -> Result<import::Decision> {
+        self.flush();
+        if let Some(e) = self.failed.take() {
+            let _ = self.session.clear();
+            return Err(e);
+        }
+        let staged = Staged { counts: self.counts };
+        let decision = {
+            let mut tx = self.session.transaction()?;
+            let decision = decide(&mut *tx, &staged)?;
+            if decision.status != ImportStatus::Unchanged {
+                tx.commit()?;
+            }
+            decision
+        };
+        // Staged rows take space in a temporary file (SQLite) or table: free it now.
+        self.session.clear()?;
+        Ok(decision)
+    }
 }
 
 /// A handle on the store. `Send + Sync`: share it behind an `Arc`; calls on one handle are
@@ -262,19 +300,74 @@ impl Store {
         self.location.as_ref()
     }
 
-    /// Stores a parsed list as a new version, in one transaction. The version becomes current
-    /// unless the current version of the dataset states a later publication date.
+    /// Stores a parsed list as a new version, in one transaction, with the default
+    /// [`ImportPolicy`]. See [`Store::import_with`].
     pub fn import(&mut self, list: &ParsedList) -> Result<ImportOutcome> {
-        let new = NewVersion {
-            list,
-            entities: unique_entities(list),
-            counts: ListCounts::of(list),
-            content_hash: content_hash(list),
-            imported_at: now(),
+        self.import_with(list, &ImportPolicy::default())
+    }
+
+    /// Stores a parsed list as a new version, in one transaction. The version becomes current
+    /// unless the current version of the dataset states a later publication date; a delta list
+    /// is applied to the current version and stored as the complete next one. A version that
+    /// would become current while breaking `policy` (no records, or too many of the current
+    /// version's records removed) is refused with [`Error::EmptyList`] or [`Error::Shrink`], and
+    /// nothing is stored. Files imported before store nothing, unless their version is not
+    /// current and would be by date: then it becomes current again ([`ImportStatus::Restored`]).
+    pub fn import_with(&mut self, list: &ParsedList, policy: &ImportPolicy) -> Result<ImportOutcome> {
+        let imported_at = now();
+        let mut stager = Stager::new(self.backend.begin_import()?);
+        for entity in &list.entities {
+            stager.push(entity);
+        }
+        let decision = stager.finish(|tx, staged| import::decide(tx, list, staged, policy, &imported_at))?;
+        self.outcome(decision)
+    }
+
+    /// Stores a list as [`Store::import_with`] does while `read` reads it: `read` hands each
+    /// entity to its sink as soon as it is complete, and returns the list without them
+    /// (sources, metadata, diagnostics; a delta may leave its entities in the list). Memory
+    /// stays bounded whatever the size of the list: entities are staged on disk in batches.
+    /// When `read` fails, nothing is stored.
+    pub fn import_streaming<E>(
+        &mut self,
+        policy: &ImportPolicy,
+        read: impl FnOnce(&mut dyn FnMut(Entity)) -> std::result::Result<ParsedList, E>,
+    ) -> std::result::Result<ImportOutcome, ImportError<E>> {
+        let imported_at = now();
+        let mut stager = Stager::new(self.backend.begin_import()?);
+        let list = match read(&mut |entity| stager.push(&entity)) {
+            Ok(list) => list,
+            Err(e) => {
+                let _ = stager.session.clear();
+                return Err(ImportError::Read(e));
+            }
         };
-        let (id, status) = self.backend.import(&new)?;
+        for entity in &list.entities {
+            stager.push(entity);
+        }
+        let decision = stager.finish(|tx, staged| import::decide(tx, &list, staged, policy, &imported_at))?;
+        Ok(self.outcome(decision)?)
+    }
+
+    /// Makes the content of an earlier version of `dataset` current again, as a new version
+    /// pointing at it: version number `to`, or else the newest earlier version whose content
+    /// differs from the current one's.
+    pub fn rollback(&mut self, dataset: &str, to: Option<i64>) -> Result<ImportOutcome> {
+        let imported_at = now();
+        let stager = Stager::new(self.backend.begin_import()?);
+        let decision = stager.finish(|tx, _| import::rollback(tx, dataset, to, &imported_at))?;
+        self.outcome(decision)
+    }
+
+    fn outcome(&self, decision: import::Decision) -> Result<ImportOutcome> {
+        let id = decision.version_id;
         let version = self.version(id)?.ok_or(Error::Missing { what: format!("list version {id}") })?;
-        Ok(ImportOutcome { version, status })
+        Ok(ImportOutcome {
+            version,
+            status: decision.status,
+            removed: decision.removed,
+            previous_records: decision.previous_records,
+        })
     }
 
     fn version(&self, id: i64) -> Result<Option<ListVersion>> {
@@ -294,6 +387,11 @@ impl Store {
     /// The diagnostics stored with a version.
     pub fn diagnostics(&self, version_id: i64) -> Result<Vec<Diagnostic>> {
         self.backend.diagnostics(version_id)
+    }
+
+    /// The versions of one dataset, oldest first.
+    pub fn dataset_versions(&self, dataset: &str) -> Result<Vec<ListVersion>> {
+        Ok(self.versions()?.into_iter().filter(|v| v.dataset == dataset).collect())
     }
 
     /// The entities of one version, by record id.

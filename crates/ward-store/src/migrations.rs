@@ -63,6 +63,15 @@ pub(crate) const SQLITE: &[&str] = &[
         created_at TEXT NOT NULL,
         revoked_at TEXT
     );",
+    // 3: per-dataset version numbers, versions that point at an earlier version's content
+    // (rollbacks, re-imports), and a note where an operator overrode a guard.
+    "ALTER TABLE list_versions ADD COLUMN number INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE list_versions ADD COLUMN content_version INTEGER REFERENCES list_versions (id);
+    ALTER TABLE list_versions ADD COLUMN note TEXT;
+    UPDATE list_versions SET number =
+        (SELECT COUNT(*) FROM list_versions AS earlier
+         WHERE earlier.dataset = list_versions.dataset AND earlier.id <= list_versions.id);
+    CREATE UNIQUE INDEX list_versions_number ON list_versions (dataset, number);",
 ];
 
 /// The PostgreSQL migrations. Text columns that are sorted on use the "C" collation so that
@@ -120,6 +129,15 @@ pub(crate) const POSTGRES: &[&str] = &[
         created_at TEXT NOT NULL,
         revoked_at TEXT
     );",
+    // 3: per-dataset version numbers, versions that point at an earlier version's content
+    // (rollbacks, re-imports), and a note where an operator overrode a guard.
+    "ALTER TABLE list_versions ADD COLUMN number BIGINT NOT NULL DEFAULT 0;
+    ALTER TABLE list_versions ADD COLUMN content_version BIGINT REFERENCES list_versions (id);
+    ALTER TABLE list_versions ADD COLUMN note TEXT;
+    UPDATE list_versions SET number =
+        (SELECT COUNT(*) FROM list_versions AS earlier
+         WHERE earlier.dataset = list_versions.dataset AND earlier.id <= list_versions.id);
+    CREATE UNIQUE INDEX list_versions_number ON list_versions (dataset, number);",
 ];
 
 /// Upgrades a SQLite database to schema version `target`, one transaction per step so a crash

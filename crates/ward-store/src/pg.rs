@@ -6,9 +6,10 @@
 
 use crate::audit::{format_time, names_lower, parse_time, AuditSink, ResolvedFilter};
 use crate::filter::Where;
+use crate::import::{Content, ImportTx, StagedRow, VersionRef, VersionRow};
 use crate::{
-    keys, migrations, redact, AuditRecord, Backend, Entities, Error, ImportStatus, KeyBy, KeyInfo,
-    NewVersion, Result, Versions,
+    keys, migrations, redact, AuditRecord, Backend, Entities, Error, ImportSession, KeyBy, KeyInfo, Result,
+    Versions,
 };
 use chrono::{DateTime, Utc};
 use postgres::types::ToSql;
@@ -155,77 +156,19 @@ fn key_info(row: &Row) -> KeyInfo {
 }
 
 impl Backend for Postgres {
-    fn import(&self, new: &NewVersion<'_>) -> Result<(i64, ImportStatus)> {
-        let list = new.list;
-        let err = self.err();
+    fn begin_import(&self) -> Result<Box<dyn ImportSession + '_>> {
         let mut client = lock(&self.client);
-        let mut tx = client.transaction().map_err(&err)?;
-        // Serializes imports of one dataset across replicas, as SQLite's write lock does, so
-        // two cannot both decide that their version is new or current.
-        let key = lock_key(&format!("ward-import:{}:{}", self.schema.as_deref().unwrap_or(""), list.dataset));
-        tx.execute("SELECT pg_advisory_xact_lock($1)", &[&key]).map_err(&err)?;
-        if !list.sources.is_empty() {
-            let existing = tx
-                .query_opt(
-                    "SELECT id FROM list_versions WHERE dataset = $1 AND content_hash = $2 ORDER BY id DESC LIMIT 1",
-                    &[&list.dataset, &new.content_hash],
-                )
-                .map_err(&err)?;
-            if let Some(row) = existing {
-                return Ok((row.get(0), ImportStatus::Unchanged));
-            }
-        }
-        let current_published: Option<Option<String>> = tx
-            .query_opt("SELECT published FROM list_versions WHERE dataset = $1 AND current", &[&list.dataset])
-            .map_err(&err)?
-            .map(|row| row.get(0));
-        let becomes_current = crate::becomes_current(current_published, &list.meta.published);
-        if becomes_current {
-            tx.execute(
-                "UPDATE list_versions SET current = FALSE WHERE dataset = $1 AND current",
-                &[&list.dataset],
+        // A temporary table is private to the session: staging takes no lock other replicas
+        // wait on, and holds the list on the server's disk, not in Ward's memory.
+        client
+            .batch_execute(
+                "CREATE TEMP TABLE IF NOT EXISTS import_staging (
+                     record_id TEXT COLLATE \"C\" PRIMARY KEY, schema TEXT NOT NULL, caption TEXT NOT NULL, data TEXT NOT NULL
+                 );
+                 TRUNCATE pg_temp.import_staging;",
             )
-            .map_err(&err)?;
-        }
-        let sources = serde_json::to_string(&list.sources)?;
-        let counts = serde_json::to_string(&new.counts)?;
-        let diagnostics = serde_json::to_string(&list.diagnostics)?;
-        let version_id: i64 = tx
-            .query_one(
-                "INSERT INTO list_versions (dataset, format, imported_at, published, sources, counts, diagnostics, content_hash, current)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
-                &[
-                    &list.dataset,
-                    &list.format,
-                    &new.imported_at,
-                    &list.meta.published,
-                    &sources,
-                    &counts,
-                    &diagnostics,
-                    &new.content_hash,
-                    &becomes_current,
-                ],
-            )
-            .map_err(&err)?
-            .get(0);
-        for chunk in new.entities.chunks(ENTITY_ROWS) {
-            let rows = chunk
-                .iter()
-                .map(|e| Ok((e.schema.ftm_name(), e.caption(), serde_json::to_string(e)?)))
-                .collect::<Result<Vec<_>>>()?;
-            let mut sql =
-                String::from("INSERT INTO entities (version_id, record_id, schema, caption, data) VALUES ");
-            let mut args: Vec<&(dyn ToSql + Sync)> = vec![&version_id];
-            for (i, (entity, (schema, caption, data))) in chunk.iter().zip(&rows).enumerate() {
-                let n = 2 + 4 * i;
-                let sep = if i == 0 { "" } else { ", " };
-                let _ = write!(sql, "{sep}($1, ${n}, ${}, ${}, ${})", n + 1, n + 2, n + 3);
-                args.extend([&entity.record_id as &(dyn ToSql + Sync), schema, caption, data]);
-            }
-            tx.execute(&sql, &args).map_err(&err)?;
-        }
-        tx.commit().map_err(&err)?;
-        Ok((version_id, if becomes_current { ImportStatus::Current } else { ImportStatus::Historical }))
+            .map_err(self.err())?;
+        Ok(Box::new(PgImport { client, database: &self.database, schema: self.schema.as_deref() }))
     }
 
     fn versions(&self, which: Versions) -> Result<Vec<ListVersion>> {
@@ -235,7 +178,10 @@ impl Backend for Postgres {
             Versions::Id(id) => ("WHERE id = $1", Some(id)),
         };
         let sql = format!(
-            "SELECT id, dataset, format, imported_at, published, sources, counts, current FROM list_versions {filter} ORDER BY dataset, id"
+            "SELECT id, dataset, format, imported_at, published, sources, counts, current, number,
+                    (SELECT restored.number FROM list_versions AS restored WHERE restored.id = list_versions.content_version),
+                    note
+             FROM list_versions {filter} ORDER BY dataset, id"
         );
         let rows = match &id {
             Some(id) => self.query(&sql, &[id])?,
@@ -246,6 +192,9 @@ impl Backend for Postgres {
                 Ok(ListVersion {
                     id: row.get(0),
                     dataset: row.get(1),
+                    number: row.get(8),
+                    restores: row.get(9),
+                    note: row.get(10),
                     format: row.get(2),
                     imported_at: row.get(3),
                     published: row.get(4),
@@ -266,11 +215,15 @@ impl Backend for Postgres {
     fn entities(&self, which: Entities) -> Result<Vec<Entity>> {
         let rows = match which {
             Entities::Version(id) => self.query(
-                "SELECT data FROM entities WHERE version_id = $1 ORDER BY version_id, record_id",
+                "SELECT data FROM entities
+                 WHERE version_id = (SELECT COALESCE(content_version, id) FROM list_versions WHERE id = $1)
+                 ORDER BY version_id, record_id",
                 &[&id],
             )?,
             Entities::Current => self.query(
-                "SELECT data FROM entities WHERE version_id IN (SELECT id FROM list_versions WHERE current) ORDER BY version_id, record_id",
+                "SELECT data FROM entities
+                 WHERE version_id IN (SELECT COALESCE(content_version, id) FROM list_versions WHERE current)
+                 ORDER BY version_id, record_id",
                 &[],
             )?,
         };
@@ -416,5 +369,285 @@ impl AuditSink for PgSink {
         }
         // The commit returns once the WAL record is flushed (synchronous_commit, on by default).
         tx.commit().map_err(err)
+    }
+}
+
+/// An import on the store's connection.
+struct PgImport<'a> {
+    client: MutexGuard<'a, Client>,
+    database: &'a str,
+    schema: Option<&'a str>,
+}
+
+impl ImportSession for PgImport<'_> {
+    fn stage(&mut self, rows: &[StagedRow]) -> Result<()> {
+        let database = self.database;
+        // One statement may not update a row twice: keep the last statement of a record id.
+        let mut last = std::collections::HashMap::with_capacity(rows.len());
+        for (i, row) in rows.iter().enumerate() {
+            last.insert(row.record_id.as_str(), i);
+        }
+        let kept: Vec<&StagedRow> = rows
+            .iter()
+            .enumerate()
+            .filter(|(i, row)| last[row.record_id.as_str()] == *i)
+            .map(|(_, r)| r)
+            .collect();
+        for chunk in kept.chunks(ENTITY_ROWS) {
+            let mut sql =
+                String::from("INSERT INTO pg_temp.import_staging (record_id, schema, caption, data) VALUES ");
+            let mut args: Vec<&(dyn ToSql + Sync)> = Vec::with_capacity(chunk.len() * 4);
+            for (i, row) in chunk.iter().enumerate() {
+                let n = 1 + 4 * i;
+                let sep = if i == 0 { "" } else { ", " };
+                let _ = write!(sql, "{sep}(${n}, ${}, ${}, ${})", n + 1, n + 2, n + 3);
+                args.extend([&row.record_id as &(dyn ToSql + Sync), &row.schema, &row.caption, &row.data]);
+            }
+            sql.push_str(
+                " ON CONFLICT (record_id) DO UPDATE SET schema = EXCLUDED.schema, caption = EXCLUDED.caption, data = EXCLUDED.data",
+            );
+            self.client.execute(&sql, &args).map_err(|e| Error::postgres(database, e))?;
+        }
+        Ok(())
+    }
+
+    fn transaction(&mut self) -> Result<Box<dyn ImportTx + '_>> {
+        let database = self.database;
+        let tx = self.client.transaction().map_err(|e| Error::postgres(database, e))?;
+        Ok(Box::new(PgImportTx { tx, database, schema: self.schema }))
+    }
+
+    fn clear(&mut self) -> Result<()> {
+        self.client
+            .batch_execute("TRUNCATE pg_temp.import_staging")
+            .map_err(|e| Error::postgres(self.database, e))
+    }
+}
+
+struct PgImportTx<'a> {
+    tx: postgres::Transaction<'a>,
+    database: &'a str,
+    schema: Option<&'a str>,
+}
+
+/// The columns `version_ref` reads.
+const VERSION_REF: &str =
+    "SELECT id, number, COALESCE(content_version, id), published, counts FROM list_versions";
+
+impl PgImportTx<'_> {
+    fn version_ref(&mut self, filter: &str, args: &[&(dyn ToSql + Sync)]) -> Result<Option<VersionRef>> {
+        let database = self.database;
+        let row = self
+            .tx
+            .query_opt(&format!("{VERSION_REF} {filter}"), args)
+            .map_err(|e| Error::postgres(database, e))?;
+        row.map(|row| {
+            let counts: ward_model::ListCounts = serde_json::from_str(row.get(4))?;
+            Ok(VersionRef {
+                id: row.get(0),
+                number: row.get(1),
+                content_id: row.get(2),
+                published: row.get(3),
+                entities: counts.entities,
+            })
+        })
+        .transpose()
+    }
+}
+
+impl ImportTx for PgImportTx<'_> {
+    fn lock_dataset(&mut self, dataset: &str) -> Result<()> {
+        // Serializes imports of one dataset across replicas, as SQLite's write lock does, so
+        // two cannot both decide that their version is new or current.
+        let key = lock_key(&format!("ward-import:{}:{dataset}", self.schema.unwrap_or("")));
+        let database = self.database;
+        self.tx
+            .execute("SELECT pg_advisory_xact_lock($1)", &[&key])
+            .map_err(|e| Error::postgres(database, e))?;
+        Ok(())
+    }
+
+    fn count_staged(&mut self) -> Result<u64> {
+        let database = self.database;
+        let n: i64 = self
+            .tx
+            .query_one("SELECT COUNT(*) FROM pg_temp.import_staging", &[])
+            .map_err(|e| Error::postgres(database, e))?
+            .get(0);
+        Ok(n as u64)
+    }
+
+    fn current(&mut self, dataset: &str) -> Result<Option<VersionRef>> {
+        self.version_ref("WHERE dataset = $1 AND current", &[&dataset])
+    }
+
+    fn with_hash(&mut self, dataset: &str, hash: &str) -> Result<Option<VersionRef>> {
+        self.version_ref(
+            "WHERE dataset = $1 AND content_hash = $2 ORDER BY id DESC LIMIT 1",
+            &[&dataset, &hash],
+        )
+    }
+
+    fn by_number(&mut self, dataset: &str, number: i64) -> Result<Option<VersionRef>> {
+        self.version_ref("WHERE dataset = $1 AND number = $2", &[&dataset, &number])
+    }
+
+    fn previous_content(
+        &mut self,
+        dataset: &str,
+        before_id: i64,
+        content_id: i64,
+    ) -> Result<Option<VersionRef>> {
+        self.version_ref(
+            "WHERE dataset = $1 AND id < $2 AND COALESCE(content_version, id) != $3 ORDER BY id DESC LIMIT 1",
+            &[&dataset, &before_id, &content_id],
+        )
+    }
+
+    fn next_number(&mut self, dataset: &str) -> Result<i64> {
+        let database = self.database;
+        Ok(self
+            .tx
+            .query_one(
+                "SELECT COALESCE(MAX(number), 0) + 1 FROM list_versions WHERE dataset = $1",
+                &[&dataset],
+            )
+            .map_err(|e| Error::postgres(database, e))?
+            .get(0))
+    }
+
+    fn removed(&mut self, from: i64, to: Content, examples: usize) -> Result<(u64, Vec<String>)> {
+        let database = self.database;
+        let err = |e| Error::postgres(database, e);
+        let (missing, to_id) = match to {
+            Content::Staged => {
+                ("NOT EXISTS (SELECT 1 FROM pg_temp.import_staging AS n WHERE n.record_id = e.record_id)", None)
+            }
+            Content::Version(id) => (
+                "NOT EXISTS (SELECT 1 FROM entities AS n WHERE n.version_id = $2 AND n.record_id = e.record_id)",
+                Some(id),
+            ),
+        };
+        let args: Vec<&(dyn ToSql + Sync)> = match &to_id {
+            Some(id) => vec![&from, id],
+            None => vec![&from],
+        };
+        let count: i64 = self
+            .tx
+            .query_one(
+                &format!("SELECT COUNT(*) FROM entities AS e WHERE e.version_id = $1 AND {missing}"),
+                &args,
+            )
+            .map_err(err)?
+            .get(0);
+        let names = self
+            .tx
+            .query(
+                &format!(
+                    "SELECT record_id, caption FROM entities AS e WHERE e.version_id = $1 AND {missing} ORDER BY record_id LIMIT {examples}"
+                ),
+                &args,
+            )
+            .map_err(err)?
+            .iter()
+            .map(|row| format!("{} ({})", row.get::<_, String>(0), row.get::<_, String>(1)))
+            .collect();
+        Ok((count as u64, names))
+    }
+
+    fn stage_base(&mut self, content_id: i64, except: &[String]) -> Result<()> {
+        let database = self.database;
+        self.tx
+            .execute(
+                "INSERT INTO pg_temp.import_staging (record_id, schema, caption, data)
+                 SELECT record_id, schema, caption, data FROM entities
+                 WHERE version_id = $1 AND NOT (record_id = ANY($2))
+                 ON CONFLICT (record_id) DO NOTHING",
+                &[&content_id, &except],
+            )
+            .map_err(|e| Error::postgres(database, e))?;
+        Ok(())
+    }
+
+    fn for_each_staged(&mut self, each: &mut dyn FnMut(Entity)) -> Result<()> {
+        let database = self.database;
+        let err = |e| Error::postgres(database, e);
+        let params: [&(dyn ToSql + Sync); 0] = [];
+        let mut rows = self.tx.query_raw("SELECT data FROM pg_temp.import_staging", params).map_err(err)?;
+        while let Some(row) = postgres::fallible_iterator::FallibleIterator::next(&mut rows).map_err(err)? {
+            each(serde_json::from_str(row.get::<_, &str>(0))?);
+        }
+        Ok(())
+    }
+
+    fn insert_version(&mut self, row: &VersionRow<'_>) -> Result<i64> {
+        let database = self.database;
+        Ok(self
+            .tx
+            .query_one(
+                "INSERT INTO list_versions (dataset, number, format, imported_at, published, sources, counts, diagnostics, content_hash, note, current)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) RETURNING id",
+                &[
+                    &row.dataset,
+                    &row.number,
+                    &row.format,
+                    &row.imported_at,
+                    &row.published,
+                    &row.sources,
+                    &row.counts,
+                    &row.diagnostics,
+                    &row.content_hash,
+                    &row.note,
+                    &row.current,
+                ],
+            )
+            .map_err(|e| Error::postgres(database, e))?
+            .get(0))
+    }
+
+    fn insert_restoring(
+        &mut self,
+        from: i64,
+        content_id: i64,
+        number: i64,
+        imported_at: &str,
+        note: &str,
+    ) -> Result<i64> {
+        let database = self.database;
+        Ok(self
+            .tx
+            .query_one(
+                "INSERT INTO list_versions (dataset, number, format, imported_at, published, sources, counts, diagnostics, content_hash, content_version, note, current)
+                 SELECT dataset, $2, format, $3, published, sources, counts, diagnostics, content_hash, $4, $5, TRUE
+                 FROM list_versions WHERE id = $1 RETURNING id",
+                &[&from, &number, &imported_at, &content_id, &note],
+            )
+            .map_err(|e| Error::postgres(database, e))?
+            .get(0))
+    }
+
+    fn copy_staged(&mut self, version_id: i64) -> Result<()> {
+        let database = self.database;
+        self.tx
+            .execute(
+                "INSERT INTO entities (version_id, record_id, schema, caption, data)
+                 SELECT $1, record_id, schema, caption, data FROM pg_temp.import_staging",
+                &[&version_id],
+            )
+            .map_err(|e| Error::postgres(database, e))?;
+        Ok(())
+    }
+
+    fn clear_current(&mut self, dataset: &str) -> Result<()> {
+        let database = self.database;
+        self.tx
+            .execute("UPDATE list_versions SET current = FALSE WHERE dataset = $1 AND current", &[&dataset])
+            .map_err(|e| Error::postgres(database, e))?;
+        Ok(())
+    }
+
+    fn commit(self: Box<Self>) -> Result<()> {
+        let database = self.database;
+        self.tx.commit().map_err(|e| Error::postgres(database, e))
     }
 }

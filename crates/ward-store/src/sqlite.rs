@@ -2,9 +2,10 @@
 
 use crate::audit::{names_lower, AuditSink, ResolvedFilter};
 use crate::filter::Where;
+use crate::import::{Content, ImportTx, StagedRow, VersionRef, VersionRow};
 use crate::{
-    keys, migrations, AuditRecord, Backend, Entities, Error, ImportStatus, KeyBy, KeyInfo, NewVersion,
-    Result, Versions, DB_FILE,
+    keys, migrations, AuditRecord, Backend, Entities, Error, ImportSession, KeyBy, KeyInfo, Result, Versions,
+    DB_FILE,
 };
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, TransactionBehavior};
@@ -73,77 +74,19 @@ impl Sqlite {
 
 /// An SQL filter and its arguments, built up clause by clause.
 impl Backend for Sqlite {
-    fn import(&self, new: &NewVersion<'_>) -> Result<(i64, ImportStatus)> {
-        let list = new.list;
-        let err = self.err();
-        let mut conn = lock(&self.conn);
-        // IMMEDIATE takes the write lock first, so two processes importing the same dataset
-        // cannot both decide that their version is new or current.
-        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
-        if !list.sources.is_empty() {
-            let existing: Option<i64> = tx
-                .query_row(
-                    "SELECT id FROM list_versions WHERE dataset = ?1 AND content_hash = ?2 ORDER BY id DESC LIMIT 1",
-                    params![list.dataset, new.content_hash],
-                    |row| row.get(0),
-                )
-                .optional()
-                .map_err(&err)?;
-            if let Some(id) = existing {
-                return Ok((id, ImportStatus::Unchanged));
-            }
-        }
-        let current_published: Option<Option<String>> = tx
-            .query_row(
-                "SELECT published FROM list_versions WHERE dataset = ?1 AND current = 1",
-                params![list.dataset],
-                |row| row.get(0),
-            )
-            .optional()
-            .map_err(&err)?;
-        let becomes_current = crate::becomes_current(current_published, &list.meta.published);
-        if becomes_current {
-            tx.execute(
-                "UPDATE list_versions SET current = 0 WHERE dataset = ?1 AND current = 1",
-                params![list.dataset],
-            )
-            .map_err(&err)?;
-        }
-        tx.execute(
-            "INSERT INTO list_versions (dataset, format, imported_at, published, sources, counts, diagnostics, content_hash, current)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                list.dataset,
-                list.format,
-                new.imported_at,
-                list.meta.published,
-                serde_json::to_string(&list.sources)?,
-                serde_json::to_string(&new.counts)?,
-                serde_json::to_string(&list.diagnostics)?,
-                new.content_hash,
-                becomes_current,
-            ],
+    fn begin_import(&self) -> Result<Box<dyn ImportSession + '_>> {
+        let conn = lock(&self.conn);
+        // A temporary table is private to the connection and lives in a temporary file:
+        // staging writes neither take the database's write lock nor hold the list in memory.
+        conn.execute_batch(
+            "PRAGMA temp_store = FILE;
+             CREATE TEMP TABLE IF NOT EXISTS import_staging (
+                 record_id TEXT PRIMARY KEY, schema TEXT NOT NULL, caption TEXT NOT NULL, data TEXT NOT NULL
+             );
+             DELETE FROM temp.import_staging;",
         )
-        .map_err(&err)?;
-        let version_id = tx.last_insert_rowid();
-        {
-            let mut insert = tx
-                .prepare("INSERT INTO entities (version_id, record_id, schema, caption, data) VALUES (?1, ?2, ?3, ?4, ?5)")
-                .map_err(&err)?;
-            for entity in &new.entities {
-                insert
-                    .execute(params![
-                        version_id,
-                        entity.record_id,
-                        entity.schema.ftm_name(),
-                        entity.caption(),
-                        serde_json::to_string(entity)?
-                    ])
-                    .map_err(&err)?;
-            }
-        }
-        tx.commit().map_err(&err)?;
-        Ok((version_id, if becomes_current { ImportStatus::Current } else { ImportStatus::Historical }))
+        .map_err(self.err())?;
+        Ok(Box::new(SqliteImport { conn, path: self.path() }))
     }
 
     fn versions(&self, which: Versions) -> Result<Vec<ListVersion>> {
@@ -154,7 +97,10 @@ impl Backend for Sqlite {
             Versions::Id(id) => ("WHERE id = ?1", vec![id]),
         };
         let sql = format!(
-            "SELECT id, dataset, format, imported_at, published, sources, counts, current FROM list_versions {filter} ORDER BY dataset, id"
+            "SELECT id, dataset, format, imported_at, published, sources, counts, current, number,
+                    (SELECT restored.number FROM list_versions AS restored WHERE restored.id = list_versions.content_version),
+                    note
+             FROM list_versions {filter} ORDER BY dataset, id"
         );
         let conn = lock(&self.conn);
         let mut stmt = conn.prepare(&sql).map_err(&err)?;
@@ -169,16 +115,33 @@ impl Backend for Sqlite {
                     row.get::<_, String>(5)?,
                     row.get::<_, String>(6)?,
                     row.get::<_, bool>(7)?,
+                    row.get::<_, i64>(8)?,
+                    row.get::<_, Option<i64>>(9)?,
+                    row.get::<_, Option<String>>(10)?,
                 ))
             })
             .map_err(&err)?;
         let mut out = Vec::new();
         for row in rows {
-            let (id, dataset, format, imported_at, published, sources, counts, current) =
-                row.map_err(&err)?;
+            let (
+                id,
+                dataset,
+                format,
+                imported_at,
+                published,
+                sources,
+                counts,
+                current,
+                number,
+                restores,
+                note,
+            ) = row.map_err(&err)?;
             out.push(ListVersion {
                 id,
                 dataset,
+                number,
+                restores,
+                note,
                 format,
                 imported_at,
                 published,
@@ -204,10 +167,14 @@ impl Backend for Sqlite {
     fn entities(&self, which: Entities) -> Result<Vec<Entity>> {
         let err = self.err();
         let (filter, args): (&str, Vec<i64>) = match which {
-            Entities::Version(id) => ("WHERE version_id = ?1", vec![id]),
-            Entities::Current => {
-                ("WHERE version_id IN (SELECT id FROM list_versions WHERE current = 1)", vec![])
-            }
+            Entities::Version(id) => (
+                "WHERE version_id = (SELECT COALESCE(content_version, id) FROM list_versions WHERE id = ?1)",
+                vec![id],
+            ),
+            Entities::Current => (
+                "WHERE version_id IN (SELECT COALESCE(content_version, id) FROM list_versions WHERE current = 1)",
+                vec![],
+            ),
         };
         let sql = format!("SELECT data FROM entities {filter} ORDER BY version_id, record_id");
         let conn = lock(&self.conn);
@@ -326,6 +293,254 @@ impl Backend for Sqlite {
     #[cfg(test)]
     fn execute(&self, sql: &str) -> Result<()> {
         lock(&self.conn).execute_batch(sql).map_err(self.err())
+    }
+}
+
+/// An import on the store's connection.
+struct SqliteImport<'a> {
+    conn: MutexGuard<'a, Connection>,
+    path: &'a Path,
+}
+
+impl ImportSession for SqliteImport<'_> {
+    fn stage(&mut self, rows: &[StagedRow]) -> Result<()> {
+        let path = self.path;
+        let err = |e| Error::sqlite(path, e);
+        let tx = self.conn.transaction().map_err(err)?;
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO temp.import_staging (record_id, schema, caption, data) VALUES (?1, ?2, ?3, ?4)
+                     ON CONFLICT (record_id) DO UPDATE SET schema = excluded.schema, caption = excluded.caption, data = excluded.data",
+                )
+                .map_err(err)?;
+            for row in rows {
+                insert.execute(params![row.record_id, row.schema, row.caption, row.data]).map_err(err)?;
+            }
+        }
+        tx.commit().map_err(err)
+    }
+
+    fn transaction(&mut self) -> Result<Box<dyn ImportTx + '_>> {
+        let path = self.path;
+        // IMMEDIATE takes the write lock first, so two processes importing the same dataset
+        // cannot both decide that their version is new or current.
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| Error::sqlite(path, e))?;
+        Ok(Box::new(SqliteImportTx { tx, path }))
+    }
+
+    fn clear(&mut self) -> Result<()> {
+        self.conn.execute_batch("DELETE FROM temp.import_staging").map_err(|e| Error::sqlite(self.path, e))
+    }
+}
+
+struct SqliteImportTx<'a> {
+    tx: rusqlite::Transaction<'a>,
+    path: &'a Path,
+}
+
+/// The columns `version_ref` reads.
+const VERSION_REF: &str =
+    "SELECT id, number, COALESCE(content_version, id), published, counts FROM list_versions";
+
+impl SqliteImportTx<'_> {
+    fn err(&self) -> impl Fn(rusqlite::Error) -> Error + '_ {
+        move |e| Error::sqlite(self.path, e)
+    }
+
+    fn version_ref(&self, filter: &str, args: &[&dyn rusqlite::ToSql]) -> Result<Option<VersionRef>> {
+        let row = self
+            .tx
+            .query_row(&format!("{VERSION_REF} {filter}"), args, |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get(2)?, row.get(3)?, row.get::<_, String>(4)?))
+            })
+            .optional()
+            .map_err(self.err())?;
+        row.map(|(id, number, content_id, published, counts)| {
+            let counts: ward_model::ListCounts = serde_json::from_str(&counts)?;
+            Ok(VersionRef { id, number, content_id, published, entities: counts.entities })
+        })
+        .transpose()
+    }
+}
+
+impl ImportTx for SqliteImportTx<'_> {
+    fn lock_dataset(&mut self, _dataset: &str) -> Result<()> {
+        Ok(())
+    }
+
+    fn count_staged(&mut self) -> Result<u64> {
+        let n: i64 = self
+            .tx
+            .query_row("SELECT COUNT(*) FROM temp.import_staging", [], |row| row.get(0))
+            .map_err(self.err())?;
+        Ok(n as u64)
+    }
+
+    fn current(&mut self, dataset: &str) -> Result<Option<VersionRef>> {
+        self.version_ref("WHERE dataset = ?1 AND current = 1", &[&dataset])
+    }
+
+    fn with_hash(&mut self, dataset: &str, hash: &str) -> Result<Option<VersionRef>> {
+        self.version_ref(
+            "WHERE dataset = ?1 AND content_hash = ?2 ORDER BY id DESC LIMIT 1",
+            &[&dataset, &hash],
+        )
+    }
+
+    fn by_number(&mut self, dataset: &str, number: i64) -> Result<Option<VersionRef>> {
+        self.version_ref("WHERE dataset = ?1 AND number = ?2", &[&dataset, &number])
+    }
+
+    fn previous_content(
+        &mut self,
+        dataset: &str,
+        before_id: i64,
+        content_id: i64,
+    ) -> Result<Option<VersionRef>> {
+        self.version_ref(
+            "WHERE dataset = ?1 AND id < ?2 AND COALESCE(content_version, id) != ?3 ORDER BY id DESC LIMIT 1",
+            &[&dataset, &before_id, &content_id],
+        )
+    }
+
+    fn next_number(&mut self, dataset: &str) -> Result<i64> {
+        self.tx
+            .query_row(
+                "SELECT COALESCE(MAX(number), 0) + 1 FROM list_versions WHERE dataset = ?1",
+                params![dataset],
+                |row| row.get(0),
+            )
+            .map_err(self.err())
+    }
+
+    fn removed(&mut self, from: i64, to: Content, examples: usize) -> Result<(u64, Vec<String>)> {
+        let (missing, args): (&str, Vec<i64>) = match to {
+            Content::Staged => {
+                ("NOT EXISTS (SELECT 1 FROM temp.import_staging AS n WHERE n.record_id = e.record_id)", vec![from])
+            }
+            Content::Version(id) => (
+                "NOT EXISTS (SELECT 1 FROM entities AS n WHERE n.version_id = ?2 AND n.record_id = e.record_id)",
+                vec![from, id],
+            ),
+        };
+        let err = self.err();
+        let count: i64 = self
+            .tx
+            .query_row(
+                &format!("SELECT COUNT(*) FROM entities AS e WHERE e.version_id = ?1 AND {missing}"),
+                params_from_iter(&args),
+                |row| row.get(0),
+            )
+            .map_err(&err)?;
+        let mut stmt = self
+            .tx
+            .prepare(&format!(
+                "SELECT record_id, caption FROM entities AS e WHERE e.version_id = ?1 AND {missing} ORDER BY record_id LIMIT {examples}"
+            ))
+            .map_err(&err)?;
+        let names = stmt
+            .query_map(params_from_iter(&args), |row| {
+                Ok(format!("{} ({})", row.get::<_, String>(0)?, row.get::<_, String>(1)?))
+            })
+            .map_err(&err)?
+            .collect::<rusqlite::Result<Vec<_>>>()
+            .map_err(&err)?;
+        Ok((count as u64, names))
+    }
+
+    fn stage_base(&mut self, content_id: i64, except: &[String]) -> Result<()> {
+        self.tx
+            .execute(
+                "INSERT INTO temp.import_staging (record_id, schema, caption, data)
+                 SELECT record_id, schema, caption, data FROM entities
+                 WHERE version_id = ?1 AND record_id NOT IN (SELECT value FROM json_each(?2))
+                 ON CONFLICT (record_id) DO NOTHING",
+                params![content_id, serde_json::to_string(except)?],
+            )
+            .map_err(self.err())?;
+        Ok(())
+    }
+
+    fn for_each_staged(&mut self, each: &mut dyn FnMut(Entity)) -> Result<()> {
+        let err = self.err();
+        let mut stmt = self.tx.prepare("SELECT data FROM temp.import_staging").map_err(&err)?;
+        let mut rows = stmt.query([]).map_err(&err)?;
+        while let Some(row) = rows.next().map_err(&err)? {
+            each(serde_json::from_str(&row.get::<_, String>(0).map_err(&err)?)?);
+        }
+        Ok(())
+    }
+
+    fn insert_version(&mut self, row: &VersionRow<'_>) -> Result<i64> {
+        self.tx
+            .execute(
+                "INSERT INTO list_versions (dataset, number, format, imported_at, published, sources, counts, diagnostics, content_hash, note, current)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+                params![
+                    row.dataset,
+                    row.number,
+                    row.format,
+                    row.imported_at,
+                    row.published,
+                    row.sources,
+                    row.counts,
+                    row.diagnostics,
+                    row.content_hash,
+                    row.note,
+                    row.current,
+                ],
+            )
+            .map_err(self.err())?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    fn insert_restoring(
+        &mut self,
+        from: i64,
+        content_id: i64,
+        number: i64,
+        imported_at: &str,
+        note: &str,
+    ) -> Result<i64> {
+        self.tx
+            .execute(
+                "INSERT INTO list_versions (dataset, number, format, imported_at, published, sources, counts, diagnostics, content_hash, content_version, note, current)
+                 SELECT dataset, ?2, format, ?3, published, sources, counts, diagnostics, content_hash, ?4, ?5, 1
+                 FROM list_versions WHERE id = ?1",
+                params![from, number, imported_at, content_id, note],
+            )
+            .map_err(self.err())?;
+        Ok(self.tx.last_insert_rowid())
+    }
+
+    fn copy_staged(&mut self, version_id: i64) -> Result<()> {
+        self.tx
+            .execute(
+                "INSERT INTO entities (version_id, record_id, schema, caption, data)
+                 SELECT ?1, record_id, schema, caption, data FROM temp.import_staging",
+                params![version_id],
+            )
+            .map_err(self.err())?;
+        Ok(())
+    }
+
+    fn clear_current(&mut self, dataset: &str) -> Result<()> {
+        self.tx
+            .execute(
+                "UPDATE list_versions SET current = 0 WHERE dataset = ?1 AND current = 1",
+                params![dataset],
+            )
+            .map_err(self.err())?;
+        Ok(())
+    }
+
+    fn commit(self: Box<Self>) -> Result<()> {
+        let path = self.path;
+        self.tx.commit().map_err(|e| Error::sqlite(path, e))
     }
 }
 

@@ -11,7 +11,7 @@ use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Write};
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
-use ward_model::{Name, NameKind, Schema, SourceFile};
+use ward_model::{ListCounts, Name, NameKind, Schema, SourceFile};
 
 const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/test";
 
@@ -125,6 +125,7 @@ suite!(
     audit_shutdown_flushes_the_queue,
     audit_filters,
     api_keys,
+    guarded_imports_and_rollback,
 );
 
 fn open(db: &dyn Db) -> Store {
@@ -235,18 +236,95 @@ fn replicas_starting_at_once_migrate_once(db: &dyn Db) {
     check(&store, &[("un_sc_sanctions", "2026-01-28")], 1);
 }
 
+fn guarded_imports_and_rollback(db: &dyn Db) {
+    let mut store = open(db);
+    let names: Vec<String> = (0..20).map(|i| format!("Name {i}")).collect();
+    let all: Vec<&str> = names.iter().map(String::as_str).collect();
+    let good = store.import(&list("us_ofac_sdn", "2024-05-03", "good", &all)).unwrap();
+    assert_eq!((good.status, good.version.number), (ImportStatus::Current, 1));
+    // A file cut at half the records is refused and names what it would remove.
+    let err = store.import(&list("us_ofac_sdn", "2024-05-03", "cut", &all[..10])).unwrap_err();
+    assert!(matches!(err, Error::Shrink { removed: 10, current_records: 20, .. }), "{err}");
+    let text = err.to_string();
+    assert!(
+        text.contains("remove 10 of the 20 records of version 1") && text.contains("--allow-shrink"),
+        "{text}"
+    );
+    assert!(text.contains("R10 (Name 10)"), "{text}");
+    // So is an empty one, even with no current version.
+    let err = store.import(&list("un_sc_sanctions", "2026-01-28", "empty", &[])).unwrap_err();
+    assert!(matches!(err, Error::EmptyList { current: None, .. }), "{err}");
+    assert!(err.is_user_error());
+    check(&store, &[("us_ofac_sdn", "2024-05-03")], 1);
+    // Removing up to the share allowed passes (2 of 20 is 10%).
+    let small = store.import(&list("us_ofac_sdn", "2024-05-04", "minus2", &all[..18])).unwrap();
+    assert_eq!((small.status, small.removed, small.version.number), (ImportStatus::Current, 2, 2));
+    // Forced, the cut file becomes current, and the version says so.
+    let policy = ImportPolicy { allow_shrink: true, ..ImportPolicy::default() };
+    let forced = store.import_with(&list("us_ofac_sdn", "2024-05-04", "cut", &all[..10]), &policy).unwrap();
+    assert_eq!((forced.status, forced.removed, forced.version.number), (ImportStatus::Current, 8, 3));
+    assert!(forced.version.note.as_deref().unwrap_or("").contains("allow_shrink"), "{:?}", forced.version);
+    // Rollback makes the previous content current again as a new version pointing at it.
+    let back = store.rollback("us_ofac_sdn", None).unwrap();
+    assert_eq!(
+        (back.status, back.version.number, back.version.restores),
+        (ImportStatus::Restored, 4, Some(2))
+    );
+    assert_eq!(store.current_entities().unwrap().len(), 18);
+    assert_eq!(store.version_entities(back.version.id).unwrap().len(), 18);
+    let to_first = store.rollback("us_ofac_sdn", Some(1)).unwrap();
+    assert_eq!((to_first.version.number, to_first.version.restores), (5, Some(1)));
+    assert_eq!(store.current_entities().unwrap().len(), 20);
+    assert!(matches!(store.rollback("us_ofac_sdn", Some(1)), Err(Error::AlreadyCurrent { .. })));
+    assert!(matches!(store.rollback("us_ofac_sdn", Some(99)), Err(Error::NoVersion { .. })));
+    assert!(matches!(store.rollback("eu_fsf", None), Err(Error::NoList { .. })));
+    // Re-importing the files of an earlier version makes it current again, guarded.
+    let again = store.import(&list("us_ofac_sdn", "2024-05-04", "minus2", &all[..18])).unwrap();
+    assert_eq!((again.status, again.version.restores), (ImportStatus::Restored, Some(2)));
+    assert_eq!(store.current_entities().unwrap().len(), 18);
+    // The same files once more change nothing; an older publication stays history.
+    let same = store.import(&list("us_ofac_sdn", "2024-05-04", "minus2", &all[..18])).unwrap();
+    assert_eq!(same.status, ImportStatus::Unchanged);
+    let numbers: Vec<i64> = store.dataset_versions("us_ofac_sdn").unwrap().iter().map(|v| v.number).collect();
+    assert_eq!(numbers, [1, 2, 3, 4, 5, 6]);
+}
+
 fn a_v1_store_upgrades_cleanly(db: &dyn Db) {
     // Schema version 1 is what the previous Ward wrote: list versions and entities only.
     let old = {
         let mut store = Store::open_at(&db.location(), 1).unwrap();
+        let store = Store::open_at(&db.location(), 1).unwrap();
         assert!(store.backend.execute("SELECT * FROM audit").is_err(), "v1 has no audit table");
-        store.import(&list("un_sc_sanctions", "2026-01-28", "h1", &["A", "B"])).unwrap().version
+        // Rows as a v1 Ward wrote them.
+        let counts =
+            serde_json::to_string(&ListCounts { entities: 2, persons: 2, ..ListCounts::default() }).unwrap();
+        let entity = |id: &str, name: &str| {
+            let mut e = Entity::new("un_sc_sanctions", id, Schema::Person);
+            e.add_name(Name::new(name, NameKind::Primary));
+            serde_json::to_string(&e).unwrap().replace('\'', "''")
+        };
+        store
+            .backend
+            .execute(&format!(
+                "INSERT INTO list_versions (dataset, format, imported_at, published, sources, counts, diagnostics, content_hash, current)
+                 VALUES ('un_sc_sanctions', 'un_xml', '2026-01-29T00:00:00.000Z', '2026-01-28', '[]', '{counts}', '[]', 'h1', TRUE);
+                 INSERT INTO entities (version_id, record_id, schema, caption, data) VALUES
+                 (1, 'R0', 'Person', 'A', '{}'), (1, 'R1', 'Person', 'B', '{}');",
+                entity("R0", "A"),
+                entity("R1", "B")
+            ))
+            .unwrap();
+        1i64
     };
     let mut store = open(db);
-    assert_eq!(store.versions().unwrap(), vec![old.clone()]);
-    assert_eq!(store.version_entities(old.id).unwrap().len(), 2);
-    let b = store.import(&list("un_sc_sanctions", "2026-02-27", "h2", &["C"])).unwrap();
+    let upgraded = store.versions().unwrap();
+    assert_eq!(upgraded.len(), 1);
+    assert_eq!((upgraded[0].id, upgraded[0].number, upgraded[0].current), (old, 1, true));
+    assert_eq!(store.version_entities(old).unwrap().len(), 2);
+    let policy = ImportPolicy { allow_shrink: true, ..ImportPolicy::default() };
+    let b = store.import_with(&list("un_sc_sanctions", "2026-02-27", "h2", &["C"]), &policy).unwrap();
     assert_eq!(b.status, ImportStatus::Current);
+    assert_eq!(b.version.number, 2);
     // The new tables work.
     let log = store.audit_log().unwrap();
     log.submit(record("r1", "2026-03-01T10:00:00Z", &["A"], None, true)).wait().unwrap();
