@@ -13,7 +13,8 @@
 //!
 //! ```
 //! let mut store = ward_store::Store::open_in_memory().unwrap();
-//! let list = ward_model::ParsedList::new("un_sc_sanctions", "un_xml");
+//! let mut list = ward_model::ParsedList::new("un_sc_sanctions", "un_xml");
+//! list.entities.push(ward_model::Entity::new("un_sc_sanctions", "QDi.001", ward_model::Schema::Person));
 //! let outcome = store.import(&list).unwrap();
 //! assert_eq!(store.versions().unwrap()[0].id, outcome.version.id);
 //!
