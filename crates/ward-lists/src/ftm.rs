@@ -24,7 +24,7 @@ mod export;
 #[cfg(test)]
 mod tests;
 
-pub use export::{entity_to_ftm, write_ftm_lines};
+pub use export::{entity_to_ftm, subject_to_ftm, write_ftm_lines};
 
 const FORMAT: &str = "FtM JSON lines";
 

@@ -276,7 +276,8 @@ fn export_round_trip() {
     let mut out = Vec::new();
     write_ftm_lines(subjects.iter(), &mut out).unwrap();
     let text = String::from_utf8(out.clone()).unwrap();
-    assert_eq!(text.lines().count(), 6);
+    // Each of the 6 things is followed by the Sanction entity of its designation.
+    assert_eq!(text.lines().count(), 12);
     let again = crate::parse_bytes("export.json", out).unwrap();
     assert_eq!(again.dataset, "eu_fsf");
     assert_eq!(
