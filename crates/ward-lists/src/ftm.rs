@@ -334,11 +334,8 @@ impl Reader {
             );
             return;
         }
-        self.lines_read += 1;
         let datasets = strings(object.get("datasets"));
-        for dataset in &datasets {
-            Entity::push_unique(&mut self.datasets, dataset.clone());
-        }
+        self.count_line(&datasets);
         let empty = Map::new();
         let props = object.get("properties").and_then(Value::as_object).unwrap_or(&empty);
         let get = |name: &str| strings(props.get(name));
@@ -463,6 +460,20 @@ impl Reader {
             },
             source_urls: get("sourceUrl"),
         });
+    }
+
+    /// Counts an entity line and the datasets it names.
+    fn count_line(&mut self, datasets: &[String]) {
+        self.lines_read += 1;
+        for dataset in datasets {
+            Entity::push_unique(&mut self.datasets, dataset.clone());
+        }
+    }
+
+    /// Notes a thing line without reading it (the first pass of [`stream::read_streaming`]).
+    fn note_thing(&mut self, id: &str, datasets: Vec<String>) {
+        self.count_line(&datasets);
+        self.thing_ids.get_or_insert_with(Default::default).note(id);
     }
 
     /// Keeps a thing read from the line `at`; a later line with the same id replaces it in place.

@@ -60,30 +60,47 @@ struct LineHead<'a> {
     schema: Option<Cow<'a, str>>,
     #[serde(default)]
     op: Option<serde::de::IgnoredAny>,
+    #[serde(default)]
+    datasets: Option<Value>,
 }
 
-/// The id of a thing line (as [`Reader::line`] tells things apart), or `None`.
-fn thing_id(line: &[u8]) -> Option<String> {
+/// What the first pass needs of a thing line.
+struct ThingHead {
+    id: String,
+    datasets: Vec<String>,
+}
+
+/// The id and datasets of a thing line (as [`Reader::line`] tells things apart), or `None`.
+fn thing_head(line: &[u8]) -> Option<ThingHead> {
     if !line.starts_with(b"{") {
         return None;
     }
-    let is_thing = |id: Option<&str>, schema: Option<&str>, op: bool| {
+    let is_thing = |id: Option<&str>, schema: Option<&str>, op: bool, datasets: Option<&Value>| {
         let id = id.map(str::trim).unwrap_or_default();
         let schema = schema.unwrap_or_default();
-        (!op && !id.is_empty() && THING_SCHEMATA.contains(&schema)).then(|| id.to_string())
+        (!op && !id.is_empty() && THING_SCHEMATA.contains(&schema))
+            .then(|| ThingHead { id: id.to_string(), datasets: super::strings(datasets) })
     };
     match serde_json::from_slice::<LineHead>(line) {
-        Ok(head) => is_thing(head.id.as_deref(), head.schema.as_deref(), head.op.is_some()),
+        Ok(head) => {
+            is_thing(head.id.as_deref(), head.schema.as_deref(), head.op.is_some(), head.datasets.as_ref())
+        }
         // Repeated keys and other oddities: read the line as the whole-file reader does.
         Err(_) => match serde_json::from_slice::<Value>(line).ok()? {
             Value::Object(object) => is_thing(
                 object.get("id").and_then(Value::as_str),
                 object.get("schema").and_then(Value::as_str),
                 object.contains_key("op"),
+                object.get("datasets"),
             ),
             _ => None,
         },
     }
+}
+
+/// The id of a thing line, or `None`.
+fn thing_id(line: &[u8]) -> Option<String> {
+    thing_head(line).map(|head| head.id)
 }
 
 /// Builds the thing of a line that [`thing_id`] found to be one.
@@ -131,7 +148,11 @@ pub(crate) fn read_streaming(content: &Content, sink: &mut dyn FnMut(Entity)) ->
     let mut non_empty = 0usize;
     content.for_each_line(|line, line_no, last| {
         non_empty += 1;
-        read_line(&mut reader, line, line_no, last, file)?;
+        // A thing line is only noted here: its properties are not needed before the last pass.
+        match thing_head(line) {
+            Some(head) => reader.note_thing(&head.id, head.datasets),
+            None => read_line(&mut reader, line, line_no, last, file)?,
+        }
         line_diagnostics.extend(reader.diagnostics.drain(..).map(|d| (line_no, d)));
         Ok(())
     })?;
