@@ -212,8 +212,13 @@ pub fn read_unit(path: &Path) -> Result<ParsedList> {
 /// whole: memory grows with the lines that describe things from the side (addresses, sanctions,
 /// relations...), not with the things. The entities and their order are [`read_unit`]'s (the
 /// order of the first line of each id), and a gzip file has no 1 GiB limit on its content.
-/// Every other format, and zip archives (the official lists that come zipped are a few MB), is
-/// read whole by [`read_unit`] and its entities then handed over one by one.
+/// UN SC, EU FSF, UK FCDO and Canada SEMA XML are read from the file by the streaming XML
+/// reader, each entity handed over once its record is read. The other formats are read whole by
+/// [`read_unit`] and their entities then handed over one by one: OFAC sdnList and enhanced XML
+/// (the dataset and the link targets depend on every record), SECO XML (amendments are deltas;
+/// programs and places are cited across records), the xlsx workbooks, the CSV formats (OFAC
+/// sets join several files), and zip archives (the official lists that come zipped are a few
+/// MB). A broken gzip stream in an XML file is reported as an XML error at its byte offset.
 pub fn read_unit_streaming(path: &Path, sink: &mut dyn FnMut(ward_model::Entity)) -> Result<ParsedList> {
     streaming::read_unit(path, sink)
 }

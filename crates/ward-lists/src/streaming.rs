@@ -188,12 +188,26 @@ pub(crate) fn read_unit(path: &Path, sink: &mut dyn FnMut(Entity)) -> Result<Par
     }
     *content.digest.borrow_mut() = None;
     let format = detect(&Source { name: content.name.clone(), bytes: head })?;
+    let name = content.name();
     let mut list = match format {
         Format::FtmJson => crate::ftm::read_streaming(&content, sink)?,
+        Format::UnXml => crate::un_xml::parse_from(content.open()?, name, sink)?,
+        Format::EuFsfXml => crate::eu_fsf::parse_from(content.open()?, name, sink)?,
+        Format::UkFcdoXml => crate::uk_fcdo::parse_from(content.open()?, name, sink)?,
+        Format::CaSemaXml => crate::ca_sema::parse_from(content.open()?, name, sink)?,
         _ => return whole(path, sink),
     };
     list.format = format.name().to_string();
     list.sources = vec![content.source_file()?];
+    Ok(list)
+}
+
+/// Runs a reader that hands its entities to a sink with one that collects them, giving the
+/// list with its entities (how the whole-file readers use the streaming ones).
+pub(crate) fn collect(read: impl FnOnce(&mut dyn FnMut(Entity)) -> Result<ParsedList>) -> Result<ParsedList> {
+    let mut entities = Vec::new();
+    let mut list = read(&mut |entity| entities.push(entity))?;
+    list.entities = entities;
     Ok(list)
 }
 

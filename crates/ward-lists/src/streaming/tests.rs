@@ -140,3 +140,26 @@ fn gzip_byte_order_mark_mixed_datasets_and_broken_files() {
     let delta = format!(r#"{{"op":"ADD","entity":{PERSON_A}}}"#);
     assert_eq!(check_lines("delta.json", &[&delta, r#"{"op":"DEL","entity":{"id":"b"}}"#]), 1);
 }
+
+/// The XML formats read record by record hand entities over before the file ends: a file cut at
+/// three quarters is still an error, after some entities went to the sink (read whole, none
+/// would have).
+#[test]
+fn xml_records_leave_before_the_file_ends() {
+    for rel in [
+        "un-sc/un_excerpt_2026-02-27.xml",
+        "eu-fsf/eu_excerpt.xml",
+        "uk-fcdo/uk_sample.xml",
+        "ca-sema/sema-lmes_2025-05_excerpt.xml",
+    ] {
+        let bytes = crate::testing::fixture(rel);
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("cut.xml");
+        std::fs::write(&path, &bytes[..bytes.len() * 3 / 4]).unwrap();
+        let mut handed_over = 0;
+        let result = crate::read_unit_streaming(&path, &mut |_| handed_over += 1);
+        assert!(result.is_err(), "{rel}: a cut file was read");
+        assert!(handed_over > 0, "{rel}: no entity left before the end");
+        check(&path);
+    }
+}
