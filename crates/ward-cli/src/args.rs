@@ -247,6 +247,25 @@ pub struct BenchArgs {
     /// Synthetic subjects (scale).
     #[arg(long, default_value = "1000000")]
     pub subjects: usize,
+    /// Import: instead of the given lists, write a seeded synthetic OpenSanctions-like FtM file
+    /// of this many MB and measure reading and importing it in child processes (time, MB/s,
+    /// peak memory).
+    #[arg(long)]
+    pub synthetic_mb: Option<u64>,
+    /// How a `read` child reads its file.
+    #[arg(long, value_enum, default_value = "streaming", hide = true)]
+    pub read_mode: ReadMode,
+}
+
+/// How `ward bench read` reads a list file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ReadMode {
+    /// `read_unit`: the whole list in memory.
+    Whole,
+    /// `read_unit_streaming`, counting the entities handed over.
+    Streaming,
+    /// Only the SHA-256 of the file: the I/O floor.
+    Sha256,
 }
 
 /// Benchmarks.
@@ -258,6 +277,10 @@ pub enum BenchTarget {
     Match,
     /// The same on a seeded synthetic corpus of `--subjects` subjects drawn from real names.
     Scale,
+    /// Read one list file as `--read-mode` says and print its entity count (the child process
+    /// that `import --synthetic-mb` measures).
+    #[value(hide = true)]
+    Read,
 }
 
 /// Where the store is: `--database` (a PostgreSQL URL or a data directory), else `--data-dir`.

@@ -6,6 +6,7 @@
 mod args;
 mod audit;
 mod bench;
+mod bench_import;
 mod bench_match;
 mod compare;
 mod entity;
@@ -30,12 +31,39 @@ use std::process::ExitCode;
 fn main() -> ExitCode {
     quiet_on_closed_pipe();
     let args = args::Args::parse();
-    match run(args) {
+    let code = match run(args) {
         Ok(code) => code,
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::from(2)
         }
+    };
+    report_peak_memory();
+    code
+}
+
+/// Set (to anything), `ward` prints its peak resident memory on stderr as it exits, as
+/// [`PEAK_MEMORY_PREFIX`] and a number of KiB: how `ward bench import --synthetic-mb` measures the
+/// processes it starts.
+pub(crate) const PEAK_MEMORY_ENV: &str = "WARD_REPORT_PEAK_MEMORY";
+
+/// The start of the line [`report_peak_memory`] prints.
+pub(crate) const PEAK_MEMORY_PREFIX: &str = "peak memory: ";
+
+/// Prints the kernel's high-water mark of this process's resident memory (`VmHWM` in
+/// `/proc/self/status`, Linux only) when [`PEAK_MEMORY_ENV`] is set.
+fn report_peak_memory() {
+    if std::env::var_os(PEAK_MEMORY_ENV).is_none() {
+        return;
+    }
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let peak_kib = status
+        .lines()
+        .find_map(|line| line.strip_prefix("VmHWM:"))
+        .and_then(|value| value.trim().trim_end_matches("kB").trim().parse::<u64>().ok());
+    match peak_kib {
+        Some(kib) => eprintln!("{PEAK_MEMORY_PREFIX}{kib} KiB"),
+        None => eprintln!("{PEAK_MEMORY_PREFIX}unknown (no VmHWM in /proc/self/status)"),
     }
 }
 

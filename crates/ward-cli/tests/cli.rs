@@ -152,3 +152,51 @@ fn entity_export_and_screening() {
     );
     assert!(screened.contains("c2,Jane Example,false"), "{screened}");
 }
+
+/// `ward bench import --synthetic-mb`: the children read the same parties whole and streaming
+/// and report their peak memory.
+#[test]
+fn bench_import_synthetic_reports_peak_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = check(
+        dir.path(),
+        &["bench", "import", "--synthetic-mb", "1", "--runs", "1"],
+        0,
+        &[
+            "synthetic FtM file: 1.0 MB",
+            "read streaming (read_unit_streaming)",
+            "ward lists import",
+            "streaming vs whole",
+        ],
+    );
+    // The table's four rows end in their peak memory.
+    let peaks: Vec<f64> = out
+        .lines()
+        .skip_while(|l| !l.starts_with("child process"))
+        .skip(1)
+        .take(4)
+        .filter_map(|l| l.strip_suffix(" MB")?.split_whitespace().last()?.parse().ok())
+        .collect();
+    assert_eq!(peaks.len(), 4, "{out}");
+    assert!(peaks.iter().all(|&mb| mb > 1.0), "{out}");
+    // A reading child prints its count, and its peak memory on stderr when asked.
+    let file = fixture("ftm/yente_t1_entities.ftm.json");
+    for mode in ["whole", "streaming"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_ward"))
+            .args(["bench", "read", "--read-mode", mode, &file])
+            .env("WARD_REPORT_PEAK_MEMORY", "1")
+            .output()
+            .unwrap();
+        assert_eq!(String::from_utf8_lossy(&out.stdout), "entities: 6\n", "{mode}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        let kib: u64 = stderr
+            .trim()
+            .strip_prefix("peak memory: ")
+            .unwrap()
+            .strip_suffix(" KiB")
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert!(kib > 1000, "{stderr}");
+    }
+}

@@ -39,14 +39,22 @@ const KNOWN_FIELDS: &[&str] = &[
 /// Parses a Canadian SEMA list file.
 pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
     let source = input.main();
-    let file = source.name.as_str();
+    crate::streaming::collect(|sink| parse_from(&source.bytes[..], &source.name, sink))
+}
+
+/// Reads a Canadian SEMA list from `source`, handing each entity to `sink` once its record is
+/// read; the list returned has no entities.
+pub(crate) fn parse_from(
+    source: impl std::io::BufRead,
+    file: &str,
+    sink: &mut dyn FnMut(Entity),
+) -> Result<ParsedList> {
     let mut list = ParsedList::new(DATASET, FORMAT);
     let mut diagnostics = Vec::new();
-    let mut entities = Vec::new();
     let mut ids: HashSet<String> = HashSet::new();
     // Fields of a newer schema that Ward does not read yet, with how often they occur.
     let mut unknown: BTreeMap<String, usize> = BTreeMap::new();
-    let header = xml::stream(&source.bytes, file, FORMAT, &["record"], |el| {
+    let header = xml::stream(source, file, FORMAT, &["record"], |el| {
         for child in &el.children {
             if !KNOWN_FIELDS.contains(&child.name.as_str()) {
                 *unknown.entry(child.name.clone()).or_default() += 1;
@@ -54,7 +62,7 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
         }
         let mut ctx = RecordCtx::new(file, el.offset, &mut diagnostics);
         if let Some(entity) = read_record(&el, &mut ids, &mut ctx) {
-            entities.push(entity);
+            sink(entity);
         }
     })?;
     if header.root.name != "data-set" {
@@ -65,7 +73,6 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
         ));
     }
     diagnostics.extend(xml::unknown_fields_warning(file, &unknown));
-    list.entities = entities;
     list.diagnostics = diagnostics;
     Ok(list)
 }

@@ -59,36 +59,42 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
     let mut pending: Vec<Pending> = Vec::new();
     let mut delisted: Vec<String> = Vec::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    let header = xml::stream(&source.bytes, file, FORMAT, &["sanctions-program", "place", "target"], |el| {
-        let mut ctx = Ctx {
-            file,
-            record: None,
-            location: format!("byte {}", el.offset),
-            diagnostics: &mut diagnostics,
-        };
-        match el.name.as_str() {
-            "sanctions-program" => read_program(&el, &mut sets),
-            "place" => {
-                if let Some(id) = el.attr("ssid").and_then(clean) {
-                    let place = read_place(&el, &mut ctx);
-                    places.insert(id.to_string(), place);
+    let header = xml::stream(
+        &source.bytes[..],
+        file,
+        FORMAT,
+        &["sanctions-program", "place", "target"],
+        |el| {
+            let mut ctx = Ctx {
+                file,
+                record: None,
+                location: format!("byte {}", el.offset),
+                diagnostics: &mut diagnostics,
+            };
+            match el.name.as_str() {
+                "sanctions-program" => read_program(&el, &mut sets),
+                "place" => {
+                    if let Some(id) = el.attr("ssid").and_then(clean) {
+                        let place = read_place(&el, &mut ctx);
+                        places.insert(id.to_string(), place);
+                    }
                 }
-            }
-            _ => {
-                if let Some((entity, refs, is_delisted)) = read_target(&el, &mut ctx) {
-                    if list.entities.iter().any(|e| e.record_id == entity.record_id) {
-                        ctx.error("a second <target> with the same ssid; expected unique ids, the first one is kept");
-                    } else {
-                        if is_delisted {
-                            delisted.push(entity.record_id.clone());
+                _ => {
+                    if let Some((entity, refs, is_delisted)) = read_target(&el, &mut ctx) {
+                        if list.entities.iter().any(|e| e.record_id == entity.record_id) {
+                            ctx.error("a second <target> with the same ssid; expected unique ids, the first one is kept");
+                        } else {
+                            if is_delisted {
+                                delisted.push(entity.record_id.clone());
+                            }
+                            list.entities.push(entity);
+                            pending.push(refs);
                         }
-                        list.entities.push(entity);
-                        pending.push(refs);
                     }
                 }
             }
-        }
-    })?;
+        },
+    )?;
     if header.root.name != "swiss-sanctions-list" {
         return Err(crate::Error::malformed(
             file,

@@ -22,10 +22,19 @@ pub(crate) mod tests;
 
 pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
     let source = input.main();
-    let file = source.name.as_str();
+    crate::streaming::collect(|sink| parse_from(&source.bytes[..], &source.name, sink))
+}
+
+/// Reads an EU FSF file from `source`, handing each entity to `sink` once its record is read;
+/// the list returned has no entities.
+pub(crate) fn parse_from(
+    source: impl std::io::BufRead,
+    file: &str,
+    sink: &mut dyn FnMut(Entity),
+) -> Result<ParsedList> {
     let mut list = ParsedList::new(DATASET, crate::Format::EuFsfXml.name());
     let mut seen = std::collections::HashSet::new();
-    let header = xml::stream(&source.bytes, file, FORMAT, &["sanctionEntity"], |el| {
+    let header = xml::stream(source, file, FORMAT, &["sanctionEntity"], |el| {
         let mut ctx = Ctx {
             file,
             record: None,
@@ -34,7 +43,7 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
         };
         if let Some(entity) = read_entity(&el, &mut ctx) {
             if seen.insert(entity.record_id.clone()) {
-                list.entities.push(entity);
+                sink(entity);
             } else {
                 ctx.error("a second <sanctionEntity> with the same logicalId; expected unique ids, the first one is kept");
             }

@@ -31,6 +31,7 @@ mod ofac_remarks;
 mod ofac_xml;
 #[cfg(test)]
 mod robustness;
+mod streaming;
 mod tabular;
 mod text;
 mod uk_fcdo;
@@ -199,6 +200,27 @@ pub fn read_unit(path: &Path) -> Result<ParsedList> {
         found: "a folder without sdn.csv or cons_prim.csv".into(),
         expected: "a list file, or a folder holding an OFAC CSV set",
     })
+}
+
+/// Reads one unit of [`list_units`] like [`read_unit`], but hands each entity to `sink` as soon as it is
+/// complete instead of collecting them. Returns the list without entities: dataset, format, sources (with
+/// their sha256 and size, of the file as given), meta, diagnostics. A delta list (FtM delta file, SECO
+/// amendment) is never streamed: its entities stay in the returned list's `entities` and `meta.delta` is set.
+/// An error (truncated or broken file) may come after some entities went to the sink: the caller discards them.
+///
+/// FtM JSON lines (plain or `.gz`) are read from the file in passes (see `ftm::stream`), never
+/// whole: memory grows with the lines that describe things from the side (addresses, sanctions,
+/// relations...), not with the things. The entities and their order are [`read_unit`]'s (the
+/// order of the first line of each id), and a gzip file has no 1 GiB limit on its content.
+/// UN SC, EU FSF, UK FCDO and Canada SEMA XML are read from the file by the streaming XML
+/// reader, each entity handed over once its record is read. The other formats are read whole by
+/// [`read_unit`] and their entities then handed over one by one: OFAC sdnList and enhanced XML
+/// (the dataset and the link targets depend on every record), SECO XML (amendments are deltas;
+/// programs and places are cited across records), the xlsx workbooks, the CSV formats (OFAC
+/// sets join several files), and zip archives (the official lists that come zipped are a few
+/// MB). A broken gzip stream in an XML file is reported as an XML error at its byte offset.
+pub fn read_unit_streaming(path: &Path, sink: &mut dyn FnMut(ward_model::Entity)) -> Result<ParsedList> {
+    streaming::read_unit(path, sink)
 }
 
 /// Reads a file or folder: every list under it (see [`list_units`]), stopping at the first

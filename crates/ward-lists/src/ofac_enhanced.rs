@@ -50,7 +50,7 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
     let mut on_sdn: Vec<bool> = Vec::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
     let records = ["publicationInfo", "referenceValue", "entity"];
-    let header = xml::stream(&source.bytes, file, FORMAT, &records, |el| match el.name.as_str() {
+    let header = xml::stream(&source.bytes[..], file, FORMAT, &records, |el| match el.name.as_str() {
         "publicationInfo" => {
             published = el.child_text("dataAsOf").and_then(PartialDate::parse_iso).map(|d| d.to_iso());
             tables.filter =

@@ -26,7 +26,7 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
     let mut entities: Vec<Entity> = Vec::new();
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    let header = xml::stream(&source.bytes, file, "OFAC sdnList XML", &["sdnEntry"], |entry| {
+    let header = xml::stream(&source.bytes[..], file, "OFAC sdnList XML", &["sdnEntry"], |entry| {
         if let Some(entity) = read_entry(&entry, file, &mut diagnostics) {
             if !seen.insert(entity.record_id.clone()) {
                 diagnostics.push(

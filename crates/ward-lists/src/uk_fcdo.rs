@@ -85,16 +85,24 @@ const KNOWN_FIELDS: &[&str] = &[
 /// Parses a UK Sanctions List XML file.
 pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
     let source = input.main();
-    let file = source.name.as_str();
+    crate::streaming::collect(|sink| parse_from(&source.bytes[..], &source.name, sink))
+}
+
+/// Reads a UK Sanctions List XML file from `source`, handing each entity to `sink` once its
+/// record is read; the list returned has no entities.
+pub(crate) fn parse_from(
+    source: impl std::io::BufRead,
+    file: &str,
+    sink: &mut dyn FnMut(Entity),
+) -> Result<ParsedList> {
     let mut list = ParsedList::new(DATASET, FORMAT);
     let mut diagnostics = Vec::new();
-    let mut entities = Vec::new();
     let mut unknown: BTreeMap<String, usize> = BTreeMap::new();
-    let header = xml::stream(&source.bytes, file, FORMAT, &["Designation"], |el| {
+    let header = xml::stream(source, file, FORMAT, &["Designation"], |el| {
         collect_unknown(&el, &mut unknown);
         let mut ctx = RecordCtx::new(file, el.offset, &mut diagnostics);
         if let Some(entity) = read_record(&el, &mut ctx) {
-            entities.push(entity);
+            sink(entity);
         }
     })?;
     match header.root.name.as_str() {
@@ -120,7 +128,6 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
             header.root.attr("dateGenerated").and_then(PartialDate::parse_iso).map(|d| d.to_iso())
         });
     diagnostics.extend(xml::unknown_fields_warning(file, &unknown));
-    list.entities = entities;
     list.diagnostics = diagnostics;
     Ok(list)
 }

@@ -18,14 +18,22 @@ const DATASET: &str = "un_sc_sanctions";
 /// Parses a UN consolidated list file.
 pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
     let source = input.main();
-    let file = source.name.as_str();
+    crate::streaming::collect(|sink| parse_from(&source.bytes[..], &source.name, sink))
+}
+
+/// Reads a UN consolidated list from `source`, handing each entity to `sink` once its record
+/// is read; the list returned has no entities.
+pub(crate) fn parse_from(
+    source: impl std::io::BufRead,
+    file: &str,
+    sink: &mut dyn FnMut(Entity),
+) -> Result<ParsedList> {
     let mut list = ParsedList::new(DATASET, FORMAT);
-    let mut entities = Vec::new();
     let mut diagnostics = Vec::new();
-    let header = xml::stream(&source.bytes, file, FORMAT, &["INDIVIDUAL", "ENTITY"], |el| {
+    let header = xml::stream(source, file, FORMAT, &["INDIVIDUAL", "ENTITY"], |el| {
         let mut ctx = RecordCtx { resolve_country, ..RecordCtx::new(file, el.offset, &mut diagnostics) };
         if let Some(entity) = read_record(&el, &mut ctx) {
-            entities.push(entity);
+            sink(entity);
         }
     })?;
     if header.root.name != "CONSOLIDATED_LIST" {
@@ -37,7 +45,6 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
     }
     list.meta.published =
         header.root.attr("dateGenerated").and_then(PartialDate::parse_iso).map(|d| d.to_iso());
-    list.entities = entities;
     list.diagnostics = diagnostics;
     Ok(list)
 }

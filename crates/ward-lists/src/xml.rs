@@ -5,6 +5,7 @@
 use crate::{Error, Result};
 use quick_xml::events::Event;
 use quick_xml::Reader;
+use std::io::BufRead;
 use ward_model::Diagnostic;
 
 /// One XML element with its attributes, text and children. Names are local (prefix dropped).
@@ -111,17 +112,18 @@ impl Header {
     }
 }
 
-/// Streams `bytes`, calling `on_record` for every element whose local name is in `records`
-/// (records do not nest). Returns the header. A document that is not well-formed, or that ends
-/// before its root element closes (a truncated download), is an error naming the byte offset.
-pub(crate) fn stream(
-    bytes: &[u8],
+/// Streams the document `source` reads (bytes in memory, or a file through a `BufReader`),
+/// calling `on_record` for every element whose local name is in `records` (records do not nest).
+/// Returns the header. A document that is not well-formed, or that ends before its root element
+/// closes (a truncated download), is an error naming the byte offset.
+pub(crate) fn stream<R: BufRead>(
+    source: R,
     file: &str,
     format: &'static str,
     records: &[&str],
     mut on_record: impl FnMut(Element),
 ) -> Result<Header> {
-    let mut reader = Reader::from_reader(bytes);
+    let mut reader = Reader::from_reader(source);
     reader.config_mut().trim_text(false);
     let mut buf = Vec::new();
     let mut header = Header::default();
@@ -131,7 +133,7 @@ pub(crate) fn stream(
     let mut outer: Vec<(String, String)> = Vec::new();
     let mut seen_root = false;
     let mut root_closed = false;
-    let err = |reader: &Reader<&[u8]>, message: String| {
+    let err = |reader: &Reader<R>, message: String| {
         Error::malformed(file, format, format!("at byte {}: {message}", reader.buffer_position()))
     };
     loop {
@@ -211,7 +213,7 @@ pub(crate) fn stream(
             format,
             format!(
                 "the document ends at byte {} before <{}> is closed: truncated file",
-                bytes.len(),
+                reader.buffer_position(),
                 header.root.name
             ),
         ));
@@ -287,7 +289,7 @@ mod tests {
         let xml = br#"<?xml version="1.0"?><list date="2026"><info><count>2</count></info>
             <rec id="1"><name>A &amp; B</name><x/></rec><rec id="2"><name><![CDATA[C]]></name></rec></list>"#;
         let mut names = Vec::new();
-        let header = stream(xml, "f.xml", "test", &["rec"], |r| {
+        let header = stream(&xml[..], "f.xml", "test", &["rec"], |r| {
             names.push((r.attr("id").unwrap().to_string(), r.child_text("name").unwrap().to_string()))
         })
         .unwrap();
@@ -299,7 +301,7 @@ mod tests {
     #[test]
     fn truncated_is_an_error() {
         let xml = br#"<list><rec id="1"><name>A</name></rec><rec id="2"><na"#;
-        let err = stream(xml, "f.xml", "test", &["rec"], |_| {}).unwrap_err();
+        let err = stream(&xml[..], "f.xml", "test", &["rec"], |_| {}).unwrap_err();
         assert!(err.to_string().contains("f.xml"), "{err}");
     }
 }
