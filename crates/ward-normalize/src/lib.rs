@@ -35,7 +35,7 @@ mod translit;
 mod tests;
 
 pub use consonant::{abjad_consonants, consonant_strength, latin_consonants, MIN_CONSONANT_CLASSES};
-pub use fold::{fold, is_apostrophe};
+pub use fold::{fold, is_apostrophe, is_format_char};
 pub use name::{canon_abd, NameHint, NormalizedName, Normalizer, Role, Token, TokenKind};
 pub use phonetic::{skeleton, skeleton_strength};
 pub use script::{char_script, text_script, Script};

@@ -21,6 +21,25 @@ fn folding() {
 }
 
 #[test]
+fn format_characters_neither_split_nor_show() {
+    // Zero-width space, non-joiner, joiner, word joiner, byte order mark, soft hyphen and a
+    // right-to-left mark inside words: each word stays whole.
+    for name in [
+        "Ser\u{200B}gey Lav\u{200B}rov",
+        "Ser\u{200C}gey Lav\u{200D}rov",
+        "Ser\u{2060}gey Lav\u{FEFF}rov",
+        "Ser\u{00AD}gey Lav\u{200F}rov",
+        "\u{FEFF}Sergey\u{200B} Lavrov\u{200D}",
+    ] {
+        check(name, NameHint::Person, &["sergey", "lavrov"]);
+    }
+    assert_eq!(fold("Ser\u{200B}gey\u{00AD}"), "sergey");
+    // The Persian non-joiner separates the parts of one word (Hassanzadeh).
+    assert_eq!(latin("حسن\u{200C}زاده"), latin("حسنزاده"));
+    assert_eq!(latin("حسن\u{200C}زاده").split(' ').count(), 1);
+}
+
+#[test]
 fn tokens_by_script() {
     check("LAVROV, Sergei Viktorovich", NameHint::Person, &["lavrov", "sergei", "viktorovich"]);
     check("Сергей Лавров", NameHint::Unknown, &["sergei", "lavrov"]);
