@@ -6,6 +6,8 @@
 //! - [`skeleton`]: a phonetic consonant-class key (Qadhafi, Gaddafi, Kadhafi -> `KTF`).
 //! - [`latin_consonants`] / [`abjad_consonants`]: vowel-free keys that let Arabic, Persian and
 //!   Hebrew spellings meet Latin ones (واحدی, Vahedi -> `PT`).
+//! - [`evasion_reading`]: a name run together in camel case or spaced out letter by letter,
+//!   as it reads ("KimJongUn" -> "Kim Jong Un").
 //! - [`Synonyms`]: the embedded multi-script name dictionary (сергей = sergei = serguei).
 //! - [`Normalizer`] / [`NormalizedName`] / [`Token`]: a name as tokens with kinds and roles.
 //!
@@ -23,6 +25,7 @@
 //! ```
 
 mod consonant;
+mod evasion;
 mod fold;
 mod name;
 mod phonetic;
@@ -35,7 +38,8 @@ mod translit;
 mod tests;
 
 pub use consonant::{abjad_consonants, consonant_strength, latin_consonants, MIN_CONSONANT_CLASSES};
-pub use fold::{fold, is_apostrophe};
+pub use evasion::{evasion_reading, MIN_SPACED_LETTERS};
+pub use fold::{fold, is_apostrophe, is_format_char};
 pub use name::{canon_abd, NameHint, NormalizedName, Normalizer, Role, Token, TokenKind};
 pub use phonetic::{skeleton, skeleton_strength};
 pub use script::{char_script, text_script, Script};

@@ -21,6 +21,59 @@ fn folding() {
 }
 
 #[test]
+fn format_characters_neither_split_nor_show() {
+    // Zero-width space, non-joiner, joiner, word joiner, byte order mark, soft hyphen and a
+    // right-to-left mark inside words: each word stays whole.
+    for name in [
+        "Ser\u{200B}gey Lav\u{200B}rov",
+        "Ser\u{200C}gey Lav\u{200D}rov",
+        "Ser\u{2060}gey Lav\u{FEFF}rov",
+        "Ser\u{00AD}gey Lav\u{200F}rov",
+        "\u{FEFF}Sergey\u{200B} Lavrov\u{200D}",
+    ] {
+        check(name, NameHint::Person, &["sergey", "lavrov"]);
+    }
+    assert_eq!(fold("Ser\u{200B}gey\u{00AD}"), "sergey");
+    // The Persian non-joiner separates the parts of one word (Hassanzadeh).
+    assert_eq!(latin("حسن\u{200C}زاده"), latin("حسنزاده"));
+    assert_eq!(latin("حسن\u{200C}زاده").split(' ').count(), 1);
+}
+
+#[test]
+fn evasions_read_as_written_words() {
+    let check = |text: &str, expect: Option<&str>| {
+        assert_eq!(evasion_reading(text).as_deref(), expect, "evasion_reading({text:?})");
+    };
+    // Camel case: a break where the case changes from lower to upper.
+    check("KimJongUn", Some("Kim Jong Un"));
+    check("VladimirPutin", Some("Vladimir Putin"));
+    check("Kim\u{200D}Jong\u{200D}Un", Some("Kim Jong Un"));
+    check("kim\u{200B}jong\u{200B}un", Some("kim jong un"));
+    check("СергейЛавров", Some("Сергей Лавров"));
+    // Name prefixes, one-letter pieces and ordinary names: no break, no reading.
+    check("McDonald", None);
+    check("MacArthur", None);
+    check("DeLaRosa", None);
+    check("Ronald McDonald", None);
+    check("Siemens GmbH", None);
+    check("MiG", None);
+    check("iPhone", None);
+    check("Sergey Lavrov", None);
+    check("Ser\u{00AD}gey", None);
+    // Spaced-out letters: a run of three or more is joined, a wider gap breaks words.
+    check("S e r g e y  L a v r o v", Some("Sergey Lavrov"));
+    check("S e r g e y L a v r o v", Some("Sergey Lavrov"));
+    check("K i m J o n g U n", Some("Kim Jong Un"));
+    check("K i m  J o n g  U n", Some("Kim Jong Un"));
+    check("S E R G E Y  L A V R O V", Some("SERGEY LAVROV"));
+    check("С е р г е й  Л а в р о в", Some("Сергей Лавров"));
+    // Initials: with dots never joined; two bare letters stay, three are also read joined.
+    check("A. G. Lukashenko", None);
+    check("A G Lukashenko", None);
+    check("J R R Tolkien", Some("JRR Tolkien"));
+}
+
+#[test]
 fn tokens_by_script() {
     check("LAVROV, Sergei Viktorovich", NameHint::Person, &["lavrov", "sergei", "viktorovich"]);
     check("Сергей Лавров", NameHint::Unknown, &["sergei", "lavrov"]);

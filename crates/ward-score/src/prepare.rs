@@ -3,10 +3,11 @@
 
 use ward_model::{country_code, DateSpec, Gender, IdKind, NameKind, Schema, Subject};
 use ward_normalize::{
-    abjad_consonants, consonant_strength, latin_consonants, skeleton, skeleton_strength, NameHint,
-    NormalizedName, Normalizer, Role, Script, TokenKind, MIN_CONSONANT_CLASSES,
+    abjad_consonants, consonant_strength, evasion_reading, latin_consonants, skeleton, skeleton_strength,
+    NameHint, NormalizedName, Normalizer, Role, Script, TokenKind, MIN_CONSONANT_CLASSES,
 };
 
+use std::borrow::Cow;
 use std::sync::{Arc, Mutex, PoisonError};
 
 use rustc_hash::FxHashSet;
@@ -378,7 +379,8 @@ impl PreparedQuery {
             .iter()
             .flat_map(|n| name_variants(n))
             .map(|n| {
-                (n.to_string(), PreparedName::new(&normalizer.normalize(n, hint), rarity, normalizer, None))
+                let prepared = PreparedName::new(&normalizer.normalize(&n, hint), rarity, normalizer, None);
+                (n.into_owned(), prepared)
             })
             .collect();
         PreparedQuery {
@@ -511,7 +513,7 @@ pub fn normalize_subject(subject: &Subject, normalizer: &Normalizer<'_>) -> Vec<
             r.names.iter().map(move |n| (n, hint))
         })
         .flat_map(|(n, hint)| name_variants(&n.full).map(move |v| (v, hint)))
-        .map(|(v, hint)| normalizer.normalize(v, hint))
+        .map(|(v, hint)| normalizer.normalize(&v, hint))
         .collect()
 }
 
@@ -519,13 +521,16 @@ pub fn normalize_subject(subject: &Subject, normalizer: &Normalizer<'_>) -> Vec<
 /// in one field ("Сергей ПРОКОПЕНКО / Сергiй ПРОКОПЕНКО"), or several aliases separated by
 /// semicolons; each is matched on its own (a slash without spaces, as in "A/S", is kept). A
 /// name ending in its acronym in brackets ("ISLAMIC MOVEMENT OF UZBEKISTAN (IMU)") is also
-/// matched without it, as other lists and most queries leave it out.
-pub fn name_variants(full: &str) -> impl Iterator<Item = &str> {
+/// matched without it, as other lists and most queries leave it out. A name run together in
+/// camel case or spaced out letter by letter is also matched as it reads
+/// ([`evasion_reading`]: "KimJongUn" as "Kim Jong Un").
+pub fn name_variants(full: &str) -> impl Iterator<Item = Cow<'_, str>> {
     full.split(';')
         .flat_map(|p| p.split(" / "))
         .map(str::trim)
         .filter(|p| !p.is_empty())
         .flat_map(|p| std::iter::once(p).chain(without_acronym(p)))
+        .flat_map(|p| std::iter::once(Cow::Borrowed(p)).chain(evasion_reading(p).map(Cow::Owned)))
 }
 
 /// A name without a trailing acronym in brackets: one word of 2 to 10 capitals, digits and
@@ -559,5 +564,8 @@ mod tests {
         );
         check("IRGC (IRGC-QF)", &["IRGC (IRGC-QF)"]);
         check("Fitiwi Abdelrazak (Tigrinya)", &["Fitiwi Abdelrazak (Tigrinya)"]);
+        check("KimJongUn", &["KimJongUn", "Kim Jong Un"]);
+        check("S e r g e y  L a v r o v", &["S e r g e y  L a v r o v", "Sergey Lavrov"]);
+        check("McDonald", &["McDonald"]);
     }
 }
