@@ -158,6 +158,13 @@ pub struct ScreenArgs {
     /// Output file (default stdout).
     #[arg(long)]
     pub output: Option<PathBuf>,
+    /// The field delimiter of the input: one ASCII character, or `tab`.
+    #[arg(long, default_value = ",")]
+    pub delimiter: String,
+    /// The input's character encoding: `utf-8`, `latin1` (ISO-8859-1), `windows-1252` or another
+    /// ASCII-compatible WHATWG label.
+    #[arg(long, default_value = "utf-8")]
+    pub encoding: String,
 }
 
 /// `ward lists ...`

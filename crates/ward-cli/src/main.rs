@@ -11,6 +11,7 @@ mod compare;
 mod entity;
 mod eval;
 mod export;
+mod input;
 mod keys;
 mod lists;
 mod matching;

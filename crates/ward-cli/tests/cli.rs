@@ -152,3 +152,84 @@ fn entity_export_and_screening() {
     );
     assert!(screened.contains("c2,Jane Example,false"), "{screened}");
 }
+
+/// Runs `ward screen FILE ARGS...` on `content` and checks the exit code, that the output holds
+/// one row per data row plus the header, and that it contains every `expect` string.
+fn check_screen(dir: &Path, content: &[u8], args: &[&str], code: i32, expect: &[&str]) -> (String, String) {
+    let customers = dir.join("customers.csv");
+    std::fs::write(&customers, content).unwrap();
+    let customers = customers.display().to_string();
+    let mut all = vec!["screen", customers.as_str()];
+    all.extend(args);
+    let out = ward(dir, &all);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(code), "ward {all:?}\nstdout:\n{stdout}\nstderr:\n{stderr}");
+    for e in expect {
+        assert!(stdout.contains(e), "ward {all:?}: stdout lacks {e:?}\n{stdout}\nstderr:\n{stderr}");
+    }
+    (stdout, stderr)
+}
+
+#[test]
+fn screen_answers_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    import_fixtures(dir.path());
+    let columns = ["--name-column", "full_name", "--id-column", "id"];
+    // A row with an unbalanced quote is refused alone; the rows after it are still screened.
+    let ragged = "id,full_name\nc1,Innocent Kaina\nc2,\"Kaina, Innocent\nc3,Jane Example\nc4,😀\nc5,\nc6,=HYPERLINK(\"http://x\")\nc7,Innocent Kaina,extra\n";
+    let (stdout, stderr) = check_screen(
+        dir.path(),
+        ragged.as_bytes(),
+        &columns,
+        1,
+        &[
+            "2,c1,Innocent Kaina,true",
+            "3,,,,,,,,,line 3: a quoted field does not end on its line",
+            "4,c3,Jane Example,false",
+            "5,c4,😀,,,,,,,line 5: not screened: the name has no letters",
+            "6,c5,,,,,,,,line 6: not screened: the name is empty or missing",
+            "7,c6,\"'=HYPERLINK(\"\"http://x\"\")\",false",
+            "8,c7,Innocent Kaina,,,,,,,line 8: the row has 3 fields where the header has 2",
+        ],
+    );
+    assert_eq!(stdout.lines().count(), 8, "{stdout}");
+    assert!(
+        stderr.contains("7 rows: 3 screened, 1 with a match at threshold 0.73, 4 not screened"),
+        "{stderr}"
+    );
+
+    // The same as JSON lines: a status on every line, a reason and no results where not screened.
+    let (stdout, _) =
+        check_screen(dir.path(), ragged.as_bytes(), &[&columns[..], &["--format", "jsonl"]].concat(), 1, &[]);
+    let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 7);
+    assert_eq!(lines[0]["status"], "screened");
+    assert_eq!(lines[1]["row"], 3);
+    assert_eq!(lines[1]["reason"], "malformed_row");
+    assert_eq!(lines[3]["reason"], "name_without_letters");
+    assert_eq!(lines[4]["reason"], "empty_name");
+    assert!(lines[3].get("results").is_none());
+
+    // Latin-1 with semicolons, as spreadsheet programs export it; read as UTF-8 the row is
+    // refused, not screened with a mangled name.
+    let latin1 = b"id;full_name\nc1;Jos\xe9 Kaina\n";
+    let semicolons = [&columns[..], &["--delimiter", ";"]].concat();
+    check_screen(
+        dir.path(),
+        latin1,
+        &[&semicolons[..], &["--encoding", "latin1"]].concat(),
+        0,
+        &["2,c1,José Kaina,"],
+    );
+    check_screen(dir.path(), latin1, &semicolons, 1, &["line 2: not valid utf-8"]);
+
+    // A UTF-8 byte-order mark does not become part of the first column's name.
+    check_screen(
+        dir.path(),
+        b"\xEF\xBB\xBFid,full_name\r\nc1,Innocent Kaina\r\n",
+        &columns,
+        0,
+        &["2,c1,Innocent Kaina,true"],
+    );
+}

@@ -58,7 +58,7 @@ impl std::fmt::Display for NotScreened {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("not screened: ")?;
         match self.reason {
-            NotScreenedReason::EmptyName => f.write_str("the name is empty"),
+            NotScreenedReason::EmptyName => f.write_str("the name is empty or missing"),
             NotScreenedReason::NoLetters => f.write_str("the name has no letters"),
             NotScreenedReason::NameTooLong => {
                 write!(f, "the name is {} characters long; at most {MAX_NAME_CHARS} are screened", self.chars)
