@@ -6,11 +6,11 @@ use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufWriter, Write};
+use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
-use ward_engine::{MatchOptions, Query, Screener};
+use ward_engine::{validate_query, MatchOptions, NotScreened, Query, Screener};
 use ward_model::{Gender, Schema};
 
 /// Builds the screening snapshot from the store's current lists.
@@ -63,6 +63,20 @@ pub(crate) fn run(data_dir: &Path, args: &MatchArgs) -> anyhow::Result<ExitCode>
         gender: args.gender.as_deref().and_then(Gender::parse),
         identifiers: args.id.clone(),
     };
+    if let Err(refusal) = validate_query(&query) {
+        if args.json {
+            let answer = json!({
+                "query": name,
+                "status": "not screened",
+                "reason": refusal.reason().code(),
+                "error": refusal.to_string(),
+            });
+            println!("{}", serde_json::to_string_pretty(&answer)?);
+        } else {
+            eprintln!("{name:?}: {refusal}");
+        }
+        return Ok(ExitCode::from(1));
+    }
     let hits = screener.match_query(&query, &options);
     if args.json {
         let results: Vec<Value> = hits.iter().map(|h| hit_json(&screener, h)).collect();
@@ -103,30 +117,33 @@ fn batch(
     input: &Path,
     output: Option<&Path>,
 ) -> anyhow::Result<ExitCode> {
-    let file = std::fs::File::open(input).with_context(|| format!("opening {}", input.display()))?;
-    let lines: Vec<String> = std::io::BufReader::new(file)
-        .lines()
-        .collect::<Result<_, _>>()
-        .with_context(|| format!("reading {}", input.display()))?;
+    let bytes = std::fs::read(input).with_context(|| format!("opening {}", input.display()))?;
+    // Blank lines are no queries; every other line is answered on its own line.
+    let lines: Vec<(usize, Result<&str, std::str::Utf8Error>)> =
+        crate::input::lines(&bytes).into_iter().map(|(n, line)| (n, std::str::from_utf8(line))).collect();
     let progress = ProgressBar::new(lines.len() as u64);
     progress.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} queries {per_sec} eta {eta}")?);
     let started = Instant::now();
-    let results: Vec<Option<Value>> = lines
+    let results: Vec<Value> = lines
         .par_iter()
-        .enumerate()
-        .map(|(i, line)| {
-            let out = if line.trim().is_empty() {
-                None
-            } else {
-                Some(match serde_json::from_str::<Value>(line).map_err(anyhow::Error::from).and_then(|v| query_from_ftm(&v)) {
-                    Ok((id, query)) => {
-                        let hits = screener.match_query(&query, options);
-                        let results: Vec<Value> = hits.iter().map(|h| hit_json(screener, h)).collect();
-                        json!({ "id": id, "results": results })
-                    }
-                    // A bad line is answered with its error; the rest of the file goes on.
-                    Err(err) => json!({ "line": i + 1, "error": format!("{}: line {}: {err:#}", input.display(), i + 1) }),
-                })
+        .map(|(n, line)| {
+            let query = line
+                .map_err(|_| anyhow::anyhow!("not valid UTF-8"))
+                .and_then(|line| serde_json::from_str::<Value>(line).map_err(anyhow::Error::from))
+                .and_then(|v| query_from_ftm(&v));
+            let out = match query {
+                Ok((id, query)) => {
+                    let hits = screener.match_query(&query, options);
+                    let results: Vec<Value> = hits.iter().map(|h| hit_json(screener, h)).collect();
+                    json!({ "line": n, "id": id, "status": "screened", "results": results })
+                }
+                // A bad line is answered with its error; the rest of the file goes on.
+                Err(err) => json!({
+                    "line": n,
+                    "status": "not screened",
+                    "reason": err.downcast_ref::<NotScreened>().map_or("invalid_query", |r| r.reason().code()),
+                    "error": format!("{}: line {n}: {err:#}", input.display()),
+                }),
             };
             progress.inc(1);
             out
@@ -140,7 +157,7 @@ fn batch(
         None => Box::new(BufWriter::new(std::io::stdout().lock())),
     };
     let (mut n, mut errors, mut matched) = (0, 0, 0);
-    for value in results.into_iter().flatten() {
+    for value in results {
         n += 1;
         errors += usize::from(value.get("error").is_some());
         matched += usize::from(
@@ -152,9 +169,10 @@ fn batch(
     out.flush()?;
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
-        "{n} queries in {secs:.2}s ({:.0}/s on {} threads): {matched} with a match, {errors} bad lines",
+        "{n} queries in {secs:.2}s ({:.0}/s on {} threads): {} screened, {matched} with a match, {errors} not screened",
         n as f64 / secs.max(1e-9),
-        rayon::current_num_threads()
+        rayon::current_num_threads(),
+        n - errors
     );
     Ok(if errors == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

@@ -131,6 +131,7 @@ fn entity_export_and_screening() {
     assert_eq!(results[0]["id"], "q1");
     assert_eq!(results[0]["results"][0]["id"], "un_sc_sanctions:CDi.004");
     assert!(results[1]["error"].as_str().unwrap().contains("unknown schema"));
+    assert_eq!(results[1]["status"], "not screened");
 
     let pairs = dir.path().join("pairs.jsonl");
     std::fs::write(
@@ -232,4 +233,60 @@ fn screen_answers_every_row() {
         0,
         &["2,c1,Innocent Kaina,true"],
     );
+}
+
+#[test]
+fn match_refuses_names_it_cannot_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    import_fixtures(dir.path());
+    for (name, reason) in
+        [("", "empty_name"), ("😀🚀", "name_without_letters"), (&"x".repeat(1001), "name_too_long")]
+    {
+        let answer = check(dir.path(), &["match", name, "--json"], 1, &["\"status\": \"not screened\""]);
+        let answer: serde_json::Value = serde_json::from_str(&answer).unwrap();
+        assert_eq!(answer["reason"], reason, "{answer}");
+        assert!(answer.get("results").is_none());
+        let out = ward(dir.path(), &["match", name]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("not screened: "));
+    }
+
+    // A batch file with a byte-order mark: each line answered on its own, by line number.
+    let person =
+        |name: &str| format!("{{\"schema\": \"Person\", \"properties\": {{\"name\": [\"{name}\"]}}}}\n");
+    let mut content = b"\xEF\xBB\xBF".to_vec();
+    for name in ["Innocent Kaina", "😀", "", &"x".repeat(1001)] {
+        content.extend(person(name).into_bytes());
+    }
+    content.extend(b"\n{\"schema\": \"Person\", \"properties\": {\"name\": [\"Jos\xe9\"]}}\n");
+    let input = dir.path().join("queries.jsonl");
+    std::fs::write(&input, content).unwrap();
+    let output = dir.path().join("results.jsonl");
+    let out = ward(
+        dir.path(),
+        &["match", "--input", &input.display().to_string(), "--output", &output.display().to_string()],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("1 screened, 1 with a match, 4 not screened"), "{stderr}");
+    let results: Vec<serde_json::Value> =
+        std::fs::read_to_string(&output).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let summary: Vec<(u64, &str, &str)> = results
+        .iter()
+        .map(|r| {
+            (r["line"].as_u64().unwrap(), r["status"].as_str().unwrap(), r["reason"].as_str().unwrap_or(""))
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (1, "screened", ""),
+            (2, "not screened", "name_without_letters"),
+            (3, "not screened", "empty_name"),
+            (4, "not screened", "name_too_long"),
+            (6, "not screened", "invalid_query"),
+        ]
+    );
+    assert_eq!(results[0]["results"][0]["id"], "un_sc_sanctions:CDi.004");
+    assert!(results[4]["error"].as_str().unwrap().contains("line 6: not valid UTF-8"), "{}", results[4]);
 }
