@@ -290,3 +290,26 @@ fn match_refuses_names_it_cannot_screen() {
     assert_eq!(results[0]["results"][0]["id"], "un_sc_sanctions:CDi.004");
     assert!(results[4]["error"].as_str().unwrap().contains("line 6: not valid UTF-8"), "{}", results[4]);
 }
+
+#[test]
+fn read_only_commands_need_a_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nowhere");
+    for args in [
+        &["match", "Jane"][..],
+        &["screen", "x.csv", "--name-column", "n"],
+        &["entity", "x:1"],
+        &["export"],
+        &["audit"],
+        &["lists", "show"],
+    ] {
+        let out = ward(&missing, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("no Ward store in") && stderr.contains("run `ward lists import` first"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!missing.exists(), "{args:?} created {}", missing.display());
+    }
+}
