@@ -1,6 +1,7 @@
 //! `ward match`: one name from the command line, or a file of yente-shaped query entities.
 
 use crate::args::MatchArgs;
+use crate::audit::{hit_summary, Trail};
 use crate::query::{hit_json, query_from_ftm};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
@@ -13,9 +14,13 @@ use std::time::Instant;
 use ward_engine::{validate_query, MatchOptions, NotScreened, Query, Screener};
 use ward_model::{Gender, Schema};
 
-/// Builds the screening snapshot from the store's current lists.
-pub(crate) fn load_screener(data_dir: &Path, db: &crate::args::DatabaseArgs) -> anyhow::Result<Screener> {
-    let subjects = crate::entity::current_subjects(&crate::serve::open_store(data_dir, db)?)?;
+/// Opens the store and builds the screening snapshot from its current lists.
+pub(crate) fn load_screener(
+    data_dir: &Path,
+    db: &crate::args::DatabaseArgs,
+) -> anyhow::Result<(ward_store::Store, Screener)> {
+    let store = crate::serve::open_store(data_dir, db)?;
+    let subjects = crate::entity::current_subjects(&store)?;
     anyhow::ensure!(
         !subjects.is_empty(),
         "the store ({}) holds no lists: run `ward lists import data/lists` first",
@@ -24,7 +29,7 @@ pub(crate) fn load_screener(data_dir: &Path, db: &crate::args::DatabaseArgs) -> 
             |d| d.split('@').next_back().unwrap_or(d).to_string()
         )
     );
-    Ok(Screener::build(subjects))
+    Ok((store, Screener::build(subjects)))
 }
 
 pub(crate) fn options(threshold: Option<f32>, limit: usize, datasets: &[String]) -> MatchOptions {
@@ -42,10 +47,11 @@ pub(crate) fn options(threshold: Option<f32>, limit: usize, datasets: &[String])
 
 pub(crate) fn run(data_dir: &Path, args: &MatchArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let screener = load_screener(data_dir, &args.db)?;
+    let (store, screener) = load_screener(data_dir, &args.db)?;
+    let mut trail = Trail::start(&store, "cli:match", !args.no_audit)?;
     let options = options(args.threshold, args.limit, &args.dataset);
     if let Some(input) = &args.input {
-        return batch(&screener, &options, input, args.output.as_deref());
+        return batch(&screener, &options, input, args.output.as_deref(), trail);
     }
     let Some(name) = &args.name else {
         anyhow::bail!("give a name to match, or --input FILE");
@@ -63,7 +69,19 @@ pub(crate) fn run(data_dir: &Path, args: &MatchArgs) -> anyhow::Result<ExitCode>
         gender: args.gender.as_deref().and_then(Gender::parse),
         identifiers: args.id.clone(),
     };
+    let audited_query = json!({
+        "name": name, "dob": args.dob, "country": args.country, "kind": args.kind,
+        "gender": args.gender, "id": args.id, "dataset": args.dataset, "threshold": options.threshold,
+    });
     if let Err(refusal) = validate_query(&query) {
+        trail.record(
+            audited_query,
+            vec![name.clone()],
+            json!({"error": refusal.reason().code()}),
+            0.0,
+            false,
+        );
+        trail.finish()?;
         if args.json {
             let answer = json!({
                 "query": name,
@@ -78,6 +96,9 @@ pub(crate) fn run(data_dir: &Path, args: &MatchArgs) -> anyhow::Result<ExitCode>
         return Ok(ExitCode::from(1));
     }
     let hits = screener.match_query(&query, &options);
+    let (results, top_score, matched) = hit_summary(&hits);
+    trail.record(audited_query, vec![name.clone()], results, top_score, matched);
+    trail.finish()?;
     if args.json {
         let results: Vec<Value> = hits.iter().map(|h| hit_json(&screener, h)).collect();
         println!("{}", serde_json::to_string_pretty(&json!({ "query": name, "results": results }))?);
@@ -116,6 +137,7 @@ fn batch(
     options: &MatchOptions,
     input: &Path,
     output: Option<&Path>,
+    mut trail: Trail,
 ) -> anyhow::Result<ExitCode> {
     let bytes = std::fs::read(input).with_context(|| format!("opening {}", input.display()))?;
     // Blank lines are no queries; every other line is answered on its own line.
@@ -124,32 +146,51 @@ fn batch(
     let progress = ProgressBar::new(lines.len() as u64);
     progress.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} queries {per_sec} eta {eta}")?);
     let started = Instant::now();
-    let results: Vec<Value> = lines
+    // Each line's answer, and what the audit records of it: the query as received, its names,
+    // the results (or the refusal), the best score and whether it matched.
+    let results: Vec<(Value, Value, Vec<String>, Value, f64, bool)> = lines
         .par_iter()
         .map(|(n, line)| {
-            let query = line
+            let received = line
                 .map_err(|_| anyhow::anyhow!("not valid UTF-8"))
-                .and_then(|line| serde_json::from_str::<Value>(line).map_err(anyhow::Error::from))
-                .and_then(|v| query_from_ftm(&v));
+                .and_then(|line| serde_json::from_str::<Value>(line).map_err(anyhow::Error::from));
+            let audited_query = received.as_ref().map_or(Value::Null, |v| json!({"line": n, "entity": v}));
+            let query = received.and_then(|v| query_from_ftm(&v));
             let out = match query {
                 Ok((id, query)) => {
                     let hits = screener.match_query(&query, options);
                     let results: Vec<Value> = hits.iter().map(|h| hit_json(screener, h)).collect();
-                    json!({ "line": n, "id": id, "status": "screened", "results": results })
+                    let (summary, top_score, matched) = hit_summary(&hits);
+                    let answer = json!({ "line": n, "id": id, "status": "screened", "results": results });
+                    (answer, audited_query, query.names, summary, top_score, matched)
                 }
                 // A bad line is answered with its error; the rest of the file goes on.
-                Err(err) => json!({
-                    "line": n,
-                    "status": "not screened",
-                    "reason": err.downcast_ref::<NotScreened>().map_or("invalid_query", |r| r.reason().code()),
-                    "error": format!("{}: line {n}: {err:#}", input.display()),
-                }),
+                Err(err) => {
+                    let reason =
+                        err.downcast_ref::<NotScreened>().map_or("invalid_query", |r| r.reason().code());
+                    let answer = json!({
+                        "line": n,
+                        "status": "not screened",
+                        "reason": reason,
+                        "error": format!("{}: line {n}: {err:#}", input.display()),
+                    });
+                    (answer, audited_query, Vec::new(), json!({"error": reason}), 0.0, false)
+                }
             };
             progress.inc(1);
             out
         })
         .collect();
     progress.finish_and_clear();
+    let results: Vec<Value> = results
+        .into_iter()
+        .map(|(answer, query, names, summary, top_score, matched)| {
+            trail.record(query, names, summary, top_score, matched);
+            answer
+        })
+        .collect();
+    // The answers are written only once the audit trail holds them.
+    trail.finish()?;
     let mut out: Box<dyn Write> = match output {
         Some(path) => Box::new(BufWriter::new(
             std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,

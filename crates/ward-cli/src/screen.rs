@@ -4,6 +4,7 @@
 //! exit status 1.
 
 use crate::args::{ScreenArgs, ScreenFormat};
+use crate::audit::{hit_summary, Trail};
 use crate::input::{decode, escape_cell, split_record};
 use crate::query::hit_json;
 use anyhow::{bail, Context};
@@ -88,12 +89,29 @@ pub(crate) fn run(data_dir: &Path, args: &ScreenArgs) -> anyhow::Result<ExitCode
             })
         })
         .collect();
-    let screener = crate::matching::load_screener(data_dir, &args.db)?;
+    let (store, screener) = crate::matching::load_screener(data_dir, &args.db)?;
+    let mut trail = Trail::start(&store, "cli:screen", !args.no_audit)?;
     let options = crate::matching::options(args.threshold, 3, &[]);
     let results: Vec<Option<Vec<Hit>>> = rows
         .par_iter()
         .map(|row| row.query.as_ref().ok().map(|query| screener.match_query(query, &options)))
         .collect();
+    for (row, hits) in rows.iter().zip(&results) {
+        let audited_query = json!({
+            "input": args.input.display().to_string(),
+            "row": row.line,
+            "id": row.id,
+            "query": row.query.as_ref().ok().map(|q| json!({"names": q.names, "birth_dates": q.birth_dates, "countries": q.countries})),
+            "threshold": options.threshold,
+        });
+        let (summary, top_score, matched) = match hits {
+            Some(hits) => hit_summary(hits),
+            None => (json!({"error": refusal_code(&row.query)}), 0.0, false),
+        };
+        trail.record(audited_query, vec![row.name.clone()], summary, top_score, matched);
+    }
+    // The results are written only once the audit trail holds them.
+    trail.finish()?;
     let mut out: Box<dyn Write> = match &args.output {
         Some(path) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,

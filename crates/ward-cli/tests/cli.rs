@@ -313,3 +313,51 @@ fn read_only_commands_need_a_store() {
         assert!(!missing.exists(), "{args:?} created {}", missing.display());
     }
 }
+
+#[test]
+fn cli_screenings_are_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    import_fixtures(dir.path());
+    let audit = |args: &[&str]| -> Vec<serde_json::Value> {
+        let out = check(dir.path(), &[&["audit", "--json"], args].concat(), 0, &[]);
+        out.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    };
+    assert!(audit(&[]).is_empty());
+
+    check_screen(
+        dir.path(),
+        "id,full_name\nc1,Innocent Kaina\nc2,😀\n".as_bytes(),
+        &["--name-column", "full_name", "--id-column", "id"],
+        1,
+        &[],
+    );
+    let records = audit(&[]);
+    assert_eq!(records.len(), 2, "{records:?}");
+    let kaina = records.iter().find(|r| r["query_names"][0] == "Innocent Kaina").expect("audited");
+    assert_eq!(kaina["source"], "cli:screen");
+    assert_eq!(kaina["matched"], true);
+    assert!(kaina["top_score"].as_f64().unwrap() > 0.7);
+    assert_eq!(kaina["list_versions"].as_array().unwrap().len(), 3, "{kaina}");
+    assert_eq!(kaina["results"][0]["id"], "un_sc_sanctions:CDi.004");
+    assert_eq!(kaina["query"]["row"], 2);
+    let emoji = records.iter().find(|r| r["query_names"][0] == "😀").expect("audited");
+    assert_eq!(emoji["results"]["error"], "name_without_letters");
+    assert_eq!(emoji["matched"], false);
+
+    check(dir.path(), &["match", "Jane Example", "--json"], 0, &[]);
+    let jane = audit(&["--name", "jane example"]);
+    assert_eq!(jane.len(), 1);
+    assert_eq!(jane[0]["source"], "cli:match");
+    assert_eq!(jane[0]["query"]["name"], "Jane Example");
+
+    // Unaudited screenings leave one record saying so, and no names.
+    check(dir.path(), &["match", "Innocent Kaina", "--no-audit"], 0, &[]);
+    let newest = &audit(&["--limit", "1"])[0];
+    assert_eq!(newest["query"]["unaudited"], true, "{newest}");
+    assert_eq!(newest["query"]["queries"], 1);
+    assert_eq!(newest["matched"], true);
+    assert!(newest["query_names"].as_array().unwrap().is_empty());
+    assert_eq!(audit(&["--name", "kaina"]).len(), 1, "the unaudited query left its name behind");
+    let shown = check(dir.path(), &["audit"], 0, &["cli:screen", "cli:match"]);
+    assert!(shown.lines().count() >= 4, "{shown}");
+}
