@@ -104,6 +104,9 @@ pub struct MatchArgs {
     /// Print JSON.
     #[arg(long)]
     pub json: bool,
+    /// Write no audit record per query, only one saying that N queries ran unaudited.
+    #[arg(long)]
+    pub no_audit: bool,
 }
 
 /// `ward compare`
@@ -158,6 +161,16 @@ pub struct ScreenArgs {
     /// Output file (default stdout).
     #[arg(long)]
     pub output: Option<PathBuf>,
+    /// The field delimiter of the input: one ASCII character, or `tab`.
+    #[arg(long, default_value = ",")]
+    pub delimiter: String,
+    /// Write no audit record per row, only one saying that N rows ran unaudited.
+    #[arg(long)]
+    pub no_audit: bool,
+    /// The input's character encoding: `utf-8`, `latin1` (ISO-8859-1), `windows-1252` or another
+    /// ASCII-compatible WHATWG label.
+    #[arg(long, default_value = "utf-8")]
+    pub encoding: String,
 }
 
 /// `ward lists ...`

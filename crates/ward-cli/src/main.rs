@@ -12,6 +12,7 @@ mod compare;
 mod entity;
 mod eval;
 mod export;
+mod input;
 mod keys;
 mod lists;
 mod matching;
@@ -69,6 +70,20 @@ fn report_peak_memory() {
 
 fn run(args: args::Args) -> anyhow::Result<ExitCode> {
     let data_dir = args.data_dir.clone();
+    // Commands that only read must not create an empty store where none is: that would screen
+    // against no lists, or show an empty audit trail, instead of naming the mistake.
+    let reads = match &args.command {
+        args::Command::Lists(args::ListsCommand::Show(a)) => Some(&a.db),
+        args::Command::Entity(a) => Some(&a.db),
+        args::Command::Export(a) if a.paths.is_empty() => Some(&a.db),
+        args::Command::Match(a) => Some(&a.db),
+        args::Command::Screen(a) => Some(&a.db),
+        args::Command::Audit(a) => Some(&a.db),
+        _ => None,
+    };
+    if let Some(db) = reads {
+        require_store(&data_dir, db)?;
+    }
     match args.command {
         args::Command::Lists(args::ListsCommand::Import(import)) => lists::import(&data_dir, &import),
         args::Command::Lists(args::ListsCommand::Show(show)) => lists::show(&data_dir, &show),
@@ -83,6 +98,22 @@ fn run(args: args::Args) -> anyhow::Result<ExitCode> {
         args::Command::Keys(keys) => keys::run(&data_dir, &keys),
         args::Command::Audit(audit) => audit::run(&data_dir, &audit),
     }
+}
+
+/// Fails unless the SQLite store a read-only command would open exists (a PostgreSQL store is
+/// checked when connecting).
+fn require_store(data_dir: &std::path::Path, db: &args::DatabaseArgs) -> anyhow::Result<()> {
+    let dir = match db.database.as_deref().map(ward_store::Location::parse) {
+        Some(ward_store::Location::Postgres { .. }) => return Ok(()),
+        Some(ward_store::Location::Sqlite { data_dir: dir }) => dir,
+        None => data_dir.to_path_buf(),
+    };
+    anyhow::ensure!(
+        dir.join(ward_store::DB_FILE).is_file(),
+        "no Ward store in {}: run `ward lists import` first",
+        dir.display()
+    );
+    Ok(())
 }
 
 /// `ward export | head` closes the pipe early; `println!` then panics with "Broken pipe". That is

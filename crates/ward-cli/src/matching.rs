@@ -1,21 +1,26 @@
 //! `ward match`: one name from the command line, or a file of yente-shaped query entities.
 
 use crate::args::MatchArgs;
+use crate::audit::{hit_summary, Trail};
 use crate::query::{hit_json, query_from_ftm};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
 use serde_json::{json, Value};
-use std::io::{BufRead, BufWriter, Write};
+use std::io::{BufWriter, Write};
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
-use ward_engine::{MatchOptions, Query, Screener};
+use ward_engine::{validate_query, MatchOptions, NotScreened, Query, Screener};
 use ward_model::{Gender, Schema};
 
-/// Builds the screening snapshot from the store's current lists.
-pub(crate) fn load_screener(data_dir: &Path, db: &crate::args::DatabaseArgs) -> anyhow::Result<Screener> {
-    let subjects = crate::entity::current_subjects(&crate::serve::open_store(data_dir, db)?)?;
+/// Opens the store and builds the screening snapshot from its current lists.
+pub(crate) fn load_screener(
+    data_dir: &Path,
+    db: &crate::args::DatabaseArgs,
+) -> anyhow::Result<(ward_store::Store, Screener)> {
+    let store = crate::serve::open_store(data_dir, db)?;
+    let subjects = crate::entity::current_subjects(&store)?;
     anyhow::ensure!(
         !subjects.is_empty(),
         "the store ({}) holds no lists: run `ward lists import data/lists` first",
@@ -24,7 +29,7 @@ pub(crate) fn load_screener(data_dir: &Path, db: &crate::args::DatabaseArgs) -> 
             |d| d.split('@').next_back().unwrap_or(d).to_string()
         )
     );
-    Ok(Screener::build(subjects))
+    Ok((store, Screener::build(subjects)))
 }
 
 pub(crate) fn options(threshold: Option<f32>, limit: usize, datasets: &[String]) -> MatchOptions {
@@ -42,10 +47,11 @@ pub(crate) fn options(threshold: Option<f32>, limit: usize, datasets: &[String])
 
 pub(crate) fn run(data_dir: &Path, args: &MatchArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
-    let screener = load_screener(data_dir, &args.db)?;
+    let (store, screener) = load_screener(data_dir, &args.db)?;
+    let mut trail = Trail::start(&store, "cli:match", !args.no_audit)?;
     let options = options(args.threshold, args.limit, &args.dataset);
     if let Some(input) = &args.input {
-        return batch(&screener, &options, input, args.output.as_deref());
+        return batch(&screener, &options, input, args.output.as_deref(), trail);
     }
     let Some(name) = &args.name else {
         anyhow::bail!("give a name to match, or --input FILE");
@@ -63,7 +69,36 @@ pub(crate) fn run(data_dir: &Path, args: &MatchArgs) -> anyhow::Result<ExitCode>
         gender: args.gender.as_deref().and_then(Gender::parse),
         identifiers: args.id.clone(),
     };
+    let audited_query = json!({
+        "name": name, "dob": args.dob, "country": args.country, "kind": args.kind,
+        "gender": args.gender, "id": args.id, "dataset": args.dataset, "threshold": options.threshold,
+    });
+    if let Err(refusal) = validate_query(&query) {
+        trail.record(
+            audited_query,
+            vec![name.clone()],
+            json!({"error": refusal.reason().code()}),
+            0.0,
+            false,
+        );
+        trail.finish()?;
+        if args.json {
+            let answer = json!({
+                "query": name,
+                "status": "not screened",
+                "reason": refusal.reason().code(),
+                "error": refusal.to_string(),
+            });
+            println!("{}", serde_json::to_string_pretty(&answer)?);
+        } else {
+            eprintln!("{name:?}: {refusal}");
+        }
+        return Ok(ExitCode::from(1));
+    }
     let hits = screener.match_query(&query, &options);
+    let (results, top_score, matched) = hit_summary(&hits);
+    trail.record(audited_query, vec![name.clone()], results, top_score, matched);
+    trail.finish()?;
     if args.json {
         let results: Vec<Value> = hits.iter().map(|h| hit_json(&screener, h)).collect();
         println!("{}", serde_json::to_string_pretty(&json!({ "query": name, "results": results }))?);
@@ -102,37 +137,60 @@ fn batch(
     options: &MatchOptions,
     input: &Path,
     output: Option<&Path>,
+    mut trail: Trail,
 ) -> anyhow::Result<ExitCode> {
-    let file = std::fs::File::open(input).with_context(|| format!("opening {}", input.display()))?;
-    let lines: Vec<String> = std::io::BufReader::new(file)
-        .lines()
-        .collect::<Result<_, _>>()
-        .with_context(|| format!("reading {}", input.display()))?;
+    let bytes = std::fs::read(input).with_context(|| format!("opening {}", input.display()))?;
+    // Blank lines are no queries; every other line is answered on its own line.
+    let lines: Vec<(usize, Result<&str, std::str::Utf8Error>)> =
+        crate::input::lines(&bytes).into_iter().map(|(n, line)| (n, std::str::from_utf8(line))).collect();
     let progress = ProgressBar::new(lines.len() as u64);
     progress.set_style(ProgressStyle::with_template("{bar:40} {pos}/{len} queries {per_sec} eta {eta}")?);
     let started = Instant::now();
-    let results: Vec<Option<Value>> = lines
+    // Each line's answer, and what the audit records of it: the query as received, its names,
+    // the results (or the refusal), the best score and whether it matched.
+    let results: Vec<(Value, Value, Vec<String>, Value, f64, bool)> = lines
         .par_iter()
-        .enumerate()
-        .map(|(i, line)| {
-            let out = if line.trim().is_empty() {
-                None
-            } else {
-                Some(match serde_json::from_str::<Value>(line).map_err(anyhow::Error::from).and_then(|v| query_from_ftm(&v)) {
-                    Ok((id, query)) => {
-                        let hits = screener.match_query(&query, options);
-                        let results: Vec<Value> = hits.iter().map(|h| hit_json(screener, h)).collect();
-                        json!({ "id": id, "results": results })
-                    }
-                    // A bad line is answered with its error; the rest of the file goes on.
-                    Err(err) => json!({ "line": i + 1, "error": format!("{}: line {}: {err:#}", input.display(), i + 1) }),
-                })
+        .map(|(n, line)| {
+            let received = line
+                .map_err(|_| anyhow::anyhow!("not valid UTF-8"))
+                .and_then(|line| serde_json::from_str::<Value>(line).map_err(anyhow::Error::from));
+            let audited_query = received.as_ref().map_or(Value::Null, |v| json!({"line": n, "entity": v}));
+            let query = received.and_then(|v| query_from_ftm(&v));
+            let out = match query {
+                Ok((id, query)) => {
+                    let hits = screener.match_query(&query, options);
+                    let results: Vec<Value> = hits.iter().map(|h| hit_json(screener, h)).collect();
+                    let (summary, top_score, matched) = hit_summary(&hits);
+                    let answer = json!({ "line": n, "id": id, "status": "screened", "results": results });
+                    (answer, audited_query, query.names, summary, top_score, matched)
+                }
+                // A bad line is answered with its error; the rest of the file goes on.
+                Err(err) => {
+                    let reason =
+                        err.downcast_ref::<NotScreened>().map_or("invalid_query", |r| r.reason().code());
+                    let answer = json!({
+                        "line": n,
+                        "status": "not screened",
+                        "reason": reason,
+                        "error": format!("{}: line {n}: {err:#}", input.display()),
+                    });
+                    (answer, audited_query, Vec::new(), json!({"error": reason}), 0.0, false)
+                }
             };
             progress.inc(1);
             out
         })
         .collect();
     progress.finish_and_clear();
+    let results: Vec<Value> = results
+        .into_iter()
+        .map(|(answer, query, names, summary, top_score, matched)| {
+            trail.record(query, names, summary, top_score, matched);
+            answer
+        })
+        .collect();
+    // The answers are written only once the audit trail holds them.
+    trail.finish()?;
     let mut out: Box<dyn Write> = match output {
         Some(path) => Box::new(BufWriter::new(
             std::fs::File::create(path).with_context(|| format!("creating {}", path.display()))?,
@@ -140,7 +198,7 @@ fn batch(
         None => Box::new(BufWriter::new(std::io::stdout().lock())),
     };
     let (mut n, mut errors, mut matched) = (0, 0, 0);
-    for value in results.into_iter().flatten() {
+    for value in results {
         n += 1;
         errors += usize::from(value.get("error").is_some());
         matched += usize::from(
@@ -152,9 +210,10 @@ fn batch(
     out.flush()?;
     let secs = started.elapsed().as_secs_f64();
     eprintln!(
-        "{n} queries in {secs:.2}s ({:.0}/s on {} threads): {matched} with a match, {errors} bad lines",
+        "{n} queries in {secs:.2}s ({:.0}/s on {} threads): {} screened, {matched} with a match, {errors} not screened",
         n as f64 / secs.max(1e-9),
-        rayon::current_num_threads()
+        rayon::current_num_threads(),
+        n - errors
     );
     Ok(if errors == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }

@@ -7,13 +7,17 @@ use ward_engine::{Hit, Query, Screener};
 
 /// Reads a yente-shaped query entity with the server's own reader (same schemata, properties and
 /// checks as `POST /match`); a line without a schema is read as `Thing`, a party of unknown kind.
-/// Returns its id (empty if none) and the engine query.
+/// Returns its id (empty if none) and the engine query; a query whose names cannot be screened
+/// is an error holding the [`ward_engine::NotScreened`] refusal.
 pub(crate) fn query_from_ftm(value: &Value) -> anyhow::Result<(String, Query)> {
     let mut value = value.clone();
     if let Value::Object(object) = &mut value {
         object.entry("schema").or_insert_with(|| Value::from("Thing"));
     }
     let parsed = ward_http::dto::parse_query("query", &value).map_err(|e| anyhow::anyhow!("{e}"))?;
+    if let Some(refusal) = parsed.refused {
+        return Err(anyhow::Error::new(refusal));
+    }
     let id = value.get("id").and_then(Value::as_str).unwrap_or_default().to_string();
     Ok((id, parsed.query))
 }

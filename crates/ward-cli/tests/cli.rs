@@ -131,6 +131,7 @@ fn entity_export_and_screening() {
     assert_eq!(results[0]["id"], "q1");
     assert_eq!(results[0]["results"][0]["id"], "un_sc_sanctions:CDi.004");
     assert!(results[1]["error"].as_str().unwrap().contains("unknown schema"));
+    assert_eq!(results[1]["status"], "not screened");
 
     let pairs = dir.path().join("pairs.jsonl");
     std::fs::write(
@@ -199,4 +200,212 @@ fn bench_import_synthetic_reports_peak_memory() {
             .unwrap();
         assert!(kib > 1000, "{stderr}");
     }
+}
+
+/// Runs `ward screen FILE ARGS...` on `content` and checks the exit code, that the output holds
+/// one row per data row plus the header, and that it contains every `expect` string.
+fn check_screen(dir: &Path, content: &[u8], args: &[&str], code: i32, expect: &[&str]) -> (String, String) {
+    let customers = dir.join("customers.csv");
+    std::fs::write(&customers, content).unwrap();
+    let customers = customers.display().to_string();
+    let mut all = vec!["screen", customers.as_str()];
+    all.extend(args);
+    let out = ward(dir, &all);
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert_eq!(out.status.code(), Some(code), "ward {all:?}\nstdout:\n{stdout}\nstderr:\n{stderr}");
+    for e in expect {
+        assert!(stdout.contains(e), "ward {all:?}: stdout lacks {e:?}\n{stdout}\nstderr:\n{stderr}");
+    }
+    (stdout, stderr)
+}
+
+#[test]
+fn screen_answers_every_row() {
+    let dir = tempfile::tempdir().unwrap();
+    import_fixtures(dir.path());
+    let columns = ["--name-column", "full_name", "--id-column", "id"];
+    // A row with an unbalanced quote is refused alone; the rows after it are still screened.
+    let ragged = "id,full_name\nc1,Innocent Kaina\nc2,\"Kaina, Innocent\nc3,Jane Example\nc4,😀\nc5,\nc6,=HYPERLINK(\"http://x\")\nc7,Innocent Kaina,extra\n";
+    let (stdout, stderr) = check_screen(
+        dir.path(),
+        ragged.as_bytes(),
+        &columns,
+        1,
+        &[
+            "2,c1,Innocent Kaina,true",
+            "3,,,,,,,,,line 3: a quoted field does not end on its line",
+            "4,c3,Jane Example,false",
+            "5,c4,😀,,,,,,,line 5: not screened: the name has no letters",
+            "6,c5,,,,,,,,line 6: not screened: the name is empty or missing",
+            "7,c6,\"'=HYPERLINK(\"\"http://x\"\")\",false",
+            "8,c7,Innocent Kaina,,,,,,,line 8: the row has 3 fields where the header has 2",
+        ],
+    );
+    assert_eq!(stdout.lines().count(), 8, "{stdout}");
+    assert!(
+        stderr.contains("7 rows: 3 screened, 1 with a match at threshold 0.73, 4 not screened"),
+        "{stderr}"
+    );
+
+    // The same as JSON lines: a status on every line, a reason and no results where not screened.
+    let (stdout, _) =
+        check_screen(dir.path(), ragged.as_bytes(), &[&columns[..], &["--format", "jsonl"]].concat(), 1, &[]);
+    let lines: Vec<serde_json::Value> = stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 7);
+    assert_eq!(lines[0]["status"], "screened");
+    assert_eq!(lines[1]["row"], 3);
+    assert_eq!(lines[1]["reason"], "malformed_row");
+    assert_eq!(lines[3]["reason"], "name_without_letters");
+    assert_eq!(lines[4]["reason"], "empty_name");
+    assert!(lines[3].get("results").is_none());
+
+    // Latin-1 with semicolons, as spreadsheet programs export it; read as UTF-8 the row is
+    // refused, not screened with a mangled name.
+    let latin1 = b"id;full_name\nc1;Jos\xe9 Kaina\n";
+    let semicolons = [&columns[..], &["--delimiter", ";"]].concat();
+    check_screen(
+        dir.path(),
+        latin1,
+        &[&semicolons[..], &["--encoding", "latin1"]].concat(),
+        0,
+        &["2,c1,José Kaina,"],
+    );
+    check_screen(dir.path(), latin1, &semicolons, 1, &["line 2: not valid utf-8"]);
+
+    // A UTF-8 byte-order mark does not become part of the first column's name.
+    check_screen(
+        dir.path(),
+        b"\xEF\xBB\xBFid,full_name\r\nc1,Innocent Kaina\r\n",
+        &columns,
+        0,
+        &["2,c1,Innocent Kaina,true"],
+    );
+}
+
+#[test]
+fn match_refuses_names_it_cannot_screen() {
+    let dir = tempfile::tempdir().unwrap();
+    import_fixtures(dir.path());
+    for (name, reason) in
+        [("", "empty_name"), ("😀🚀", "name_without_letters"), (&"x".repeat(1001), "name_too_long")]
+    {
+        let answer = check(dir.path(), &["match", name, "--json"], 1, &["\"status\": \"not screened\""]);
+        let answer: serde_json::Value = serde_json::from_str(&answer).unwrap();
+        assert_eq!(answer["reason"], reason, "{answer}");
+        assert!(answer.get("results").is_none());
+        let out = ward(dir.path(), &["match", name]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(String::from_utf8_lossy(&out.stderr).contains("not screened: "));
+    }
+
+    // A batch file with a byte-order mark: each line answered on its own, by line number.
+    let person =
+        |name: &str| format!("{{\"schema\": \"Person\", \"properties\": {{\"name\": [\"{name}\"]}}}}\n");
+    let mut content = b"\xEF\xBB\xBF".to_vec();
+    for name in ["Innocent Kaina", "😀", "", &"x".repeat(1001)] {
+        content.extend(person(name).into_bytes());
+    }
+    content.extend(b"\n{\"schema\": \"Person\", \"properties\": {\"name\": [\"Jos\xe9\"]}}\n");
+    let input = dir.path().join("queries.jsonl");
+    std::fs::write(&input, content).unwrap();
+    let output = dir.path().join("results.jsonl");
+    let out = ward(
+        dir.path(),
+        &["match", "--input", &input.display().to_string(), "--output", &output.display().to_string()],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("1 screened, 1 with a match, 4 not screened"), "{stderr}");
+    let results: Vec<serde_json::Value> =
+        std::fs::read_to_string(&output).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let summary: Vec<(u64, &str, &str)> = results
+        .iter()
+        .map(|r| {
+            (r["line"].as_u64().unwrap(), r["status"].as_str().unwrap(), r["reason"].as_str().unwrap_or(""))
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (1, "screened", ""),
+            (2, "not screened", "name_without_letters"),
+            (3, "not screened", "empty_name"),
+            (4, "not screened", "name_too_long"),
+            (6, "not screened", "invalid_query"),
+        ]
+    );
+    assert_eq!(results[0]["results"][0]["id"], "un_sc_sanctions:CDi.004");
+    assert!(results[4]["error"].as_str().unwrap().contains("line 6: not valid UTF-8"), "{}", results[4]);
+}
+
+#[test]
+fn read_only_commands_need_a_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("nowhere");
+    for args in [
+        &["match", "Jane"][..],
+        &["screen", "x.csv", "--name-column", "n"],
+        &["entity", "x:1"],
+        &["export"],
+        &["audit"],
+        &["lists", "show"],
+    ] {
+        let out = ward(&missing, args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("no Ward store in") && stderr.contains("run `ward lists import` first"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!missing.exists(), "{args:?} created {}", missing.display());
+    }
+}
+
+#[test]
+fn cli_screenings_are_audited() {
+    let dir = tempfile::tempdir().unwrap();
+    import_fixtures(dir.path());
+    let audit = |args: &[&str]| -> Vec<serde_json::Value> {
+        let out = check(dir.path(), &[&["audit", "--json"], args].concat(), 0, &[]);
+        out.lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    };
+    assert!(audit(&[]).is_empty());
+
+    check_screen(
+        dir.path(),
+        "id,full_name\nc1,Innocent Kaina\nc2,😀\n".as_bytes(),
+        &["--name-column", "full_name", "--id-column", "id"],
+        1,
+        &[],
+    );
+    let records = audit(&[]);
+    assert_eq!(records.len(), 2, "{records:?}");
+    let kaina = records.iter().find(|r| r["query_names"][0] == "Innocent Kaina").expect("audited");
+    assert_eq!(kaina["source"], "cli:screen");
+    assert_eq!(kaina["matched"], true);
+    assert!(kaina["top_score"].as_f64().unwrap() > 0.7);
+    assert_eq!(kaina["list_versions"].as_array().unwrap().len(), 3, "{kaina}");
+    assert_eq!(kaina["results"][0]["id"], "un_sc_sanctions:CDi.004");
+    assert_eq!(kaina["query"]["row"], 2);
+    let emoji = records.iter().find(|r| r["query_names"][0] == "😀").expect("audited");
+    assert_eq!(emoji["results"]["error"], "name_without_letters");
+    assert_eq!(emoji["matched"], false);
+
+    check(dir.path(), &["match", "Jane Example", "--json"], 0, &[]);
+    let jane = audit(&["--name", "jane example"]);
+    assert_eq!(jane.len(), 1);
+    assert_eq!(jane[0]["source"], "cli:match");
+    assert_eq!(jane[0]["query"]["name"], "Jane Example");
+
+    // Unaudited screenings leave one record saying so, and no names.
+    check(dir.path(), &["match", "Innocent Kaina", "--no-audit"], 0, &[]);
+    let newest = &audit(&["--limit", "1"])[0];
+    assert_eq!(newest["query"]["unaudited"], true, "{newest}");
+    assert_eq!(newest["query"]["queries"], 1);
+    assert_eq!(newest["matched"], true);
+    assert!(newest["query_names"].as_array().unwrap().is_empty());
+    assert_eq!(audit(&["--name", "kaina"]).len(), 1, "the unaudited query left its name behind");
+    let shown = check(dir.path(), &["audit"], 0, &["cli:screen", "cli:match"]);
+    assert!(shown.lines().count() >= 4, "{shown}");
 }

@@ -16,7 +16,8 @@
 //! assert!(hits[0].is_match, "{:?}", hits[0].comparison.explanations);
 //! ```
 //!
-//! Nothing here does I/O or can fail.
+//! Nothing here does I/O or can fail. A query that cannot be screened (no name, a name without
+//! letters, a name too long) is refused by [`validate_query`] before it gets here.
 
 use std::cell::RefCell;
 
@@ -28,7 +29,10 @@ use ward_score::{
     ScoreConfig,
 };
 
+pub use validate::{validate_query, NotScreened, NotScreenedReason, MAX_NAME_CHARS};
 pub use ward_score::{Comparison, Explanation, Factor, Query};
+
+mod validate;
 
 /// The score from which a hit is a match: on the dev set (`ward eval --sweep`) the highest
 /// threshold that keeps the recall of 0.70 (96.6%), with fewer negatives alerting (6.8% vs 7.7%).

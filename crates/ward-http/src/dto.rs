@@ -6,14 +6,15 @@
 
 use crate::error::{Error, ErrorCode, Result};
 use serde_json::{json, Map, Value};
-use ward_engine::{Factor, Hit, Query};
+use ward_engine::{validate_query, Factor, Hit, NotScreened, Query};
 use ward_model::{Gender, Schema, Subject};
 
 /// Most queries in one `/match` batch.
 pub const MAX_BATCH: usize = 100;
 
-/// Longest property value, in characters. Screening cost grows with name length; no real name
-/// or identifier comes near this.
+/// Longest property value other than a name, in characters (names are held to
+/// [`ward_engine::MAX_NAME_CHARS`] by [`validate_query`]). No real identifier or date comes near
+/// this.
 pub const MAX_VALUE_CHARS: usize = 1000;
 
 /// Properties every matchable schema accepts (FtM `Thing` and `LegalEntity`).
@@ -128,6 +129,9 @@ const CRAFT_PROPERTIES: &[&str] = &[
 /// Properties whose values are names.
 const NAME_PROPERTIES: &[&str] = &["name", "alias", "previousName", "weakAlias"];
 
+/// Properties whose values are parts of a name, in the order they make a name.
+const NAME_PART_PROPERTIES: &[&str] = &["firstName", "secondName", "middleName", "fatherName", "lastName"];
+
 /// Properties whose values are countries.
 const COUNTRY_PROPERTIES: &[&str] =
     &["nationality", "citizenship", "country", "jurisdiction", "birthCountry", "mainCountry", "flag"];
@@ -187,6 +191,16 @@ pub struct MatchQuery {
     pub query: Query,
     /// The query as echoed back (yente's `EntityExample`, properties as lists).
     pub echo: Value,
+    /// Why the query is not screened ([`validate_query`]), if it is not: answer it with this
+    /// error, never with an empty result list.
+    pub refused: Option<NotScreened>,
+}
+
+impl MatchQuery {
+    /// The refusal as the client sees it (an [`ErrorCode::InvalidName`] error naming the query).
+    pub fn refusal_error(&self) -> Option<Error> {
+        self.refused.as_ref().map(|refusal| Error::not_screened(&format!("query {:?}", self.key), refusal))
+    }
 }
 
 /// Reads a `/match` body: `{"queries": {"q1": {"schema": ..., "properties": {...}}}}`.
@@ -216,6 +230,8 @@ fn invalid(key: &str, message: impl std::fmt::Display) -> Error {
 }
 
 /// Reads one yente `EntityExample` (also the line format of `ward match --input` and `ward compare`).
+/// A query that is well formed but whose names cannot be screened is returned with
+/// [`MatchQuery::refused`] set, so that a batch can answer it alone.
 pub fn parse_query(key: &str, value: &Value) -> Result<MatchQuery> {
     let object = value.as_object().ok_or_else(|| invalid(key, "must be an object"))?;
     let schema_name = match object.get("schema") {
@@ -251,7 +267,9 @@ pub fn parse_query(key: &str, value: &Value) -> Result<MatchQuery> {
         let values = property_values(value).ok_or_else(|| {
             invalid(key, format!("property {property:?} must be a string or a list of strings"))
         })?;
-        if values.iter().any(|v| v.chars().count() > MAX_VALUE_CHARS) {
+        let names =
+            NAME_PROPERTIES.contains(&property.as_str()) || NAME_PART_PROPERTIES.contains(&property.as_str());
+        if !names && values.iter().any(|v| v.chars().count() > MAX_VALUE_CHARS) {
             return Err(invalid(
                 key,
                 format!("a value of {property:?} is longer than {MAX_VALUE_CHARS} characters"),
@@ -260,9 +278,7 @@ pub fn parse_query(key: &str, value: &Value) -> Result<MatchQuery> {
         let p = property.as_str();
         if NAME_PROPERTIES.contains(&p) {
             query.names.extend(values.iter().cloned());
-        } else if let Some(order) =
-            ["firstName", "secondName", "middleName", "fatherName", "lastName"].iter().position(|n| *n == p)
-        {
+        } else if let Some(order) = NAME_PART_PROPERTIES.iter().position(|n| *n == p) {
             // Name parts make a name when the query has none ("first middle last").
             if let Some(v) = values.first() {
                 name_parts.push((order, v.clone()));
@@ -282,14 +298,13 @@ pub fn parse_query(key: &str, value: &Value) -> Result<MatchQuery> {
         name_parts.sort_by_key(|(order, _)| *order);
         query.names.push(name_parts.into_iter().map(|(_, v)| v).collect::<Vec<_>>().join(" "));
     }
-    if query.names.is_empty() {
-        return Err(invalid(key, "the query needs a \"name\" (or firstName/lastName)"));
-    }
+    let refused = validate_query(&query).err();
     let id = object.get("id").filter(|v| v.is_string()).cloned().unwrap_or(Value::Null);
     Ok(MatchQuery {
         key: key.to_string(),
         query,
         echo: json!({"id": id, "schema": schema_name, "properties": echoed}),
+        refused,
     })
 }
 

@@ -3,11 +3,13 @@
 //! Every failure a client can see is an [`Error`]: an [`ErrorCode`] (which fixes the HTTP status
 //! and the machine-readable `code`) plus a message. Its JSON body is
 //! `{"code": "invalid_query", "message": "...", "status": 400, "detail": "..."}`; `detail`
-//! repeats the message because yente clients read errors from there.
+//! repeats the message because yente clients read errors from there. An `invalid_name` error
+//! adds `reason`, the stable code of [`NotScreenedReason`].
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
+use ward_engine::{NotScreened, NotScreenedReason};
 
 /// A stable error code. Codes are part of the API: add new ones, never rename.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,6 +21,9 @@ pub enum ErrorCode {
     InvalidQuery,
     /// The batch holds no queries or more than the batch limit.
     InvalidBatch,
+    /// A name of the query cannot be screened (empty, without letters, too long); the error's
+    /// `reason` says which. Never answered as a screening without hits.
+    InvalidName,
     /// An uploaded list could not be read.
     InvalidList,
     /// The body is over the configured size limit.
@@ -52,6 +57,7 @@ impl ErrorCode {
             ErrorCode::MalformedJson => "malformed_json",
             ErrorCode::InvalidQuery => "invalid_query",
             ErrorCode::InvalidBatch => "invalid_batch",
+            ErrorCode::InvalidName => "invalid_name",
             ErrorCode::InvalidList => "invalid_list",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::MissingKey => "missing_key",
@@ -73,6 +79,7 @@ impl ErrorCode {
             ErrorCode::MalformedJson
             | ErrorCode::InvalidQuery
             | ErrorCode::InvalidBatch
+            | ErrorCode::InvalidName
             | ErrorCode::InvalidList => StatusCode::BAD_REQUEST,
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::MissingKey | ErrorCode::InvalidKey => StatusCode::UNAUTHORIZED,
@@ -88,10 +95,11 @@ impl ErrorCode {
     }
 
     /// Every code, for the OpenAPI document.
-    pub const ALL: [ErrorCode; 15] = [
+    pub const ALL: [ErrorCode; 16] = [
         ErrorCode::MalformedJson,
         ErrorCode::InvalidQuery,
         ErrorCode::InvalidBatch,
+        ErrorCode::InvalidName,
         ErrorCode::InvalidList,
         ErrorCode::PayloadTooLarge,
         ErrorCode::MissingKey,
@@ -116,12 +124,25 @@ pub struct Error {
     message: String,
     /// Seconds to wait, for [`ErrorCode::RateLimited`].
     retry_after: Option<u64>,
+    /// Why a name is not screened, for [`ErrorCode::InvalidName`].
+    reason: Option<NotScreenedReason>,
 }
 
 impl Error {
     /// An error with a code and a message for the client.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Error {
-        Error { code, message: message.into(), retry_after: None }
+        Error { code, message: message.into(), retry_after: None, reason: None }
+    }
+
+    /// A query that cannot be screened, as [`ErrorCode::InvalidName`] with its reason;
+    /// `context` names the query (`query "q1"`).
+    pub fn not_screened(context: &str, refusal: &NotScreened) -> Error {
+        Error {
+            code: ErrorCode::InvalidName,
+            message: format!("{context}: {refusal}"),
+            retry_after: None,
+            reason: Some(refusal.reason()),
+        }
     }
 
     /// A rate-limit error telling the client when to retry.
@@ -130,6 +151,7 @@ impl Error {
             code: ErrorCode::RateLimited,
             message: format!("rate limit exceeded; retry in {retry_after} s"),
             retry_after: Some(retry_after),
+            reason: None,
         }
     }
 
@@ -149,6 +171,22 @@ impl Error {
     pub fn message(&self) -> &str {
         &self.message
     }
+
+    /// The error as JSON: `{"code", "message", "status", "detail"}`, and `reason` for
+    /// [`ErrorCode::InvalidName`]. Also the `error` of one refused query in a batch.
+    pub fn body(&self) -> serde_json::Value {
+        let status = self.code.status();
+        let mut body = json!({
+            "code": self.code.as_str(),
+            "message": self.message,
+            "status": status.as_u16(),
+            "detail": self.message,
+        });
+        if let Some(reason) = self.reason {
+            body["reason"] = json!(reason.code());
+        }
+        body
+    }
 }
 
 impl From<ward_store::Error> for Error {
@@ -159,14 +197,7 @@ impl From<ward_store::Error> for Error {
 
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
-        let status = self.code.status();
-        let body = json!({
-            "code": self.code.as_str(),
-            "message": self.message,
-            "status": status.as_u16(),
-            "detail": self.message,
-        });
-        let mut response = (status, axum::Json(body)).into_response();
+        let mut response = (self.code.status(), axum::Json(self.body())).into_response();
         if let Some(seconds) = self.retry_after {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(seconds));
         }

@@ -4,6 +4,7 @@
 use crate::dto;
 use crate::error::ErrorCode;
 use serde_json::{json, Map, Value};
+use ward_engine::{NotScreenedReason, MAX_NAME_CHARS};
 
 fn schema_ref(name: &str) -> Value {
     json!({"$ref": format!("#/components/schemas/{name}")})
@@ -99,6 +100,7 @@ pub fn document() -> Value {
             "/match/{dataset}": {"post": {
                 "operationId": "match",
                 "summary": "Screen a batch of up to 100 entity queries (yente /match).",
+                "description": "Each query is answered under its key. A query whose name cannot be screened (empty, without letters, too long) is answered with `status` 400 and an `error` (code `invalid_name`, a `reason`) and no `results`; when it is the only query of the request, the request fails with that 400 error.",
                 "security": secured(SCREEN),
                 "parameters": [
                     dataset,
@@ -116,7 +118,7 @@ pub fn document() -> Value {
                 "security": secured(SCREEN),
                 "parameters": [
                     dataset,
-                    {"name": "q", "in": "query", "required": true, "description": "The name to search.", "schema": {"type": "string", "minLength": 1}, "example": "Vladimir Putin"},
+                    {"name": "q", "in": "query", "required": true, "description": "The name to search; a name that cannot be screened is answered with a 400 `invalid_name` error.", "schema": {"type": "string", "minLength": 1, "maxLength": MAX_NAME_CHARS}, "example": "Vladimir Putin"},
                     query_param("limit", "Most results (default 10).", json!({"type": "integer", "minimum": 1, "maximum": 500})),
                     query_param("offset", "Results to skip.", json!({"type": "integer", "minimum": 0})),
                     query_param("schema", "Only entities of this FtM schema.", json!({"type": "string"})),
@@ -210,6 +212,11 @@ pub fn document() -> Value {
                         "message": {"type": "string"},
                         "status": {"type": "integer"},
                         "detail": {"type": "string", "description": "The message again, where yente clients look."},
+                        "reason": {
+                            "type": "string",
+                            "enum": NotScreenedReason::ALL.iter().map(|r| r.code()).collect::<Vec<_>>(),
+                            "description": format!("With `invalid_name` only: why the name is not screened (empty or missing, no letters in any script, longer than {MAX_NAME_CHARS} characters)."),
+                        },
                     },
                 },
                 "EntityExample": {
@@ -293,11 +300,21 @@ pub fn document() -> Value {
                         "query": schema_ref("EntityExample"),
                     },
                 },
+                "QueryNotScreened": {
+                    "type": "object",
+                    "description": "A query of a batch that was not screened because a name cannot be (a lone query is answered with a 400 `invalid_name` error instead). It has no `results`: it is not a screening without hits.",
+                    "required": ["status", "error", "query"],
+                    "properties": {
+                        "status": {"type": "integer", "enum": [400]},
+                        "error": schema_ref("Error"),
+                        "query": schema_ref("EntityExample"),
+                    },
+                },
                 "MatchResponse": {
                     "type": "object",
                     "required": ["responses", "limit"],
                     "properties": {
-                        "responses": {"type": "object", "additionalProperties": schema_ref("EntityMatches")},
+                        "responses": {"type": "object", "additionalProperties": {"oneOf": [schema_ref("EntityMatches"), schema_ref("QueryNotScreened")]}},
                         "matcher": {"type": "object"},
                         "limit": {"type": "integer"},
                     },

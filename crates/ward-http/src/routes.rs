@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
-use ward_engine::{Hit, MatchOptions, Query as EngineQuery, DEFAULT_THRESHOLD};
+use ward_engine::{validate_query, Hit, MatchOptions, Query as EngineQuery, DEFAULT_THRESHOLD};
 use ward_store::{AuditFilter, AuditRecord, Scope};
 
 /// The algorithm Ward scores with.
@@ -280,26 +280,34 @@ async fn match_entities(
     let algorithm = params.algorithm()?;
     let body = json_body(&body(bytes)?)?;
     let queries = dto::parse_batch(&body)?;
+    // A lone query that cannot be screened is refused whole; in a batch, each such query gets
+    // its own error and the others are screened.
+    if let [query] = queries.as_slice() {
+        if let Some(error) = query.refusal_error() {
+            return Err(error);
+        }
+    }
     let snapshot = state.snapshot();
     let options = MatchOptions { threshold, limit, cutoff, datasets: datasets(&snapshot, &dataset)? };
+    let screened: Vec<EngineQuery> =
+        queries.iter().filter(|q| q.refused.is_none()).map(|q| q.query.clone()).collect();
 
     // One query takes about a tenth of a millisecond: screen it inline. A batch is CPU work
     // worth moving off the async threads.
-    let hits: Vec<Vec<Hit>> = if queries.len() == 1 {
-        vec![snapshot.screener.match_query(&queries[0].query, &options)]
+    let mut hits: Vec<Vec<Hit>> = if screened.len() <= 1 {
+        screened.iter().map(|q| snapshot.screener.match_query(q, &options)).collect()
     } else {
         let snapshot = Arc::clone(&snapshot);
-        let batch: Vec<EngineQuery> = queries.iter().map(|q| q.query.clone()).collect();
         let options = options.clone();
         tokio::task::spawn_blocking(move || {
-            batch.iter().map(|q| snapshot.screener.match_query(q, &options)).collect()
+            screened.iter().map(|q| snapshot.screener.match_query(q, &options)).collect()
         })
         .await
         .map_err(Error::internal)?
     };
 
     let metrics = &state.inner.metrics;
-    metrics.queries.fetch_add(queries.len() as u64, Ordering::Relaxed);
+    metrics.queries.fetch_add(hits.len() as u64, Ordering::Relaxed);
     metrics
         .matches
         .fetch_add(hits.iter().filter(|h| h.iter().any(|h| h.is_match)).count() as u64, Ordering::Relaxed);
@@ -307,7 +315,18 @@ async fn match_entities(
     let subjects = snapshot.screener.subjects();
     let mut responses = serde_json::Map::new();
     let mut audit_results = serde_json::Map::new();
-    for (q, hits) in queries.iter().zip(&hits) {
+    let mut all_hits: Vec<Hit> = Vec::new();
+    let mut remaining = hits.drain(..);
+    for q in &queries {
+        if let Some(error) = q.refusal_error() {
+            // Not an empty result list: no `results`, a status and the error instead.
+            let body = error.body();
+            responses
+                .insert(q.key.clone(), json!({"status": body["status"], "error": body, "query": q.echo}));
+            audit_results.insert(q.key.clone(), json!({"error": body["reason"]}));
+            continue;
+        }
+        let hits = remaining.next().expect("one answer per screened query");
         let results: Vec<Value> = hits.iter().map(|h| dto::scored_entity(&subjects[h.subject], h)).collect();
         responses.insert(
             q.key.clone(),
@@ -318,11 +337,13 @@ async fn match_entities(
                 "query": q.echo,
             }),
         );
-        audit_results.insert(q.key.clone(), result_ids(hits));
+        audit_results.insert(q.key.clone(), result_ids(&hits));
+        all_hits.extend(hits);
     }
+    drop(remaining);
     let names: Vec<String> =
         queries.iter().flat_map(|q: &MatchQuery| q.query.names.iter().cloned()).collect();
-    let all_hits: Vec<&Hit> = hits.iter().flatten().collect();
+    let all_hits: Vec<&Hit> = all_hits.iter().collect();
     audit_and_wait(
         &state,
         record(
@@ -357,13 +378,9 @@ async fn search(
     let dataset = path(dataset)?;
     let caller = caller(&state, &headers, Scope::Screen).await?;
     let params = ParamList::new(params)?;
-    let q = params.get("q").map(str::trim).unwrap_or_default().to_string();
-    if q.chars().count() > dto::MAX_VALUE_CHARS {
-        return Err(Error::new(ErrorCode::InvalidQuery, "parameter \"q\" is too long"));
-    }
-    if q.is_empty() {
+    let Some(q) = params.get("q").map(str::trim).map(str::to_string) else {
         return Err(Error::new(ErrorCode::InvalidQuery, "parameter \"q\" (the name to search) is required"));
-    }
+    };
     let limit = params.limit(10)?;
     let offset = params.parse::<usize>("offset")?.unwrap_or(0).min(MAX_LIMIT);
     let schema = match params.get("schema") {
@@ -381,6 +398,9 @@ async fn search(
         datasets: datasets(&snapshot, &dataset)?,
     };
     let query = EngineQuery { names: vec![q.clone()], schema, ..EngineQuery::default() };
+    if let Err(refusal) = validate_query(&query) {
+        return Err(Error::not_screened("parameter \"q\"", &refusal));
+    }
     let mut hits = snapshot.screener.match_query(&query, &options);
     let more = hits.len() == offset + limit;
     let hits: Vec<Hit> = hits.drain(..).skip(offset).collect();

@@ -227,12 +227,12 @@ async fn bad_requests_are_json_errors() {
         "invalid_query",
     );
     let no_name = json!({"schema": "Person", "properties": {"birthDate": ["1970"]}});
-    check_error(&post(&s, "/match/default", &batch(&[("q", no_name)])).await, 400, "invalid_query");
+    check_error(&post(&s, "/match/default", &batch(&[("q", no_name)])).await, 400, "invalid_name");
     let bad_value = json!({"schema": "Person", "properties": {"name": [{"x": 1}]}});
     check_error(&post(&s, "/match/default", &batch(&[("q", bad_value)])).await, 400, "invalid_query");
 
     let long_name = batch(&[("q", person(&"x".repeat(1001)))]);
-    check_error(&post(&s, "/match/default", &long_name).await, 400, "invalid_query");
+    check_error(&post(&s, "/match/default", &long_name).await, 400, "invalid_name");
 
     // 101 queries is one too many (and small enough to pass the body limit of this server).
     let many: Vec<(String, Value)> = (0..101)
@@ -249,6 +249,62 @@ async fn bad_requests_are_json_errors() {
     check_error(&get(&s, "/match/default").await, 405, "method_not_allowed");
     check_error(&get(&s, "/search/default").await, 400, "invalid_query");
     check_error(&get(&s, "/search/default?q=x&limit=0").await, 400, "invalid_query");
+}
+
+/// Checks the refusal of a name that cannot be screened: a 400 `invalid_name` error with its
+/// reason.
+fn check_not_screened(answer: &Answer, reason: &str) {
+    check_error(answer, 400, "invalid_name");
+    assert_eq!(answer.body["reason"], reason, "{}", answer.body);
+    assert!(answer.body["message"].as_str().unwrap().contains("not screened: "), "{}", answer.body);
+}
+
+#[tokio::test]
+async fn names_that_cannot_be_screened_are_refused_not_clean() {
+    let s = server();
+    let one = |name: &str| batch(&[("q", person(name))]);
+    check_not_screened(&post(&s, "/match/default", &one("")).await, "empty_name");
+    check_not_screened(&post(&s, "/match/default", &one("   ")).await, "empty_name");
+    check_not_screened(&post(&s, "/match/default", &one("😀🚀")).await, "name_without_letters");
+    check_not_screened(&post(&s, "/match/default", &one("?!.-")).await, "name_without_letters");
+    check_not_screened(&post(&s, "/match/default", &one(&"x".repeat(1001))).await, "name_too_long");
+    check_not_screened(&get(&s, "/search/default?q=").await, "empty_name");
+    check_not_screened(&get(&s, "/search/default?q=%F0%9F%98%80").await, "name_without_letters");
+    check_not_screened(&get(&s, &format!("/search/default?q={}", "x".repeat(1001))).await, "name_too_long");
+
+    // In a batch, the refused queries get an error each (no result list) and the rest are
+    // screened as usual.
+    let body = batch(&[("good", person("Ismail Hanya")), ("emoji", person("😀")), ("empty", person(""))]);
+    let answer = post(&s, "/match/default", &body).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let responses = &answer.body["responses"];
+    assert_eq!(responses["good"]["status"], 200);
+    assert!(!responses["good"]["results"].as_array().unwrap().is_empty(), "{}", responses["good"]);
+    for (key, reason) in [("emoji", "name_without_letters"), ("empty", "empty_name")] {
+        let refused = &responses[key];
+        assert_eq!(refused["status"], 400, "{refused}");
+        assert_eq!(refused["error"]["code"], "invalid_name", "{refused}");
+        assert_eq!(refused["error"]["reason"], reason, "{refused}");
+        assert!(refused["error"]["message"].as_str().unwrap().contains(&format!("query \"{key}\"")));
+        assert!(refused.get("results").is_none() && refused.get("total").is_none(), "{refused}");
+        assert_eq!(refused["query"]["schema"], "Person");
+    }
+    let request_id = answer.headers["x-request-id"].to_str().unwrap();
+    let audit =
+        call(&s.app, Method::GET, &format!("/admin/audit?request_id={request_id}"), Some(&s.admin), None)
+            .await;
+    let record = &audit.body["records"][0];
+    assert_eq!(record["results"]["emoji"]["error"], "name_without_letters", "{record}");
+    assert!(record["results"]["good"].is_array(), "{record}");
+
+    // The OpenAPI document describes the refusal.
+    let doc = get(&s, "/openapi.json").await.body;
+    let schemas = &doc["components"]["schemas"];
+    assert_eq!(schemas["QueryNotScreened"]["properties"]["status"]["enum"], json!([400]));
+    assert!(schemas["Error"]["properties"]["reason"]["enum"]
+        .as_array()
+        .unwrap()
+        .contains(&json!("empty_name")));
 }
 
 #[tokio::test]
