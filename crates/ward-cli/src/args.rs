@@ -290,6 +290,11 @@ pub struct ServeArgs {
     /// Seconds between checks of the store for lists imported by others.
     #[arg(long, default_value = "5")]
     pub poll_seconds: u64,
+    /// Seconds a verified API key is trusted without asking the store: a key revoked with
+    /// `ward keys revoke` or on another replica keeps working here for up to this long (0: ask
+    /// the store on every request).
+    #[arg(long, default_value_t = ward_http::DEFAULT_KEY_CACHE_TTL.as_secs())]
+    pub key_cache_seconds: u64,
 }
 
 /// `ward keys ...`

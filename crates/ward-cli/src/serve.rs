@@ -36,6 +36,7 @@ pub(crate) fn run(data_dir: &Path, args: &ServeArgs) -> anyhow::Result<ExitCode>
         max_body: args.max_body,
         rate_limit: args.rate_limit,
         poll_interval: Duration::from_secs(args.poll_seconds.max(1)),
+        key_cache_ttl: Duration::from_secs(args.key_cache_seconds),
         ..ward_http::Config::default()
     };
     let state = ward_http::AppState::new(store, config).context("building the screening snapshot")?;

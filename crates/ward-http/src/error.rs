@@ -33,6 +33,8 @@ pub enum ErrorCode {
     DatasetNotFound,
     /// No such entity.
     EntityNotFound,
+    /// No API key with this id.
+    KeyNotFound,
     /// No such route.
     RouteNotFound,
     /// The route does not take this method.
@@ -59,6 +61,7 @@ impl ErrorCode {
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::DatasetNotFound => "dataset_not_found",
             ErrorCode::EntityNotFound => "entity_not_found",
+            ErrorCode::KeyNotFound => "key_not_found",
             ErrorCode::RouteNotFound => "route_not_found",
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::RateLimited => "rate_limited",
@@ -77,9 +80,10 @@ impl ErrorCode {
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::MissingKey | ErrorCode::InvalidKey => StatusCode::UNAUTHORIZED,
             ErrorCode::Forbidden => StatusCode::FORBIDDEN,
-            ErrorCode::DatasetNotFound | ErrorCode::EntityNotFound | ErrorCode::RouteNotFound => {
-                StatusCode::NOT_FOUND
-            }
+            ErrorCode::DatasetNotFound
+            | ErrorCode::EntityNotFound
+            | ErrorCode::KeyNotFound
+            | ErrorCode::RouteNotFound => StatusCode::NOT_FOUND,
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::NotReady => StatusCode::SERVICE_UNAVAILABLE,
@@ -88,7 +92,7 @@ impl ErrorCode {
     }
 
     /// Every code, for the OpenAPI document.
-    pub const ALL: [ErrorCode; 15] = [
+    pub const ALL: [ErrorCode; 16] = [
         ErrorCode::MalformedJson,
         ErrorCode::InvalidQuery,
         ErrorCode::InvalidBatch,
@@ -99,6 +103,7 @@ impl ErrorCode {
         ErrorCode::Forbidden,
         ErrorCode::DatasetNotFound,
         ErrorCode::EntityNotFound,
+        ErrorCode::KeyNotFound,
         ErrorCode::RouteNotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::RateLimited,

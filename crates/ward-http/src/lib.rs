@@ -45,6 +45,10 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use ward_store::{AuditLog, ImportStatus, Store};
 
+/// Default of [`Config::key_cache_ttl`]: the longest a key revoked elsewhere (the CLI, another
+/// replica) keeps working on this server.
+pub const DEFAULT_KEY_CACHE_TTL: Duration = Duration::from_secs(10);
+
 /// Server settings.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -58,7 +62,9 @@ pub struct Config {
     pub rate_limit: u32,
     /// How often the store is checked for list versions imported by others (the CLI).
     pub poll_interval: Duration,
-    /// How long a verified key is trusted without asking the store again.
+    /// How long a verified key is trusted without asking the store again, so how long a key
+    /// revoked elsewhere (the CLI, another replica) keeps working here. A key revoked through
+    /// this server (`DELETE /admin/keys/{id}`) is refused at once.
     pub key_cache_ttl: Duration,
 }
 
@@ -70,7 +76,7 @@ impl Default for Config {
             max_list_body: 512 << 20,
             rate_limit: 1000,
             poll_interval: Duration::from_secs(5),
-            key_cache_ttl: Duration::from_secs(10),
+            key_cache_ttl: DEFAULT_KEY_CACHE_TTL,
         }
     }
 }
@@ -165,6 +171,28 @@ impl AppState {
         self.inner.snapshot.store(Arc::new(snapshot));
         self.inner.metrics.rebuilds.fetch_add(1, Ordering::Relaxed);
         Ok(true)
+    }
+
+    /// Revokes the key with public id `key_id` in the store and forgets it at once, so its next
+    /// request is refused. Other servers on the same store notice within their key cache's
+    /// lifetime ([`Config::key_cache_ttl`]).
+    pub async fn revoke_key(&self, key_id: String) -> Result<ward_store::KeyInfo> {
+        let store = Arc::clone(&self.inner.store);
+        let lookup = key_id.clone();
+        let key = tokio::task::spawn_blocking(move || {
+            store.lock().unwrap_or_else(|e| e.into_inner()).revoke_key(&lookup)
+        })
+        .await
+        .map_err(Error::internal)?
+        .map_err(|e| match e {
+            ward_store::Error::UnknownKey { .. } => {
+                Error::new(ErrorCode::KeyNotFound, format!("no API key with id {key_id:?}"))
+            }
+            e => Error::from(e),
+        })?;
+        self.inner.keys.evict(&key.id);
+        tracing::info!(key_id = %key.id, "API key revoked");
+        Ok(key)
     }
 
     /// Imports one list file (`name` hints at the format), then swaps in a snapshot that

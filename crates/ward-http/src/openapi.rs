@@ -187,6 +187,13 @@ pub fn document() -> Value {
                 ],
                 "responses": responses([vec![ok("The records.", "AuditResponse")], errors(&[400, 401, 403, 429, 500])].concat()),
             }},
+            "/admin/keys/{id}": {"delete": {
+                "operationId": "revokeKey",
+                "summary": "Revoke an API key (admin). This server refuses it at once; other servers on the same store within their key cache's lifetime (`ward serve --key-cache-seconds`, default 10).",
+                "security": secured(ADMIN),
+                "parameters": [path_param("id", "The key's public id, as `ward keys list` shows it.", "a1b2c3d4e5f6")],
+                "responses": responses([vec![ok("The key, now revoked.", "Key")], errors(&[400, 401, 403, 404, 429, 500])].concat()),
+            }},
             "/admin/lists": {"post": {
                 "operationId": "importList",
                 "summary": "Import a list file (the body) and swap in a snapshot with it (admin).",
@@ -388,6 +395,17 @@ pub fn document() -> Value {
                     "type": "object",
                     "required": ["records", "total"],
                     "properties": {"records": {"type": "array", "items": schema_ref("AuditRecord")}, "total": {"type": "integer"}},
+                },
+                "Key": {
+                    "type": "object",
+                    "required": ["id", "name", "scopes", "created_at"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "name": {"type": "string"},
+                        "scopes": {"type": "array", "items": {"type": "string", "enum": ["screen", "admin"]}},
+                        "created_at": {"type": "string"},
+                        "revoked_at": {"type": "string"},
+                    },
                 },
                 "ImportResponse": {
                     "type": "object",

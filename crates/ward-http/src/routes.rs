@@ -11,7 +11,7 @@ use axum::extract::{DefaultBodyLimit, MatchedPath, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Extension, Json, Router};
 use serde_json::{json, Value};
 use std::sync::atomic::Ordering;
@@ -60,6 +60,7 @@ pub fn app(state: AppState) -> Router {
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi_json))
         .route("/admin/audit", get(audit))
+        .route("/admin/keys/{id}", delete(revoke_key))
         .route("/admin/lists", post(import_list).layer(DefaultBodyLimit::max(max_list_body)))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -564,6 +565,18 @@ async fn audit(State(state): State<AppState>, headers: HeaderMap, params: Params
                 e => Error::from(e),
             })?;
     Ok(Json(json!({"records": records, "total": records.len()})))
+}
+
+/// `DELETE /admin/keys/{id}`: revokes a key (admin scope); its next request here is refused.
+async fn revoke_key(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    id: std::result::Result<Path<String>, PathRejection>,
+) -> Result<Json<Value>> {
+    let id = path(id)?;
+    caller(&state, &headers, Scope::Admin).await?;
+    let key = state.revoke_key(id).await?;
+    Ok(Json(json!(key)))
 }
 
 /// `POST /admin/lists?name=FILE`: imports a list file and swaps in a snapshot with it.

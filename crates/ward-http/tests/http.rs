@@ -279,7 +279,8 @@ async fn keys_scopes_and_rate_limit() {
     );
     assert_eq!(match_with(Some(s.admin.clone())).await.status, StatusCode::OK);
 
-    // A revoked key stops working once the cache forgets it.
+    // A key revoked in the store by someone else (the CLI) stops working once the cache
+    // forgets it.
     let (key, secret) = s.state.store().lock().unwrap().create_key("short-lived", &[Scope::Screen]).unwrap();
     assert_eq!(match_with(Some(secret.clone())).await.status, StatusCode::OK);
     s.state.store().lock().unwrap().revoke_key(&key.id).unwrap();
@@ -298,6 +299,39 @@ async fn keys_scopes_and_rate_limit() {
     assert!(last.headers["retry-after"].to_str().unwrap().parse::<u64>().unwrap() >= 1);
     // Other keys are not affected.
     assert_eq!(match_with(Some(s.screen.clone())).await.status, StatusCode::OK);
+}
+
+/// Revokes `key_id` through the server with the admin key.
+async fn revoke(s: &Server, key_id: &str) -> Answer {
+    call(&s.app, Method::DELETE, &format!("/admin/keys/{key_id}"), Some(&s.admin), None).await
+}
+
+/// A key revoked through the server is refused by its very next request, although the key
+/// cache would trust it for another hour.
+#[tokio::test]
+async fn key_revoked_through_the_server_is_refused_at_once() {
+    let s = server_with(Config { key_cache_ttl: Duration::from_secs(3600), ..Config::default() });
+    let (key, secret) = s.state.store().lock().unwrap().create_key("leaked", &[Scope::Screen]).unwrap();
+    assert_eq!(call(&s.app, Method::GET, "/entities/nobody:1", Some(&secret), None).await.status, 404);
+
+    let answer = revoke(&s, &key.id).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    assert_eq!(answer.body["id"], key.id.as_str());
+    assert!(answer.body["revoked_at"].is_string(), "{}", answer.body);
+    check_error(
+        &call(&s.app, Method::GET, "/entities/nobody:1", Some(&secret), None).await,
+        401,
+        "invalid_key",
+    );
+    // Other keys stay cached and valid.
+    assert_eq!(get(&s, "/entities/nobody:1").await.status, 404);
+
+    check_error(&revoke(&s, "nosuchkey").await, 404, "key_not_found");
+    check_error(
+        &call(&s.app, Method::DELETE, &format!("/admin/keys/{}", key.id), Some(&s.screen), None).await,
+        403,
+        "forbidden",
+    );
 }
 
 #[tokio::test]
@@ -381,11 +415,12 @@ async fn health_metrics_openapi() {
         ("/openapi.json", "get"),
         ("/admin/audit", "get"),
         ("/admin/lists", "post"),
+        ("/admin/keys/{id}", "delete"),
     ] {
         let op = &paths[path][method];
         assert!(op["responses"]["200"].is_object(), "{path} {method}");
     }
-    assert_eq!(paths.len(), 11);
+    assert_eq!(paths.len(), 12);
     assert!(doc["components"]["securitySchemes"]["bearerAuth"].is_object());
     // Every $ref points at a schema that exists.
     let text = doc.to_string();
