@@ -23,6 +23,8 @@ pub enum ErrorCode {
     InvalidList,
     /// The body is over the configured size limit.
     PayloadTooLarge,
+    /// The body's `Content-Type` is not JSON on a route that reads JSON.
+    UnsupportedMediaType,
     /// No API key was given.
     MissingKey,
     /// The API key is unknown or revoked.
@@ -56,6 +58,7 @@ impl ErrorCode {
             ErrorCode::InvalidBatch => "invalid_batch",
             ErrorCode::InvalidList => "invalid_list",
             ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::MissingKey => "missing_key",
             ErrorCode::InvalidKey => "invalid_key",
             ErrorCode::Forbidden => "forbidden",
@@ -78,6 +81,7 @@ impl ErrorCode {
             | ErrorCode::InvalidBatch
             | ErrorCode::InvalidList => StatusCode::BAD_REQUEST,
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorCode::MissingKey | ErrorCode::InvalidKey => StatusCode::UNAUTHORIZED,
             ErrorCode::Forbidden => StatusCode::FORBIDDEN,
             ErrorCode::DatasetNotFound
@@ -92,12 +96,13 @@ impl ErrorCode {
     }
 
     /// Every code, for the OpenAPI document.
-    pub const ALL: [ErrorCode; 16] = [
+    pub const ALL: [ErrorCode; 17] = [
         ErrorCode::MalformedJson,
         ErrorCode::InvalidQuery,
         ErrorCode::InvalidBatch,
         ErrorCode::InvalidList,
         ErrorCode::PayloadTooLarge,
+        ErrorCode::UnsupportedMediaType,
         ErrorCode::MissingKey,
         ErrorCode::InvalidKey,
         ErrorCode::Forbidden,

@@ -103,12 +103,12 @@ pub fn document() -> Value {
                 "parameters": [
                     dataset,
                     query_param("limit", "Most results per query (default 5).", json!({"type": "integer", "minimum": 1, "maximum": 500})),
-                    query_param("threshold", "Score from which a result is a match (default 0.7).", score.clone()),
+                    query_param("threshold", "Score from which a result is a match (default 0.7): above 0 and at most 1, since at 0 every result, even one scoring 0, would be a match.", json!({"type": "number", "minimum": 0, "exclusiveMinimum": true, "maximum": 1})),
                     query_param("cutoff", "Results scoring below this are left out (default 0.5).", score.clone()),
                     query_param("algorithm", "`ward-v1`; yente names (`best`, `logic-v2`...) are aliases.", json!({"type": "string"})),
                 ],
-                "requestBody": {"required": true, "content": json_content(schema_ref("MatchRequest"))},
-                "responses": responses([vec![ok("One answer per query.", "MatchResponse")], errors(&[400, 401, 403, 404, 413, 429, 500])].concat()),
+                "requestBody": {"required": true, "description": "JSON; a body without Content-Type is read as JSON, any other type is refused with 415.", "content": json_content(schema_ref("MatchRequest"))},
+                "responses": responses([vec![ok("One answer per query.", "MatchResponse")], errors(&[400, 401, 403, 404, 413, 415, 429, 500])].concat()),
             }},
             "/search/{dataset}": {"get": {
                 "operationId": "search",

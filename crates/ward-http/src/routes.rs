@@ -37,6 +37,9 @@ pub(crate) const ALGORITHM_ALIASES: &[&str] = &[
     "regression-v3",
 ];
 
+/// The query parameter holding the match threshold.
+const THRESHOLD: &str = "threshold";
+
 /// Most results per query.
 const MAX_LIMIT: usize = 500;
 
@@ -131,6 +134,25 @@ fn body(body: std::result::Result<Bytes, BytesRejection>) -> Result<Bytes> {
     })
 }
 
+/// Refuses a body declared as anything but JSON (`application/json`, `application/*+json`,
+/// any parameters). A body without `Content-Type` is read as JSON, as yente does, so clients
+/// that send none keep working.
+fn json_content_type(headers: &HeaderMap) -> Result<()> {
+    let Some(value) = headers.get(header::CONTENT_TYPE) else { return Ok(()) };
+    let essence = value.to_str().unwrap_or_default().split(';').next().unwrap_or_default().trim();
+    let essence = essence.to_ascii_lowercase();
+    let is_json = essence == "application/json"
+        || essence.strip_prefix("application/").is_some_and(|subtype| subtype.ends_with("+json"));
+    if is_json {
+        Ok(())
+    } else {
+        Err(Error::new(
+            ErrorCode::UnsupportedMediaType,
+            "the body must be JSON: send Content-Type: application/json",
+        ))
+    }
+}
+
 fn json_body(bytes: &Bytes) -> Result<Value> {
     serde_json::from_slice(bytes)
         .map_err(|e| Error::new(ErrorCode::MalformedJson, format!("the body is not valid JSON: {e}")))
@@ -160,6 +182,18 @@ impl ParamList {
                 })
             })
             .transpose()
+    }
+
+    /// The match threshold: a score from which a result is a match, in (0, 1]. Zero is refused
+    /// because every result would be a match, even one scoring 0.
+    fn threshold(&self) -> Result<Option<f32>> {
+        match self.parse::<f32>(THRESHOLD)? {
+            Some(v) if !(v > 0.0 && v <= 1.0) => Err(Error::new(
+                ErrorCode::InvalidQuery,
+                format!("parameter {THRESHOLD:?} must be above 0 and at most 1"),
+            )),
+            v => Ok(v),
+        }
     }
 
     fn score(&self, name: &str) -> Result<Option<f32>> {
@@ -274,9 +308,10 @@ async fn match_entities(
 ) -> Result<Response> {
     let dataset = path(dataset)?;
     let caller = caller(&state, &headers, Scope::Screen).await?;
+    json_content_type(&headers)?;
     let params = ParamList::new(params)?;
     let limit = params.limit(5)?;
-    let threshold = params.score("threshold")?.unwrap_or(DEFAULT_THRESHOLD);
+    let threshold = params.threshold()?.unwrap_or(DEFAULT_THRESHOLD);
     let cutoff = params.score("cutoff")?.unwrap_or(0.5).min(threshold);
     let algorithm = params.algorithm()?;
     let body = json_body(&body(bytes)?)?;

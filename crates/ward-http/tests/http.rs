@@ -181,7 +181,12 @@ async fn batches_and_parameters() {
     let answer = post(&s, "/match/default?algorithm=logic-v2", &body).await;
     assert_eq!(answer.status, StatusCode::OK);
     check_error(&post(&s, "/match/default?algorithm=nope", &body).await, 400, "invalid_query");
-    check_error(&post(&s, "/match/default?threshold=2", &body).await, 400, "invalid_query");
+    // The threshold is above 0 and at most 1: at 0 a result scoring 0 would be a match.
+    for threshold in ["2", "0", "0.0", "-0.1", "NaN"] {
+        let answer = post(&s, &format!("/match/default?threshold={threshold}"), &body).await;
+        check_error(&answer, 400, "invalid_query");
+    }
+    assert_eq!(post(&s, "/match/default?threshold=0.01", &body).await.status, StatusCode::OK);
     check_error(&post(&s, "/match/default?limit=abc", &body).await, 400, "invalid_query");
 }
 
@@ -249,6 +254,42 @@ async fn bad_requests_are_json_errors() {
     check_error(&get(&s, "/match/default").await, 405, "method_not_allowed");
     check_error(&get(&s, "/search/default").await, 400, "invalid_query");
     check_error(&get(&s, "/search/default?q=x&limit=0").await, 400, "invalid_query");
+}
+
+/// Posts a match body declared as `content_type` (none when `None`).
+async fn post_as(s: &Server, content_type: Option<&str>) -> Answer {
+    let mut request = Request::post("/match/default").header("authorization", format!("Bearer {}", s.screen));
+    if let Some(content_type) = content_type {
+        request = request.header("content-type", content_type);
+    }
+    let body = batch(&[("q", person("Ismail Haniya"))]).to_string();
+    let response = s.app.clone().oneshot(request.body(Body::from(body)).unwrap()).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Answer { status, headers, body: serde_json::from_slice(&bytes).unwrap_or(Value::Null) }
+}
+
+/// JSON routes refuse a body declared as anything but JSON; one declared as nothing is read as
+/// JSON, as yente does.
+#[tokio::test]
+async fn match_refuses_bodies_that_are_not_json() {
+    let s = server();
+    for content_type in
+        ["text/plain", "application/x-www-form-urlencoded", "application/xml", "multipart/form-data"]
+    {
+        check_error(&post_as(&s, Some(content_type)).await, 415, "unsupported_media_type");
+    }
+    for content_type in [
+        None,
+        Some("application/json"),
+        Some("application/json; charset=utf-8"),
+        Some("Application/JSON"),
+        Some("application/vnd.api+json"),
+    ] {
+        let answer = post_as(&s, content_type).await;
+        assert_eq!(answer.status, StatusCode::OK, "{content_type:?}: {}", answer.body);
+    }
 }
 
 #[tokio::test]
