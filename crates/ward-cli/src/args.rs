@@ -295,6 +295,17 @@ pub struct ServeArgs {
     /// the store on every request).
     #[arg(long, default_value_t = ward_http::DEFAULT_KEY_CACHE_TTL.as_secs())]
     pub key_cache_seconds: u64,
+    /// Most connections served at once. Past it a small reserve serves only /healthz and
+    /// /readyz (other routes answer 503 overloaded); past the reserve, connections are closed.
+    #[arg(long, default_value_t = ward_http::DEFAULT_MAX_CONNECTIONS)]
+    pub max_connections: usize,
+    /// Seconds a client may take to send a request's headers (idle keep-alive included).
+    #[arg(long, default_value_t = ward_http::DEFAULT_HEADER_TIMEOUT.as_secs())]
+    pub header_timeout: u64,
+    /// Seconds a client may take to send a request's whole body (408 after it; list uploads
+    /// are exempt).
+    #[arg(long, default_value_t = ward_http::DEFAULT_BODY_TIMEOUT.as_secs())]
+    pub body_timeout: u64,
 }
 
 /// `ward keys ...`

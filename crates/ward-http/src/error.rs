@@ -45,6 +45,10 @@ pub enum ErrorCode {
     RateLimited,
     /// The server has no list loaded yet.
     NotReady,
+    /// The server is at its connection limit and serves only `/healthz` and `/readyz`.
+    Overloaded,
+    /// The request body did not arrive within the body timeout.
+    BodyTimeout,
     /// A fault on Ward's side (the store failed, the audit trail could not be written).
     Internal,
 }
@@ -69,6 +73,8 @@ impl ErrorCode {
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::NotReady => "not_ready",
+            ErrorCode::Overloaded => "overloaded",
+            ErrorCode::BodyTimeout => "body_timeout",
             ErrorCode::Internal => "internal",
         }
     }
@@ -90,13 +96,14 @@ impl ErrorCode {
             | ErrorCode::RouteNotFound => StatusCode::NOT_FOUND,
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-            ErrorCode::NotReady => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::NotReady | ErrorCode::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     /// Every code, for the OpenAPI document.
-    pub const ALL: [ErrorCode; 17] = [
+    pub const ALL: [ErrorCode; 19] = [
         ErrorCode::MalformedJson,
         ErrorCode::InvalidQuery,
         ErrorCode::InvalidBatch,
@@ -113,6 +120,8 @@ impl ErrorCode {
         ErrorCode::MethodNotAllowed,
         ErrorCode::RateLimited,
         ErrorCode::NotReady,
+        ErrorCode::Overloaded,
+        ErrorCode::BodyTimeout,
         ErrorCode::Internal,
     ];
 }
@@ -124,7 +133,7 @@ impl ErrorCode {
 pub struct Error {
     code: ErrorCode,
     message: String,
-    /// Seconds to wait, for [`ErrorCode::RateLimited`].
+    /// Seconds to wait, for [`ErrorCode::RateLimited`] and [`ErrorCode::Overloaded`].
     retry_after: Option<u64>,
 }
 
@@ -139,6 +148,17 @@ impl Error {
         Error {
             code: ErrorCode::RateLimited,
             message: format!("rate limit exceeded; retry in {retry_after} s"),
+            retry_after: Some(retry_after),
+        }
+    }
+
+    /// The connection limit is reached: only health checks are served for now.
+    pub fn overloaded(retry_after: u64) -> Error {
+        Error {
+            code: ErrorCode::Overloaded,
+            message: format!(
+                "the server is at its connection limit and answers only /healthz and /readyz; retry in {retry_after} s"
+            ),
             retry_after: Some(retry_after),
         }
     }

@@ -29,6 +29,7 @@ pub mod error;
 mod metrics;
 pub mod openapi;
 mod routes;
+mod server;
 mod snapshot;
 
 pub use error::{Error, ErrorCode, Result};
@@ -49,6 +50,19 @@ use ward_store::{AuditLog, ImportStatus, Store};
 /// replica) keeps working on this server.
 pub const DEFAULT_KEY_CACHE_TTL: Duration = Duration::from_secs(10);
 
+/// Default of [`Config::max_connections`]: well below the usual limit of 1024 open files, so
+/// the process never runs out of descriptors for the store and health checks.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+
+/// Default of [`Config::reserve_connections`].
+pub const DEFAULT_RESERVE_CONNECTIONS: usize = 32;
+
+/// Default of [`Config::header_timeout`].
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Default of [`Config::body_timeout`]: a full 1 MiB body at about 1 Mbit/s.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Server settings.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -66,6 +80,18 @@ pub struct Config {
     /// revoked elsewhere (the CLI, another replica) keeps working here. A key revoked through
     /// this server (`DELETE /admin/keys/{id}`) is refused at once.
     pub key_cache_ttl: Duration,
+    /// Most connections served at once; past it a connection gets one of the reserve's.
+    pub max_connections: usize,
+    /// Connections beyond `max_connections` that serve only `/healthz` and `/readyz` (others
+    /// answer 503 `overloaded`), with a header timeout of at most a second, so that slow
+    /// clients filling the limit cannot crowd out health checks. Past these, connections are
+    /// closed at once.
+    pub reserve_connections: usize,
+    /// Longest wait for a request's headers, idle keep-alive connections included.
+    pub header_timeout: Duration,
+    /// Longest wait for a request's whole body (408 `body_timeout` after it). List uploads
+    /// (`POST /admin/lists`, hundreds of MB) are exempt.
+    pub body_timeout: Duration,
 }
 
 impl Default for Config {
@@ -77,6 +103,10 @@ impl Default for Config {
             rate_limit: 1000,
             poll_interval: Duration::from_secs(5),
             key_cache_ttl: DEFAULT_KEY_CACHE_TTL,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            reserve_connections: DEFAULT_RESERVE_CONNECTIONS,
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            body_timeout: DEFAULT_BODY_TIMEOUT,
         }
     }
 }
@@ -232,8 +262,8 @@ impl AppState {
     }
 }
 
-/// Serves the API on `listener` until `shutdown` completes, then finishes the requests in
-/// flight (each waits for its audit record to be durably written before it is answered) and
+/// Serves the API on `listener` until `shutdown` completes (within the connection limit and
+/// header and body timeouts of [`Config`]), then finishes the requests in flight (each waits for its audit record to be durably written before it is answered) and
 /// returns. Meanwhile the store is polled for lists imported by others.
 pub async fn run(
     listener: tokio::net::TcpListener,
@@ -254,7 +284,7 @@ pub async fn run(
             }
         })
     };
-    let result = axum::serve(listener, app(state.clone())).with_graceful_shutdown(shutdown).await;
+    let result = server::serve(listener, &state, app(state.clone()), shutdown).await;
     poller.abort();
     tracing::info!(
         audit_queue = state.inner.metrics.audit_pending.load(Ordering::Relaxed),

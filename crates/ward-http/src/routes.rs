@@ -68,6 +68,7 @@ pub fn app(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(middleware::from_fn_with_state(state.clone(), body_deadline))
         .layer(middleware::from_fn_with_state(state.clone(), track))
         .with_state(state)
 }
@@ -98,6 +99,32 @@ async fn track(State(state): State<AppState>, mut request: Request, next: Next) 
         ms = seconds * 1000.0,
         "Request answered"
     );
+    response
+}
+
+/// Routes whose bodies have no deadline: list files run to hundreds of MB.
+const UNTIMED_BODY_ROUTES: &[&str] = &["/admin/lists"];
+
+/// Cuts a request body off once [`crate::Config::body_timeout`] has passed since the request
+/// arrived, however steadily it trickles in, and answers 408 `body_timeout` (closing the
+/// connection, whose rest of the body is unread).
+async fn body_deadline(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let route = request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string());
+    if route.as_deref().is_some_and(|route| UNTIMED_BODY_ROUTES.contains(&route)) {
+        return next.run(request).await;
+    }
+    let timed_out = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let deadline = tokio::time::Instant::now() + state.config().body_timeout;
+    let flag = Arc::clone(&timed_out);
+    let request =
+        request.map(|body| axum::body::Body::new(crate::server::DeadlineBody::new(body, deadline, flag)));
+    let response = next.run(request).await;
+    if timed_out.load(Ordering::Relaxed) {
+        let mut response =
+            Error::new(ErrorCode::BodyTimeout, "the request body did not arrive in time").into_response();
+        response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+        return response;
+    }
     response
 }
 
@@ -539,12 +566,12 @@ async fn algorithms() -> Json<Value> {
 }
 
 /// `GET /healthz`: the process is up.
-async fn healthz() -> Json<Value> {
+pub(crate) async fn healthz() -> Json<Value> {
     Json(json!({"status": "ok"}))
 }
 
 /// `GET /readyz`: a snapshot with at least one list is loaded.
-async fn readyz(State(state): State<AppState>) -> Result<Json<Value>> {
+pub(crate) async fn readyz(State(state): State<AppState>) -> Result<Json<Value>> {
     let snapshot = state.snapshot();
     if snapshot.versions.is_empty() {
         return Err(Error::new(ErrorCode::NotReady, "no list is loaded; import lists first"));

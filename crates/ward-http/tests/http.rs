@@ -636,3 +636,105 @@ async fn real_socket_poll_and_graceful_shutdown() {
     assert!(records.iter().any(|r| r.query_names.len() == 100));
     assert!(tokio::net::TcpStream::connect(addr).await.is_err());
 }
+
+/// Sends `request` on a fresh connection and reads until the server closes it or `limit`
+/// passes; returns the status (0 for none) and the body.
+async fn raw_exchange(addr: std::net::SocketAddr, request: &str, limit: Duration) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(limit, stream.read_to_end(&mut answer)).await;
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    let status = answer.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, answer)
+}
+
+/// Slow clients on loopback (issue 11): half-sent requests fill the connection limit, yet
+/// /healthz and /readyz still answer within a second on the reserve while other routes answer
+/// 503; the header timeout closes half-sent connections; a body trickling in is cut off at the
+/// body timeout. Bounded: 12 slow connections, stops by itself within 30 s.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn slow_clients_cannot_take_the_server_down() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    const MAX_CONNECTIONS: usize = 8;
+    const SLOW_CONNECTIONS: usize = 12;
+    let header_timeout = Duration::from_secs(3);
+    let body_timeout = Duration::from_millis(700);
+    let s = server_with(Config {
+        max_connections: MAX_CONNECTIONS,
+        reserve_connections: 8,
+        header_timeout,
+        body_timeout,
+        ..Config::default()
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(ward_http::run(listener, s.state.clone(), async {
+        let _ = stopped.await;
+    }));
+    let bounded = tokio::time::timeout(Duration::from_secs(30), async {
+        // Slowloris: headers begun and never finished. The first MAX_CONNECTIONS take the
+        // limit, the rest spill into the reserve, where they are cut after a second.
+        let mut slow = Vec::new();
+        for _ in 0..SLOW_CONNECTIONS {
+            let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+            stream.write_all(b"GET /catalog HTTP/1.1\r\nHost: slow\r\nX-Slow: ").await.unwrap();
+            slow.push(stream);
+        }
+        tokio::time::sleep(Duration::from_millis(1200)).await;
+
+        let health = "GET /healthz HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n";
+        let started = std::time::Instant::now();
+        let (status, answer) = raw_exchange(addr, health, Duration::from_secs(1)).await;
+        assert_eq!(status, 200, "{answer}");
+        assert!(started.elapsed() < Duration::from_secs(1));
+        let ready = "GET /readyz HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n";
+        assert_eq!(raw_exchange(addr, ready, Duration::from_secs(1)).await.0, 200);
+        let catalog = "GET /catalog HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n";
+        let (status, answer) = raw_exchange(addr, catalog, Duration::from_secs(1)).await;
+        assert_eq!(status, 503, "{answer}");
+        assert!(answer.contains("\"code\":\"overloaded\""), "{answer}");
+        assert!(answer.to_ascii_lowercase().contains("retry-after: 1"), "{answer}");
+
+        // The header timeout closes the half-sent connections that hold the limit.
+        for stream in &mut slow[..MAX_CONNECTIONS] {
+            let mut rest = Vec::new();
+            let read = tokio::time::timeout(header_timeout, stream.read_to_end(&mut rest)).await;
+            assert!(read.is_ok(), "a half-sent connection outlived the header timeout");
+        }
+        drop(slow);
+
+        // A body sent at 100 bytes/s is cut off at the body timeout, long before it is complete.
+        let body = batch(&[("q", person(&"x".repeat(900)))]).to_string();
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let head = format!(
+            "POST /match/default HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            s.screen,
+            body.len()
+        );
+        stream.write_all(head.as_bytes()).await.unwrap();
+        let started = std::time::Instant::now();
+        let (mut reader, mut writer) = stream.into_split();
+        let trickle = tokio::spawn(async move {
+            for chunk in body.as_bytes().chunks(10) {
+                if writer.write_all(chunk).await.is_err() {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        });
+        let mut answer = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(5), reader.read_to_end(&mut answer)).await;
+        let elapsed = started.elapsed();
+        trickle.abort();
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+        assert!(answer.contains("\"code\":\"body_timeout\""), "{answer}");
+        assert!(elapsed >= body_timeout && elapsed < body_timeout * 3, "{elapsed:?}");
+    });
+    bounded.await.expect("the slow-client test ran past 30 s");
+    stop.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(10), server).await.unwrap().unwrap().unwrap();
+}
