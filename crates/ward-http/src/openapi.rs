@@ -108,7 +108,7 @@ pub fn document() -> Value {
                     query_param("algorithm", "`ward-v1`; yente names (`best`, `logic-v2`...) are aliases.", json!({"type": "string"})),
                 ],
                 "requestBody": {"required": true, "description": "JSON; a body without Content-Type is read as JSON, any other type is refused with 415.", "content": json_content(schema_ref("MatchRequest"))},
-                "responses": responses([vec![ok("One answer per query.", "MatchResponse")], errors(&[400, 401, 403, 404, 413, 415, 429, 500])].concat()),
+                "responses": responses([vec![ok("One answer per query.", "MatchResponse")], errors(&[400, 401, 403, 404, 408, 413, 415, 429, 500])].concat()),
             }},
             "/search/{dataset}": {"get": {
                 "operationId": "search",

@@ -462,6 +462,13 @@ async fn health_metrics_openapi() {
         assert!(op["responses"]["200"].is_object(), "{path} {method}");
     }
     assert_eq!(paths.len(), 12);
+    let match_op = &paths["/match/{dataset}"]["post"];
+    for status in ["408", "415"] {
+        assert!(match_op["responses"][status].is_object(), "/match lacks {status}");
+    }
+    let threshold =
+        match_op["parameters"].as_array().unwrap().iter().find(|p| p["name"] == "threshold").unwrap();
+    assert_eq!(threshold["schema"]["exclusiveMinimum"], true);
     assert!(doc["components"]["securitySchemes"]["bearerAuth"].is_object());
     // Every $ref points at a schema that exists.
     let text = doc.to_string();
