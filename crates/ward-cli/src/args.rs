@@ -326,6 +326,22 @@ pub struct ServeArgs {
     /// Seconds between checks of the store for lists imported by others.
     #[arg(long, default_value = "5")]
     pub poll_seconds: u64,
+    /// Seconds a verified API key is trusted without asking the store: a key revoked with
+    /// `ward keys revoke` or on another replica keeps working here for up to this long (0: ask
+    /// the store on every request).
+    #[arg(long, default_value_t = ward_http::DEFAULT_KEY_CACHE_TTL.as_secs())]
+    pub key_cache_seconds: u64,
+    /// Most connections served at once. Past it a small reserve serves only /healthz and
+    /// /readyz (other routes answer 503 overloaded); past the reserve, connections are closed.
+    #[arg(long, default_value_t = ward_http::DEFAULT_MAX_CONNECTIONS)]
+    pub max_connections: usize,
+    /// Seconds a client may take to send a request's headers (idle keep-alive included).
+    #[arg(long, default_value_t = ward_http::DEFAULT_HEADER_TIMEOUT.as_secs())]
+    pub header_timeout: u64,
+    /// Seconds a client may take to send a request's whole body (408 after it; list uploads
+    /// are exempt).
+    #[arg(long, default_value_t = ward_http::DEFAULT_BODY_TIMEOUT.as_secs())]
+    pub body_timeout: u64,
 }
 
 /// `ward keys ...`

@@ -36,6 +36,10 @@ pub(crate) fn run(data_dir: &Path, args: &ServeArgs) -> anyhow::Result<ExitCode>
         max_body: args.max_body,
         rate_limit: args.rate_limit,
         poll_interval: Duration::from_secs(args.poll_seconds.max(1)),
+        key_cache_ttl: Duration::from_secs(args.key_cache_seconds),
+        max_connections: args.max_connections.max(1),
+        header_timeout: Duration::from_secs(args.header_timeout.max(1)),
+        body_timeout: Duration::from_secs(args.body_timeout.max(1)),
         ..ward_http::Config::default()
     };
     let state = ward_http::AppState::new(store, config).context("building the screening snapshot")?;

@@ -30,10 +30,19 @@ fn key_from(headers: &HeaderMap) -> Option<String> {
 }
 
 /// Verified keys, kept briefly: the store has one connection, and verifying on every request
-/// would serialize all requests on it. A revoked key stops working within the cache's lifetime.
+/// would serialize all requests on it. A key revoked through this server ([`KeyCache::evict`])
+/// stops working at once; one revoked elsewhere (the CLI, another replica) within the cache's
+/// lifetime.
 pub(crate) struct KeyCache {
     ttl: Duration,
-    entries: Mutex<HashMap<String, (Option<KeyInfo>, Instant)>>,
+    entries: Mutex<CacheEntries>,
+}
+
+struct CacheEntries {
+    by_secret: HashMap<String, (Option<KeyInfo>, Instant)>,
+    /// Counts evictions, so that a lookup that read the store before a revocation does not put
+    /// the revoked key back after the eviction.
+    generation: u64,
 }
 
 /// Most keys cached; past it the cache is cleared (a flood of random keys must not grow it
@@ -42,23 +51,45 @@ const MAX_CACHED_KEYS: usize = 10_000;
 
 impl KeyCache {
     pub(crate) fn new(ttl: Duration) -> KeyCache {
-        KeyCache { ttl, entries: Mutex::new(HashMap::new()) }
+        KeyCache { ttl, entries: Mutex::new(CacheEntries { by_secret: HashMap::new(), generation: 0 }) }
     }
 
-    fn get(&self, secret: &str) -> Option<Option<KeyInfo>> {
-        let entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        entries.get(secret).filter(|(_, at)| at.elapsed() < self.ttl).map(|(key, _)| key.clone())
+    fn lock(&self) -> std::sync::MutexGuard<'_, CacheEntries> {
+        self.entries.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn put(&self, secret: &str, key: Option<KeyInfo>) {
+    /// The cached answer for `secret`, and the generation to hand back to [`KeyCache::put`].
+    fn get(&self, secret: &str) -> (Option<Option<KeyInfo>>, u64) {
+        let entries = self.lock();
+        let key = entries
+            .by_secret
+            .get(secret)
+            .filter(|(_, at)| at.elapsed() < self.ttl)
+            .map(|(key, _)| key.clone());
+        (key, entries.generation)
+    }
+
+    /// Caches the store's answer for `secret`, unless a key was evicted since `generation` was
+    /// read (the answer may predate that revocation).
+    fn put(&self, secret: &str, key: Option<KeyInfo>, generation: u64) {
         if self.ttl.is_zero() {
             return;
         }
-        let mut entries = self.entries.lock().unwrap_or_else(|e| e.into_inner());
-        if entries.len() >= MAX_CACHED_KEYS {
-            entries.clear();
+        let mut entries = self.lock();
+        if entries.generation != generation {
+            return;
         }
-        entries.insert(secret.to_string(), (key, Instant::now()));
+        if entries.by_secret.len() >= MAX_CACHED_KEYS {
+            entries.by_secret.clear();
+        }
+        entries.by_secret.insert(secret.to_string(), (key, Instant::now()));
+    }
+
+    /// Forgets the key with public id `key_id`: call it once the store has revoked the key.
+    pub(crate) fn evict(&self, key_id: &str) {
+        let mut entries = self.lock();
+        entries.generation += 1;
+        entries.by_secret.retain(|_, (key, _)| key.as_ref().is_none_or(|key| key.id != key_id));
     }
 }
 
@@ -76,7 +107,8 @@ pub(crate) async fn authorize(
     let secret = key_from(headers).filter(|k| !k.is_empty()).ok_or_else(|| {
         Error::new(ErrorCode::MissingKey, "an API key is required: Authorization: Bearer <key>")
     })?;
-    let key = match cache.get(&secret) {
+    let (cached, generation) = cache.get(&secret);
+    let key = match cached {
         Some(key) => key,
         None => {
             let store = Arc::clone(store);
@@ -86,7 +118,7 @@ pub(crate) async fn authorize(
             })
             .await
             .map_err(Error::internal)??;
-            cache.put(&secret, key.clone());
+            cache.put(&secret, key.clone(), generation);
             key
         }
     };

@@ -28,6 +28,8 @@ pub enum ErrorCode {
     InvalidList,
     /// The body is over the configured size limit.
     PayloadTooLarge,
+    /// The body's `Content-Type` is not JSON on a route that reads JSON.
+    UnsupportedMediaType,
     /// No API key was given.
     MissingKey,
     /// The API key is unknown or revoked.
@@ -38,6 +40,8 @@ pub enum ErrorCode {
     DatasetNotFound,
     /// No such entity.
     EntityNotFound,
+    /// No API key with this id.
+    KeyNotFound,
     /// No such route.
     RouteNotFound,
     /// The route does not take this method.
@@ -46,6 +50,10 @@ pub enum ErrorCode {
     RateLimited,
     /// The server has no list loaded yet.
     NotReady,
+    /// The server is at its connection limit and serves only `/healthz` and `/readyz`.
+    Overloaded,
+    /// The request body did not arrive within the body timeout.
+    BodyTimeout,
     /// A fault on Ward's side (the store failed, the audit trail could not be written).
     Internal,
 }
@@ -60,15 +68,19 @@ impl ErrorCode {
             ErrorCode::InvalidName => "invalid_name",
             ErrorCode::InvalidList => "invalid_list",
             ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::MissingKey => "missing_key",
             ErrorCode::InvalidKey => "invalid_key",
             ErrorCode::Forbidden => "forbidden",
             ErrorCode::DatasetNotFound => "dataset_not_found",
             ErrorCode::EntityNotFound => "entity_not_found",
+            ErrorCode::KeyNotFound => "key_not_found",
             ErrorCode::RouteNotFound => "route_not_found",
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::RateLimited => "rate_limited",
             ErrorCode::NotReady => "not_ready",
+            ErrorCode::Overloaded => "overloaded",
+            ErrorCode::BodyTimeout => "body_timeout",
             ErrorCode::Internal => "internal",
         }
     }
@@ -82,35 +94,42 @@ impl ErrorCode {
             | ErrorCode::InvalidName
             | ErrorCode::InvalidList => StatusCode::BAD_REQUEST,
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorCode::MissingKey | ErrorCode::InvalidKey => StatusCode::UNAUTHORIZED,
             ErrorCode::Forbidden => StatusCode::FORBIDDEN,
-            ErrorCode::DatasetNotFound | ErrorCode::EntityNotFound | ErrorCode::RouteNotFound => {
-                StatusCode::NOT_FOUND
-            }
+            ErrorCode::DatasetNotFound
+            | ErrorCode::EntityNotFound
+            | ErrorCode::KeyNotFound
+            | ErrorCode::RouteNotFound => StatusCode::NOT_FOUND,
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
-            ErrorCode::NotReady => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::NotReady | ErrorCode::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorCode::BodyTimeout => StatusCode::REQUEST_TIMEOUT,
             ErrorCode::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     /// Every code, for the OpenAPI document.
-    pub const ALL: [ErrorCode; 16] = [
+    pub const ALL: [ErrorCode; 20] = [
         ErrorCode::MalformedJson,
         ErrorCode::InvalidQuery,
         ErrorCode::InvalidBatch,
         ErrorCode::InvalidName,
         ErrorCode::InvalidList,
         ErrorCode::PayloadTooLarge,
+        ErrorCode::UnsupportedMediaType,
         ErrorCode::MissingKey,
         ErrorCode::InvalidKey,
         ErrorCode::Forbidden,
         ErrorCode::DatasetNotFound,
         ErrorCode::EntityNotFound,
+        ErrorCode::KeyNotFound,
         ErrorCode::RouteNotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::RateLimited,
         ErrorCode::NotReady,
+        ErrorCode::Overloaded,
+        ErrorCode::BodyTimeout,
         ErrorCode::Internal,
     ];
 }
@@ -122,7 +141,7 @@ impl ErrorCode {
 pub struct Error {
     code: ErrorCode,
     message: String,
-    /// Seconds to wait, for [`ErrorCode::RateLimited`].
+    /// Seconds to wait, for [`ErrorCode::RateLimited`] and [`ErrorCode::Overloaded`].
     retry_after: Option<u64>,
     /// Why a name is not screened, for [`ErrorCode::InvalidName`].
     reason: Option<NotScreenedReason>,
@@ -152,6 +171,17 @@ impl Error {
             message: format!("rate limit exceeded; retry in {retry_after} s"),
             retry_after: Some(retry_after),
             reason: None,
+        }
+    }
+
+    /// The connection limit is reached: only health checks are served for now.
+    pub fn overloaded(retry_after: u64) -> Error {
+        Error {
+            code: ErrorCode::Overloaded,
+            message: format!(
+                "the server is at its connection limit and answers only /healthz and /readyz; retry in {retry_after} s"
+            ),
+            retry_after: Some(retry_after),
         }
     }
 

@@ -29,6 +29,7 @@ pub mod error;
 mod metrics;
 pub mod openapi;
 mod routes;
+mod server;
 mod snapshot;
 
 pub use error::{Error, ErrorCode, Result};
@@ -45,6 +46,23 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use ward_store::{AuditLog, ImportStatus, Store};
 
+/// Default of [`Config::key_cache_ttl`]: the longest a key revoked elsewhere (the CLI, another
+/// replica) keeps working on this server.
+pub const DEFAULT_KEY_CACHE_TTL: Duration = Duration::from_secs(10);
+
+/// Default of [`Config::max_connections`]: well below the usual limit of 1024 open files, so
+/// the process never runs out of descriptors for the store and health checks.
+pub const DEFAULT_MAX_CONNECTIONS: usize = 512;
+
+/// Default of [`Config::reserve_connections`].
+pub const DEFAULT_RESERVE_CONNECTIONS: usize = 32;
+
+/// Default of [`Config::header_timeout`].
+pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// Default of [`Config::body_timeout`]: a full 1 MiB body at about 1 Mbit/s.
+pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
+
 /// Server settings.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -58,8 +76,22 @@ pub struct Config {
     pub rate_limit: u32,
     /// How often the store is checked for list versions imported by others (the CLI).
     pub poll_interval: Duration,
-    /// How long a verified key is trusted without asking the store again.
+    /// How long a verified key is trusted without asking the store again, so how long a key
+    /// revoked elsewhere (the CLI, another replica) keeps working here. A key revoked through
+    /// this server (`DELETE /admin/keys/{id}`) is refused at once.
     pub key_cache_ttl: Duration,
+    /// Most connections served at once; past it a connection gets one of the reserve's.
+    pub max_connections: usize,
+    /// Connections beyond `max_connections` that serve only `/healthz` and `/readyz` (others
+    /// answer 503 `overloaded`), with a header timeout of at most a second, so that slow
+    /// clients filling the limit cannot crowd out health checks. Past these, connections are
+    /// closed at once.
+    pub reserve_connections: usize,
+    /// Longest wait for a request's headers, idle keep-alive connections included.
+    pub header_timeout: Duration,
+    /// Longest wait for a request's whole body (408 `body_timeout` after it). List uploads
+    /// (`POST /admin/lists`, hundreds of MB) are exempt.
+    pub body_timeout: Duration,
 }
 
 impl Default for Config {
@@ -70,7 +102,11 @@ impl Default for Config {
             max_list_body: 512 << 20,
             rate_limit: 1000,
             poll_interval: Duration::from_secs(5),
-            key_cache_ttl: Duration::from_secs(10),
+            key_cache_ttl: DEFAULT_KEY_CACHE_TTL,
+            max_connections: DEFAULT_MAX_CONNECTIONS,
+            reserve_connections: DEFAULT_RESERVE_CONNECTIONS,
+            header_timeout: DEFAULT_HEADER_TIMEOUT,
+            body_timeout: DEFAULT_BODY_TIMEOUT,
         }
     }
 }
@@ -167,6 +203,28 @@ impl AppState {
         Ok(true)
     }
 
+    /// Revokes the key with public id `key_id` in the store and forgets it at once, so its next
+    /// request is refused. Other servers on the same store notice within their key cache's
+    /// lifetime ([`Config::key_cache_ttl`]).
+    pub async fn revoke_key(&self, key_id: String) -> Result<ward_store::KeyInfo> {
+        let store = Arc::clone(&self.inner.store);
+        let lookup = key_id.clone();
+        let key = tokio::task::spawn_blocking(move || {
+            store.lock().unwrap_or_else(|e| e.into_inner()).revoke_key(&lookup)
+        })
+        .await
+        .map_err(Error::internal)?
+        .map_err(|e| match e {
+            ward_store::Error::UnknownKey { .. } => {
+                Error::new(ErrorCode::KeyNotFound, format!("no API key with id {key_id:?}"))
+            }
+            e => Error::from(e),
+        })?;
+        self.inner.keys.evict(&key.id);
+        tracing::info!(key_id = %key.id, "API key revoked");
+        Ok(key)
+    }
+
     /// Imports one list file (`name` hints at the format), then swaps in a snapshot that
     /// includes it. Returns what `POST /admin/lists` answers.
     pub async fn import_list(&self, name: String, bytes: Vec<u8>) -> Result<Value> {
@@ -205,8 +263,8 @@ impl AppState {
     }
 }
 
-/// Serves the API on `listener` until `shutdown` completes, then finishes the requests in
-/// flight (each waits for its audit record to be durably written before it is answered) and
+/// Serves the API on `listener` until `shutdown` completes (within the connection limit and
+/// header and body timeouts of [`Config`]), then finishes the requests in flight (each waits for its audit record to be durably written before it is answered) and
 /// returns. Meanwhile the store is polled for lists imported by others.
 pub async fn run(
     listener: tokio::net::TcpListener,
@@ -227,7 +285,7 @@ pub async fn run(
             }
         })
     };
-    let result = axum::serve(listener, app(state.clone())).with_graceful_shutdown(shutdown).await;
+    let result = server::serve(listener, &state, app(state.clone()), shutdown).await;
     poller.abort();
     tracing::info!(
         audit_queue = state.inner.metrics.audit_pending.load(Ordering::Relaxed),

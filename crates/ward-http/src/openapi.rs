@@ -105,12 +105,12 @@ pub fn document() -> Value {
                 "parameters": [
                     dataset,
                     query_param("limit", "Most results per query (default 5).", json!({"type": "integer", "minimum": 1, "maximum": 500})),
-                    query_param("threshold", "Score from which a result is a match (default 0.7).", score.clone()),
+                    query_param("threshold", "Score from which a result is a match (default 0.7): above 0 and at most 1, since at 0 every result, even one scoring 0, would be a match.", json!({"type": "number", "minimum": 0, "exclusiveMinimum": true, "maximum": 1})),
                     query_param("cutoff", "Results scoring below this are left out (default 0.5).", score.clone()),
                     query_param("algorithm", "`ward-v1`; yente names (`best`, `logic-v2`...) are aliases.", json!({"type": "string"})),
                 ],
-                "requestBody": {"required": true, "content": json_content(schema_ref("MatchRequest"))},
-                "responses": responses([vec![ok("One answer per query.", "MatchResponse")], errors(&[400, 401, 403, 404, 413, 429, 500])].concat()),
+                "requestBody": {"required": true, "description": "JSON; a body without Content-Type is read as JSON, any other type is refused with 415.", "content": json_content(schema_ref("MatchRequest"))},
+                "responses": responses([vec![ok("One answer per query.", "MatchResponse")], errors(&[400, 401, 403, 404, 408, 413, 415, 429, 500])].concat()),
             }},
             "/search/{dataset}": {"get": {
                 "operationId": "search",
@@ -188,6 +188,13 @@ pub fn document() -> Value {
                     query_param("limit", "Most records (default 100).", json!({"type": "integer", "minimum": 0})),
                 ],
                 "responses": responses([vec![ok("The records.", "AuditResponse")], errors(&[400, 401, 403, 429, 500])].concat()),
+            }},
+            "/admin/keys/{id}": {"delete": {
+                "operationId": "revokeKey",
+                "summary": "Revoke an API key (admin). This server refuses it at once; other servers on the same store within their key cache's lifetime (`ward serve --key-cache-seconds`, default 10).",
+                "security": secured(ADMIN),
+                "parameters": [path_param("id", "The key's public id, as `ward keys list` shows it.", "a1b2c3d4e5f6")],
+                "responses": responses([vec![ok("The key, now revoked.", "Key")], errors(&[400, 401, 403, 404, 429, 500])].concat()),
             }},
             "/admin/lists": {"post": {
                 "operationId": "importList",
@@ -405,6 +412,17 @@ pub fn document() -> Value {
                     "type": "object",
                     "required": ["records", "total"],
                     "properties": {"records": {"type": "array", "items": schema_ref("AuditRecord")}, "total": {"type": "integer"}},
+                },
+                "Key": {
+                    "type": "object",
+                    "required": ["id", "name", "scopes", "created_at"],
+                    "properties": {
+                        "id": {"type": "string"},
+                        "name": {"type": "string"},
+                        "scopes": {"type": "array", "items": {"type": "string", "enum": ["screen", "admin"]}},
+                        "created_at": {"type": "string"},
+                        "revoked_at": {"type": "string"},
+                    },
                 },
                 "ImportResponse": {
                     "type": "object",

@@ -11,7 +11,7 @@ use axum::extract::{DefaultBodyLimit, MatchedPath, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Extension, Json, Router};
 use serde_json::{json, Value};
 use std::sync::atomic::Ordering;
@@ -37,6 +37,9 @@ pub(crate) const ALGORITHM_ALIASES: &[&str] = &[
     "regression-v3",
 ];
 
+/// The query parameter holding the match threshold.
+const THRESHOLD: &str = "threshold";
+
 /// Most results per query.
 const MAX_LIMIT: usize = 500;
 
@@ -60,10 +63,12 @@ pub fn app(state: AppState) -> Router {
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi_json))
         .route("/admin/audit", get(audit))
+        .route("/admin/keys/{id}", delete(revoke_key))
         .route("/admin/lists", post(import_list).layer(DefaultBodyLimit::max(max_list_body)))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
+        .layer(middleware::from_fn_with_state(state.clone(), body_deadline))
         .layer(middleware::from_fn_with_state(state.clone(), track))
         .with_state(state)
 }
@@ -94,6 +99,32 @@ async fn track(State(state): State<AppState>, mut request: Request, next: Next) 
         ms = seconds * 1000.0,
         "Request answered"
     );
+    response
+}
+
+/// Routes whose bodies have no deadline: list files run to hundreds of MB.
+const UNTIMED_BODY_ROUTES: &[&str] = &["/admin/lists"];
+
+/// Cuts a request body off once [`crate::Config::body_timeout`] has passed since the request
+/// arrived, however steadily it trickles in, and answers 408 `body_timeout` (closing the
+/// connection, whose rest of the body is unread).
+async fn body_deadline(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let route = request.extensions().get::<MatchedPath>().map(|p| p.as_str().to_string());
+    if route.as_deref().is_some_and(|route| UNTIMED_BODY_ROUTES.contains(&route)) {
+        return next.run(request).await;
+    }
+    let timed_out = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let deadline = tokio::time::Instant::now() + state.config().body_timeout;
+    let flag = Arc::clone(&timed_out);
+    let request =
+        request.map(|body| axum::body::Body::new(crate::server::DeadlineBody::new(body, deadline, flag)));
+    let response = next.run(request).await;
+    if timed_out.load(Ordering::Relaxed) {
+        let mut response =
+            Error::new(ErrorCode::BodyTimeout, "the request body did not arrive in time").into_response();
+        response.headers_mut().insert(header::CONNECTION, HeaderValue::from_static("close"));
+        return response;
+    }
     response
 }
 
@@ -130,6 +161,25 @@ fn body(body: std::result::Result<Bytes, BytesRejection>) -> Result<Bytes> {
     })
 }
 
+/// Refuses a body declared as anything but JSON (`application/json`, `application/*+json`,
+/// any parameters). A body without `Content-Type` is read as JSON, as yente does, so clients
+/// that send none keep working.
+fn json_content_type(headers: &HeaderMap) -> Result<()> {
+    let Some(value) = headers.get(header::CONTENT_TYPE) else { return Ok(()) };
+    let essence = value.to_str().unwrap_or_default().split(';').next().unwrap_or_default().trim();
+    let essence = essence.to_ascii_lowercase();
+    let is_json = essence == "application/json"
+        || essence.strip_prefix("application/").is_some_and(|subtype| subtype.ends_with("+json"));
+    if is_json {
+        Ok(())
+    } else {
+        Err(Error::new(
+            ErrorCode::UnsupportedMediaType,
+            "the body must be JSON: send Content-Type: application/json",
+        ))
+    }
+}
+
 fn json_body(bytes: &Bytes) -> Result<Value> {
     serde_json::from_slice(bytes)
         .map_err(|e| Error::new(ErrorCode::MalformedJson, format!("the body is not valid JSON: {e}")))
@@ -159,6 +209,18 @@ impl ParamList {
                 })
             })
             .transpose()
+    }
+
+    /// The match threshold: a score from which a result is a match, in (0, 1]. Zero is refused
+    /// because every result would be a match, even one scoring 0.
+    fn threshold(&self) -> Result<Option<f32>> {
+        match self.parse::<f32>(THRESHOLD)? {
+            Some(v) if !(v > 0.0 && v <= 1.0) => Err(Error::new(
+                ErrorCode::InvalidQuery,
+                format!("parameter {THRESHOLD:?} must be above 0 and at most 1"),
+            )),
+            v => Ok(v),
+        }
     }
 
     fn score(&self, name: &str) -> Result<Option<f32>> {
@@ -273,9 +335,10 @@ async fn match_entities(
 ) -> Result<Response> {
     let dataset = path(dataset)?;
     let caller = caller(&state, &headers, Scope::Screen).await?;
+    json_content_type(&headers)?;
     let params = ParamList::new(params)?;
     let limit = params.limit(5)?;
-    let threshold = params.score("threshold")?.unwrap_or(DEFAULT_THRESHOLD);
+    let threshold = params.threshold()?.unwrap_or(DEFAULT_THRESHOLD);
     let cutoff = params.score("cutoff")?.unwrap_or(0.5).min(threshold);
     let algorithm = params.algorithm()?;
     let body = json_body(&body(bytes)?)?;
@@ -523,12 +586,12 @@ async fn algorithms() -> Json<Value> {
 }
 
 /// `GET /healthz`: the process is up.
-async fn healthz() -> Json<Value> {
+pub(crate) async fn healthz() -> Json<Value> {
     Json(json!({"status": "ok"}))
 }
 
 /// `GET /readyz`: a snapshot with at least one list is loaded.
-async fn readyz(State(state): State<AppState>) -> Result<Json<Value>> {
+pub(crate) async fn readyz(State(state): State<AppState>) -> Result<Json<Value>> {
     let snapshot = state.snapshot();
     if snapshot.versions.is_empty() {
         return Err(Error::new(ErrorCode::NotReady, "no list is loaded; import lists first"));
@@ -584,6 +647,18 @@ async fn audit(State(state): State<AppState>, headers: HeaderMap, params: Params
                 e => Error::from(e),
             })?;
     Ok(Json(json!({"records": records, "total": records.len()})))
+}
+
+/// `DELETE /admin/keys/{id}`: revokes a key (admin scope); its next request here is refused.
+async fn revoke_key(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    id: std::result::Result<Path<String>, PathRejection>,
+) -> Result<Json<Value>> {
+    let id = path(id)?;
+    caller(&state, &headers, Scope::Admin).await?;
+    let key = state.revoke_key(id).await?;
+    Ok(Json(json!(key)))
 }
 
 /// `POST /admin/lists?name=FILE`: imports a list file and swaps in a snapshot with it.

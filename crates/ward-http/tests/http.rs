@@ -181,7 +181,12 @@ async fn batches_and_parameters() {
     let answer = post(&s, "/match/default?algorithm=logic-v2", &body).await;
     assert_eq!(answer.status, StatusCode::OK);
     check_error(&post(&s, "/match/default?algorithm=nope", &body).await, 400, "invalid_query");
-    check_error(&post(&s, "/match/default?threshold=2", &body).await, 400, "invalid_query");
+    // The threshold is above 0 and at most 1: at 0 a result scoring 0 would be a match.
+    for threshold in ["2", "0", "0.0", "-0.1", "NaN"] {
+        let answer = post(&s, &format!("/match/default?threshold={threshold}"), &body).await;
+        check_error(&answer, 400, "invalid_query");
+    }
+    assert_eq!(post(&s, "/match/default?threshold=0.01", &body).await.status, StatusCode::OK);
     check_error(&post(&s, "/match/default?limit=abc", &body).await, 400, "invalid_query");
 }
 
@@ -307,6 +312,42 @@ async fn names_that_cannot_be_screened_are_refused_not_clean() {
         .contains(&json!("empty_name")));
 }
 
+/// Posts a match body declared as `content_type` (none when `None`).
+async fn post_as(s: &Server, content_type: Option<&str>) -> Answer {
+    let mut request = Request::post("/match/default").header("authorization", format!("Bearer {}", s.screen));
+    if let Some(content_type) = content_type {
+        request = request.header("content-type", content_type);
+    }
+    let body = batch(&[("q", person("Ismail Haniya"))]).to_string();
+    let response = s.app.clone().oneshot(request.body(Body::from(body)).unwrap()).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    Answer { status, headers, body: serde_json::from_slice(&bytes).unwrap_or(Value::Null) }
+}
+
+/// JSON routes refuse a body declared as anything but JSON; one declared as nothing is read as
+/// JSON, as yente does.
+#[tokio::test]
+async fn match_refuses_bodies_that_are_not_json() {
+    let s = server();
+    for content_type in
+        ["text/plain", "application/x-www-form-urlencoded", "application/xml", "multipart/form-data"]
+    {
+        check_error(&post_as(&s, Some(content_type)).await, 415, "unsupported_media_type");
+    }
+    for content_type in [
+        None,
+        Some("application/json"),
+        Some("application/json; charset=utf-8"),
+        Some("Application/JSON"),
+        Some("application/vnd.api+json"),
+    ] {
+        let answer = post_as(&s, content_type).await;
+        assert_eq!(answer.status, StatusCode::OK, "{content_type:?}: {}", answer.body);
+    }
+}
+
 #[tokio::test]
 async fn keys_scopes_and_rate_limit() {
     let s =
@@ -335,7 +376,8 @@ async fn keys_scopes_and_rate_limit() {
     );
     assert_eq!(match_with(Some(s.admin.clone())).await.status, StatusCode::OK);
 
-    // A revoked key stops working once the cache forgets it.
+    // A key revoked in the store by someone else (the CLI) stops working once the cache
+    // forgets it.
     let (key, secret) = s.state.store().lock().unwrap().create_key("short-lived", &[Scope::Screen]).unwrap();
     assert_eq!(match_with(Some(secret.clone())).await.status, StatusCode::OK);
     s.state.store().lock().unwrap().revoke_key(&key.id).unwrap();
@@ -354,6 +396,39 @@ async fn keys_scopes_and_rate_limit() {
     assert!(last.headers["retry-after"].to_str().unwrap().parse::<u64>().unwrap() >= 1);
     // Other keys are not affected.
     assert_eq!(match_with(Some(s.screen.clone())).await.status, StatusCode::OK);
+}
+
+/// Revokes `key_id` through the server with the admin key.
+async fn revoke(s: &Server, key_id: &str) -> Answer {
+    call(&s.app, Method::DELETE, &format!("/admin/keys/{key_id}"), Some(&s.admin), None).await
+}
+
+/// A key revoked through the server is refused by its very next request, although the key
+/// cache would trust it for another hour.
+#[tokio::test]
+async fn key_revoked_through_the_server_is_refused_at_once() {
+    let s = server_with(Config { key_cache_ttl: Duration::from_secs(3600), ..Config::default() });
+    let (key, secret) = s.state.store().lock().unwrap().create_key("leaked", &[Scope::Screen]).unwrap();
+    assert_eq!(call(&s.app, Method::GET, "/entities/nobody:1", Some(&secret), None).await.status, 404);
+
+    let answer = revoke(&s, &key.id).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    assert_eq!(answer.body["id"], key.id.as_str());
+    assert!(answer.body["revoked_at"].is_string(), "{}", answer.body);
+    check_error(
+        &call(&s.app, Method::GET, "/entities/nobody:1", Some(&secret), None).await,
+        401,
+        "invalid_key",
+    );
+    // Other keys stay cached and valid.
+    assert_eq!(get(&s, "/entities/nobody:1").await.status, 404);
+
+    check_error(&revoke(&s, "nosuchkey").await, 404, "key_not_found");
+    check_error(
+        &call(&s.app, Method::DELETE, &format!("/admin/keys/{}", key.id), Some(&s.screen), None).await,
+        403,
+        "forbidden",
+    );
 }
 
 #[tokio::test]
@@ -437,11 +512,19 @@ async fn health_metrics_openapi() {
         ("/openapi.json", "get"),
         ("/admin/audit", "get"),
         ("/admin/lists", "post"),
+        ("/admin/keys/{id}", "delete"),
     ] {
         let op = &paths[path][method];
         assert!(op["responses"]["200"].is_object(), "{path} {method}");
     }
-    assert_eq!(paths.len(), 11);
+    assert_eq!(paths.len(), 12);
+    let match_op = &paths["/match/{dataset}"]["post"];
+    for status in ["408", "415"] {
+        assert!(match_op["responses"][status].is_object(), "/match lacks {status}");
+    }
+    let threshold =
+        match_op["parameters"].as_array().unwrap().iter().find(|p| p["name"] == "threshold").unwrap();
+    assert_eq!(threshold["schema"]["exclusiveMinimum"], true);
     assert!(doc["components"]["securitySchemes"]["bearerAuth"].is_object());
     // Every $ref points at a schema that exists.
     let text = doc.to_string();
@@ -615,4 +698,106 @@ async fn real_socket_poll_and_graceful_shutdown() {
     let records = s.state.store().lock().unwrap().audit(&ward_store::AuditFilter::default()).unwrap();
     assert!(records.iter().any(|r| r.query_names.len() == 100));
     assert!(tokio::net::TcpStream::connect(addr).await.is_err());
+}
+
+/// Sends `request` on a fresh connection and reads until the server closes it or `limit`
+/// passes; returns the status (0 for none) and the body.
+async fn raw_exchange(addr: std::net::SocketAddr, request: &str, limit: Duration) -> (u16, String) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(limit, stream.read_to_end(&mut answer)).await;
+    let answer = String::from_utf8_lossy(&answer).into_owned();
+    let status = answer.split(' ').nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, answer)
+}
+
+/// Slow clients on loopback (issue 11): half-sent requests fill the connection limit, yet
+/// /healthz and /readyz still answer within a second on the reserve while other routes answer
+/// 503; the header timeout closes half-sent connections; a body trickling in is cut off at the
+/// body timeout. Bounded: 12 slow connections, stops by itself within 30 s.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn slow_clients_cannot_take_the_server_down() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    const MAX_CONNECTIONS: usize = 8;
+    const SLOW_CONNECTIONS: usize = 12;
+    let header_timeout = Duration::from_secs(3);
+    let body_timeout = Duration::from_millis(700);
+    let s = server_with(Config {
+        max_connections: MAX_CONNECTIONS,
+        reserve_connections: 8,
+        header_timeout,
+        body_timeout,
+        ..Config::default()
+    });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(ward_http::run(listener, s.state.clone(), async {
+        let _ = stopped.await;
+    }));
+    let bounded = tokio::time::timeout(Duration::from_secs(30), async {
+        // Slowloris: headers begun and never finished. The first MAX_CONNECTIONS take the
+        // limit, the rest spill into the reserve, where they are cut after a second.
+        let mut slow = Vec::new();
+        for _ in 0..SLOW_CONNECTIONS {
+            let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+            stream.write_all(b"GET /catalog HTTP/1.1\r\nHost: slow\r\nX-Slow: ").await.unwrap();
+            slow.push(stream);
+        }
+        tokio::time::sleep(Duration::from_millis(1200)).await;
+
+        let health = "GET /healthz HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n";
+        let started = std::time::Instant::now();
+        let (status, answer) = raw_exchange(addr, health, Duration::from_secs(1)).await;
+        assert_eq!(status, 200, "{answer}");
+        assert!(started.elapsed() < Duration::from_secs(1));
+        let ready = "GET /readyz HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n";
+        assert_eq!(raw_exchange(addr, ready, Duration::from_secs(1)).await.0, 200);
+        let catalog = "GET /catalog HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n";
+        let (status, answer) = raw_exchange(addr, catalog, Duration::from_secs(1)).await;
+        assert_eq!(status, 503, "{answer}");
+        assert!(answer.contains("\"code\":\"overloaded\""), "{answer}");
+        assert!(answer.to_ascii_lowercase().contains("retry-after: 1"), "{answer}");
+
+        // The header timeout closes the half-sent connections that hold the limit.
+        for stream in &mut slow[..MAX_CONNECTIONS] {
+            let mut rest = Vec::new();
+            let read = tokio::time::timeout(header_timeout, stream.read_to_end(&mut rest)).await;
+            assert!(read.is_ok(), "a half-sent connection outlived the header timeout");
+        }
+        drop(slow);
+
+        // A body sent at 100 bytes/s is cut off at the body timeout, long before it is complete.
+        let body = batch(&[("q", person(&"x".repeat(900)))]).to_string();
+        let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let head = format!(
+            "POST /match/default HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {}\r\nContent-Type: application/json\r\nContent-Length: {}\r\n\r\n",
+            s.screen,
+            body.len()
+        );
+        stream.write_all(head.as_bytes()).await.unwrap();
+        let started = std::time::Instant::now();
+        let (mut reader, mut writer) = stream.into_split();
+        let trickle = tokio::spawn(async move {
+            for chunk in body.as_bytes().chunks(10) {
+                if writer.write_all(chunk).await.is_err() {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+        });
+        let mut answer = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(5), reader.read_to_end(&mut answer)).await;
+        let elapsed = started.elapsed();
+        trickle.abort();
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+        assert!(answer.contains("\"code\":\"body_timeout\""), "{answer}");
+        assert!(elapsed >= body_timeout && elapsed < body_timeout * 3, "{elapsed:?}");
+    });
+    bounded.await.expect("the slow-client test ran past 30 s");
+    stop.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(10), server).await.unwrap().unwrap().unwrap();
 }
