@@ -180,6 +180,22 @@ pub enum ListsCommand {
     Import(ImportArgs),
     /// Show the lists in the store, their versions and counts.
     Show(ShowArgs),
+    /// Make an earlier version of a list current again (as a new version pointing at it).
+    Rollback(RollbackArgs),
+}
+
+/// `ward lists rollback`
+#[derive(Debug, clap::Args)]
+pub struct RollbackArgs {
+    /// Where the store is.
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The list (dataset), as `ward lists show` names it.
+    pub dataset: String,
+    /// The version number to make current; default: the newest earlier version whose content
+    /// differs from the current one.
+    #[arg(long)]
+    pub to: Option<i64>,
 }
 
 /// `ward lists import`
@@ -194,6 +210,15 @@ pub struct ImportArgs {
     /// Print every diagnostic, not only the first few of each list.
     #[arg(long, short)]
     pub verbose: bool,
+    /// Let a version that holds no records, or removes more than --max-shrink of the current
+    /// version's records, become current (the publisher really removed them). Recorded with
+    /// the version.
+    #[arg(long)]
+    pub allow_shrink: bool,
+    /// The largest share of the current version's records a new version may remove, as a
+    /// percentage (`10`, `25%`); `DATASET=SHARE` sets it for one list. Repeatable.
+    #[arg(long, value_name = "[DATASET=]PERCENT")]
+    pub max_shrink: Vec<String>,
 }
 
 /// `ward lists show`
@@ -202,6 +227,8 @@ pub struct ShowArgs {
     /// Where the store is.
     #[command(flatten)]
     pub db: DatabaseArgs,
+    /// One list: every version of it, with counts, notes and which is current.
+    pub dataset: Option<String>,
     /// Show every version, not only the current ones.
     #[arg(long)]
     pub all: bool,

@@ -1,6 +1,6 @@
 //! `ward lists import` and `ward lists show`.
 
-use crate::args::{ImportArgs, ShowArgs};
+use crate::args::{ImportArgs, RollbackArgs, ShowArgs};
 use anyhow::Context;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -34,35 +34,99 @@ pub(crate) fn parse_paths(paths: &[PathBuf]) -> Vec<(PathBuf, ward_lists::Result
 /// How many diagnostics of each list are printed without `--verbose`.
 const SHOWN_DIAGNOSTICS: usize = 5;
 
+fn percent(text: &str) -> anyhow::Result<f64> {
+    let number = text.trim().trim_end_matches('%').trim();
+    let value: f64 = number
+        .parse()
+        .with_context(|| format!("--max-shrink {text:?}: expected a percentage such as 10 or 25%"))?;
+    if !(0.0..=100.0).contains(&value) {
+        anyhow::bail!("--max-shrink {text:?}: a percentage from 0 to 100");
+    }
+    Ok(value / 100.0)
+}
+
+/// The import policy of `--allow-shrink` and `--max-shrink [DATASET=]PERCENT`.
+fn policy(args: &ImportArgs) -> anyhow::Result<ward_store::ImportPolicy> {
+    let mut policy = ward_store::ImportPolicy { allow_shrink: args.allow_shrink, ..Default::default() };
+    for value in &args.max_shrink {
+        match value.split_once('=') {
+            Some((dataset, share)) => {
+                policy.max_shrink_by_dataset.push((dataset.trim().to_string(), percent(share)?))
+            }
+            None => policy.max_shrink = percent(value)?,
+        }
+    }
+    Ok(policy)
+}
+
 pub(crate) fn import(data_dir: &Path, args: &ImportArgs) -> anyhow::Result<ExitCode> {
+    let policy = policy(args)?;
     let mut store = crate::serve::open_store(data_dir, &args.db)?;
     let mut failed = 0;
-    for (path, result) in parse_paths(&args.paths) {
-        let list = match result {
-            Ok(list) => list,
+    let mut units = Vec::new();
+    for path in &args.paths {
+        match ward_lists::list_units(path) {
+            Ok(found) => units.extend(found),
             Err(err) => {
+                eprintln!("error: {err}");
+                failed += 1;
+            }
+        }
+    }
+    for path in units {
+        let outcome = store.import_streaming(&policy, |sink| ward_lists::read_unit_streaming(&path, sink));
+        match outcome {
+            Ok(outcome) => print_import(&store, &path, &outcome, args.verbose)?,
+            Err(ward_store::ImportError::Read(err)) => {
                 // One bad file does not stop the others; the store keeps its last good version.
                 eprintln!("error: {err}");
                 eprintln!("  {} not imported; the store keeps its previous version", path.display());
                 failed += 1;
-                continue;
             }
-        };
-        // A delta (FtM delta file, SECO amendment) is applied to the current version and stored
-        // as the complete next version, so every version stays a full list.
-        let list = if list.meta.delta {
-            let current = store.current_entities()?;
-            ward_lists::apply_delta(current, list)
-        } else {
-            list
-        };
-        let outcome = store.import(&list).with_context(|| format!("storing {}", path.display()))?;
-        print_import(&list, &outcome.version, outcome.status, args.verbose);
+            Err(ward_store::ImportError::Store(err)) if err.is_user_error() => {
+                eprintln!("error: {err}");
+                eprintln!("  {} not imported", path.display());
+                failed += 1;
+            }
+            Err(ward_store::ImportError::Store(err)) => {
+                return Err(err).with_context(|| format!("storing {}", path.display()));
+            }
+        }
     }
     Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
-fn print_import(list: &ParsedList, version: &ListVersion, status: ImportStatus, verbose: bool) {
+pub(crate) fn rollback(data_dir: &Path, args: &RollbackArgs) -> anyhow::Result<ExitCode> {
+    let mut store = crate::serve::open_store(data_dir, &args.db)?;
+    match store.rollback(&args.dataset, args.to) {
+        Ok(outcome) => {
+            let v = &outcome.version;
+            println!(
+                "{}: version {} is current, with the content of version {} ({} records; {} records of the previous version removed)",
+                v.dataset,
+                v.number,
+                v.restores.unwrap_or(v.number),
+                v.counts.entities,
+                outcome.removed
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(err) if err.is_user_error() => {
+            eprintln!("error: {err}");
+            Ok(ExitCode::from(1))
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+fn print_import(
+    store: &ward_store::Store,
+    path: &Path,
+    outcome: &ward_store::ImportOutcome,
+    verbose: bool,
+) -> anyhow::Result<()> {
+    let version = &outcome.version;
+    let status = outcome.status;
     let c = &version.counts;
     let status = match status {
         ImportStatus::Current => "new version, now current",
@@ -70,15 +134,21 @@ fn print_import(list: &ParsedList, version: &ListVersion, status: ImportStatus, 
         ImportStatus::Unchanged => "unchanged: these files were imported before",
         ImportStatus::Restored => "the content of an earlier version, current again",
     };
-    let files: Vec<&str> = list.sources.iter().map(|s| s.name.as_str()).collect();
+    let files: Vec<&str> = version.sources.iter().map(|s| s.name.as_str()).collect();
     println!(
         "{}  (format {}, published {})",
-        list.dataset,
-        list.format,
-        list.meta.published.as_deref().unwrap_or("unknown")
+        version.dataset,
+        version.format,
+        version.published.as_deref().unwrap_or("unknown")
     );
-    println!("  from {}", files.join(", "));
-    println!("  version {}: {status}", version.id);
+    println!("  from {}", if files.is_empty() { path.display().to_string() } else { files.join(", ") });
+    println!("  version {}: {status}", version.number);
+    if let Some(previous) = outcome.previous_records.filter(|_| status_is_current(outcome.status)) {
+        println!("  removes {} of the {previous} records of the previous version", outcome.removed);
+    }
+    if let Some(note) = &version.note {
+        println!("  note: {note}");
+    }
     println!(
         "  {} entities: {} persons, {} organizations, {} vessels, {} aircraft",
         c.entities, c.persons, c.organizations, c.vessels, c.aircraft
@@ -87,13 +157,9 @@ fn print_import(list: &ParsedList, version: &ListVersion, status: ImportStatus, 
         "  {} names: {} aliases, {} weak aliases, {} in original script",
         c.names, c.aliases, c.weak_aliases, c.original_script_names
     );
-    if let Some(declared) = list.meta.declared_count {
-        if declared != c.entities {
-            println!("  note: the file declares {declared} records");
-        }
-    }
     println!("  diagnostics: {} errors (records skipped), {} warnings", c.errors, c.warnings);
-    let mut diagnostics: Vec<_> = list.diagnostics.iter().collect();
+    let stored = store.diagnostics(version.id)?;
+    let mut diagnostics: Vec<_> = stored.iter().collect();
     diagnostics.sort_by_key(|d| d.severity != Severity::Error);
     let shown = if verbose { diagnostics.len() } else { SHOWN_DIAGNOSTICS };
     for d in diagnostics.iter().take(shown) {
@@ -102,12 +168,29 @@ fn print_import(list: &ParsedList, version: &ListVersion, status: ImportStatus, 
     if diagnostics.len() > shown {
         println!("    ... and {} more (--verbose shows all)", diagnostics.len() - shown);
     }
+    Ok(())
+}
+
+fn status_is_current(status: ImportStatus) -> bool {
+    matches!(status, ImportStatus::Current | ImportStatus::Restored)
 }
 
 pub(crate) fn show(data_dir: &Path, args: &ShowArgs) -> anyhow::Result<ExitCode> {
     let store = crate::serve::open_store(data_dir, &args.db)?;
     let all = store.versions()?;
-    let shown: Vec<&ListVersion> = all.iter().filter(|v| args.all || v.current).collect();
+    let shown: Vec<&ListVersion> = all
+        .iter()
+        .filter(|v| match &args.dataset {
+            Some(dataset) => v.dataset == *dataset,
+            None => args.all || v.current,
+        })
+        .collect();
+    if let Some(dataset) = &args.dataset {
+        if shown.is_empty() {
+            eprintln!("error: the store holds no list {dataset:?}: `ward lists show` names the lists");
+            return Ok(ExitCode::from(1));
+        }
+    }
     if args.json {
         println!("{}", serde_json::to_string_pretty(&shown)?);
         return Ok(ExitCode::SUCCESS);
@@ -125,7 +208,7 @@ pub(crate) fn show(data_dir: &Path, args: &ShowArgs) -> anyhow::Result<ExitCode>
         println!(
             "{:<26} {:>7} {:<8} {:<12} {:<24} {:>8} {:>8} {:>8} {:>9}",
             v.dataset,
-            v.id,
+            v.number,
             if v.current { "yes" } else { "no" },
             v.published.as_deref().unwrap_or("-"),
             v.imported_at,

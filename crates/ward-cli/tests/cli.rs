@@ -409,3 +409,63 @@ fn cli_screenings_are_audited() {
     let shown = check(dir.path(), &["audit"], 0, &["cli:screen", "cli:match"]);
     assert!(shown.lines().count() >= 4, "{shown}");
 }
+
+/// Writes `bytes` decompressed from a bundled `.gz` list, cut to `keep` of its length.
+fn cut_list(dir: &Path, bundled: &str, name: &str, keep: f64) -> String {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(repo().join(bundled)).unwrap())
+        .read_to_end(&mut bytes)
+        .unwrap();
+    let folder = dir.join(format!("cut-{keep}"));
+    std::fs::create_dir_all(&folder).unwrap();
+    let path = folder.join(name);
+    std::fs::write(&path, &bytes[..(bytes.len() as f64 * keep) as usize]).unwrap();
+    path.display().to_string()
+}
+
+/// Issue 9: a truncated or header-only list that still parses never becomes current silently;
+/// forced, it can be rolled back, and the good file imported again is current again.
+#[test]
+fn shrunken_lists_are_refused_and_rolled_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let sdn = repo().join("data/lists/us-ofac-sdn/sdn.csv.gz").display().to_string();
+    check(d, &["lists", "import", &sdn], 0, &["version 1: new version, now current"]);
+    let half = cut_list(d, "data/lists/us-ofac-sdn/sdn.csv.gz", "sdn.csv", 0.5);
+    let out = ward(d, &["lists", "import", &half]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("would remove") && stderr.contains("--allow-shrink"), "{stderr}");
+    // A header-only CSL and a CSL cut at a third: refused too.
+    let csl = "data/lists/us-csl/trade_gov_consolidated_screening_list_2025-01.csv.gz";
+    let csl_path = repo().join(csl).display().to_string();
+    if std::path::Path::new(&csl_path).exists() {
+        check(d, &["lists", "import", &csl_path], 0, &["version 1"]);
+        for keep in [0.33, 0.0005] {
+            let cut = cut_list(d, csl, "csl.csv", keep);
+            let out = ward(d, &["lists", "import", &cut]);
+            assert_eq!(out.status.code(), Some(1), "{keep}: {}", String::from_utf8_lossy(&out.stdout));
+        }
+    }
+    // Forced, the cut file becomes version 2, noted; a rollback makes version 1's content current.
+    check(d, &["lists", "import", "--allow-shrink", &half], 0, &["version 2", "allow_shrink"]);
+    check(
+        d,
+        &["lists", "rollback", "us_ofac_sdn"],
+        0,
+        &["version 3 is current, with the content of version 1"],
+    );
+    let shown = check(d, &["lists", "show", "us_ofac_sdn", "--json"], 0, &[]);
+    let versions: serde_json::Value = serde_json::from_str(&shown).unwrap();
+    let current: Vec<(i64, bool)> = versions
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| (v["number"].as_i64().unwrap(), v["current"] == true))
+        .collect();
+    assert_eq!(current, [(1, false), (2, false), (3, true)]);
+    // The good file imported again after a forced bad one is current again.
+    check(d, &["lists", "import", "--allow-shrink", &half], 0, &["version 4"]);
+    check(d, &["lists", "import", &sdn], 0, &["version 5: the content of an earlier version, current again"]);
+}

@@ -182,6 +182,7 @@ impl Error {
                 "the server is at its connection limit and answers only /healthz and /readyz; retry in {retry_after} s"
             ),
             retry_after: Some(retry_after),
+            reason: None,
         }
     }
 
@@ -221,7 +222,12 @@ impl Error {
 
 impl From<ward_store::Error> for Error {
     fn from(e: ward_store::Error) -> Error {
-        Error::internal(e)
+        // A refused import (an empty or shrunken list) is the caller's to fix, never a 500.
+        if e.is_user_error() {
+            Error::new(ErrorCode::InvalidList, e.to_string())
+        } else {
+            Error::internal(e)
+        }
     }
 }
 

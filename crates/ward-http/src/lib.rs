@@ -227,20 +227,21 @@ impl AppState {
 
     /// Imports one list file (`name` hints at the format), then swaps in a snapshot that
     /// includes it. Returns what `POST /admin/lists` answers.
-    pub async fn import_list(&self, name: String, bytes: Vec<u8>) -> Result<Value> {
+    /// A version that holds no records, or removes more of the current version's records than
+    /// `policy` allows, is refused with [`ErrorCode::InvalidList`] and nothing changes.
+    pub async fn import_list(
+        &self,
+        name: String,
+        bytes: Vec<u8>,
+        policy: ward_store::ImportPolicy,
+    ) -> Result<Value> {
         let store = Arc::clone(&self.inner.store);
         let (dataset, outcome, diagnostics) = tokio::task::spawn_blocking(move || -> Result<_> {
             let list = ward_lists::parse_bytes(&name, bytes)
                 .map_err(|e| Error::new(ErrorCode::InvalidList, e.to_string()))?;
             let mut store = store.lock().unwrap_or_else(|e| e.into_inner());
-            // A delta is applied to the current version and stored as the complete next one.
-            let list = if list.meta.delta {
-                let current = store.current_entities()?;
-                ward_lists::apply_delta(current, list)
-            } else {
-                list
-            };
-            let outcome = store.import(&list)?;
+            // A delta is applied to the current version inside the import's transaction.
+            let outcome = store.import_with(&list, &policy)?;
             Ok((list.dataset.clone(), outcome, list.diagnostics.len()))
         })
         .await

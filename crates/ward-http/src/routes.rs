@@ -675,5 +675,16 @@ async fn import_list(
     if bytes.is_empty() {
         return Err(Error::new(ErrorCode::InvalidList, "the body is empty; send the list file as the body"));
     }
-    Ok(Json(state.import_list(name, bytes.to_vec()).await?))
+    let allow_shrink = match params.get("allow_shrink") {
+        None | Some("false") => false,
+        Some("true") => true,
+        Some(other) => {
+            return Err(Error::new(
+                ErrorCode::InvalidQuery,
+                format!("allow_shrink={other:?}: expected true or false"),
+            ))
+        }
+    };
+    let policy = ward_store::ImportPolicy { allow_shrink, ..ward_store::ImportPolicy::default() };
+    Ok(Json(state.import_list(name, bytes.to_vec(), policy).await?))
 }

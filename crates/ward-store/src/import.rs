@@ -26,11 +26,13 @@ const REMOVED_EXAMPLES: usize = 5;
 pub(crate) const STAGE_BATCH: usize = 1000;
 
 /// What an import may do to the current version of its list.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct ImportPolicy {
     /// The largest share (0 to 1) of the current version's records that a new current version
     /// may remove.
     pub max_shrink: f64,
+    /// `max_shrink` for particular lists: (dataset, share).
+    pub max_shrink_by_dataset: Vec<(String, f64)>,
     /// Whether a version that removes more than `max_shrink`, or holds no records, may become
     /// current anyway (the operator says the publisher really removed them). Recorded in the
     /// version's note.
@@ -39,7 +41,22 @@ pub struct ImportPolicy {
 
 impl Default for ImportPolicy {
     fn default() -> ImportPolicy {
-        ImportPolicy { max_shrink: DEFAULT_MAX_SHRINK, allow_shrink: false }
+        ImportPolicy {
+            max_shrink: DEFAULT_MAX_SHRINK,
+            max_shrink_by_dataset: Vec::new(),
+            allow_shrink: false,
+        }
+    }
+}
+
+impl ImportPolicy {
+    /// The largest share of `dataset`'s current records a new version may remove.
+    pub fn max_shrink_for(&self, dataset: &str) -> f64 {
+        self.max_shrink_by_dataset
+            .iter()
+            .rev()
+            .find(|(d, _)| d == dataset)
+            .map_or(self.max_shrink, |(_, s)| *s)
     }
 }
 
@@ -219,7 +236,8 @@ fn guard(
         ));
     }
     let Some(current) = current else { return Ok((0, None)) };
-    let limit = (policy.max_shrink * current.entities as f64).floor() as u64;
+    let max_shrink = policy.max_shrink_for(dataset);
+    let limit = (max_shrink * current.entities as f64).floor() as u64;
     if removed <= limit {
         return Ok((removed, None));
     }
@@ -230,7 +248,7 @@ fn guard(
             current_records: current.entities,
             new_records,
             removed,
-            max_shrink: policy.max_shrink,
+            max_shrink,
             examples,
         });
     }
@@ -238,7 +256,7 @@ fn guard(
         "imported with allow_shrink: removes {removed} of the {} records of version {} (limit {:.0}%)",
         current.entities,
         current.number,
-        policy.max_shrink * 100.0
+        max_shrink * 100.0
     );
     Ok((removed, Some(note)))
 }

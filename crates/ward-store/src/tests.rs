@@ -292,7 +292,6 @@ fn guarded_imports_and_rollback(db: &dyn Db) {
 fn a_v1_store_upgrades_cleanly(db: &dyn Db) {
     // Schema version 1 is what the previous Ward wrote: list versions and entities only.
     let old = {
-        let mut store = Store::open_at(&db.location(), 1).unwrap();
         let store = Store::open_at(&db.location(), 1).unwrap();
         assert!(store.backend.execute("SELECT * FROM audit").is_err(), "v1 has no audit table");
         // Rows as a v1 Ward wrote them.
