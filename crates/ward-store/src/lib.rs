@@ -234,16 +234,18 @@ impl<'a> Stager<'a> {
             return Err(e);
         }
         let staged = Staged { counts: self.counts };
-        let decision = {
-            let mut tx = self.session.transaction()?;
+        let decided = self.session.transaction().and_then(|mut tx| {
             let decision = decide(&mut *tx, &staged)?;
             if decision.status != ImportStatus::Unchanged {
                 tx.commit()?;
             }
-            decision
-        };
-        // Staged rows take space in a temporary file (SQLite) or table: free it now.
-        self.session.clear()?;
+            Ok(decision)
+        });
+        // Staged rows take space in a temporary file (SQLite) or table: free it now, whether
+        // the import was stored or refused.
+        let cleared = self.session.clear();
+        let decision = decided?;
+        cleared?;
         Ok(decision)
     }
 }

@@ -126,6 +126,7 @@ suite!(
     audit_filters,
     api_keys,
     guarded_imports_and_rollback,
+    deltas_add_modify_and_remove,
 );
 
 fn open(db: &dyn Db) -> Store {
@@ -234,6 +235,30 @@ fn replicas_starting_at_once_migrate_once(db: &dyn Db) {
     let mut store = open(db);
     store.import(&list("un_sc_sanctions", "2026-01-28", "h1", &["A"])).unwrap();
     check(&store, &[("un_sc_sanctions", "2026-01-28")], 1);
+}
+
+/// A delta is applied to the current version inside the import, giving the complete next one.
+fn deltas_add_modify_and_remove(db: &dyn Db) {
+    let mut store = open(db);
+    store.import(&list("opensanctions", "2024-05-27", "base", &["Anna", "Boris", "Chen"])).unwrap();
+    let mut delta = list("opensanctions", "2024-05-28", "delta", &["Boris Ivanov", "Dmitri"]);
+    delta.meta.delta = true;
+    delta.meta.removed = vec!["R2".into()];
+    delta.entities[0].record_id = "R1".into();
+    delta.entities[1].record_id = "R3".into();
+    // Removing one of three records is a third: the delta is refused like a full list would be.
+    assert!(matches!(store.import(&delta), Err(Error::Shrink { removed: 1, .. })));
+    let policy = ImportPolicy { allow_shrink: true, ..ImportPolicy::default() };
+    let applied = store.import_with(&delta, &policy).unwrap();
+    assert_eq!((applied.status, applied.version.counts.entities), (ImportStatus::Current, 3));
+    let got: Vec<(String, String)> = store
+        .current_entities()
+        .unwrap()
+        .iter()
+        .map(|e| (e.record_id.clone(), e.caption().to_string()))
+        .collect();
+    let expect = [("R0", "Anna"), ("R1", "Boris Ivanov"), ("R3", "Dmitri")];
+    assert_eq!(got, expect.map(|(a, b)| (a.to_string(), b.to_string())));
 }
 
 fn guarded_imports_and_rollback(db: &dyn Db) {
