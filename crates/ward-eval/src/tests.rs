@@ -2,6 +2,7 @@
 
 use crate::*;
 use std::collections::HashSet;
+use std::io::Write as _;
 use std::sync::OnceLock;
 use ward_model::{Entity, Name, NameKind, Schema, Subject};
 
@@ -236,7 +237,11 @@ fn committed_dev_set_matches_the_generator() {
     // the lists, then the set), too slow for every run; CI and anyone changing the generator set
     // WARD_SLOW_TESTS=1.
     if std::env::var_os("WARD_SLOW_TESTS").is_none() {
-        eprintln!("skipped: set WARD_SLOW_TESTS=1 to compare dev.jsonl with the generator");
+        // Straight to stderr, past the harness's capture, so a skip is never silent.
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: set WARD_SLOW_TESTS=1 to compare dev.jsonl with the generator"
+        );
         return;
     }
     let generated = generate(snapshot(), DEV_SEED);

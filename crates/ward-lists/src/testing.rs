@@ -1,6 +1,7 @@
 //! Test helpers: the real lists in ../shared (skipped with a printed reason where absent), the
 //! excerpts in testdata/, and golden files refreshed with `UPDATE_EXPECT=1`.
 
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
 /// The repository root.
@@ -18,7 +19,12 @@ pub(crate) fn shared_list(rel: &str) -> Option<PathBuf> {
     if path.exists() {
         Some(path)
     } else {
-        eprintln!("skipped: {} not found (the shared data is absent on a fresh clone)", path.display());
+        // Straight to stderr, past the harness's capture, so a skip is never silent.
+        let _ = writeln!(
+            std::io::stderr(),
+            "skipped: {} not found (the shared data is absent on a fresh clone)",
+            path.display()
+        );
         None
     }
 }
