@@ -77,12 +77,12 @@ pub struct MatchArgs {
     /// Nationality or country: code or name (repeatable).
     #[arg(long)]
     pub country: Vec<String>,
-    /// Entity kind: person, organization, company, vessel, aircraft.
-    #[arg(long)]
-    pub kind: Option<String>,
-    /// Gender: male or female.
-    #[arg(long)]
-    pub gender: Option<String>,
+    /// Entity kind.
+    #[arg(long, value_enum)]
+    pub kind: Option<KindArg>,
+    /// Gender.
+    #[arg(long, value_enum)]
+    pub gender: Option<GenderArg>,
     /// An identifier: passport, national id, IMO, BIC, LEI, crypto address (repeatable).
     #[arg(long)]
     pub id: Vec<String>,
@@ -107,6 +107,60 @@ pub struct MatchArgs {
     /// Write no audit record per query, only one saying that N queries ran unaudited.
     #[arg(long)]
     pub no_audit: bool,
+}
+
+/// The entity kinds a query can name (`--kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum KindArg {
+    /// A natural person.
+    Person,
+    /// An organisation not known to be a company.
+    #[value(alias = "organisation")]
+    Organization,
+    /// A company.
+    Company,
+    /// A party of unknown kind.
+    #[value(name = "legal-entity", alias = "legalentity")]
+    LegalEntity,
+    /// A ship.
+    #[value(alias = "ship")]
+    Vessel,
+    /// An aircraft.
+    #[value(alias = "airplane")]
+    Aircraft,
+}
+
+impl KindArg {
+    /// The schema a query of this kind has.
+    pub fn schema(self) -> ward_model::Schema {
+        match self {
+            KindArg::Person => ward_model::Schema::Person,
+            KindArg::Organization => ward_model::Schema::Organization,
+            KindArg::Company => ward_model::Schema::Company,
+            KindArg::LegalEntity => ward_model::Schema::LegalEntity,
+            KindArg::Vessel => ward_model::Schema::Vessel,
+            KindArg::Aircraft => ward_model::Schema::Airplane,
+        }
+    }
+}
+
+/// The genders a query can name (`--gender`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum GenderArg {
+    /// Male.
+    Male,
+    /// Female.
+    Female,
+}
+
+impl GenderArg {
+    /// The model's gender.
+    pub fn gender(self) -> ward_model::Gender {
+        match self {
+            GenderArg::Male => ward_model::Gender::Male,
+            GenderArg::Female => ward_model::Gender::Female,
+        }
+    }
 }
 
 /// `ward compare`
@@ -149,9 +203,9 @@ pub struct ScreenArgs {
     /// The column holding the customer's own id, copied to the output.
     #[arg(long)]
     pub id_column: Option<String>,
-    /// Entity kind of every row: person, organization, vessel, aircraft.
-    #[arg(long)]
-    pub kind: Option<String>,
+    /// Entity kind of every row.
+    #[arg(long, value_enum)]
+    pub kind: Option<KindArg>,
     /// Score from which a hit is a match.
     #[arg(long)]
     pub threshold: Option<f32>,

@@ -23,9 +23,9 @@ pub(crate) fn run(data_dir: &Path, args: &AuditArgs) -> anyhow::Result<ExitCode>
     let records = store.audit(&filter)?;
     for record in &records {
         if args.json {
-            println!("{}", serde_json::to_string(record)?);
+            out!("{}", serde_json::to_string(record)?)?;
         } else {
-            println!(
+            out!(
                 "{}  {}  {:<28} key {:<12} {} top {:.2}  names: {}  lists {:?}",
                 record.time,
                 record.request_id,
@@ -35,7 +35,7 @@ pub(crate) fn run(data_dir: &Path, args: &AuditArgs) -> anyhow::Result<ExitCode>
                 record.top_score,
                 record.query_names.join("; "),
                 record.list_versions,
-            );
+            )?;
         }
     }
     if records.is_empty() && !args.json {

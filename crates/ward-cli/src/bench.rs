@@ -53,12 +53,12 @@ fn import(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     let paths = if args.paths.is_empty() { default_paths()? } else { args.paths.clone() };
     let runs = args.runs.max(1);
     let bytes: u64 = paths.iter().map(|p| crate::lists::dir_size(p)).sum();
-    println!(
+    out!(
         "import benchmark: {} paths, {:.1} MB on disk, {runs} runs, {} threads",
         paths.len(),
         bytes as f64 / 1e6,
         rayon::current_num_threads()
-    );
+    )?;
     let (mut t_seq, mut t_parse, mut t_link, mut t_store, mut t_total) =
         (vec![], vec![], vec![], vec![], vec![]);
     let mut n_entities = 0;
@@ -97,24 +97,24 @@ fn import(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     let total = median(t_total);
     let seq = median(t_seq);
     let parse = median(t_parse);
-    println!("entities: {n_entities}, subjects after linking: {n_subjects}");
-    println!("median parse, sequential baseline: {}", ms(seq));
-    println!(
+    out!("entities: {n_entities}, subjects after linking: {n_subjects}")?;
+    out!("median parse, sequential baseline: {}", ms(seq))?;
+    out!(
         "median parse, parallel:            {}  ({:.2}x the baseline's speed)",
         ms(parse),
         seq.as_secs_f64() / parse.as_secs_f64()
-    );
-    println!("median link:                       {}", ms(median(t_link)));
-    println!("median store (SQLite, one tx/list): {}", ms(median(t_store)));
-    println!(
+    )?;
+    out!("median link:                       {}", ms(median(t_link)))?;
+    out!("median store (SQLite, one tx/list): {}", ms(median(t_store)))?;
+    out!(
         "median import total (parse+link+store): {}  (target < 3000 ms: {})",
         ms(total),
         if total < Duration::from_secs(3) { "met" } else { "NOT met" }
-    );
-    println!(
+    )?;
+    out!(
         "throughput: parse {:.1} MB/s sequential, import total {:.1} MB/s",
         bytes as f64 / 1e6 / seq.as_secs_f64(),
         bytes as f64 / 1e6 / total.as_secs_f64()
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }

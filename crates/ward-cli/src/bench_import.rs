@@ -280,12 +280,12 @@ pub(crate) fn run_synthetic(args: &BenchArgs, megabytes: u64) -> anyhow::Result<
     let start = Instant::now();
     let synthetic = write_synthetic(&path, megabytes * MEGABYTE)?;
     let size_mb = synthetic.bytes as f64 / MEGABYTE as f64;
-    println!(
+    out!(
         "synthetic FtM file: {size_mb:.1} MB, {} lines, {} parties (seed {SEED}), written in {:.1} s; {runs} runs",
         synthetic.lines,
         synthetic.parties,
         start.elapsed().as_secs_f64()
-    );
+    )?;
     let read = |mode: &str| -> Vec<OsString> {
         vec!["bench".into(), "read".into(), "--read-mode".into(), mode.into(), path.clone().into()]
     };
@@ -326,29 +326,29 @@ pub(crate) fn run_synthetic(args: &BenchArgs, megabytes: u64) -> anyhow::Result<
         let peak_mb = median(samples.iter().map(|s| s.peak_kib).collect()) as f64 / 1024.0;
         results.push((label, time, peak_mb));
     }
-    println!("{:<40} {:>12} {:>10} {:>14}", "child process (medians)", "time", "MB/s", "peak memory");
+    out!("{:<40} {:>12} {:>10} {:>14}", "child process (medians)", "time", "MB/s", "peak memory")?;
     for (label, time, peak_mb) in &results {
-        println!(
+        out!(
             "{label:<40} {:>10.2} s {:>10.1} {:>11.0} MB",
             time.as_secs_f64(),
             size_mb / time.as_secs_f64(),
             peak_mb
-        );
+        )?;
     }
     let (_, floor_time, _) = results[0];
     let (_, streaming_time, streaming_peak) = results[1];
     let (_, whole_time, whole_peak) = results[2];
-    println!(
+    out!(
         "streaming vs whole: {:.2}x the peak memory, {:.2}x the time; streaming takes {:.1}x the I/O floor's time",
         streaming_peak / whole_peak,
         streaming_time.as_secs_f64() / whole_time.as_secs_f64(),
         streaming_time.as_secs_f64() / floor_time.as_secs_f64()
-    );
-    println!(
+    )?;
+    out!(
         "peak memory per MB of file: streaming {:.2} MB, whole {:.2} MB",
         streaming_peak / size_mb,
         whole_peak / size_mb
-    );
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -360,12 +360,12 @@ pub(crate) fn run_read(args: &BenchArgs) -> anyhow::Result<ExitCode> {
     match args.read_mode {
         ReadMode::Whole => {
             let list = ward_lists::read_unit(path)?;
-            println!("{ENTITIES_PREFIX}{}", list.entities.len());
+            out!("{ENTITIES_PREFIX}{}", list.entities.len())?;
         }
         ReadMode::Streaming => {
             let mut n_entities = 0usize;
             let list = ward_lists::read_unit_streaming(path, &mut |_| n_entities += 1)?;
-            println!("{ENTITIES_PREFIX}{}", n_entities + list.entities.len());
+            out!("{ENTITIES_PREFIX}{}", n_entities + list.entities.len())?;
         }
         ReadMode::Sha256 => {
             let mut file = std::io::BufReader::new(std::fs::File::open(path)?);
@@ -378,7 +378,7 @@ pub(crate) fn run_read(args: &BenchArgs) -> anyhow::Result<ExitCode> {
                 }
                 sha2::Digest::update(&mut hasher, &buffer[..n]);
             }
-            println!("sha256: {}", hex_digest(sha2::Digest::finalize(hasher).as_slice()));
+            out!("sha256: {}", hex_digest(sha2::Digest::finalize(hasher).as_slice()))?;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -105,8 +105,14 @@ fn median_run<T>(mut runs: Vec<T>, key: impl Fn(&T) -> f64) -> (T, f64, f64) {
 /// Prints the figures. Query timings are repeated `runs` times and the run with the median
 /// throughput is reported, with the range: these machines are shared, and one run can be
 /// slowed by a third by a neighbour.
-fn report(screener: &Screener, queries: &[Query], build: Duration, baseline_queries: usize, runs: usize) {
-    println!(
+fn report(
+    screener: &Screener,
+    queries: &[Query],
+    build: Duration,
+    baseline_queries: usize,
+    runs: usize,
+) -> std::io::Result<()> {
+    out!(
         "snapshot: {} subjects, {} names ({} spellings, {} keys, {} postings, index {:.0} MB); build {:.0} ms",
         screener.len(),
         screener.n_names(),
@@ -115,12 +121,12 @@ fn report(screener: &Screener, queries: &[Query], build: Duration, baseline_quer
         screener.index().n_postings(),
         screener.index().heap_bytes() as f64 / 1e6,
         build.as_secs_f64() * 1e3
-    );
+    )?;
     // Warm up caches and lazily built tables before timing.
     let _ = time_queries(screener, &queries[..queries.len().min(200)]);
     let (f, slowest, fastest) =
         median_run((0..runs.max(1)).map(|_| time_queries(screener, queries)).collect(), |f| f.per_core_qps);
-    println!(
+    out!(
         "indexed, one thread: median {:.3} ms, p99 {:.3} ms, {:.0} queries/s per core ({} matches in {} queries; \
          median of {} runs, {:.0}-{:.0} queries/s)",
         f.median.as_secs_f64() * 1e3,
@@ -131,7 +137,7 @@ fn report(screener: &Screener, queries: &[Query], build: Duration, baseline_quer
         runs.max(1),
         slowest,
         fastest,
-    );
+    )?;
     assert!(f.hits > 0, "no query matched: the benchmark is not measuring matching");
     let sample = &queries[..baseline_queries.min(queries.len())];
     let options = MatchOptions::default();
@@ -143,12 +149,12 @@ fn report(screener: &Screener, queries: &[Query], build: Duration, baseline_quer
     }
     samples.sort();
     let brute = percentile(&samples, 0.5);
-    println!(
+    out!(
         "brute-force baseline (every subject scored), {} queries: median {:.3} ms; indexed is {:.0}x faster",
         sample.len(),
         brute.as_secs_f64() * 1e3,
         brute.as_secs_f64() / f.median.as_secs_f64().max(1e-9)
-    );
+    )?;
     let threads = rayon::current_num_threads();
     let batches: Vec<(f64, usize)> = (0..runs.max(1))
         .map(|_| {
@@ -162,14 +168,14 @@ fn report(screener: &Screener, queries: &[Query], build: Duration, baseline_quer
         .collect();
     let ((qps, n), slowest, fastest) = median_run(batches, |b| b.0);
     let per_core = |qps: f64| qps / threads as f64;
-    println!(
+    out!(
         "batch on {threads} threads: {qps:.0} queries/s ({:.0} per core; {n} hits; median of {} runs, {:.0}-{:.0} per core)",
         per_core(qps),
         runs.max(1),
         per_core(slowest),
         per_core(fastest),
-    );
-    println!("memory: resident {:.0} MB, peak {:.0} MB", memory_mb("VmRSS:"), memory_mb("VmHWM:"));
+    )?;
+    out!("memory: resident {:.0} MB, peak {:.0} MB", memory_mb("VmRSS:"), memory_mb("VmHWM:"))
 }
 
 pub(crate) fn run_match(args: &BenchArgs) -> anyhow::Result<()> {
@@ -195,7 +201,7 @@ pub(crate) fn run_match(args: &BenchArgs) -> anyhow::Result<()> {
     builds.sort();
     let screener = screener.expect("at least one run");
     let queries = queries(screener.subjects(), args.queries, 20261126);
-    report(&screener, &queries, builds[builds.len() / 2], 50, runs);
+    report(&screener, &queries, builds[builds.len() / 2], 50, runs)?;
     Ok(())
 }
 
@@ -237,6 +243,6 @@ pub(crate) fn run_scale(args: &BenchArgs) -> anyhow::Result<()> {
     let screener = Screener::build(subjects);
     let build = t.elapsed();
     let queries = queries(screener.subjects(), args.queries, 20261126);
-    report(&screener, &queries, build, 5, args.runs);
+    report(&screener, &queries, build, 5, args.runs)?;
     Ok(())
 }

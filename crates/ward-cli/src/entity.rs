@@ -19,7 +19,7 @@ pub(crate) fn run(data_dir: &Path, args: &EntityArgs) -> anyhow::Result<ExitCode
         return Ok(ExitCode::from(1));
     };
     if args.json {
-        println!("{}", serde_json::to_string_pretty(subject)?);
+        out!("{}", serde_json::to_string_pretty(subject)?)?;
     } else {
         print!("{}", describe(subject));
     }

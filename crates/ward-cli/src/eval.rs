@@ -80,29 +80,35 @@ pub(crate) fn run(args: &EvalArgs) -> anyhow::Result<ExitCode> {
             .collect()
     });
     let threshold = args.threshold.map_or(f64::from(ward_engine::DEFAULT_THRESHOLD), f64::from);
-    println!(
+    out!(
         "dev set {}: {} cases ({} skipped: no name left once held out); names held out: {}",
         args.dev_set.display(),
         cases.len(),
         skipped.len(),
         if args.no_holdout { "no" } else { "yes (alias, original-script, cross-list)" }
-    );
+    )?;
     let report = Report::compute(&cases, &results, threshold);
-    println!("\nat threshold {threshold:.2}:\n{}", report.render());
+    out!("\nat threshold {threshold:.2}:\n{}", report.render())?;
     if args.show_misses > 0 {
-        show_misses(&screener, &cases, &results, threshold, args.show_misses);
+        show_misses(&screener, &cases, &results, threshold, args.show_misses)?;
     }
     let thresholds: Vec<f64> = (10..=19).map(|i| f64::from(i) * 0.05).collect();
-    println!("threshold sweep (one run):\n{}", Report::sweep_header());
+    out!("threshold sweep (one run):\n{}", Report::sweep_header())?;
     for r in ward_eval::threshold_sweep(&cases, &results, &thresholds) {
-        println!("{}", r.sweep_line());
+        out!("{}", r.sweep_line())?;
     }
     Ok(ExitCode::SUCCESS)
 }
 
 /// Prints, per category, the first `n` positives missed at `threshold` (with the best hit found)
 /// and the first `n` false alerts, for investigating the engine.
-fn show_misses(screener: &Screener, cases: &[DevCase], results: &[Vec<Hit>], threshold: f64, n: usize) {
+fn show_misses(
+    screener: &Screener,
+    cases: &[DevCase],
+    results: &[Vec<Hit>],
+    threshold: f64,
+    n: usize,
+) -> std::io::Result<()> {
     let caption = |referents: &[String]| -> String {
         screener
             .subjects()
@@ -124,26 +130,27 @@ fn show_misses(screener: &Screener, cases: &[DevCase], results: &[Vec<Hit>], thr
                     .iter()
                     .find(|h| right(h))
                     .map_or("not among the hits".to_string(), |h| format!("{:.3}", h.score));
-                println!(
+                out!(
                     "MISS  [{}] {:?} -> expected {:?} (its score: {best})",
                     case.category,
                     case.query.name,
                     caption(&case.expect)
-                );
+                )?;
             }
         }
         if let Some(h) = false_alert {
             let count = shown.entry((case.category.as_str(), false)).or_default();
             if *count < n {
                 *count += 1;
-                println!(
+                out!(
                     "FALSE [{}] {:?} -> {:?} {:.3}",
                     case.category,
                     case.query.name,
                     caption(&h.referents),
                     h.score
-                );
+                )?;
             }
         }
     }
+    Ok(())
 }

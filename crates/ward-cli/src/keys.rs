@@ -19,13 +19,13 @@ pub(crate) fn run(data_dir: &Path, command: &KeysCommand) -> anyhow::Result<Exit
                 "created key {} ({}, scope {scope}); it is shown once and cannot be recovered:",
                 info.id, info.name
             );
-            println!("{secret}");
+            out!("{secret}")?;
         }
         KeysCommand::List(args) => {
             let store = open_store(data_dir, &args.db)?;
             let keys = store.list_keys()?;
             if args.json {
-                println!("{}", serde_json::to_string_pretty(&keys)?);
+                out!("{}", serde_json::to_string_pretty(&keys)?)?;
             } else {
                 for key in &keys {
                     let scopes: Vec<&str> = key.scopes.iter().map(|s| s.as_str()).collect();
@@ -33,13 +33,13 @@ pub(crate) fn run(data_dir: &Path, command: &KeysCommand) -> anyhow::Result<Exit
                         Some(at) => format!("revoked {at}"),
                         None => "active".to_string(),
                     };
-                    println!(
+                    out!(
                         "{}  {:<8} {:<24} created {}  {state}",
                         key.id,
                         scopes.join(","),
                         key.name,
                         key.created_at
-                    );
+                    )?;
                 }
                 if keys.is_empty() {
                     eprintln!("no keys; create one with `ward keys create --name NAME`");
@@ -49,7 +49,7 @@ pub(crate) fn run(data_dir: &Path, command: &KeysCommand) -> anyhow::Result<Exit
         KeysCommand::Revoke(args) => {
             let store = open_store(data_dir, &args.db)?;
             let key = store.revoke_key(&args.id)?;
-            println!("revoked {} ({}) at {}", key.id, key.name, key.revoked_at.as_deref().unwrap_or("?"));
+            out!("revoked {} ({}) at {}", key.id, key.name, key.revoked_at.as_deref().unwrap_or("?"))?;
         }
     }
     Ok(ExitCode::SUCCESS)

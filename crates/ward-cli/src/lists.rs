@@ -101,14 +101,14 @@ pub(crate) fn rollback(data_dir: &Path, args: &RollbackArgs) -> anyhow::Result<E
     match store.rollback(&args.dataset, args.to) {
         Ok(outcome) => {
             let v = &outcome.version;
-            println!(
+            out!(
                 "{}: version {} is current, with the content of version {} ({} records; {} records of the previous version removed)",
                 v.dataset,
                 v.number,
                 v.restores.unwrap_or(v.number),
                 v.counts.entities,
                 outcome.removed
-            );
+            )?;
             Ok(ExitCode::SUCCESS)
         }
         Err(err) if err.is_user_error() => {
@@ -135,38 +135,45 @@ fn print_import(
         ImportStatus::Restored => "the content of an earlier version, current again",
     };
     let files: Vec<&str> = version.sources.iter().map(|s| s.name.as_str()).collect();
-    println!(
+    out!(
         "{}  (format {}, published {})",
         version.dataset,
         version.format,
         version.published.as_deref().unwrap_or("unknown")
-    );
-    println!("  from {}", if files.is_empty() { path.display().to_string() } else { files.join(", ") });
-    println!("  version {}: {status}", version.number);
+    )?;
+    out!("  from {}", if files.is_empty() { path.display().to_string() } else { files.join(", ") })?;
+    out!("  version {}: {status}", version.number)?;
     if let Some(previous) = outcome.previous_records.filter(|_| status_is_current(outcome.status)) {
-        println!("  removes {} of the {previous} records of the previous version", outcome.removed);
+        out!("  removes {} of the {previous} records of the previous version", outcome.removed)?;
     }
     if let Some(note) = &version.note {
-        println!("  note: {note}");
+        out!("  note: {note}")?;
     }
-    println!(
+    out!(
         "  {} entities: {} persons, {} organizations, {} vessels, {} aircraft",
-        c.entities, c.persons, c.organizations, c.vessels, c.aircraft
-    );
-    println!(
+        c.entities,
+        c.persons,
+        c.organizations,
+        c.vessels,
+        c.aircraft
+    )?;
+    out!(
         "  {} names: {} aliases, {} weak aliases, {} in original script",
-        c.names, c.aliases, c.weak_aliases, c.original_script_names
-    );
-    println!("  diagnostics: {} errors (records skipped), {} warnings", c.errors, c.warnings);
+        c.names,
+        c.aliases,
+        c.weak_aliases,
+        c.original_script_names
+    )?;
+    out!("  diagnostics: {} errors (records skipped), {} warnings", c.errors, c.warnings)?;
     let stored = store.diagnostics(version.id)?;
     let mut diagnostics: Vec<_> = stored.iter().collect();
     diagnostics.sort_by_key(|d| d.severity != Severity::Error);
     let shown = if verbose { diagnostics.len() } else { SHOWN_DIAGNOSTICS };
     for d in diagnostics.iter().take(shown) {
-        println!("    {d}");
+        out!("    {d}")?;
     }
     if diagnostics.len() > shown {
-        println!("    ... and {} more (--verbose shows all)", diagnostics.len() - shown);
+        out!("    ... and {} more (--verbose shows all)", diagnostics.len() - shown)?;
     }
     Ok(())
 }
@@ -192,20 +199,28 @@ pub(crate) fn show(data_dir: &Path, args: &ShowArgs) -> anyhow::Result<ExitCode>
         }
     }
     if args.json {
-        println!("{}", serde_json::to_string_pretty(&shown)?);
+        out!("{}", serde_json::to_string_pretty(&shown)?)?;
         return Ok(ExitCode::SUCCESS);
     }
     if shown.is_empty() {
-        println!("The store in {} holds no lists yet: run `ward lists import PATH...`.", data_dir.display());
+        out!("The store in {} holds no lists yet: run `ward lists import PATH...`.", data_dir.display())?;
         return Ok(ExitCode::SUCCESS);
     }
-    println!(
+    out!(
         "{:<26} {:>7} {:<8} {:<12} {:<24} {:>8} {:>8} {:>8} {:>9}",
-        "dataset", "version", "current", "published", "imported", "entities", "names", "weak", "versions"
-    );
+        "dataset",
+        "version",
+        "current",
+        "published",
+        "imported",
+        "entities",
+        "names",
+        "weak",
+        "versions"
+    )?;
     for v in shown {
         let n_versions = all.iter().filter(|x| x.dataset == v.dataset).count();
-        println!(
+        out!(
             "{:<26} {:>7} {:<8} {:<12} {:<24} {:>8} {:>8} {:>8} {:>9}",
             v.dataset,
             v.number,
@@ -216,7 +231,7 @@ pub(crate) fn show(data_dir: &Path, args: &ShowArgs) -> anyhow::Result<ExitCode>
             v.counts.names,
             v.counts.weak_aliases,
             n_versions
-        );
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -3,6 +3,15 @@
 //! Flags parse into plain data (`args.rs`), each command lives in its own module, and `main`
 //! prints the error chain and sets the exit code.
 
+/// Writes a line to standard output like `println!`, but hands back the error instead of
+/// panicking, so that a closed pipe (`ward export | head`) ends the command through its error
+/// chain (see [`is_closed_pipe`]).
+macro_rules! out {
+    ($($arg:tt)*) => {
+        std::io::Write::write_fmt(&mut std::io::stdout(), format_args!("{}\n", format_args!($($arg)*)))
+    };
+}
+
 mod args;
 mod audit;
 mod bench;
@@ -30,10 +39,11 @@ static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::process::ExitCode;
 
 fn main() -> ExitCode {
-    quiet_on_closed_pipe();
     let args = args::Args::parse();
     let code = match run(args) {
         Ok(code) => code,
+        // The reader closed the pipe early (`ward export | head`): its choice, not an error.
+        Err(err) if is_closed_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::from(2)
@@ -117,20 +127,10 @@ fn require_store(data_dir: &std::path::Path, db: &args::DatabaseArgs) -> anyhow:
     Ok(())
 }
 
-/// `ward export | head` closes the pipe early; `println!` then panics with "Broken pipe". That is
-/// the reader's choice, not an error: end quietly, as other command-line tools do.
-fn quiet_on_closed_pipe() {
-    let default = std::panic::take_hook();
-    std::panic::set_hook(Box::new(move |info| {
-        let message = info
-            .payload()
-            .downcast_ref::<String>()
-            .map(String::as_str)
-            .or_else(|| info.payload().downcast_ref::<&str>().copied())
-            .unwrap_or("");
-        if message.contains("Broken pipe") {
-            std::process::exit(0);
-        }
-        default(info);
-    }));
+/// Whether the error, or any error it was caused by, is a write to a pipe whose reader has gone
+/// (as ripgrep tells it, by the I/O error's kind, not by its message).
+fn is_closed_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause.downcast_ref::<std::io::Error>().is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
 }

@@ -1,6 +1,6 @@
 //! `ward match`: one name from the command line, or a file of yente-shaped query entities.
 
-use crate::args::MatchArgs;
+use crate::args::{GenderArg, KindArg, MatchArgs};
 use crate::audit::{hit_summary, Trail};
 use crate::query::{hit_json, query_from_ftm};
 use anyhow::Context;
@@ -12,7 +12,6 @@ use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
 use ward_engine::{validate_query, MatchOptions, NotScreened, Query, Screener};
-use ward_model::{Gender, Schema};
 
 /// Opens the store and builds the screening snapshot from its current lists.
 pub(crate) fn load_screener(
@@ -58,20 +57,15 @@ pub(crate) fn run(data_dir: &Path, args: &MatchArgs) -> anyhow::Result<ExitCode>
     };
     let query = Query {
         names: vec![name.clone()],
-        schema: match &args.kind {
-            Some(kind) => Some(Schema::from_name(kind).with_context(|| {
-                format!("unknown kind {kind:?}: expected person, organization, company, vessel or aircraft")
-            })?),
-            None => None,
-        },
+        schema: args.kind.map(KindArg::schema),
         birth_dates: args.dob.iter().cloned().collect(),
         countries: args.country.clone(),
-        gender: args.gender.as_deref().and_then(Gender::parse),
+        gender: args.gender.map(GenderArg::gender),
         identifiers: args.id.clone(),
     };
     let audited_query = json!({
-        "name": name, "dob": args.dob, "country": args.country, "kind": args.kind,
-        "gender": args.gender, "id": args.id, "dataset": args.dataset, "threshold": options.threshold,
+        "name": name, "dob": args.dob, "country": args.country, "kind": args.kind.map(|kind| kind.schema().ftm_name()),
+        "gender": args.gender.map(|gender| gender.gender().as_str()), "id": args.id, "dataset": args.dataset, "threshold": options.threshold,
     });
     if let Err(refusal) = validate_query(&query) {
         trail.record(
@@ -89,7 +83,7 @@ pub(crate) fn run(data_dir: &Path, args: &MatchArgs) -> anyhow::Result<ExitCode>
                 "reason": refusal.reason().code(),
                 "error": refusal.to_string(),
             });
-            println!("{}", serde_json::to_string_pretty(&answer)?);
+            out!("{}", serde_json::to_string_pretty(&answer)?)?;
         } else {
             eprintln!("{name:?}: {refusal}");
         }
@@ -101,7 +95,7 @@ pub(crate) fn run(data_dir: &Path, args: &MatchArgs) -> anyhow::Result<ExitCode>
     trail.finish()?;
     if args.json {
         let results: Vec<Value> = hits.iter().map(|h| hit_json(&screener, h)).collect();
-        println!("{}", serde_json::to_string_pretty(&json!({ "query": name, "results": results }))?);
+        out!("{}", serde_json::to_string_pretty(&json!({ "query": name, "results": results }))?)?;
         return Ok(ExitCode::SUCCESS);
     }
     eprintln!(
@@ -111,11 +105,11 @@ pub(crate) fn run(data_dir: &Path, args: &MatchArgs) -> anyhow::Result<ExitCode>
         options.threshold
     );
     if hits.is_empty() {
-        println!("no listed subject scores {:.2} or more against {name:?}", options.cutoff);
+        out!("no listed subject scores {:.2} or more against {name:?}", options.cutoff)?;
     }
     for (rank, hit) in hits.iter().enumerate() {
         let subject = &screener.subjects()[hit.subject];
-        println!(
+        out!(
             "{}. {:.3} {} {} [{}] {}",
             rank + 1,
             hit.score,
@@ -123,10 +117,10 @@ pub(crate) fn run(data_dir: &Path, args: &MatchArgs) -> anyhow::Result<ExitCode>
             subject.caption(),
             subject.schema().ftm_name(),
             subject.id
-        );
-        println!("   lists: {}", subject.referents().collect::<Vec<_>>().join(", "));
+        )?;
+        out!("   lists: {}", subject.referents().collect::<Vec<_>>().join(", "))?;
         for e in &hit.comparison.explanations {
-            println!("   - {e}");
+            out!("   - {e}")?;
         }
     }
     Ok(ExitCode::SUCCESS)

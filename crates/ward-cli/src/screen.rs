@@ -3,7 +3,7 @@
 //! screened. Every input row ends in exactly one output row; any row not screened makes the
 //! exit status 1.
 
-use crate::args::{ScreenArgs, ScreenFormat};
+use crate::args::{KindArg, ScreenArgs, ScreenFormat};
 use crate::audit::{hit_summary, Trail};
 use crate::input::{decode, escape_cell, split_record};
 use crate::query::hit_json;
@@ -14,7 +14,6 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 use ward_engine::{validate_query, Hit, Query};
-use ward_model::Schema;
 
 /// One input row: its line number, its customer id and name as read, and its query or the reason
 /// it is not screened.
@@ -61,10 +60,7 @@ pub(crate) fn run(data_dir: &Path, args: &ScreenArgs) -> anyhow::Result<ExitCode
     let name_col = column(&Some(args.name_column.clone()))?.unwrap_or(0);
     let (dob_col, country_col, id_col) =
         (column(&args.dob_column)?, column(&args.country_column)?, column(&args.id_column)?);
-    let schema = match &args.kind {
-        Some(kind) => Some(Schema::from_name(kind).with_context(|| format!("unknown kind {kind:?}"))?),
-        None => None,
-    };
+    let schema = args.kind.map(KindArg::schema);
     let rows: Vec<Row> = lines[1..]
         .iter()
         .map(|&(line, bytes)| {

@@ -469,3 +469,30 @@ fn shrunken_lists_are_refused_and_rolled_back() {
     check(d, &["lists", "import", "--allow-shrink", &half], 0, &["version 4"]);
     check(d, &["lists", "import", &sdn], 0, &["version 5: the content of an earlier version, current again"]);
 }
+
+/// A reader that closes the pipe early (`ward export | head`) ends the command quietly with
+/// status 0: the closed pipe travels up the error chain, it is neither a panic nor an error.
+#[test]
+fn a_closed_pipe_ends_output_quietly() {
+    use std::io::Read as _;
+    let dir = tempfile::tempdir().unwrap();
+    // The bundled SDN exports to megabytes, far more than a pipe buffers.
+    let sdn = repo().join("data/lists/us-ofac-sdn");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ward"))
+        .arg("--data-dir")
+        .arg(dir.path())
+        .args(["export", "--format", "ftm"])
+        .arg(&sdn)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("running ward");
+    let mut first = [0u8; 16];
+    child.stdout.take().unwrap().read_exact(&mut first).unwrap();
+    // The pipe's read end is dropped here, before ward has written everything.
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "stderr:\n{stderr}");
+    assert!(!stderr.contains("panicked"), "stderr:\n{stderr}");
+    assert!(first.starts_with(b"{"), "{first:?}");
+}
