@@ -19,6 +19,7 @@
 //! Nothing here does I/O or can fail. A query that cannot be screened (no name, a name without
 //! letters, a name too long) is refused by [`validate_query`] before it gets here.
 
+use rayon::prelude::*;
 use std::cell::RefCell;
 
 use ward_index::{Index, IndexBuilder, KeyName, KeyPair, KeyToken, Scratch};
@@ -101,21 +102,6 @@ thread_local! {
     static SCRATCH: RefCell<Scratch> = RefCell::new(Scratch::default());
 }
 
-/// Runs `f` over `items` on the available cores, keeping order.
-fn par_map<T: Sync, U: Send>(items: &[T], f: impl Fn(&T) -> U + Sync) -> Vec<U> {
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).min(8);
-    if threads <= 1 || items.len() < 256 {
-        return items.iter().map(f).collect();
-    }
-    let chunk = items.len().div_ceil(threads);
-    std::thread::scope(|scope| {
-        let handles: Vec<_> =
-            items.chunks(chunk).map(|part| scope.spawn(|| part.iter().map(&f).collect::<Vec<U>>())).collect();
-        // A panic in a worker is a bug in the scorer; re-raise it on the caller's thread.
-        handles.into_iter().flat_map(|h| h.join().unwrap_or_else(|e| std::panic::resume_unwind(e))).collect()
-    })
-}
-
 impl Screener {
     /// Builds a snapshot: normalises every name, counts token rarity, compiles subjects and
     /// indexes their names and identifiers.
@@ -125,11 +111,14 @@ impl Screener {
         // rather than held normalised between the two passes: that copy of every name, token by
         // token, was the largest transient of a build, and its freed pieces stayed resident.
         let chunks: Vec<&[Subject]> = subjects.chunks(64).collect();
-        let counts: Vec<Rarity> = par_map(&chunks, |part| {
-            let names: Vec<NormalizedName> =
-                part.iter().flat_map(|s| normalize_subject(s, &normalizer)).collect();
-            Rarity::from_names(&names)
-        });
+        let counts: Vec<Rarity> = chunks
+            .par_iter()
+            .map(|part| {
+                let names: Vec<NormalizedName> =
+                    part.iter().flat_map(|s| normalize_subject(s, &normalizer)).collect();
+                Rarity::from_names(&names)
+            })
+            .collect();
         let mut rarity = Rarity::default();
         for part in counts {
             rarity.merge(part);
@@ -137,9 +126,18 @@ impl Screener {
         // Listed names share one copy of each spelling; the interner's table goes once all are
         // compiled.
         let interner = Interner::default();
-        let prepared: Vec<PreparedSubject> = par_map(&subjects, |s| {
-            PreparedSubject::new(s, &normalize_subject(s, &normalizer), &rarity, &normalizer, Some(&interner))
-        });
+        let prepared: Vec<PreparedSubject> = subjects
+            .par_iter()
+            .map(|s| {
+                PreparedSubject::new(
+                    s,
+                    &normalize_subject(s, &normalizer),
+                    &rarity,
+                    &normalizer,
+                    Some(&interner),
+                )
+            })
+            .collect();
         drop(interner);
         // Names are the subjects' distinct (prepared) names, numbered subject by subject.
         let mut builder = IndexBuilder::default();
