@@ -12,6 +12,7 @@
 //! aliases (aka and nka -> Alias, fka -> Previous); the weak ones are in the remarks, see
 //! [`crate::ofac_remarks::apply_remarks`].
 
+use crate::csv_end;
 use crate::ofac_remarks::{self, add_name, designation, push_note, split_programs, CONS, SDN};
 use crate::text::{clean, decode};
 use crate::{Error, Format, Input, Result, Source};
@@ -20,6 +21,9 @@ use ward_model::{Address, Diagnostic, Entity, IdKind, Identifier, NameKind, Pars
 
 #[cfg(test)]
 mod tests;
+
+/// The format name in errors.
+const FORMAT: &str = "OFAC CSV";
 
 /// OFAC cuts the remarks column at this many characters and continues it in the comments file.
 const REMARKS_LIMIT: usize = 1000;
@@ -36,12 +40,28 @@ impl Row {
     }
 }
 
-/// Reads the rows of a headerless CSV file; rows the csv reader rejects become error
-/// diagnostics with their line.
-fn read_rows(source: &Source, diagnostics: &mut Vec<Diagnostic>) -> Vec<Row> {
+/// The end-of-file byte (Ctrl-Z) OFAC writes after the last line of every CSV file.
+const END_OF_FILE: char = '\u{1a}';
+
+/// The fields of a row of sdn.csv and cons_prim.csv.
+const PRIMARY_FIELDS: usize = 12;
+/// The fields of a row of add.csv: ent_num, add_num, address, city, country, remarks.
+const ADDRESS_FIELDS: usize = 6;
+/// The fields of a row of alt.csv: ent_num, alt_num, type, name, remarks.
+const ALIAS_FIELDS: usize = 5;
+/// The fields of a row of sdn_comments.csv: ent_num, remarks.
+const COMMENT_FIELDS: usize = 2;
+
+/// Reads the rows of a headerless CSV file whose rows have `width` fields; rows the csv reader
+/// rejects become error diagnostics with their line. A file cut inside its last row (an open
+/// quote, a short last row) is an error; one without OFAC's end-of-file byte gets a warning,
+/// since it may be cut after a whole line (older copies lack the byte).
+fn read_rows(source: &Source, width: usize, diagnostics: &mut Vec<Diagnostic>) -> Result<Vec<Row>> {
     let text = decode(&source.bytes);
-    // The DOS end-of-file byte OFAC still writes after the last line.
-    let text = text.trim_end_matches(['\u{1a}', '\r', '\n', ' ']);
+    let text = text.trim_end_matches(['\r', '\n', ' ']);
+    let ends_with_marker = text.ends_with(END_OF_FILE);
+    let text = text.trim_end_matches([END_OF_FILE, '\r', '\n', ' ']);
+    csv_end::check_quotes_closed(&source.name, FORMAT, text)?;
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut rows = Vec::new();
     // The csv reader's own line numbers run one behind after a CRLF (a record starts at the
@@ -66,7 +86,18 @@ fn read_rows(source: &Source, diagnostics: &mut Vec<Diagnostic>) -> Vec<Row> {
             }
         }
     }
-    rows
+    let last = rows.last().map(|row| (row.line, row.fields.len()));
+    csv_end::check_last_row(&source.name, FORMAT, last, width)?;
+    if !ends_with_marker && !rows.is_empty() {
+        diagnostics.push(
+            Diagnostic::warning(
+                &source.name,
+                "the file does not end with OFAC's end-of-file byte (0x1A): it may be cut after a whole line",
+            )
+            .at(format!("line {}", last.map_or(0, |(line, _)| line))),
+        );
+    }
+    Ok(rows)
 }
 
 /// Turns byte offsets, met in increasing order, into 1-based line numbers.
@@ -109,16 +140,16 @@ pub(crate) fn parse(format: Format, input: &Input) -> Result<ParsedList> {
     let main = input.main();
     let mut list = ParsedList::new(dataset, format.name());
     let mut diagnostics = Vec::new();
-    let rows = read_rows(main, &mut diagnostics);
+    let rows = read_rows(main, PRIMARY_FIELDS, &mut diagnostics)?;
     if rows.is_empty() {
-        return Err(Error::malformed(&main.name, "OFAC CSV", "no rows: the file is empty"));
+        return Err(Error::malformed(&main.name, FORMAT, "no rows: the file is empty"));
     }
 
     // The continuation of long remarks, by ent_num.
     let mut comments: HashMap<String, String> = HashMap::new();
     let comments_file = input.sibling(comments_name);
     if let Some(source) = comments_file {
-        for row in read_rows(source, &mut diagnostics) {
+        for row in read_rows(source, COMMENT_FIELDS, &mut diagnostics)? {
             match (row.fields.first().map(|f| f.trim()), row.fields.get(1)) {
                 (Some(id), Some(text)) if is_ent_num(id) => {
                     comments.entry(id.to_string()).or_default().push_str(text);
@@ -135,8 +166,8 @@ pub(crate) fn parse(format: Format, input: &Input) -> Result<ParsedList> {
             diagnostics.push(bad_row(main, row, "a numeric ent_num in the first field"));
             continue;
         };
-        if row.fields.len() < 12 {
-            diagnostics.push(bad_row(main, row, "12 fields").record(id).at(format!(
+        if row.fields.len() < PRIMARY_FIELDS {
+            diagnostics.push(bad_row(main, row, &format!("{PRIMARY_FIELDS} fields")).record(id).at(format!(
                 "line {}: {} fields",
                 row.line,
                 row.fields.len()
@@ -156,9 +187,9 @@ pub(crate) fn parse(format: Format, input: &Input) -> Result<ParsedList> {
             continue;
         };
         let mut warnings: Vec<String> = Vec::new();
-        if row.fields.len() > 12 {
+        if row.fields.len() > PRIMARY_FIELDS {
             warnings.push(format!(
-                "{} fields where 12 were expected; the extra ones are ignored",
+                "{} fields where {PRIMARY_FIELDS} were expected; the extra ones are ignored",
                 row.fields.len()
             ));
         }
@@ -207,8 +238,11 @@ pub(crate) fn parse(format: Format, input: &Input) -> Result<ParsedList> {
     if entities.is_empty() {
         return Err(Error::malformed(
             &main.name,
-            "OFAC CSV",
-            format!("none of its {} rows is an OFAC record (ent_num, name, ... 12 fields)", rows.len()),
+            FORMAT,
+            format!(
+                "none of its {} rows is an OFAC record (ent_num, name, ... {PRIMARY_FIELDS} fields)",
+                rows.len()
+            ),
         ));
     }
     // Comments whose record is not in the primary file.
@@ -222,7 +256,7 @@ pub(crate) fn parse(format: Format, input: &Input) -> Result<ParsedList> {
     }
 
     if let Some(source) = input.sibling(add_name_) {
-        for row in read_rows(source, &mut diagnostics) {
+        for row in read_rows(source, ADDRESS_FIELDS, &mut diagnostics)? {
             let Some(entity) = side_entity(
                 source,
                 &row,
@@ -238,7 +272,7 @@ pub(crate) fn parse(format: Format, input: &Input) -> Result<ParsedList> {
         }
     }
     if let Some(source) = input.sibling(alt_name) {
-        for row in read_rows(source, &mut diagnostics) {
+        for row in read_rows(source, ALIAS_FIELDS, &mut diagnostics)? {
             let Some(entity) = side_entity(
                 source,
                 &row,

@@ -19,6 +19,9 @@ use ward_model::{DateSpec, Diagnostic, Entity, IdKind, Identifier, NameKind, Par
 #[cfg(test)]
 mod tests;
 
+/// The format name in errors.
+const FORMAT: &str = "OFAC sdnList XML";
+
 /// Parses a classic OFAC XML file.
 pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
     let source = input.main();
@@ -26,7 +29,9 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
     let mut entities: Vec<Entity> = Vec::new();
     let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
     let mut diagnostics: Vec<Diagnostic> = Vec::new();
-    let header = xml::stream(&source.bytes[..], file, "OFAC sdnList XML", &["sdnEntry"], |entry| {
+    let mut entries_read: u64 = 0;
+    let header = xml::stream(&source.bytes[..], file, FORMAT, &["sdnEntry"], |entry| {
+        entries_read += 1;
         if let Some(entity) = read_entry(&entry, file, &mut diagnostics) {
             if !seen.insert(entity.record_id.clone()) {
                 diagnostics.push(
@@ -42,7 +47,7 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
     if header.root.name != "sdnList" {
         return Err(crate::Error::malformed(
             file,
-            "OFAC sdnList XML",
+            FORMAT,
             format!("the root element is <{}>, not <sdnList>", header.root.name),
         ));
     }
@@ -63,15 +68,16 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
     });
     if let Some(count) = header.field("Record_Count") {
         match count.trim().parse::<u64>() {
-            Ok(n) => {
-                list.meta.declared_count = Some(n);
-                if n != entities.len() as u64 {
-                    diagnostics.push(Diagnostic::warning(
-                        file,
-                        format!("the header declares {n} records, the file holds {}", entities.len()),
-                    ));
-                }
+            // A file with fewer entries than its header counts was cut between two entries
+            // (or is an excerpt): part of a list must not replace the whole.
+            Ok(n) if n != entries_read => {
+                return Err(crate::Error::malformed(
+                    file,
+                    FORMAT,
+                    format!("publshInformation/Record_Count declares {n} records, the file holds {entries_read} <sdnEntry>: the file is cut or an excerpt"),
+                ));
             }
+            Ok(n) => list.meta.declared_count = Some(n),
             Err(_) => {
                 diagnostics.push(Diagnostic::warning(file, format!("Record_Count {count:?} is not a number")))
             }

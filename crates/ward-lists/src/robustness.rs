@@ -5,22 +5,25 @@
 
 use crate::testing::repo_root;
 use proptest::prelude::*;
+use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-fn fixtures() -> Vec<PathBuf> {
-    fn walk(dir: &Path, out: &mut Vec<PathBuf>) {
-        let Ok(entries) = std::fs::read_dir(dir) else { return };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                walk(&path, out);
-            } else if !path.to_string_lossy().ends_with(".expected.json") {
-                out.push(path);
-            }
+/// The files under `dir`, recursively, but those whose name ends in `skip`.
+fn files_under(dir: &Path, skip: &str, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            files_under(&path, skip, out);
+        } else if !path.to_string_lossy().ends_with(skip) {
+            out.push(path);
         }
     }
+}
+
+fn fixtures() -> Vec<PathBuf> {
     let mut out = Vec::new();
-    walk(&repo_root().join("testdata/lists"), &mut out);
+    files_under(&repo_root().join("testdata/lists"), ".expected.json", &mut out);
     out.sort();
     out
 }
@@ -119,4 +122,37 @@ fn empty_and_garbage_inputs_are_errors() {
         let err = crate::parse_bytes(name, bytes).expect_err(name);
         assert!(err.to_string().contains(name), "error for {name} does not name the file: {err}");
     }
+}
+
+/// Issue 9: every readable file of the bundled and the shared lists, cut at half its bytes (of
+/// its content, for a gzip file), is refused. Files that are not a list on their own (OFAC side
+/// files) or are refused whole are left out, and printed.
+#[test]
+fn every_real_list_cut_at_half_is_refused() {
+    let mut files = Vec::new();
+    files_under(&repo_root().join("data/lists"), ".md", &mut files);
+    if let Some(shared) = crate::testing::shared_list("") {
+        files_under(&shared, ".md", &mut files);
+    }
+    files.sort();
+    let mut accepted = Vec::new();
+    let mut checked = 0;
+    for path in &files {
+        let name = path.display().to_string();
+        let bytes = std::fs::read(path).unwrap();
+        let (name, bytes) = match crate::detect::unwrap(crate::Source { name, bytes }) {
+            Ok(source) => (source.name, source.bytes),
+            Err(e) => panic!("{e}"),
+        };
+        if let Err(e) = crate::parse_bytes(&name, bytes.clone()) {
+            let _ = writeln!(std::io::stderr(), "left out, refused whole: {e}");
+            continue;
+        }
+        checked += 1;
+        if let Ok(list) = crate::parse_bytes(&name, bytes[..bytes.len() / 2].to_vec()) {
+            accepted.push(format!("{name}: {} entities", list.entities.len()));
+        }
+    }
+    assert!(checked >= 10, "{checked} files checked");
+    assert!(accepted.is_empty(), "cut at half and still read: {accepted:?}");
 }

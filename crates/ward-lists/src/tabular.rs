@@ -3,6 +3,7 @@
 //! numbered lists ("(1) Syria (2) Iraq", "a) 1960 b) 1962"), and the country spellings and
 //! demonyms these lists write instead of country names.
 
+use crate::csv_end;
 use crate::text::{self, clean};
 use crate::{Error, Result, Source};
 use std::collections::HashMap;
@@ -101,9 +102,13 @@ pub(crate) fn read_xlsx(source: &Source, format: &'static str) -> Result<Vec<Row
         .collect())
 }
 
-/// Reads a CSV file as rows of text (Windows-1252 files are decoded first).
-pub(crate) fn read_csv(source: &Source) -> Vec<Row> {
+/// Reads a CSV file as rows of text (Windows-1252 files are decoded first). The publishers end
+/// every line, the last one included, with a line break, so a file whose last line has none, or
+/// that ends inside a quoted field, is refused as cut; [`check_last_row`] checks the width of
+/// the last row once the header is known.
+pub(crate) fn read_csv(source: &Source, format: &'static str) -> Result<Vec<Row>> {
     let text = text::decode(&source.bytes);
+    csv_end::check_quotes_closed(&source.name, format, &text)?;
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
@@ -112,7 +117,21 @@ pub(crate) fn read_csv(source: &Source) -> Vec<Row> {
         let number = record.position().map_or(0, |p| p.line() as usize);
         rows.push(Row { number, cells: record.iter().map(str::to_string).collect() });
     }
-    rows
+    if !text.is_empty() && !text.ends_with('\n') {
+        let line = rows.last().map_or(1, |row| row.number);
+        return Err(Error::malformed(
+            &source.name,
+            format,
+            format!("line {line}: the last line has no line break, which the publisher always writes: the file is cut"),
+        ));
+    }
+    Ok(rows)
+}
+
+/// Refuses a CSV file whose last non-blank row has fewer cells than the header (`width`).
+pub(crate) fn check_last_row(file: &str, format: &'static str, rows: &[Row], width: usize) -> Result<()> {
+    let last = rows.iter().rev().find(|row| !row.is_blank()).map(|row| (row.number as u64, row.cells.len()));
+    csv_end::check_last_row(file, format, last, width)
 }
 
 /// An xlsx cell as text.

@@ -60,8 +60,12 @@ pub(crate) fn golden(rel: &str, actual: &str) {
 pub(crate) fn to_golden_json(list: &ward_model::ParsedList) -> String {
     let mut list = list.clone();
     // Source paths differ between machines; hashes and sizes do not.
+    let file_name = |path: &str| Path::new(path).file_name().map(|n| n.to_string_lossy().into_owned());
     for s in &mut list.sources {
-        s.name = Path::new(&s.name).file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        s.name = file_name(&s.name).unwrap_or_default();
+    }
+    for d in &mut list.diagnostics {
+        d.file = file_name(&d.file).unwrap_or_default();
     }
     serde_json::to_string_pretty(&list).unwrap() + "\n"
 }
@@ -86,5 +90,33 @@ pub(crate) fn cut_and_flip_never_panics(rel: &str, format: crate::Format, step: 
             mutated[at] = (seed >> 13) as u8;
         }
         run(mutated);
+    }
+}
+
+/// Cuts of a real CSV file made in a test (issue 9), each past its middle: in the middle itself,
+/// just after a quoted field opens, after the first field of a row (with a line break), and
+/// after a whole line.
+pub(crate) struct CsvCuts {
+    pub half: Vec<u8>,
+    pub open_quote: Vec<u8>,
+    pub short_row: Vec<u8>,
+    pub whole_lines: Vec<u8>,
+}
+
+impl CsvCuts {
+    pub fn of(bytes: &[u8]) -> CsvCuts {
+        let half = bytes.len() / 2;
+        let after = |from: usize, needle: &[u8]| {
+            from + bytes[from..].windows(needle.len()).position(|w| w == needle).expect("a cut point")
+                + needle.len()
+        };
+        let line_start = after(half, b"\n");
+        let first_comma = after(line_start, b",") - 1;
+        CsvCuts {
+            half: bytes[..half].to_vec(),
+            open_quote: bytes[..after(half, b",\"")].to_vec(),
+            short_row: [&bytes[..first_comma], b"\n"].concat(),
+            whole_lines: bytes[..line_start].to_vec(),
+        }
     }
 }

@@ -22,7 +22,7 @@ pub(crate) fn parse(format: Format, input: &Input) -> Result<ParsedList> {
     let source = input.main();
     let (rows, unit) = match format {
         Format::UkOfsiXlsx => (tabular::read_xlsx(source, FORMAT)?, "row"),
-        _ => (tabular::read_csv(source), "line"),
+        _ => (tabular::read_csv(source, FORMAT)?, "line"),
     };
     parse_rows(&source.name, rows, unit)
 }
@@ -57,6 +57,8 @@ fn parse_rows(file: &str, rows: Vec<Row>, unit: &'static str) -> Result<ParsedLi
             }
         }
     }
+    // Rows of an xlsx sheet are as wide as its header; a CSV's last row is shorter when it is cut.
+    tabular::check_last_row(file, FORMAT, data, header.len())?;
     let columns = Columns::new(&header);
     if !columns.has("Group ID") {
         return Err(Error::malformed(

@@ -18,7 +18,7 @@ const FORMAT: &str = "us_csl";
 
 pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
     let source = input.main();
-    let rows = tabular::read_csv(source);
+    let rows = tabular::read_csv(source, FORMAT)?;
     parse_rows(&source.name, &rows)
 }
 
@@ -26,6 +26,7 @@ fn parse_rows(file: &str, rows: &[Row]) -> Result<ParsedList> {
     let Some(header) = rows.first() else {
         return Err(Error::malformed(file, FORMAT, "the file is empty"));
     };
+    tabular::check_last_row(file, FORMAT, &rows[1..], header.cells.len())?;
     let columns = Columns::new(&header.cells);
     for required in ["_id", "source", "name"] {
         if !columns.has(required) {

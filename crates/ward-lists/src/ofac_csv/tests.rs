@@ -69,9 +69,16 @@ fn check_counts(
 
 const POSSIBLY_PALESTINIAN: &str = "3 Warning nationality: unknown country ";
 
+/// The warning for a file without OFAC's end-of-file byte.
+const NO_END_OF_FILE: &str =
+    "the file does not end with OFAC's end-of-file byte (0x1A): it may be cut after a whole line";
+
 #[test]
 fn sdn_2019_01() {
-    let Some(list) = check_counts("us-ofac/sdn-csv-2019-01", "us_ofac_sdn", 7379, &[POSSIBLY_PALESTINIAN])
+    // This copy has lost the end-of-file byte of all four files.
+    let no_end = format!("4 Warning {NO_END_OF_FILE}");
+    let Some(list) =
+        check_counts("us-ofac/sdn-csv-2019-01", "us_ofac_sdn", 7379, &[POSSIBLY_PALESTINIAN, &no_end])
     else {
         return;
     };
@@ -92,7 +99,10 @@ fn sdn_2019_01() {
 
 #[test]
 fn sdn_2021_07() {
-    let Some(list) = check_counts("us-ofac/sdn-csv-2021-07", "us_ofac_sdn", 8976, &[POSSIBLY_PALESTINIAN])
+    // sdn_comments.csv is trimmed in its source and has lost its end-of-file byte.
+    let no_end = format!("1 Warning {NO_END_OF_FILE}");
+    let Some(list) =
+        check_counts("us-ofac/sdn-csv-2021-07", "us_ofac_sdn", 8976, &[POSSIBLY_PALESTINIAN, &no_end])
     else {
         return;
     };
@@ -162,7 +172,15 @@ fn golden_excerpt() {
     let list = lists.pop().unwrap();
     assert_eq!(list.entities.len(), 7);
     assert_eq!(list.sources.len(), 4);
-    assert!(list.diagnostics.is_empty(), "{:?}", list.diagnostics);
+    // The comments file is trimmed in its source and has lost OFAC's end-of-file byte.
+    let lines: Vec<String> = list.diagnostics.iter().map(|d| d.to_string()).collect();
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].starts_with("warning: ")
+            && lines[0].contains("sdn_comments.csv, line 1: ")
+            && lines[0].ends_with(NO_END_OF_FILE),
+        "{lines:?}"
+    );
     testing::golden("lists/us-ofac/sdn-csv-excerpt.expected.json", &testing::to_golden_json(&list));
     // The same files given as bytes make the same entities.
     let same = crate::parse_input(Format::OfacSdnCsv, &input(&excerpt_files())).unwrap();
@@ -248,9 +266,10 @@ fn bad_rows_become_diagnostics() {
                3,\"SHORT\",-0- ,\"CUBA\"\r\n\
                1,\"DUPLICATE\",-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\
                4,-0- ,-0- ,\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\
-               5,\"ODD TYPE\",\"spaceship\",\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n";
-    let add = "1,10,\"Street 1\",\"Havana\",\"Cuba\",-0- \r\n9,11,\"Nowhere\",-0- ,\"Cuba\",-0- \r\nzz\r\n";
-    let alt = "1,20,\"fka\",\"OLD GOOD\",-0- \r\n1,21,\"xka\",\"ODD GOOD\",-0- \r\n";
+               5,\"ODD TYPE\",\"spaceship\",\"CUBA\",-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- ,-0- \r\n\x1a";
+    let add =
+        "1,10,\"Street 1\",\"Havana\",\"Cuba\",-0- \r\nzz\r\n9,11,\"Nowhere\",-0- ,\"Cuba\",-0- \r\n\x1a";
+    let alt = "1,20,\"fka\",\"OLD GOOD\",-0- \r\n1,21,\"xka\",\"ODD GOOD\",-0- \r\n\x1a";
     let list = crate::parse_input(
         Format::OfacSdnCsv,
         &input(&[("sdn.csv", sdn.into()), ("add.csv", add.into()), ("alt.csv", alt.into())]),
@@ -266,8 +285,8 @@ fn bad_rows_become_diagnostics() {
             "error: sdn.csv, line 4, record 1: duplicate ent_num; the first row is kept",
             "error: sdn.csv, line 5, record 4: row skipped: expected a name in the second field, found \"4\"...",
             "warning: sdn.csv, line 6, record 5: unknown SDN type \"spaceship\"; read as a legal entity",
-            "warning: add.csv, line 2, record 9: row for a record that is not in the list; skipped",
-            "error: add.csv, line 3: row skipped: expected ent_num, add_num, address, city, country, found \"zz\"...",
+            "error: add.csv, line 2: row skipped: expected ent_num, add_num, address, city, country, found \"zz\"...",
+            "warning: add.csv, line 3, record 9: row for a record that is not in the list; skipped",
             "warning: alt.csv, line 2, record 1: unknown alias type Some(\"xka\"); read as a.k.a.",
         ]
     );
@@ -298,6 +317,44 @@ fn mutated_excerpt_never_panics() {
             let mut set = files.clone();
             set[idx].1 = mutant;
             let _ = crate::parse_input(Format::OfacSdnCsv, &input(&set));
+        }
+    }
+}
+
+/// Issue 9: every file of a real set cut inside a row is refused, naming the file and line; cut
+/// after a whole line it is read, with a warning that OFAC's end-of-file byte is missing.
+#[test]
+fn cut_files_are_refused() {
+    let Some(dir) = testing::shared_list("us-ofac/sdn-csv-2021-07") else {
+        return;
+    };
+    let set: Vec<(&str, Vec<u8>)> = ["sdn.csv", "add.csv", "alt.csv", "sdn_comments.csv"]
+        .into_iter()
+        .map(|name| (name, std::fs::read(dir.join(name)).unwrap()))
+        .collect();
+    let whole = crate::parse_input(Format::OfacSdnCsv, &input(&set)).unwrap();
+    for idx in 0..set.len() {
+        let name = set[idx].0;
+        let cuts = testing::CsvCuts::of(&set[idx].1);
+        let with = |bytes: &Vec<u8>| {
+            let mut files = set.clone();
+            files[idx].1 = bytes.clone();
+            crate::parse_input(Format::OfacSdnCsv, &input(&files))
+        };
+        for (cut, expect) in [
+            (&cuts.half, "the file is cut"),
+            (&cuts.open_quote, "a quoted field opens here and is not closed"),
+            (&cuts.short_row, "the last row has 1 of the"),
+        ] {
+            let err = with(cut).unwrap_err().to_string();
+            assert!(err.starts_with(&format!("{name}: not a valid OFAC CSV file: line ")), "{err}");
+            assert!(err.contains(expect), "{name}: {err}");
+        }
+        let list = with(&cuts.whole_lines).unwrap();
+        let warned = list.diagnostics.iter().any(|d| d.message == NO_END_OF_FILE && d.file == name);
+        assert!(warned, "{name}: {:?}", list.diagnostics);
+        if name == "sdn.csv" {
+            assert!(list.entities.len() < whole.entities.len());
         }
     }
 }

@@ -54,14 +54,18 @@ fn sdn_excerpt_2020_10_29() {
     let Some(path) = testing::shared_list("us-ofac/sdn-xml-2020-10-29-excerpt/sdn.xml") else {
         return;
     };
-    let list = crate::read_path(&path).unwrap().pop().unwrap();
+    // The file is an excerpt whose header still counts the whole list: it is refused, as a
+    // file cut between two entries would be.
+    let err = crate::read_path(&path).unwrap_err().to_string();
+    assert!(err.ends_with("not a valid OFAC sdnList XML file: publshInformation/Record_Count declares 8497 records, the file holds 2 <sdnEntry>: the file is cut or an excerpt"), "{err}");
+    // With the header counting the excerpt, its two entries are read.
+    let text = std::fs::read_to_string(&path).unwrap().replace("<Record_Count>8497<", "<Record_Count>2<");
+    let list = parse("sdn.xml", text.into_bytes()).unwrap();
     assert_eq!(list.dataset, "us_ofac_sdn");
     assert_eq!(list.entities.len(), 2);
     assert_eq!(list.meta.published.as_deref(), Some("2020-10-29"));
-    assert_eq!(list.meta.declared_count, Some(8497));
-    // The file is an excerpt: the header still counts the whole list.
-    let messages: Vec<&str> = list.diagnostics.iter().map(|d| d.message.as_str()).collect();
-    assert_eq!(messages, ["the header declares 8497 records, the file holds 2"]);
+    assert_eq!(list.meta.declared_count, Some(2));
+    assert!(list.diagnostics.is_empty(), "{:?}", list.diagnostics);
     assert_lines(
         &summary(entity(&list, "173")),
         "Organization us_ofac_sdn:173
@@ -216,4 +220,21 @@ fn csv_and_xml_agree() {
         .map(|a| a.record_id.as_str())
         .collect();
     assert_eq!(differing, ["17018", "22391"]);
+}
+
+/// Issue 9: the real consolidated list cut between two entries and closed again is well-formed
+/// XML, but holds fewer entries than its header's Record_Count: it is refused.
+#[test]
+fn entries_missing_from_the_count_are_refused() {
+    let Some(path) = testing::shared_list("us-ofac/consolidated-xml-2026-01-08/consolidated.xml") else {
+        return;
+    };
+    let text = std::fs::read_to_string(&path).unwrap();
+    let whole = parse("consolidated.xml", text.clone().into_bytes()).unwrap();
+    assert_eq!((whole.entities.len(), whole.meta.declared_count), (442, Some(442)));
+    let half = text.len() / 2;
+    let cut = half + text[half..].find("</sdnEntry>").unwrap() + "</sdnEntry>".len();
+    let closed = format!("{}\n</sdnList>\n", &text[..cut]);
+    let err = parse("consolidated.xml", closed.into_bytes()).unwrap_err().to_string();
+    assert!(err.starts_with("consolidated.xml: not a valid OFAC sdnList XML file: publshInformation/Record_Count declares 442 records, the file holds 2"), "{err}");
 }

@@ -118,3 +118,22 @@ pub(crate) fn never_panics(name: &str, bytes: &[u8]) {
         let _ = crate::parse_bytes(name, mutated);
     }
 }
+
+/// Issue 9: a real CSV list (`bytes`, named `name`) cut in the middle, inside a quoted field,
+/// after the first field of a row, or without its last line break is refused, naming the file
+/// and the line; the whole file is read.
+pub(crate) fn cuts_are_refused(name: &str, bytes: &[u8]) {
+    assert!(crate::parse_bytes(name, bytes.to_vec()).is_ok(), "{name} whole");
+    let cuts = crate::testing::CsvCuts::of(bytes);
+    let no_line_break = bytes.strip_suffix(b"\n").expect("a last line break").to_vec();
+    for (cut, expect) in [
+        (cuts.half, "the file is cut"),
+        (cuts.open_quote, "a quoted field opens here and is not closed"),
+        (cuts.short_row, "the last row has 1 of the"),
+        (no_line_break, "the last line has no line break"),
+    ] {
+        let err = crate::parse_bytes(name, cut).unwrap_err().to_string();
+        assert!(err.starts_with(&format!("{name}: not a valid ")) && err.contains(": line "), "{err}");
+        assert!(err.contains(expect), "{err}");
+    }
+}

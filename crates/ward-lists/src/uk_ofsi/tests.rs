@@ -285,3 +285,9 @@ fn mangled_excerpts_never_panic() {
     never_panics("excerpt-2020.csv", &testing::fixture("uk-ofsi/ofsi_ConList_2020_excerpt.csv"));
     never_panics("excerpt.xlsx", &testing::fixture("uk-ofsi/ofsi_ConList_2025-04_excerpt.xlsx"));
 }
+
+#[test]
+fn cut_csv_files_are_refused() {
+    let Some(path) = testing::shared_list("uk-ofsi/ofsi_ConList_2020_TRIMMED.csv") else { return };
+    crate::tabular::tests::cuts_are_refused("ofsi_ConList_2020_TRIMMED.csv", &std::fs::read(path).unwrap());
+}

@@ -2,7 +2,7 @@
 //! field by field, a golden excerpt, and robustness.
 
 use super::*;
-use crate::tabular::tests::never_panics;
+use crate::tabular::tests::{cuts_are_refused, never_panics};
 use crate::testing;
 use ward_model::Severity;
 
@@ -152,7 +152,7 @@ fn broken_rows_and_files() {
     let err = crate::parse_bytes("x.csv", b"_id,source,alt_names\n1,SDN,\n".to_vec()).unwrap_err();
     assert!(err.to_string().contains("\"name\""), "{err}");
     let list =
-        crate::parse_bytes("x.csv", b"_id,source,name,alt_names\n,SDN,NOBODY,\n7,SDN,SOMEBODY\n".to_vec())
+        crate::parse_bytes("x.csv", b"_id,source,name,alt_names\n,SDN,NOBODY,\n7,SDN,SOMEBODY,\n".to_vec())
             .unwrap();
     assert_eq!(list.entities.len(), 1);
     assert_eq!(list.diagnostics[0].severity, Severity::Error);
@@ -162,4 +162,13 @@ fn broken_rows_and_files() {
 #[test]
 fn mangled_excerpt_never_panics() {
     never_panics("excerpt.csv", &testing::fixture(EXCERPT));
+}
+
+#[test]
+fn cut_files_are_refused() {
+    let Some(path) = testing::shared_list(FILE) else { return };
+    let mut bytes = Vec::new();
+    let gzip = std::fs::read(path).unwrap();
+    std::io::Read::read_to_end(&mut flate2::read::GzDecoder::new(&gzip[..]), &mut bytes).unwrap();
+    cuts_are_refused("trade_gov_consolidated_screening_list_2025-01.csv", &bytes);
 }
