@@ -8,6 +8,7 @@
 //! Approximately 1958", "14 Mar 1974 >> 13 Apr 1974", "09/05/1982; alt DOB: 09/05/1981").
 
 use crate::tabular::{self, Columns, Diagnostics, Row};
+use crate::un_ref;
 use crate::{Error, Input, Result};
 use ward_model::{
     dataset_info, Address, DateSpec, Designation, Entity, Gender, IdKind, Identifier, Name, NameKind,
@@ -303,7 +304,7 @@ fn additional_information(entity: &mut Entity, text: &str) {
             entity.add_property("website", url);
         }
     }
-    tabular::link_un_references(entity, text, None);
+    un_ref::link_un_references(entity, text, None);
 }
 
 /// The phrase after `label` up to the end of its sentence: "Title: a) Mullah b) Haji." gives

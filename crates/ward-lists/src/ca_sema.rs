@@ -129,7 +129,7 @@ fn read_record(el: &Element, ids: &mut HashSet<String>, ctx: &mut RecordCtx<'_>)
     let country = field(el, &["Country"]);
     let item = field(el, &["Item"]);
     let (Some(country), Some(item)) = (country, item) else {
-        ctx.error("record without Country or Item: it cannot be identified; record skipped".into());
+        ctx.error("record without Country or Item: it cannot be identified; record skipped");
         return None;
     };
     let regime = english(&country).to_string();
@@ -163,7 +163,7 @@ fn read_record(el: &Element, ids: &mut HashSet<String>, ctx: &mut RecordCtx<'_>)
     } else if organization.is_some() {
         Schema::Organization
     } else {
-        ctx.error("record without a name (GivenName, LastName or EntityOrShip); record skipped".into());
+        ctx.error("record without a name (GivenName, LastName or EntityOrShip); record skipped");
         return None;
     };
     let mut entity = Entity::new(DATASET, &record_id, schema);

@@ -9,9 +9,8 @@
 //! with the designation's `end_date` set, and an amendment's de-listings go to
 //! `meta.removed`.
 
-use crate::eu_fsf::{iso_date, non_latin, Ctx};
-use crate::text::clean;
-use crate::xml::{self, Element};
+use crate::text::{clean, iso_date, non_latin};
+use crate::xml::{self, Element, RecordCtx};
 use crate::{Input, Result};
 use std::collections::HashMap;
 use ward_model::{
@@ -65,12 +64,7 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
         FORMAT,
         &["sanctions-program", "place", "target"],
         |el| {
-            let mut ctx = Ctx {
-                file,
-                record: None,
-                location: format!("byte {}", el.offset),
-                diagnostics: &mut diagnostics,
-            };
+            let mut ctx = RecordCtx::new(file, el.offset, &mut diagnostics);
             match el.name.as_str() {
                 "sanctions-program" => read_program(&el, &mut sets),
                 "place" => {
@@ -156,18 +150,18 @@ fn read_program(el: &Element, sets: &mut HashMap<String, SanctionsSet>) {
     }
 }
 
-fn read_place(el: &Element, ctx: &mut Ctx<'_>) -> Place {
+fn read_place(el: &Element, ctx: &mut RecordCtx<'_>) -> Place {
     let country = el.child("country");
     Place {
         location: el.child_text("location").map(str::to_string),
         area: el.child_text("area").map(str::to_string),
-        country: country.and_then(|c| ctx.country(c.attr("iso-code"), Some(&c.text))),
+        country: country.and_then(|c| ctx.country_by_code(c.attr("iso-code"), Some(&c.text))),
     }
 }
 
 /// Reads one target: the entity, what it cites, and whether its latest modification is a
 /// de-listing.
-fn read_target(el: &Element, ctx: &mut Ctx<'_>) -> Option<(Entity, Pending, bool)> {
+fn read_target(el: &Element, ctx: &mut RecordCtx<'_>) -> Option<(Entity, Pending, bool)> {
     let Some(id) = el.attr("ssid").and_then(clean) else {
         ctx.error("<target> without an ssid attribute; expected the SECO id");
         return None;
@@ -276,7 +270,7 @@ fn read_identity(
     main: bool,
     entity: &mut Entity,
     pending: &mut Pending,
-    ctx: &mut Ctx<'_>,
+    ctx: &mut RecordCtx<'_>,
 ) {
     for name in identity.children("name") {
         read_name(name, main, entity, ctx);
@@ -295,7 +289,7 @@ fn read_identity(
     }
     for nationality in identity.children("nationality") {
         let country = nationality.child("country");
-        if let Some(code) = country.and_then(|c| ctx.country(c.attr("iso-code"), Some(&c.text))) {
+        if let Some(code) = country.and_then(|c| ctx.country_by_code(c.attr("iso-code"), Some(&c.text))) {
             Entity::push_unique(&mut entity.nationalities, code);
         }
     }
@@ -321,7 +315,7 @@ fn note(entity: &mut Entity, text: &str) {
 
 /// One `<name>`: its parts in `order`, and one more name per spelling variant (language and
 /// script), e.g. the Russian and Belarusian Cyrillic spellings of a Belarusian name.
-fn read_name(el: &Element, main: bool, entity: &mut Entity, ctx: &mut Ctx<'_>) {
+fn read_name(el: &Element, main: bool, entity: &mut Entity, ctx: &mut RecordCtx<'_>) {
     let quality_low = el.attr("quality") == Some("low");
     let kind = match el.attr("name-type").unwrap_or_default() {
         "primary-name" if main && !entity.names.iter().any(|n| n.kind == NameKind::Primary) => {
@@ -407,7 +401,7 @@ fn name_from(kinds: &[&str], values: &[Option<&str>], kind: NameKind) -> Name {
     name
 }
 
-fn read_date(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
+fn read_date(el: &Element, entity: &mut Entity, ctx: &mut RecordCtx<'_>) {
     let num = |name: &str| el.attr(name).and_then(|v| v.trim().parse::<u16>().ok());
     let (year, month, day) = (num("year"), num("month"), num("day"));
     let raw = [day, month, year].into_iter().flatten().map(|n| n.to_string()).collect::<Vec<_>>().join(".");
@@ -429,7 +423,7 @@ fn read_date(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
     }
 }
 
-fn read_document(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
+fn read_document(el: &Element, entity: &mut Entity, ctx: &mut RecordCtx<'_>) {
     let Some(number) = el.child_text("number") else {
         ctx.warn("<identification-document> without <number>; expected a document number");
         return;
@@ -441,7 +435,7 @@ fn read_document(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
         other => IdKind::classify(&other.replace('-', " ")),
     };
     let issuer = el.child("issuer");
-    let country = issuer.and_then(|i| ctx.country(i.attr("code"), Some(&i.text)));
+    let country = issuer.and_then(|i| ctx.country_by_code(i.attr("code"), Some(&i.text)));
     let mut note_parts = vec![label.to_string()];
     for (child, words) in
         [("date-of-issue", "issued"), ("expiry-date", "expires"), ("issue-place", "issued in")]
@@ -459,7 +453,7 @@ fn read_document(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
     });
 }
 
-fn read_relation(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
+fn read_relation(el: &Element, entity: &mut Entity, ctx: &mut RecordCtx<'_>) {
     let Some(target) = el.attr("target-id").and_then(clean) else {
         ctx.warn("<relation> without target-id; expected the related target's ssid");
         return;

@@ -6,12 +6,12 @@
 //! (`nameAlias`, one per language and spelling), citizenships, birth dates, identity documents,
 //! addresses. The record id is the entity's `logicalId`, which OpenSanctions uses too.
 
-use crate::text::clean;
-use crate::xml::{self, Element};
+use crate::text::{clean, iso_date, non_latin};
+use crate::xml::{self, Element, RecordCtx};
 use crate::{Input, Result};
 use ward_model::{
-    country_code, country_name, dataset_info, Address, DateSpec, Designation, Diagnostic, Entity, Gender,
-    IdKind, Identifier, Name, NameKind, NameParts, ParsedList, PartialDate, Schema,
+    country_name, dataset_info, Address, DateSpec, Designation, Entity, Gender, IdKind, Identifier, Name,
+    NameKind, NameParts, ParsedList, PartialDate, Schema,
 };
 
 const DATASET: &str = "eu_fsf";
@@ -35,12 +35,7 @@ pub(crate) fn parse_from(
     let mut list = ParsedList::new(DATASET, crate::Format::EuFsfXml.name());
     let mut seen = std::collections::HashSet::new();
     let header = xml::stream(source, file, FORMAT, &["sanctionEntity"], |el| {
-        let mut ctx = Ctx {
-            file,
-            record: None,
-            location: format!("byte {}", el.offset),
-            diagnostics: &mut list.diagnostics,
-        };
+        let mut ctx = RecordCtx::new(file, el.offset, &mut list.diagnostics);
         if let Some(entity) = read_entity(&el, &mut ctx) {
             if seen.insert(entity.record_id.clone()) {
                 sink(entity);
@@ -58,80 +53,6 @@ pub(crate) fn parse_from(
     }
     list.meta.published = header.root.attr("generationDate").and_then(iso_date);
     Ok(list)
-}
-
-/// Where diagnostics of the record being read go (shared with the SECO reader).
-pub(crate) struct Ctx<'a> {
-    /// The file, as diagnostics name it.
-    pub file: &'a str,
-    /// The record's id, once read.
-    pub record: Option<String>,
-    /// Where the record starts ("byte 1830").
-    pub location: String,
-    /// The list's diagnostics.
-    pub diagnostics: &'a mut Vec<Diagnostic>,
-}
-
-impl Ctx<'_> {
-    fn diagnostic(&mut self, diagnostic: Diagnostic) {
-        let diagnostic = diagnostic.at(self.location.clone());
-        self.diagnostics.push(match &self.record {
-            Some(record) => diagnostic.record(record.clone()),
-            None => diagnostic,
-        });
-    }
-
-    /// A warning about the current record.
-    pub fn warn(&mut self, message: impl Into<String>) {
-        self.diagnostic(Diagnostic::warning(self.file, message));
-    }
-
-    /// An error about the current record (which is then skipped).
-    pub fn error(&mut self, message: impl Into<String>) {
-        self.diagnostic(Diagnostic::error(self.file, message));
-    }
-
-    /// The alpha-2 code of a country code or name, with a warning when Ward does not know it.
-    pub fn country(&mut self, code: Option<&str>, name: Option<&str>) -> Option<String> {
-        let code = code.and_then(clean).filter(|c| *c != "00");
-        let name = name.and_then(clean).filter(|n| !n.eq_ignore_ascii_case("unknown"));
-        if let Some(found) = code.and_then(country_code).or_else(|| name.and_then(country_code)) {
-            return Some(found.to_string());
-        }
-        if code.is_some() || name.is_some() {
-            self.warn(format!(
-                "unknown country {:?}; expected an ISO 3166 code or a country name",
-                code.or(name).unwrap_or_default()
-            ));
-        }
-        None
-    }
-}
-
-/// An ISO date (`YYYY-MM-DD`) from a date or timestamp attribute.
-pub(crate) fn iso_date(text: &str) -> Option<String> {
-    PartialDate::parse_iso(text).map(|d| d.to_iso())
-}
-
-/// Whether `text` holds a letter outside the Latin script (Cyrillic, Arabic, Greek, CJK...).
-/// Digits, punctuation and Latin letters with diacritics are common to both.
-pub(crate) fn non_latin(text: &str) -> bool {
-    text.chars().any(|c| c.is_alphabetic() && !is_latin(c))
-}
-
-fn is_latin(c: char) -> bool {
-    matches!(c as u32,
-        0x0000..=0x02FF     // ASCII, Latin-1, Latin Extended-A and -B, IPA, modifier letters (ʻ ʼ)
-        | 0x0300..=0x036F   // combining diacritics
-        | 0x1D00..=0x1DBF   // phonetic extensions
-        | 0x1E00..=0x1EFF   // Latin Extended Additional (Vietnamese)
-        | 0x2070..=0x209F   // superscripts and subscripts
-        | 0x2C60..=0x2C7F
-        | 0xA720..=0xA7FF
-        | 0xAB30..=0xAB6F
-        | 0xFB00..=0xFB06   // ligatures
-        | 0xFF21..=0xFF3A
-        | 0xFF41..=0xFF5A) // full-width Latin
 }
 
 /// ISO 639-2 code for the ISO 639-1 codes the EU writes in `nameLanguage` ("FR" -> "fra"), so
@@ -196,7 +117,7 @@ fn attr<'a>(el: &'a Element, name: &str) -> Option<&'a str> {
     el.attr(name).and_then(clean)
 }
 
-fn read_entity(el: &Element, ctx: &mut Ctx<'_>) -> Option<Entity> {
+fn read_entity(el: &Element, ctx: &mut RecordCtx<'_>) -> Option<Entity> {
     let Some(id) = attr(el, "logicalId") else {
         ctx.error("<sanctionEntity> without a logicalId attribute; expected the EU logical id");
         return None;
@@ -233,7 +154,7 @@ fn read_entity(el: &Element, ctx: &mut Ctx<'_>) -> Option<Entity> {
     }
     for citizenship in el.children("citizenship") {
         if let Some(code) =
-            ctx.country(citizenship.attr("countryIso2Code"), citizenship.attr("countryDescription"))
+            ctx.country_by_code(citizenship.attr("countryIso2Code"), citizenship.attr("countryDescription"))
         {
             Entity::push_unique(&mut entity.citizenships, code);
         }
@@ -262,7 +183,7 @@ fn note(entity: &mut Entity, text: &str) {
 /// Reads every `nameAlias`. The EU marks no name as the main one; the record's main entry is
 /// the one that carries the function or title (or else name parts), which is how the Official
 /// Journal prints it, so that one becomes the primary name.
-fn read_names(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
+fn read_names(el: &Element, entity: &mut Entity, ctx: &mut RecordCtx<'_>) {
     let mut names: Vec<(Name, u8)> = Vec::new();
     for alias in el.children("nameAlias") {
         let first = attr(alias, "firstName");
@@ -342,7 +263,7 @@ fn read_names(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
     }
 }
 
-fn read_birth(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
+fn read_birth(el: &Element, entity: &mut Entity, ctx: &mut RecordCtx<'_>) {
     let circa = el.attr("circa") == Some("true");
     let gregorian = attr(el, "calendarType").is_none_or(|c| c.eq_ignore_ascii_case("gregorian"));
     let num = |name: &str| attr(el, name).and_then(|v| v.parse::<u16>().ok());
@@ -393,7 +314,7 @@ fn read_birth(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
             entity.birth_dates.push(spec);
         }
     }
-    let country = ctx.country(el.attr("countryIso2Code"), el.attr("countryDescription"));
+    let country = ctx.country_by_code(el.attr("countryIso2Code"), el.attr("countryDescription"));
     let parts = [attr(el, "place"), attr(el, "city"), attr(el, "region")];
     if parts.iter().any(Option::is_some) {
         let name = country.as_deref().and_then(country_name);
@@ -408,7 +329,7 @@ fn read_birth(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
     }
 }
 
-fn read_identification(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
+fn read_identification(el: &Element, entity: &mut Entity, ctx: &mut RecordCtx<'_>) {
     let number = attr(el, "number");
     let latin = attr(el, "latinNumber");
     let Some(value) = number.or(latin) else {
@@ -453,7 +374,7 @@ fn read_identification(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
     for remark in el.children("remark") {
         note_parts.push(remark.text.split_whitespace().collect::<Vec<_>>().join(" "));
     }
-    let country = ctx.country(el.attr("countryIso2Code"), el.attr("countryDescription"));
+    let country = ctx.country_by_code(el.attr("countryIso2Code"), el.attr("countryDescription"));
     let note_text = note_parts.into_iter().filter(|p| !p.is_empty()).collect::<Vec<_>>().join("; ");
     for value in [Some(value), latin.filter(|l| Some(*l) != number)].into_iter().flatten() {
         entity.add_identifier(Identifier {
@@ -470,8 +391,8 @@ fn read_identification(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
     }
 }
 
-fn read_address(el: &Element, entity: &mut Entity, ctx: &mut Ctx<'_>) {
-    let country = ctx.country(el.attr("countryIso2Code"), el.attr("countryDescription"));
+fn read_address(el: &Element, entity: &mut Entity, ctx: &mut RecordCtx<'_>) {
+    let country = ctx.country_by_code(el.attr("countryIso2Code"), el.attr("countryDescription"));
     let name = country.as_deref().and_then(country_name);
     let parts = ["street", "poBox", "place", "city", "zipCode", "region"].map(|a| attr(el, a));
     let address =

@@ -11,7 +11,7 @@
 //! Delta files (`entities.delta.json`) wrap each entity as `{"op": "ADD" | "MOD" | "DEL",
 //! "entity": {...}}`; their list has `meta.delta` set and the deleted ids in `meta.removed`.
 
-use crate::eu_fsf::non_latin;
+use crate::text::non_latin;
 use crate::{Input, Result};
 use serde_json::{Map, Value};
 use std::collections::HashMap;

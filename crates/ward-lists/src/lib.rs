@@ -37,6 +37,7 @@ mod tabular;
 mod text;
 mod uk_fcdo;
 mod uk_ofsi;
+mod un_ref;
 mod un_xml;
 mod us_csl;
 mod xml;

@@ -199,7 +199,7 @@ fn read_record(el: &Element, ctx: &mut RecordCtx<'_>) -> Option<Entity> {
     let mut entity = Entity::new(DATASET, &unique_id, schema);
     read_names(el, &mut entity);
     if entity.names.is_empty() {
-        ctx.warn("the record gives no name".into());
+        ctx.warn("the record gives no name");
     }
     if let Some(group) = field(el, "OFSIGroupID") {
         entity.add_property("ofsiGroupId", group);

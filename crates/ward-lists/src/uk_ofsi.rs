@@ -9,6 +9,7 @@
 //! and their header has an empty first cell that the data rows lack.
 
 use crate::tabular::{self, Columns, Diagnostics, Row};
+use crate::un_ref;
 use crate::{Error, Format, Input, Result};
 use ward_model::{
     dataset_info, Address, DateSpec, Designation, Entity, Gender, IdKind, Identifier, Link, LinkKind, Name,
@@ -136,7 +137,7 @@ impl Group<'_, '_> {
             }
         }
         for text in &other_seen {
-            tabular::link_un_references(&mut entity, text, designated.un_reference.as_deref());
+            un_ref::link_un_references(&mut entity, text, designated.un_reference.as_deref());
             link_ofsi_ids(&mut entity, text);
         }
         for designation in &mut entity.designations {
@@ -344,7 +345,7 @@ impl Group<'_, '_> {
                     if tag == Tag::UkRef {
                         entity.add_property("ukSanctionsListRef", reference);
                     } else {
-                        designated.un_reference = Some(tabular::normalize_un_reference(reference));
+                        designated.un_reference = Some(un_ref::normalize_un_reference(reference));
                     }
                     if !rest.trim().is_empty() {
                         Entity::push_unique(&mut entity.notes, tabular::collapse(rest));
@@ -445,7 +446,7 @@ impl Group<'_, '_> {
             let rest = rest.trim_start_matches(|c: char| c.is_whitespace() || matches!(c, '.' | ':'));
             let token = rest.split_whitespace().next().unwrap_or("").trim_end_matches(['.', ',', ';']);
             if token.contains('.') && token.chars().any(|c| c.is_ascii_digit()) {
-                designated.un_reference = Some(tabular::normalize_un_reference(token));
+                designated.un_reference = Some(un_ref::normalize_un_reference(token));
             }
         }
         for imo in tabular::values_after(text, "IMO") {

@@ -2,11 +2,12 @@
 //! record (an element with a given name) to the caller as a small tree, so a 100 MB list never
 //! sits in memory whole and parsers read records with simple lookups.
 
+use crate::text::clean;
 use crate::{Error, Result};
 use quick_xml::events::Event;
 use quick_xml::Reader;
 use std::io::BufRead;
-use ward_model::Diagnostic;
+use ward_model::{country_code, Diagnostic};
 
 /// One XML element with its attributes, text and children. Names are local (prefix dropped).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -248,12 +249,14 @@ impl<'a> RecordCtx<'a> {
     }
 
     /// A warning: a value was not understood; the record is kept.
-    pub fn warn(&mut self, message: String) {
+    pub fn warn(&mut self, message: impl Into<String>) {
+        let message = message.into();
         self.push(Diagnostic::warning(self.file, message));
     }
 
     /// An error: the record is skipped.
-    pub fn error(&mut self, message: String) {
+    pub fn error(&mut self, message: impl Into<String>) {
+        let message = message.into();
         self.push(Diagnostic::error(self.file, message));
     }
 
@@ -264,6 +267,22 @@ impl<'a> RecordCtx<'a> {
             self.warn(format!("unknown country {name:?} in {what}"));
         }
         code.map(str::to_string)
+    }
+
+    /// The alpha-2 code of a country code or name, with a warning when Ward does not know it.
+    pub fn country_by_code(&mut self, code: Option<&str>, name: Option<&str>) -> Option<String> {
+        let code = code.and_then(clean).filter(|c| *c != "00");
+        let name = name.and_then(clean).filter(|n| !n.eq_ignore_ascii_case("unknown"));
+        if let Some(found) = code.and_then(country_code).or_else(|| name.and_then(country_code)) {
+            return Some(found.to_string());
+        }
+        if code.is_some() || name.is_some() {
+            self.warn(format!(
+                "unknown country {:?}; expected an ISO 3166 code or a country name",
+                code.or(name).unwrap_or_default()
+            ));
+        }
+        None
     }
 }
 

@@ -64,18 +64,6 @@ fn leading_countries() {
 }
 
 #[test]
-fn un_references() {
-    assert!(is_un_reference("QDi.001"));
-    assert!(is_un_reference("QI.A.86.03"));
-    assert!(is_un_reference("TI.O.4.01"));
-    assert!(!is_un_reference("GHR0086"));
-    assert!(!is_un_reference("1822"));
-    assert_eq!(normalize_un_reference("QDI.282"), "QDi.282");
-    assert_eq!(normalize_un_reference("Qde.118"), "QDe.118");
-    assert_eq!(normalize_un_reference("QI.A.86.03"), "QI.A.86.03");
-}
-
-#[test]
 fn labelled_values() {
     let text = "Passport no: 563110024 (issued by the DPRK). Afghan passport number D 000933 issued in Kabul";
     assert_eq!(values_after(text, "passport no"), vec!["563110024"]);
