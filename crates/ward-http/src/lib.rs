@@ -215,7 +215,7 @@ impl AppState {
         .await
         .map_err(Error::internal)?
         .map_err(|e| match e {
-            ward_store::Error::UnknownKey { .. } => {
+            ward_store::Error::User(ward_store::UserError::UnknownKey { .. }) => {
                 Error::new(ErrorCode::KeyNotFound, format!("no API key with id {key_id:?}"))
             }
             e => Error::from(e),

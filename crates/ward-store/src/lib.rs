@@ -32,7 +32,7 @@ mod pg;
 mod sqlite;
 
 pub use audit::{AuditFilter, AuditLog, AuditRecord, AuditTicket, MAX_BATCH};
-pub use error::{Error, Result};
+pub use error::{Error, InternalError, Result, UserError, UserErrorKind};
 pub use import::{ImportError, ImportOutcome, ImportPolicy, DEFAULT_MAX_SHRINK};
 pub use keys::{KeyInfo, Scope, KEY_PREFIX};
 
@@ -313,7 +313,7 @@ impl Store {
     /// unless the current version of the dataset states a later publication date; a delta list
     /// is applied to the current version and stored as the complete next one. A version that
     /// would become current while breaking `policy` (no records, or too many of the current
-    /// version's records removed) is refused with [`Error::EmptyList`] or [`Error::Shrink`], and
+    /// version's records removed) is refused with [`UserError::EmptyList`] or [`UserError::Shrink`], and
     /// nothing is stored. Files imported before store nothing, unless their version is not
     /// current and would be by date: then it becomes current again ([`ImportStatus::Restored`]).
     pub fn import_with(&mut self, list: &ParsedList, policy: &ImportPolicy) -> Result<ImportOutcome> {
@@ -364,7 +364,7 @@ impl Store {
 
     fn outcome(&self, decision: import::Decision) -> Result<ImportOutcome> {
         let id = decision.version_id;
-        let version = self.version(id)?.ok_or(Error::Missing { what: format!("list version {id}") })?;
+        let version = self.version(id)?.ok_or_else(|| Error::missing(format!("list version {id}")))?;
         Ok(ImportOutcome {
             version,
             status: decision.status,
@@ -444,7 +444,7 @@ impl Store {
             .keys(KeyBy::Id(id))?
             .into_iter()
             .next()
-            .ok_or_else(|| Error::UnknownKey { id: id.to_string() })
+            .ok_or_else(|| Error::from(UserError::UnknownKey { id: id.to_string() }))
     }
 
     /// The key `secret` belongs to, if it exists and is not revoked.

@@ -8,8 +8,8 @@ use crate::audit::{format_time, names_lower, parse_time, AuditSink, ResolvedFilt
 use crate::filter::Where;
 use crate::import::{Content, ImportTx, StagedRow, VersionRef, VersionRow};
 use crate::{
-    keys, migrations, redact, AuditRecord, Backend, Entities, Error, ImportSession, KeyBy, KeyInfo, Result,
-    Versions,
+    keys, migrations, redact, AuditRecord, Backend, Entities, Error, ImportSession, InternalError, KeyBy,
+    KeyInfo, Result, UserError, Versions,
 };
 use chrono::{DateTime, Utc};
 use postgres::types::ToSql;
@@ -46,7 +46,7 @@ fn check_schema_name(name: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::BadSchemaName { name: name.to_string() })
+        Err(UserError::BadSchemaName { name: name.to_string() }.into())
     }
 }
 
@@ -62,8 +62,8 @@ fn lock_key(name: &str) -> i64 {
 }
 
 fn open_client(url: &str, schema: Option<&str>, database: &str) -> Result<Client> {
-    let mut client =
-        Client::connect(url, NoTls).map_err(|cause| Error::Connect { database: redact(url), cause })?;
+    let mut client = Client::connect(url, NoTls)
+        .map_err(|cause| Error::from(InternalError::Connect { database: redact(url), cause }))?;
     if let Some(schema) = schema {
         // Allowed before the schema exists; the migration creates it.
         client
@@ -94,7 +94,7 @@ fn migrate(client: &mut Client, schema: Option<&str>, database: &str, target: us
         .map_or(0, |row| row.get(0));
     let supported = migrations::POSTGRES.len() as i64;
     if found > supported {
-        return Err(Error::TooNew { database: database.to_string(), found, supported });
+        return Err(UserError::TooNew { database: database.to_string(), found, supported }.into());
     }
     // DDL is transactional in PostgreSQL: all steps commit together or not at all.
     for sql in migrations::POSTGRES.iter().take(target).skip(found as usize) {
@@ -208,7 +208,7 @@ impl Backend for Postgres {
 
     fn diagnostics(&self, version_id: i64) -> Result<Vec<Diagnostic>> {
         let rows = self.query("SELECT diagnostics FROM list_versions WHERE id = $1", &[&version_id])?;
-        let row = rows.first().ok_or(Error::Missing { what: format!("list version {version_id}") })?;
+        let row = rows.first().ok_or_else(|| Error::missing(format!("list version {version_id}")))?;
         Ok(serde_json::from_str(row.get(0))?)
     }
 

@@ -4,8 +4,8 @@ use crate::audit::{names_lower, AuditSink, ResolvedFilter};
 use crate::filter::Where;
 use crate::import::{Content, ImportTx, StagedRow, VersionRef, VersionRow};
 use crate::{
-    keys, migrations, AuditRecord, Backend, Entities, Error, ImportSession, KeyBy, KeyInfo, Result, Versions,
-    DB_FILE,
+    keys, migrations, AuditRecord, Backend, Entities, Error, ImportSession, InternalError, KeyBy, KeyInfo,
+    Result, Versions, DB_FILE,
 };
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, TransactionBehavior};
@@ -48,7 +48,7 @@ fn configure(conn: &Connection, path: &Path) -> Result<()> {
 impl Sqlite {
     pub(crate) fn open(data_dir: &Path, target: usize) -> Result<Sqlite> {
         std::fs::create_dir_all(data_dir)
-            .map_err(|source| Error::Io { path: data_dir.to_path_buf(), source })?;
+            .map_err(|source| Error::from(InternalError::Io { path: data_dir.to_path_buf(), source }))?;
         let path = data_dir.join(DB_FILE);
         let mut conn = connect(&path)?;
         migrations::sqlite(&mut conn, &path, target)?;
@@ -160,7 +160,7 @@ impl Backend for Sqlite {
             })
             .optional()
             .map_err(self.err())?
-            .ok_or(Error::Missing { what: format!("list version {version_id}") })?;
+            .ok_or_else(|| Error::missing(format!("list version {version_id}")))?;
         Ok(serde_json::from_str(&json)?)
     }
 

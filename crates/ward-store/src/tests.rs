@@ -58,7 +58,9 @@ impl PgDb {
             let url = std::env::var("WARD_TEST_POSTGRES").unwrap_or_else(|_| DEFAULT_POSTGRES.to_string());
             match ::postgres::Client::connect(&url, ::postgres::NoTls) {
                 Ok(_) => Ok(url),
-                Err(cause) => Err(Error::Connect { database: redact(&url), cause }.to_string()),
+                Err(cause) => {
+                    Err(Error::from(InternalError::Connect { database: redact(&url), cause }).to_string())
+                }
             }
         });
         match reachable {
@@ -189,7 +191,7 @@ fn newer_versions_become_current_and_history_is_kept(db: &dyn Db) {
     assert_eq!(store.version_entities(e.version.id).unwrap()[0].caption(), "Second");
     assert_eq!(b.version.counts.persons, 3);
     assert_eq!(store.diagnostics(a.version.id).unwrap(), vec![]);
-    assert!(matches!(store.diagnostics(9999), Err(Error::Missing { .. })));
+    assert!(matches!(store.diagnostics(9999), Err(Error::Internal(InternalError::Missing { .. }))));
 }
 
 fn reopening_keeps_everything(db: &dyn Db) {
@@ -206,7 +208,7 @@ fn reopening_keeps_everything(db: &dyn Db) {
 fn a_store_from_a_newer_ward_is_refused(db: &dyn Db) {
     open(db).backend.execute(db.too_new_sql()).unwrap();
     let err = Store::open_location(&db.location()).unwrap_err();
-    assert!(matches!(err, Error::TooNew { found: 999, .. }), "{err}");
+    assert!(matches!(err, Error::User(UserError::TooNew { found: 999, .. })), "{err}");
     assert!(err.to_string().contains("upgrade Ward"), "{err}");
 }
 
@@ -247,7 +249,7 @@ fn deltas_add_modify_and_remove(db: &dyn Db) {
     delta.entities[0].record_id = "R1".into();
     delta.entities[1].record_id = "R3".into();
     // Removing one of three records is a third: the delta is refused like a full list would be.
-    assert!(matches!(store.import(&delta), Err(Error::Shrink { removed: 1, .. })));
+    assert!(matches!(store.import(&delta), Err(Error::User(UserError::Shrink { removed: 1, .. }))));
     let policy = ImportPolicy { allow_shrink: true, ..ImportPolicy::default() };
     let applied = store.import_with(&delta, &policy).unwrap();
     assert_eq!((applied.status, applied.version.counts.entities), (ImportStatus::Current, 3));
@@ -269,7 +271,7 @@ fn guarded_imports_and_rollback(db: &dyn Db) {
     assert_eq!((good.status, good.version.number), (ImportStatus::Current, 1));
     // A file cut at half the records is refused and names what it would remove.
     let err = store.import(&list("us_ofac_sdn", "2024-05-03", "cut", &all[..10])).unwrap_err();
-    assert!(matches!(err, Error::Shrink { removed: 10, current_records: 20, .. }), "{err}");
+    assert!(matches!(err, Error::User(UserError::Shrink { removed: 10, current_records: 20, .. })), "{err}");
     let text = err.to_string();
     assert!(
         text.contains("remove 10 of the 20 records of version 1") && text.contains("--allow-shrink"),
@@ -278,7 +280,7 @@ fn guarded_imports_and_rollback(db: &dyn Db) {
     assert!(text.contains("R10 (Name 10)"), "{text}");
     // So is an empty one, even with no current version.
     let err = store.import(&list("un_sc_sanctions", "2026-01-28", "empty", &[])).unwrap_err();
-    assert!(matches!(err, Error::EmptyList { current: None, .. }), "{err}");
+    assert!(matches!(err, Error::User(UserError::EmptyList { current: None, .. })), "{err}");
     assert!(err.is_user_error());
     check(&store, &[("us_ofac_sdn", "2024-05-03")], 1);
     // Removing up to the share allowed passes (2 of 20 is 10%).
@@ -300,9 +302,12 @@ fn guarded_imports_and_rollback(db: &dyn Db) {
     let to_first = store.rollback("us_ofac_sdn", Some(1)).unwrap();
     assert_eq!((to_first.version.number, to_first.version.restores), (5, Some(1)));
     assert_eq!(store.current_entities().unwrap().len(), 20);
-    assert!(matches!(store.rollback("us_ofac_sdn", Some(1)), Err(Error::AlreadyCurrent { .. })));
-    assert!(matches!(store.rollback("us_ofac_sdn", Some(99)), Err(Error::NoVersion { .. })));
-    assert!(matches!(store.rollback("eu_fsf", None), Err(Error::NoList { .. })));
+    assert!(matches!(
+        store.rollback("us_ofac_sdn", Some(1)),
+        Err(Error::User(UserError::AlreadyCurrent { .. }))
+    ));
+    assert!(matches!(store.rollback("us_ofac_sdn", Some(99)), Err(Error::User(UserError::NoVersion { .. }))));
+    assert!(matches!(store.rollback("eu_fsf", None), Err(Error::User(UserError::NoList { .. }))));
     // Re-importing the files of an earlier version makes it current again, guarded.
     let again = store.import(&list("us_ofac_sdn", "2024-05-04", "minus2", &all[..18])).unwrap();
     assert_eq!((again.status, again.version.restores), (ImportStatus::Restored, Some(2)));
@@ -490,7 +495,7 @@ fn audit_filters(db: &dyn Db) {
     assert_eq!(found[1].time, "2026-03-02T10:00:00.500Z");
     assert_eq!(found[0], AuditRecord { time: "2026-03-03T21:59:59.999Z".into(), ..r3 });
     let err = store.audit(&AuditFilter { from: Some("March".into()), ..Default::default() }).unwrap_err();
-    assert!(matches!(err, Error::BadTime { .. }), "{err}");
+    assert!(matches!(err, Error::User(UserError::BadTime { .. })), "{err}");
 }
 
 fn api_keys(db: &dyn Db) {
@@ -530,8 +535,8 @@ fn api_keys(db: &dyn Db) {
     let listed: Vec<(String, bool)> =
         store.list_keys().unwrap().into_iter().map(|k| (k.name, k.revoked_at.is_some())).collect();
     assert_eq!(listed, [("ops".to_string(), false), ("crm".to_string(), true)]);
-    assert!(matches!(store.revoke_key("nope"), Err(Error::UnknownKey { .. })));
-    assert!(matches!(store.create_key("none", &[]), Err(Error::NoScope)));
+    assert!(matches!(store.revoke_key("nope"), Err(Error::User(UserError::UnknownKey { .. }))));
+    assert!(matches!(store.create_key("none", &[]), Err(Error::User(UserError::NoScope))));
 }
 
 #[test]
@@ -547,7 +552,7 @@ fn locations_parse_and_hide_passwords() {
         schema: Some("x; DROP".into()),
     })
     .unwrap_err();
-    assert!(matches!(err, Error::BadSchemaName { .. }), "{err}");
+    assert!(matches!(err, Error::User(UserError::BadSchemaName { .. })), "{err}");
 }
 
 #[test]
