@@ -136,9 +136,8 @@ impl AppState {
     /// blocking thread.
     pub fn new(store: Store, config: Config) -> Result<AppState> {
         let audit = store.audit_log()?;
-        let versions = store.current_versions()?;
-        let entities = store.current_entities()?;
-        let snapshot = Snapshot::build(entities, versions);
+        let lists = store.current_lists()?;
+        let snapshot = Snapshot::build(lists.entities, lists.versions);
         tracing::info!(lists = snapshot.versions.len(), subjects = snapshot.screener.len(), "Snapshot built");
         Ok(AppState {
             inner: Arc::new(Inner {
@@ -177,18 +176,18 @@ impl AppState {
         let seen = self.snapshot().version_ids();
         let store = Arc::clone(&self.inner.store);
         let built = tokio::task::spawn_blocking(move || -> Result<Option<Snapshot>> {
-            // Versions and entities are read under one lock so they describe the same state.
-            let (versions, entities) = {
+            let lists = {
                 let store = store.lock().unwrap_or_else(|e| e.into_inner());
-                let versions = store.current_versions()?;
-                let mut ids: Vec<i64> = versions.iter().map(|v| v.id).collect();
+                let mut ids: Vec<i64> = store.current_versions()?.iter().map(|v| v.id).collect();
                 ids.sort_unstable();
                 if ids == seen {
                     return Ok(None);
                 }
-                (versions, store.current_entities()?)
+                // Versions and entities read in one transaction describe the same state, even
+                // when another process or replica imports meanwhile.
+                store.current_lists()?
             };
-            Ok(Some(Snapshot::build(entities, versions)))
+            Ok(Some(Snapshot::build(lists.entities, lists.versions)))
         })
         .await
         .map_err(Error::internal)??;

@@ -59,6 +59,15 @@ pub enum ImportStatus {
     Restored,
 }
 
+/// The current version of each dataset and their entities, as of one moment.
+#[derive(Debug, Clone)]
+pub struct CurrentLists {
+    /// The current version of each dataset, by dataset.
+    pub versions: Vec<ListVersion>,
+    /// Their entities, by version and record id.
+    pub entities: Vec<Entity>,
+}
+
 /// Where a store lives.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Location {
@@ -157,6 +166,8 @@ pub(crate) trait Backend: Send + Sync {
     fn versions(&self, which: Versions) -> Result<Vec<ListVersion>>;
     fn diagnostics(&self, version_id: i64) -> Result<Vec<Diagnostic>>;
     fn entities(&self, which: Entities) -> Result<Vec<Entity>>;
+    /// The current versions and their entities, read in one read transaction.
+    fn current_lists(&self) -> Result<CurrentLists>;
     /// A new connection for the audit writer.
     fn audit_sink(&self) -> Result<Box<dyn AuditSink>>;
     fn audit(&self, filter: &ResolvedFilter) -> Result<Vec<AuditRecord>>;
@@ -405,6 +416,13 @@ impl Store {
     /// The entities of the current version of every dataset.
     pub fn current_entities(&self) -> Result<Vec<Entity>> {
         self.backend.entities(Entities::Current)
+    }
+
+    /// The current version of each dataset and their entities, read in one read transaction:
+    /// an import committed meanwhile (by this process, another, or another replica) is in both
+    /// or in neither. What a screening snapshot is built from.
+    pub fn current_lists(&self) -> Result<CurrentLists> {
+        self.backend.current_lists()
     }
 
     /// Starts an audit writer with its own connection to this store.

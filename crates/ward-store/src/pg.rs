@@ -8,12 +8,12 @@ use crate::audit::{format_time, names_lower, parse_time, AuditSink, ResolvedFilt
 use crate::filter::Where;
 use crate::import::{Content, ImportTx, StagedRow, VersionRef, VersionRow};
 use crate::{
-    keys, migrations, redact, AuditRecord, Backend, Entities, Error, ImportSession, InternalError, KeyBy,
-    KeyInfo, Result, UserError, Versions,
+    keys, migrations, redact, AuditRecord, Backend, CurrentLists, Entities, Error, ImportSession,
+    InternalError, KeyBy, KeyInfo, Result, UserError, Versions,
 };
 use chrono::{DateTime, Utc};
 use postgres::types::ToSql;
-use postgres::{Client, NoTls, Row};
+use postgres::{Client, GenericClient, IsolationLevel, NoTls, Row};
 use std::fmt::Write as _;
 use std::sync::{Mutex, MutexGuard};
 use ward_model::{Diagnostic, Entity, ListVersion};
@@ -138,6 +138,62 @@ impl Postgres {
     }
 }
 
+impl Postgres {
+    fn read_versions(&self, client: &mut impl GenericClient, which: Versions) -> Result<Vec<ListVersion>> {
+        let (filter, id) = match which {
+            Versions::All => ("", None),
+            Versions::Current => ("WHERE current", None),
+            Versions::Id(id) => ("WHERE id = $1", Some(id)),
+        };
+        let sql = format!(
+            "SELECT id, dataset, format, imported_at, published, sources, counts, current, number,
+                    (SELECT restored.number FROM list_versions AS restored WHERE restored.id = list_versions.content_version),
+                    note
+             FROM list_versions {filter} ORDER BY dataset, id"
+        );
+        let rows = match &id {
+            Some(id) => client.query(&sql, &[id]).map_err(self.err())?,
+            None => client.query(&sql, &[]).map_err(self.err())?,
+        };
+        rows.iter()
+            .map(|row| {
+                Ok(ListVersion {
+                    id: row.get(0),
+                    dataset: row.get(1),
+                    number: row.get(8),
+                    restores: row.get(9),
+                    note: row.get(10),
+                    format: row.get(2),
+                    imported_at: row.get(3),
+                    published: row.get(4),
+                    sources: serde_json::from_str(row.get(5))?,
+                    counts: serde_json::from_str(row.get(6))?,
+                    current: row.get(7),
+                })
+            })
+            .collect()
+    }
+
+    fn read_entities(&self, client: &mut impl GenericClient, which: Entities) -> Result<Vec<Entity>> {
+        let rows = match which {
+            Entities::Version(id) => client.query(
+                "SELECT data FROM entities
+                 WHERE version_id = (SELECT COALESCE(content_version, id) FROM list_versions WHERE id = $1)
+                 ORDER BY version_id, record_id",
+                &[&id],
+            ),
+            Entities::Current => client.query(
+                "SELECT data FROM entities
+                 WHERE version_id IN (SELECT COALESCE(content_version, id) FROM list_versions WHERE current)
+                 ORDER BY version_id, record_id",
+                &[],
+            ),
+        }
+        .map_err(self.err())?;
+        rows.iter().map(|row| Ok(serde_json::from_str(row.get(0))?)).collect()
+    }
+}
+
 /// Placeholders and arguments of a filter, built up clause by clause.
 impl Where<Param> {
     fn args(&self) -> Vec<&(dyn ToSql + Sync)> {
@@ -172,38 +228,7 @@ impl Backend for Postgres {
     }
 
     fn versions(&self, which: Versions) -> Result<Vec<ListVersion>> {
-        let (filter, id) = match which {
-            Versions::All => ("", None),
-            Versions::Current => ("WHERE current", None),
-            Versions::Id(id) => ("WHERE id = $1", Some(id)),
-        };
-        let sql = format!(
-            "SELECT id, dataset, format, imported_at, published, sources, counts, current, number,
-                    (SELECT restored.number FROM list_versions AS restored WHERE restored.id = list_versions.content_version),
-                    note
-             FROM list_versions {filter} ORDER BY dataset, id"
-        );
-        let rows = match &id {
-            Some(id) => self.query(&sql, &[id])?,
-            None => self.query(&sql, &[])?,
-        };
-        rows.iter()
-            .map(|row| {
-                Ok(ListVersion {
-                    id: row.get(0),
-                    dataset: row.get(1),
-                    number: row.get(8),
-                    restores: row.get(9),
-                    note: row.get(10),
-                    format: row.get(2),
-                    imported_at: row.get(3),
-                    published: row.get(4),
-                    sources: serde_json::from_str(row.get(5))?,
-                    counts: serde_json::from_str(row.get(6))?,
-                    current: row.get(7),
-                })
-            })
-            .collect()
+        self.read_versions(&mut *lock(&self.client), which)
     }
 
     fn diagnostics(&self, version_id: i64) -> Result<Vec<Diagnostic>> {
@@ -213,21 +238,23 @@ impl Backend for Postgres {
     }
 
     fn entities(&self, which: Entities) -> Result<Vec<Entity>> {
-        let rows = match which {
-            Entities::Version(id) => self.query(
-                "SELECT data FROM entities
-                 WHERE version_id = (SELECT COALESCE(content_version, id) FROM list_versions WHERE id = $1)
-                 ORDER BY version_id, record_id",
-                &[&id],
-            )?,
-            Entities::Current => self.query(
-                "SELECT data FROM entities
-                 WHERE version_id IN (SELECT COALESCE(content_version, id) FROM list_versions WHERE current)
-                 ORDER BY version_id, record_id",
-                &[],
-            )?,
-        };
-        rows.iter().map(|row| Ok(serde_json::from_str(row.get(0))?)).collect()
+        self.read_entities(&mut *lock(&self.client), which)
+    }
+
+    fn current_lists(&self) -> Result<CurrentLists> {
+        let mut client = lock(&self.client);
+        // REPEATABLE READ reads one snapshot, taken at the first query: an import committed
+        // between the two reads, by this replica or another, is seen by neither.
+        let mut tx = client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(self.err())?;
+        let versions = self.read_versions(&mut tx, Versions::Current)?;
+        let entities = self.read_entities(&mut tx, Entities::Current)?;
+        tx.commit().map_err(self.err())?;
+        Ok(CurrentLists { versions, entities })
     }
 
     fn audit_sink(&self) -> Result<Box<dyn AuditSink>> {

@@ -4,8 +4,8 @@ use crate::audit::{names_lower, AuditSink, ResolvedFilter};
 use crate::filter::Where;
 use crate::import::{Content, ImportTx, StagedRow, VersionRef, VersionRow};
 use crate::{
-    keys, migrations, AuditRecord, Backend, Entities, Error, ImportSession, InternalError, KeyBy, KeyInfo,
-    Result, Versions, DB_FILE,
+    keys, migrations, AuditRecord, Backend, CurrentLists, Entities, Error, ImportSession, InternalError,
+    KeyBy, KeyInfo, Result, Versions, DB_FILE,
 };
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, TransactionBehavior};
@@ -70,26 +70,8 @@ impl Sqlite {
     fn err(&self) -> impl Fn(rusqlite::Error) -> Error + '_ {
         move |e| Error::sqlite(self.path(), e)
     }
-}
 
-/// An SQL filter and its arguments, built up clause by clause.
-impl Backend for Sqlite {
-    fn begin_import(&self) -> Result<Box<dyn ImportSession + '_>> {
-        let conn = lock(&self.conn);
-        // A temporary table is private to the connection and lives in a temporary file:
-        // staging writes neither take the database's write lock nor hold the list in memory.
-        conn.execute_batch(
-            "PRAGMA temp_store = FILE;
-             CREATE TEMP TABLE IF NOT EXISTS import_staging (
-                 record_id TEXT PRIMARY KEY, schema TEXT NOT NULL, caption TEXT NOT NULL, data TEXT NOT NULL
-             );
-             DELETE FROM temp.import_staging;",
-        )
-        .map_err(self.err())?;
-        Ok(Box::new(SqliteImport { conn, path: self.path() }))
-    }
-
-    fn versions(&self, which: Versions) -> Result<Vec<ListVersion>> {
+    fn read_versions(&self, conn: &Connection, which: Versions) -> Result<Vec<ListVersion>> {
         let err = self.err();
         let (filter, args): (&str, Vec<i64>) = match which {
             Versions::All => ("", vec![]),
@@ -102,7 +84,6 @@ impl Backend for Sqlite {
                     note
              FROM list_versions {filter} ORDER BY dataset, id"
         );
-        let conn = lock(&self.conn);
         let mut stmt = conn.prepare(&sql).map_err(&err)?;
         let rows = stmt
             .query_map(params_from_iter(args), |row| {
@@ -153,18 +134,7 @@ impl Backend for Sqlite {
         Ok(out)
     }
 
-    fn diagnostics(&self, version_id: i64) -> Result<Vec<Diagnostic>> {
-        let json: String = lock(&self.conn)
-            .query_row("SELECT diagnostics FROM list_versions WHERE id = ?1", params![version_id], |row| {
-                row.get(0)
-            })
-            .optional()
-            .map_err(self.err())?
-            .ok_or_else(|| Error::missing(format!("list version {version_id}")))?;
-        Ok(serde_json::from_str(&json)?)
-    }
-
-    fn entities(&self, which: Entities) -> Result<Vec<Entity>> {
+    fn read_entities(&self, conn: &Connection, which: Entities) -> Result<Vec<Entity>> {
         let err = self.err();
         let (filter, args): (&str, Vec<i64>) = match which {
             Entities::Version(id) => (
@@ -177,7 +147,6 @@ impl Backend for Sqlite {
             ),
         };
         let sql = format!("SELECT data FROM entities {filter} ORDER BY version_id, record_id");
-        let conn = lock(&self.conn);
         let mut stmt = conn.prepare(&sql).map_err(&err)?;
         let rows = stmt.query_map(params_from_iter(args), |row| row.get::<_, String>(0)).map_err(&err)?;
         let mut out = Vec::new();
@@ -185,6 +154,55 @@ impl Backend for Sqlite {
             out.push(serde_json::from_str(&row.map_err(&err)?)?);
         }
         Ok(out)
+    }
+}
+
+/// An SQL filter and its arguments, built up clause by clause.
+impl Backend for Sqlite {
+    fn begin_import(&self) -> Result<Box<dyn ImportSession + '_>> {
+        let conn = lock(&self.conn);
+        // A temporary table is private to the connection and lives in a temporary file:
+        // staging writes neither take the database's write lock nor hold the list in memory.
+        conn.execute_batch(
+            "PRAGMA temp_store = FILE;
+             CREATE TEMP TABLE IF NOT EXISTS import_staging (
+                 record_id TEXT PRIMARY KEY, schema TEXT NOT NULL, caption TEXT NOT NULL, data TEXT NOT NULL
+             );
+             DELETE FROM temp.import_staging;",
+        )
+        .map_err(self.err())?;
+        Ok(Box::new(SqliteImport { conn, path: self.path() }))
+    }
+
+    fn versions(&self, which: Versions) -> Result<Vec<ListVersion>> {
+        self.read_versions(&lock(&self.conn), which)
+    }
+
+    fn diagnostics(&self, version_id: i64) -> Result<Vec<Diagnostic>> {
+        let json: String = lock(&self.conn)
+            .query_row("SELECT diagnostics FROM list_versions WHERE id = ?1", params![version_id], |row| {
+                row.get(0)
+            })
+            .optional()
+            .map_err(self.err())?
+            .ok_or_else(|| Error::missing(format!("list version {version_id}")))?;
+        Ok(serde_json::from_str(&json)?)
+    }
+
+    fn entities(&self, which: Entities) -> Result<Vec<Entity>> {
+        self.read_entities(&lock(&self.conn), which)
+    }
+
+    fn current_lists(&self) -> Result<CurrentLists> {
+        let mut conn = lock(&self.conn);
+        // A deferred transaction reads one snapshot of the database (WAL), fixed at its first
+        // read: an import committed by another connection between the two reads is seen by
+        // neither, so the versions and the entities describe the same state.
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred).map_err(self.err())?;
+        let versions = self.read_versions(&tx, Versions::Current)?;
+        let entities = self.read_entities(&tx, Entities::Current)?;
+        tx.commit().map_err(self.err())?;
+        Ok(CurrentLists { versions, entities })
     }
 
     fn audit_sink(&self) -> Result<Box<dyn AuditSink>> {

@@ -129,6 +129,7 @@ suite!(
     api_keys,
     guarded_imports_and_rollback,
     deltas_add_modify_and_remove,
+    snapshots_read_during_imports_are_whole,
 );
 
 fn open(db: &dyn Db) -> Store {
@@ -237,6 +238,48 @@ fn replicas_starting_at_once_migrate_once(db: &dyn Db) {
     let mut store = open(db);
     store.import(&list("un_sc_sanctions", "2026-01-28", "h1", &["A"])).unwrap();
     check(&store, &[("un_sc_sanctions", "2026-01-28")], 1);
+}
+
+/// Snapshots read through one handle while another handle (another connection, as a CLI import
+/// or a second replica) imports: each holds the current versions and their entities as of one
+/// moment, so a version's record count is the number of entities read with it.
+fn snapshots_read_during_imports_are_whole(db: &dyn Db) {
+    const IMPORTS: usize = 40;
+    const SMALL: usize = 50;
+    const LARGE: usize = 100;
+    let names = |n: usize| (0..n).map(|i| format!("Name {i}")).collect::<Vec<_>>();
+    let as_str = |names: &[String]| -> ParsedList {
+        list("alternating", "2026-01-01", "", &names.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let mut small = as_str(&names(SMALL));
+    small.sources[0].sha256 = "small".into();
+    let mut large = as_str(&names(LARGE));
+    large.sources[0].sha256 = "large".into();
+    let mut importer = open(db);
+    let reader = open(db);
+    importer.import(&small).unwrap();
+    // Every other import removes half the records.
+    let policy = ImportPolicy { allow_shrink: true, ..ImportPolicy::default() };
+    let importing = std::sync::atomic::AtomicBool::new(true);
+    let (mut snapshots, mut mixed) = (0, Vec::new());
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            for i in 0..IMPORTS {
+                importer.import_with(if i % 2 == 0 { &large } else { &small }, &policy).unwrap();
+            }
+            importing.store(false, std::sync::atomic::Ordering::Release);
+        });
+        while importing.load(std::sync::atomic::Ordering::Acquire) {
+            let lists = reader.current_lists().unwrap();
+            let [version] = lists.versions.as_slice() else { panic!("one current version expected") };
+            snapshots += 1;
+            if version.counts.entities != lists.entities.len() as u64 {
+                mixed.push((version.number, version.counts.entities, lists.entities.len()));
+            }
+        }
+    });
+    assert!(snapshots > 0);
+    assert!(mixed.is_empty(), "{} of {snapshots} snapshots mixed two versions: {mixed:?}", mixed.len());
 }
 
 /// A delta is applied to the current version inside the import, giving the complete next one.
