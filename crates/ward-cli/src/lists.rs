@@ -61,7 +61,7 @@ fn policy(args: &ImportArgs) -> anyhow::Result<ward_store::ImportPolicy> {
 
 pub(crate) fn import(data_dir: &Path, args: &ImportArgs) -> anyhow::Result<ExitCode> {
     let policy = policy(args)?;
-    let mut store = crate::serve::open_store(data_dir, &args.db)?;
+    let store = crate::serve::open_store(data_dir, &args.db)?;
     let mut failed = 0;
     let mut units = Vec::new();
     for path in &args.paths {
@@ -97,7 +97,7 @@ pub(crate) fn import(data_dir: &Path, args: &ImportArgs) -> anyhow::Result<ExitC
 }
 
 pub(crate) fn rollback(data_dir: &Path, args: &RollbackArgs) -> anyhow::Result<ExitCode> {
-    let mut store = crate::serve::open_store(data_dir, &args.db)?;
+    let store = crate::serve::open_store(data_dir, &args.db)?;
     match store.rollback(&args.dataset, args.to) {
         Ok(outcome) => {
             let v = &outcome.version;

@@ -639,9 +639,7 @@ async fn audit(State(state): State<AppState>, headers: HeaderMap, params: Params
     };
     let store = Arc::clone(&state.inner.store);
     let records =
-        tokio::task::spawn_blocking(move || store.lock().unwrap_or_else(|e| e.into_inner()).audit(&filter))
-            .await
-            .map_err(Error::internal)??;
+        tokio::task::spawn_blocking(move || store.audit(&filter)).await.map_err(Error::internal)??;
     Ok(Json(json!({"records": records, "total": records.len()})))
 }
 

@@ -12,7 +12,7 @@
 //! its [`AuditTicket`] completes, which is after the record is durably committed.
 //!
 //! ```
-//! let mut store = ward_store::Store::open_in_memory().unwrap();
+//! let store = ward_store::Store::open_in_memory().unwrap();
 //! let mut list = ward_model::ParsedList::new("un_sc_sanctions", "un_xml");
 //! list.entities.push(ward_model::Entity::new("un_sc_sanctions", "QDi.001", ward_model::Schema::Person));
 //! let outcome = store.import(&list).unwrap();
@@ -316,7 +316,7 @@ impl Store {
 
     /// Stores a parsed list as a new version, in one transaction, with the default
     /// [`ImportPolicy`]. See [`Store::import_with`].
-    pub fn import(&mut self, list: &ParsedList) -> Result<ImportOutcome> {
+    pub fn import(&self, list: &ParsedList) -> Result<ImportOutcome> {
         self.import_with(list, &ImportPolicy::default())
     }
 
@@ -327,7 +327,7 @@ impl Store {
     /// version's records removed) is refused with [`UserError::EmptyList`] or [`UserError::Shrink`], and
     /// nothing is stored. Files imported before store nothing, unless their version is not
     /// current and would be by date: then it becomes current again ([`ImportStatus::Restored`]).
-    pub fn import_with(&mut self, list: &ParsedList, policy: &ImportPolicy) -> Result<ImportOutcome> {
+    pub fn import_with(&self, list: &ParsedList, policy: &ImportPolicy) -> Result<ImportOutcome> {
         let imported_at = now();
         let mut stager = Stager::new(self.backend.begin_import()?);
         for entity in &list.entities {
@@ -343,7 +343,7 @@ impl Store {
     /// stays bounded whatever the size of the list: entities are staged on disk in batches.
     /// When `read` fails, nothing is stored.
     pub fn import_streaming<E>(
-        &mut self,
+        &self,
         policy: &ImportPolicy,
         read: impl FnOnce(&mut dyn FnMut(Entity)) -> std::result::Result<ParsedList, E>,
     ) -> std::result::Result<ImportOutcome, ImportError<E>> {
@@ -366,7 +366,7 @@ impl Store {
     /// Makes the content of an earlier version of `dataset` current again, as a new version
     /// pointing at it: version number `to`, or else the newest earlier version whose content
     /// differs from the current one's.
-    pub fn rollback(&mut self, dataset: &str, to: Option<i64>) -> Result<ImportOutcome> {
+    pub fn rollback(&self, dataset: &str, to: Option<i64>) -> Result<ImportOutcome> {
         let imported_at = now();
         let stager = Stager::new(self.backend.begin_import()?);
         let decision = stager.finish(|tx, _| import::rollback(tx, dataset, to, &imported_at))?;

@@ -162,7 +162,7 @@ fn check(store: &Store, expect_current: &[(&str, &str)], expect_versions: usize)
 }
 
 fn newer_versions_become_current_and_history_is_kept(db: &dyn Db) {
-    let mut store = open(db);
+    let store = open(db);
     let a = store.import(&list("un_sc_sanctions", "2026-01-28", "h1", &["A", "B"])).unwrap();
     assert_eq!(a.status, ImportStatus::Current);
     let b = store.import(&list("un_sc_sanctions", "2026-02-27", "h2", &["A", "B", "C"])).unwrap();
@@ -197,7 +197,7 @@ fn newer_versions_become_current_and_history_is_kept(db: &dyn Db) {
 
 fn reopening_keeps_everything(db: &dyn Db) {
     let imported = {
-        let mut store = open(db);
+        let store = open(db);
         store.import(&list("un_sc_sanctions", "2026-02-27", "h1", &["A"])).unwrap().version
     };
     let store = open(db);
@@ -214,7 +214,7 @@ fn a_store_from_a_newer_ward_is_refused(db: &dyn Db) {
 }
 
 fn a_failed_import_leaves_the_last_good_version(db: &dyn Db) {
-    let mut store = open(db);
+    let store = open(db);
     store.import(&list("un_sc_sanctions", "2026-01-28", "h1", &["A"])).unwrap();
     // Make the next insert of entities fail half-way: a trigger rejects the second record.
     store.backend.execute(db.sabotage_sql()).unwrap();
@@ -235,7 +235,7 @@ fn replicas_starting_at_once_migrate_once(db: &dyn Db) {
             handle.join().unwrap().unwrap();
         }
     });
-    let mut store = open(db);
+    let store = open(db);
     store.import(&list("un_sc_sanctions", "2026-01-28", "h1", &["A"])).unwrap();
     check(&store, &[("un_sc_sanctions", "2026-01-28")], 1);
 }
@@ -255,7 +255,7 @@ fn snapshots_read_during_imports_are_whole(db: &dyn Db) {
     small.sources[0].sha256 = "small".into();
     let mut large = as_str(&names(LARGE));
     large.sources[0].sha256 = "large".into();
-    let mut importer = open(db);
+    let importer = open(db);
     let reader = open(db);
     importer.import(&small).unwrap();
     // Every other import removes half the records.
@@ -284,7 +284,7 @@ fn snapshots_read_during_imports_are_whole(db: &dyn Db) {
 
 /// A delta is applied to the current version inside the import, giving the complete next one.
 fn deltas_add_modify_and_remove(db: &dyn Db) {
-    let mut store = open(db);
+    let store = open(db);
     store.import(&list("opensanctions", "2024-05-27", "base", &["Anna", "Boris", "Chen"])).unwrap();
     let mut delta = list("opensanctions", "2024-05-28", "delta", &["Boris Ivanov", "Dmitri"]);
     delta.meta.delta = true;
@@ -307,7 +307,7 @@ fn deltas_add_modify_and_remove(db: &dyn Db) {
 }
 
 fn guarded_imports_and_rollback(db: &dyn Db) {
-    let mut store = open(db);
+    let store = open(db);
     let names: Vec<String> = (0..20).map(|i| format!("Name {i}")).collect();
     let all: Vec<&str> = names.iter().map(String::as_str).collect();
     let good = store.import(&list("us_ofac_sdn", "2024-05-03", "good", &all)).unwrap();
@@ -388,7 +388,7 @@ fn a_v1_store_upgrades_cleanly(db: &dyn Db) {
             .unwrap();
         1i64
     };
-    let mut store = open(db);
+    let store = open(db);
     let upgraded = store.versions().unwrap();
     assert_eq!(upgraded.len(), 1);
     assert_eq!((upgraded[0].id, upgraded[0].number, upgraded[0].current), (old, 1, true));
@@ -620,7 +620,7 @@ const CRASH_CHILD: &str = "WARD_STORE_CRASH_CHILD";
 #[test]
 fn sqlite_crash_child() {
     let Some(dir) = std::env::var_os(CRASH_CHILD) else { return };
-    let mut store = Store::open(Path::new(&dir)).unwrap();
+    let store = Store::open(Path::new(&dir)).unwrap();
     let log = Arc::new(store.audit_log().unwrap());
     let say = |line: String| {
         // Straight to the process's stdout: the test harness captures only print! macros.
