@@ -203,6 +203,15 @@ pub enum InternalError {
         /// The cause, whose chain the message includes.
         cause: postgres::Error,
     },
+    /// No connection to the database could be had from the store's pool.
+    #[error("database {database}: no connection: {source}")]
+    Pool {
+        /// The database file, or URL (password removed) and schema.
+        database: String,
+        /// The cause.
+        #[source]
+        source: r2d2::Error,
+    },
     /// A stored value could not be decoded.
     #[error("stored data is not valid JSON: {0}")]
     Json(#[from] serde_json::Error),

@@ -158,8 +158,8 @@ pub(crate) enum KeyBy<'a> {
     Hash(&'a str),
 }
 
-/// One backend. Methods take `&self`: each backend serializes use of its connection, so that a
-/// `Store` can be shared between threads.
+/// One backend. Methods take `&self`: each call takes a connection from the backend's pool (in
+/// memory, the one shared connection), so that a `Store` can be shared between threads.
 pub(crate) trait Backend: Send + Sync {
     /// Starts an import on this connection: its staging table, emptied.
     fn begin_import(&self) -> Result<Box<dyn ImportSession + '_>>;
@@ -261,8 +261,9 @@ impl<'a> Stager<'a> {
     }
 }
 
-/// A handle on the store. `Send + Sync`: share it behind an `Arc`; calls on one handle are
-/// serialized, so open more handles (or an [`AuditLog`]) where calls must run in parallel.
+/// A handle on the store. `Send + Sync`: share it behind an `Arc`. Each call takes its own
+/// connection from a pool, so reads go on while an import reads and stages its list (a store in
+/// memory has one connection, and serializes its calls).
 pub struct Store {
     backend: Box<dyn Backend>,
     location: Option<Location>,

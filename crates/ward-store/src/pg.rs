@@ -1,8 +1,8 @@
 //! The PostgreSQL backend, for several Ward replicas sharing one database.
 //!
 //! Uses the synchronous `postgres` client without TLS (run it on a private network or a local
-//! socket). The store's handle has one connection; the audit writer opens its own, so audit
-//! commits never wait behind an import.
+//! socket). The store's handle has a pool of connections, one per call or import; the audit
+//! writer opens its own, so audit commits never wait for a pooled connection.
 
 use crate::audit::{format_time, names_lower, parse_time, AuditSink, ResolvedFilter};
 use crate::filter::Where;
@@ -14,8 +14,9 @@ use crate::{
 use chrono::{DateTime, Utc};
 use postgres::types::ToSql;
 use postgres::{Client, GenericClient, IsolationLevel, NoTls, Row};
+use r2d2::{Pool, PooledConnection};
+use r2d2_postgres::PostgresConnectionManager;
 use std::fmt::Write as _;
-use std::sync::{Mutex, MutexGuard};
 use ward_model::{Diagnostic, Entity, ListVersion};
 
 /// Rows per multi-row INSERT: big enough to amortize round trips, well under PostgreSQL's
@@ -26,16 +27,27 @@ const AUDIT_ROWS: usize = 256;
 type Param = Box<dyn ToSql + Sync>;
 
 pub(crate) struct Postgres {
-    client: Mutex<Client>,
+    pool: Pool<Manager>,
     url: String,
     schema: Option<String>,
     /// The URL without password, and the schema: what errors name.
     database: String,
 }
 
-fn lock(client: &Mutex<Client>) -> MutexGuard<'_, Client> {
-    // A panic mid-call dropped its transaction, which rolled it back; the connection is fine.
-    client.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+type Manager = PostgresConnectionManager<NoTls>;
+
+/// The most connections a store's pool opens: reads and imports of other datasets run in
+/// parallel.
+const MAX_CONNECTIONS: u32 = 8;
+
+/// Sets the schema of every connection the pool opens.
+#[derive(Debug)]
+struct SearchPath(String);
+
+impl r2d2::CustomizeConnection<Client, postgres::Error> for SearchPath {
+    fn on_acquire(&self, client: &mut Client) -> std::result::Result<(), postgres::Error> {
+        client.batch_execute(&format!("SET search_path TO \"{}\"", self.0))
+    }
 }
 
 fn check_schema_name(name: &str) -> Result<()> {
@@ -121,20 +133,31 @@ impl Postgres {
         };
         let mut client = open_client(url, schema, &database)?;
         migrate(&mut client, schema, &database, target)?;
-        Ok(Postgres {
-            client: Mutex::new(client),
-            url: url.to_string(),
-            schema: schema.map(String::from),
-            database,
-        })
+        let config: postgres::Config =
+            url.parse().map_err(|cause| InternalError::Connect { database: redact(url), cause })?;
+        let mut pool = Pool::builder().max_size(MAX_CONNECTIONS).min_idle(Some(1));
+        if let Some(schema) = schema {
+            pool = pool.connection_customizer(Box::new(SearchPath(schema.to_string())));
+        }
+        let pool = pool
+            .build(PostgresConnectionManager::new(config, NoTls))
+            .map_err(|source| InternalError::Pool { database: database.clone(), source })?;
+        Ok(Postgres { pool, url: url.to_string(), schema: schema.map(String::from), database })
     }
 
     fn err(&self) -> impl Fn(postgres::Error) -> Error + '_ {
         move |e| Error::postgres(&self.database, e)
     }
 
+    /// A connection for one call or one import.
+    fn client(&self) -> Result<PooledConnection<Manager>> {
+        self.pool
+            .get()
+            .map_err(|source| InternalError::Pool { database: self.database.clone(), source }.into())
+    }
+
     fn query(&self, sql: &str, args: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
-        lock(&self.client).query(sql, args).map_err(self.err())
+        self.client()?.query(sql, args).map_err(self.err())
     }
 }
 
@@ -213,7 +236,7 @@ fn key_info(row: &Row) -> KeyInfo {
 
 impl Backend for Postgres {
     fn begin_import(&self) -> Result<Box<dyn ImportSession + '_>> {
-        let mut client = lock(&self.client);
+        let mut client = self.client()?;
         // A temporary table is private to the session: staging takes no lock other replicas
         // wait on, and holds the list on the server's disk, not in Ward's memory.
         client
@@ -228,7 +251,7 @@ impl Backend for Postgres {
     }
 
     fn versions(&self, which: Versions) -> Result<Vec<ListVersion>> {
-        self.read_versions(&mut *lock(&self.client), which)
+        self.read_versions(&mut *self.client()?, which)
     }
 
     fn diagnostics(&self, version_id: i64) -> Result<Vec<Diagnostic>> {
@@ -238,11 +261,11 @@ impl Backend for Postgres {
     }
 
     fn entities(&self, which: Entities) -> Result<Vec<Entity>> {
-        self.read_entities(&mut *lock(&self.client), which)
+        self.read_entities(&mut *self.client()?, which)
     }
 
     fn current_lists(&self) -> Result<CurrentLists> {
-        let mut client = lock(&self.client);
+        let mut client = self.client()?;
         // REPEATABLE READ reads one snapshot, taken at the first query: an import committed
         // between the two reads, by this replica or another, is seen by neither.
         let mut tx = client
@@ -314,7 +337,7 @@ impl Backend for Postgres {
 
     fn insert_key(&self, key: &KeyInfo, key_hash: &str) -> Result<()> {
         let scopes = keys::scopes_to_text(&key.scopes);
-        lock(&self.client)
+        self.client()?
             .execute(
                 "INSERT INTO api_keys (id, name, scopes, key_hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)",
                 &[&key.id, &key.name, &scopes, &key_hash, &key.created_at, &key.revoked_at],
@@ -334,7 +357,7 @@ impl Backend for Postgres {
     }
 
     fn revoke_key(&self, id: &str, at: &str) -> Result<()> {
-        lock(&self.client)
+        self.client()?
             .execute("UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL", &[&id, &at])
             .map_err(self.err())?;
         Ok(())
@@ -342,7 +365,7 @@ impl Backend for Postgres {
 
     #[cfg(test)]
     fn execute(&self, sql: &str) -> Result<()> {
-        lock(&self.client).batch_execute(sql).map_err(self.err())
+        self.client()?.batch_execute(sql).map_err(self.err())
     }
 }
 
@@ -401,7 +424,7 @@ impl AuditSink for PgSink {
 
 /// An import on the store's connection.
 struct PgImport<'a> {
-    client: MutexGuard<'a, Client>,
+    client: PooledConnection<Manager>,
     database: &'a str,
     schema: Option<&'a str>,
 }

@@ -130,6 +130,7 @@ suite!(
     guarded_imports_and_rollback,
     deltas_add_modify_and_remove,
     snapshots_read_during_imports_are_whole,
+    reads_go_on_during_an_import_on_the_same_handle,
 );
 
 fn open(db: &dyn Db) -> Store {
@@ -280,6 +281,26 @@ fn snapshots_read_during_imports_are_whole(db: &dyn Db) {
     });
     assert!(snapshots > 0);
     assert!(mixed.is_empty(), "{} of {snapshots} snapshots mixed two versions: {mixed:?}", mixed.len());
+}
+
+/// An import holds its connection while the list is read and staged; reads on the same handle
+/// take another connection from the pool instead of waiting for it.
+fn reads_go_on_during_an_import_on_the_same_handle(db: &dyn Db) {
+    let store = open(db);
+    store.import(&list("un_sc_sanctions", "2026-01-01", "h1", &["Anna"])).unwrap();
+    let mut next = list("un_sc_sanctions", "2026-01-02", "h2", &["Anna", "Boris"]);
+    let mut seen_during_import = Vec::new();
+    let outcome = store
+        .import_streaming(&ImportPolicy::default(), |sink| {
+            for entity in std::mem::take(&mut next.entities) {
+                sink(entity);
+                seen_during_import.push(store.current_versions().map_err(|e| e.to_string())?.len());
+            }
+            Ok::<_, String>(next)
+        })
+        .unwrap();
+    assert_eq!(seen_during_import, [1, 1]);
+    assert_eq!((outcome.status, outcome.version.counts.entities), (ImportStatus::Current, 2));
 }
 
 /// A delta is applied to the current version inside the import, giving the complete next one.
