@@ -64,10 +64,15 @@ impl Trail {
     pub(crate) fn start(store: &Store, source: &'static str, audited: bool) -> anyhow::Result<Trail> {
         let list_versions = store.current_versions()?.iter().map(|v| v.id).collect();
         let log = store.audit_log().context("starting the audit trail")?;
-        let nanos =
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
-        let run_id = format!("cli-{}-{nanos:x}", std::process::id());
-        Ok(Trail { log, run_id, source, list_versions, audited, records: Vec::new(), unaudited: (0, false) })
+        Ok(Trail {
+            log,
+            run_id: run_id(),
+            source,
+            list_versions,
+            audited,
+            records: Vec::new(),
+            unaudited: (0, false),
+        })
     }
 
     /// Records one query and its answer (`results`: ids, scores and matches, or the refusal).
@@ -118,6 +123,54 @@ impl Trail {
         self.log.shutdown().context("closing the audit trail")?;
         Ok(())
     }
+}
+
+/// The request id of one CLI run: process id and time.
+fn run_id() -> String {
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_nanos());
+    format!("cli-{}-{nanos:x}", std::process::id())
+}
+
+/// Records in the audit trail an operator's change to which version of a list is current: an
+/// import forced with `--allow-shrink`, or a rollback. `source` names the command, `request`
+/// what was asked; waits until the record is durable.
+pub(crate) fn record_list_change(
+    store: &Store,
+    source: &str,
+    request: Value,
+    outcome: &ward_store::ImportOutcome,
+) -> anyhow::Result<()> {
+    let version = &outcome.version;
+    let log = store.audit_log().context("starting the audit trail")?;
+    let record = AuditRecord {
+        request_id: run_id(),
+        key_id: None,
+        time: String::new(),
+        source: source.to_string(),
+        dataset: version.dataset.clone(),
+        query: request,
+        query_names: Vec::new(),
+        list_versions: vec![version.id],
+        results: json!({
+            "version": version.number,
+            "restores": version.restores,
+            "records": version.counts.entities,
+            "removed": outcome.removed,
+            "previous_records": outcome.previous_records,
+            "note": version.note,
+        }),
+        top_score: 0.0,
+        matched: false,
+    };
+    log.submit(record).wait().with_context(|| {
+        format!(
+            "writing the audit record of {} version {}; the version is stored",
+            version.dataset, version.number
+        )
+    })?;
+    log.shutdown().context("closing the audit trail")?;
+    Ok(())
 }
 
 /// What the audit records of hits: ids, scores and matches, the best score, whether any matched.

@@ -87,7 +87,7 @@ fn import(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         n_subjects = subjects.len();
         t_link.push(t.elapsed());
         let t = Instant::now();
-        let mut store = ward_store::Store::open(dir.path())?;
+        let store = ward_store::Store::open(dir.path())?;
         for list in &lists {
             store.import(list)?;
         }

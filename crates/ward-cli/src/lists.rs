@@ -3,10 +3,17 @@
 use crate::args::{ImportArgs, RollbackArgs, ShowArgs};
 use anyhow::Context;
 use rayon::prelude::*;
+use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use ward_model::{ListVersion, ParsedList, Severity};
 use ward_store::ImportStatus;
+
+/// The audit trail's source of an import forced with `--allow-shrink`.
+const FORCED_IMPORT_SOURCE: &str = "cli:lists-import-allow-shrink";
+
+/// The audit trail's source of a rollback.
+const ROLLBACK_SOURCE: &str = "cli:lists-rollback";
 
 /// Reads every list under the paths in parallel (one list per task), keeping their order. A
 /// path that cannot even be walked is reported as one failed unit.
@@ -61,7 +68,7 @@ fn policy(args: &ImportArgs) -> anyhow::Result<ward_store::ImportPolicy> {
 
 pub(crate) fn import(data_dir: &Path, args: &ImportArgs) -> anyhow::Result<ExitCode> {
     let policy = policy(args)?;
-    let mut store = crate::serve::open_store(data_dir, &args.db)?;
+    let store = crate::serve::open_store(data_dir, &args.db)?;
     let mut failed = 0;
     let mut units = Vec::new();
     for path in &args.paths {
@@ -76,7 +83,15 @@ pub(crate) fn import(data_dir: &Path, args: &ImportArgs) -> anyhow::Result<ExitC
     for path in units {
         let outcome = store.import_streaming(&policy, |sink| ward_lists::read_unit_streaming(&path, sink));
         match outcome {
-            Ok(outcome) => print_import(&store, &path, &outcome, args.verbose)?,
+            Ok(outcome) => {
+                print_import(&store, &path, &outcome, args.verbose)?;
+                let changed_current =
+                    matches!(outcome.status, ImportStatus::Current | ImportStatus::Restored);
+                if args.allow_shrink && changed_current {
+                    let request = json!({"command": "lists import", "file": path.display().to_string(), "allow_shrink": true});
+                    crate::audit::record_list_change(&store, FORCED_IMPORT_SOURCE, request, &outcome)?;
+                }
+            }
             Err(ward_store::ImportError::Read(err)) => {
                 // One bad file does not stop the others; the store keeps its last good version.
                 eprintln!("error: {err}");
@@ -97,9 +112,11 @@ pub(crate) fn import(data_dir: &Path, args: &ImportArgs) -> anyhow::Result<ExitC
 }
 
 pub(crate) fn rollback(data_dir: &Path, args: &RollbackArgs) -> anyhow::Result<ExitCode> {
-    let mut store = crate::serve::open_store(data_dir, &args.db)?;
+    let store = crate::serve::open_store(data_dir, &args.db)?;
     match store.rollback(&args.dataset, args.to) {
         Ok(outcome) => {
+            let request = json!({"command": "lists rollback", "dataset": args.dataset, "to": args.to});
+            crate::audit::record_list_change(&store, ROLLBACK_SOURCE, request, &outcome)?;
             let v = &outcome.version;
             out!(
                 "{}: version {} is current, with the content of version {} ({} records; {} records of the previous version removed)",

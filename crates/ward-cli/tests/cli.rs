@@ -468,6 +468,18 @@ fn shrunken_lists_are_refused_and_rolled_back() {
     // The good file imported again after a forced bad one is current again.
     check(d, &["lists", "import", "--allow-shrink", &half], 0, &["version 4"]);
     check(d, &["lists", "import", &sdn], 0, &["version 5: the content of an earlier version, current again"]);
+    // The forced imports and the rollback are in the audit trail, newest first; the plain
+    // imports are not.
+    let audit = check(d, &["audit", "--json"], 0, &[]);
+    let changes: Vec<(String, i64)> = audit
+        .lines()
+        .map(|line| serde_json::from_str::<serde_json::Value>(line).unwrap())
+        .map(|record| {
+            (record["source"].as_str().unwrap().to_string(), record["results"]["version"].as_i64().unwrap())
+        })
+        .collect();
+    let forced = "cli:lists-import-allow-shrink".to_string();
+    assert_eq!(changes, [(forced.clone(), 4), ("cli:lists-rollback".to_string(), 3), (forced, 2)]);
 }
 
 /// A reader that closes the pipe early (`ward export | head`) ends the command quietly with

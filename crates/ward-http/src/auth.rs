@@ -95,7 +95,7 @@ impl KeyCache {
 
 /// Checks the request's key and scope. With auth off, everyone may do everything.
 pub(crate) async fn authorize(
-    store: &Arc<Mutex<Store>>,
+    store: &Arc<Store>,
     cache: &KeyCache,
     auth: bool,
     headers: &HeaderMap,
@@ -113,11 +113,9 @@ pub(crate) async fn authorize(
         None => {
             let store = Arc::clone(store);
             let lookup = secret.clone();
-            let key = tokio::task::spawn_blocking(move || {
-                store.lock().unwrap_or_else(|e| e.into_inner()).verify_key(&lookup)
-            })
-            .await
-            .map_err(Error::internal)??;
+            let key = tokio::task::spawn_blocking(move || store.verify_key(&lookup))
+                .await
+                .map_err(Error::internal)??;
             cache.put(&secret, key.clone(), generation);
             key
         }

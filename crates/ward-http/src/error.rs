@@ -10,6 +10,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
 use ward_engine::{NotScreened, NotScreenedReason};
+use ward_store::UserErrorKind;
 
 /// A stable error code. Codes are part of the API: add new ones, never rename.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -222,12 +223,29 @@ impl Error {
 
 impl From<ward_store::Error> for Error {
     fn from(e: ward_store::Error) -> Error {
-        // A refused import (an empty or shrunken list) is the caller's to fix, never a 500.
-        if e.is_user_error() {
-            Error::new(ErrorCode::InvalidList, e.to_string())
-        } else {
-            Error::internal(e)
+        match e {
+            ward_store::Error::User(e) => Error::new(user_error_code(e.kind()), e.to_string()),
+            ward_store::Error::Internal(e) => Error::internal(e),
         }
+    }
+}
+
+/// The code of a store error the caller caused: always a client error (4xx), never a 500. The
+/// match has no catch-all, so a new kind of store error does not compile until it has a code.
+fn user_error_code(kind: UserErrorKind) -> ErrorCode {
+    match kind {
+        UserErrorKind::BadTime => ErrorCode::InvalidQuery,
+        UserErrorKind::UnknownKey => ErrorCode::KeyNotFound,
+        UserErrorKind::EmptyList | UserErrorKind::Shrink => ErrorCode::InvalidList,
+        // No request reaches these (they come from opening the store, creating keys and
+        // rollbacks, which the API does not offer); they keep the code of an upload's errors.
+        UserErrorKind::TooNew
+        | UserErrorKind::BadSchemaName
+        | UserErrorKind::NoScope
+        | UserErrorKind::NoList
+        | UserErrorKind::NoVersion
+        | UserErrorKind::NothingToRollBack
+        | UserErrorKind::AlreadyCurrent => ErrorCode::InvalidList,
     }
 }
 
@@ -243,3 +261,16 @@ impl IntoResponse for Error {
 
 /// Shorthand for results whose error is [`Error`].
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_store_user_error_is_a_client_error() {
+        for &kind in UserErrorKind::ALL {
+            let status = user_error_code(kind).status();
+            assert!(status.is_client_error(), "{kind:?} is answered with {status}");
+        }
+    }
+}

@@ -42,7 +42,7 @@ use metrics::Metrics;
 use serde_json::{json, Value};
 use std::future::Future;
 use std::sync::atomic::Ordering;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 use ward_store::{AuditLog, ImportStatus, Store};
 
@@ -119,8 +119,8 @@ pub struct AppState {
 
 struct Inner {
     config: Config,
-    /// The store has one connection; every call runs on a blocking thread under this lock.
-    store: Arc<Mutex<Store>>,
+    /// The store, shared by the handlers; every call runs on a blocking thread.
+    store: Arc<Store>,
     audit: AuditLog,
     snapshot: ArcSwap<Snapshot>,
     keys: KeyCache,
@@ -136,16 +136,15 @@ impl AppState {
     /// blocking thread.
     pub fn new(store: Store, config: Config) -> Result<AppState> {
         let audit = store.audit_log()?;
-        let versions = store.current_versions()?;
-        let entities = store.current_entities()?;
-        let snapshot = Snapshot::build(entities, versions);
+        let lists = store.current_lists()?;
+        let snapshot = Snapshot::build(lists.entities, lists.versions);
         tracing::info!(lists = snapshot.versions.len(), subjects = snapshot.screener.len(), "Snapshot built");
         Ok(AppState {
             inner: Arc::new(Inner {
                 keys: KeyCache::new(config.key_cache_ttl),
                 limiter: RateLimiter::new(config.rate_limit),
                 config,
-                store: Arc::new(Mutex::new(store)),
+                store: Arc::new(store),
                 audit,
                 snapshot: ArcSwap::from_pointee(snapshot),
                 metrics: Metrics::default(),
@@ -159,9 +158,9 @@ impl AppState {
         &self.inner.config
     }
 
-    /// The store, shared with the handlers (tests create and revoke keys through it). Lock it
+    /// The store, shared with the handlers (tests create and revoke keys through it). Call it
     /// only on a blocking thread.
-    pub fn store(&self) -> &Arc<Mutex<Store>> {
+    pub fn store(&self) -> &Arc<Store> {
         &self.inner.store
     }
 
@@ -177,18 +176,15 @@ impl AppState {
         let seen = self.snapshot().version_ids();
         let store = Arc::clone(&self.inner.store);
         let built = tokio::task::spawn_blocking(move || -> Result<Option<Snapshot>> {
-            // Versions and entities are read under one lock so they describe the same state.
-            let (versions, entities) = {
-                let store = store.lock().unwrap_or_else(|e| e.into_inner());
-                let versions = store.current_versions()?;
-                let mut ids: Vec<i64> = versions.iter().map(|v| v.id).collect();
-                ids.sort_unstable();
-                if ids == seen {
-                    return Ok(None);
-                }
-                (versions, store.current_entities()?)
-            };
-            Ok(Some(Snapshot::build(entities, versions)))
+            let mut ids: Vec<i64> = store.current_versions()?.iter().map(|v| v.id).collect();
+            ids.sort_unstable();
+            if ids == seen {
+                return Ok(None);
+            }
+            // Versions and entities read in one transaction describe the same state, even when
+            // another process or replica imports meanwhile.
+            let lists = store.current_lists()?;
+            Ok(Some(Snapshot::build(lists.entities, lists.versions)))
         })
         .await
         .map_err(Error::internal)??;
@@ -209,17 +205,15 @@ impl AppState {
     pub async fn revoke_key(&self, key_id: String) -> Result<ward_store::KeyInfo> {
         let store = Arc::clone(&self.inner.store);
         let lookup = key_id.clone();
-        let key = tokio::task::spawn_blocking(move || {
-            store.lock().unwrap_or_else(|e| e.into_inner()).revoke_key(&lookup)
-        })
-        .await
-        .map_err(Error::internal)?
-        .map_err(|e| match e {
-            ward_store::Error::UnknownKey { .. } => {
-                Error::new(ErrorCode::KeyNotFound, format!("no API key with id {key_id:?}"))
-            }
-            e => Error::from(e),
-        })?;
+        let key = tokio::task::spawn_blocking(move || store.revoke_key(&lookup))
+            .await
+            .map_err(Error::internal)?
+            .map_err(|e| match e {
+                ward_store::Error::User(ward_store::UserError::UnknownKey { .. }) => {
+                    Error::new(ErrorCode::KeyNotFound, format!("no API key with id {key_id:?}"))
+                }
+                e => Error::from(e),
+            })?;
         self.inner.keys.evict(&key.id);
         tracing::info!(key_id = %key.id, "API key revoked");
         Ok(key)
@@ -239,7 +233,6 @@ impl AppState {
         let (dataset, outcome, diagnostics) = tokio::task::spawn_blocking(move || -> Result<_> {
             let list = ward_lists::parse_bytes(&name, bytes)
                 .map_err(|e| Error::new(ErrorCode::InvalidList, e.to_string()))?;
-            let mut store = store.lock().unwrap_or_else(|e| e.into_inner());
             // A delta is applied to the current version inside the import's transaction.
             let outcome = store.import_with(&list, &policy)?;
             Ok((list.dataset.clone(), outcome, list.diagnostics.len()))

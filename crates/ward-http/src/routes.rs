@@ -639,13 +639,7 @@ async fn audit(State(state): State<AppState>, headers: HeaderMap, params: Params
     };
     let store = Arc::clone(&state.inner.store);
     let records =
-        tokio::task::spawn_blocking(move || store.lock().unwrap_or_else(|e| e.into_inner()).audit(&filter))
-            .await
-            .map_err(Error::internal)?
-            .map_err(|e| match e {
-                ward_store::Error::BadTime { .. } => Error::new(ErrorCode::InvalidQuery, e.to_string()),
-                e => Error::from(e),
-            })?;
+        tokio::task::spawn_blocking(move || store.audit(&filter)).await.map_err(Error::internal)??;
     Ok(Json(json!({"records": records, "total": records.len()})))
 }
 

@@ -36,7 +36,7 @@ struct Server {
 
 fn server_with(config: Config) -> Server {
     let dir = tempfile::tempdir().unwrap();
-    let mut store = Store::open(dir.path()).unwrap();
+    let store = Store::open(dir.path()).unwrap();
     for fixture in FIXTURES {
         for list in ward_lists::read_path(&testdata(fixture)).unwrap() {
             store.import(&list).unwrap();
@@ -378,14 +378,14 @@ async fn keys_scopes_and_rate_limit() {
 
     // A key revoked in the store by someone else (the CLI) stops working once the cache
     // forgets it.
-    let (key, secret) = s.state.store().lock().unwrap().create_key("short-lived", &[Scope::Screen]).unwrap();
+    let (key, secret) = s.state.store().create_key("short-lived", &[Scope::Screen]).unwrap();
     assert_eq!(match_with(Some(secret.clone())).await.status, StatusCode::OK);
-    s.state.store().lock().unwrap().revoke_key(&key.id).unwrap();
+    s.state.store().revoke_key(&key.id).unwrap();
     tokio::time::sleep(Duration::from_millis(80)).await;
     check_error(&match_with(Some(secret)).await, 401, "invalid_key");
 
     // Five requests per second per key: the sixth in a burst waits.
-    let (_, limited) = s.state.store().lock().unwrap().create_key("limited", &[Scope::Screen]).unwrap();
+    let (_, limited) = s.state.store().create_key("limited", &[Scope::Screen]).unwrap();
     let mut statuses = Vec::new();
     for _ in 0..7 {
         statuses.push(match_with(Some(limited.clone())).await);
@@ -408,7 +408,7 @@ async fn revoke(s: &Server, key_id: &str) -> Answer {
 #[tokio::test]
 async fn key_revoked_through_the_server_is_refused_at_once() {
     let s = server_with(Config { key_cache_ttl: Duration::from_secs(3600), ..Config::default() });
-    let (key, secret) = s.state.store().lock().unwrap().create_key("leaked", &[Scope::Screen]).unwrap();
+    let (key, secret) = s.state.store().create_key("leaked", &[Scope::Screen]).unwrap();
     assert_eq!(call(&s.app, Method::GET, "/entities/nobody:1", Some(&secret), None).await.status, 404);
 
     let answer = revoke(&s, &key.id).await;
@@ -666,7 +666,7 @@ async fn real_socket_poll_and_graceful_shutdown() {
     let store = s.state.store().clone();
     tokio::task::spawn_blocking(move || {
         for list in ward_lists::read_path(&testdata(EU_FIXTURE)).unwrap() {
-            store.lock().unwrap().import(&list).unwrap();
+            store.import(&list).unwrap();
         }
     })
     .await
@@ -695,7 +695,7 @@ async fn real_socket_poll_and_graceful_shutdown() {
     assert_eq!(status, 200, "{answer}");
     tokio::time::timeout(Duration::from_secs(10), server).await.unwrap().unwrap().unwrap();
     // Every answered request was audited before it was answered.
-    let records = s.state.store().lock().unwrap().audit(&ward_store::AuditFilter::default()).unwrap();
+    let records = s.state.store().audit(&ward_store::AuditFilter::default()).unwrap();
     assert!(records.iter().any(|r| r.query_names.len() == 100));
     assert!(tokio::net::TcpStream::connect(addr).await.is_err());
 }

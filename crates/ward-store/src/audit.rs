@@ -7,7 +7,7 @@
 //! every ticket of the batch. Under load each fsync covers many requests; when idle a lone
 //! request is written at once, so latency stays one commit.
 
-use crate::{Error, Result};
+use crate::{Error, InternalError, Result, UserError};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
 use std::sync::{mpsc, Arc};
@@ -98,7 +98,7 @@ pub(crate) fn format_time(time: DateTime<Utc>) -> String {
 
 pub(crate) fn parse_time(text: &str) -> Result<DateTime<Utc>> {
     let time = DateTime::parse_from_rfc3339(text.trim())
-        .map_err(|_| Error::BadTime { value: text.to_string() })?
+        .map_err(|_| Error::from(UserError::BadTime { value: text.to_string() }))?
         .with_timezone(&Utc);
     // Stored times have millisecond precision; truncate so a time compares equal to its stored
     // form.
@@ -168,7 +168,7 @@ impl AuditLog {
         let thread = std::thread::Builder::new()
             .name("ward-audit".into())
             .spawn(move || write_loop(sink, jobs))
-            .map_err(|source| Error::Io { path: "ward-audit thread".into(), source })?;
+            .map_err(|source| Error::from(InternalError::Io { path: "ward-audit thread".into(), source }))?;
         Ok(AuditLog { queue: Some(queue), thread: Some(thread) })
     }
 
@@ -198,7 +198,7 @@ impl AuditLog {
         // Closing the queue ends the writer's loop once it has drained it.
         self.queue.take();
         match self.thread.take().map(JoinHandle::join) {
-            Some(Err(_)) => Err(Error::AuditClosed),
+            Some(Err(_)) => Err(InternalError::AuditClosed.into()),
             _ => Ok(()),
         }
     }
@@ -240,8 +240,8 @@ impl AuditTicket {
     fn outcome(received: std::result::Result<Outcome, oneshot::error::RecvError>) -> Result<()> {
         match received {
             Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(Error::AuditWrite(e)),
-            Err(_) => Err(Error::AuditClosed),
+            Ok(Err(e)) => Err(InternalError::AuditWrite(e).into()),
+            Err(_) => Err(InternalError::AuditClosed.into()),
         }
     }
 

@@ -4,44 +4,24 @@
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// A store operation failed.
+/// A store operation failed: because of what the caller asked ([`Error::User`]: the message
+/// says what to change), or in the store itself ([`Error::Internal`]: the database, the disk,
+/// the audit writer).
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The data directory could not be created or read.
-    #[error("{path}: {source}")]
-    Io {
-        /// The path.
-        path: PathBuf,
-        /// The cause.
-        #[source]
-        source: std::io::Error,
-    },
-    /// SQLite failed.
-    #[error("database {path}: {source}")]
-    Sqlite {
-        /// The database file.
-        path: PathBuf,
-        /// The cause.
-        #[source]
-        source: rusqlite::Error,
-    },
-    /// PostgreSQL could not be reached.
-    #[error("cannot connect to database {database}: {}: check that PostgreSQL is running and that the URL (user, host, port, database name) is right", describe(.cause))]
-    Connect {
-        /// The database URL, password removed.
-        database: String,
-        /// The cause. Not a `source`: the message already includes its chain, which the
-        /// `postgres` crate keeps out of its own message ("db error").
-        cause: postgres::Error,
-    },
-    /// PostgreSQL failed.
-    #[error("database {database}: {}", describe(.cause))]
-    Postgres {
-        /// The database URL (password removed) and schema.
-        database: String,
-        /// The cause, whose chain the message includes.
-        cause: postgres::Error,
-    },
+    /// The caller's to fix.
+    #[error(transparent)]
+    User(#[from] UserError),
+    /// A failure of the store.
+    #[error(transparent)]
+    Internal(#[from] InternalError),
+}
+
+/// An error the caller caused and can fix: a guard refused an import, a version or key that does
+/// not exist, a bad time, a database of a newer Ward. Every variant has a [`UserErrorKind`], so
+/// that a server can answer each with a client error, never a server error.
+#[derive(Debug, thiserror::Error)]
+pub enum UserError {
     /// The database was written by a newer Ward.
     #[error("database {database} has schema version {found}, but this Ward knows versions up to {supported}: upgrade Ward, or use another --data-dir or --database")]
     TooNew {
@@ -58,15 +38,6 @@ pub enum Error {
         /// The name given.
         name: String,
     },
-    /// A stored value could not be decoded.
-    #[error("stored data is not valid JSON: {0}")]
-    Json(#[from] serde_json::Error),
-    /// Something the store should hold is not there.
-    #[error("{what} is missing from the store")]
-    Missing {
-        /// What.
-        what: String,
-    },
     /// A time that is neither RFC 3339 nor a date.
     #[error("{value:?} is not a time: write RFC 3339 (2026-03-01T12:00:00Z) or a date (2026-03-01)")]
     BadTime {
@@ -82,13 +53,6 @@ pub enum Error {
         /// The id given.
         id: String,
     },
-    /// The operating system's random source failed.
-    #[error("cannot read random bytes from the operating system: {0}")]
-    Random(String),
-    /// An audit record could not be written; the request it records must not be answered as if
-    /// it were.
-    #[error("audit record not written: {0}")]
-    AuditWrite(#[source] Arc<Error>),
     /// A new version that would become current holds no records.
     #[error("{dataset}: the file holds no records{}; it was not imported{}. If the publisher really emptied the list, import it again with --allow-shrink (API: allow_shrink=true)", empty_current(.current), kept(.current))]
     EmptyList {
@@ -143,45 +107,155 @@ pub enum Error {
         /// The version number named.
         number: i64,
     },
+}
+
+/// Declares [`UserErrorKind`] and its list of every kind from one list of names, so that the
+/// list cannot miss a kind.
+macro_rules! user_error_kinds {
+    ($($kind:ident),* $(,)?) => {
+        /// Which [`UserError`] an error is, without its details: what a server matches
+        /// exhaustively to choose the answer's status, so that a new user error cannot fall
+        /// through to a server error.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum UserErrorKind {
+            $(
+                #[doc = concat!("[`UserError::", stringify!($kind), "`].")]
+                $kind,
+            )*
+        }
+
+        impl UserErrorKind {
+            /// Every kind, in declaration order.
+            pub const ALL: &'static [UserErrorKind] = &[$(UserErrorKind::$kind),*];
+        }
+    };
+}
+
+user_error_kinds!(
+    TooNew,
+    BadSchemaName,
+    BadTime,
+    NoScope,
+    UnknownKey,
+    EmptyList,
+    Shrink,
+    NoList,
+    NoVersion,
+    NothingToRollBack,
+    AlreadyCurrent,
+);
+
+impl UserError {
+    /// Which error this is.
+    pub fn kind(&self) -> UserErrorKind {
+        match self {
+            UserError::TooNew { .. } => UserErrorKind::TooNew,
+            UserError::BadSchemaName { .. } => UserErrorKind::BadSchemaName,
+            UserError::BadTime { .. } => UserErrorKind::BadTime,
+            UserError::NoScope => UserErrorKind::NoScope,
+            UserError::UnknownKey { .. } => UserErrorKind::UnknownKey,
+            UserError::EmptyList { .. } => UserErrorKind::EmptyList,
+            UserError::Shrink { .. } => UserErrorKind::Shrink,
+            UserError::NoList { .. } => UserErrorKind::NoList,
+            UserError::NoVersion { .. } => UserErrorKind::NoVersion,
+            UserError::NothingToRollBack { .. } => UserErrorKind::NothingToRollBack,
+            UserError::AlreadyCurrent { .. } => UserErrorKind::AlreadyCurrent,
+        }
+    }
+}
+
+/// A failure of the store, not of the request: each names the database and, where there is one,
+/// the fix.
+#[derive(Debug, thiserror::Error)]
+pub enum InternalError {
+    /// The data directory could not be created or read.
+    #[error("{path}: {source}")]
+    Io {
+        /// The path.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: std::io::Error,
+    },
+    /// SQLite failed.
+    #[error("database {path}: {source}")]
+    Sqlite {
+        /// The database file.
+        path: PathBuf,
+        /// The cause.
+        #[source]
+        source: rusqlite::Error,
+    },
+    /// PostgreSQL could not be reached.
+    #[error("cannot connect to database {database}: {}: check that PostgreSQL is running and that the URL (user, host, port, database name) is right", describe(.cause))]
+    Connect {
+        /// The database URL, password removed.
+        database: String,
+        /// The cause. Not a `source`: the message already includes its chain, which the
+        /// `postgres` crate keeps out of its own message ("db error").
+        cause: postgres::Error,
+    },
+    /// PostgreSQL failed.
+    #[error("database {database}: {}", describe(.cause))]
+    Postgres {
+        /// The database URL (password removed) and schema.
+        database: String,
+        /// The cause, whose chain the message includes.
+        cause: postgres::Error,
+    },
+    /// No connection to the database could be had from the store's pool.
+    #[error("database {database}: no connection: {source}")]
+    Pool {
+        /// The database file, or URL (password removed) and schema.
+        database: String,
+        /// The cause.
+        #[source]
+        source: r2d2::Error,
+    },
+    /// A stored value could not be decoded.
+    #[error("stored data is not valid JSON: {0}")]
+    Json(#[from] serde_json::Error),
+    /// Something the store should hold is not there.
+    #[error("{what} is missing from the store")]
+    Missing {
+        /// What.
+        what: String,
+    },
+    /// The operating system's random source failed.
+    #[error("cannot read random bytes from the operating system: {0}")]
+    Random(String),
+    /// An audit record could not be written; the request it records must not be answered as if
+    /// it were.
+    #[error("audit record not written: {0}")]
+    AuditWrite(#[source] Arc<Error>),
     /// The audit writer has stopped (shut down, or its thread died).
     #[error("the audit log is closed: the audit writer has stopped; restart Ward")]
     AuditClosed,
 }
 
 impl Error {
-    /// Whether the error is the user's to fix (a guard refused an import, a version that does
-    /// not exist, a bad time), rather than a failure of the store.
+    /// Whether the error is the user's to fix ([`Error::User`]), rather than a failure of the
+    /// store.
     pub fn is_user_error(&self) -> bool {
-        match self {
-            Error::EmptyList { .. }
-            | Error::Shrink { .. }
-            | Error::NoList { .. }
-            | Error::NoVersion { .. }
-            | Error::NothingToRollBack { .. }
-            | Error::AlreadyCurrent { .. }
-            | Error::BadTime { .. }
-            | Error::NoScope
-            | Error::UnknownKey { .. }
-            | Error::BadSchemaName { .. }
-            | Error::TooNew { .. } => true,
-            Error::Io { .. }
-            | Error::Sqlite { .. }
-            | Error::Connect { .. }
-            | Error::Postgres { .. }
-            | Error::Json(_)
-            | Error::Missing { .. }
-            | Error::Random(_)
-            | Error::AuditWrite(_)
-            | Error::AuditClosed => false,
-        }
+        matches!(self, Error::User(_))
     }
 
     pub(crate) fn sqlite(path: &Path, source: rusqlite::Error) -> Error {
-        Error::Sqlite { path: path.to_path_buf(), source }
+        InternalError::Sqlite { path: path.to_path_buf(), source }.into()
     }
 
     pub(crate) fn postgres(database: &str, cause: postgres::Error) -> Error {
-        Error::Postgres { database: database.to_string(), cause }
+        InternalError::Postgres { database: database.to_string(), cause }.into()
+    }
+
+    pub(crate) fn missing(what: String) -> Error {
+        InternalError::Missing { what }.into()
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Error {
+        InternalError::Json(e).into()
     }
 }
 

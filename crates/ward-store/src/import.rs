@@ -10,7 +10,7 @@
 //! loss of more than a set share of the current version's records unless the operator allows
 //! it); only then is the version written, whole, or not at all.
 
-use crate::{Error, ImportStatus, Result};
+use crate::{Error, ImportStatus, Result, UserError};
 use ward_model::{Entity, ListCounts, ParsedList};
 
 /// The share of the current version's records a new version may remove before the import is
@@ -225,10 +225,10 @@ fn guard(
     };
     if new_records == 0 {
         if !policy.allow_shrink {
-            return Err(Error::EmptyList {
+            return Err(Error::from(UserError::EmptyList {
                 dataset: dataset.to_string(),
                 current: current.map(|c| (c.number, c.entities)),
-            });
+            }));
         }
         return Ok((
             removed,
@@ -242,7 +242,7 @@ fn guard(
         return Ok((removed, None));
     }
     if !policy.allow_shrink {
-        return Err(Error::Shrink {
+        return Err(Error::from(UserError::Shrink {
             dataset: dataset.to_string(),
             number: current.number,
             current_records: current.entities,
@@ -250,7 +250,7 @@ fn guard(
             removed,
             max_shrink,
             examples,
-        });
+        }));
     }
     let note = format!(
         "imported with allow_shrink: removes {removed} of the {} records of version {} (limit {:.0}%)",
@@ -358,17 +358,19 @@ pub(crate) fn rollback(
     imported_at: &str,
 ) -> Result<Decision> {
     tx.lock_dataset(dataset)?;
-    let current = tx.current(dataset)?.ok_or_else(|| Error::NoList { dataset: dataset.to_string() })?;
+    let current = tx
+        .current(dataset)?
+        .ok_or_else(|| Error::from(UserError::NoList { dataset: dataset.to_string() }))?;
     let target = match to {
         Some(number) => tx
             .by_number(dataset, number)?
-            .ok_or_else(|| Error::NoVersion { dataset: dataset.to_string(), number })?,
+            .ok_or_else(|| Error::from(UserError::NoVersion { dataset: dataset.to_string(), number }))?,
         None => tx
             .previous_content(dataset, current.id, current.content_id)?
-            .ok_or_else(|| Error::NothingToRollBack { dataset: dataset.to_string() })?,
+            .ok_or_else(|| Error::from(UserError::NothingToRollBack { dataset: dataset.to_string() }))?,
     };
     if target.content_id == current.content_id {
-        return Err(Error::AlreadyCurrent { dataset: dataset.to_string(), number: target.number });
+        return Err(UserError::AlreadyCurrent { dataset: dataset.to_string(), number: target.number }.into());
     }
     let (removed, _) = tx.removed(current.content_id, Content::Version(target.content_id), 0)?;
     let number = tx.next_number(dataset)?;

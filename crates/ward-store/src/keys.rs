@@ -1,6 +1,6 @@
 //! API keys: scopes, the key format, and how keys are stored (hashed, never in plain text).
 
-use crate::{Error, Result};
+use crate::{Error, InternalError, Result, UserError};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use std::fmt;
@@ -76,7 +76,7 @@ fn random_chars(n: usize, alphabet: &[u8]) -> Result<String> {
     let mut out = String::with_capacity(n);
     let mut buf = [0u8; 64];
     while out.len() < n {
-        getrandom::fill(&mut buf).map_err(|e| Error::Random(e.to_string()))?;
+        getrandom::fill(&mut buf).map_err(|e| Error::from(InternalError::Random(e.to_string())))?;
         for &b in &buf {
             if usize::from(b) < limit && out.len() < n {
                 out.push(char::from(alphabet[usize::from(b) % alphabet.len()]));
@@ -130,7 +130,7 @@ pub(crate) fn normalize_scopes(scopes: &[Scope]) -> Result<Vec<Scope>> {
     scopes.sort();
     scopes.dedup();
     if scopes.is_empty() {
-        return Err(Error::NoScope);
+        return Err(UserError::NoScope.into());
     }
     Ok(scopes)
 }

@@ -12,7 +12,7 @@
 //! its [`AuditTicket`] completes, which is after the record is durably committed.
 //!
 //! ```
-//! let mut store = ward_store::Store::open_in_memory().unwrap();
+//! let store = ward_store::Store::open_in_memory().unwrap();
 //! let mut list = ward_model::ParsedList::new("un_sc_sanctions", "un_xml");
 //! list.entities.push(ward_model::Entity::new("un_sc_sanctions", "QDi.001", ward_model::Schema::Person));
 //! let outcome = store.import(&list).unwrap();
@@ -32,7 +32,7 @@ mod pg;
 mod sqlite;
 
 pub use audit::{AuditFilter, AuditLog, AuditRecord, AuditTicket, MAX_BATCH};
-pub use error::{Error, Result};
+pub use error::{Error, InternalError, Result, UserError, UserErrorKind};
 pub use import::{ImportError, ImportOutcome, ImportPolicy, DEFAULT_MAX_SHRINK};
 pub use keys::{KeyInfo, Scope, KEY_PREFIX};
 
@@ -57,6 +57,15 @@ pub enum ImportStatus {
     /// A new version that makes an earlier version's content current again: a rollback, or a
     /// re-import of files imported before after another version became current.
     Restored,
+}
+
+/// The current version of each dataset and their entities, as of one moment.
+#[derive(Debug, Clone)]
+pub struct CurrentLists {
+    /// The current version of each dataset, by dataset.
+    pub versions: Vec<ListVersion>,
+    /// Their entities, by version and record id.
+    pub entities: Vec<Entity>,
 }
 
 /// Where a store lives.
@@ -149,14 +158,16 @@ pub(crate) enum KeyBy<'a> {
     Hash(&'a str),
 }
 
-/// One backend. Methods take `&self`: each backend serializes use of its connection, so that a
-/// `Store` can be shared between threads.
+/// One backend. Methods take `&self`: each call takes a connection from the backend's pool (in
+/// memory, the one shared connection), so that a `Store` can be shared between threads.
 pub(crate) trait Backend: Send + Sync {
     /// Starts an import on this connection: its staging table, emptied.
     fn begin_import(&self) -> Result<Box<dyn ImportSession + '_>>;
     fn versions(&self, which: Versions) -> Result<Vec<ListVersion>>;
     fn diagnostics(&self, version_id: i64) -> Result<Vec<Diagnostic>>;
     fn entities(&self, which: Entities) -> Result<Vec<Entity>>;
+    /// The current versions and their entities, read in one read transaction.
+    fn current_lists(&self) -> Result<CurrentLists>;
     /// A new connection for the audit writer.
     fn audit_sink(&self) -> Result<Box<dyn AuditSink>>;
     fn audit(&self, filter: &ResolvedFilter) -> Result<Vec<AuditRecord>>;
@@ -250,8 +261,9 @@ impl<'a> Stager<'a> {
     }
 }
 
-/// A handle on the store. `Send + Sync`: share it behind an `Arc`; calls on one handle are
-/// serialized, so open more handles (or an [`AuditLog`]) where calls must run in parallel.
+/// A handle on the store. `Send + Sync`: share it behind an `Arc`. Each call takes its own
+/// connection from a pool, so reads go on while an import reads and stages its list (a store in
+/// memory has one connection, and serializes its calls).
 pub struct Store {
     backend: Box<dyn Backend>,
     location: Option<Location>,
@@ -305,7 +317,7 @@ impl Store {
 
     /// Stores a parsed list as a new version, in one transaction, with the default
     /// [`ImportPolicy`]. See [`Store::import_with`].
-    pub fn import(&mut self, list: &ParsedList) -> Result<ImportOutcome> {
+    pub fn import(&self, list: &ParsedList) -> Result<ImportOutcome> {
         self.import_with(list, &ImportPolicy::default())
     }
 
@@ -313,10 +325,10 @@ impl Store {
     /// unless the current version of the dataset states a later publication date; a delta list
     /// is applied to the current version and stored as the complete next one. A version that
     /// would become current while breaking `policy` (no records, or too many of the current
-    /// version's records removed) is refused with [`Error::EmptyList`] or [`Error::Shrink`], and
+    /// version's records removed) is refused with [`UserError::EmptyList`] or [`UserError::Shrink`], and
     /// nothing is stored. Files imported before store nothing, unless their version is not
     /// current and would be by date: then it becomes current again ([`ImportStatus::Restored`]).
-    pub fn import_with(&mut self, list: &ParsedList, policy: &ImportPolicy) -> Result<ImportOutcome> {
+    pub fn import_with(&self, list: &ParsedList, policy: &ImportPolicy) -> Result<ImportOutcome> {
         let imported_at = now();
         let mut stager = Stager::new(self.backend.begin_import()?);
         for entity in &list.entities {
@@ -332,7 +344,7 @@ impl Store {
     /// stays bounded whatever the size of the list: entities are staged on disk in batches.
     /// When `read` fails, nothing is stored.
     pub fn import_streaming<E>(
-        &mut self,
+        &self,
         policy: &ImportPolicy,
         read: impl FnOnce(&mut dyn FnMut(Entity)) -> std::result::Result<ParsedList, E>,
     ) -> std::result::Result<ImportOutcome, ImportError<E>> {
@@ -355,7 +367,7 @@ impl Store {
     /// Makes the content of an earlier version of `dataset` current again, as a new version
     /// pointing at it: version number `to`, or else the newest earlier version whose content
     /// differs from the current one's.
-    pub fn rollback(&mut self, dataset: &str, to: Option<i64>) -> Result<ImportOutcome> {
+    pub fn rollback(&self, dataset: &str, to: Option<i64>) -> Result<ImportOutcome> {
         let imported_at = now();
         let stager = Stager::new(self.backend.begin_import()?);
         let decision = stager.finish(|tx, _| import::rollback(tx, dataset, to, &imported_at))?;
@@ -364,7 +376,7 @@ impl Store {
 
     fn outcome(&self, decision: import::Decision) -> Result<ImportOutcome> {
         let id = decision.version_id;
-        let version = self.version(id)?.ok_or(Error::Missing { what: format!("list version {id}") })?;
+        let version = self.version(id)?.ok_or_else(|| Error::missing(format!("list version {id}")))?;
         Ok(ImportOutcome {
             version,
             status: decision.status,
@@ -407,6 +419,13 @@ impl Store {
         self.backend.entities(Entities::Current)
     }
 
+    /// The current version of each dataset and their entities, read in one read transaction:
+    /// an import committed meanwhile (by this process, another, or another replica) is in both
+    /// or in neither. What a screening snapshot is built from.
+    pub fn current_lists(&self) -> Result<CurrentLists> {
+        self.backend.current_lists()
+    }
+
     /// Starts an audit writer with its own connection to this store.
     pub fn audit_log(&self) -> Result<AuditLog> {
         AuditLog::start(self.backend.audit_sink()?)
@@ -444,7 +463,7 @@ impl Store {
             .keys(KeyBy::Id(id))?
             .into_iter()
             .next()
-            .ok_or_else(|| Error::UnknownKey { id: id.to_string() })
+            .ok_or_else(|| Error::from(UserError::UnknownKey { id: id.to_string() }))
     }
 
     /// The key `secret` belongs to, if it exists and is not revoked.

@@ -5,7 +5,7 @@
 //! means the same tables on either backend. A store written by a newer Ward is refused with an
 //! error rather than misread.
 
-use crate::{Error, Result};
+use crate::{Error, Result, UserError};
 use rusqlite::Connection;
 use std::path::Path;
 
@@ -147,7 +147,9 @@ pub(crate) fn sqlite(conn: &mut Connection, path: &Path, target: usize) -> Resul
     let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0)).map_err(err)?;
     let supported = SQLITE.len() as i64;
     if version > supported {
-        return Err(Error::TooNew { database: path.display().to_string(), found: version, supported });
+        return Err(
+            UserError::TooNew { database: path.display().to_string(), found: version, supported }.into()
+        );
     }
     for (i, sql) in SQLITE.iter().enumerate().take(target).skip(version as usize) {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(err)?;

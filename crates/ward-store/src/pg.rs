@@ -1,21 +1,22 @@
 //! The PostgreSQL backend, for several Ward replicas sharing one database.
 //!
 //! Uses the synchronous `postgres` client without TLS (run it on a private network or a local
-//! socket). The store's handle has one connection; the audit writer opens its own, so audit
-//! commits never wait behind an import.
+//! socket). The store's handle has a pool of connections, one per call or import; the audit
+//! writer opens its own, so audit commits never wait for a pooled connection.
 
 use crate::audit::{format_time, names_lower, parse_time, AuditSink, ResolvedFilter};
 use crate::filter::Where;
 use crate::import::{Content, ImportTx, StagedRow, VersionRef, VersionRow};
 use crate::{
-    keys, migrations, redact, AuditRecord, Backend, Entities, Error, ImportSession, KeyBy, KeyInfo, Result,
-    Versions,
+    keys, migrations, redact, AuditRecord, Backend, CurrentLists, Entities, Error, ImportSession,
+    InternalError, KeyBy, KeyInfo, Result, UserError, Versions,
 };
 use chrono::{DateTime, Utc};
 use postgres::types::ToSql;
-use postgres::{Client, NoTls, Row};
+use postgres::{Client, GenericClient, IsolationLevel, NoTls, Row};
+use r2d2::{Pool, PooledConnection};
+use r2d2_postgres::PostgresConnectionManager;
 use std::fmt::Write as _;
-use std::sync::{Mutex, MutexGuard};
 use ward_model::{Diagnostic, Entity, ListVersion};
 
 /// Rows per multi-row INSERT: big enough to amortize round trips, well under PostgreSQL's
@@ -26,16 +27,27 @@ const AUDIT_ROWS: usize = 256;
 type Param = Box<dyn ToSql + Sync>;
 
 pub(crate) struct Postgres {
-    client: Mutex<Client>,
+    pool: Pool<Manager>,
     url: String,
     schema: Option<String>,
     /// The URL without password, and the schema: what errors name.
     database: String,
 }
 
-fn lock(client: &Mutex<Client>) -> MutexGuard<'_, Client> {
-    // A panic mid-call dropped its transaction, which rolled it back; the connection is fine.
-    client.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+type Manager = PostgresConnectionManager<NoTls>;
+
+/// The most connections a store's pool opens: reads and imports of other datasets run in
+/// parallel.
+const MAX_CONNECTIONS: u32 = 8;
+
+/// Sets the schema of every connection the pool opens.
+#[derive(Debug)]
+struct SearchPath(String);
+
+impl r2d2::CustomizeConnection<Client, postgres::Error> for SearchPath {
+    fn on_acquire(&self, client: &mut Client) -> std::result::Result<(), postgres::Error> {
+        client.batch_execute(&format!("SET search_path TO \"{}\"", self.0))
+    }
 }
 
 fn check_schema_name(name: &str) -> Result<()> {
@@ -46,7 +58,7 @@ fn check_schema_name(name: &str) -> Result<()> {
     if ok {
         Ok(())
     } else {
-        Err(Error::BadSchemaName { name: name.to_string() })
+        Err(UserError::BadSchemaName { name: name.to_string() }.into())
     }
 }
 
@@ -62,8 +74,8 @@ fn lock_key(name: &str) -> i64 {
 }
 
 fn open_client(url: &str, schema: Option<&str>, database: &str) -> Result<Client> {
-    let mut client =
-        Client::connect(url, NoTls).map_err(|cause| Error::Connect { database: redact(url), cause })?;
+    let mut client = Client::connect(url, NoTls)
+        .map_err(|cause| Error::from(InternalError::Connect { database: redact(url), cause }))?;
     if let Some(schema) = schema {
         // Allowed before the schema exists; the migration creates it.
         client
@@ -94,7 +106,7 @@ fn migrate(client: &mut Client, schema: Option<&str>, database: &str, target: us
         .map_or(0, |row| row.get(0));
     let supported = migrations::POSTGRES.len() as i64;
     if found > supported {
-        return Err(Error::TooNew { database: database.to_string(), found, supported });
+        return Err(UserError::TooNew { database: database.to_string(), found, supported }.into());
     }
     // DDL is transactional in PostgreSQL: all steps commit together or not at all.
     for sql in migrations::POSTGRES.iter().take(target).skip(found as usize) {
@@ -121,20 +133,87 @@ impl Postgres {
         };
         let mut client = open_client(url, schema, &database)?;
         migrate(&mut client, schema, &database, target)?;
-        Ok(Postgres {
-            client: Mutex::new(client),
-            url: url.to_string(),
-            schema: schema.map(String::from),
-            database,
-        })
+        let config: postgres::Config =
+            url.parse().map_err(|cause| InternalError::Connect { database: redact(url), cause })?;
+        let mut pool = Pool::builder().max_size(MAX_CONNECTIONS).min_idle(Some(1));
+        if let Some(schema) = schema {
+            pool = pool.connection_customizer(Box::new(SearchPath(schema.to_string())));
+        }
+        let pool = pool
+            .build(PostgresConnectionManager::new(config, NoTls))
+            .map_err(|source| InternalError::Pool { database: database.clone(), source })?;
+        Ok(Postgres { pool, url: url.to_string(), schema: schema.map(String::from), database })
     }
 
     fn err(&self) -> impl Fn(postgres::Error) -> Error + '_ {
         move |e| Error::postgres(&self.database, e)
     }
 
+    /// A connection for one call or one import.
+    fn client(&self) -> Result<PooledConnection<Manager>> {
+        self.pool
+            .get()
+            .map_err(|source| InternalError::Pool { database: self.database.clone(), source }.into())
+    }
+
     fn query(&self, sql: &str, args: &[&(dyn ToSql + Sync)]) -> Result<Vec<Row>> {
-        lock(&self.client).query(sql, args).map_err(self.err())
+        self.client()?.query(sql, args).map_err(self.err())
+    }
+}
+
+impl Postgres {
+    fn read_versions(&self, client: &mut impl GenericClient, which: Versions) -> Result<Vec<ListVersion>> {
+        let (filter, id) = match which {
+            Versions::All => ("", None),
+            Versions::Current => ("WHERE current", None),
+            Versions::Id(id) => ("WHERE id = $1", Some(id)),
+        };
+        let sql = format!(
+            "SELECT id, dataset, format, imported_at, published, sources, counts, current, number,
+                    (SELECT restored.number FROM list_versions AS restored WHERE restored.id = list_versions.content_version),
+                    note
+             FROM list_versions {filter} ORDER BY dataset, id"
+        );
+        let rows = match &id {
+            Some(id) => client.query(&sql, &[id]).map_err(self.err())?,
+            None => client.query(&sql, &[]).map_err(self.err())?,
+        };
+        rows.iter()
+            .map(|row| {
+                Ok(ListVersion {
+                    id: row.get(0),
+                    dataset: row.get(1),
+                    number: row.get(8),
+                    restores: row.get(9),
+                    note: row.get(10),
+                    format: row.get(2),
+                    imported_at: row.get(3),
+                    published: row.get(4),
+                    sources: serde_json::from_str(row.get(5))?,
+                    counts: serde_json::from_str(row.get(6))?,
+                    current: row.get(7),
+                })
+            })
+            .collect()
+    }
+
+    fn read_entities(&self, client: &mut impl GenericClient, which: Entities) -> Result<Vec<Entity>> {
+        let rows = match which {
+            Entities::Version(id) => client.query(
+                "SELECT data FROM entities
+                 WHERE version_id = (SELECT COALESCE(content_version, id) FROM list_versions WHERE id = $1)
+                 ORDER BY version_id, record_id",
+                &[&id],
+            ),
+            Entities::Current => client.query(
+                "SELECT data FROM entities
+                 WHERE version_id IN (SELECT COALESCE(content_version, id) FROM list_versions WHERE current)
+                 ORDER BY version_id, record_id",
+                &[],
+            ),
+        }
+        .map_err(self.err())?;
+        rows.iter().map(|row| Ok(serde_json::from_str(row.get(0))?)).collect()
     }
 }
 
@@ -157,7 +236,7 @@ fn key_info(row: &Row) -> KeyInfo {
 
 impl Backend for Postgres {
     fn begin_import(&self) -> Result<Box<dyn ImportSession + '_>> {
-        let mut client = lock(&self.client);
+        let mut client = self.client()?;
         // A temporary table is private to the session: staging takes no lock other replicas
         // wait on, and holds the list on the server's disk, not in Ward's memory.
         client
@@ -172,62 +251,33 @@ impl Backend for Postgres {
     }
 
     fn versions(&self, which: Versions) -> Result<Vec<ListVersion>> {
-        let (filter, id) = match which {
-            Versions::All => ("", None),
-            Versions::Current => ("WHERE current", None),
-            Versions::Id(id) => ("WHERE id = $1", Some(id)),
-        };
-        let sql = format!(
-            "SELECT id, dataset, format, imported_at, published, sources, counts, current, number,
-                    (SELECT restored.number FROM list_versions AS restored WHERE restored.id = list_versions.content_version),
-                    note
-             FROM list_versions {filter} ORDER BY dataset, id"
-        );
-        let rows = match &id {
-            Some(id) => self.query(&sql, &[id])?,
-            None => self.query(&sql, &[])?,
-        };
-        rows.iter()
-            .map(|row| {
-                Ok(ListVersion {
-                    id: row.get(0),
-                    dataset: row.get(1),
-                    number: row.get(8),
-                    restores: row.get(9),
-                    note: row.get(10),
-                    format: row.get(2),
-                    imported_at: row.get(3),
-                    published: row.get(4),
-                    sources: serde_json::from_str(row.get(5))?,
-                    counts: serde_json::from_str(row.get(6))?,
-                    current: row.get(7),
-                })
-            })
-            .collect()
+        self.read_versions(&mut *self.client()?, which)
     }
 
     fn diagnostics(&self, version_id: i64) -> Result<Vec<Diagnostic>> {
         let rows = self.query("SELECT diagnostics FROM list_versions WHERE id = $1", &[&version_id])?;
-        let row = rows.first().ok_or(Error::Missing { what: format!("list version {version_id}") })?;
+        let row = rows.first().ok_or_else(|| Error::missing(format!("list version {version_id}")))?;
         Ok(serde_json::from_str(row.get(0))?)
     }
 
     fn entities(&self, which: Entities) -> Result<Vec<Entity>> {
-        let rows = match which {
-            Entities::Version(id) => self.query(
-                "SELECT data FROM entities
-                 WHERE version_id = (SELECT COALESCE(content_version, id) FROM list_versions WHERE id = $1)
-                 ORDER BY version_id, record_id",
-                &[&id],
-            )?,
-            Entities::Current => self.query(
-                "SELECT data FROM entities
-                 WHERE version_id IN (SELECT COALESCE(content_version, id) FROM list_versions WHERE current)
-                 ORDER BY version_id, record_id",
-                &[],
-            )?,
-        };
-        rows.iter().map(|row| Ok(serde_json::from_str(row.get(0))?)).collect()
+        self.read_entities(&mut *self.client()?, which)
+    }
+
+    fn current_lists(&self) -> Result<CurrentLists> {
+        let mut client = self.client()?;
+        // REPEATABLE READ reads one snapshot, taken at the first query: an import committed
+        // between the two reads, by this replica or another, is seen by neither.
+        let mut tx = client
+            .build_transaction()
+            .isolation_level(IsolationLevel::RepeatableRead)
+            .read_only(true)
+            .start()
+            .map_err(self.err())?;
+        let versions = self.read_versions(&mut tx, Versions::Current)?;
+        let entities = self.read_entities(&mut tx, Entities::Current)?;
+        tx.commit().map_err(self.err())?;
+        Ok(CurrentLists { versions, entities })
     }
 
     fn audit_sink(&self) -> Result<Box<dyn AuditSink>> {
@@ -287,7 +337,7 @@ impl Backend for Postgres {
 
     fn insert_key(&self, key: &KeyInfo, key_hash: &str) -> Result<()> {
         let scopes = keys::scopes_to_text(&key.scopes);
-        lock(&self.client)
+        self.client()?
             .execute(
                 "INSERT INTO api_keys (id, name, scopes, key_hash, created_at, revoked_at) VALUES ($1, $2, $3, $4, $5, $6)",
                 &[&key.id, &key.name, &scopes, &key_hash, &key.created_at, &key.revoked_at],
@@ -307,7 +357,7 @@ impl Backend for Postgres {
     }
 
     fn revoke_key(&self, id: &str, at: &str) -> Result<()> {
-        lock(&self.client)
+        self.client()?
             .execute("UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL", &[&id, &at])
             .map_err(self.err())?;
         Ok(())
@@ -315,7 +365,7 @@ impl Backend for Postgres {
 
     #[cfg(test)]
     fn execute(&self, sql: &str) -> Result<()> {
-        lock(&self.client).batch_execute(sql).map_err(self.err())
+        self.client()?.batch_execute(sql).map_err(self.err())
     }
 }
 
@@ -374,7 +424,7 @@ impl AuditSink for PgSink {
 
 /// An import on the store's connection.
 struct PgImport<'a> {
-    client: MutexGuard<'a, Client>,
+    client: PooledConnection<Manager>,
     database: &'a str,
     schema: Option<&'a str>,
 }

@@ -4,9 +4,11 @@ use crate::audit::{names_lower, AuditSink, ResolvedFilter};
 use crate::filter::Where;
 use crate::import::{Content, ImportTx, StagedRow, VersionRef, VersionRow};
 use crate::{
-    keys, migrations, AuditRecord, Backend, Entities, Error, ImportSession, KeyBy, KeyInfo, Result, Versions,
-    DB_FILE,
+    keys, migrations, AuditRecord, Backend, CurrentLists, Entities, Error, ImportSession, InternalError,
+    KeyBy, KeyInfo, Result, Versions, DB_FILE,
 };
+use r2d2::{Pool, PooledConnection};
+use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::types::Value;
 use rusqlite::{params, params_from_iter, Connection, OptionalExtension, TransactionBehavior};
 use std::path::{Path, PathBuf};
@@ -15,11 +17,54 @@ use ward_model::{Diagnostic, Entity, ListVersion};
 
 const MEMORY: &str = ":memory:";
 
+/// The most connections a store's pool opens: reads run in parallel beside an import (WAL),
+/// while SQLite lets one connection write at a time.
+const MAX_CONNECTIONS: u32 = 8;
+
+/// The settings every connection needs. WAL lets readers (the server) go on while an import or
+/// the audit writer writes; FULL sync makes a commit survive a power cut, not only a crash of
+/// the process; the busy timeout lets writers on several connections wait for each other.
+const PRAGMAS: &str =
+    "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;";
+
 pub(crate) struct Sqlite {
-    // Shared with the audit sink only in memory, where a second connection would see another
-    // database.
-    conn: Arc<Mutex<Connection>>,
+    connections: Connections,
     path: Option<PathBuf>,
+}
+
+/// Where a call gets its connection.
+enum Connections {
+    /// A database in memory exists only on its one connection: every call and the audit sink
+    /// share it.
+    Memory(Arc<Mutex<Connection>>),
+    /// A database file: a pool of connections, one per call or import.
+    File(Pool<SqliteConnectionManager>),
+}
+
+/// One call's connection.
+enum Conn<'a> {
+    Shared(MutexGuard<'a, Connection>),
+    Pooled(PooledConnection<SqliteConnectionManager>),
+}
+
+impl std::ops::Deref for Conn<'_> {
+    type Target = Connection;
+
+    fn deref(&self) -> &Connection {
+        match self {
+            Conn::Shared(conn) => conn,
+            Conn::Pooled(conn) => conn,
+        }
+    }
+}
+
+impl std::ops::DerefMut for Conn<'_> {
+    fn deref_mut(&mut self) -> &mut Connection {
+        match self {
+            Conn::Shared(conn) => conn,
+            Conn::Pooled(conn) => conn,
+        }
+    }
 }
 
 fn lock(conn: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
@@ -31,36 +76,42 @@ fn lock(conn: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
 /// Opens a connection with the settings every connection needs.
 fn connect(path: &Path) -> Result<Connection> {
     let conn = Connection::open(path).map_err(|e| Error::sqlite(path, e))?;
-    configure(&conn, path)?;
+    conn.execute_batch(PRAGMAS).map_err(|e| Error::sqlite(path, e))?;
     Ok(conn)
-}
-
-fn configure(conn: &Connection, path: &Path) -> Result<()> {
-    // WAL lets readers (the server) go on while an import or the audit writer writes; FULL sync
-    // makes a commit survive a power cut, not only a crash of the process; the busy timeout
-    // lets the import and the audit writer (two connections) wait for each other.
-    conn.execute_batch(
-        "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON; PRAGMA busy_timeout=10000;",
-    )
-    .map_err(|e| Error::sqlite(path, e))
 }
 
 impl Sqlite {
     pub(crate) fn open(data_dir: &Path, target: usize) -> Result<Sqlite> {
         std::fs::create_dir_all(data_dir)
-            .map_err(|source| Error::Io { path: data_dir.to_path_buf(), source })?;
+            .map_err(|source| Error::from(InternalError::Io { path: data_dir.to_path_buf(), source }))?;
         let path = data_dir.join(DB_FILE);
         let mut conn = connect(&path)?;
         migrations::sqlite(&mut conn, &path, target)?;
-        Ok(Sqlite { conn: Arc::new(Mutex::new(conn)), path: Some(path) })
+        let manager = SqliteConnectionManager::file(&path).with_init(|conn| conn.execute_batch(PRAGMAS));
+        let pool = Pool::builder()
+            .max_size(MAX_CONNECTIONS)
+            .min_idle(Some(1))
+            .build(manager)
+            .map_err(|source| InternalError::Pool { database: path.display().to_string(), source })?;
+        Ok(Sqlite { connections: Connections::File(pool), path: Some(path) })
     }
 
     pub(crate) fn open_in_memory() -> Result<Sqlite> {
         let path = Path::new(MEMORY);
         let mut conn = Connection::open_in_memory().map_err(|e| Error::sqlite(path, e))?;
-        configure(&conn, path)?;
+        conn.execute_batch(PRAGMAS).map_err(|e| Error::sqlite(path, e))?;
         migrations::sqlite(&mut conn, path, migrations::LATEST)?;
-        Ok(Sqlite { conn: Arc::new(Mutex::new(conn)), path: None })
+        Ok(Sqlite { connections: Connections::Memory(Arc::new(Mutex::new(conn))), path: None })
+    }
+
+    /// A connection for one call or one import.
+    fn conn(&self) -> Result<Conn<'_>> {
+        match &self.connections {
+            Connections::Memory(conn) => Ok(Conn::Shared(lock(conn))),
+            Connections::File(pool) => pool.get().map(Conn::Pooled).map_err(|source| {
+                InternalError::Pool { database: self.path().display().to_string(), source }.into()
+            }),
+        }
     }
 
     fn path(&self) -> &Path {
@@ -70,26 +121,8 @@ impl Sqlite {
     fn err(&self) -> impl Fn(rusqlite::Error) -> Error + '_ {
         move |e| Error::sqlite(self.path(), e)
     }
-}
 
-/// An SQL filter and its arguments, built up clause by clause.
-impl Backend for Sqlite {
-    fn begin_import(&self) -> Result<Box<dyn ImportSession + '_>> {
-        let conn = lock(&self.conn);
-        // A temporary table is private to the connection and lives in a temporary file:
-        // staging writes neither take the database's write lock nor hold the list in memory.
-        conn.execute_batch(
-            "PRAGMA temp_store = FILE;
-             CREATE TEMP TABLE IF NOT EXISTS import_staging (
-                 record_id TEXT PRIMARY KEY, schema TEXT NOT NULL, caption TEXT NOT NULL, data TEXT NOT NULL
-             );
-             DELETE FROM temp.import_staging;",
-        )
-        .map_err(self.err())?;
-        Ok(Box::new(SqliteImport { conn, path: self.path() }))
-    }
-
-    fn versions(&self, which: Versions) -> Result<Vec<ListVersion>> {
+    fn read_versions(&self, conn: &Connection, which: Versions) -> Result<Vec<ListVersion>> {
         let err = self.err();
         let (filter, args): (&str, Vec<i64>) = match which {
             Versions::All => ("", vec![]),
@@ -102,7 +135,6 @@ impl Backend for Sqlite {
                     note
              FROM list_versions {filter} ORDER BY dataset, id"
         );
-        let conn = lock(&self.conn);
         let mut stmt = conn.prepare(&sql).map_err(&err)?;
         let rows = stmt
             .query_map(params_from_iter(args), |row| {
@@ -153,18 +185,7 @@ impl Backend for Sqlite {
         Ok(out)
     }
 
-    fn diagnostics(&self, version_id: i64) -> Result<Vec<Diagnostic>> {
-        let json: String = lock(&self.conn)
-            .query_row("SELECT diagnostics FROM list_versions WHERE id = ?1", params![version_id], |row| {
-                row.get(0)
-            })
-            .optional()
-            .map_err(self.err())?
-            .ok_or(Error::Missing { what: format!("list version {version_id}") })?;
-        Ok(serde_json::from_str(&json)?)
-    }
-
-    fn entities(&self, which: Entities) -> Result<Vec<Entity>> {
+    fn read_entities(&self, conn: &Connection, which: Entities) -> Result<Vec<Entity>> {
         let err = self.err();
         let (filter, args): (&str, Vec<i64>) = match which {
             Entities::Version(id) => (
@@ -177,7 +198,6 @@ impl Backend for Sqlite {
             ),
         };
         let sql = format!("SELECT data FROM entities {filter} ORDER BY version_id, record_id");
-        let conn = lock(&self.conn);
         let mut stmt = conn.prepare(&sql).map_err(&err)?;
         let rows = stmt.query_map(params_from_iter(args), |row| row.get::<_, String>(0)).map_err(&err)?;
         let mut out = Vec::new();
@@ -186,11 +206,61 @@ impl Backend for Sqlite {
         }
         Ok(out)
     }
+}
+
+/// An SQL filter and its arguments, built up clause by clause.
+impl Backend for Sqlite {
+    fn begin_import(&self) -> Result<Box<dyn ImportSession + '_>> {
+        let conn = self.conn()?;
+        // A temporary table is private to the connection and lives in a temporary file:
+        // staging writes neither take the database's write lock nor hold the list in memory.
+        conn.execute_batch(
+            "PRAGMA temp_store = FILE;
+             CREATE TEMP TABLE IF NOT EXISTS import_staging (
+                 record_id TEXT PRIMARY KEY, schema TEXT NOT NULL, caption TEXT NOT NULL, data TEXT NOT NULL
+             );
+             DELETE FROM temp.import_staging;",
+        )
+        .map_err(self.err())?;
+        Ok(Box::new(SqliteImport { conn, path: self.path() }))
+    }
+
+    fn versions(&self, which: Versions) -> Result<Vec<ListVersion>> {
+        self.read_versions(&*self.conn()?, which)
+    }
+
+    fn diagnostics(&self, version_id: i64) -> Result<Vec<Diagnostic>> {
+        let json: String = self
+            .conn()?
+            .query_row("SELECT diagnostics FROM list_versions WHERE id = ?1", params![version_id], |row| {
+                row.get(0)
+            })
+            .optional()
+            .map_err(self.err())?
+            .ok_or_else(|| Error::missing(format!("list version {version_id}")))?;
+        Ok(serde_json::from_str(&json)?)
+    }
+
+    fn entities(&self, which: Entities) -> Result<Vec<Entity>> {
+        self.read_entities(&*self.conn()?, which)
+    }
+
+    fn current_lists(&self) -> Result<CurrentLists> {
+        let mut conn = self.conn()?;
+        // A deferred transaction reads one snapshot of the database (WAL), fixed at its first
+        // read: an import committed by another connection between the two reads is seen by
+        // neither, so the versions and the entities describe the same state.
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Deferred).map_err(self.err())?;
+        let versions = self.read_versions(&tx, Versions::Current)?;
+        let entities = self.read_entities(&tx, Entities::Current)?;
+        tx.commit().map_err(self.err())?;
+        Ok(CurrentLists { versions, entities })
+    }
 
     fn audit_sink(&self) -> Result<Box<dyn AuditSink>> {
-        let conn = match &self.path {
-            Some(path) => Arc::new(Mutex::new(connect(path)?)),
-            None => self.conn.clone(),
+        let conn = match &self.connections {
+            Connections::Memory(conn) => conn.clone(),
+            Connections::File(_) => Arc::new(Mutex::new(connect(self.path())?)),
         };
         Ok(Box::new(SqliteSink { conn, path: self.path().to_path_buf() }))
     }
@@ -222,7 +292,7 @@ impl Backend for Sqlite {
              FROM audit {} ORDER BY time DESC, id DESC {limit}",
             w.sql()
         );
-        let conn = lock(&self.conn);
+        let conn = self.conn()?;
         let mut stmt = conn.prepare(&sql).map_err(&err)?;
         let mut rows = stmt.query(params_from_iter(w.args)).map_err(&err)?;
         let mut out = Vec::new();
@@ -246,7 +316,7 @@ impl Backend for Sqlite {
     }
 
     fn insert_key(&self, key: &KeyInfo, key_hash: &str) -> Result<()> {
-        lock(&self.conn)
+        self.conn()?
             .execute(
                 "INSERT INTO api_keys (id, name, scopes, key_hash, created_at, revoked_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![key.id, key.name, keys::scopes_to_text(&key.scopes), key_hash, key.created_at, key.revoked_at],
@@ -264,7 +334,7 @@ impl Backend for Sqlite {
         };
         let sql =
             format!("SELECT id, name, scopes, created_at, revoked_at FROM api_keys {filter} ORDER BY seq");
-        let conn = lock(&self.conn);
+        let conn = self.conn()?;
         let mut stmt = conn.prepare_cached(&sql).map_err(&err)?;
         let rows = stmt
             .query_map(params_from_iter(args), |row| {
@@ -281,7 +351,7 @@ impl Backend for Sqlite {
     }
 
     fn revoke_key(&self, id: &str, at: &str) -> Result<()> {
-        lock(&self.conn)
+        self.conn()?
             .execute(
                 "UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
                 params![id, at],
@@ -292,13 +362,13 @@ impl Backend for Sqlite {
 
     #[cfg(test)]
     fn execute(&self, sql: &str) -> Result<()> {
-        lock(&self.conn).execute_batch(sql).map_err(self.err())
+        self.conn()?.execute_batch(sql).map_err(self.err())
     }
 }
 
 /// An import on the store's connection.
 struct SqliteImport<'a> {
-    conn: MutexGuard<'a, Connection>,
+    conn: Conn<'a>,
     path: &'a Path,
 }
 

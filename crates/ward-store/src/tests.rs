@@ -58,7 +58,9 @@ impl PgDb {
             let url = std::env::var("WARD_TEST_POSTGRES").unwrap_or_else(|_| DEFAULT_POSTGRES.to_string());
             match ::postgres::Client::connect(&url, ::postgres::NoTls) {
                 Ok(_) => Ok(url),
-                Err(cause) => Err(Error::Connect { database: redact(&url), cause }.to_string()),
+                Err(cause) => {
+                    Err(Error::from(InternalError::Connect { database: redact(&url), cause }).to_string())
+                }
             }
         });
         match reachable {
@@ -127,6 +129,8 @@ suite!(
     api_keys,
     guarded_imports_and_rollback,
     deltas_add_modify_and_remove,
+    snapshots_read_during_imports_are_whole,
+    reads_go_on_during_an_import_on_the_same_handle,
 );
 
 fn open(db: &dyn Db) -> Store {
@@ -159,7 +163,7 @@ fn check(store: &Store, expect_current: &[(&str, &str)], expect_versions: usize)
 }
 
 fn newer_versions_become_current_and_history_is_kept(db: &dyn Db) {
-    let mut store = open(db);
+    let store = open(db);
     let a = store.import(&list("un_sc_sanctions", "2026-01-28", "h1", &["A", "B"])).unwrap();
     assert_eq!(a.status, ImportStatus::Current);
     let b = store.import(&list("un_sc_sanctions", "2026-02-27", "h2", &["A", "B", "C"])).unwrap();
@@ -189,12 +193,12 @@ fn newer_versions_become_current_and_history_is_kept(db: &dyn Db) {
     assert_eq!(store.version_entities(e.version.id).unwrap()[0].caption(), "Second");
     assert_eq!(b.version.counts.persons, 3);
     assert_eq!(store.diagnostics(a.version.id).unwrap(), vec![]);
-    assert!(matches!(store.diagnostics(9999), Err(Error::Missing { .. })));
+    assert!(matches!(store.diagnostics(9999), Err(Error::Internal(InternalError::Missing { .. }))));
 }
 
 fn reopening_keeps_everything(db: &dyn Db) {
     let imported = {
-        let mut store = open(db);
+        let store = open(db);
         store.import(&list("un_sc_sanctions", "2026-02-27", "h1", &["A"])).unwrap().version
     };
     let store = open(db);
@@ -206,12 +210,12 @@ fn reopening_keeps_everything(db: &dyn Db) {
 fn a_store_from_a_newer_ward_is_refused(db: &dyn Db) {
     open(db).backend.execute(db.too_new_sql()).unwrap();
     let err = Store::open_location(&db.location()).unwrap_err();
-    assert!(matches!(err, Error::TooNew { found: 999, .. }), "{err}");
+    assert!(matches!(err, Error::User(UserError::TooNew { found: 999, .. })), "{err}");
     assert!(err.to_string().contains("upgrade Ward"), "{err}");
 }
 
 fn a_failed_import_leaves_the_last_good_version(db: &dyn Db) {
-    let mut store = open(db);
+    let store = open(db);
     store.import(&list("un_sc_sanctions", "2026-01-28", "h1", &["A"])).unwrap();
     // Make the next insert of entities fail half-way: a trigger rejects the second record.
     store.backend.execute(db.sabotage_sql()).unwrap();
@@ -232,14 +236,76 @@ fn replicas_starting_at_once_migrate_once(db: &dyn Db) {
             handle.join().unwrap().unwrap();
         }
     });
-    let mut store = open(db);
+    let store = open(db);
     store.import(&list("un_sc_sanctions", "2026-01-28", "h1", &["A"])).unwrap();
     check(&store, &[("un_sc_sanctions", "2026-01-28")], 1);
 }
 
+/// Snapshots read through one handle while another handle (another connection, as a CLI import
+/// or a second replica) imports: each holds the current versions and their entities as of one
+/// moment, so a version's record count is the number of entities read with it.
+fn snapshots_read_during_imports_are_whole(db: &dyn Db) {
+    const IMPORTS: usize = 40;
+    const SMALL: usize = 50;
+    const LARGE: usize = 100;
+    let names = |n: usize| (0..n).map(|i| format!("Name {i}")).collect::<Vec<_>>();
+    let as_str = |names: &[String]| -> ParsedList {
+        list("alternating", "2026-01-01", "", &names.iter().map(String::as_str).collect::<Vec<_>>())
+    };
+    let mut small = as_str(&names(SMALL));
+    small.sources[0].sha256 = "small".into();
+    let mut large = as_str(&names(LARGE));
+    large.sources[0].sha256 = "large".into();
+    let importer = open(db);
+    let reader = open(db);
+    importer.import(&small).unwrap();
+    // Every other import removes half the records.
+    let policy = ImportPolicy { allow_shrink: true, ..ImportPolicy::default() };
+    let importing = std::sync::atomic::AtomicBool::new(true);
+    let (mut snapshots, mut mixed) = (0, Vec::new());
+    std::thread::scope(|s| {
+        s.spawn(|| {
+            for i in 0..IMPORTS {
+                importer.import_with(if i % 2 == 0 { &large } else { &small }, &policy).unwrap();
+            }
+            importing.store(false, std::sync::atomic::Ordering::Release);
+        });
+        while importing.load(std::sync::atomic::Ordering::Acquire) {
+            let lists = reader.current_lists().unwrap();
+            let [version] = lists.versions.as_slice() else { panic!("one current version expected") };
+            snapshots += 1;
+            if version.counts.entities != lists.entities.len() as u64 {
+                mixed.push((version.number, version.counts.entities, lists.entities.len()));
+            }
+        }
+    });
+    assert!(snapshots > 0);
+    assert!(mixed.is_empty(), "{} of {snapshots} snapshots mixed two versions: {mixed:?}", mixed.len());
+}
+
+/// An import holds its connection while the list is read and staged; reads on the same handle
+/// take another connection from the pool instead of waiting for it.
+fn reads_go_on_during_an_import_on_the_same_handle(db: &dyn Db) {
+    let store = open(db);
+    store.import(&list("un_sc_sanctions", "2026-01-01", "h1", &["Anna"])).unwrap();
+    let mut next = list("un_sc_sanctions", "2026-01-02", "h2", &["Anna", "Boris"]);
+    let mut seen_during_import = Vec::new();
+    let outcome = store
+        .import_streaming(&ImportPolicy::default(), |sink| {
+            for entity in std::mem::take(&mut next.entities) {
+                sink(entity);
+                seen_during_import.push(store.current_versions().map_err(|e| e.to_string())?.len());
+            }
+            Ok::<_, String>(next)
+        })
+        .unwrap();
+    assert_eq!(seen_during_import, [1, 1]);
+    assert_eq!((outcome.status, outcome.version.counts.entities), (ImportStatus::Current, 2));
+}
+
 /// A delta is applied to the current version inside the import, giving the complete next one.
 fn deltas_add_modify_and_remove(db: &dyn Db) {
-    let mut store = open(db);
+    let store = open(db);
     store.import(&list("opensanctions", "2024-05-27", "base", &["Anna", "Boris", "Chen"])).unwrap();
     let mut delta = list("opensanctions", "2024-05-28", "delta", &["Boris Ivanov", "Dmitri"]);
     delta.meta.delta = true;
@@ -247,7 +313,7 @@ fn deltas_add_modify_and_remove(db: &dyn Db) {
     delta.entities[0].record_id = "R1".into();
     delta.entities[1].record_id = "R3".into();
     // Removing one of three records is a third: the delta is refused like a full list would be.
-    assert!(matches!(store.import(&delta), Err(Error::Shrink { removed: 1, .. })));
+    assert!(matches!(store.import(&delta), Err(Error::User(UserError::Shrink { removed: 1, .. }))));
     let policy = ImportPolicy { allow_shrink: true, ..ImportPolicy::default() };
     let applied = store.import_with(&delta, &policy).unwrap();
     assert_eq!((applied.status, applied.version.counts.entities), (ImportStatus::Current, 3));
@@ -262,14 +328,14 @@ fn deltas_add_modify_and_remove(db: &dyn Db) {
 }
 
 fn guarded_imports_and_rollback(db: &dyn Db) {
-    let mut store = open(db);
+    let store = open(db);
     let names: Vec<String> = (0..20).map(|i| format!("Name {i}")).collect();
     let all: Vec<&str> = names.iter().map(String::as_str).collect();
     let good = store.import(&list("us_ofac_sdn", "2024-05-03", "good", &all)).unwrap();
     assert_eq!((good.status, good.version.number), (ImportStatus::Current, 1));
     // A file cut at half the records is refused and names what it would remove.
     let err = store.import(&list("us_ofac_sdn", "2024-05-03", "cut", &all[..10])).unwrap_err();
-    assert!(matches!(err, Error::Shrink { removed: 10, current_records: 20, .. }), "{err}");
+    assert!(matches!(err, Error::User(UserError::Shrink { removed: 10, current_records: 20, .. })), "{err}");
     let text = err.to_string();
     assert!(
         text.contains("remove 10 of the 20 records of version 1") && text.contains("--allow-shrink"),
@@ -278,7 +344,7 @@ fn guarded_imports_and_rollback(db: &dyn Db) {
     assert!(text.contains("R10 (Name 10)"), "{text}");
     // So is an empty one, even with no current version.
     let err = store.import(&list("un_sc_sanctions", "2026-01-28", "empty", &[])).unwrap_err();
-    assert!(matches!(err, Error::EmptyList { current: None, .. }), "{err}");
+    assert!(matches!(err, Error::User(UserError::EmptyList { current: None, .. })), "{err}");
     assert!(err.is_user_error());
     check(&store, &[("us_ofac_sdn", "2024-05-03")], 1);
     // Removing up to the share allowed passes (2 of 20 is 10%).
@@ -300,9 +366,12 @@ fn guarded_imports_and_rollback(db: &dyn Db) {
     let to_first = store.rollback("us_ofac_sdn", Some(1)).unwrap();
     assert_eq!((to_first.version.number, to_first.version.restores), (5, Some(1)));
     assert_eq!(store.current_entities().unwrap().len(), 20);
-    assert!(matches!(store.rollback("us_ofac_sdn", Some(1)), Err(Error::AlreadyCurrent { .. })));
-    assert!(matches!(store.rollback("us_ofac_sdn", Some(99)), Err(Error::NoVersion { .. })));
-    assert!(matches!(store.rollback("eu_fsf", None), Err(Error::NoList { .. })));
+    assert!(matches!(
+        store.rollback("us_ofac_sdn", Some(1)),
+        Err(Error::User(UserError::AlreadyCurrent { .. }))
+    ));
+    assert!(matches!(store.rollback("us_ofac_sdn", Some(99)), Err(Error::User(UserError::NoVersion { .. }))));
+    assert!(matches!(store.rollback("eu_fsf", None), Err(Error::User(UserError::NoList { .. }))));
     // Re-importing the files of an earlier version makes it current again, guarded.
     let again = store.import(&list("us_ofac_sdn", "2024-05-04", "minus2", &all[..18])).unwrap();
     assert_eq!((again.status, again.version.restores), (ImportStatus::Restored, Some(2)));
@@ -340,7 +409,7 @@ fn a_v1_store_upgrades_cleanly(db: &dyn Db) {
             .unwrap();
         1i64
     };
-    let mut store = open(db);
+    let store = open(db);
     let upgraded = store.versions().unwrap();
     assert_eq!(upgraded.len(), 1);
     assert_eq!((upgraded[0].id, upgraded[0].number, upgraded[0].current), (old, 1, true));
@@ -490,7 +559,7 @@ fn audit_filters(db: &dyn Db) {
     assert_eq!(found[1].time, "2026-03-02T10:00:00.500Z");
     assert_eq!(found[0], AuditRecord { time: "2026-03-03T21:59:59.999Z".into(), ..r3 });
     let err = store.audit(&AuditFilter { from: Some("March".into()), ..Default::default() }).unwrap_err();
-    assert!(matches!(err, Error::BadTime { .. }), "{err}");
+    assert!(matches!(err, Error::User(UserError::BadTime { .. })), "{err}");
 }
 
 fn api_keys(db: &dyn Db) {
@@ -530,8 +599,8 @@ fn api_keys(db: &dyn Db) {
     let listed: Vec<(String, bool)> =
         store.list_keys().unwrap().into_iter().map(|k| (k.name, k.revoked_at.is_some())).collect();
     assert_eq!(listed, [("ops".to_string(), false), ("crm".to_string(), true)]);
-    assert!(matches!(store.revoke_key("nope"), Err(Error::UnknownKey { .. })));
-    assert!(matches!(store.create_key("none", &[]), Err(Error::NoScope)));
+    assert!(matches!(store.revoke_key("nope"), Err(Error::User(UserError::UnknownKey { .. }))));
+    assert!(matches!(store.create_key("none", &[]), Err(Error::User(UserError::NoScope))));
 }
 
 #[test]
@@ -547,7 +616,7 @@ fn locations_parse_and_hide_passwords() {
         schema: Some("x; DROP".into()),
     })
     .unwrap_err();
-    assert!(matches!(err, Error::BadSchemaName { .. }), "{err}");
+    assert!(matches!(err, Error::User(UserError::BadSchemaName { .. })), "{err}");
 }
 
 #[test]
@@ -572,7 +641,7 @@ const CRASH_CHILD: &str = "WARD_STORE_CRASH_CHILD";
 #[test]
 fn sqlite_crash_child() {
     let Some(dir) = std::env::var_os(CRASH_CHILD) else { return };
-    let mut store = Store::open(Path::new(&dir)).unwrap();
+    let store = Store::open(Path::new(&dir)).unwrap();
     let log = Arc::new(store.audit_log().unwrap());
     let say = |line: String| {
         // Straight to the process's stdout: the test harness captures only print! macros.
