@@ -42,6 +42,10 @@ pub enum ErrorCode {
     EntityNotFound,
     /// No API key with this id.
     KeyNotFound,
+    /// The list has no version with this number.
+    VersionNotFound,
+    /// A rollback with nothing to do: no earlier content, or the content named is current.
+    InvalidRollback,
     /// No such route.
     RouteNotFound,
     /// The route does not take this method.
@@ -75,6 +79,8 @@ impl ErrorCode {
             ErrorCode::DatasetNotFound => "dataset_not_found",
             ErrorCode::EntityNotFound => "entity_not_found",
             ErrorCode::KeyNotFound => "key_not_found",
+            ErrorCode::VersionNotFound => "version_not_found",
+            ErrorCode::InvalidRollback => "invalid_rollback",
             ErrorCode::RouteNotFound => "route_not_found",
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::RateLimited => "rate_limited",
@@ -100,7 +106,9 @@ impl ErrorCode {
             ErrorCode::DatasetNotFound
             | ErrorCode::EntityNotFound
             | ErrorCode::KeyNotFound
+            | ErrorCode::VersionNotFound
             | ErrorCode::RouteNotFound => StatusCode::NOT_FOUND,
+            ErrorCode::InvalidRollback => StatusCode::CONFLICT,
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::NotReady | ErrorCode::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
@@ -110,7 +118,7 @@ impl ErrorCode {
     }
 
     /// Every code, for the OpenAPI document.
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 22] = [
         ErrorCode::MalformedJson,
         ErrorCode::InvalidQuery,
         ErrorCode::InvalidBatch,
@@ -124,6 +132,8 @@ impl ErrorCode {
         ErrorCode::DatasetNotFound,
         ErrorCode::EntityNotFound,
         ErrorCode::KeyNotFound,
+        ErrorCode::VersionNotFound,
+        ErrorCode::InvalidRollback,
         ErrorCode::RouteNotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::RateLimited,
@@ -222,12 +232,25 @@ impl Error {
 
 impl From<ward_store::Error> for Error {
     fn from(e: ward_store::Error) -> Error {
-        // A refused import (an empty or shrunken list) is the caller's to fix, never a 500.
-        if e.is_user_error() {
-            Error::new(ErrorCode::InvalidList, e.to_string())
-        } else {
-            Error::internal(e)
+        match store_error_code(&e) {
+            Some(code) => Error::new(code, e.to_string()),
+            None => Error::internal(e),
         }
+    }
+}
+
+/// The code of a store error that is the caller's to fix (a refused import, a rollback to a
+/// version that does not exist), never a 500; `None` for a failure of the store.
+fn store_error_code(e: &ward_store::Error) -> Option<ErrorCode> {
+    use ward_store::Error as StoreError;
+    match e {
+        StoreError::NoList { .. } => Some(ErrorCode::DatasetNotFound),
+        StoreError::NoVersion { .. } => Some(ErrorCode::VersionNotFound),
+        StoreError::NothingToRollBack { .. } | StoreError::AlreadyCurrent { .. } => {
+            Some(ErrorCode::InvalidRollback)
+        }
+        e if e.is_user_error() => Some(ErrorCode::InvalidList),
+        _ => None,
     }
 }
 

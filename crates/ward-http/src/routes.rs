@@ -4,8 +4,9 @@
 use crate::auth::{authorize, Caller};
 use crate::dto::{self, MatchQuery};
 use crate::error::{Error, ErrorCode, Result};
+use crate::lists::{self, ListChange};
 use crate::{openapi, AppState};
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, MatchedPath, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
@@ -51,7 +52,6 @@ pub(crate) struct RequestId(pub String);
 /// the body limit, and the middleware that counts, times and ids each request.
 pub fn app(state: AppState) -> Router {
     let max_body = state.config().max_body;
-    let max_list_body = state.config().max_list_body;
     Router::new()
         .route("/match/{dataset}", post(match_entities))
         .route("/search/{dataset}", get(search))
@@ -64,7 +64,8 @@ pub fn app(state: AppState) -> Router {
         .route("/openapi.json", get(openapi_json))
         .route("/admin/audit", get(audit))
         .route("/admin/keys/{id}", delete(revoke_key))
-        .route("/admin/lists", post(import_list).layer(DefaultBodyLimit::max(max_list_body)))
+        .route("/admin/lists", post(import_list))
+        .route("/admin/lists/{dataset}/rollback", post(rollback_list))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
@@ -297,30 +298,49 @@ fn result_ids(hits: &[Hit]) -> Value {
         .collect()
 }
 
-#[allow(clippy::too_many_arguments)]
-fn record(
-    request_id: &RequestId,
-    caller: &Caller,
+/// What an audit record says about a request before the handler's work: its id, the key that
+/// made it and the route it came through. Built once per request.
+pub(crate) struct AuditContext {
+    request_id: String,
+    key_id: Option<String>,
     source: String,
-    dataset: &str,
-    query: Value,
-    query_names: Vec<String>,
-    list_versions: Vec<i64>,
-    results: Value,
-    hits: &[&Hit],
-) -> AuditRecord {
-    AuditRecord {
-        request_id: request_id.0.clone(),
-        key_id: caller.key_id.clone(),
-        time: String::new(),
-        source,
-        dataset: dataset.to_string(),
-        query,
-        query_names,
-        list_versions,
-        results,
-        top_score: hits.iter().map(|h| f64::from(h.score)).fold(0.0, f64::max),
-        matched: hits.iter().any(|h| h.is_match),
+}
+
+impl AuditContext {
+    /// The context of a request that `caller` made, with id `request_id`, to `path`.
+    fn new(request_id: &RequestId, caller: &Caller, path: &str) -> AuditContext {
+        AuditContext {
+            request_id: request_id.0.clone(),
+            key_id: caller.key_id.clone(),
+            source: format!("http {path}"),
+        }
+    }
+
+    /// The record of the request on `dataset` with `query`; the handler fills in what it saw and
+    /// answered (`..context.record(dataset, query)`).
+    fn record(self, dataset: &str, query: Value) -> AuditRecord {
+        AuditRecord {
+            request_id: self.request_id,
+            key_id: self.key_id,
+            time: String::new(),
+            source: self.source,
+            dataset: dataset.to_string(),
+            query,
+            query_names: Vec::new(),
+            list_versions: Vec::new(),
+            results: Value::Null,
+            top_score: 0.0,
+            matched: false,
+        }
+    }
+
+    /// The record of a screening, with its best score and whether it matched from `hits`.
+    fn screening(self, dataset: &str, query: Value, hits: &[&Hit]) -> AuditRecord {
+        AuditRecord {
+            top_score: hits.iter().map(|h| f64::from(h.score)).fold(0.0, f64::max),
+            matched: hits.iter().any(|h| h.is_match),
+            ..self.record(dataset, query)
+        }
     }
 }
 
@@ -407,21 +427,15 @@ async fn match_entities(
     let names: Vec<String> =
         queries.iter().flat_map(|q: &MatchQuery| q.query.names.iter().cloned()).collect();
     let all_hits: Vec<&Hit> = all_hits.iter().collect();
-    audit_and_wait(
-        &state,
-        record(
-            &request_id,
-            &caller,
-            format!("http /match/{dataset}"),
-            &dataset,
-            json!({"body": body, "limit": limit, "threshold": threshold, "cutoff": cutoff, "algorithm": algorithm}),
-            names,
-            snapshot.version_ids(),
-            Value::Object(audit_results),
-            &all_hits,
-        ),
-    )
-    .await?;
+    let query = json!({"body": body, "limit": limit, "threshold": threshold, "cutoff": cutoff, "algorithm": algorithm});
+    let record = AuditRecord {
+        query_names: names,
+        list_versions: snapshot.version_ids(),
+        results: Value::Object(audit_results),
+        ..AuditContext::new(&request_id, &caller, &format!("/match/{dataset}"))
+            .screening(&dataset, query, &all_hits)
+    };
+    audit_and_wait(&state, record).await?;
     Ok(Json(json!({
         "responses": responses,
         "matcher": {"name": algorithm},
@@ -471,21 +485,15 @@ async fn search(
     let subjects = snapshot.screener.subjects();
     let results: Vec<Value> = hits.iter().map(|h| dto::scored_entity(&subjects[h.subject], h)).collect();
     let all_hits: Vec<&Hit> = hits.iter().collect();
-    audit_and_wait(
-        &state,
-        record(
-            &request_id,
-            &caller,
-            format!("http /search/{dataset}"),
-            &dataset,
-            json!({"q": q, "limit": limit, "offset": offset, "schema": params.get("schema")}),
-            vec![q],
-            snapshot.version_ids(),
-            result_ids(&hits),
-            &all_hits,
-        ),
-    )
-    .await?;
+    let query = json!({"q": q, "limit": limit, "offset": offset, "schema": params.get("schema")});
+    let record = AuditRecord {
+        query_names: vec![q],
+        list_versions: snapshot.version_ids(),
+        results: result_ids(&hits),
+        ..AuditContext::new(&request_id, &caller, &format!("/search/{dataset}"))
+            .screening(&dataset, query, &all_hits)
+    };
+    audit_and_wait(&state, record).await?;
     Ok(Json(json!({
         "results": results,
         "facets": {},
@@ -661,30 +669,80 @@ async fn revoke_key(
     Ok(Json(json!(key)))
 }
 
-/// `POST /admin/lists?name=FILE`: imports a list file and swaps in a snapshot with it.
+/// `allow_shrink=true|false`.
+fn allow_shrink(params: &ParamList) -> Result<bool> {
+    match params.get("allow_shrink") {
+        None | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(other) => Err(Error::new(
+            ErrorCode::InvalidQuery,
+            format!("allow_shrink={other:?}: expected true or false"),
+        )),
+    }
+}
+
+/// Writes the audit record of a list change made by `context`'s request with `query`.
+async fn audit_change(
+    state: &AppState,
+    context: AuditContext,
+    query: Value,
+    change: &ListChange,
+) -> Result<()> {
+    let results = json!({
+        "status": change.status,
+        "version": change.version.number,
+        "restores": change.version.restores,
+        "version_id": change.version.id,
+        "removed": change.removed,
+        "snapshot": change.snapshot,
+    });
+    let record = AuditRecord {
+        list_versions: change.list_versions.clone(),
+        results,
+        ..context.record(&change.dataset, query)
+    };
+    audit_and_wait(state, record).await
+}
+
+/// `POST /admin/lists?name=FILE`: imports a list file, read as `ward lists import` reads it,
+/// and swaps in a snapshot with it (admin scope).
 async fn import_list(
     State(state): State<AppState>,
+    Extension(request_id): Extension<RequestId>,
     headers: HeaderMap,
     params: Params,
-    bytes: std::result::Result<Bytes, BytesRejection>,
-) -> Result<Json<Value>> {
-    caller(&state, &headers, Scope::Admin).await?;
+    body: Body,
+) -> Result<Json<ListChange>> {
+    let caller = caller(&state, &headers, Scope::Admin).await?;
     let params = ParamList::new(params)?;
-    let name = params.get("name").filter(|n| !n.trim().is_empty()).unwrap_or("upload").to_string();
-    let bytes = body(bytes)?;
-    if bytes.is_empty() {
-        return Err(Error::new(ErrorCode::InvalidList, "the body is empty; send the list file as the body"));
-    }
-    let allow_shrink = match params.get("allow_shrink") {
-        None | Some("false") => false,
-        Some("true") => true,
-        Some(other) => {
-            return Err(Error::new(
-                ErrorCode::InvalidQuery,
-                format!("allow_shrink={other:?}: expected true or false"),
-            ))
-        }
-    };
+    let name = lists::upload_name(params.get("name"))?;
+    let allow_shrink = allow_shrink(&params)?;
+    let upload =
+        lists::receive(body, &state.inner.upload_dir, name.clone(), state.config().max_list_body).await?;
+    let query = json!({"name": name, "size": upload.size, "allow_shrink": allow_shrink});
     let policy = ward_store::ImportPolicy { allow_shrink, ..ward_store::ImportPolicy::default() };
-    Ok(Json(state.import_list(name, bytes.to_vec(), policy).await?))
+    let change = state.import_upload(upload, policy).await?;
+    audit_change(&state, AuditContext::new(&request_id, &caller, "/admin/lists"), query, &change).await?;
+    Ok(Json(change))
+}
+
+/// `POST /admin/lists/{dataset}/rollback?to=N`: makes version N of the list (or else the
+/// previous content) current again as a new version, as `ward lists rollback` does (admin
+/// scope).
+async fn rollback_list(
+    State(state): State<AppState>,
+    Extension(request_id): Extension<RequestId>,
+    headers: HeaderMap,
+    dataset: std::result::Result<Path<String>, PathRejection>,
+    params: Params,
+) -> Result<Json<ListChange>> {
+    let dataset = path(dataset)?;
+    let caller = caller(&state, &headers, Scope::Admin).await?;
+    let params = ParamList::new(params)?;
+    let to = params.parse::<i64>("to")?;
+    let query = json!({"to": to});
+    let change = state.rollback(dataset.clone(), to).await?;
+    let context = AuditContext::new(&request_id, &caller, &format!("/admin/lists/{dataset}/rollback"));
+    audit_change(&state, context, query, &change).await?;
+    Ok(Json(change))
 }
