@@ -26,6 +26,7 @@
 mod auth;
 pub mod dto;
 pub mod error;
+mod extract;
 mod lists;
 mod metrics;
 pub mod openapi;

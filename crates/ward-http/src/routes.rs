@@ -1,25 +1,26 @@
 //! The router and its handlers. Handlers check the key, read the request, screen against one
 //! snapshot, write the audit record and only then answer.
 
-use crate::auth::{authorize, Caller};
 use crate::dto::{self, MatchQuery};
 use crate::error::{Error, ErrorCode, Result};
+use crate::extract::{
+    AdminAccess, AuditContext, JsonBody, ParamList, PathParam, RequestId, ScreenAccess, MAX_LIMIT,
+};
 use crate::lists::{self, ListChange};
 use crate::{openapi, AppState};
-use axum::body::{Body, Bytes};
-use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
-use axum::extract::{DefaultBodyLimit, MatchedPath, Path, Query, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{delete, get, post};
-use axum::{Extension, Json, Router};
+use axum::{Json, Router};
 use serde_json::{json, Value};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
 use ward_engine::{validate_query, Hit, MatchOptions, Query as EngineQuery, DEFAULT_THRESHOLD};
-use ward_store::{AuditFilter, AuditRecord, Scope};
+use ward_store::{AuditFilter, AuditRecord};
 
 /// The algorithm Ward scores with.
 pub(crate) const ALGORITHM: &str = "ward-v1";
@@ -37,16 +38,6 @@ pub(crate) const ALGORITHM_ALIASES: &[&str] = &[
     "regression-v2",
     "regression-v3",
 ];
-
-/// The query parameter holding the match threshold.
-const THRESHOLD: &str = "threshold";
-
-/// Most results per query.
-const MAX_LIMIT: usize = 500;
-
-/// The request id, set by the middleware before any handler runs.
-#[derive(Debug, Clone)]
-pub(crate) struct RequestId(pub String);
 
 /// Builds the router over `state`: every route, JSON errors for unknown routes and methods,
 /// the body limit, and the middleware that counts, times and ids each request.
@@ -151,122 +142,6 @@ async fn method_not_allowed() -> Error {
     Error::new(ErrorCode::MethodNotAllowed, "this route does not take this method; see /openapi.json")
 }
 
-/// Owns axum's body rejection: too large is 413, anything else a malformed body, both JSON.
-fn body(body: std::result::Result<Bytes, BytesRejection>) -> Result<Bytes> {
-    body.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            Error::new(ErrorCode::PayloadTooLarge, "the request body is over the size limit")
-        } else {
-            Error::new(ErrorCode::MalformedJson, rejection.body_text())
-        }
-    })
-}
-
-/// Refuses a body declared as anything but JSON (`application/json`, `application/*+json`,
-/// any parameters). A body without `Content-Type` is read as JSON, as yente does, so clients
-/// that send none keep working.
-fn json_content_type(headers: &HeaderMap) -> Result<()> {
-    let Some(value) = headers.get(header::CONTENT_TYPE) else { return Ok(()) };
-    let essence = value.to_str().unwrap_or_default().split(';').next().unwrap_or_default().trim();
-    let essence = essence.to_ascii_lowercase();
-    let is_json = essence == "application/json"
-        || essence.strip_prefix("application/").is_some_and(|subtype| subtype.ends_with("+json"));
-    if is_json {
-        Ok(())
-    } else {
-        Err(Error::new(
-            ErrorCode::UnsupportedMediaType,
-            "the body must be JSON: send Content-Type: application/json",
-        ))
-    }
-}
-
-fn json_body(bytes: &Bytes) -> Result<Value> {
-    serde_json::from_slice(bytes)
-        .map_err(|e| Error::new(ErrorCode::MalformedJson, format!("the body is not valid JSON: {e}")))
-}
-
-type Params = std::result::Result<Query<Vec<(String, String)>>, QueryRejection>;
-
-/// Query-string parameters, with axum's rejection owned.
-struct ParamList(Vec<(String, String)>);
-
-impl ParamList {
-    fn new(params: Params) -> Result<ParamList> {
-        params
-            .map(|Query(p)| ParamList(p))
-            .map_err(|e| Error::new(ErrorCode::InvalidQuery, format!("bad query string: {}", e.body_text())))
-    }
-
-    fn get(&self, name: &str) -> Option<&str> {
-        self.0.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-    }
-
-    fn parse<T: std::str::FromStr>(&self, name: &str) -> Result<Option<T>> {
-        self.get(name)
-            .map(|v| {
-                v.trim().parse().map_err(|_| {
-                    Error::new(ErrorCode::InvalidQuery, format!("parameter {name:?} has a bad value"))
-                })
-            })
-            .transpose()
-    }
-
-    /// The match threshold: a score from which a result is a match, in (0, 1]. Zero is refused
-    /// because every result would be a match, even one scoring 0.
-    fn threshold(&self) -> Result<Option<f32>> {
-        match self.parse::<f32>(THRESHOLD)? {
-            Some(v) if !(v > 0.0 && v <= 1.0) => Err(Error::new(
-                ErrorCode::InvalidQuery,
-                format!("parameter {THRESHOLD:?} must be above 0 and at most 1"),
-            )),
-            v => Ok(v),
-        }
-    }
-
-    fn score(&self, name: &str) -> Result<Option<f32>> {
-        match self.parse::<f32>(name)? {
-            Some(v) if !(0.0..=1.0).contains(&v) => Err(Error::new(
-                ErrorCode::InvalidQuery,
-                format!("parameter {name:?} must be between 0 and 1"),
-            )),
-            v => Ok(v),
-        }
-    }
-
-    fn limit(&self, default: usize) -> Result<usize> {
-        match self.parse::<usize>("limit")? {
-            Some(n) if n == 0 || n > MAX_LIMIT => Err(Error::new(
-                ErrorCode::InvalidQuery,
-                format!("parameter \"limit\" must be between 1 and {MAX_LIMIT}"),
-            )),
-            n => Ok(n.unwrap_or(default)),
-        }
-    }
-
-    fn algorithm(&self) -> Result<&'static str> {
-        match self.get("algorithm") {
-            None => Ok(ALGORITHM),
-            Some(a) if a == ALGORITHM || ALGORITHM_ALIASES.contains(&a) => Ok(ALGORITHM),
-            Some(a) => {
-                Err(Error::new(ErrorCode::InvalidQuery, format!("unknown algorithm {a:?}; see /algorithms")))
-            }
-        }
-    }
-}
-
-fn path<T>(path: std::result::Result<Path<T>, PathRejection>) -> Result<T> {
-    path.map(|Path(p)| p).map_err(|e| Error::new(ErrorCode::InvalidQuery, e.body_text()))
-}
-
-/// Checks the key and takes a token from its rate limit.
-async fn caller(state: &AppState, headers: &HeaderMap, scope: Scope) -> Result<Caller> {
-    let inner = &state.inner;
-    let caller = authorize(&inner.store, &inner.keys, inner.config.auth, headers, scope).await?;
-    inner.limiter.check(&caller)?;
-    Ok(caller)
-}
-
 /// The dataset filter for `/match/{dataset}` and `/search/{dataset}`: the collections
 /// `default` and `sanctions` are every list; any other name must be a list of the snapshot.
 fn datasets(snapshot: &crate::Snapshot, dataset: &str) -> Result<Option<Vec<String>>> {
@@ -298,70 +173,18 @@ fn result_ids(hits: &[Hit]) -> Value {
         .collect()
 }
 
-/// What an audit record says about a request before the handler's work: its id, the key that
-/// made it and the route it came through. Built once per request.
-pub(crate) struct AuditContext {
-    request_id: String,
-    key_id: Option<String>,
-    source: String,
-}
-
-impl AuditContext {
-    /// The context of a request that `caller` made, with id `request_id`, to `path`.
-    fn new(request_id: &RequestId, caller: &Caller, path: &str) -> AuditContext {
-        AuditContext {
-            request_id: request_id.0.clone(),
-            key_id: caller.key_id.clone(),
-            source: format!("http {path}"),
-        }
-    }
-
-    /// The record of the request on `dataset` with `query`; the handler fills in what it saw and
-    /// answered (`..context.record(dataset, query)`).
-    fn record(self, dataset: &str, query: Value) -> AuditRecord {
-        AuditRecord {
-            request_id: self.request_id,
-            key_id: self.key_id,
-            time: String::new(),
-            source: self.source,
-            dataset: dataset.to_string(),
-            query,
-            query_names: Vec::new(),
-            list_versions: Vec::new(),
-            results: Value::Null,
-            top_score: 0.0,
-            matched: false,
-        }
-    }
-
-    /// The record of a screening, with its best score and whether it matched from `hits`.
-    fn screening(self, dataset: &str, query: Value, hits: &[&Hit]) -> AuditRecord {
-        AuditRecord {
-            top_score: hits.iter().map(|h| f64::from(h.score)).fold(0.0, f64::max),
-            matched: hits.iter().any(|h| h.is_match),
-            ..self.record(dataset, query)
-        }
-    }
-}
-
 /// `POST /match/{dataset}`: yente's batch matching.
 async fn match_entities(
     State(state): State<AppState>,
-    Extension(request_id): Extension<RequestId>,
-    headers: HeaderMap,
-    dataset: std::result::Result<Path<String>, PathRejection>,
-    params: Params,
-    bytes: std::result::Result<Bytes, BytesRejection>,
+    ScreenAccess(audit): ScreenAccess,
+    PathParam(dataset): PathParam,
+    params: ParamList,
+    JsonBody(body): JsonBody,
 ) -> Result<Response> {
-    let dataset = path(dataset)?;
-    let caller = caller(&state, &headers, Scope::Screen).await?;
-    json_content_type(&headers)?;
-    let params = ParamList::new(params)?;
     let limit = params.limit(5)?;
     let threshold = params.threshold()?.unwrap_or(DEFAULT_THRESHOLD);
     let cutoff = params.score("cutoff")?.unwrap_or(0.5).min(threshold);
     let algorithm = params.algorithm()?;
-    let body = json_body(&body(bytes)?)?;
     let queries = dto::parse_batch(&body)?;
     // A lone query that cannot be screened is refused whole; in a batch, each such query gets
     // its own error and the others are screened.
@@ -432,8 +255,7 @@ async fn match_entities(
         query_names: names,
         list_versions: snapshot.version_ids(),
         results: Value::Object(audit_results),
-        ..AuditContext::new(&request_id, &caller, &format!("/match/{dataset}"))
-            .screening(&dataset, query, &all_hits)
+        ..audit.screening(&dataset, query, &all_hits)
     };
     audit_and_wait(&state, record).await?;
     Ok(Json(json!({
@@ -447,14 +269,10 @@ async fn match_entities(
 /// `GET /search/{dataset}?q=`: name search, yente's `SearchResponse`.
 async fn search(
     State(state): State<AppState>,
-    Extension(request_id): Extension<RequestId>,
-    headers: HeaderMap,
-    dataset: std::result::Result<Path<String>, PathRejection>,
-    params: Params,
+    ScreenAccess(audit): ScreenAccess,
+    PathParam(dataset): PathParam,
+    params: ParamList,
 ) -> Result<Response> {
-    let dataset = path(dataset)?;
-    let caller = caller(&state, &headers, Scope::Screen).await?;
-    let params = ParamList::new(params)?;
     let Some(q) = params.get("q").map(str::trim).map(str::to_string) else {
         return Err(Error::new(ErrorCode::InvalidQuery, "parameter \"q\" (the name to search) is required"));
     };
@@ -490,8 +308,7 @@ async fn search(
         query_names: vec![q],
         list_versions: snapshot.version_ids(),
         results: result_ids(&hits),
-        ..AuditContext::new(&request_id, &caller, &format!("/search/{dataset}"))
-            .screening(&dataset, query, &all_hits)
+        ..audit.screening(&dataset, query, &all_hits)
     };
     audit_and_wait(&state, record).await?;
     Ok(Json(json!({
@@ -507,11 +324,9 @@ async fn search(
 /// `GET /entities/{id}`: one subject as FtM, by its id or any referent.
 async fn entity(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    id: std::result::Result<Path<String>, PathRejection>,
+    _: ScreenAccess,
+    PathParam(id): PathParam,
 ) -> Result<Response> {
-    let id = path(id)?;
-    caller(&state, &headers, Scope::Screen).await?;
     let snapshot = state.snapshot();
     let subject = snapshot.subject(&id).ok_or_else(|| {
         Error::new(ErrorCode::EntityNotFound, format!("no entity with id or referent {id:?}"))
@@ -626,9 +441,7 @@ async fn openapi_json() -> Json<Value> {
 }
 
 /// `GET /admin/audit`: audit records, newest first (admin scope).
-async fn audit(State(state): State<AppState>, headers: HeaderMap, params: Params) -> Result<Json<Value>> {
-    caller(&state, &headers, Scope::Admin).await?;
-    let params = ParamList::new(params)?;
+async fn audit(State(state): State<AppState>, _: AdminAccess, params: ParamList) -> Result<Json<Value>> {
     let matched = match params.get("matched") {
         None | Some("") | Some("false") | Some("0") => false,
         Some("true") | Some("1") => true,
@@ -660,25 +473,11 @@ async fn audit(State(state): State<AppState>, headers: HeaderMap, params: Params
 /// `DELETE /admin/keys/{id}`: revokes a key (admin scope); its next request here is refused.
 async fn revoke_key(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    id: std::result::Result<Path<String>, PathRejection>,
+    _: AdminAccess,
+    PathParam(id): PathParam,
 ) -> Result<Json<Value>> {
-    let id = path(id)?;
-    caller(&state, &headers, Scope::Admin).await?;
     let key = state.revoke_key(id).await?;
     Ok(Json(json!(key)))
-}
-
-/// `allow_shrink=true|false`.
-fn allow_shrink(params: &ParamList) -> Result<bool> {
-    match params.get("allow_shrink") {
-        None | Some("false") => Ok(false),
-        Some("true") => Ok(true),
-        Some(other) => Err(Error::new(
-            ErrorCode::InvalidQuery,
-            format!("allow_shrink={other:?}: expected true or false"),
-        )),
-    }
 }
 
 /// Writes the audit record of a list change made by `context`'s request with `query`.
@@ -708,21 +507,18 @@ async fn audit_change(
 /// and swaps in a snapshot with it (admin scope).
 async fn import_list(
     State(state): State<AppState>,
-    Extension(request_id): Extension<RequestId>,
-    headers: HeaderMap,
-    params: Params,
+    AdminAccess(audit): AdminAccess,
+    params: ParamList,
     body: Body,
 ) -> Result<Json<ListChange>> {
-    let caller = caller(&state, &headers, Scope::Admin).await?;
-    let params = ParamList::new(params)?;
     let name = lists::upload_name(params.get("name"))?;
-    let allow_shrink = allow_shrink(&params)?;
+    let allow_shrink = params.flag("allow_shrink")?;
     let upload =
         lists::receive(body, &state.inner.upload_dir, name.clone(), state.config().max_list_body).await?;
     let query = json!({"name": name, "size": upload.size, "allow_shrink": allow_shrink});
     let policy = ward_store::ImportPolicy { allow_shrink, ..ward_store::ImportPolicy::default() };
     let change = state.import_upload(upload, policy).await?;
-    audit_change(&state, AuditContext::new(&request_id, &caller, "/admin/lists"), query, &change).await?;
+    audit_change(&state, audit, query, &change).await?;
     Ok(Json(change))
 }
 
@@ -731,18 +527,13 @@ async fn import_list(
 /// scope).
 async fn rollback_list(
     State(state): State<AppState>,
-    Extension(request_id): Extension<RequestId>,
-    headers: HeaderMap,
-    dataset: std::result::Result<Path<String>, PathRejection>,
-    params: Params,
+    AdminAccess(audit): AdminAccess,
+    PathParam(dataset): PathParam,
+    params: ParamList,
 ) -> Result<Json<ListChange>> {
-    let dataset = path(dataset)?;
-    let caller = caller(&state, &headers, Scope::Admin).await?;
-    let params = ParamList::new(params)?;
     let to = params.parse::<i64>("to")?;
     let query = json!({"to": to});
-    let change = state.rollback(dataset.clone(), to).await?;
-    let context = AuditContext::new(&request_id, &caller, &format!("/admin/lists/{dataset}/rollback"));
-    audit_change(&state, context, query, &change).await?;
+    let change = state.rollback(dataset, to).await?;
+    audit_change(&state, audit, query, &change).await?;
     Ok(Json(change))
 }

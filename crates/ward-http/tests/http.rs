@@ -254,6 +254,8 @@ async fn bad_requests_are_json_errors() {
     check_error(&get(&s, "/match/default").await, 405, "method_not_allowed");
     check_error(&get(&s, "/search/default").await, 400, "invalid_query");
     check_error(&get(&s, "/search/default?q=x&limit=0").await, 400, "invalid_query");
+    // axum's own rejection of a path that is not UTF-8 answers with the API's code.
+    check_error(&get(&s, "/entities/%FF%FE").await, 400, "invalid_query");
 }
 
 /// Checks the refusal of a name that cannot be screened: a 400 `invalid_name` error with its
