@@ -19,6 +19,9 @@ use serde_json::{json, Value};
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId as TowerRequestId, SetRequestIdLayer,
+};
 use ward_engine::{validate_query, Hit, MatchOptions, Query as EngineQuery, DEFAULT_THRESHOLD};
 use ward_store::{AuditFilter, AuditRecord};
 
@@ -62,27 +65,41 @@ pub fn app(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(max_body))
         .layer(middleware::from_fn_with_state(state.clone(), body_deadline))
         .layer(middleware::from_fn_with_state(state.clone(), track))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeWardRequestId))
         .with_state(state)
 }
 
-/// Gives each request an id (answered as `X-Request-Id`), and counts and times it by route.
-/// Logs the route template, never the URI: search queries carry personal data.
+/// Makes the id of a request that comes without `X-Request-Id`.
+#[derive(Clone, Copy)]
+struct MakeWardRequestId;
+
+impl MakeRequestId for MakeWardRequestId {
+    fn make_request_id<B>(&mut self, _request: &axum::http::Request<B>) -> Option<TowerRequestId> {
+        HeaderValue::from_str(&new_request_id()).ok().map(TowerRequestId::new)
+    }
+}
+
+/// Hands the request's id (the client's `X-Request-Id`, or one [`MakeWardRequestId`] made) to
+/// the handlers, and counts and times the request by route. Logs the route template, never the
+/// URI: search queries carry personal data.
 async fn track(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let start = Instant::now();
-    let id = new_request_id();
+    let id = request
+        .headers()
+        .get(X_REQUEST_ID)
+        .and_then(|value| value.to_str().ok())
+        .map_or_else(new_request_id, str::to_string);
     let route = request
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
     let method = request.method().clone();
     request.extensions_mut().insert(RequestId(id.clone()));
-    let mut response = next.run(request).await;
+    let response = next.run(request).await;
     let seconds = start.elapsed().as_secs_f64();
     let status = response.status().as_u16();
     state.inner.metrics.observe(&route, status, seconds);
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert("x-request-id", value);
-    }
     tracing::info!(
         request_id = %id,
         %method,
@@ -93,6 +110,9 @@ async fn track(State(state): State<AppState>, mut request: Request, next: Next) 
     );
     response
 }
+
+/// The header carrying the request id, set by the client or the server, and answered back.
+const X_REQUEST_ID: &str = "x-request-id";
 
 /// Routes whose bodies have no deadline: list files run to hundreds of MB.
 const UNTIMED_BODY_ROUTES: &[&str] = &["/admin/lists"];

@@ -575,6 +575,18 @@ async fn every_screening_is_audited() {
     assert_eq!(admin(format!("/admin/audit?key={key_id}")).await.body["total"], 2);
     assert_eq!(admin("/admin/audit?key=other".into()).await.body["total"], 0);
     check_error(&admin("/admin/audit?from=yesterday".into()).await, 400, "invalid_query");
+
+    // A client's X-Request-Id is kept: answered back and recorded.
+    let request = Request::post("/match/default")
+        .header("authorization", format!("Bearer {}", s.screen))
+        .header("x-request-id", "core-banking-42")
+        .body(Body::from(batch(&[("q", person("Fitiwi Abdelrazak"))]).to_string()))
+        .unwrap();
+    let response = s.app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["x-request-id"], "core-banking-42");
+    let by_id = admin("/admin/audit?request_id=core-banking-42".into()).await;
+    assert_eq!(by_id.body["total"], 1, "{}", by_id.body);
 }
 
 /// Uploads the EU excerpt while 50 requests are in flight: every one succeeds, and the next
