@@ -21,6 +21,18 @@ pub(crate) const THRESHOLD: &str = "threshold";
 /// Most results per query.
 pub(crate) const MAX_LIMIT: usize = 500;
 
+/// Results per query of `/match` without a `limit`.
+pub(crate) const DEFAULT_MATCH_LIMIT: usize = 5;
+
+/// Results of `/search` without a `limit`.
+pub(crate) const DEFAULT_SEARCH_LIMIT: usize = 10;
+
+/// Results scoring below this are left out unless the request says otherwise (`cutoff`).
+pub(crate) const DEFAULT_CUTOFF: f32 = 0.5;
+
+/// Records of `/admin/audit` without a `limit`.
+pub(crate) const DEFAULT_AUDIT_LIMIT: u64 = 100;
+
 /// The request id: the client's `X-Request-Id`, or one the server made (see
 /// [`crate::routes::app`]).
 #[derive(Debug, Clone)]

@@ -4,16 +4,19 @@
 use crate::dto::{self, MatchQuery};
 use crate::error::{Error, ErrorCode, Result};
 use crate::extract::{
-    AdminAccess, AuditContext, JsonBody, ParamList, PathParam, RequestId, ScreenAccess, MAX_LIMIT,
+    AdminAccess, AuditContext, JsonBody, ParamList, PathParam, RequestId, ScreenAccess, DEFAULT_AUDIT_LIMIT,
+    DEFAULT_CUTOFF, DEFAULT_MATCH_LIMIT, DEFAULT_SEARCH_LIMIT, MAX_LIMIT,
 };
 use crate::lists::{self, ListChange};
 use crate::{openapi, AppState};
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::handler::Handler;
+use axum::http::Method;
 use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
+use axum::routing::{on, MethodFilter, MethodRouter};
 use axum::{Json, Router};
 use serde_json::{json, Value};
 use std::sync::atomic::Ordering;
@@ -46,20 +49,9 @@ pub(crate) const ALGORITHM_ALIASES: &[&str] = &[
 /// the body limit, and the middleware that counts, times and ids each request.
 pub fn app(state: AppState) -> Router {
     let max_body = state.config().max_body;
-    Router::new()
-        .route("/match/{dataset}", post(match_entities))
-        .route("/search/{dataset}", get(search))
-        .route("/entities/{id}", get(entity))
-        .route("/catalog", get(catalog))
-        .route("/algorithms", get(algorithms))
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics))
-        .route("/openapi.json", get(openapi_json))
-        .route("/admin/audit", get(audit))
-        .route("/admin/keys/{id}", delete(revoke_key))
-        .route("/admin/lists", post(import_list))
-        .route("/admin/lists/{dataset}/rollback", post(rollback_list))
+    routes()
+        .into_iter()
+        .fold(Router::new(), |router, route| router.route(route.path, route.handler))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
@@ -68,6 +60,42 @@ pub fn app(state: AppState) -> Router {
         .layer(PropagateRequestIdLayer::x_request_id())
         .layer(SetRequestIdLayer::x_request_id(MakeWardRequestId))
         .with_state(state)
+}
+
+/// One route of the API: the router is built from [`routes`], and the OpenAPI document must
+/// describe each (its tests check it).
+pub(crate) struct Route {
+    pub(crate) method: Method,
+    pub(crate) path: &'static str,
+    handler: MethodRouter<AppState>,
+}
+
+fn route<H, T>(method: Method, path: &'static str, handler: H) -> Route
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    let filter = MethodFilter::try_from(method.clone()).expect("a method axum routes");
+    Route { method, path, handler: on(filter, handler) }
+}
+
+/// Every route, registered once here.
+pub(crate) fn routes() -> Vec<Route> {
+    vec![
+        route(Method::POST, "/match/{dataset}", match_entities),
+        route(Method::GET, "/search/{dataset}", search),
+        route(Method::GET, "/entities/{id}", entity),
+        route(Method::GET, "/catalog", catalog),
+        route(Method::GET, "/algorithms", algorithms),
+        route(Method::GET, "/healthz", healthz),
+        route(Method::GET, "/readyz", readyz),
+        route(Method::GET, "/metrics", metrics),
+        route(Method::GET, "/openapi.json", openapi_json),
+        route(Method::GET, "/admin/audit", audit),
+        route(Method::DELETE, "/admin/keys/{id}", revoke_key),
+        route(Method::POST, "/admin/lists", import_list),
+        route(Method::POST, "/admin/lists/{dataset}/rollback", rollback_list),
+    ]
 }
 
 /// Makes the id of a request that comes without `X-Request-Id`.
@@ -201,9 +229,9 @@ async fn match_entities(
     params: ParamList,
     JsonBody(body): JsonBody,
 ) -> Result<Response> {
-    let limit = params.limit(5)?;
+    let limit = params.limit(DEFAULT_MATCH_LIMIT)?;
     let threshold = params.threshold()?.unwrap_or(DEFAULT_THRESHOLD);
-    let cutoff = params.score("cutoff")?.unwrap_or(0.5).min(threshold);
+    let cutoff = params.score("cutoff")?.unwrap_or(DEFAULT_CUTOFF).min(threshold);
     let algorithm = params.algorithm()?;
     let queries = dto::parse_batch(&body)?;
     // A lone query that cannot be screened is refused whole; in a batch, each such query gets
@@ -296,7 +324,7 @@ async fn search(
     let Some(q) = params.get("q").map(str::trim).map(str::to_string) else {
         return Err(Error::new(ErrorCode::InvalidQuery, "parameter \"q\" (the name to search) is required"));
     };
-    let limit = params.limit(10)?;
+    let limit = params.limit(DEFAULT_SEARCH_LIMIT)?;
     let offset = params.parse::<usize>("offset")?.unwrap_or(0).min(MAX_LIMIT);
     let schema = match params.get("schema") {
         None | Some("") | Some("Thing") | Some("LegalEntity") => None,
@@ -308,7 +336,7 @@ async fn search(
     let snapshot = state.snapshot();
     let options = MatchOptions {
         limit: offset + limit,
-        cutoff: 0.5,
+        cutoff: DEFAULT_CUTOFF,
         threshold: DEFAULT_THRESHOLD,
         datasets: datasets(&snapshot, &dataset)?,
     };
@@ -476,7 +504,7 @@ async fn audit(State(state): State<AppState>, _: AdminAccess, params: ParamList)
         key_id: params.get("key").filter(|s| !s.is_empty()).map(str::to_string),
         request_id: params.get("request_id").filter(|s| !s.is_empty()).map(str::to_string),
         matched_only: matched,
-        limit: Some(params.parse::<u64>("limit")?.unwrap_or(100)),
+        limit: Some(params.parse::<u64>("limit")?.unwrap_or(DEFAULT_AUDIT_LIMIT)),
     };
     let store = Arc::clone(&state.inner.store);
     let records =
