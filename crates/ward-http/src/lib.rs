@@ -30,6 +30,7 @@ mod extract;
 mod lists;
 mod metrics;
 pub mod openapi;
+pub mod response;
 mod routes;
 mod server;
 mod snapshot;

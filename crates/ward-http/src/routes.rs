@@ -8,17 +8,22 @@ use crate::extract::{
     DEFAULT_CUTOFF, DEFAULT_MATCH_LIMIT, DEFAULT_SEARCH_LIMIT, MAX_LIMIT,
 };
 use crate::lists::{self, ListChange};
+use crate::response::{
+    AuditResponse, Health, MatchResponse, Matcher, QueryAnswer, Ready, Relation, SearchResponse, Total,
+};
 use crate::{openapi, AppState};
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::handler::Handler;
 use axum::http::Method;
+use axum::http::StatusCode;
 use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{on, MethodFilter, MethodRouter};
 use axum::{Json, Router};
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
@@ -27,6 +32,9 @@ use tower_http::request_id::{
 };
 use ward_engine::{validate_query, Hit, MatchOptions, Query as EngineQuery, DEFAULT_THRESHOLD};
 use ward_store::{AuditFilter, AuditRecord};
+
+/// The `status` of a healthy answer.
+const STATUS_OK: &str = "ok";
 
 /// The algorithm Ward scores with.
 pub(crate) const ALGORITHM: &str = "ward-v1";
@@ -267,7 +275,7 @@ async fn match_entities(
         .fetch_add(hits.iter().filter(|h| h.iter().any(|h| h.is_match)).count() as u64, Ordering::Relaxed);
 
     let subjects = snapshot.screener.subjects();
-    let mut responses = serde_json::Map::new();
+    let mut responses = BTreeMap::new();
     let mut audit_results = serde_json::Map::new();
     let mut all_hits: Vec<Hit> = Vec::new();
     let mut remaining = hits.drain(..);
@@ -275,22 +283,20 @@ async fn match_entities(
         if let Some(error) = q.refusal_error() {
             // Not an empty result list: no `results`, a status and the error instead.
             let body = error.body();
-            responses
-                .insert(q.key.clone(), json!({"status": body["status"], "error": body, "query": q.echo}));
             audit_results.insert(q.key.clone(), json!({"error": body["reason"]}));
+            let status = error.code().status().as_u16();
+            responses.insert(
+                q.key.clone(),
+                QueryAnswer::NotScreened { status, error: body, query: q.echo.clone() },
+            );
             continue;
         }
         let hits = remaining.next().expect("one answer per screened query");
         let results: Vec<Value> = hits.iter().map(|h| dto::scored_entity(&subjects[h.subject], h)).collect();
-        responses.insert(
-            q.key.clone(),
-            json!({
-                "status": 200,
-                "results": results,
-                "total": dto::total(results.len()),
-                "query": q.echo,
-            }),
-        );
+        let total = Total::exact(results.len());
+        let status = StatusCode::OK.as_u16();
+        responses
+            .insert(q.key.clone(), QueryAnswer::Screened { status, results, total, query: q.echo.clone() });
         audit_results.insert(q.key.clone(), result_ids(&hits));
         all_hits.extend(hits);
     }
@@ -306,12 +312,7 @@ async fn match_entities(
         ..audit.screening(&dataset, query, &all_hits)
     };
     audit_and_wait(&state, record).await?;
-    Ok(Json(json!({
-        "responses": responses,
-        "matcher": {"name": algorithm},
-        "limit": limit,
-    }))
-    .into_response())
+    Ok(Json(MatchResponse { responses, matcher: Matcher { name: algorithm }, limit }).into_response())
 }
 
 /// `GET /search/{dataset}?q=`: name search, yente's `SearchResponse`.
@@ -359,14 +360,9 @@ async fn search(
         ..audit.screening(&dataset, query, &all_hits)
     };
     audit_and_wait(&state, record).await?;
-    Ok(Json(json!({
-        "results": results,
-        "facets": {},
-        "total": {"value": offset + results.len(), "relation": if more { "gte" } else { "eq" }},
-        "limit": limit,
-        "offset": offset,
-    }))
-    .into_response())
+    let relation = if more { Relation::Gte } else { Relation::Eq };
+    let total = Total { value: offset + results.len(), relation };
+    Ok(Json(SearchResponse { results, facets: BTreeMap::new(), total, limit, offset }).into_response())
 }
 
 /// `GET /entities/{id}`: one subject as FtM, by its id or any referent.
@@ -457,22 +453,22 @@ async fn algorithms() -> Json<Value> {
 }
 
 /// `GET /healthz`: the process is up.
-pub(crate) async fn healthz() -> Json<Value> {
-    Json(json!({"status": "ok"}))
+pub(crate) async fn healthz() -> Json<Health> {
+    Json(Health { status: STATUS_OK })
 }
 
 /// `GET /readyz`: a snapshot with at least one list is loaded.
-pub(crate) async fn readyz(State(state): State<AppState>) -> Result<Json<Value>> {
+pub(crate) async fn readyz(State(state): State<AppState>) -> Result<Json<Ready>> {
     let snapshot = state.snapshot();
     if snapshot.versions.is_empty() {
         return Err(Error::new(ErrorCode::NotReady, "no list is loaded; import lists first"));
     }
-    Ok(Json(json!({
-        "status": "ok",
-        "lists": snapshot.versions.len(),
-        "subjects": snapshot.screener.len(),
-        "list_versions": snapshot.version_ids(),
-    })))
+    Ok(Json(Ready {
+        status: STATUS_OK,
+        lists: snapshot.versions.len(),
+        subjects: snapshot.screener.len(),
+        list_versions: snapshot.version_ids(),
+    }))
 }
 
 /// `GET /metrics`: Prometheus text.
@@ -489,7 +485,11 @@ async fn openapi_json() -> Json<Value> {
 }
 
 /// `GET /admin/audit`: audit records, newest first (admin scope).
-async fn audit(State(state): State<AppState>, _: AdminAccess, params: ParamList) -> Result<Json<Value>> {
+async fn audit(
+    State(state): State<AppState>,
+    _: AdminAccess,
+    params: ParamList,
+) -> Result<Json<AuditResponse>> {
     let matched = match params.get("matched") {
         None | Some("") | Some("false") | Some("0") => false,
         Some("true") | Some("1") => true,
@@ -515,7 +515,7 @@ async fn audit(State(state): State<AppState>, _: AdminAccess, params: ParamList)
                 ward_store::Error::BadTime { .. } => Error::new(ErrorCode::InvalidQuery, e.to_string()),
                 e => Error::from(e),
             })?;
-    Ok(Json(json!({"records": records, "total": records.len()})))
+    Ok(Json(AuditResponse { total: records.len(), records }))
 }
 
 /// `DELETE /admin/keys/{id}`: revokes a key (admin scope); its next request here is refused.
@@ -523,9 +523,9 @@ async fn revoke_key(
     State(state): State<AppState>,
     _: AdminAccess,
     PathParam(id): PathParam,
-) -> Result<Json<Value>> {
+) -> Result<Json<ward_store::KeyInfo>> {
     let key = state.revoke_key(id).await?;
-    Ok(Json(json!(key)))
+    Ok(Json(key))
 }
 
 /// Writes the audit record of a list change made by `context`'s request with `query`.
