@@ -121,3 +121,118 @@ pub struct AuditResponse {
     /// The records, newest first.
     pub records: Vec<AuditRecord>,
 }
+
+/// Whether a catalog entry is one list or a collection of lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DatasetKind {
+    /// One list.
+    Source,
+    /// Every list (`default`, `sanctions`).
+    Collection,
+}
+
+/// The authority that publishes a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Publisher {
+    /// Its name.
+    pub name: &'static str,
+    /// Its country (alpha-2), `zz` for international bodies.
+    pub country: &'static str,
+}
+
+/// One entry of `GET /catalog`, as yente's dataset model.
+#[derive(Debug, Clone, Serialize)]
+pub struct CatalogDataset<'a> {
+    /// The dataset name.
+    pub name: &'a str,
+    /// Its title.
+    pub title: &'a str,
+    /// A source's publisher (`null` where Ward does not know it); absent for a collection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<Option<Publisher>>,
+    /// Source or collection.
+    #[serde(rename = "type")]
+    pub kind: DatasetKind,
+    /// Always true: every dataset listed is screened.
+    pub load: bool,
+    /// The list version id (for a collection, the newest of its lists').
+    pub version: Option<String>,
+    /// A source's publication date, else its import time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_export: Option<&'a str>,
+    /// A source's import time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<&'a str>,
+    /// Entities (for a collection, subjects).
+    pub entity_count: u64,
+    /// A collection's lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub children: Option<Vec<&'a str>>,
+    /// A source's list version as Ward stores it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_version: Option<&'a ward_model::ListVersion>,
+}
+
+/// `GET /catalog`, as yente's `DataCatalogModel`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Catalog<'a> {
+    /// The lists, then the collections.
+    pub datasets: Vec<CatalogDataset<'a>>,
+    /// The names of the datasets screened now.
+    pub current: Vec<&'a str>,
+    /// Always empty: the snapshot holds only current versions.
+    pub outdated: Vec<&'a str>,
+    /// Always false: the snapshot is rebuilt whole.
+    pub index_stale: bool,
+}
+
+/// One feature of the scorer, as yente lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Feature {
+    /// What it measures.
+    pub description: &'static str,
+    /// Its weight (Ward's features are explained, not weighted: 1).
+    pub coefficient: f64,
+    /// The code that computes it.
+    pub url: &'static str,
+}
+
+/// yente 5's algorithm documentation.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlgorithmDocs {
+    /// The algorithm's name.
+    pub name: &'static str,
+    /// What it does.
+    pub description: &'static str,
+    /// Its settings: none.
+    pub config: BTreeMap<String, Value>,
+    /// Its features, by name.
+    pub features: BTreeMap<&'static str, Feature>,
+}
+
+/// One algorithm of `GET /algorithms`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Algorithm {
+    /// Its name.
+    pub name: &'static str,
+    /// What it does.
+    pub description: &'static str,
+    /// Its features, by name (deprecated in yente 5, still read by older clients).
+    pub features: BTreeMap<&'static str, Feature>,
+    /// yente 5's documentation of it.
+    pub docs: AlgorithmDocs,
+}
+
+/// `GET /algorithms`, as yente's `AlgorithmResponse`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Algorithms {
+    /// Ward's one algorithm.
+    pub algorithms: Vec<Algorithm>,
+    /// The algorithm used without `algorithm=`.
+    pub default: &'static str,
+    /// The best one.
+    pub best: &'static str,
+    /// yente names taken as aliases of Ward's.
+    pub aliases: &'static [&'static str],
+}

@@ -9,7 +9,8 @@ use crate::extract::{
 };
 use crate::lists::{self, ListChange};
 use crate::response::{
-    AuditResponse, Health, MatchResponse, Matcher, QueryAnswer, Ready, Relation, SearchResponse, Total,
+    Algorithm, AlgorithmDocs, Algorithms, AuditResponse, Catalog, CatalogDataset, DatasetKind, Feature,
+    Health, MatchResponse, Matcher, Publisher, QueryAnswer, Ready, Relation, SearchResponse, Total,
 };
 use crate::{openapi, AppState};
 use axum::body::Body;
@@ -198,11 +199,14 @@ async fn method_not_allowed() -> Error {
     Error::new(ErrorCode::MethodNotAllowed, "this route does not take this method; see /openapi.json")
 }
 
+/// The collections, each every list: name and title.
+const COLLECTIONS: [(&str, &str); 2] = [("default", "All lists"), ("sanctions", "Sanctions lists")];
+
 /// The dataset filter for `/match/{dataset}` and `/search/{dataset}`: the collections
-/// `default` and `sanctions` are every list; any other name must be a list of the snapshot.
+/// ([`COLLECTIONS`]) are every list; any other name must be a list of the snapshot.
 fn datasets(snapshot: &crate::Snapshot, dataset: &str) -> Result<Option<Vec<String>>> {
     match dataset {
-        "default" | "sanctions" => Ok(None),
+        collection if COLLECTIONS.iter().any(|(name, _)| *name == collection) => Ok(None),
         name if snapshot.has_dataset(name) => Ok(Some(vec![name.to_string()])),
         name => {
             Err(Error::new(ErrorCode::DatasetNotFound, format!("no such dataset: {name:?}; see /catalog")))
@@ -379,77 +383,75 @@ async fn entity(
 }
 
 /// `GET /catalog`: the lists of the snapshot, their versions and dates, as yente's catalog.
-async fn catalog(State(state): State<AppState>) -> Json<Value> {
+async fn catalog(State(state): State<AppState>) -> Response {
     let snapshot = state.snapshot();
     let names: Vec<&str> = snapshot.versions.iter().map(|v| v.dataset.as_str()).collect();
-    let mut datasets: Vec<Value> = snapshot
+    let mut datasets: Vec<CatalogDataset> = snapshot
         .versions
         .iter()
         .map(|v| {
             let info = ward_model::dataset_info(&v.dataset);
-            json!({
-                "name": v.dataset,
-                "title": info.map_or(v.dataset.as_str(), |i| i.title),
-                "publisher": info.map(|i| json!({"name": i.authority, "country": i.country})),
-                "type": "source",
-                "load": true,
-                "version": v.id.to_string(),
-                "last_export": v.published.as_deref().unwrap_or(&v.imported_at),
-                "updated_at": v.imported_at,
-                "entity_count": v.counts.entities,
-                "list_version": v,
-            })
+            CatalogDataset {
+                name: &v.dataset,
+                title: info.map_or(v.dataset.as_str(), |i| i.title),
+                publisher: Some(info.map(|i| Publisher { name: i.authority, country: i.country })),
+                kind: DatasetKind::Source,
+                load: true,
+                version: Some(v.id.to_string()),
+                last_export: Some(v.published.as_deref().unwrap_or(&v.imported_at)),
+                updated_at: Some(&v.imported_at),
+                entity_count: v.counts.entities,
+                children: None,
+                list_version: Some(v),
+            }
         })
         .collect();
-    for (name, title) in [("default", "All lists"), ("sanctions", "Sanctions lists")] {
-        datasets.push(json!({
-            "name": name,
-            "title": title,
-            "type": "collection",
-            "load": true,
-            "version": snapshot.version_ids().iter().max().map(|v| v.to_string()),
-            "children": names,
-            "entity_count": snapshot.screener.len(),
-        }));
+    let newest = snapshot.version_ids().iter().max().map(|v| v.to_string());
+    for (name, title) in COLLECTIONS {
+        datasets.push(CatalogDataset {
+            name,
+            title,
+            publisher: None,
+            kind: DatasetKind::Collection,
+            load: true,
+            version: newest.clone(),
+            last_export: None,
+            updated_at: None,
+            entity_count: snapshot.screener.len() as u64,
+            children: Some(names.clone()),
+            list_version: None,
+        });
     }
     let mut current: Vec<&str> = names.clone();
-    current.extend(["default", "sanctions"]);
-    Json(json!({
-        "datasets": datasets,
-        "current": current,
-        "outdated": [],
-        "index_stale": false,
-    }))
+    current.extend(COLLECTIONS.map(|(name, _)| name));
+    Json(Catalog { datasets, current, outdated: Vec::new(), index_stale: false }).into_response()
 }
 
 /// `GET /algorithms`: yente's algorithm listing; Ward has one.
-async fn algorithms() -> Json<Value> {
-    // yente 5's shape: `features` (deprecated there, still read by older clients) and `docs`.
+async fn algorithms() -> Json<Algorithms> {
     // `url` points at the code that computes the feature.
-    let feature = |description: &str| json!({"description": description, "coefficient": 1.0, "url": "crates/ward-score/src/compare.rs"});
-    let features = json!({
-        "name_score": feature("Score of the best pair of query and listed names."),
-        "identifier_match": feature("A shared (or conflicting) identifier."),
-        "dob_match": feature("Birth dates that agree or conflict."),
-        "country_match": feature("Nationalities or countries that agree or conflict."),
-        "gender_match": feature("Genders that conflict."),
-        "schema_match": feature("Entity kinds that conflict."),
-        "weak_alias": feature("The cap on matches of weak aliases alone."),
-    });
+    let feature =
+        |description| Feature { description, coefficient: 1.0, url: "crates/ward-score/src/compare.rs" };
+    let features = BTreeMap::from([
+        ("name_score", feature("Score of the best pair of query and listed names.")),
+        ("identifier_match", feature("A shared (or conflicting) identifier.")),
+        ("dob_match", feature("Birth dates that agree or conflict.")),
+        ("country_match", feature("Nationalities or countries that agree or conflict.")),
+        ("gender_match", feature("Genders that conflict.")),
+        ("schema_match", feature("Entity kinds that conflict.")),
+        ("weak_alias", feature("The cap on matches of weak aliases alone.")),
+    ]);
     let description = "Ward's scorer: names compared token by token across scripts and spellings \
         (weighted by rarity), adjusted by identifiers, birth dates, countries, gender and entity kind; \
         every step explained.";
-    Json(json!({
-        "algorithms": [{
-            "name": ALGORITHM,
-            "description": description,
-            "features": features,
-            "docs": {"name": ALGORITHM, "description": description, "config": {}, "features": features},
-        }],
-        "default": ALGORITHM,
-        "best": ALGORITHM,
-        "aliases": ALGORITHM_ALIASES,
-    }))
+    let docs =
+        AlgorithmDocs { name: ALGORITHM, description, config: BTreeMap::new(), features: features.clone() };
+    Json(Algorithms {
+        algorithms: vec![Algorithm { name: ALGORITHM, description, features, docs }],
+        default: ALGORITHM,
+        best: ALGORITHM,
+        aliases: ALGORITHM_ALIASES,
+    })
 }
 
 /// `GET /healthz`: the process is up.
