@@ -423,6 +423,10 @@ pub struct ServeArgs {
     /// are exempt).
     #[arg(long, default_value_t = ward_http::DEFAULT_BODY_TIMEOUT.as_secs())]
     pub body_timeout: u64,
+    /// Seconds a list upload or rollback waits for the snapshot that includes it before it
+    /// answers `"snapshot": "rebuilding"` (the rebuild goes on).
+    #[arg(long, default_value_t = ward_http::DEFAULT_REBUILD_WAIT.as_secs())]
+    pub rebuild_wait: u64,
 }
 
 /// `ward keys ...`

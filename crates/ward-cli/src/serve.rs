@@ -40,6 +40,7 @@ pub(crate) fn run(data_dir: &Path, args: &ServeArgs) -> anyhow::Result<ExitCode>
         max_connections: args.max_connections.max(1),
         header_timeout: Duration::from_secs(args.header_timeout.max(1)),
         body_timeout: Duration::from_secs(args.body_timeout.max(1)),
+        rebuild_wait: Duration::from_secs(args.rebuild_wait),
         ..ward_http::Config::default()
     };
     let state = ward_http::AppState::new(store, config).context("building the screening snapshot")?;

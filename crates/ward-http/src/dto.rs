@@ -410,8 +410,3 @@ fn explanations(hit: &Hit) -> Map<String, Value> {
     }
     out
 }
-
-/// yente's `TotalSpec`.
-pub fn total(n: usize) -> Value {
-    json!({"value": n, "relation": "eq"})
-}

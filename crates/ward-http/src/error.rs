@@ -43,6 +43,10 @@ pub enum ErrorCode {
     EntityNotFound,
     /// No API key with this id.
     KeyNotFound,
+    /// The list has no version with this number.
+    VersionNotFound,
+    /// A rollback with nothing to do: no earlier content, or the content named is current.
+    InvalidRollback,
     /// No such route.
     RouteNotFound,
     /// The route does not take this method.
@@ -76,6 +80,8 @@ impl ErrorCode {
             ErrorCode::DatasetNotFound => "dataset_not_found",
             ErrorCode::EntityNotFound => "entity_not_found",
             ErrorCode::KeyNotFound => "key_not_found",
+            ErrorCode::VersionNotFound => "version_not_found",
+            ErrorCode::InvalidRollback => "invalid_rollback",
             ErrorCode::RouteNotFound => "route_not_found",
             ErrorCode::MethodNotAllowed => "method_not_allowed",
             ErrorCode::RateLimited => "rate_limited",
@@ -101,7 +107,9 @@ impl ErrorCode {
             ErrorCode::DatasetNotFound
             | ErrorCode::EntityNotFound
             | ErrorCode::KeyNotFound
+            | ErrorCode::VersionNotFound
             | ErrorCode::RouteNotFound => StatusCode::NOT_FOUND,
+            ErrorCode::InvalidRollback => StatusCode::CONFLICT,
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::NotReady | ErrorCode::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
@@ -111,7 +119,7 @@ impl ErrorCode {
     }
 
     /// Every code, for the OpenAPI document.
-    pub const ALL: [ErrorCode; 20] = [
+    pub const ALL: [ErrorCode; 22] = [
         ErrorCode::MalformedJson,
         ErrorCode::InvalidQuery,
         ErrorCode::InvalidBatch,
@@ -125,6 +133,8 @@ impl ErrorCode {
         ErrorCode::DatasetNotFound,
         ErrorCode::EntityNotFound,
         ErrorCode::KeyNotFound,
+        ErrorCode::VersionNotFound,
+        ErrorCode::InvalidRollback,
         ErrorCode::RouteNotFound,
         ErrorCode::MethodNotAllowed,
         ErrorCode::RateLimited,
@@ -236,16 +246,17 @@ fn user_error_code(kind: UserErrorKind) -> ErrorCode {
     match kind {
         UserErrorKind::BadTime => ErrorCode::InvalidQuery,
         UserErrorKind::UnknownKey => ErrorCode::KeyNotFound,
+        UserErrorKind::NoList => ErrorCode::DatasetNotFound,
+        UserErrorKind::NoVersion => ErrorCode::VersionNotFound,
+        UserErrorKind::NothingToRollBack | UserErrorKind::AlreadyCurrent => {
+            ErrorCode::InvalidRollback
+        }
         UserErrorKind::EmptyList | UserErrorKind::Shrink => ErrorCode::InvalidList,
-        // No request reaches these (they come from opening the store, creating keys and
-        // rollbacks, which the API does not offer); they keep the code of an upload's errors.
-        UserErrorKind::TooNew
-        | UserErrorKind::BadSchemaName
-        | UserErrorKind::NoScope
-        | UserErrorKind::NoList
-        | UserErrorKind::NoVersion
-        | UserErrorKind::NothingToRollBack
-        | UserErrorKind::AlreadyCurrent => ErrorCode::InvalidList,
+        // No request reaches these (they come from opening the store and creating keys, which
+        // the API does not offer); they keep the code of an upload's errors.
+        UserErrorKind::TooNew | UserErrorKind::BadSchemaName | UserErrorKind::NoScope => {
+            ErrorCode::InvalidList
+        }
     }
 }
 

@@ -26,25 +26,28 @@
 mod auth;
 pub mod dto;
 pub mod error;
+mod extract;
+mod lists;
 mod metrics;
 pub mod openapi;
+pub mod response;
 mod routes;
 mod server;
 mod snapshot;
 
 pub use error::{Error, ErrorCode, Result};
+pub use lists::{ChangeStatus, ListChange, SnapshotState};
 pub use routes::app;
 pub use snapshot::Snapshot;
 
 use arc_swap::ArcSwap;
 use auth::{KeyCache, RateLimiter};
 use metrics::Metrics;
-use serde_json::{json, Value};
 use std::future::Future;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Duration;
-use ward_store::{AuditLog, ImportStatus, Store};
+use ward_store::{AuditLog, Store};
 
 /// Default of [`Config::key_cache_ttl`]: the longest a key revoked elsewhere (the CLI, another
 /// replica) keeps working on this server.
@@ -62,6 +65,9 @@ pub const DEFAULT_HEADER_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Default of [`Config::body_timeout`]: a full 1 MiB body at about 1 Mbit/s.
 pub const DEFAULT_BODY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Default of [`Config::rebuild_wait`]: the full lists build in a few seconds.
+pub const DEFAULT_REBUILD_WAIT: Duration = Duration::from_secs(30);
 
 /// Server settings.
 #[derive(Debug, Clone)]
@@ -92,6 +98,9 @@ pub struct Config {
     /// Longest wait for a request's whole body (408 `body_timeout` after it). List uploads
     /// (`POST /admin/lists`, hundreds of MB) are exempt.
     pub body_timeout: Duration,
+    /// How long a list upload or rollback waits for the snapshot that includes it before it
+    /// answers `"snapshot": "rebuilding"` (the rebuild goes on).
+    pub rebuild_wait: Duration,
 }
 
 impl Default for Config {
@@ -107,6 +116,7 @@ impl Default for Config {
             reserve_connections: DEFAULT_RESERVE_CONNECTIONS,
             header_timeout: DEFAULT_HEADER_TIMEOUT,
             body_timeout: DEFAULT_BODY_TIMEOUT,
+            rebuild_wait: DEFAULT_REBUILD_WAIT,
         }
     }
 }
@@ -128,6 +138,8 @@ struct Inner {
     metrics: Metrics,
     /// Serializes rebuilds, so the poller and an upload never build the same snapshot twice.
     rebuild: tokio::sync::Mutex<()>,
+    /// Where list uploads are written while they are read.
+    upload_dir: std::path::PathBuf,
 }
 
 impl AppState {
@@ -141,6 +153,7 @@ impl AppState {
         tracing::info!(lists = snapshot.versions.len(), subjects = snapshot.screener.len(), "Snapshot built");
         Ok(AppState {
             inner: Arc::new(Inner {
+                upload_dir: lists::upload_dir(&store),
                 keys: KeyCache::new(config.key_cache_ttl),
                 limiter: RateLimiter::new(config.rate_limit),
                 config,
@@ -217,43 +230,6 @@ impl AppState {
         self.inner.keys.evict(&key.id);
         tracing::info!(key_id = %key.id, "API key revoked");
         Ok(key)
-    }
-
-    /// Imports one list file (`name` hints at the format), then swaps in a snapshot that
-    /// includes it. Returns what `POST /admin/lists` answers.
-    /// A version that holds no records, or removes more of the current version's records than
-    /// `policy` allows, is refused with [`ErrorCode::InvalidList`] and nothing changes.
-    pub async fn import_list(
-        &self,
-        name: String,
-        bytes: Vec<u8>,
-        policy: ward_store::ImportPolicy,
-    ) -> Result<Value> {
-        let store = Arc::clone(&self.inner.store);
-        let (dataset, outcome, diagnostics) = tokio::task::spawn_blocking(move || -> Result<_> {
-            let list = ward_lists::parse_bytes(&name, bytes)
-                .map_err(|e| Error::new(ErrorCode::InvalidList, e.to_string()))?;
-            // A delta is applied to the current version inside the import's transaction.
-            let outcome = store.import_with(&list, &policy)?;
-            Ok((list.dataset.clone(), outcome, list.diagnostics.len()))
-        })
-        .await
-        .map_err(Error::internal)??;
-        let rebuilt = self.reload().await?;
-        let status = match outcome.status {
-            ImportStatus::Current => "current",
-            ImportStatus::Historical => "historical",
-            ImportStatus::Unchanged => "unchanged",
-            ImportStatus::Restored => "restored",
-        };
-        Ok(json!({
-            "dataset": dataset,
-            "status": status,
-            "version": outcome.version,
-            "diagnostics": diagnostics,
-            "rebuilt": rebuilt,
-            "list_versions": self.snapshot().version_ids(),
-        }))
     }
 }
 

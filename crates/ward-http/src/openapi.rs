@@ -1,9 +1,16 @@
-//! The OpenAPI 3 document of the service, written by hand as a JSON value: every route, its
-//! parameters, bodies, answers, error answers and the security schemes.
+//! The OpenAPI 3 document of the service: every route, its parameters, bodies, answers, error
+//! answers and the security schemes. The operations are written as JSON values from the
+//! constants the handlers use (defaults, limits, error codes), and the paths are taken from the
+//! router's one route list, [`crate::routes::routes`]; the tests check that each route is
+//! described and nothing else is.
 
-use crate::dto;
+use crate::dto::{self, MAX_BATCH};
 use crate::error::ErrorCode;
+use crate::extract::{
+    DEFAULT_AUDIT_LIMIT, DEFAULT_CUTOFF, DEFAULT_MATCH_LIMIT, DEFAULT_SEARCH_LIMIT, MAX_LIMIT,
+};
 use serde_json::{json, Map, Value};
+use ward_engine::DEFAULT_THRESHOLD;
 use ward_engine::{NotScreenedReason, MAX_NAME_CHARS};
 
 fn schema_ref(name: &str) -> Value {
@@ -78,10 +85,29 @@ fn secured(scope: &str) -> Value {
     json!([{"bearerAuth": [scope]}, {"apiKeyHeader": [scope]}])
 }
 
-/// The OpenAPI document.
+/// The OpenAPI document: an operation for each route of [`crate::routes::routes`], in their
+/// order (a route without one is left out, and the tests fail).
 pub fn document() -> Value {
+    let mut document = described();
+    let mut operations = document["paths"].take();
+    let mut paths = Map::new();
+    for route in crate::routes::routes() {
+        let method = route.method.as_str().to_ascii_lowercase();
+        if let Some(operation) = operations.get_mut(route.path).and_then(|p| p.get_mut(&method)) {
+            let path = paths.entry(route.path).or_insert_with(|| json!({}));
+            path[method.as_str()] = operation.take();
+        }
+    }
+    document["paths"] = Value::Object(paths);
+    document
+}
+
+/// The document with an operation for every route, written by hand from the constants the
+/// handlers use.
+fn described() -> Value {
     let string_list = json!({"type": "array", "items": {"type": "string"}});
     let score = json!({"type": "number", "minimum": 0, "maximum": 1});
+    let limit = json!({"type": "integer", "minimum": 1, "maximum": MAX_LIMIT});
     let dataset = path_param(
         "dataset",
         "`default` or `sanctions` (every list), or one list's dataset name (see /catalog).",
@@ -99,14 +125,14 @@ pub fn document() -> Value {
         "paths": {
             "/match/{dataset}": {"post": {
                 "operationId": "match",
-                "summary": "Screen a batch of up to 100 entity queries (yente /match).",
+                "summary": format!("Screen a batch of up to {MAX_BATCH} entity queries (yente /match)."),
                 "description": "Each query is answered under its key. A query whose name cannot be screened (empty, without letters, too long) is answered with `status` 400 and an `error` (code `invalid_name`, a `reason`) and no `results`; when it is the only query of the request, the request fails with that 400 error.",
                 "security": secured(SCREEN),
                 "parameters": [
                     dataset,
-                    query_param("limit", "Most results per query (default 5).", json!({"type": "integer", "minimum": 1, "maximum": 500})),
-                    query_param("threshold", "Score from which a result is a match (default 0.7): above 0 and at most 1, since at 0 every result, even one scoring 0, would be a match.", json!({"type": "number", "minimum": 0, "exclusiveMinimum": true, "maximum": 1})),
-                    query_param("cutoff", "Results scoring below this are left out (default 0.5).", score.clone()),
+                    query_param("limit", &format!("Most results per query (default {DEFAULT_MATCH_LIMIT})."), limit.clone()),
+                    query_param("threshold", &format!("Score from which a result is a match (default {DEFAULT_THRESHOLD}): above 0 and at most 1, since at 0 every result, even one scoring 0, would be a match."), json!({"type": "number", "minimum": 0, "exclusiveMinimum": true, "maximum": 1})),
+                    query_param("cutoff", &format!("Results scoring below this are left out (default {DEFAULT_CUTOFF})."), score.clone()),
                     query_param("algorithm", "`ward-v1`; yente names (`best`, `logic-v2`...) are aliases.", json!({"type": "string"})),
                 ],
                 "requestBody": {"required": true, "description": "JSON; a body without Content-Type is read as JSON, any other type is refused with 415.", "content": json_content(schema_ref("MatchRequest"))},
@@ -119,7 +145,7 @@ pub fn document() -> Value {
                 "parameters": [
                     dataset,
                     {"name": "q", "in": "query", "required": true, "description": "The name to search; a name that cannot be screened is answered with a 400 `invalid_name` error.", "schema": {"type": "string", "minLength": 1, "maxLength": MAX_NAME_CHARS}, "example": "Vladimir Putin"},
-                    query_param("limit", "Most results (default 10).", json!({"type": "integer", "minimum": 1, "maximum": 500})),
+                    query_param("limit", &format!("Most results (default {DEFAULT_SEARCH_LIMIT})."), limit.clone()),
                     query_param("offset", "Results to skip.", json!({"type": "integer", "minimum": 0})),
                     query_param("schema", "Only entities of this FtM schema.", json!({"type": "string"})),
                 ],
@@ -185,13 +211,13 @@ pub fn document() -> Value {
                     query_param("key", "Only requests made with this key id.", json!({"type": "string"})),
                     query_param("request_id", "Only this request.", json!({"type": "string"})),
                     query_param("matched", "Only requests answered with a match.", json!({"type": "boolean"})),
-                    query_param("limit", "Most records (default 100).", json!({"type": "integer", "minimum": 0})),
+                    query_param("limit", &format!("Most records (default {DEFAULT_AUDIT_LIMIT})."), json!({"type": "integer", "minimum": 0})),
                 ],
                 "responses": responses([vec![ok("The records.", "AuditResponse")], errors(&[400, 401, 403, 429, 500])].concat()),
             }},
             "/admin/keys/{id}": {"delete": {
                 "operationId": "revokeKey",
-                "summary": "Revoke an API key (admin). This server refuses it at once; other servers on the same store within their key cache's lifetime (`ward serve --key-cache-seconds`, default 10).",
+                "summary": format!("Revoke an API key (admin). This server refuses it at once; other servers on the same store within their key cache's lifetime (`ward serve --key-cache-seconds`, default {}).", crate::DEFAULT_KEY_CACHE_TTL.as_secs()),
                 "security": secured(ADMIN),
                 "parameters": [path_param("id", "The key's public id, as `ward keys list` shows it.", "a1b2c3d4e5f6")],
                 "responses": responses([vec![ok("The key, now revoked.", "Key")], errors(&[400, 401, 403, 404, 429, 500])].concat()),
@@ -200,9 +226,24 @@ pub fn document() -> Value {
                 "operationId": "importList",
                 "summary": "Import a list file (the body) and swap in a snapshot with it (admin).",
                 "security": secured(ADMIN),
-                "parameters": [query_param("name", "The file name, a hint at the format (e.g. `sdn.xml`).", json!({"type": "string"}))],
+                "description": format!("The body is read as `ward lists import` reads a folder holding it under `name`, so the API and the CLI accept the same files (e.g. `name=sdn.csv` for an OFAC SDN CSV). The answer waits up to {} s (`Config::rebuild_wait`) for the snapshot that includes the new version: `snapshot` is `rebuilt` when screening answers from it, `rebuilding` when the rebuild goes on after the answer, `unchanged` when the current versions did not change. Recorded in the audit trail.", crate::DEFAULT_REBUILD_WAIT.as_secs()),
+                "parameters": [
+                    query_param("name", "The file name, a hint at the format (e.g. `sdn.csv`, `sdn.xml`).", json!({"type": "string"})),
+                    query_param("allow_shrink", "Make the version current even if it holds no records or removes more of the current version's records than allowed (recorded in the version's note and the audit trail).", json!({"type": "boolean"})),
+                ],
                 "requestBody": {"required": true, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
                 "responses": responses([vec![ok("The import.", "ImportResponse")], errors(&[400, 401, 403, 413, 429, 500])].concat()),
+            }},
+            "/admin/lists/{dataset}/rollback": {"post": {
+                "operationId": "rollbackList",
+                "summary": "Make an earlier version of a list current again, as a new version pointing at its content (admin); as `ward lists rollback`.",
+                "description": "The answer's `version` is the new version; its `restores` is the number of the version whose content it makes current. `snapshot` as for an upload. Recorded in the audit trail.",
+                "security": secured(ADMIN),
+                "parameters": [
+                    path_param("dataset", "The list's dataset name (see /catalog).", "us_ofac_sdn"),
+                    query_param("to", "The version number to make current (`ward lists show DATASET`); default: the newest earlier version whose content differs from the current one.", json!({"type": "integer", "minimum": 1})),
+                ],
+                "responses": responses([vec![ok("The rollback.", "ImportResponse")], errors(&[400, 401, 403, 404, 409, 429, 500])].concat()),
             }},
         },
         "components": {
@@ -244,7 +285,7 @@ pub fn document() -> Value {
                     "type": "object",
                     "required": ["queries"],
                     "properties": {
-                        "queries": {"type": "object", "additionalProperties": schema_ref("EntityExample"), "maxProperties": 100, "minProperties": 1},
+                        "queries": {"type": "object", "additionalProperties": schema_ref("EntityExample"), "maxProperties": MAX_BATCH, "minProperties": 1},
                         "weights": {"type": "object", "additionalProperties": {"type": "number"}, "description": "Accepted for yente compatibility; ignored."},
                         "config": {"type": "object", "description": "Accepted for yente compatibility; ignored."},
                     },
@@ -426,13 +467,14 @@ pub fn document() -> Value {
                 },
                 "ImportResponse": {
                     "type": "object",
-                    "required": ["dataset", "status", "version", "rebuilt", "list_versions"],
+                    "required": ["dataset", "status", "version", "removed", "diagnostics", "snapshot", "list_versions"],
                     "properties": {
                         "dataset": {"type": "string"},
-                        "status": {"type": "string", "enum": ["current", "historical", "unchanged"]},
-                        "version": {"type": "object"},
+                        "status": {"type": "string", "enum": ["current", "historical", "unchanged", "restored"]},
+                        "version": {"type": "object", "description": "The list version: id, number, restores (the number of the version whose content it makes current again), files and their SHA-256, counts."},
+                        "removed": {"type": "integer", "description": "Records of the previously current version the new current one does not hold."},
                         "diagnostics": {"type": "integer"},
-                        "rebuilt": {"type": "boolean"},
+                        "snapshot": {"type": "string", "enum": ["rebuilt", "rebuilding", "unchanged"]},
                         "list_versions": {"type": "array", "items": {"type": "integer"}},
                     },
                 },
@@ -440,3 +482,6 @@ pub fn document() -> Value {
         },
     })
 }
+
+#[cfg(test)]
+mod tests;

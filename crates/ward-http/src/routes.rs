@@ -1,24 +1,41 @@
 //! The router and its handlers. Handlers check the key, read the request, screen against one
 //! snapshot, write the audit record and only then answer.
 
-use crate::auth::{authorize, Caller};
 use crate::dto::{self, MatchQuery};
 use crate::error::{Error, ErrorCode, Result};
+use crate::extract::{
+    AdminAccess, AuditContext, JsonBody, ParamList, PathParam, RequestId, ScreenAccess, DEFAULT_AUDIT_LIMIT,
+    DEFAULT_CUTOFF, DEFAULT_MATCH_LIMIT, DEFAULT_SEARCH_LIMIT, MAX_LIMIT,
+};
+use crate::lists::{self, ListChange};
+use crate::response::{
+    Algorithm, AlgorithmDocs, Algorithms, AuditResponse, Catalog, CatalogDataset, DatasetKind, Feature,
+    Health, MatchResponse, Matcher, Publisher, QueryAnswer, Ready, Relation, SearchResponse, Total,
+};
 use crate::{openapi, AppState};
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
-use axum::extract::{DefaultBodyLimit, MatchedPath, Path, Query, Request, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::handler::Handler;
+use axum::http::Method;
+use axum::http::StatusCode;
+use axum::http::{header, HeaderValue};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{delete, get, post};
-use axum::{Extension, Json, Router};
+use axum::routing::{on, MethodFilter, MethodRouter};
+use axum::{Json, Router};
 use serde_json::{json, Value};
+use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
 use std::sync::Arc;
 use std::time::Instant;
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId as TowerRequestId, SetRequestIdLayer,
+};
 use ward_engine::{validate_query, Hit, MatchOptions, Query as EngineQuery, DEFAULT_THRESHOLD};
-use ward_store::{AuditFilter, AuditRecord, Scope};
+use ward_store::{AuditFilter, AuditRecord};
+
+/// The `status` of a healthy answer.
+const STATUS_OK: &str = "ok";
 
 /// The algorithm Ward scores with.
 pub(crate) const ALGORITHM: &str = "ward-v1";
@@ -37,60 +54,89 @@ pub(crate) const ALGORITHM_ALIASES: &[&str] = &[
     "regression-v3",
 ];
 
-/// The query parameter holding the match threshold.
-const THRESHOLD: &str = "threshold";
-
-/// Most results per query.
-const MAX_LIMIT: usize = 500;
-
-/// The request id, set by the middleware before any handler runs.
-#[derive(Debug, Clone)]
-pub(crate) struct RequestId(pub String);
-
 /// Builds the router over `state`: every route, JSON errors for unknown routes and methods,
 /// the body limit, and the middleware that counts, times and ids each request.
 pub fn app(state: AppState) -> Router {
     let max_body = state.config().max_body;
-    let max_list_body = state.config().max_list_body;
-    Router::new()
-        .route("/match/{dataset}", post(match_entities))
-        .route("/search/{dataset}", get(search))
-        .route("/entities/{id}", get(entity))
-        .route("/catalog", get(catalog))
-        .route("/algorithms", get(algorithms))
-        .route("/healthz", get(healthz))
-        .route("/readyz", get(readyz))
-        .route("/metrics", get(metrics))
-        .route("/openapi.json", get(openapi_json))
-        .route("/admin/audit", get(audit))
-        .route("/admin/keys/{id}", delete(revoke_key))
-        .route("/admin/lists", post(import_list).layer(DefaultBodyLimit::max(max_list_body)))
+    routes()
+        .into_iter()
+        .fold(Router::new(), |router, route| router.route(route.path, route.handler))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))
         .layer(middleware::from_fn_with_state(state.clone(), body_deadline))
         .layer(middleware::from_fn_with_state(state.clone(), track))
+        .layer(PropagateRequestIdLayer::x_request_id())
+        .layer(SetRequestIdLayer::x_request_id(MakeWardRequestId))
         .with_state(state)
 }
 
-/// Gives each request an id (answered as `X-Request-Id`), and counts and times it by route.
-/// Logs the route template, never the URI: search queries carry personal data.
+/// One route of the API: the router is built from [`routes`], and the OpenAPI document must
+/// describe each (its tests check it).
+pub(crate) struct Route {
+    pub(crate) method: Method,
+    pub(crate) path: &'static str,
+    handler: MethodRouter<AppState>,
+}
+
+fn route<H, T>(method: Method, path: &'static str, handler: H) -> Route
+where
+    H: Handler<T, AppState>,
+    T: 'static,
+{
+    let filter = MethodFilter::try_from(method.clone()).expect("a method axum routes");
+    Route { method, path, handler: on(filter, handler) }
+}
+
+/// Every route, registered once here.
+pub(crate) fn routes() -> Vec<Route> {
+    vec![
+        route(Method::POST, "/match/{dataset}", match_entities),
+        route(Method::GET, "/search/{dataset}", search),
+        route(Method::GET, "/entities/{id}", entity),
+        route(Method::GET, "/catalog", catalog),
+        route(Method::GET, "/algorithms", algorithms),
+        route(Method::GET, "/healthz", healthz),
+        route(Method::GET, "/readyz", readyz),
+        route(Method::GET, "/metrics", metrics),
+        route(Method::GET, "/openapi.json", openapi_json),
+        route(Method::GET, "/admin/audit", audit),
+        route(Method::DELETE, "/admin/keys/{id}", revoke_key),
+        route(Method::POST, "/admin/lists", import_list),
+        route(Method::POST, "/admin/lists/{dataset}/rollback", rollback_list),
+    ]
+}
+
+/// Makes the id of a request that comes without `X-Request-Id`.
+#[derive(Clone, Copy)]
+struct MakeWardRequestId;
+
+impl MakeRequestId for MakeWardRequestId {
+    fn make_request_id<B>(&mut self, _request: &axum::http::Request<B>) -> Option<TowerRequestId> {
+        HeaderValue::from_str(&new_request_id()).ok().map(TowerRequestId::new)
+    }
+}
+
+/// Hands the request's id (the client's `X-Request-Id`, or one [`MakeWardRequestId`] made) to
+/// the handlers, and counts and times the request by route. Logs the route template, never the
+/// URI: search queries carry personal data.
 async fn track(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
     let start = Instant::now();
-    let id = new_request_id();
+    let id = request
+        .headers()
+        .get(X_REQUEST_ID)
+        .and_then(|value| value.to_str().ok())
+        .map_or_else(new_request_id, str::to_string);
     let route = request
         .extensions()
         .get::<MatchedPath>()
         .map_or_else(|| "unmatched".to_string(), |p| p.as_str().to_string());
     let method = request.method().clone();
     request.extensions_mut().insert(RequestId(id.clone()));
-    let mut response = next.run(request).await;
+    let response = next.run(request).await;
     let seconds = start.elapsed().as_secs_f64();
     let status = response.status().as_u16();
     state.inner.metrics.observe(&route, status, seconds);
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert("x-request-id", value);
-    }
     tracing::info!(
         request_id = %id,
         %method,
@@ -101,6 +147,9 @@ async fn track(State(state): State<AppState>, mut request: Request, next: Next) 
     );
     response
 }
+
+/// The header carrying the request id, set by the client or the server, and answered back.
+const X_REQUEST_ID: &str = "x-request-id";
 
 /// Routes whose bodies have no deadline: list files run to hundreds of MB.
 const UNTIMED_BODY_ROUTES: &[&str] = &["/admin/lists"];
@@ -150,127 +199,14 @@ async fn method_not_allowed() -> Error {
     Error::new(ErrorCode::MethodNotAllowed, "this route does not take this method; see /openapi.json")
 }
 
-/// Owns axum's body rejection: too large is 413, anything else a malformed body, both JSON.
-fn body(body: std::result::Result<Bytes, BytesRejection>) -> Result<Bytes> {
-    body.map_err(|rejection| {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            Error::new(ErrorCode::PayloadTooLarge, "the request body is over the size limit")
-        } else {
-            Error::new(ErrorCode::MalformedJson, rejection.body_text())
-        }
-    })
-}
-
-/// Refuses a body declared as anything but JSON (`application/json`, `application/*+json`,
-/// any parameters). A body without `Content-Type` is read as JSON, as yente does, so clients
-/// that send none keep working.
-fn json_content_type(headers: &HeaderMap) -> Result<()> {
-    let Some(value) = headers.get(header::CONTENT_TYPE) else { return Ok(()) };
-    let essence = value.to_str().unwrap_or_default().split(';').next().unwrap_or_default().trim();
-    let essence = essence.to_ascii_lowercase();
-    let is_json = essence == "application/json"
-        || essence.strip_prefix("application/").is_some_and(|subtype| subtype.ends_with("+json"));
-    if is_json {
-        Ok(())
-    } else {
-        Err(Error::new(
-            ErrorCode::UnsupportedMediaType,
-            "the body must be JSON: send Content-Type: application/json",
-        ))
-    }
-}
-
-fn json_body(bytes: &Bytes) -> Result<Value> {
-    serde_json::from_slice(bytes)
-        .map_err(|e| Error::new(ErrorCode::MalformedJson, format!("the body is not valid JSON: {e}")))
-}
-
-type Params = std::result::Result<Query<Vec<(String, String)>>, QueryRejection>;
-
-/// Query-string parameters, with axum's rejection owned.
-struct ParamList(Vec<(String, String)>);
-
-impl ParamList {
-    fn new(params: Params) -> Result<ParamList> {
-        params
-            .map(|Query(p)| ParamList(p))
-            .map_err(|e| Error::new(ErrorCode::InvalidQuery, format!("bad query string: {}", e.body_text())))
-    }
-
-    fn get(&self, name: &str) -> Option<&str> {
-        self.0.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v.as_str())
-    }
-
-    fn parse<T: std::str::FromStr>(&self, name: &str) -> Result<Option<T>> {
-        self.get(name)
-            .map(|v| {
-                v.trim().parse().map_err(|_| {
-                    Error::new(ErrorCode::InvalidQuery, format!("parameter {name:?} has a bad value"))
-                })
-            })
-            .transpose()
-    }
-
-    /// The match threshold: a score from which a result is a match, in (0, 1]. Zero is refused
-    /// because every result would be a match, even one scoring 0.
-    fn threshold(&self) -> Result<Option<f32>> {
-        match self.parse::<f32>(THRESHOLD)? {
-            Some(v) if !(v > 0.0 && v <= 1.0) => Err(Error::new(
-                ErrorCode::InvalidQuery,
-                format!("parameter {THRESHOLD:?} must be above 0 and at most 1"),
-            )),
-            v => Ok(v),
-        }
-    }
-
-    fn score(&self, name: &str) -> Result<Option<f32>> {
-        match self.parse::<f32>(name)? {
-            Some(v) if !(0.0..=1.0).contains(&v) => Err(Error::new(
-                ErrorCode::InvalidQuery,
-                format!("parameter {name:?} must be between 0 and 1"),
-            )),
-            v => Ok(v),
-        }
-    }
-
-    fn limit(&self, default: usize) -> Result<usize> {
-        match self.parse::<usize>("limit")? {
-            Some(n) if n == 0 || n > MAX_LIMIT => Err(Error::new(
-                ErrorCode::InvalidQuery,
-                format!("parameter \"limit\" must be between 1 and {MAX_LIMIT}"),
-            )),
-            n => Ok(n.unwrap_or(default)),
-        }
-    }
-
-    fn algorithm(&self) -> Result<&'static str> {
-        match self.get("algorithm") {
-            None => Ok(ALGORITHM),
-            Some(a) if a == ALGORITHM || ALGORITHM_ALIASES.contains(&a) => Ok(ALGORITHM),
-            Some(a) => {
-                Err(Error::new(ErrorCode::InvalidQuery, format!("unknown algorithm {a:?}; see /algorithms")))
-            }
-        }
-    }
-}
-
-fn path<T>(path: std::result::Result<Path<T>, PathRejection>) -> Result<T> {
-    path.map(|Path(p)| p).map_err(|e| Error::new(ErrorCode::InvalidQuery, e.body_text()))
-}
-
-/// Checks the key and takes a token from its rate limit.
-async fn caller(state: &AppState, headers: &HeaderMap, scope: Scope) -> Result<Caller> {
-    let inner = &state.inner;
-    let caller = authorize(&inner.store, &inner.keys, inner.config.auth, headers, scope).await?;
-    inner.limiter.check(&caller)?;
-    Ok(caller)
-}
+/// The collections, each every list: name and title.
+const COLLECTIONS: [(&str, &str); 2] = [("default", "All lists"), ("sanctions", "Sanctions lists")];
 
 /// The dataset filter for `/match/{dataset}` and `/search/{dataset}`: the collections
-/// `default` and `sanctions` are every list; any other name must be a list of the snapshot.
+/// ([`COLLECTIONS`]) are every list; any other name must be a list of the snapshot.
 fn datasets(snapshot: &crate::Snapshot, dataset: &str) -> Result<Option<Vec<String>>> {
     match dataset {
-        "default" | "sanctions" => Ok(None),
+        collection if COLLECTIONS.iter().any(|(name, _)| *name == collection) => Ok(None),
         name if snapshot.has_dataset(name) => Ok(Some(vec![name.to_string()])),
         name => {
             Err(Error::new(ErrorCode::DatasetNotFound, format!("no such dataset: {name:?}; see /catalog")))
@@ -297,51 +233,18 @@ fn result_ids(hits: &[Hit]) -> Value {
         .collect()
 }
 
-#[allow(clippy::too_many_arguments)]
-fn record(
-    request_id: &RequestId,
-    caller: &Caller,
-    source: String,
-    dataset: &str,
-    query: Value,
-    query_names: Vec<String>,
-    list_versions: Vec<i64>,
-    results: Value,
-    hits: &[&Hit],
-) -> AuditRecord {
-    AuditRecord {
-        request_id: request_id.0.clone(),
-        key_id: caller.key_id.clone(),
-        time: String::new(),
-        source,
-        dataset: dataset.to_string(),
-        query,
-        query_names,
-        list_versions,
-        results,
-        top_score: hits.iter().map(|h| f64::from(h.score)).fold(0.0, f64::max),
-        matched: hits.iter().any(|h| h.is_match),
-    }
-}
-
 /// `POST /match/{dataset}`: yente's batch matching.
 async fn match_entities(
     State(state): State<AppState>,
-    Extension(request_id): Extension<RequestId>,
-    headers: HeaderMap,
-    dataset: std::result::Result<Path<String>, PathRejection>,
-    params: Params,
-    bytes: std::result::Result<Bytes, BytesRejection>,
+    ScreenAccess(audit): ScreenAccess,
+    PathParam(dataset): PathParam,
+    params: ParamList,
+    JsonBody(body): JsonBody,
 ) -> Result<Response> {
-    let dataset = path(dataset)?;
-    let caller = caller(&state, &headers, Scope::Screen).await?;
-    json_content_type(&headers)?;
-    let params = ParamList::new(params)?;
-    let limit = params.limit(5)?;
+    let limit = params.limit(DEFAULT_MATCH_LIMIT)?;
     let threshold = params.threshold()?.unwrap_or(DEFAULT_THRESHOLD);
-    let cutoff = params.score("cutoff")?.unwrap_or(0.5).min(threshold);
+    let cutoff = params.score("cutoff")?.unwrap_or(DEFAULT_CUTOFF).min(threshold);
     let algorithm = params.algorithm()?;
-    let body = json_body(&body(bytes)?)?;
     let queries = dto::parse_batch(&body)?;
     // A lone query that cannot be screened is refused whole; in a batch, each such query gets
     // its own error and the others are screened.
@@ -376,7 +279,7 @@ async fn match_entities(
         .fetch_add(hits.iter().filter(|h| h.iter().any(|h| h.is_match)).count() as u64, Ordering::Relaxed);
 
     let subjects = snapshot.screener.subjects();
-    let mut responses = serde_json::Map::new();
+    let mut responses = BTreeMap::new();
     let mut audit_results = serde_json::Map::new();
     let mut all_hits: Vec<Hit> = Vec::new();
     let mut remaining = hits.drain(..);
@@ -384,22 +287,20 @@ async fn match_entities(
         if let Some(error) = q.refusal_error() {
             // Not an empty result list: no `results`, a status and the error instead.
             let body = error.body();
-            responses
-                .insert(q.key.clone(), json!({"status": body["status"], "error": body, "query": q.echo}));
             audit_results.insert(q.key.clone(), json!({"error": body["reason"]}));
+            let status = error.code().status().as_u16();
+            responses.insert(
+                q.key.clone(),
+                QueryAnswer::NotScreened { status, error: body, query: q.echo.clone() },
+            );
             continue;
         }
         let hits = remaining.next().expect("one answer per screened query");
         let results: Vec<Value> = hits.iter().map(|h| dto::scored_entity(&subjects[h.subject], h)).collect();
-        responses.insert(
-            q.key.clone(),
-            json!({
-                "status": 200,
-                "results": results,
-                "total": dto::total(results.len()),
-                "query": q.echo,
-            }),
-        );
+        let total = Total::exact(results.len());
+        let status = StatusCode::OK.as_u16();
+        responses
+            .insert(q.key.clone(), QueryAnswer::Screened { status, results, total, query: q.echo.clone() });
         audit_results.insert(q.key.clone(), result_ids(&hits));
         all_hits.extend(hits);
     }
@@ -407,44 +308,28 @@ async fn match_entities(
     let names: Vec<String> =
         queries.iter().flat_map(|q: &MatchQuery| q.query.names.iter().cloned()).collect();
     let all_hits: Vec<&Hit> = all_hits.iter().collect();
-    audit_and_wait(
-        &state,
-        record(
-            &request_id,
-            &caller,
-            format!("http /match/{dataset}"),
-            &dataset,
-            json!({"body": body, "limit": limit, "threshold": threshold, "cutoff": cutoff, "algorithm": algorithm}),
-            names,
-            snapshot.version_ids(),
-            Value::Object(audit_results),
-            &all_hits,
-        ),
-    )
-    .await?;
-    Ok(Json(json!({
-        "responses": responses,
-        "matcher": {"name": algorithm},
-        "limit": limit,
-    }))
-    .into_response())
+    let query = json!({"body": body, "limit": limit, "threshold": threshold, "cutoff": cutoff, "algorithm": algorithm});
+    let record = AuditRecord {
+        query_names: names,
+        list_versions: snapshot.version_ids(),
+        results: Value::Object(audit_results),
+        ..audit.screening(&dataset, query, &all_hits)
+    };
+    audit_and_wait(&state, record).await?;
+    Ok(Json(MatchResponse { responses, matcher: Matcher { name: algorithm }, limit }).into_response())
 }
 
 /// `GET /search/{dataset}?q=`: name search, yente's `SearchResponse`.
 async fn search(
     State(state): State<AppState>,
-    Extension(request_id): Extension<RequestId>,
-    headers: HeaderMap,
-    dataset: std::result::Result<Path<String>, PathRejection>,
-    params: Params,
+    ScreenAccess(audit): ScreenAccess,
+    PathParam(dataset): PathParam,
+    params: ParamList,
 ) -> Result<Response> {
-    let dataset = path(dataset)?;
-    let caller = caller(&state, &headers, Scope::Screen).await?;
-    let params = ParamList::new(params)?;
     let Some(q) = params.get("q").map(str::trim).map(str::to_string) else {
         return Err(Error::new(ErrorCode::InvalidQuery, "parameter \"q\" (the name to search) is required"));
     };
-    let limit = params.limit(10)?;
+    let limit = params.limit(DEFAULT_SEARCH_LIMIT)?;
     let offset = params.parse::<usize>("offset")?.unwrap_or(0).min(MAX_LIMIT);
     let schema = match params.get("schema") {
         None | Some("") | Some("Thing") | Some("LegalEntity") => None,
@@ -456,7 +341,7 @@ async fn search(
     let snapshot = state.snapshot();
     let options = MatchOptions {
         limit: offset + limit,
-        cutoff: 0.5,
+        cutoff: DEFAULT_CUTOFF,
         threshold: DEFAULT_THRESHOLD,
         datasets: datasets(&snapshot, &dataset)?,
     };
@@ -471,39 +356,25 @@ async fn search(
     let subjects = snapshot.screener.subjects();
     let results: Vec<Value> = hits.iter().map(|h| dto::scored_entity(&subjects[h.subject], h)).collect();
     let all_hits: Vec<&Hit> = hits.iter().collect();
-    audit_and_wait(
-        &state,
-        record(
-            &request_id,
-            &caller,
-            format!("http /search/{dataset}"),
-            &dataset,
-            json!({"q": q, "limit": limit, "offset": offset, "schema": params.get("schema")}),
-            vec![q],
-            snapshot.version_ids(),
-            result_ids(&hits),
-            &all_hits,
-        ),
-    )
-    .await?;
-    Ok(Json(json!({
-        "results": results,
-        "facets": {},
-        "total": {"value": offset + results.len(), "relation": if more { "gte" } else { "eq" }},
-        "limit": limit,
-        "offset": offset,
-    }))
-    .into_response())
+    let query = json!({"q": q, "limit": limit, "offset": offset, "schema": params.get("schema")});
+    let record = AuditRecord {
+        query_names: vec![q],
+        list_versions: snapshot.version_ids(),
+        results: result_ids(&hits),
+        ..audit.screening(&dataset, query, &all_hits)
+    };
+    audit_and_wait(&state, record).await?;
+    let relation = if more { Relation::Gte } else { Relation::Eq };
+    let total = Total { value: offset + results.len(), relation };
+    Ok(Json(SearchResponse { results, facets: BTreeMap::new(), total, limit, offset }).into_response())
 }
 
 /// `GET /entities/{id}`: one subject as FtM, by its id or any referent.
 async fn entity(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    id: std::result::Result<Path<String>, PathRejection>,
+    _: ScreenAccess,
+    PathParam(id): PathParam,
 ) -> Result<Response> {
-    let id = path(id)?;
-    caller(&state, &headers, Scope::Screen).await?;
     let snapshot = state.snapshot();
     let subject = snapshot.subject(&id).ok_or_else(|| {
         Error::new(ErrorCode::EntityNotFound, format!("no entity with id or referent {id:?}"))
@@ -512,96 +383,94 @@ async fn entity(
 }
 
 /// `GET /catalog`: the lists of the snapshot, their versions and dates, as yente's catalog.
-async fn catalog(State(state): State<AppState>) -> Json<Value> {
+async fn catalog(State(state): State<AppState>) -> Response {
     let snapshot = state.snapshot();
     let names: Vec<&str> = snapshot.versions.iter().map(|v| v.dataset.as_str()).collect();
-    let mut datasets: Vec<Value> = snapshot
+    let mut datasets: Vec<CatalogDataset> = snapshot
         .versions
         .iter()
         .map(|v| {
             let info = ward_model::dataset_info(&v.dataset);
-            json!({
-                "name": v.dataset,
-                "title": info.map_or(v.dataset.as_str(), |i| i.title),
-                "publisher": info.map(|i| json!({"name": i.authority, "country": i.country})),
-                "type": "source",
-                "load": true,
-                "version": v.id.to_string(),
-                "last_export": v.published.as_deref().unwrap_or(&v.imported_at),
-                "updated_at": v.imported_at,
-                "entity_count": v.counts.entities,
-                "list_version": v,
-            })
+            CatalogDataset {
+                name: &v.dataset,
+                title: info.map_or(v.dataset.as_str(), |i| i.title),
+                publisher: Some(info.map(|i| Publisher { name: i.authority, country: i.country })),
+                kind: DatasetKind::Source,
+                load: true,
+                version: Some(v.id.to_string()),
+                last_export: Some(v.published.as_deref().unwrap_or(&v.imported_at)),
+                updated_at: Some(&v.imported_at),
+                entity_count: v.counts.entities,
+                children: None,
+                list_version: Some(v),
+            }
         })
         .collect();
-    for (name, title) in [("default", "All lists"), ("sanctions", "Sanctions lists")] {
-        datasets.push(json!({
-            "name": name,
-            "title": title,
-            "type": "collection",
-            "load": true,
-            "version": snapshot.version_ids().iter().max().map(|v| v.to_string()),
-            "children": names,
-            "entity_count": snapshot.screener.len(),
-        }));
+    let newest = snapshot.version_ids().iter().max().map(|v| v.to_string());
+    for (name, title) in COLLECTIONS {
+        datasets.push(CatalogDataset {
+            name,
+            title,
+            publisher: None,
+            kind: DatasetKind::Collection,
+            load: true,
+            version: newest.clone(),
+            last_export: None,
+            updated_at: None,
+            entity_count: snapshot.screener.len() as u64,
+            children: Some(names.clone()),
+            list_version: None,
+        });
     }
     let mut current: Vec<&str> = names.clone();
-    current.extend(["default", "sanctions"]);
-    Json(json!({
-        "datasets": datasets,
-        "current": current,
-        "outdated": [],
-        "index_stale": false,
-    }))
+    current.extend(COLLECTIONS.map(|(name, _)| name));
+    Json(Catalog { datasets, current, outdated: Vec::new(), index_stale: false }).into_response()
 }
 
 /// `GET /algorithms`: yente's algorithm listing; Ward has one.
-async fn algorithms() -> Json<Value> {
-    // yente 5's shape: `features` (deprecated there, still read by older clients) and `docs`.
+async fn algorithms() -> Json<Algorithms> {
     // `url` points at the code that computes the feature.
-    let feature = |description: &str| json!({"description": description, "coefficient": 1.0, "url": "crates/ward-score/src/compare.rs"});
-    let features = json!({
-        "name_score": feature("Score of the best pair of query and listed names."),
-        "identifier_match": feature("A shared (or conflicting) identifier."),
-        "dob_match": feature("Birth dates that agree or conflict."),
-        "country_match": feature("Nationalities or countries that agree or conflict."),
-        "gender_match": feature("Genders that conflict."),
-        "schema_match": feature("Entity kinds that conflict."),
-        "weak_alias": feature("The cap on matches of weak aliases alone."),
-    });
+    let feature =
+        |description| Feature { description, coefficient: 1.0, url: "crates/ward-score/src/compare.rs" };
+    let features = BTreeMap::from([
+        ("name_score", feature("Score of the best pair of query and listed names.")),
+        ("identifier_match", feature("A shared (or conflicting) identifier.")),
+        ("dob_match", feature("Birth dates that agree or conflict.")),
+        ("country_match", feature("Nationalities or countries that agree or conflict.")),
+        ("gender_match", feature("Genders that conflict.")),
+        ("schema_match", feature("Entity kinds that conflict.")),
+        ("weak_alias", feature("The cap on matches of weak aliases alone.")),
+    ]);
     let description = "Ward's scorer: names compared token by token across scripts and spellings \
         (weighted by rarity), adjusted by identifiers, birth dates, countries, gender and entity kind; \
         every step explained.";
-    Json(json!({
-        "algorithms": [{
-            "name": ALGORITHM,
-            "description": description,
-            "features": features,
-            "docs": {"name": ALGORITHM, "description": description, "config": {}, "features": features},
-        }],
-        "default": ALGORITHM,
-        "best": ALGORITHM,
-        "aliases": ALGORITHM_ALIASES,
-    }))
+    let docs =
+        AlgorithmDocs { name: ALGORITHM, description, config: BTreeMap::new(), features: features.clone() };
+    Json(Algorithms {
+        algorithms: vec![Algorithm { name: ALGORITHM, description, features, docs }],
+        default: ALGORITHM,
+        best: ALGORITHM,
+        aliases: ALGORITHM_ALIASES,
+    })
 }
 
 /// `GET /healthz`: the process is up.
-pub(crate) async fn healthz() -> Json<Value> {
-    Json(json!({"status": "ok"}))
+pub(crate) async fn healthz() -> Json<Health> {
+    Json(Health { status: STATUS_OK })
 }
 
 /// `GET /readyz`: a snapshot with at least one list is loaded.
-pub(crate) async fn readyz(State(state): State<AppState>) -> Result<Json<Value>> {
+pub(crate) async fn readyz(State(state): State<AppState>) -> Result<Json<Ready>> {
     let snapshot = state.snapshot();
     if snapshot.versions.is_empty() {
         return Err(Error::new(ErrorCode::NotReady, "no list is loaded; import lists first"));
     }
-    Ok(Json(json!({
-        "status": "ok",
-        "lists": snapshot.versions.len(),
-        "subjects": snapshot.screener.len(),
-        "list_versions": snapshot.version_ids(),
-    })))
+    Ok(Json(Ready {
+        status: STATUS_OK,
+        lists: snapshot.versions.len(),
+        subjects: snapshot.screener.len(),
+        list_versions: snapshot.version_ids(),
+    }))
 }
 
 /// `GET /metrics`: Prometheus text.
@@ -618,9 +487,11 @@ async fn openapi_json() -> Json<Value> {
 }
 
 /// `GET /admin/audit`: audit records, newest first (admin scope).
-async fn audit(State(state): State<AppState>, headers: HeaderMap, params: Params) -> Result<Json<Value>> {
-    caller(&state, &headers, Scope::Admin).await?;
-    let params = ParamList::new(params)?;
+async fn audit(
+    State(state): State<AppState>,
+    _: AdminAccess,
+    params: ParamList,
+) -> Result<Json<AuditResponse>> {
     let matched = match params.get("matched") {
         None | Some("") | Some("false") | Some("0") => false,
         Some("true") | Some("1") => true,
@@ -635,50 +506,78 @@ async fn audit(State(state): State<AppState>, headers: HeaderMap, params: Params
         key_id: params.get("key").filter(|s| !s.is_empty()).map(str::to_string),
         request_id: params.get("request_id").filter(|s| !s.is_empty()).map(str::to_string),
         matched_only: matched,
-        limit: Some(params.parse::<u64>("limit")?.unwrap_or(100)),
+        limit: Some(params.parse::<u64>("limit")?.unwrap_or(DEFAULT_AUDIT_LIMIT)),
     };
     let store = Arc::clone(&state.inner.store);
     let records =
         tokio::task::spawn_blocking(move || store.audit(&filter)).await.map_err(Error::internal)??;
-    Ok(Json(json!({"records": records, "total": records.len()})))
+    Ok(Json(AuditResponse { total: records.len(), records }))
 }
 
 /// `DELETE /admin/keys/{id}`: revokes a key (admin scope); its next request here is refused.
 async fn revoke_key(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    id: std::result::Result<Path<String>, PathRejection>,
-) -> Result<Json<Value>> {
-    let id = path(id)?;
-    caller(&state, &headers, Scope::Admin).await?;
+    _: AdminAccess,
+    PathParam(id): PathParam,
+) -> Result<Json<ward_store::KeyInfo>> {
     let key = state.revoke_key(id).await?;
-    Ok(Json(json!(key)))
+    Ok(Json(key))
 }
 
-/// `POST /admin/lists?name=FILE`: imports a list file and swaps in a snapshot with it.
+/// Writes the audit record of a list change made by `context`'s request with `query`.
+async fn audit_change(
+    state: &AppState,
+    context: AuditContext,
+    query: Value,
+    change: &ListChange,
+) -> Result<()> {
+    let results = json!({
+        "status": change.status,
+        "version": change.version.number,
+        "restores": change.version.restores,
+        "version_id": change.version.id,
+        "removed": change.removed,
+        "snapshot": change.snapshot,
+    });
+    let record = AuditRecord {
+        list_versions: change.list_versions.clone(),
+        results,
+        ..context.record(&change.dataset, query)
+    };
+    audit_and_wait(state, record).await
+}
+
+/// `POST /admin/lists?name=FILE`: imports a list file, read as `ward lists import` reads it,
+/// and swaps in a snapshot with it (admin scope).
 async fn import_list(
     State(state): State<AppState>,
-    headers: HeaderMap,
-    params: Params,
-    bytes: std::result::Result<Bytes, BytesRejection>,
-) -> Result<Json<Value>> {
-    caller(&state, &headers, Scope::Admin).await?;
-    let params = ParamList::new(params)?;
-    let name = params.get("name").filter(|n| !n.trim().is_empty()).unwrap_or("upload").to_string();
-    let bytes = body(bytes)?;
-    if bytes.is_empty() {
-        return Err(Error::new(ErrorCode::InvalidList, "the body is empty; send the list file as the body"));
-    }
-    let allow_shrink = match params.get("allow_shrink") {
-        None | Some("false") => false,
-        Some("true") => true,
-        Some(other) => {
-            return Err(Error::new(
-                ErrorCode::InvalidQuery,
-                format!("allow_shrink={other:?}: expected true or false"),
-            ))
-        }
-    };
+    AdminAccess(audit): AdminAccess,
+    params: ParamList,
+    body: Body,
+) -> Result<Json<ListChange>> {
+    let name = lists::upload_name(params.get("name"))?;
+    let allow_shrink = params.flag("allow_shrink")?;
+    let upload =
+        lists::receive(body, &state.inner.upload_dir, name.clone(), state.config().max_list_body).await?;
+    let query = json!({"name": name, "size": upload.size, "allow_shrink": allow_shrink});
     let policy = ward_store::ImportPolicy { allow_shrink, ..ward_store::ImportPolicy::default() };
-    Ok(Json(state.import_list(name, bytes.to_vec(), policy).await?))
+    let change = state.import_upload(upload, policy).await?;
+    audit_change(&state, audit, query, &change).await?;
+    Ok(Json(change))
+}
+
+/// `POST /admin/lists/{dataset}/rollback?to=N`: makes version N of the list (or else the
+/// previous content) current again as a new version, as `ward lists rollback` does (admin
+/// scope).
+async fn rollback_list(
+    State(state): State<AppState>,
+    AdminAccess(audit): AdminAccess,
+    PathParam(dataset): PathParam,
+    params: ParamList,
+) -> Result<Json<ListChange>> {
+    let to = params.parse::<i64>("to")?;
+    let query = json!({"to": to});
+    let change = state.rollback(dataset, to).await?;
+    audit_change(&state, audit, query, &change).await?;
+    Ok(Json(change))
 }

@@ -254,6 +254,8 @@ async fn bad_requests_are_json_errors() {
     check_error(&get(&s, "/match/default").await, 405, "method_not_allowed");
     check_error(&get(&s, "/search/default").await, 400, "invalid_query");
     check_error(&get(&s, "/search/default?q=x&limit=0").await, 400, "invalid_query");
+    // axum's own rejection of a path that is not UTF-8 answers with the API's code.
+    check_error(&get(&s, "/entities/%FF%FE").await, 400, "invalid_query");
 }
 
 /// Checks the refusal of a name that cannot be screened: a 400 `invalid_name` error with its
@@ -512,12 +514,13 @@ async fn health_metrics_openapi() {
         ("/openapi.json", "get"),
         ("/admin/audit", "get"),
         ("/admin/lists", "post"),
+        ("/admin/lists/{dataset}/rollback", "post"),
         ("/admin/keys/{id}", "delete"),
     ] {
         let op = &paths[path][method];
         assert!(op["responses"]["200"].is_object(), "{path} {method}");
     }
-    assert_eq!(paths.len(), 12);
+    assert_eq!(paths.len(), 13);
     let match_op = &paths["/match/{dataset}"]["post"];
     for status in ["408", "415"] {
         assert!(match_op["responses"][status].is_object(), "/match lacks {status}");
@@ -572,6 +575,18 @@ async fn every_screening_is_audited() {
     assert_eq!(admin(format!("/admin/audit?key={key_id}")).await.body["total"], 2);
     assert_eq!(admin("/admin/audit?key=other".into()).await.body["total"], 0);
     check_error(&admin("/admin/audit?from=yesterday".into()).await, 400, "invalid_query");
+
+    // A client's X-Request-Id is kept: answered back and recorded.
+    let request = Request::post("/match/default")
+        .header("authorization", format!("Bearer {}", s.screen))
+        .header("x-request-id", "core-banking-42")
+        .body(Body::from(batch(&[("q", person("Fitiwi Abdelrazak"))]).to_string()))
+        .unwrap();
+    let response = s.app.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["x-request-id"], "core-banking-42");
+    let by_id = admin("/admin/audit?request_id=core-banking-42".into()).await;
+    assert_eq!(by_id.body["total"], 1, "{}", by_id.body);
 }
 
 /// Uploads the EU excerpt while 50 requests are in flight: every one succeeds, and the next
@@ -601,7 +616,7 @@ async fn upload_swaps_snapshot_under_load() {
     assert_eq!(upload.status, StatusCode::OK, "{}", upload.body);
     assert_eq!(upload.body["dataset"], "eu_fsf");
     assert_eq!(upload.body["status"], "current");
-    assert_eq!(upload.body["rebuilt"], true);
+    assert_eq!(upload.body["snapshot"], "rebuilt");
     assert_eq!(upload.body["list_versions"].as_array().unwrap().len(), 4);
     for task in tasks {
         let answer = task.await.unwrap();
@@ -619,10 +634,164 @@ async fn upload_swaps_snapshot_under_load() {
     let again =
         call(&s.app, Method::POST, "/admin/lists?name=eu_excerpt.xml", Some(&s.admin), Some(eu)).await;
     assert_eq!(again.body["status"], "unchanged");
-    assert_eq!(again.body["rebuilt"], false);
+    assert_eq!(again.body["snapshot"], "unchanged");
     let junk =
         call(&s.app, Method::POST, "/admin/lists?name=x.txt", Some(&s.admin), Some(b"hello".to_vec())).await;
     check_error(&junk, 400, "invalid_list");
+}
+
+async fn upload(s: &Server, query: &str, bytes: Vec<u8>) -> Answer {
+    call(&s.app, Method::POST, &format!("/admin/lists?{query}"), Some(&s.admin), Some(bytes)).await
+}
+
+async fn rollback(s: &Server, uri: &str) -> Answer {
+    call(&s.app, Method::POST, uri, Some(&s.admin), None).await
+}
+
+/// Rollback through the API (issue 9 item 2), as `ward lists rollback`: a new version pointing
+/// at the earlier content, in the snapshot at once, audited; and the errors of a rollback.
+#[tokio::test]
+async fn rollback_makes_earlier_content_current_again() {
+    let s = server();
+    let old = std::fs::read(testdata("ca-sema/sema-lmes_2020-04_excerpt.xml")).unwrap();
+    let new = std::fs::read(testdata("ca-sema/sema-lmes_2025-05_excerpt.xml")).unwrap();
+    let first = upload(&s, "name=sema-2020.xml", old).await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    let dataset = first.body["dataset"].as_str().unwrap().to_string();
+    check_error(&rollback(&s, &format!("/admin/lists/{dataset}/rollback")).await, 409, "invalid_rollback");
+    let second = upload(&s, "name=sema-2025.xml&allow_shrink=true", new).await;
+    assert_eq!(second.status, StatusCode::OK, "{}", second.body);
+    assert_eq!(second.body["status"], "current");
+    assert_eq!(second.body["version"]["number"], 2);
+
+    let back = rollback(&s, &format!("/admin/lists/{dataset}/rollback")).await;
+    assert_eq!(back.status, StatusCode::OK, "{}", back.body);
+    assert_eq!(back.body["status"], "restored");
+    assert_eq!(back.body["version"]["number"], 3);
+    assert_eq!(back.body["version"]["restores"], 1);
+    assert_eq!(back.body["version"]["counts"], first.body["version"]["counts"]);
+    assert_eq!(back.body["snapshot"], "rebuilt");
+    let version_id = back.body["version"]["id"].as_i64().unwrap();
+    assert!(back.body["list_versions"].as_array().unwrap().contains(&json!(version_id)));
+
+    check_error(
+        &rollback(&s, &format!("/admin/lists/{dataset}/rollback?to=3")).await,
+        409,
+        "invalid_rollback",
+    );
+    check_error(
+        &rollback(&s, &format!("/admin/lists/{dataset}/rollback?to=99")).await,
+        404,
+        "version_not_found",
+    );
+    check_error(&rollback(&s, "/admin/lists/nowhere/rollback").await, 404, "dataset_not_found");
+    check_error(
+        &rollback(&s, &format!("/admin/lists/{dataset}/rollback?to=two")).await,
+        400,
+        "invalid_query",
+    );
+    let uri = format!("/admin/lists/{dataset}/rollback");
+    check_error(&call(&s.app, Method::POST, &uri, Some(&s.screen), None).await, 403, "forbidden");
+
+    let audit = call(&s.app, Method::GET, "/admin/audit", Some(&s.admin), None).await;
+    let records = audit.body["records"].as_array().unwrap();
+    let sources: Vec<&str> = records.iter().map(|r| r["source"].as_str().unwrap()).collect();
+    let rollback_source = format!("http /admin/lists/{dataset}/rollback");
+    assert_eq!(sources, [rollback_source.as_str(), "http /admin/lists", "http /admin/lists"]);
+    assert_eq!(records[0]["results"]["restores"], 1);
+    assert_eq!(records[0]["results"]["version"], 3);
+    assert_eq!(records[1]["query"]["allow_shrink"], true);
+    assert_eq!(records[1]["query"]["name"], "sema-2025.xml");
+}
+
+/// The OFAC SDN CSV of data/lists with its names unquoted where CSV allows it.
+fn unquoted_sdn_csv() -> Vec<u8> {
+    use std::io::Read;
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/lists/us-ofac-sdn/sdn.csv.gz");
+    let mut text = Vec::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(path).unwrap()).read_to_end(&mut text).unwrap();
+    let mut out = Vec::with_capacity(text.len());
+    for line in text.split_inclusive(|&b| b == b'\n') {
+        // `36,"AEROCARIBBEAN AIRLINES",-0- ,...`: the name is the second field.
+        let comma = line.iter().position(|&b| b == b',').unwrap_or(0);
+        let rest = &line[comma + 1..];
+        let quoted_end = rest.strip_prefix(b"\"").and_then(|r| r.iter().position(|&b| b == b'"'));
+        match quoted_end {
+            Some(end) if !rest[1..=end].contains(&b',') => {
+                out.extend_from_slice(&line[..=comma]);
+                out.extend_from_slice(&rest[1..=end]);
+                out.extend_from_slice(&rest[end + 2..]);
+            }
+            _ => out.extend_from_slice(line),
+        }
+    }
+    out
+}
+
+/// Issue 9 item 4: an upload is read as `ward lists import` reads a folder holding the file,
+/// so an SDN CSV whose names are not quoted is accepted by both, with the same entities.
+#[tokio::test]
+async fn upload_reads_what_the_cli_reads() {
+    let s = server();
+    let csv = unquoted_sdn_csv();
+    assert!(csv.starts_with(b"36,AEROCARIBBEAN AIRLINES,"), "{}", String::from_utf8_lossy(&csv[..80]));
+    let folder = tempfile::tempdir().unwrap();
+    std::fs::write(folder.path().join("sdn.csv"), &csv).unwrap();
+    let cli: Vec<_> = ward_lists::read_path(folder.path()).unwrap();
+    let cli_entities = cli[0].entities.len();
+    assert!(cli_entities > 10_000, "{cli_entities}");
+
+    let answer = upload(&s, "name=sdn.csv", csv).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    assert_eq!(answer.body["dataset"], "us_ofac_sdn");
+    assert_eq!(answer.body["version"]["counts"]["entities"], cli_entities);
+    assert_eq!(answer.body["version"]["sources"][0]["name"], "sdn.csv");
+    assert_eq!(answer.body["snapshot"], "rebuilt");
+    check_error(&upload(&s, "name=../notes.md", b"# notes".to_vec()).await, 400, "invalid_query");
+}
+
+/// The upload limit holds while the body streams in, for a chunked body without a length, and
+/// a declared length over it is refused before the body is read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn upload_limit_holds_for_chunked_bodies() {
+    /// Above the EU excerpt's size.
+    const LIMIT: usize = 64 << 10;
+    let s = server_with(Config { max_list_body: LIMIT, ..Config::default() });
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(ward_http::run(listener, s.state.clone(), async {
+        let _ = stopped.await;
+    }));
+    let head = format!("POST /admin/lists?name=eu.xml HTTP/1.1\r\nHost: test\r\nAuthorization: Bearer {}\r\nConnection: close\r\n", s.admin);
+    let chunk = "x".repeat(4000);
+    let mut chunked = format!("{head}Transfer-Encoding: chunked\r\n\r\n");
+    for _ in 0..(LIMIT / chunk.len() + 2) {
+        chunked.push_str(&format!("{:x}\r\n{chunk}\r\n", chunk.len()));
+    }
+    chunked.push_str("0\r\n\r\n");
+    let (status, answer) = raw_exchange(addr, &chunked, Duration::from_secs(5)).await;
+    assert_eq!(status, 413, "{answer}");
+    assert!(answer.contains("\"code\":\"payload_too_large\""), "{answer}");
+
+    let declared = format!("{head}Content-Length: {}\r\n\r\n", LIMIT + 1);
+    let (status, answer) = raw_exchange(addr, &declared, Duration::from_secs(5)).await;
+    assert_eq!(status, 413, "{answer}");
+
+    // Under the limit, a chunked list file is read whole.
+    let eu = std::fs::read_to_string(testdata(EU_FIXTURE)).unwrap();
+    assert!(eu.len() < LIMIT);
+    let mut request = format!("{head}Transfer-Encoding: chunked\r\n\r\n");
+    for piece in eu.as_bytes().chunks(1000) {
+        request.push_str(&format!("{:x}\r\n{}\r\n", piece.len(), std::str::from_utf8(piece).unwrap()));
+    }
+    request.push_str("0\r\n\r\n");
+    let (status, answer) = raw_exchange(addr, &request, Duration::from_secs(30)).await;
+    assert_eq!(status, 200, "{answer}");
+    assert!(answer.contains("\"dataset\":\"eu_fsf\""), "{answer}");
+
+    stop.send(()).unwrap();
+    tokio::time::timeout(Duration::from_secs(10), server).await.unwrap().unwrap().unwrap();
 }
 
 /// Sends one HTTP/1.1 request on a fresh connection and reads the whole answer.

@@ -1,0 +1,40 @@
+//! The document against the router: every route described, defaults and limits from the
+//! handlers' constants.
+
+use super::{described, document};
+use crate::extract::{DEFAULT_MATCH_LIMIT, MAX_LIMIT};
+use crate::routes::routes;
+use ward_engine::DEFAULT_THRESHOLD;
+
+#[test]
+fn every_route_of_the_router_is_documented() {
+    let doc = document();
+    let routes = routes();
+    for route in &routes {
+        let method = route.method.as_str().to_ascii_lowercase();
+        let operation = &doc["paths"][route.path][method.as_str()];
+        assert!(
+            operation["responses"]["200"].is_object(),
+            "{} {} is not documented",
+            route.method,
+            route.path
+        );
+    }
+    // Nothing is documented that the router does not serve.
+    let described = described();
+    let n_operations: usize =
+        described["paths"].as_object().unwrap().values().map(|path| path.as_object().unwrap().len()).sum();
+    assert_eq!(n_operations, routes.len());
+}
+
+#[test]
+fn defaults_and_limits_are_the_handlers() {
+    let doc = document();
+    let parameters = doc["paths"]["/match/{dataset}"]["post"]["parameters"].as_array().unwrap();
+    let parameter = |name: &str| parameters.iter().find(|p| p["name"] == name).unwrap().clone();
+    let threshold = parameter("threshold")["description"].as_str().unwrap().to_string();
+    assert!(threshold.contains(&format!("(default {DEFAULT_THRESHOLD})")), "{threshold}");
+    let limit = parameter("limit");
+    assert_eq!(limit["schema"]["maximum"], MAX_LIMIT);
+    assert!(limit["description"].as_str().unwrap().contains(&format!("(default {DEFAULT_MATCH_LIMIT})")));
+}

@@ -1,0 +1,238 @@
+//! The answers of the routes as typed structs, serialized as yente's response models where
+//! yente has one (`MatchResponse`, `SearchResponse`, `TotalSpec`) and as Ward's own otherwise.
+//! Entities stay FtM JSON values: their properties are open-ended.
+
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use ward_store::AuditRecord;
+
+/// How a total counts: exactly, or at least (more results exist than were returned).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Relation {
+    /// Exactly this many.
+    Eq,
+    /// At least this many.
+    Gte,
+}
+
+/// yente's `TotalSpec`.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Total {
+    /// The count.
+    pub value: usize,
+    /// Whether it is exact.
+    pub relation: Relation,
+}
+
+impl Total {
+    /// Exactly `value`.
+    pub fn exact(value: usize) -> Total {
+        Total { value, relation: Relation::Eq }
+    }
+}
+
+/// The answer to one query of a `/match` batch.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum QueryAnswer {
+    /// Screened: yente's `EntityMatches`.
+    Screened {
+        /// Always 200.
+        status: u16,
+        /// The scored entities, best first.
+        results: Vec<Value>,
+        /// How many.
+        total: Total,
+        /// The query as read.
+        query: Value,
+    },
+    /// Not screened: a name of the query cannot be; no `results`, so it is never read as a
+    /// screening without hits.
+    NotScreened {
+        /// The error's status (400).
+        status: u16,
+        /// The error body.
+        error: Value,
+        /// The query as read.
+        query: Value,
+    },
+}
+
+/// The matcher `/match` used.
+#[derive(Debug, Clone, Serialize)]
+pub struct Matcher {
+    /// The algorithm's name.
+    pub name: &'static str,
+}
+
+/// yente's `EntityMatchResponse` of `POST /match/{dataset}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct MatchResponse {
+    /// One answer per query, by the query's key.
+    pub responses: BTreeMap<String, QueryAnswer>,
+    /// The algorithm used.
+    pub matcher: Matcher,
+    /// Most results per query.
+    pub limit: usize,
+}
+
+/// yente's `SearchResponse` of `GET /search/{dataset}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SearchResponse {
+    /// The scored entities, best first.
+    pub results: Vec<Value>,
+    /// Always empty: Ward computes no facets.
+    pub facets: BTreeMap<String, Value>,
+    /// How many results there are from the start (`gte` when more exist).
+    pub total: Total,
+    /// Most results.
+    pub limit: usize,
+    /// Results skipped.
+    pub offset: usize,
+}
+
+/// `GET /healthz`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Health {
+    /// Always `ok`.
+    pub status: &'static str,
+}
+
+/// `GET /readyz`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Ready {
+    /// Always `ok` (not ready is an error answer).
+    pub status: &'static str,
+    /// Lists in the snapshot.
+    pub lists: usize,
+    /// Subjects in the snapshot.
+    pub subjects: usize,
+    /// The snapshot's list versions.
+    pub list_versions: Vec<i64>,
+}
+
+/// `GET /admin/audit`.
+#[derive(Debug, Clone, Serialize)]
+pub struct AuditResponse {
+    /// How many records follow.
+    pub total: usize,
+    /// The records, newest first.
+    pub records: Vec<AuditRecord>,
+}
+
+/// Whether a catalog entry is one list or a collection of lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum DatasetKind {
+    /// One list.
+    Source,
+    /// Every list (`default`, `sanctions`).
+    Collection,
+}
+
+/// The authority that publishes a list.
+#[derive(Debug, Clone, Serialize)]
+pub struct Publisher {
+    /// Its name.
+    pub name: &'static str,
+    /// Its country (alpha-2), `zz` for international bodies.
+    pub country: &'static str,
+}
+
+/// One entry of `GET /catalog`, as yente's dataset model.
+#[derive(Debug, Clone, Serialize)]
+pub struct CatalogDataset<'a> {
+    /// The dataset name.
+    pub name: &'a str,
+    /// Its title.
+    pub title: &'a str,
+    /// A source's publisher (`null` where Ward does not know it); absent for a collection.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<Option<Publisher>>,
+    /// Source or collection.
+    #[serde(rename = "type")]
+    pub kind: DatasetKind,
+    /// Always true: every dataset listed is screened.
+    pub load: bool,
+    /// The list version id (for a collection, the newest of its lists').
+    pub version: Option<String>,
+    /// A source's publication date, else its import time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub last_export: Option<&'a str>,
+    /// A source's import time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<&'a str>,
+    /// Entities (for a collection, subjects).
+    pub entity_count: u64,
+    /// A collection's lists.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub children: Option<Vec<&'a str>>,
+    /// A source's list version as Ward stores it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list_version: Option<&'a ward_model::ListVersion>,
+}
+
+/// `GET /catalog`, as yente's `DataCatalogModel`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Catalog<'a> {
+    /// The lists, then the collections.
+    pub datasets: Vec<CatalogDataset<'a>>,
+    /// The names of the datasets screened now.
+    pub current: Vec<&'a str>,
+    /// Always empty: the snapshot holds only current versions.
+    pub outdated: Vec<&'a str>,
+    /// Always false: the snapshot is rebuilt whole.
+    pub index_stale: bool,
+}
+
+/// One feature of the scorer, as yente lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Feature {
+    /// What it measures.
+    pub description: &'static str,
+    /// Its weight (Ward's features are explained, not weighted: 1).
+    pub coefficient: f64,
+    /// The code that computes it.
+    pub url: &'static str,
+}
+
+/// yente 5's algorithm documentation.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlgorithmDocs {
+    /// The algorithm's name.
+    pub name: &'static str,
+    /// What it does.
+    pub description: &'static str,
+    /// Its settings: none.
+    pub config: BTreeMap<String, Value>,
+    /// Its features, by name.
+    pub features: BTreeMap<&'static str, Feature>,
+}
+
+/// One algorithm of `GET /algorithms`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Algorithm {
+    /// Its name.
+    pub name: &'static str,
+    /// What it does.
+    pub description: &'static str,
+    /// Its features, by name (deprecated in yente 5, still read by older clients).
+    pub features: BTreeMap<&'static str, Feature>,
+    /// yente 5's documentation of it.
+    pub docs: AlgorithmDocs,
+}
+
+/// `GET /algorithms`, as yente's `AlgorithmResponse`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Algorithms {
+    /// Ward's one algorithm.
+    pub algorithms: Vec<Algorithm>,
+    /// The algorithm used without `algorithm=`.
+    pub default: &'static str,
+    /// The best one.
+    pub best: &'static str,
+    /// yente names taken as aliases of Ward's.
+    pub aliases: &'static [&'static str],
+}
