@@ -225,8 +225,9 @@ fn open(
         });
     }
     let path = match (frames.last_mut(), builder.as_ref()) {
-        // The `Document` element and the message root below it start the paths.
-        (Some(parent), Some(b)) if depth > b.document_depth + 1 => {
+        // `Document` and the message root below it start the paths.
+        (_, Some(b)) if depth <= b.document_depth + 1 => String::new(),
+        (Some(parent), Some(_)) => {
             let segment = if INDEXED.contains(&name.as_str()) {
                 let index = match parent.seen.iter_mut().find(|(n, _)| *n == name) {
                     Some((_, count)) => {

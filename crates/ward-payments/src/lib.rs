@@ -31,12 +31,16 @@
 //! block 4 itself.
 
 pub mod error;
+pub mod geography;
 pub mod iso;
 pub mod model;
 pub mod mt;
+pub mod screen;
 
 pub use error::ReadError;
+pub use geography::{Geography, GeographyError, Place, PlaceKind};
 pub use model::{Field, Message, Party, PartyRole, PostalAddress, Syntax};
+pub use screen::{Decision, HitKind, PaymentHit, PaymentScreener, Screening};
 
 /// Reads the payment messages in a file: ISO 20022 XML (one or several documents, with or
 /// without header envelope) or SWIFT MT (one message, an RJE file, ACK/NAK-wrapped messages).
@@ -54,3 +58,6 @@ pub fn read_messages(bytes: &[u8]) -> Result<Vec<Message>, ReadError> {
         ))
     }
 }
+
+#[cfg(test)]
+mod tests;
