@@ -456,3 +456,60 @@ fn readers_never_panic_on_cut_or_flipped_samples() {
         }
     }
 }
+
+/// The paths and fields of one message, for compact assertions.
+fn field_paths(message: &Message) -> Vec<String> {
+    let mut out: Vec<String> = message
+        .parties
+        .iter()
+        .flat_map(|p| p.names.iter().chain(&p.bics).chain(&p.accounts).chain(&p.address.towns))
+        .map(|f| format!("{}={}", f.path, f.value))
+        .collect();
+    out.extend(message.texts.iter().map(|f| format!("{}={}", f.path, f.value)));
+    out
+}
+
+#[test]
+fn cancellation_return_and_several_transactions_are_read() {
+    let camt056 = r#"<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.056.001.08"><FIToFIPmtCxlReq>
+<Assgnmt><Id>CXL1</Id><Assgnr><Agt><FinInstnId><BICFI>BNPAFRPP</BICFI></FinInstnId></Agt></Assgnr></Assgnmt>
+<Undrlyg><TxInf><OrgnlUETR>7a562c67-ca16-48ba-b074-65581be6f001</OrgnlUETR>
+<CxlRsnInf><Orgtr><Nm>Jean Martin</Nm></Orgtr><AddtlInf>DUPLICATE PAYMENT</AddtlInf></CxlRsnInf>
+<OrgnlTxRef><Dbtr><Pty><Nm>Foo SA</Nm></Pty></Dbtr><Cdtr><Pty><Nm>Bar Ltd</Nm></Pty></Cdtr></OrgnlTxRef>
+</TxInf></Undrlyg></FIToFIPmtCxlReq></Document>"#;
+    let message = &read_messages(camt056.as_bytes()).unwrap()[0];
+    assert_eq!((message.format.as_str(), message.message_id.as_deref()), ("camt.056.001.08", Some("CXL1")));
+    assert_eq!(message.uetr.as_deref(), Some("7a562c67-ca16-48ba-b074-65581be6f001"));
+    assert_eq!(
+        field_paths(message),
+        [
+            "Assgnmt/Assgnr/Agt/FinInstnId/BICFI=BNPAFRPP",
+            "Undrlyg[0]/TxInf[0]/CxlRsnInf[0]/Orgtr/Nm=Jean Martin",
+            "Undrlyg[0]/TxInf[0]/OrgnlTxRef/Dbtr/Pty/Nm=Foo SA",
+            "Undrlyg[0]/TxInf[0]/OrgnlTxRef/Cdtr/Pty/Nm=Bar Ltd",
+            "Undrlyg[0]/TxInf[0]/CxlRsnInf[0]/AddtlInf=DUPLICATE PAYMENT",
+        ]
+    );
+    let pacs004 = r#"<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.004.001.09"><PmtRtr><GrpHdr><MsgId>R1</MsgId></GrpHdr>
+<TxInf><RtrRsnInf><AddtlInf>ACCOUNT CLOSED</AddtlInf></RtrRsnInf><RtrChain><Cdtr><Pty><Nm>Anna Berg</Nm></Pty></Cdtr></RtrChain></TxInf>
+<TxInf><RtrChain><Cdtr><Pty><Nm>Olaf Lind</Nm><PstlAdr><TwnNm>Yalta</TwnNm></PstlAdr></Pty></Cdtr><CdtrAcct><Id><IBAN>SE4550000000058398257466</IBAN></Id></CdtrAcct></RtrChain></TxInf>
+</PmtRtr></Document>"#;
+    let message = &read_messages(pacs004.as_bytes()).unwrap()[0];
+    assert_eq!(message.transactions, 2);
+    assert_eq!(
+        field_paths(message),
+        [
+            "TxInf[0]/RtrChain/Cdtr/Pty/Nm=Anna Berg",
+            "TxInf[1]/RtrChain/Cdtr/Pty/Nm=Olaf Lind",
+            "TxInf[1]/RtrChain/CdtrAcct/Id/IBAN=SE4550000000058398257466",
+            "TxInf[1]/RtrChain/Cdtr/Pty/PstlAdr/TwnNm=Yalta",
+            "TxInf[0]/RtrRsnInf[0]/AddtlInf=ACCOUNT CLOSED",
+        ]
+    );
+    let screening = payment_screener().screen(message);
+    assert_eq!(screening.decision, Decision::Hold);
+    assert!(screening
+        .hits
+        .iter()
+        .any(|h| h.kind == HitKind::City && h.field == "TxInf[1]/RtrChain/Cdtr/Pty/PstlAdr/TwnNm"));
+}
