@@ -42,6 +42,9 @@ pub enum Command {
     Keys(KeysCommand),
     /// Show the audit trail of screening requests.
     Audit(AuditArgs),
+    /// Screen payment messages (ISO 20022, SWIFT MT) field by field: hold or release.
+    #[command(subcommand)]
+    Payments(crate::payments::PaymentsCommand),
 }
 
 /// `ward eval`
@@ -371,6 +374,9 @@ pub enum BenchTarget {
     Match,
     /// The same on a seeded synthetic corpus of `--subjects` subjects drawn from real names.
     Scale,
+    /// Read and screen `--queries` generated pacs.008 and MT103 messages: msgs/s per core,
+    /// p50/p99, against the party names alone through the matcher.
+    Payments,
     /// Read one list file as `--read-mode` says and print its entity count (the child process
     /// that `import --synthetic-mb` measures).
     #[value(hide = true)]

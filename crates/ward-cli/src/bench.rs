@@ -38,6 +38,7 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         BenchTarget::Read => crate::bench_import::run_read(args),
         BenchTarget::Match => crate::bench_match::run_match(args).map(|()| ExitCode::SUCCESS),
         BenchTarget::Scale => crate::bench_match::run_scale(args).map(|()| ExitCode::SUCCESS),
+        BenchTarget::Payments => crate::bench_payments::run(args).map(|()| ExitCode::SUCCESS),
     }
 }
 

@@ -17,6 +17,7 @@ mod audit;
 mod bench;
 mod bench_import;
 mod bench_match;
+mod bench_payments;
 mod compare;
 mod entity;
 mod eval;
@@ -25,6 +26,7 @@ mod input;
 mod keys;
 mod lists;
 mod matching;
+mod payments;
 mod query;
 mod screen;
 mod serve;
@@ -89,6 +91,7 @@ fn run(args: args::Args) -> anyhow::Result<ExitCode> {
         args::Command::Match(a) => Some(&a.db),
         args::Command::Screen(a) => Some(&a.db),
         args::Command::Audit(a) => Some(&a.db),
+        args::Command::Payments(payments::PaymentsCommand::Screen(a)) => Some(&a.db),
         _ => None,
     };
     if let Some(db) = reads {
@@ -108,6 +111,7 @@ fn run(args: args::Args) -> anyhow::Result<ExitCode> {
         args::Command::Serve(serve) => serve::run(&data_dir, &serve),
         args::Command::Keys(keys) => keys::run(&data_dir, &keys),
         args::Command::Audit(audit) => audit::run(&data_dir, &audit),
+        args::Command::Payments(command) => payments::run(&data_dir, &command),
     }
 }
 

@@ -508,3 +508,59 @@ fn a_closed_pipe_ends_output_quietly() {
     assert!(!stderr.contains("panicked"), "stderr:\n{stderr}");
     assert!(first.starts_with(b"{"), "{first:?}");
 }
+
+/// A pacs.008 with a listed creditor and a town in Crimea, a clean MT103, and a file that is no
+/// payment: one JSON object per message, the bad file named on stderr, exit status 1, and the
+/// decisions in the audit trail.
+#[test]
+fn payments_screen_holds_and_releases_per_message() {
+    let dir = tempfile::tempdir().unwrap();
+    import_fixtures(dir.path());
+    let held = dir.path().join("held.xml");
+    std::fs::write(
+        &held,
+        r#"<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08"><FIToFICstmrCdtTrf>
+<GrpHdr><MsgId>M1</MsgId></GrpHdr><CdtTrfTxInf><PmtId><UETR>7a562c67-ca16-48ba-b074-65581be6f001</UETR></PmtId>
+<Cdtr><Nm>LAZARUS GROUP</Nm><PstlAdr><TwnNm>Sevastopol</TwnNm></PstlAdr></Cdtr></CdtTrfTxInf>
+</FIToFICstmrCdtTrf></Document>"#,
+    )
+    .unwrap();
+    let clean = dir.path().join("clean.txt");
+    std::fs::write(
+        &clean,
+        "{1:F01BANKBEBBAXXX0000000000}{2:I103BANKDEFFXXXXN}{4:\n:20:R2\n:59:/1\nMARIE DUPONT\nPARIS\n-}",
+    )
+    .unwrap();
+    let not_payment = dir.path().join("customers.csv");
+    std::fs::write(&not_payment, "name,dob\nJohn,1970\n").unwrap();
+    let (held, clean, not_payment) =
+        (held.display().to_string(), clean.display().to_string(), not_payment.display().to_string());
+    let out = ward(dir.path(), &["payments", "screen", "--json", &held, &not_payment, &clean]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains(&format!("{not_payment}: not a payment message")), "{stderr}");
+    let lines: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["format"], "pacs.008.001.08");
+    assert_eq!(lines[0]["message_id"], "M1");
+    assert_eq!(lines[0]["uetr"], "7a562c67-ca16-48ba-b074-65581be6f001");
+    assert_eq!(lines[0]["decision"], "hold");
+    let hits: Vec<(&str, &str, &str)> = lines[0]["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|h| {
+            (h["field"].as_str().unwrap(), h["kind"].as_str().unwrap(), h["subject_id"].as_str().unwrap())
+        })
+        .collect();
+    assert!(hits.contains(&("CdtTrfTxInf[0]/Cdtr/Nm", "name", "us_ofac_sdn:27307")), "{hits:?}");
+    assert!(hits.contains(&("CdtTrfTxInf[0]/Cdtr/PstlAdr/TwnNm", "city", "geography:ua-crimea-sevastopol")));
+    assert_eq!(
+        (lines[1]["format"].as_str(), lines[1]["decision"].as_str()),
+        (Some("MT103"), Some("release"))
+    );
+    let off = ward(dir.path(), &["payments", "screen", "--geography-off", "crimea", "--json", &held]);
+    assert!(!String::from_utf8_lossy(&off.stdout).contains("geography:ua-crimea"));
+    check(dir.path(), &["audit", "--limit", "10"], 0, &["cli:payments", "LAZARUS GROUP", "MARIE DUPONT"]);
+}
