@@ -589,6 +589,14 @@ fn assign_kinds(raws: &[Raw], hint: NameHint) -> Vec<TokenKind> {
             TokenKind::Word
         })
         .collect();
+    // An article before a title belongs to it (الشيخ, "the Sheikh"): both are dropped.
+    let has_word =
+        kinds.iter().any(|k| matches!(k, TokenKind::Word | TokenKind::Number | TokenKind::Initial));
+    for i in 1..n {
+        if has_word && kinds[i] == TokenKind::Title && kinds[i - 1] == TokenKind::Particle {
+            kinds[i - 1] = TokenKind::Title;
+        }
+    }
     // A name made only of legal forms and generic words ("Bank", "Trading Company") keeps its
     // words: otherwise it would have nothing left to match on.
     if !kinds.iter().any(|k| matches!(k, TokenKind::Word | TokenKind::Number | TokenKind::Initial)) {

@@ -137,6 +137,16 @@ fn titles_and_particles() {
     check("Mullah Mohammed Omar", NameHint::Unknown, &["mullah:Title", "mohammed", "omar"]);
     check("Osama bin Laden", NameHint::Person, &["osama", "bin:Particle", "laden"]);
     check("J. Smith", NameHint::Person, &["j:Initial", "smith"]);
+    // Titles and ranks in other languages and scripts (issue 10).
+    check("Президент Лукашенко", NameHint::Unknown, &["prezident:Title", "lukashenko"]);
+    check("Präsident Lukashenko", NameHint::Unknown, &["prasident:Title", "lukashenko"]);
+    check("полковник Лукашенко", NameHint::Person, &["polkovnik:Title", "lukashenko"]);
+    check("Генерал Лукашенко", NameHint::Unknown, &["general:Title", "lukashenko"]);
+    check("Шейх Абдулмалик", NameHint::Unknown, &["sheikh:Title", "abdmalik"]);
+    // The article before an Arabic title goes with it.
+    check("الشيخ عبدالملك", NameHint::Unknown, &["al:Title", "shykh:Title", "abdmlk"]);
+    // A title alone is the name.
+    check("President", NameHint::Unknown, &["president"]);
 }
 
 #[test]
