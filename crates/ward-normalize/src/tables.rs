@@ -130,6 +130,9 @@ pub const PARTICLES: &[&str] = &[
     "ould", "abu", "abou", "abo", "abw", "umm", "um", "bn", "abn", "van", "von", "der", "den", "ter", "ten",
     "de", "da", "di", "du", "des", "del", "della", "dei", "degli", "dos", "das", "do", "la", "le", "les",
     "lo", "zu", "af", "the", "of", "and", "for", "und", "et", "en", "on", "in", "by",
+    // Two particles written as one word (vander Bilt, Dela Cruz): the joined pair with the next
+    // word still meets a name written as one word (Vanderbilt).
+    "vander", "vanden", "vande", "vonder", "vonden", "dela", "delos", "delas",
 ];
 
 /// Words that turn a following word into a father's or grandfather's name (bin Laden).
@@ -543,4 +546,77 @@ pub const PATRONYMIC_SUFFIXES: &[&str] = &[
 /// Whether `word` is in `table`.
 pub fn contains(table: &[&str], word: &str) -> bool {
     table.contains(&word)
+}
+
+/// Legal forms that lists and queries also write glued to the end of the name ("GazpromPJSC",
+/// "ALROSACOMPANYPJSC"): none ends an ordinary word. Longest first.
+pub const GLUED_LEGAL_SUFFIXES: &[&str] =
+    &["pjsc", "ojsc", "cjsc", "gmbh", "jsc", "llc", "ltd", "plc", "llp"];
+
+/// Number words of organisation names, cardinal and ordinal, with their value: "First Islamic
+/// Bank" and "1st Islamic Bank", "Forty-Four" and "44" read alike. "Ten" is left out: it is
+/// also a Dutch particle (ten Brink).
+pub const NUMBER_WORDS: &[(&str, u32)] = &[
+    ("one", 1),
+    ("first", 1),
+    ("two", 2),
+    ("second", 2),
+    ("three", 3),
+    ("third", 3),
+    ("four", 4),
+    ("fourth", 4),
+    ("five", 5),
+    ("fifth", 5),
+    ("six", 6),
+    ("sixth", 6),
+    ("seven", 7),
+    ("seventh", 7),
+    ("eight", 8),
+    ("eighth", 8),
+    ("nine", 9),
+    ("ninth", 9),
+    ("tenth", 10),
+    ("eleven", 11),
+    ("eleventh", 11),
+    ("twelve", 12),
+    ("twelfth", 12),
+    ("thirteen", 13),
+    ("thirteenth", 13),
+    ("fourteen", 14),
+    ("fourteenth", 14),
+    ("fifteen", 15),
+    ("fifteenth", 15),
+    ("sixteen", 16),
+    ("sixteenth", 16),
+    ("seventeen", 17),
+    ("seventeenth", 17),
+    ("eighteen", 18),
+    ("eighteenth", 18),
+    ("nineteen", 19),
+    ("nineteenth", 19),
+];
+
+/// Tens, cardinal and ordinal: "forty" alone or followed by a unit ("forty four").
+pub const TENS_WORDS: &[(&str, u32)] = &[
+    ("twenty", 20),
+    ("twentieth", 20),
+    ("thirty", 30),
+    ("thirtieth", 30),
+    ("forty", 40),
+    ("fortieth", 40),
+    ("fifty", 50),
+    ("fiftieth", 50),
+    ("sixty", 60),
+    ("sixtieth", 60),
+    ("seventy", 70),
+    ("seventieth", 70),
+    ("eighty", 80),
+    ("eightieth", 80),
+    ("ninety", 90),
+    ("ninetieth", 90),
+];
+
+/// The value of a word of `table`.
+pub fn value_of(table: &[(&str, u32)], word: &str) -> Option<u32> {
+    table.iter().find(|(w, _)| *w == word).map(|(_, v)| *v)
 }

@@ -228,3 +228,41 @@ fn look_alike_letters() {
 fn latin(name: &str) -> String {
     crate::normalize_name(name, NameHint::Unknown).latin()
 }
+
+#[test]
+fn words_written_together() {
+    // Two Arabic names glued across the article read as if written apart (issue 10); single
+    // names with an inner article stay whole.
+    assert_eq!(latin("عبدالملكالحوثي"), latin("عبدالملك الحوثي"));
+    check("نورالدين", NameHint::Person, &["nwraldyn"]);
+    // Two particles written as one word.
+    check("vander Bilt", NameHint::Person, &["vander:Particle", "bilt"]);
+    check("Maria Dela Cruz", NameHint::Person, &["maria", "dela:Particle", "cruz"]);
+    // A legal form glued to the end of an organisation's name.
+    check("GAZPROMPJSC", NameHint::Organization, &["gazprom", "pjsc:LegalForm"]);
+    check("GazpromLLC", NameHint::Unknown, &["gazprom", "llc:LegalForm"]);
+    check("Eltd", NameHint::Organization, &["eltd"]);
+}
+
+#[test]
+fn numbers_read_one_way() {
+    let org = NameHint::Organization;
+    for name in ["First Islamic Bank", "1st Islamic Bank", "1 Islamic Bank"] {
+        check(name, org, &["1:Number", "islamic", "bank:OrgWord"]);
+    }
+    for name in ["Brigade 44", "Brigade forty-four", "Brigade Forty Four", "Brigade 44th"] {
+        check(name, org, &["brigade", "44:Number"]);
+    }
+    check("Twenty First Century Fund", org, &["21:Number", "century", "fund:OrgWord"]);
+    // A Roman numeral ends an organisation's name, before its legal form.
+    check("AGUSTA GRAND I LLC", NameHint::Unknown, &["agusta", "grand", "1:Number", "llc:LegalForm"]);
+    // Elsewhere "I" is a conjunction or an initial, and persons keep their numerals and words.
+    check(
+        "BANK RAZVITIYA I REKONSTRUKTSII",
+        org,
+        &["bank:OrgWord", "razvitiya", "i:Initial", "rekonstruktsii"],
+    );
+    check("Elizabeth II", NameHint::Person, &["elizabeth", "ii"]);
+    check("MARIE DE LOURDES V", org, &["marie", "de:Particle", "lourdes", "v:Initial"]);
+    check("Second Sergeev", NameHint::Person, &["second", "sergeev"]);
+}
