@@ -266,3 +266,20 @@ fn numbers_read_one_way() {
     check("MARIE DE LOURDES V", org, &["marie", "de:Particle", "lourdes", "v:Initial"]);
     check("Second Sergeev", NameHint::Person, &["second", "sergeev"]);
 }
+
+#[test]
+fn indic_scripts_read_as_english_romanises_them() {
+    // Inherent vowels, sh, the anusvara as n, Hindi's silent final a (issue 10).
+    for (name, expect) in [
+        ("अलेक्जेंडर लुकाशेंको", "alekjendar lukashenko"),
+        ("व्लादिमीर पुतिन", "vladimir putin"),
+        ("কমল", "kamal"),
+        ("ভ্লাদিমির পুতিন", "bhladimir putin"),
+        ("ਲੁਕਾਸ਼ੈਂਕੋ", "lukashainko"),
+        ("ਵਲਾਦੀਮੀਰ", "vladimir"),
+        ("லுகாஷென்கோ", "lukashenko"),
+        ("ఒసామా బిన్ లాడెన్", "osama bin laden"),
+    ] {
+        assert_eq!(latin(name), expect, "{name}");
+    }
+}

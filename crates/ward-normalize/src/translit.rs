@@ -69,8 +69,90 @@ pub fn to_latin(word: &str, script: Script) -> String {
         }
         _ => {}
     }
+    if word.chars().any(|c| brahmic_offset(c).is_some()) {
+        push_brahmic(&mut out, word);
+        return out;
+    }
     push_ascii(&mut out, &any_ascii::any_ascii(word));
     out
+}
+
+/// The first and last code points of the Indic blocks that share the ISCII layout: Devanagari,
+/// Bengali, Gurmukhi, Gujarati, Oriya, Tamil, Telugu, Kannada, Malayalam (128 each).
+const BRAHMIC_BLOCKS: std::ops::RangeInclusive<u32> = 0x0900..=0x0D7F;
+const BRAHMIC_BLOCK_SIZE: u32 = 0x80;
+
+/// Gurmukhi writes consonant clusters without a virama (ਵਲਾਦੀਮੀਰ, Vladimir): its consonants
+/// get no inherent vowel, as `any_ascii` reads them.
+const GURMUKHI: std::ops::RangeInclusive<u32> = 0x0A00..=0x0A7F;
+
+/// Offsets inside a block of the ISCII layout.
+mod iscii {
+    pub const CANDRABINDU: u32 = 0x01;
+    pub const ANUSVARA: u32 = 0x02;
+    pub const CONSONANTS: std::ops::RangeInclusive<u32> = 0x15..=0x39;
+    pub const SHA: u32 = 0x36;
+    pub const SSA: u32 = 0x37;
+    pub const SA: u32 = 0x38;
+    pub const JA: u32 = 0x1C;
+    pub const PHA: u32 = 0x2B;
+    pub const PA: u32 = 0x2A;
+    pub const BA: u32 = 0x2C;
+    pub const MA: u32 = 0x2E;
+    pub const NUKTA: u32 = 0x3C;
+    pub const VOWEL_SIGNS: std::ops::RangeInclusive<u32> = 0x3E..=0x4C;
+    pub const VIRAMA: u32 = 0x4D;
+    pub const LENGTH_MARKS: std::ops::RangeInclusive<u32> = 0x55..=0x57;
+    pub const NUKTA_CONSONANTS: std::ops::RangeInclusive<u32> = 0x58..=0x5F;
+}
+
+/// The offset of `c` inside its Indic block, if it is in one.
+fn brahmic_offset(c: char) -> Option<u32> {
+    let code = c as u32;
+    BRAHMIC_BLOCKS.contains(&code).then_some(code % BRAHMIC_BLOCK_SIZE)
+}
+
+/// Transliterates an Indic word as names are romanised in English: a consonant carries the
+/// vowel a unless a vowel sign or virama follows or it ends the word (Hindi drops the final a:
+/// लुकाशेंको -> lukashenko, not lukasemko); श and ष are sh, the anusvara is n (m before p, b,
+/// m), and the nukta makes ja z, pha f and Gurmukhi sa sh.
+fn push_brahmic(out: &mut String, word: &str) {
+    let chars: Vec<char> = word.chars().collect();
+    let offset = |k: usize| chars.get(k).and_then(|c| brahmic_offset(*c));
+    for (k, &c) in chars.iter().enumerate() {
+        let Some(at) = brahmic_offset(c) else {
+            push_ascii(out, any_ascii::any_ascii_char(c));
+            continue;
+        };
+        let is_consonant = iscii::CONSONANTS.contains(&at) || iscii::NUKTA_CONSONANTS.contains(&at);
+        if is_consonant {
+            let nukta = offset(k + 1) == Some(iscii::NUKTA);
+            match at {
+                iscii::SHA | iscii::SSA => out.push_str("sh"),
+                iscii::SA if nukta => out.push_str("sh"),
+                iscii::JA if nukta => out.push('z'),
+                iscii::PHA if nukta => out.push('f'),
+                _ => push_ascii(out, any_ascii::any_ascii_char(c)),
+            }
+            let next = if nukta { k + 2 } else { k + 1 };
+            let vowel_follows = offset(next).is_some_and(|n| {
+                iscii::VOWEL_SIGNS.contains(&n) || n == iscii::VIRAMA || iscii::LENGTH_MARKS.contains(&n)
+            });
+            let word_continues = offset(next).is_some();
+            if !vowel_follows && word_continues && !GURMUKHI.contains(&(c as u32)) {
+                out.push('a');
+            }
+            continue;
+        }
+        match at {
+            iscii::ANUSVARA | iscii::CANDRABINDU => {
+                let labial = offset(k + 1).is_some_and(|n| matches!(n, iscii::PA | iscii::BA | iscii::MA));
+                out.push(if labial { 'm' } else { 'n' });
+            }
+            iscii::NUKTA | iscii::VIRAMA => {}
+            _ => push_ascii(out, any_ascii::any_ascii_char(c)),
+        }
+    }
 }
 
 fn push_ascii(out: &mut String, text: &str) {
