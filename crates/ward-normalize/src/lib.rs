@@ -44,7 +44,7 @@ pub use name::{canon_abd, NameHint, NormalizedName, Normalizer, Role, Token, Tok
 pub use phonetic::{skeleton, skeleton_strength};
 pub use script::{char_script, text_script, Script};
 pub use synonyms::{share_group, Synonyms};
-pub use translit::{hangul_syllable, to_latin};
+pub use translit::{hangul_foreign, hangul_syllable, to_latin};
 
 /// Normalises a name with the embedded synonym dictionary.
 pub fn normalize_name(text: &str, hint: NameHint) -> NormalizedName {

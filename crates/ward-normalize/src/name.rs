@@ -8,7 +8,7 @@ use crate::phonetic::skeleton;
 use crate::script::{char_script, Script};
 use crate::synonyms::Synonyms;
 use crate::tables;
-use crate::translit::{hangul_surname, to_latin};
+use crate::translit::{hangul_foreign, hangul_surname, to_latin};
 
 /// What a token is, for weighting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -482,6 +482,17 @@ fn push_run(run: &str, script: Script, before_comma: bool, hint: NameHint, raws:
                 r.forced_kind = Some(TokenKind::LegalForm);
                 raws.push(r);
             }
+        }
+        Script::Hangul
+            if hint != NameHint::Organization
+                && n_chars >= 2
+                && !run.chars().next().is_some_and(tables::is_korean_surname) =>
+        {
+            // A name that does not start with a Korean family name is a foreign name in
+            // Hangul transcription (루카셴코, Lukashenko): one word, read by its own rules.
+            let mut r = raw(run, script, before_comma);
+            r.text = hangul_foreign(run);
+            raws.push(r);
         }
         Script::Hangul if hint != NameHint::Organization && (2..=4).contains(&n_chars) => {
             // A Korean personal name: family syllable, then the given name (김정은 -> kim jongun).

@@ -620,3 +620,12 @@ pub const TENS_WORDS: &[(&str, u32)] = &[
 pub fn value_of(table: &[(&str, u32)], word: &str) -> Option<u32> {
     table.iter().find(|(w, _)| *w == word).map(|(_, v)| *v)
 }
+
+/// Korean family names, in Hangul, that start nearly every Korean personal name: a Hangul name
+/// starting otherwise is read as a foreign name in transcription.
+pub const KOREAN_SURNAMES: &str = "김이리박최정강조윤장임림한오서신권황안송류유전홍고문양량손배백허남심노로하곽성차주우구민진나지엄채원천방공현함변염여려추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용룡";
+
+/// Whether `c` is a Korean family name syllable.
+pub fn is_korean_surname(c: char) -> bool {
+    KOREAN_SURNAMES.contains(c)
+}

@@ -283,3 +283,23 @@ fn indic_scripts_read_as_english_romanises_them() {
         assert_eq!(latin(name), expect, "{name}");
     }
 }
+
+#[test]
+fn foreign_names_in_hangul() {
+    // A Hangul name that does not start with a Korean family name is a transcription: no
+    // epenthetic vowels, ㅅ with a y-vowel as sh (issue 10).
+    assert_eq!(latin("루카셴코"), "lukashenko");
+    assert_eq!(latin("알렉산드르 루카셴코"), "aleksandr lukashenko");
+    assert_eq!(latin("블라디미르 푸틴"), "bladimir putin");
+    // Korean names keep their family-first split and McCune-Reischauer reading.
+    check("김정은", NameHint::Unknown, &["kim", "jongun"]);
+    check("리영길", NameHint::Person, &["ri", "yongkil"]);
+}
+
+#[test]
+fn foreign_names_in_kana() {
+    // Small vowels replace the syllable's own; the long vowel mark adds nothing (issue 10).
+    assert_eq!(latin("ルカシェンコ"), "rukashenko");
+    assert_eq!(latin("プーチン"), "puchin");
+    assert_eq!(latin("ファティマ"), "fatima");
+}
