@@ -498,7 +498,8 @@ fn a_closed_pipe_ends_output_quietly() {
 }
 
 /// The normalisation cases of issue 10 screened against the real bundled lists: titles and ranks
-/// in other languages, words written together, numbers, Indic scripts, foreign names in Hangul. Each case names the subject it must
+/// in other languages, words written together, numbers, Indic scripts, foreign names in Hangul
+/// and Han transcription. Each case names the subject it must
 /// reach and whether that hit must be a match; the report lists each case's score.
 #[test]
 fn normalisation_cases_on_the_bundled_lists() {
@@ -515,6 +516,7 @@ fn normalisation_cases_on_the_bundled_lists() {
         ("व्लादिमीर पुतिन", "Person", "us_ofac_sdn:35096", true),
         ("알렉산드르 루카셴코", "Person", LUKASHENKO, true),
         ("블라디미르 푸틴", "Person", "us_ofac_sdn:35096", true),
+        ("亚历山大·卢卡申科", "Person", LUKASHENKO, true),
         ("Dr. Ayman al-Zawahiri", "Person", "un_sc_sanctions:QDi.006", true),
         ("الشيخ عبدالملك الحوثي", "Person", "un_sc_sanctions:YEi.004", true),
         ("عبدالملكالحوثي", "Person", "un_sc_sanctions:YEi.004", true),

@@ -430,6 +430,13 @@ fn push_run(run: &str, script: Script, before_comma: bool, hint: NameHint, raws:
     }
     let n_chars = run.chars().count();
     match script {
+        Script::Han if hint != NameHint::Organization && tables::han_transcription(run).is_some() => {
+            // A foreign name in Chinese transcription characters (卢卡申科, Lukashenko): one
+            // word, read by the table.
+            let mut r = raw(run, script, before_comma);
+            r.text = tables::han_transcription(run).unwrap_or_default();
+            raws.push(r);
+        }
         Script::Han => {
             let mut body = run;
             let mut legal = None;

@@ -629,3 +629,84 @@ pub const KOREAN_SURNAMES: &str = "김이리박최정강조윤장임림한오서
 pub fn is_korean_surname(c: char) -> bool {
     KOREAN_SURNAMES.contains(c)
 }
+
+/// Characters that Chinese uses to transcribe foreign names (the Xinhua tables), with the sound
+/// each stands for in the names it transcribes, which its pinyin often hides (科 ke for ko, 尔
+/// er for a final r). Chinese personal names rarely use only these characters.
+pub const HAN_TRANSCRIPTION: &[(char, &str)] = &[
+    ('阿', "a"),
+    ('亚', "a"),
+    ('安', "an"),
+    ('奥', "o"),
+    ('巴', "ba"),
+    ('布', "b"),
+    ('达', "da"),
+    ('大', "da"),
+    ('德', "d"),
+    ('恩', "en"),
+    ('尔', "r"),
+    ('弗', "v"),
+    ('菲', "fi"),
+    ('夫', "v"),
+    ('戈', "go"),
+    ('格', "g"),
+    ('哈', "ha"),
+    ('赫', "kh"),
+    ('基', "ki"),
+    ('卡', "ka"),
+    ('科', "ko"),
+    ('克', "k"),
+    ('拉', "la"),
+    ('历', "le"),
+    ('列', "le"),
+    ('利', "li"),
+    ('里', "ri"),
+    ('卢', "lu"),
+    ('鲁', "ru"),
+    ('罗', "ro"),
+    ('洛', "lo"),
+    ('马', "ma"),
+    ('米', "mi"),
+    ('莫', "mo"),
+    ('姆', "m"),
+    ('纳', "na"),
+    ('娜', "na"),
+    ('尼', "ni"),
+    ('诺', "no"),
+    ('帕', "pa"),
+    ('普', "pu"),
+    ('萨', "sa"),
+    ('桑', "san"),
+    ('山', "san"),
+    ('沙', "sha"),
+    ('申', "shen"),
+    ('舍', "she"),
+    ('什', "sh"),
+    ('斯', "s"),
+    ('索', "so"),
+    ('塔', "ta"),
+    ('特', "t"),
+    ('托', "to"),
+    ('维', "vi"),
+    ('沃', "vo"),
+    ('谢', "se"),
+    ('耶', "ye"),
+    ('伊', "i"),
+    ('扎', "za"),
+    ('兹', "z"),
+    ('茨', "ts"),
+    ('契', "ch"),
+];
+
+/// The fewest characters of a Han word read as a transcription: shorter runs are Chinese
+/// names as often.
+pub const MIN_HAN_TRANSCRIPTION_CHARS: usize = 3;
+
+/// The reading of a Han word made only of transcription characters, with at least
+/// [`MIN_HAN_TRANSCRIPTION_CHARS`] of them (卢卡申科 -> lukashenko).
+pub fn han_transcription(word: &str) -> Option<String> {
+    if word.chars().count() < MIN_HAN_TRANSCRIPTION_CHARS {
+        return None;
+    }
+    word.chars().map(|c| HAN_TRANSCRIPTION.iter().find(|(h, _)| *h == c).map(|(_, r)| *r)).collect()
+}

@@ -303,3 +303,13 @@ fn foreign_names_in_kana() {
     assert_eq!(latin("プーチン"), "puchin");
     assert_eq!(latin("ファティマ"), "fatima");
 }
+
+#[test]
+fn foreign_names_in_han_transcription() {
+    // A Han word of transcription characters only is one foreign word (issue 10).
+    check("卢卡申科", NameHint::Unknown, &["lukashenko"]);
+    check("阿萨德", NameHint::Person, &["asad"]);
+    // Chinese names keep their family-first split.
+    check("王毅", NameHint::Unknown, &["wang", "yi"]);
+    check("习近平", NameHint::Unknown, &["xi", "jinping"]);
+}
