@@ -313,3 +313,14 @@ fn foreign_names_in_han_transcription() {
     check("王毅", NameHint::Unknown, &["wang", "yi"]);
     check("习近平", NameHint::Unknown, &["xi", "jinping"]);
 }
+
+#[test]
+fn acronyms_of_organisation_names() {
+    assert_eq!(acronym_reading("Islamic Revolutionary Guard Corps").as_deref(), Some("IRGC"));
+    assert_eq!(acronym_reading("ISLAMIC MOVEMENT OF UZBEKISTAN").as_deref(), Some("IMU"));
+    assert_eq!(acronym_reading("Korea Mining Development Trading Corporation LLC").as_deref(), Some("KMDTC"));
+    // Too few words, digits, or other scripts: no acronym.
+    assert_eq!(acronym_reading("Gazprom PJSC"), None);
+    assert_eq!(acronym_reading("First 44 Brigade"), None);
+    assert_eq!(acronym_reading("Банк Россия Развитие"), None);
+}
