@@ -564,3 +564,65 @@ fn payments_screen_holds_and_releases_per_message() {
     assert!(!String::from_utf8_lossy(&off.stdout).contains("geography:ua-crimea"));
     check(dir.path(), &["audit", "--limit", "10"], 0, &["cli:payments", "LAZARUS GROUP", "MARIE DUPONT"]);
 }
+
+/// The normalisation cases of issue 10 screened against the real bundled lists: titles and ranks
+/// in other languages, words written together, numbers, Indic scripts, foreign names in Hangul
+/// and Han transcription. Each case names the subject it must
+/// reach and whether that hit must be a match; the report lists each case's score.
+#[test]
+fn normalisation_cases_on_the_bundled_lists() {
+    const LUKASHENKO: &str = "gb_hmt_sanctions:13918";
+    // (query, schema, referent of the expected subject, must it be a match)
+    let cases: &[(&str, &str, &str, bool)] = &[
+        ("Lukashenko", "Person", LUKASHENKO, false),
+        ("President Lukashenko", "Person", LUKASHENKO, false),
+        ("Президент Лукашенко", "Person", LUKASHENKO, false),
+        ("Präsident Lukashenko", "Person", LUKASHENKO, false),
+        ("полковник Лукашенко", "Person", LUKASHENKO, false),
+        ("Президент Александр Лукашенко", "Person", LUKASHENKO, true),
+        ("लुकाशेंको", "Person", LUKASHENKO, false),
+        ("व्लादिमीर पुतिन", "Person", "us_ofac_sdn:35096", true),
+        ("알렉산드르 루카셴코", "Person", LUKASHENKO, true),
+        ("블라디미르 푸틴", "Person", "us_ofac_sdn:35096", true),
+        ("亚历山大·卢卡申科", "Person", LUKASHENKO, true),
+        ("Dr. Ayman al-Zawahiri", "Person", "un_sc_sanctions:QDi.006", true),
+        ("الشيخ عبدالملك الحوثي", "Person", "un_sc_sanctions:YEi.004", true),
+        ("عبدالملكالحوثي", "Person", "un_sc_sanctions:YEi.004", true),
+        ("Maria Monserrate Avila Dela Rocha", "Person", "us_ofac_sdn:21569", true),
+        ("ALROSACOMPANYPJSC", "Organization", "us_ofac_sdn:34644", true),
+        ("First Armored Division", "Organization", "us_ofac_sdn:29282", true),
+        ("Second Academy of Natural Sciences", "Organization", "un_sc_sanctions:KPe.018", true),
+        ("Agusta Grand One LLC", "Organization", "us_ofac_sdn:20263", true),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    check(d, &["lists", "import", &repo().join("data/lists").display().to_string()], 0, &["us_ofac_sdn"]);
+    let input = d.join("cases.jsonl");
+    let lines: Vec<String> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, (name, schema, _, _))| {
+            serde_json::json!({"id": format!("case-{i}"), "schema": schema, "properties": {"name": [name]}})
+                .to_string()
+        })
+        .collect();
+    std::fs::write(&input, lines.join("\n")).unwrap();
+    let out =
+        check(d, &["match", "--no-audit", "--limit", "10", "--input", &input.display().to_string()], 0, &[]);
+    let answers: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let mut report = Vec::new();
+    let mut wrong = Vec::new();
+    for (answer, (name, _, referent, must_match)) in answers.iter().zip(cases) {
+        let hit = answer["results"].as_array().into_iter().flatten().find(|h| {
+            h["referents"].as_array().is_some_and(|r| r.iter().any(|x| x.as_str() == Some(referent)))
+        });
+        let (score, matched) =
+            hit.map_or((0.0, false), |h| (h["score"].as_f64().unwrap_or(0.0), h["match"] == true));
+        report.push(format!("{score:.3} {} {name} -> {referent}", if matched { "MATCH" } else { "     " }));
+        if hit.is_none() || matched != *must_match {
+            wrong.push(name);
+        }
+    }
+    eprintln!("{}", report.join("\n"));
+    assert!(wrong.is_empty(), "cases not as expected: {wrong:?}\n{}", report.join("\n"));
+}

@@ -8,6 +8,7 @@
 //!   Hebrew spellings meet Latin ones (واحدی, Vahedi -> `PT`).
 //! - [`evasion_reading`]: a name run together in camel case or spaced out letter by letter,
 //!   as it reads ("KimJongUn" -> "Kim Jong Un").
+//! - [`acronym_reading`]: the acronym of an organisation's name, a weak reading of listed names.
 //! - [`Synonyms`]: the embedded multi-script name dictionary (сергей = sergei = serguei).
 //! - [`Normalizer`] / [`NormalizedName`] / [`Token`]: a name as tokens with kinds and roles.
 //!
@@ -24,6 +25,7 @@
 //! assert!(ward_normalize::share_group(&cyr.tokens[0].groups, &name.tokens[1].groups));
 //! ```
 
+mod acronym;
 mod consonant;
 mod evasion;
 mod fold;
@@ -37,6 +39,7 @@ mod translit;
 #[cfg(test)]
 mod tests;
 
+pub use acronym::{acronym_reading, MIN_ACRONYM_WORDS};
 pub use consonant::{abjad_consonants, consonant_strength, latin_consonants, MIN_CONSONANT_CLASSES};
 pub use evasion::{evasion_reading, MIN_SPACED_LETTERS};
 pub use fold::{fold, is_apostrophe, is_format_char};
@@ -44,7 +47,7 @@ pub use name::{canon_abd, NameHint, NormalizedName, Normalizer, Role, Token, Tok
 pub use phonetic::{skeleton, skeleton_strength};
 pub use script::{char_script, text_script, Script};
 pub use synonyms::{share_group, Synonyms};
-pub use translit::{hangul_syllable, to_latin};
+pub use translit::{hangul_foreign, hangul_syllable, to_latin};
 
 /// Normalises a name with the embedded synonym dictionary.
 pub fn normalize_name(text: &str, hint: NameHint) -> NormalizedName {

@@ -8,7 +8,7 @@ use crate::phonetic::skeleton;
 use crate::script::{char_script, Script};
 use crate::synonyms::Synonyms;
 use crate::tables;
-use crate::translit::{hangul_surname, to_latin};
+use crate::translit::{hangul_foreign, hangul_surname, to_latin};
 
 /// What a token is, for weighting.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -203,8 +203,10 @@ impl<'a> Normalizer<'a> {
         let mut raws = self.split(&folded, hint);
         merge_abd(&mut raws);
         if hint != NameHint::Person {
+            split_glued_legal_forms(&mut raws);
             merge_legal_phrases(&mut raws);
         }
+        read_numbers(&mut raws, hint);
         let kinds = assign_kinds(&raws, hint);
         let roles = assign_roles(&raws, &kinds, hint);
         let tokens = raws
@@ -403,12 +405,38 @@ fn push_han_org(body: &str, before_comma: bool, hint: NameHint, raws: &mut Vec<R
     }
 }
 
+/// The fewest letters of an Arabic word for it to be read as two names written together across
+/// the article (عبدالملكالحوثي, Abdulmalik al-Houthi): single names, compounds such as
+/// عبدالرحمن and نورالدين included, are shorter.
+const MIN_GLUED_ARABIC_LETTERS: usize = 10;
+
+/// The fewest letters on each side of an inner article for the word to be split there.
+const MIN_ARABIC_NAME_LETTERS: usize = 3;
+
+/// Where a long Arabic word holds a second name starting with the article: the last "ال" with
+/// at least [`MIN_ARABIC_NAME_LETTERS`] letters before it and after it.
+fn inner_article(run: &str) -> Option<usize> {
+    let n_chars = run.chars().count();
+    let articles: Vec<usize> = run.match_indices("ال").map(|(at, _)| at).filter(|&at| at > 0).collect();
+    articles.into_iter().rev().find(|&at| {
+        let before = run[..at].chars().count();
+        before >= MIN_ARABIC_NAME_LETTERS && n_chars - before - 2 >= MIN_ARABIC_NAME_LETTERS
+    })
+}
+
 fn push_run(run: &str, script: Script, before_comma: bool, hint: NameHint, raws: &mut Vec<Raw>) {
     if run.is_empty() {
         return;
     }
     let n_chars = run.chars().count();
     match script {
+        Script::Han if hint != NameHint::Organization && tables::han_transcription(run).is_some() => {
+            // A foreign name in Chinese transcription characters (卢卡申科, Lukashenko): one
+            // word, read by the table.
+            let mut r = raw(run, script, before_comma);
+            r.text = tables::han_transcription(run).unwrap_or_default();
+            raws.push(r);
+        }
         Script::Han => {
             let mut body = run;
             let mut legal = None;
@@ -462,6 +490,17 @@ fn push_run(run: &str, script: Script, before_comma: bool, hint: NameHint, raws:
                 raws.push(r);
             }
         }
+        Script::Hangul
+            if hint != NameHint::Organization
+                && n_chars >= 2
+                && !run.chars().next().is_some_and(tables::is_korean_surname) =>
+        {
+            // A name that does not start with a Korean family name is a foreign name in
+            // Hangul transcription (루카셴코, Lukashenko): one word, read by its own rules.
+            let mut r = raw(run, script, before_comma);
+            r.text = hangul_foreign(run);
+            raws.push(r);
+        }
         Script::Hangul if hint != NameHint::Organization && (2..=4).contains(&n_chars) => {
             // A Korean personal name: family syllable, then the given name (김정은 -> kim jongun).
             let first = run.chars().next().unwrap_or_default();
@@ -472,6 +511,11 @@ fn push_run(run: &str, script: Script, before_comma: bool, hint: NameHint, raws:
             family.family_first = true;
             raws.push(family);
             raws.push(raw(&run[first.len_utf8()..], script, before_comma));
+        }
+        Script::Arabic if n_chars >= MIN_GLUED_ARABIC_LETTERS && inner_article(run).is_some() => {
+            let at = inner_article(run).unwrap_or(run.len());
+            push_run(&run[..at], script, before_comma, hint, raws);
+            push_run(&run[at..], script, before_comma, hint, raws);
         }
         Script::Arabic if n_chars > 3 && run.starts_with("ال") => {
             // The article is its own particle: القذافي -> al qdhafy.
@@ -534,6 +578,98 @@ fn merge_abd(raws: &mut Vec<Raw>) {
     }
 }
 
+/// The fewest letters left before a legal form glued to a name for it to be split off.
+const MIN_NAME_BEFORE_GLUED_LEGAL_FORM: usize = 4;
+
+/// Splits a legal form glued to the end of a Latin word ("gazprompjsc" -> "gazprom" "pjsc").
+fn split_glued_legal_forms(raws: &mut Vec<Raw>) {
+    let mut i = 0;
+    while i < raws.len() {
+        let r = &raws[i];
+        let suffix = (r.script == Script::Latin && r.forced_kind.is_none())
+            .then(|| {
+                tables::GLUED_LEGAL_SUFFIXES.iter().find(|s| {
+                    r.text.len() >= s.len() + MIN_NAME_BEFORE_GLUED_LEGAL_FORM && r.text.ends_with(*s)
+                })
+            })
+            .flatten();
+        if let Some(suffix) = suffix {
+            let head = r.text.len() - suffix.len();
+            let mut legal = raw(suffix, Script::Latin, r.before_comma);
+            legal.forced_kind = Some(TokenKind::LegalForm);
+            raws[i].text.truncate(head);
+            if raws[i].orig.len() > head && raws[i].orig.is_char_boundary(head) {
+                raws[i].orig.truncate(head);
+            }
+            raws.insert(i + 1, legal);
+            i += 1;
+        }
+        i += 1;
+    }
+}
+
+/// The value of a Roman numeral of I, V and X (1 to 20), the numerals that end organisation
+/// names ("Agusta Grand I", "Fund II"). A lone V or X is left as it is: it ends vessel names as
+/// a letter as often as a number ("MARIE DE LOURDES V" must not meet "MARIE 5"); C, D, L and M
+/// alone are initials.
+fn roman_value(text: &str) -> Option<u32> {
+    const ROMAN: &[&str] = &[
+        "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix", "x", "xi", "xii", "xiii", "xiv", "xv", "xvi",
+        "xvii", "xviii", "xix", "xx",
+    ];
+    if matches!(text, "v" | "x") {
+        return None;
+    }
+    ROMAN.iter().position(|r| *r == text).map(|p| p as u32 + 1)
+}
+
+/// Reads numbers one way: ordinals written with digits ("1st", "44th") as their digits in any
+/// name; in organisations' names also number words ("First", "forty-four", "Forty Four") and a
+/// Roman numeral ending the name before its legal form ("AGUSTA GRAND I LLC").
+fn read_numbers(raws: &mut Vec<Raw>, hint: NameHint) {
+    for r in raws.iter_mut() {
+        let digits = r.text.trim_end_matches(|c: char| c.is_ascii_lowercase());
+        let suffix = &r.text[digits.len()..];
+        if !digits.is_empty()
+            && digits.bytes().all(|b| b.is_ascii_digit())
+            && matches!(suffix, "st" | "nd" | "rd" | "th")
+        {
+            r.text = digits.to_string();
+        }
+    }
+    if hint == NameHint::Person {
+        return;
+    }
+    let mut i = 0;
+    while i < raws.len() {
+        let tens = tables::value_of(tables::TENS_WORDS, &raws[i].text);
+        let unit = |k: usize| raws.get(k).and_then(|r| tables::value_of(tables::NUMBER_WORDS, &r.text));
+        let (value, n_words) = match (tens, unit(i + 1)) {
+            (Some(tens), Some(unit)) if unit < 10 => (Some(tens + unit), 2),
+            (Some(tens), _) => (Some(tens), 1),
+            (None, _) => (unit(i), 1),
+        };
+        if let Some(value) = value {
+            raws[i].text = value.to_string();
+            let orig: Vec<String> = raws[i..i + n_words].iter().map(|r| r.orig.clone()).collect();
+            raws[i].orig = orig.join(" ");
+            raws.drain(i + 1..i + n_words);
+        }
+        i += 1;
+    }
+    let is_legal = |r: &Raw| {
+        r.forced_kind == Some(TokenKind::LegalForm) || tables::contains(tables::LEGAL_FORMS, &r.text)
+    };
+    let org_like = hint == NameHint::Organization
+        || raws.iter().any(|r| is_legal(r) || tables::contains(tables::ORG_WORDS, &r.text));
+    let last = raws.iter().rposition(|r| !is_legal(r));
+    if let Some(last) = last.filter(|&last| org_like && last >= 1) {
+        if let Some(value) = roman_value(&raws[last].text) {
+            raws[last].text = value.to_string();
+        }
+    }
+}
+
 /// Replaces multi-word legal forms ("limited liability company", "sdn bhd") by one token.
 fn merge_legal_phrases(raws: &mut Vec<Raw>) {
     let mut i = 0;
@@ -589,6 +725,14 @@ fn assign_kinds(raws: &[Raw], hint: NameHint) -> Vec<TokenKind> {
             TokenKind::Word
         })
         .collect();
+    // An article before a title belongs to it (الشيخ, "the Sheikh"): both are dropped.
+    let has_word =
+        kinds.iter().any(|k| matches!(k, TokenKind::Word | TokenKind::Number | TokenKind::Initial));
+    for i in 1..n {
+        if has_word && kinds[i] == TokenKind::Title && kinds[i - 1] == TokenKind::Particle {
+            kinds[i - 1] = TokenKind::Title;
+        }
+    }
     // A name made only of legal forms and generic words ("Bank", "Trading Company") keeps its
     // words: otherwise it would have nothing left to match on.
     if !kinds.iter().any(|k| matches!(k, TokenKind::Word | TokenKind::Number | TokenKind::Initial)) {

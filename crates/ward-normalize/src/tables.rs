@@ -89,6 +89,38 @@ pub const TITLES: &[&str] = &[
     "senora",
     "gospodin",
     "gospozha",
+    // Titles and ranks in other languages, as folded and transliterated: German, French,
+    // Spanish, Russian and Ukrainian (президент, полковник), Arabic and Persian (الشيخ,
+    // الدكتور, العقيد, سرهنگ, آقای).
+    "prasident",
+    "praesident",
+    "presidente",
+    "prezident",
+    "prezydent",
+    "doktor",
+    "docteur",
+    "doctor",
+    "oberst",
+    "coronel",
+    "teniente",
+    "polkovnik",
+    "podpolkovnik",
+    "leitenant",
+    "kapitan",
+    "marshal",
+    "mister",
+    "madam",
+    "shykh",
+    "dktwr",
+    "dktr",
+    "aqyd",
+    "jnral",
+    "zhnral",
+    "srhng",
+    "aqay",
+    "khanm",
+    "rys",
+    "hadj",
 ];
 
 /// Particles: articles, kinship and joining words inside names and organisation names. They
@@ -98,6 +130,9 @@ pub const PARTICLES: &[&str] = &[
     "ould", "abu", "abou", "abo", "abw", "umm", "um", "bn", "abn", "van", "von", "der", "den", "ter", "ten",
     "de", "da", "di", "du", "des", "del", "della", "dei", "degli", "dos", "das", "do", "la", "le", "les",
     "lo", "zu", "af", "the", "of", "and", "for", "und", "et", "en", "on", "in", "by",
+    // Two particles written as one word (vander Bilt, Dela Cruz): the joined pair with the next
+    // word still meets a name written as one word (Vanderbilt).
+    "vander", "vanden", "vande", "vonder", "vonden", "dela", "delos", "delas",
 ];
 
 /// Words that turn a following word into a father's or grandfather's name (bin Laden).
@@ -511,4 +546,167 @@ pub const PATRONYMIC_SUFFIXES: &[&str] = &[
 /// Whether `word` is in `table`.
 pub fn contains(table: &[&str], word: &str) -> bool {
     table.contains(&word)
+}
+
+/// Legal forms that lists and queries also write glued to the end of the name ("GazpromPJSC",
+/// "ALROSACOMPANYPJSC"): none ends an ordinary word. Longest first.
+pub const GLUED_LEGAL_SUFFIXES: &[&str] =
+    &["pjsc", "ojsc", "cjsc", "gmbh", "jsc", "llc", "ltd", "plc", "llp"];
+
+/// Number words of organisation names, cardinal and ordinal, with their value: "First Islamic
+/// Bank" and "1st Islamic Bank", "Forty-Four" and "44" read alike. "Ten" is left out: it is
+/// also a Dutch particle (ten Brink).
+pub const NUMBER_WORDS: &[(&str, u32)] = &[
+    ("one", 1),
+    ("first", 1),
+    ("two", 2),
+    ("second", 2),
+    ("three", 3),
+    ("third", 3),
+    ("four", 4),
+    ("fourth", 4),
+    ("five", 5),
+    ("fifth", 5),
+    ("six", 6),
+    ("sixth", 6),
+    ("seven", 7),
+    ("seventh", 7),
+    ("eight", 8),
+    ("eighth", 8),
+    ("nine", 9),
+    ("ninth", 9),
+    ("tenth", 10),
+    ("eleven", 11),
+    ("eleventh", 11),
+    ("twelve", 12),
+    ("twelfth", 12),
+    ("thirteen", 13),
+    ("thirteenth", 13),
+    ("fourteen", 14),
+    ("fourteenth", 14),
+    ("fifteen", 15),
+    ("fifteenth", 15),
+    ("sixteen", 16),
+    ("sixteenth", 16),
+    ("seventeen", 17),
+    ("seventeenth", 17),
+    ("eighteen", 18),
+    ("eighteenth", 18),
+    ("nineteen", 19),
+    ("nineteenth", 19),
+];
+
+/// Tens, cardinal and ordinal: "forty" alone or followed by a unit ("forty four").
+pub const TENS_WORDS: &[(&str, u32)] = &[
+    ("twenty", 20),
+    ("twentieth", 20),
+    ("thirty", 30),
+    ("thirtieth", 30),
+    ("forty", 40),
+    ("fortieth", 40),
+    ("fifty", 50),
+    ("fiftieth", 50),
+    ("sixty", 60),
+    ("sixtieth", 60),
+    ("seventy", 70),
+    ("seventieth", 70),
+    ("eighty", 80),
+    ("eightieth", 80),
+    ("ninety", 90),
+    ("ninetieth", 90),
+];
+
+/// The value of a word of `table`.
+pub fn value_of(table: &[(&str, u32)], word: &str) -> Option<u32> {
+    table.iter().find(|(w, _)| *w == word).map(|(_, v)| *v)
+}
+
+/// Korean family names, in Hangul, that start nearly every Korean personal name: a Hangul name
+/// starting otherwise is read as a foreign name in transcription.
+pub const KOREAN_SURNAMES: &str = "김이리박최정강조윤장임림한오서신권황안송류유전홍고문양량손배백허남심노로하곽성차주우구민진나지엄채원천방공현함변염여려추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용룡";
+
+/// Whether `c` is a Korean family name syllable.
+pub fn is_korean_surname(c: char) -> bool {
+    KOREAN_SURNAMES.contains(c)
+}
+
+/// Characters that Chinese uses to transcribe foreign names (the Xinhua tables), with the sound
+/// each stands for in the names it transcribes, which its pinyin often hides (科 ke for ko, 尔
+/// er for a final r). Chinese personal names rarely use only these characters.
+pub const HAN_TRANSCRIPTION: &[(char, &str)] = &[
+    ('阿', "a"),
+    ('亚', "a"),
+    ('安', "an"),
+    ('奥', "o"),
+    ('巴', "ba"),
+    ('布', "b"),
+    ('达', "da"),
+    ('大', "da"),
+    ('德', "d"),
+    ('恩', "en"),
+    ('尔', "r"),
+    ('弗', "v"),
+    ('菲', "fi"),
+    ('夫', "v"),
+    ('戈', "go"),
+    ('格', "g"),
+    ('哈', "ha"),
+    ('赫', "kh"),
+    ('基', "ki"),
+    ('卡', "ka"),
+    ('科', "ko"),
+    ('克', "k"),
+    ('拉', "la"),
+    ('历', "le"),
+    ('列', "le"),
+    ('利', "li"),
+    ('里', "ri"),
+    ('卢', "lu"),
+    ('鲁', "ru"),
+    ('罗', "ro"),
+    ('洛', "lo"),
+    ('马', "ma"),
+    ('米', "mi"),
+    ('莫', "mo"),
+    ('姆', "m"),
+    ('纳', "na"),
+    ('娜', "na"),
+    ('尼', "ni"),
+    ('诺', "no"),
+    ('帕', "pa"),
+    ('普', "pu"),
+    ('萨', "sa"),
+    ('桑', "san"),
+    ('山', "san"),
+    ('沙', "sha"),
+    ('申', "shen"),
+    ('舍', "she"),
+    ('什', "sh"),
+    ('斯', "s"),
+    ('索', "so"),
+    ('塔', "ta"),
+    ('特', "t"),
+    ('托', "to"),
+    ('维', "vi"),
+    ('沃', "vo"),
+    ('谢', "se"),
+    ('耶', "ye"),
+    ('伊', "i"),
+    ('扎', "za"),
+    ('兹', "z"),
+    ('茨', "ts"),
+    ('契', "ch"),
+];
+
+/// The fewest characters of a Han word read as a transcription: shorter runs are Chinese
+/// names as often.
+pub const MIN_HAN_TRANSCRIPTION_CHARS: usize = 3;
+
+/// The reading of a Han word made only of transcription characters, with at least
+/// [`MIN_HAN_TRANSCRIPTION_CHARS`] of them (卢卡申科 -> lukashenko).
+pub fn han_transcription(word: &str) -> Option<String> {
+    if word.chars().count() < MIN_HAN_TRANSCRIPTION_CHARS {
+        return None;
+    }
+    word.chars().map(|c| HAN_TRANSCRIPTION.iter().find(|(h, _)| *h == c).map(|(_, r)| *r)).collect()
 }

@@ -137,6 +137,16 @@ fn titles_and_particles() {
     check("Mullah Mohammed Omar", NameHint::Unknown, &["mullah:Title", "mohammed", "omar"]);
     check("Osama bin Laden", NameHint::Person, &["osama", "bin:Particle", "laden"]);
     check("J. Smith", NameHint::Person, &["j:Initial", "smith"]);
+    // Titles and ranks in other languages and scripts (issue 10).
+    check("Президент Лукашенко", NameHint::Unknown, &["prezident:Title", "lukashenko"]);
+    check("Präsident Lukashenko", NameHint::Unknown, &["prasident:Title", "lukashenko"]);
+    check("полковник Лукашенко", NameHint::Person, &["polkovnik:Title", "lukashenko"]);
+    check("Генерал Лукашенко", NameHint::Unknown, &["general:Title", "lukashenko"]);
+    check("Шейх Абдулмалик", NameHint::Unknown, &["sheikh:Title", "abdmalik"]);
+    // The article before an Arabic title goes with it.
+    check("الشيخ عبدالملك", NameHint::Unknown, &["al:Title", "shykh:Title", "abdmlk"]);
+    // A title alone is the name.
+    check("President", NameHint::Unknown, &["president"]);
 }
 
 #[test]
@@ -217,4 +227,100 @@ fn look_alike_letters() {
 
 fn latin(name: &str) -> String {
     crate::normalize_name(name, NameHint::Unknown).latin()
+}
+
+#[test]
+fn words_written_together() {
+    // Two Arabic names glued across the article read as if written apart (issue 10); single
+    // names with an inner article stay whole.
+    assert_eq!(latin("عبدالملكالحوثي"), latin("عبدالملك الحوثي"));
+    check("نورالدين", NameHint::Person, &["nwraldyn"]);
+    // Two particles written as one word.
+    check("vander Bilt", NameHint::Person, &["vander:Particle", "bilt"]);
+    check("Maria Dela Cruz", NameHint::Person, &["maria", "dela:Particle", "cruz"]);
+    // A legal form glued to the end of an organisation's name.
+    check("GAZPROMPJSC", NameHint::Organization, &["gazprom", "pjsc:LegalForm"]);
+    check("GazpromLLC", NameHint::Unknown, &["gazprom", "llc:LegalForm"]);
+    check("Eltd", NameHint::Organization, &["eltd"]);
+}
+
+#[test]
+fn numbers_read_one_way() {
+    let org = NameHint::Organization;
+    for name in ["First Islamic Bank", "1st Islamic Bank", "1 Islamic Bank"] {
+        check(name, org, &["1:Number", "islamic", "bank:OrgWord"]);
+    }
+    for name in ["Brigade 44", "Brigade forty-four", "Brigade Forty Four", "Brigade 44th"] {
+        check(name, org, &["brigade", "44:Number"]);
+    }
+    check("Twenty First Century Fund", org, &["21:Number", "century", "fund:OrgWord"]);
+    // A Roman numeral ends an organisation's name, before its legal form.
+    check("AGUSTA GRAND I LLC", NameHint::Unknown, &["agusta", "grand", "1:Number", "llc:LegalForm"]);
+    // Elsewhere "I" is a conjunction or an initial, and persons keep their numerals and words.
+    check(
+        "BANK RAZVITIYA I REKONSTRUKTSII",
+        org,
+        &["bank:OrgWord", "razvitiya", "i:Initial", "rekonstruktsii"],
+    );
+    check("Elizabeth II", NameHint::Person, &["elizabeth", "ii"]);
+    check("MARIE DE LOURDES V", org, &["marie", "de:Particle", "lourdes", "v:Initial"]);
+    check("Second Sergeev", NameHint::Person, &["second", "sergeev"]);
+}
+
+#[test]
+fn indic_scripts_read_as_english_romanises_them() {
+    // Inherent vowels, sh, the anusvara as n, Hindi's silent final a (issue 10).
+    for (name, expect) in [
+        ("अलेक्जेंडर लुकाशेंको", "alekjendar lukashenko"),
+        ("व्लादिमीर पुतिन", "vladimir putin"),
+        ("কমল", "kamal"),
+        ("ভ্লাদিমির পুতিন", "bhladimir putin"),
+        ("ਲੁਕਾਸ਼ੈਂਕੋ", "lukashainko"),
+        ("ਵਲਾਦੀਮੀਰ", "vladimir"),
+        ("லுகாஷென்கோ", "lukashenko"),
+        ("ఒసామా బిన్ లాడెన్", "osama bin laden"),
+    ] {
+        assert_eq!(latin(name), expect, "{name}");
+    }
+}
+
+#[test]
+fn foreign_names_in_hangul() {
+    // A Hangul name that does not start with a Korean family name is a transcription: no
+    // epenthetic vowels, ㅅ with a y-vowel as sh (issue 10).
+    assert_eq!(latin("루카셴코"), "lukashenko");
+    assert_eq!(latin("알렉산드르 루카셴코"), "aleksandr lukashenko");
+    assert_eq!(latin("블라디미르 푸틴"), "bladimir putin");
+    // Korean names keep their family-first split and McCune-Reischauer reading.
+    check("김정은", NameHint::Unknown, &["kim", "jongun"]);
+    check("리영길", NameHint::Person, &["ri", "yongkil"]);
+}
+
+#[test]
+fn foreign_names_in_kana() {
+    // Small vowels replace the syllable's own; the long vowel mark adds nothing (issue 10).
+    assert_eq!(latin("ルカシェンコ"), "rukashenko");
+    assert_eq!(latin("プーチン"), "puchin");
+    assert_eq!(latin("ファティマ"), "fatima");
+}
+
+#[test]
+fn foreign_names_in_han_transcription() {
+    // A Han word of transcription characters only is one foreign word (issue 10).
+    check("卢卡申科", NameHint::Unknown, &["lukashenko"]);
+    check("阿萨德", NameHint::Person, &["asad"]);
+    // Chinese names keep their family-first split.
+    check("王毅", NameHint::Unknown, &["wang", "yi"]);
+    check("习近平", NameHint::Unknown, &["xi", "jinping"]);
+}
+
+#[test]
+fn acronyms_of_organisation_names() {
+    assert_eq!(acronym_reading("Islamic Revolutionary Guard Corps").as_deref(), Some("IRGC"));
+    assert_eq!(acronym_reading("ISLAMIC MOVEMENT OF UZBEKISTAN").as_deref(), Some("IMU"));
+    assert_eq!(acronym_reading("Korea Mining Development Trading Corporation LLC").as_deref(), Some("KMDTC"));
+    // Too few words, digits, or other scripts: no acronym.
+    assert_eq!(acronym_reading("Gazprom PJSC"), None);
+    assert_eq!(acronym_reading("First 44 Brigade"), None);
+    assert_eq!(acronym_reading("Банк Россия Развитие"), None);
 }

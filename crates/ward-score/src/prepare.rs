@@ -3,8 +3,8 @@
 
 use ward_model::{country_code, DateSpec, Gender, IdKind, NameKind, Schema, Subject};
 use ward_normalize::{
-    abjad_consonants, consonant_strength, evasion_reading, latin_consonants, skeleton, skeleton_strength,
-    NameHint, NormalizedName, Normalizer, Role, Script, TokenKind, MIN_CONSONANT_CLASSES,
+    abjad_consonants, acronym_reading, consonant_strength, evasion_reading, latin_consonants, skeleton,
+    skeleton_strength, NameHint, NormalizedName, Normalizer, Role, Script, TokenKind, MIN_CONSONANT_CLASSES,
 };
 
 use std::borrow::Cow;
@@ -452,16 +452,17 @@ impl PreparedSubject {
         let mut seen: Vec<String> = Vec::new();
         let mut k = 0;
         for (r, record) in subject.records.iter().enumerate() {
+            let hint = hint_for(Some(record.schema));
             for (n, name) in record.names.iter().enumerate() {
-                for _ in name_variants(&name.full) {
+                for (_, kind) in listed_variants(&name.full, name.kind, hint) {
                     let Some(norm) = normalized.get(k) else { break };
                     k += 1;
                     let latin = norm.latin();
                     if let Some(pos) = seen.iter().position(|s| *s == latin) {
                         // Keep the strongest kind: a name that is primary in one list and weak in
                         // another is not weak.
-                        if name.kind < names[pos].kind {
-                            names[pos].kind = name.kind;
+                        if kind < names[pos].kind {
+                            names[pos].kind = kind;
                             names[pos].record = r as u16;
                             names[pos].name = n as u16;
                         }
@@ -472,7 +473,7 @@ impl PreparedSubject {
                         prepared: PreparedName::new(norm, rarity, normalizer, interner),
                         record: r as u16,
                         name: n as u16,
-                        kind: name.kind,
+                        kind,
                     });
                 }
             }
@@ -512,9 +513,22 @@ pub fn normalize_subject(subject: &Subject, normalizer: &Normalizer<'_>) -> Vec<
             let hint = hint_for(Some(r.schema));
             r.names.iter().map(move |n| (n, hint))
         })
-        .flat_map(|(n, hint)| name_variants(&n.full).map(move |v| (v, hint)))
+        .flat_map(|(n, hint)| listed_variants(&n.full, n.kind, hint).map(move |(v, _)| (v, hint)))
         .map(|(v, hint)| normalizer.normalize(&v, hint))
         .collect()
+}
+
+/// The readings of a listed name: its [`name_variants`] in its own kind, and for an
+/// organisation the acronym of each ([`acronym_reading`]) as a weak alias.
+fn listed_variants(
+    full: &str,
+    kind: NameKind,
+    hint: NameHint,
+) -> impl Iterator<Item = (Cow<'_, str>, NameKind)> {
+    name_variants(full).flat_map(move |v| {
+        let acronym = (hint == NameHint::Organization).then(|| acronym_reading(&v)).flatten();
+        std::iter::once((v, kind)).chain(acronym.map(|a| (Cow::Owned(a), NameKind::Weak)))
+    })
 }
 
 /// The names one name string holds: lists write a name and its spelling in another language
