@@ -248,9 +248,7 @@ fn user_error_code(kind: UserErrorKind) -> ErrorCode {
         UserErrorKind::UnknownKey => ErrorCode::KeyNotFound,
         UserErrorKind::NoList => ErrorCode::DatasetNotFound,
         UserErrorKind::NoVersion => ErrorCode::VersionNotFound,
-        UserErrorKind::NothingToRollBack | UserErrorKind::AlreadyCurrent => {
-            ErrorCode::InvalidRollback
-        }
+        UserErrorKind::NothingToRollBack | UserErrorKind::AlreadyCurrent => ErrorCode::InvalidRollback,
         UserErrorKind::EmptyList | UserErrorKind::Shrink => ErrorCode::InvalidList,
         // No request reaches these (they come from opening the store and creating keys, which
         // the API does not offer); they keep the code of an upload's errors.
