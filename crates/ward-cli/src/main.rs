@@ -20,6 +20,7 @@ mod bench_match;
 mod compare;
 mod entity;
 mod eval;
+mod eval_pairs;
 mod export;
 mod input;
 mod keys;
@@ -103,7 +104,10 @@ fn run(args: args::Args) -> anyhow::Result<ExitCode> {
         args::Command::Match(m) => matching::run(&data_dir, &m),
         args::Command::Compare(c) => compare::run(&c),
         args::Command::Screen(s) => screen::run(&data_dir, &s),
-        args::Command::Eval(e) => eval::run(&e),
+        args::Command::Eval(e) => match &e.command {
+            Some(args::EvalCommand::Pairs(pairs)) => eval_pairs::run(pairs),
+            None => eval::run(&e),
+        },
         args::Command::Bench(bench) => bench::run(&bench),
         args::Command::Serve(serve) => serve::run(&data_dir, &serve),
         args::Command::Keys(keys) => keys::run(&data_dir, &keys),

@@ -31,14 +31,25 @@
 
 mod generate;
 mod metrics;
+mod mine;
+mod pairs;
+mod pairwise;
 mod rng;
 mod script;
 
+#[cfg(test)]
+mod pairs_tests;
 #[cfg(test)]
 mod tests;
 
 pub use generate::{generate, name_tokens, NameIndex};
 pub use metrics::{counts, evaluate, run_all, threshold_sweep, Hit, Metrics, Report};
+pub use mine::{mine_pairs, MinedPairs, PAIRS_SEED};
+pub use pairs::{pairs_from_tsv, pairs_to_tsv, Label, NamePair, PairCategory, PAIRS_HEADER};
+pub use pairwise::{
+    calibration_table, expected_calibration_error, roc_auc, CalibrationBin, PairMetrics, PairReport,
+    CALIBRATION_BINS,
+};
 pub use rng::Rng;
 pub use script::{detect_script, SCRIPTS};
 

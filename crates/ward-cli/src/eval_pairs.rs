@@ -1,0 +1,72 @@
+//! `ward eval pairs`: the engine's pairwise score on labelled name pairs (ROC AUC, precision,
+//! recall and F1 at the threshold, calibration), and `--generate`, which mines the pairs from
+//! the bundled lists into `data/eval/`.
+
+use crate::args::EvalPairsArgs;
+use anyhow::Context;
+use rayon::prelude::*;
+use std::path::Path;
+use std::process::ExitCode;
+use ward_engine::Query;
+use ward_eval::{NamePair, PairReport};
+use ward_model::{Entity, Name, NameKind, Schema};
+
+/// The file names `--generate` writes under `--out-dir`.
+pub(crate) const TRAIN_FILE: &str = "pairs-train.tsv";
+/// See [`TRAIN_FILE`].
+pub(crate) const HELDOUT_FILE: &str = "pairs-heldout.tsv";
+
+pub(crate) fn run(args: &EvalPairsArgs) -> anyhow::Result<ExitCode> {
+    if args.generate {
+        return generate(args);
+    }
+    let pairs = read_pairs(&args.file)?;
+    let scores = score_pairs(&pairs);
+    let threshold = args.threshold.unwrap_or(ward_engine::DEFAULT_THRESHOLD);
+    let report = PairReport::compute(&pairs, &scores, f64::from(threshold));
+    if args.json {
+        out!("{}", serde_json::to_string_pretty(&report)?)?;
+    } else {
+        out!("pairs {}: engine scores (raw)\n{}", args.file.display(), report.render())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Reads a pairs file; the error names the file and the line.
+pub(crate) fn read_pairs(path: &Path) -> anyhow::Result<Vec<NamePair>> {
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    ward_eval::pairs_from_tsv(&text).map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))
+}
+
+/// The engine's score of each pair: the left name (with its schema) as the query, the right
+/// name as the only name of a listed record.
+pub(crate) fn score_pairs(pairs: &[NamePair]) -> Vec<f64> {
+    pairs.par_iter().map(|pair| f64::from(score_pair(pair))).collect()
+}
+
+fn score_pair(pair: &NamePair) -> f32 {
+    let query = Query {
+        names: vec![pair.left.clone()],
+        schema: Schema::from_name(&pair.left_schema),
+        ..Query::default()
+    };
+    let mut record =
+        Entity::new("pairs", "right", Schema::from_name(&pair.right_schema).unwrap_or(Schema::LegalEntity));
+    record.add_name(Name::new(pair.right.as_str(), NameKind::Primary));
+    ward_engine::compare_entity(&query, &record).score
+}
+
+fn generate(args: &EvalPairsArgs) -> anyhow::Result<ExitCode> {
+    let lists =
+        ward_lists::read_path(&args.lists).with_context(|| format!("reading {}", args.lists.display()))?;
+    let subjects = ward_lists::link::link(lists.into_iter().flat_map(|l| l.entities).collect());
+    let mined = ward_eval::mine_pairs(&subjects, ward_eval::PAIRS_SEED);
+    std::fs::create_dir_all(&args.out_dir).with_context(|| format!("creating {}", args.out_dir.display()))?;
+    for (file, pairs) in [(TRAIN_FILE, &mined.train), (HELDOUT_FILE, &mined.heldout)] {
+        let path = args.out_dir.join(file);
+        std::fs::write(&path, ward_eval::pairs_to_tsv(pairs))
+            .with_context(|| format!("writing {}", path.display()))?;
+        out!("{}: {} pairs", path.display(), pairs.len())?;
+    }
+    Ok(ExitCode::SUCCESS)
+}
