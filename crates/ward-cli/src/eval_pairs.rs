@@ -45,14 +45,17 @@ pub(crate) fn score_pairs(pairs: &[NamePair]) -> Vec<f64> {
 }
 
 fn score_pair(pair: &NamePair) -> f32 {
-    let query = Query {
-        names: vec![pair.left.clone()],
-        schema: Schema::from_name(&pair.left_schema),
-        ..Query::default()
-    };
+    score_names(&pair.left, &pair.left_schema, &pair.right, &pair.right_schema)
+}
+
+/// The engine's score of the name `left` (a query of `left_schema`) against a record of
+/// `right_schema` named `right`.
+pub(crate) fn score_names(left: &str, left_schema: &str, right: &str, right_schema: &str) -> f32 {
+    let query =
+        Query { names: vec![left.to_string()], schema: Schema::from_name(left_schema), ..Query::default() };
     let mut record =
-        Entity::new("pairs", "right", Schema::from_name(&pair.right_schema).unwrap_or(Schema::LegalEntity));
-    record.add_name(Name::new(pair.right.as_str(), NameKind::Primary));
+        Entity::new("pairs", "right", Schema::from_name(right_schema).unwrap_or(Schema::LegalEntity));
+    record.add_name(Name::new(right, NameKind::Primary));
     ward_engine::compare_entity(&query, &record).score
 }
 
@@ -70,3 +73,6 @@ fn generate(args: &EvalPairsArgs) -> anyhow::Result<ExitCode> {
     }
     Ok(ExitCode::SUCCESS)
 }
+
+#[cfg(test)]
+mod tests;

@@ -30,6 +30,7 @@
 //! ```
 
 mod generate;
+mod hard_cases;
 mod metrics;
 mod mine;
 mod pairs;
@@ -43,6 +44,9 @@ mod pairs_tests;
 mod tests;
 
 pub use generate::{generate, name_tokens, NameIndex};
+pub use hard_cases::{
+    hard_cases_from_tsv, hard_cases_to_tsv, CaseStatus, Expect, HardCase, HARD_CASES_HEADER,
+};
 pub use metrics::{counts, evaluate, run_all, threshold_sweep, Hit, Metrics, Report};
 pub use mine::{mine_pairs, MinedPairs, PAIRS_SEED};
 pub use pairs::{pairs_from_tsv, pairs_to_tsv, Label, NamePair, PairCategory, PAIRS_HEADER};
