@@ -73,6 +73,20 @@ pub enum EvalCommand {
     /// Score labelled name pairs: ROC AUC, precision, recall and F1 at the threshold, and a
     /// calibration table, by category and script.
     Pairs(EvalPairsArgs),
+    /// Fit the raw score -> probability calibration (isotonic regression) on the training
+    /// pairs and write it where ward-score compiles it in.
+    Calibrate(EvalCalibrateArgs),
+}
+
+/// `ward eval calibrate`
+#[derive(Debug, clap::Args)]
+pub struct EvalCalibrateArgs {
+    /// The pairs to fit on.
+    #[arg(long, default_value = "data/eval/pairs-train.tsv")]
+    pub file: PathBuf,
+    /// Where to write the table.
+    #[arg(long, default_value = "crates/ward-score/data/calibration.tsv")]
+    pub output: PathBuf,
 }
 
 /// `ward eval pairs`
@@ -96,6 +110,9 @@ pub struct EvalPairsArgs {
     /// Print the report as JSON.
     #[arg(long)]
     pub json: bool,
+    /// Also report the scores read as probabilities through the compiled-in calibration.
+    #[arg(long)]
+    pub calibrated: bool,
 }
 
 /// `ward match`

@@ -2,7 +2,7 @@
 //! recall and F1 at the threshold, calibration), and `--generate`, which mines the pairs from
 //! the bundled lists into `data/eval/`.
 
-use crate::args::EvalPairsArgs;
+use crate::args::{EvalCalibrateArgs, EvalPairsArgs};
 use anyhow::Context;
 use rayon::prelude::*;
 use std::path::Path;
@@ -24,10 +24,27 @@ pub(crate) fn run(args: &EvalPairsArgs) -> anyhow::Result<ExitCode> {
     let scores = score_pairs(&pairs);
     let threshold = args.threshold.unwrap_or(ward_engine::DEFAULT_THRESHOLD);
     let report = PairReport::compute(&pairs, &scores, f64::from(threshold));
+    let calibration = ward_score::Calibration::embedded();
+    let calibrated = args.calibrated.then(|| {
+        let probabilities: Vec<f64> =
+            scores.iter().map(|s| f64::from(calibration.probability(*s as f32))).collect();
+        PairReport::compute(&pairs, &probabilities, f64::from(threshold))
+    });
     if args.json {
-        out!("{}", serde_json::to_string_pretty(&report)?)?;
-    } else {
-        out!("pairs {}: engine scores (raw)\n{}", args.file.display(), report.render())?;
+        let value = serde_json::json!({ "raw": report, "calibrated": calibrated });
+        out!("{}", serde_json::to_string_pretty(&value)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    out!("pairs {}: engine scores (raw)\n{}", args.file.display(), report.render())?;
+    if let Some(calibrated) = calibrated {
+        let raw_equivalent =
+            calibration.raw_for(threshold).map_or_else(|| "none".to_string(), |raw| format!("{raw:.3}"));
+        out!(
+            "\npairs {}: probabilities through the compiled-in calibration (probability {threshold:.2} \
+             is raw {raw_equivalent})\n{}",
+            args.file.display(),
+            calibrated.render()
+        )?;
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -57,6 +74,32 @@ pub(crate) fn score_names(left: &str, left_schema: &str, right: &str, right_sche
         Entity::new("pairs", "right", Schema::from_name(right_schema).unwrap_or(Schema::LegalEntity));
     record.add_name(Name::new(right, NameKind::Primary));
     ward_engine::compare_entity(&query, &record).score
+}
+
+/// Fits isotonic regression of the outcome on the engine's raw score over the training pairs
+/// and writes the steps as the calibration table.
+pub(crate) fn calibrate(args: &EvalCalibrateArgs) -> anyhow::Result<ExitCode> {
+    let pairs = read_pairs(&args.file)?;
+    let scores = score_pairs(&pairs);
+    let observations: Vec<(f64, f64)> = scores
+        .iter()
+        .zip(&pairs)
+        .map(|(score, pair)| (*score, if pair.label == ward_eval::Label::Same { 1.0 } else { 0.0 }))
+        .collect();
+    let steps = ward_eval::isotonic_fit(&observations);
+    let mut table = format!("{}\n", ward_score::CALIBRATION_HEADER);
+    for step in &steps {
+        table.push_str(&format!("{:.6}\t{:.6}\t{}\n", step.mean_raw, step.probability, step.count));
+    }
+    std::fs::write(&args.output, table).with_context(|| format!("writing {}", args.output.display()))?;
+    out!(
+        "{}: {} steps fitted on {} pairs of {}",
+        args.output.display(),
+        steps.len(),
+        pairs.len(),
+        args.file.display()
+    )?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn generate(args: &EvalPairsArgs) -> anyhow::Result<ExitCode> {

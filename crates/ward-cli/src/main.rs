@@ -106,6 +106,7 @@ fn run(args: args::Args) -> anyhow::Result<ExitCode> {
         args::Command::Screen(s) => screen::run(&data_dir, &s),
         args::Command::Eval(e) => match &e.command {
             Some(args::EvalCommand::Pairs(pairs)) => eval_pairs::run(pairs),
+            Some(args::EvalCommand::Calibrate(calibrate)) => eval_pairs::calibrate(calibrate),
             None => eval::run(&e),
         },
         args::Command::Bench(bench) => bench::run(&bench),

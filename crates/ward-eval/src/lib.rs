@@ -31,6 +31,7 @@
 
 mod generate;
 mod hard_cases;
+mod isotonic;
 mod metrics;
 mod mine;
 mod pairs;
@@ -47,6 +48,7 @@ pub use generate::{generate, name_tokens, NameIndex};
 pub use hard_cases::{
     hard_cases_from_tsv, hard_cases_to_tsv, CaseStatus, Expect, HardCase, HARD_CASES_HEADER,
 };
+pub use isotonic::{isotonic_fit, isotonic_value, IsotonicStep};
 pub use metrics::{counts, evaluate, run_all, threshold_sweep, Hit, Metrics, Report};
 pub use mine::{mine_pairs, MinedPairs, PAIRS_SEED};
 pub use pairs::{pairs_from_tsv, pairs_to_tsv, Label, NamePair, PairCategory, PAIRS_HEADER};

@@ -167,3 +167,42 @@ fn committed_pair_files_match_the_miner() {
         );
     }
 }
+
+/// Isotonic regression by its min-max formula: the fitted value at the i-th distinct score is the
+/// max over j <= i of the min over k >= i of the mean outcome of the observations at distinct
+/// scores j..=k.
+fn brute_force_isotonic(observations: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let mut xs: Vec<f64> = observations.iter().map(|(x, _)| *x).collect();
+    xs.sort_by(f64::total_cmp);
+    xs.dedup();
+    let mean = |j: usize, k: usize| {
+        let within: Vec<f64> =
+            observations.iter().filter(|(x, _)| *x >= xs[j] && *x <= xs[k]).map(|(_, y)| *y).collect();
+        within.iter().sum::<f64>() / within.len() as f64
+    };
+    (0..xs.len())
+        .map(|i| {
+            let value = (0..=i)
+                .map(|j| (i..xs.len()).map(|k| mean(j, k)).fold(f64::INFINITY, f64::min))
+                .fold(f64::NEG_INFINITY, f64::max);
+            (xs[i], value)
+        })
+        .collect()
+}
+
+proptest! {
+    #[test]
+    fn isotonic_fit_equals_the_min_max_formula(
+        observations in prop::collection::vec((0u8..=12, any::<bool>()), 1..40)
+    ) {
+        let observations: Vec<(f64, f64)> =
+            observations.into_iter().map(|(x, y)| (f64::from(x) / 12.0, f64::from(u8::from(y)))).collect();
+        let steps = isotonic_fit(&observations);
+        prop_assert!(steps.windows(2).all(|w| w[0].probability <= w[1].probability && w[0].high < w[1].low));
+        prop_assert_eq!(steps.iter().map(|s| s.count).sum::<usize>(), observations.len());
+        for (x, expected) in brute_force_isotonic(&observations) {
+            let fitted = isotonic_value(&steps, x);
+            prop_assert!(fitted.is_some_and(|f| (f - expected).abs() < 1e-9), "at {}: {:?} vs {}", x, fitted, expected);
+        }
+    }
+}
