@@ -80,10 +80,23 @@ pub(crate) fn score_names(left: &str, left_schema: &str, right: &str, right_sche
 /// and writes the steps as the calibration table.
 pub(crate) fn calibrate(args: &EvalCalibrateArgs) -> anyhow::Result<ExitCode> {
     let pairs = read_pairs(&args.file)?;
-    let scores = score_pairs(&pairs);
+    let (table, n_steps) = calibration_table(&pairs);
+    std::fs::write(&args.output, table).with_context(|| format!("writing {}", args.output.display()))?;
+    out!(
+        "{}: {n_steps} steps fitted on {} pairs of {}",
+        args.output.display(),
+        pairs.len(),
+        args.file.display()
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The calibration table fitted on `pairs`, as text, and its number of steps.
+pub(crate) fn calibration_table(pairs: &[NamePair]) -> (String, usize) {
+    let scores = score_pairs(pairs);
     let observations: Vec<(f64, f64)> = scores
         .iter()
-        .zip(&pairs)
+        .zip(pairs)
         .map(|(score, pair)| (*score, if pair.label == ward_eval::Label::Same { 1.0 } else { 0.0 }))
         .collect();
     let steps = ward_eval::isotonic_fit(&observations);
@@ -91,15 +104,7 @@ pub(crate) fn calibrate(args: &EvalCalibrateArgs) -> anyhow::Result<ExitCode> {
     for step in &steps {
         table.push_str(&format!("{:.6}\t{:.6}\t{}\n", step.mean_raw, step.probability, step.count));
     }
-    std::fs::write(&args.output, table).with_context(|| format!("writing {}", args.output.display()))?;
-    out!(
-        "{}: {} steps fitted on {} pairs of {}",
-        args.output.display(),
-        steps.len(),
-        pairs.len(),
-        args.file.display()
-    )?;
-    Ok(ExitCode::SUCCESS)
+    (table, steps.len())
 }
 
 fn generate(args: &EvalPairsArgs) -> anyhow::Result<ExitCode> {

@@ -40,3 +40,25 @@ fn hard_cases_keep_their_marks() {
         wrong.join("\n")
     );
 }
+
+#[test]
+fn committed_calibration_matches_the_scorer() {
+    // The table follows every change of the scorer; CI and whoever changes the scorer set
+    // WARD_SLOW_TESTS=1 and rerun `ward eval calibrate` when this fails.
+    if std::env::var_os("WARD_SLOW_TESTS").is_none() {
+        let _ = std::io::Write::write_all(
+            &mut std::io::stderr(),
+            b"skipped: set WARD_SLOW_TESTS=1 to compare calibration.tsv with a fit on today's scores\n",
+        );
+        return;
+    }
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let pairs = super::read_pairs(&root.join("data/eval/pairs-train.tsv")).expect("the training pairs read");
+    let (fitted, _) = super::calibration_table(&pairs);
+    let committed = std::fs::read_to_string(root.join("crates/ward-score/data/calibration.tsv"))
+        .expect("calibration.tsv is committed");
+    assert!(
+        fitted == committed,
+        "crates/ward-score/data/calibration.tsv is stale: run `ward eval calibrate`"
+    );
+}
