@@ -49,7 +49,11 @@ pub enum Command {
 
 /// `ward eval`
 #[derive(Debug, clap::Args)]
+#[command(args_conflicts_with_subcommands = true)]
 pub struct EvalArgs {
+    /// A pairwise evaluation instead of the dev set's.
+    #[command(subcommand)]
+    pub command: Option<EvalCommand>,
     /// The labelled dev set (JSON lines of ward-eval cases).
     #[arg(long, default_value = "testdata/eval/dev.jsonl")]
     pub dev_set: PathBuf,
@@ -64,6 +68,54 @@ pub struct EvalArgs {
     /// Print up to N missed cases and N false alerts per category.
     #[arg(long, default_value = "0")]
     pub show_misses: usize,
+}
+
+/// `ward eval` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum EvalCommand {
+    /// Score labelled name pairs: ROC AUC, precision, recall and F1 at the threshold, and a
+    /// calibration table, by category and script.
+    Pairs(EvalPairsArgs),
+    /// Fit the raw score -> probability calibration (isotonic regression) on the training
+    /// pairs and write it where ward-score compiles it in.
+    Calibrate(EvalCalibrateArgs),
+}
+
+/// `ward eval calibrate`
+#[derive(Debug, clap::Args)]
+pub struct EvalCalibrateArgs {
+    /// The pairs to fit on.
+    #[arg(long, default_value = "data/eval/pairs-train.tsv")]
+    pub file: PathBuf,
+    /// Where to write the table.
+    #[arg(long, default_value = "crates/ward-score/data/calibration.tsv")]
+    pub output: PathBuf,
+}
+
+/// `ward eval pairs`
+#[derive(Debug, clap::Args)]
+pub struct EvalPairsArgs {
+    /// Mine the pairs from the bundled lists and write the train and held-out files instead.
+    #[arg(long)]
+    pub generate: bool,
+    /// The lists --generate mines.
+    #[arg(long, default_value = "data/lists")]
+    pub lists: PathBuf,
+    /// Where --generate writes pairs-train.tsv and pairs-heldout.tsv.
+    #[arg(long, default_value = "data/eval")]
+    pub out_dir: PathBuf,
+    /// The pairs to score.
+    #[arg(long, default_value = "data/eval/pairs-heldout.tsv")]
+    pub file: PathBuf,
+    /// Threshold for precision, recall and F1 (default: the engine's).
+    #[arg(long)]
+    pub threshold: Option<f32>,
+    /// Print the report as JSON.
+    #[arg(long)]
+    pub json: bool,
+    /// Also report the scores read as probabilities through the compiled-in calibration.
+    #[arg(long)]
+    pub calibrated: bool,
 }
 
 /// `ward match`

@@ -21,6 +21,7 @@ mod bench_payments;
 mod compare;
 mod entity;
 mod eval;
+mod eval_pairs;
 mod export;
 mod input;
 mod keys;
@@ -106,7 +107,11 @@ fn run(args: args::Args) -> anyhow::Result<ExitCode> {
         args::Command::Match(m) => matching::run(&data_dir, &m),
         args::Command::Compare(c) => compare::run(&c),
         args::Command::Screen(s) => screen::run(&data_dir, &s),
-        args::Command::Eval(e) => eval::run(&e),
+        args::Command::Eval(e) => match &e.command {
+            Some(args::EvalCommand::Pairs(pairs)) => eval_pairs::run(pairs),
+            Some(args::EvalCommand::Calibrate(calibrate)) => eval_pairs::calibrate(calibrate),
+            None => eval::run(&e),
+        },
         args::Command::Bench(bench) => bench::run(&bench),
         args::Command::Serve(serve) => serve::run(&data_dir, &serve),
         args::Command::Keys(keys) => keys::run(&data_dir, &keys),

@@ -175,7 +175,12 @@ fn sample(cands: Vec<Cand>, cap: usize, rng: &mut Rng) -> Vec<Cand> {
         let cand = group.swap_remove(rng.below(group.len()));
         strata.entry(cand.stratum.clone()).or_default().push(cand);
     }
-    let mut queues: Vec<std::vec::IntoIter<Cand>> = strata
+    round_robin(strata, cap, rng)
+}
+
+/// Shuffles each stratum, then takes up to `cap` items round-robin across strata (in key order).
+pub(crate) fn round_robin<T>(strata: BTreeMap<String, Vec<T>>, cap: usize, rng: &mut Rng) -> Vec<T> {
+    let mut queues: Vec<std::vec::IntoIter<T>> = strata
         .into_values()
         .map(|mut group| {
             rng.shuffle(&mut group);
@@ -596,7 +601,7 @@ fn perturbation(subjects: &[Subject], index: &NameIndex, kind: &str, rng: &mut R
 
 /// Given name and family name of a listed person, where the list makes the split clear: name
 /// parts, or "FAMILY, Given" (only the first given name is kept).
-fn given_family(subject: &Subject) -> Option<(String, String)> {
+pub(crate) fn given_family(subject: &Subject) -> Option<(String, String)> {
     for record in &subject.records {
         for name in record.names.iter().filter(|n| n.kind == NameKind::Primary) {
             if detect_script(&name.full) != "latin" {
@@ -914,7 +919,7 @@ const GENERIC: &[&str] = &[
     "zao",
 ];
 
-fn is_generic(word: &str) -> bool {
+pub(crate) fn is_generic(word: &str) -> bool {
     GENERIC.contains(&name_key(word).as_str())
 }
 

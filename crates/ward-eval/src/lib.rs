@@ -30,15 +30,32 @@
 //! ```
 
 mod generate;
+mod hard_cases;
+mod isotonic;
 mod metrics;
+mod mine;
+mod pairs;
+mod pairwise;
 mod rng;
 mod script;
 
 #[cfg(test)]
+mod pairs_tests;
+#[cfg(test)]
 mod tests;
 
 pub use generate::{generate, name_tokens, NameIndex};
+pub use hard_cases::{
+    hard_cases_from_tsv, hard_cases_to_tsv, CaseStatus, Expect, HardCase, HARD_CASES_HEADER,
+};
+pub use isotonic::{isotonic_fit, isotonic_value, IsotonicStep};
 pub use metrics::{counts, evaluate, run_all, threshold_sweep, Hit, Metrics, Report};
+pub use mine::{mine_pairs, MinedPairs, PAIRS_SEED};
+pub use pairs::{pairs_from_tsv, pairs_to_tsv, Label, NamePair, PairCategory, PAIRS_HEADER};
+pub use pairwise::{
+    calibration_table, expected_calibration_error, roc_auc, CalibrationBin, PairMetrics, PairReport,
+    CALIBRATION_BINS,
+};
 pub use rng::Rng;
 pub use script::{detect_script, SCRIPTS};
 

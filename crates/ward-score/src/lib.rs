@@ -10,6 +10,7 @@
 //! Nothing here does I/O or can fail.
 
 mod align;
+mod calibration;
 mod compare;
 mod prepare;
 mod rarity;
@@ -18,6 +19,7 @@ pub use align::{
     coverage_factor, match_names, name_score, within_one_edit, How, Missing, NameMatch, Unit, FUZZY_MIN_LEN,
     LISTED_MISS, QUERY_MISS, SINGLE_WORD_CAP,
 };
+pub use calibration::{Calibration, CALIBRATION_HEADER};
 pub use compare::{
     best_name_score, compare, compare_names, max_bonus, Comparison, Explanation, Factor, ScoreConfig,
     MAX_EVIDENCE_BONUS,
