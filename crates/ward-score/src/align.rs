@@ -7,6 +7,7 @@ use ward_normalize::{
 };
 
 use crate::prepare::{phon_ok, PPair, PreparedName, Spelling, Summary};
+use crate::weights::WEIGHTS;
 
 /// How two tokens were found alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,19 +80,12 @@ pub struct NameMatch {
     pub single_word_cap: Option<f32>,
 }
 
-/// Lowest similarity that counts as a token match.
-const MIN_SIM: f32 = 0.6;
-/// A query of one word never scores above this against a name of several words.
-pub const SINGLE_WORD_CAP: f32 = 0.65;
-/// Matched rarity below which a match is "common names only".
-const EVIDENCE_FLOOR: f32 = 1.0;
-
 struct View<'a> {
     sp: &'a Spelling,
     sum: Summary,
 }
 
-/// Similarity of two tokens, or `None` below `MIN_SIM`. With `typo` false (a joined pair
+/// Similarity of two tokens, or `None` below `Weights::min_similarity`. With `typo` false (a joined pair
 /// against a word), one edit is not enough: the index keeps no typo keys of joined pairs.
 fn similarity(a: &View<'_>, b: &View<'_>, typo: bool) -> Option<(f32, How)> {
     let (sa, sb) = (a.sum, b.sum);
@@ -102,14 +96,14 @@ fn similarity(a: &View<'_>, b: &View<'_>, typo: bool) -> Option<(f32, How)> {
     if sa.group_mask & sb.group_mask != 0 && share_group(&a.sp.groups, &b.sp.groups) {
         // The dictionary links many two- and three-letter spellings (yi / ji / ri, from Korean
         // and Japanese readings): between short words a shared group is weaker evidence.
-        let sim = if la.max(lb) <= SHORT_WORD { 0.8 } else { 0.93 };
+        let sim = if la.max(lb) <= WEIGHTS.short_word_len { WEIGHTS.synonym_short } else { WEIGHTS.synonym };
         return Some((sim, How::Synonym));
     }
     // Two Latin words of up to four letters match only exactly or by the dictionary: one edit
     // or a shared skeleton turns one short name into another (Wang / Sang, Yong / Yang); a
     // five-letter word may have lost a letter. Abjad
     // spellings are short by nature (محمد is "mhmd") and meet Latin ones by the skeleton below.
-    if la.max(lb) < FUZZY_MIN_LEN && !(sa.abjad || sb.abjad) {
+    if la.max(lb) < WEIGHTS.fuzzy_min_len && !(sa.abjad || sb.abjad) {
         return None;
     }
     // Every similarity below has a key in the candidate index (phonetic skeleton, one-deletion
@@ -124,12 +118,16 @@ fn similarity(a: &View<'_>, b: &View<'_>, typo: bool) -> Option<(f32, How)> {
         let (ta, tb) = (&*a.sp.text, &*b.sp.text);
         let sim = if sa.abjad || sb.abjad {
             let ends_ok = if sa.abjad { abjad_ending_ok(ta, tb) } else { abjad_ending_ok(tb, ta) };
-            (la.min(lb) >= 3 && ends_ok).then_some(0.85)
+            (la.min(lb) >= 3 && ends_ok).then_some(WEIGHTS.skeleton_abjad)
         } else if strong
             && la.abs_diff(lb) <= 3
-            && osa_within(ta.as_bytes(), tb.as_bytes(), (0.4 * la.max(lb) as f32) as usize)
+            && osa_within(
+                ta.as_bytes(),
+                tb.as_bytes(),
+                (WEIGHTS.skeleton_max_edit_share * la.max(lb) as f32) as usize,
+            )
         {
-            Some(0.75)
+            Some(WEIGHTS.skeleton_latin)
         } else {
             // Two consonant classes (Kony / Cain) or letters far apart (Muhammad / Mahmood):
             // the skeleton alone is no evidence between Latin spellings.
@@ -145,16 +143,16 @@ fn similarity(a: &View<'_>, b: &View<'_>, typo: bool) -> Option<(f32, How)> {
         && sa.cons_bits & sb.cons_bits != 0
         && consonants_meet(&a.sp.cons, &b.sp.cons)
     {
-        best = Some((ABJAD_CONSONANT_SIM, How::Phonetic));
+        best = Some((WEIGHTS.abjad_consonants, How::Phonetic));
     }
     // One edit in a short word changes more of it.
     let typo = match (la.min(lb), la.max(lb)) {
         _ if !typo => 0.0,
-        (_, n) if n < FUZZY_MIN_LEN => 0.0,
+        (_, n) if n < WEIGHTS.fuzzy_min_len => 0.0,
         (0..=3, _) => 0.0,
-        (4, _) => 0.7,
-        (5, _) => 0.8,
-        _ => 0.85,
+        (4, _) => WEIGHTS.typo_len4,
+        (5, _) => WEIGHTS.typo_len5,
+        _ => WEIGHTS.typo_long,
     };
     if typo > 0.0
         && la.abs_diff(lb) <= 1
@@ -164,12 +162,8 @@ fn similarity(a: &View<'_>, b: &View<'_>, typo: bool) -> Option<(f32, How)> {
     {
         best = Some((typo, How::Typo));
     }
-    best.filter(|b| b.0 >= MIN_SIM)
+    best.filter(|b| b.0 >= WEIGHTS.min_similarity)
 }
-
-/// Similarity of an abjad and a Latin word with one consonant key: a little below the
-/// skeleton match, whose key also keeps vowel marks and finer classes.
-const ABJAD_CONSONANT_SIM: f32 = 0.85;
 
 /// Whether two space-separated consonant key lists share a key of at least
 /// [`MIN_CONSONANT_CLASSES`] classes, as the index requires (one side holds a single Latin key).
@@ -178,13 +172,6 @@ fn consonants_meet(a: &str, b: &str) -> bool {
         .filter(|k| consonant_strength(k) >= MIN_CONSONANT_CLASSES)
         .any(|k| b.split(' ').any(|l| l == k))
 }
-
-/// Longest word counted as short for dictionary matches.
-const SHORT_WORD: usize = 3;
-/// Two words match by one edit or by their phonetic skeleton only if one has this many letters
-/// (the index makes one-deletion keys from this length, and the full-word deletion key from one
-/// letter less).
-pub const FUZZY_MIN_LEN: usize = 5;
 
 /// Whether a transliterated abjad word (long vowels written, short ones not) and a Latin
 /// spelling end alike: a final long vowel is written in both scripts (Qadhafi ends in i as
@@ -224,17 +211,10 @@ fn token_view(name: &PreparedName, i: usize) -> View<'_> {
 pub fn coverage_factor(kind: TokenKind, role: Role) -> f32 {
     match (kind, role) {
         (TokenKind::Particle | TokenKind::Title | TokenKind::LegalForm, _) => 0.0,
-        (TokenKind::Word, Role::Middle | Role::Patronymic) => 0.3,
+        (TokenKind::Word, Role::Middle | Role::Patronymic) => WEIGHTS.middle_cover,
         _ => 1.0,
     }
 }
-
-/// Score lost when nothing of the query is matched (scaled by the share left unmatched): a
-/// query word the listing lacks usually names someone else.
-pub const QUERY_MISS: f32 = 1.2;
-/// Score lost when nothing of the listed name is matched: lists give fuller names than
-/// queries, so missing listed words cost less.
-pub const LISTED_MISS: f32 = 0.5;
 
 /// Compares a query name with a listed name.
 pub fn match_names(q: &PreparedName, c: &PreparedName) -> NameMatch {
@@ -301,7 +281,7 @@ fn align_units(
                     } else {
                         (ct.text(), qt.text())
                     };
-                    word.starts_with(init).then_some((0.8, How::Initial))
+                    word.starts_with(init).then_some((WEIGHTS.initial, How::Initial))
                 }
                 _ => similarity(&token_view(q, i), &token_view(c, j), true),
             };
@@ -433,18 +413,22 @@ fn score_core(
         }
     }
     let mut penalty = 0.0f32;
-    coverage_penalties(q, cover_q, 0, QUERY_MISS, |m| {
+    coverage_penalties(q, cover_q, 0, WEIGHTS.query_miss, |m| {
         penalty += m.penalty;
         missing(true, m);
     });
-    coverage_penalties(c, used_c & !half_c, half_c, LISTED_MISS, |m| {
+    coverage_penalties(c, used_c & !half_c, half_c, WEIGHTS.listed_miss, |m| {
         penalty += m.penalty;
         missing(false, m);
     });
     score -= penalty;
     // Evidence is the rarity matched, whatever the similarity (that is in `base` already).
     let evidence = units.iter().map(|u| side(q, u.q).max(side(c, u.c))).sum::<f32>();
-    let common_penalty = if evidence < EVIDENCE_FLOOR { 0.5 * (EVIDENCE_FLOOR - evidence) } else { 0.0 };
+    let common_penalty = if evidence < WEIGHTS.evidence_floor {
+        WEIGHTS.common_penalty_rate * (WEIGHTS.evidence_floor - evidence)
+    } else {
+        0.0
+    };
     score -= common_penalty;
     let mut single_word_cap = None;
     // One word of a person's name (a family name, a given name) alone does not alert on a
@@ -456,9 +440,9 @@ fn score_core(
     // "Abu Kassem" is the father of a Kassem, not Kassem: a kunya met without its "Abu" (on
     // either side) is capped the same way.
     let kunya_unmet = unmet_kunya(c, used_c) || unmet_kunya(q, used_q);
-    if (one_word_of_more || kunya_unmet) && score > SINGLE_WORD_CAP {
-        score = SINGLE_WORD_CAP;
-        single_word_cap = Some(SINGLE_WORD_CAP);
+    if (one_word_of_more || kunya_unmet) && score > WEIGHTS.single_word_cap {
+        score = WEIGHTS.single_word_cap;
+        single_word_cap = Some(WEIGHTS.single_word_cap);
     }
     Some(Core { score: score.clamp(0.0, 1.0), base, common_penalty, single_word_cap })
 }
@@ -490,7 +474,7 @@ fn coverage_penalties(name: &PreparedName, used: u64, half: u64, miss: f32, mut 
         if used & (1 << i) != 0 {
             continue;
         }
-        let share = if half & (1 << i) != 0 { 0.5 } else { 1.0 };
+        let share = if half & (1 << i) != 0 { WEIGHTS.initial_cover } else { 1.0 };
         let penalty = share * miss * t.weight * coverage_factor(t.kind, t.role) / total;
         if penalty > 0.0 {
             f(Missing { token: i as u8, penalty });

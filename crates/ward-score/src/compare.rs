@@ -7,15 +7,7 @@ use ward_model::{DateSpec, NameKind, Subject};
 
 use crate::align::{match_names, name_score, NameMatch};
 use crate::prepare::{PreparedName, PreparedQuery, PreparedSubject};
-
-/// What an identical full birth date adds.
-const DOB_IDENTICAL: f32 = 0.05;
-/// What a compatible (same year, or within the listed range) birth date adds.
-const DOB_COMPATIBLE: f32 = 0.03;
-/// What a shared nationality or country adds.
-const COUNTRY_MATCH: f32 = 0.02;
-/// The most that evidence other than identifiers adds to a name score.
-pub const MAX_EVIDENCE_BONUS: f32 = DOB_IDENTICAL + COUNTRY_MATCH;
+use crate::weights::WEIGHTS;
 
 /// Which piece of evidence an explanation is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -177,8 +169,8 @@ pub fn max_bonus(query: &PreparedQuery) -> f32 {
     if !query.identifiers.is_empty() {
         return 1.0;
     }
-    let dob = if query.birth_dates.is_empty() { 0.0 } else { DOB_IDENTICAL };
-    let country = if query.countries.is_empty() { 0.0 } else { COUNTRY_MATCH };
+    let dob = if query.birth_dates.is_empty() { 0.0 } else { WEIGHTS.max_dob_bonus() };
+    let country = if query.countries.is_empty() { 0.0 } else { WEIGHTS.country_match.max(0.0) };
     dob + country
 }
 
@@ -248,9 +240,9 @@ pub fn compare_names(
     for qid in &query.identifiers {
         if let Some((_, kind, raw)) = prepared.identifiers.iter().find(|(v, _, _)| **v == **qid) {
             let delta = if kind.is_strong() {
-                (0.95f32.max(score + 0.3)).min(1.0) - score
+                (WEIGHTS.identifier_strong_floor.max(score + WEIGHTS.identifier_strong_lift)).min(1.0) - score
             } else {
-                0.1f32.min(1.0 - score)
+                WEIGHTS.identifier_weak.min(1.0 - score)
             };
             id_match |= kind.is_strong();
             score += delta;
@@ -275,15 +267,15 @@ pub fn compare_names(
                 .iter()
                 .any(|qd| qd.from.day.is_some() && s.iter().any(|sd| sd.to.is_none() && sd.from == qd.from));
             (
-                if exact { DOB_IDENTICAL } else { DOB_COMPATIBLE },
+                if exact { WEIGHTS.dob_identical } else { WEIGHTS.dob_compatible },
                 if exact { "identical" } else { "compatible" },
             )
         } else {
             let gap = q.iter().flat_map(|qd| s.iter().map(move |sd| year_gap(qd, sd))).min().unwrap_or(99);
-            if gap <= 1 {
-                (-0.05, "close but different")
+            if gap <= WEIGHTS.dob_close_years {
+                (WEIGHTS.dob_close, "close but different")
             } else {
-                (-0.2, "different")
+                (WEIGHTS.dob_different, "different")
             }
         };
         score += delta;
@@ -305,16 +297,14 @@ pub fn compare_names(
         let (delta, text) = match hit {
             Some(c) => {
                 country_ok = true;
-                (COUNTRY_MATCH, format!("nationality {c}: matches ({COUNTRY_MATCH:+.2})"))
+                let delta = WEIGHTS.country_match;
+                (delta, format!("nationality {c}: matches ({delta:+.2})"))
             }
-            None => (
-                -0.05,
-                format!(
-                    "nationality {} vs {}: differs (-0.05)",
-                    query.countries.join(", "),
-                    listed.join(", ")
-                ),
-            ),
+            None => {
+                let delta = WEIGHTS.country_different;
+                let (asked, listed) = (query.countries.join(", "), listed.join(", "));
+                (delta, format!("nationality {asked} vs {listed}: differs ({delta:+.2})"))
+            }
         };
         score += delta;
         explanations.push(Explanation { factor: crate::Factor::Country, delta, text });
@@ -324,7 +314,8 @@ pub fn compare_names(
         let (delta, text) = if qg == sg {
             (0.0, format!("gender {}: matches", qg.as_str()))
         } else {
-            (-0.1, format!("gender {} vs {}: differs (-0.10)", qg.as_str(), sg.as_str()))
+            let delta = WEIGHTS.gender_different;
+            (delta, format!("gender {} vs {}: differs ({delta:+.2})", qg.as_str(), sg.as_str()))
         };
         score += delta;
         explanations.push(Explanation { factor: crate::Factor::Gender, delta, text });
@@ -332,7 +323,7 @@ pub fn compare_names(
     // Entity kind.
     if let Some(qs) = query.schema {
         if !qs.compatible(prepared.schema) {
-            let delta = -0.25;
+            let delta = WEIGHTS.schema_incompatible;
             score += delta;
             explanations.push(Explanation {
                 factor: crate::Factor::Schema,
