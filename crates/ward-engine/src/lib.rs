@@ -323,7 +323,7 @@ impl Screener {
                 for t in &name.tokens {
                     sink ^= t.kind as usize;
                 }
-                sink ^= name.pairs.first().map_or(0, |p| p.sum.len as usize);
+                sink ^= name.pairs.first().map_or(0, |p| p.summary.len as usize);
             }
         }
         std::hint::black_box(sink);
@@ -406,10 +406,10 @@ fn key_name(name: &PreparedName) -> KeyName<'_> {
         .tokens
         .iter()
         .map(|t| KeyToken {
-            text: &t.sp.text,
-            phonetic: &t.sp.phon,
-            groups: &t.sp.groups,
-            consonants: &t.sp.cons,
+            text: &t.spelling.text,
+            phonetic: &t.spelling.phonetic,
+            groups: &t.spelling.groups,
+            consonants: &t.spelling.consonants,
             abjad: t.abjad(),
             weight: t.weight,
             kind: t.kind,
@@ -422,11 +422,11 @@ fn key_name(name: &PreparedName) -> KeyName<'_> {
         .map(|p| KeyPair {
             first: p.first as usize,
             second: p.second as usize,
-            text: &p.sp.text,
-            phonetic: &p.sp.phon,
-            groups: &p.sp.groups,
-            consonants: &p.sp.cons,
-            abjad: p.sum.abjad,
+            text: &p.spelling.text,
+            phonetic: &p.spelling.phonetic,
+            groups: &p.spelling.groups,
+            consonants: &p.spelling.consonants,
+            abjad: p.summary.abjad,
         })
         .collect();
     KeyName { tokens, pairs }

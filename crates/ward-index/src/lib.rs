@@ -69,7 +69,7 @@ impl<'a> KeyToken<'a> {
     }
 }
 
-/// What the index needs of two joined words of a name (see `ward_score::PPair`).
+/// What the index needs of two joined words of a name (see `ward_score::PreparedPair`).
 #[derive(Debug, Clone, Copy)]
 pub struct KeyPair<'a> {
     /// Index of the first token.

@@ -6,7 +6,7 @@ use ward_normalize::{
     consonant_strength, share_group, skeleton_strength, Role, TokenKind, MIN_CONSONANT_CLASSES,
 };
 
-use crate::prepare::{phon_ok, PPair, PreparedName, Spelling, Summary};
+use crate::prepare::{skeleton_ok, PreparedName, PreparedPair, Spelling, Summary};
 use crate::weights::WEIGHTS;
 
 /// How two tokens were found alike.
@@ -37,13 +37,45 @@ impl How {
     }
 }
 
+/// One token of a name, or two joined ones (see [`PreparedPair`]), by index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// The (first) token.
+    pub first: u8,
+    /// The joined second token, if any.
+    pub second: Option<u8>,
+}
+
+impl Span {
+    fn token(index: usize) -> Span {
+        Span { first: index as u8, second: None }
+    }
+
+    fn pair(pair: &PreparedPair) -> Span {
+        Span { first: pair.first, second: Some(pair.second) }
+    }
+
+    /// The token indices.
+    pub fn indices(self) -> impl Iterator<Item = usize> {
+        std::iter::once(self.first).chain(self.second).map(usize::from)
+    }
+
+    fn weight(self, name: &PreparedName) -> f32 {
+        self.indices().map(|i| name.tokens[i].weight).sum()
+    }
+
+    fn mask(self) -> u64 {
+        self.indices().fold(0u64, |m, i| m | (1u64 << i))
+    }
+}
+
 /// One matched unit: query tokens `q` against listed tokens `c` (one or two each).
 #[derive(Debug, Clone, Copy)]
 pub struct Unit {
-    /// Query token indices (second is `u8::MAX` for a single token).
-    pub q: [u8; 2],
-    /// Listed token indices.
-    pub c: [u8; 2],
+    /// Query tokens.
+    pub q: Span,
+    /// Listed tokens.
+    pub c: Span,
     /// Similarity in (0, 1].
     pub sim: f32,
     /// How.
@@ -81,19 +113,27 @@ pub struct NameMatch {
 }
 
 struct View<'a> {
-    sp: &'a Spelling,
-    sum: Summary,
+    spelling: &'a Spelling,
+    summary: Summary,
 }
 
-/// Similarity of two tokens, or `None` below `Weights::min_similarity`. With `typo` false (a joined pair
-/// against a word), one edit is not enough: the index keeps no typo keys of joined pairs.
-fn similarity(a: &View<'_>, b: &View<'_>, typo: bool) -> Option<(f32, How)> {
-    let (sa, sb) = (a.sum, b.sum);
-    if sa.text_hash == sb.text_hash && a.sp.text == b.sp.text {
+/// Whether two words may meet by one edit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Edits {
+    /// Two words: one edit is a typo.
+    OneAllowed,
+    /// A joined pair against a word: the index keeps no typo keys of joined pairs.
+    NoneAllowed,
+}
+
+/// Similarity of two tokens, or `None` below `Weights::min_similarity`.
+fn similarity(a: &View<'_>, b: &View<'_>, edits: Edits) -> Option<(f32, How)> {
+    let (sa, sb) = (a.summary, b.summary);
+    if sa.text_hash == sb.text_hash && a.spelling.text == b.spelling.text {
         return Some((1.0, How::Exact));
     }
     let (la, lb) = (sa.len as usize, sb.len as usize);
-    if sa.group_mask & sb.group_mask != 0 && share_group(&a.sp.groups, &b.sp.groups) {
+    if sa.group_mask & sb.group_mask != 0 && share_group(&a.spelling.groups, &b.spelling.groups) {
         // The dictionary links many two- and three-letter spellings (yi / ji / ri, from Korean
         // and Japanese readings): between short words a shared group is weaker evidence.
         let sim = if la.max(lb) <= WEIGHTS.short_word_len { WEIGHTS.synonym_short } else { WEIGHTS.synonym };
@@ -109,13 +149,16 @@ fn similarity(a: &View<'_>, b: &View<'_>, typo: bool) -> Option<(f32, How)> {
     // Every similarity below has a key in the candidate index (phonetic skeleton, one-deletion
     // variants), so that the index never loses a pair the scorer would match.
     let mut best: Option<(f32, How)> = None;
-    if sa.phon_hash == sb.phon_hash && a.sp.phon == b.sp.phon && phon_ok(&a.sp.phon) {
+    if sa.phonetic_hash == sb.phonetic_hash
+        && a.spelling.phonetic == b.spelling.phonetic
+        && skeleton_ok(&a.spelling.phonetic)
+    {
         // Scripts without short vowels only ever meet Latin spellings through the skeleton,
         // and the two must end alike (Qadhafi / Kitayeva share KTF, Mamr / Maria share MR).
         // Between Latin spellings the skeleton alone is weak evidence (Muhammad / Mahmood share
         // one), so it counts only when the letters are close too.
-        let strong = skeleton_strength(&a.sp.phon) >= 3;
-        let (ta, tb) = (&*a.sp.text, &*b.sp.text);
+        let strong = skeleton_strength(&a.spelling.phonetic) >= 3;
+        let (ta, tb) = (&*a.spelling.text, &*b.spelling.text);
         let sim = if sa.abjad || sb.abjad {
             let ends_ok = if sa.abjad { abjad_ending_ok(ta, tb) } else { abjad_ending_ok(tb, ta) };
             (la.min(lb) >= 3 && ends_ok).then_some(WEIGHTS.skeleton_abjad)
@@ -140,14 +183,14 @@ fn similarity(a: &View<'_>, b: &View<'_>, typo: bool) -> Option<(f32, How)> {
     // in the consonant families.
     if best.is_none()
         && sa.abjad != sb.abjad
-        && sa.cons_bits & sb.cons_bits != 0
-        && consonants_meet(&a.sp.cons, &b.sp.cons)
+        && sa.consonant_bits & sb.consonant_bits != 0
+        && consonants_meet(&a.spelling.consonants, &b.spelling.consonants)
     {
         best = Some((WEIGHTS.abjad_consonants, How::Phonetic));
     }
     // One edit in a short word changes more of it.
     let typo = match (la.min(lb), la.max(lb)) {
-        _ if !typo => 0.0,
+        _ if edits == Edits::NoneAllowed => 0.0,
         (_, n) if n < WEIGHTS.fuzzy_min_len => 0.0,
         (0..=3, _) => 0.0,
         (4, _) => WEIGHTS.typo_len4,
@@ -158,7 +201,7 @@ fn similarity(a: &View<'_>, b: &View<'_>, typo: bool) -> Option<(f32, How)> {
         && la.abs_diff(lb) <= 1
         && (sa.letters ^ sb.letters).count_ones() <= 2
         && best.is_none_or(|b| b.0 < typo)
-        && within_one_edit(a.sp.text.as_bytes(), b.sp.text.as_bytes())
+        && within_one_edit(a.spelling.text.as_bytes(), b.spelling.text.as_bytes())
     {
         best = Some((typo, How::Typo));
     }
@@ -197,13 +240,13 @@ fn meets_pairs(kind: TokenKind) -> bool {
     matches!(kind, TokenKind::Word | TokenKind::OrgWord)
 }
 
-fn pair_view(p: &PPair) -> View<'_> {
-    View { sp: &p.sp, sum: p.sum }
+fn pair_view(p: &PreparedPair) -> View<'_> {
+    View { spelling: &p.spelling, summary: p.summary }
 }
 
 fn token_view(name: &PreparedName, i: usize) -> View<'_> {
     let t = &name.tokens[i];
-    View { sp: &t.sp, sum: t.sum }
+    View { spelling: &t.spelling, summary: t.summary }
 }
 
 /// How much of a token's weight counts towards coverage: middle names and patronymics are
@@ -283,10 +326,10 @@ fn align_units(
                     };
                     word.starts_with(init).then_some((WEIGHTS.initial, How::Initial))
                 }
-                _ => similarity(&token_view(q, i), &token_view(c, j), true),
+                _ => similarity(&token_view(q, i), &token_view(c, j), Edits::OneAllowed),
             };
             if let Some((sim, how)) = found {
-                cands.push(Unit { q: [i as u8, u8::MAX], c: [j as u8, u8::MAX], sim, how, w: 0.0 });
+                cands.push(Unit { q: Span::token(i), c: Span::token(j), sim, how, w: 0.0 });
             }
         }
     }
@@ -295,37 +338,32 @@ fn align_units(
         let pv = pair_view(p);
         for (j, ct) in c.tokens.iter().enumerate() {
             if meets_pairs(ct.kind) {
-                if let Some((sim, how)) = similarity(&pv, &token_view(c, j), false) {
-                    cands.push(Unit { q: [p.first, p.second], c: [j as u8, u8::MAX], sim, how, w: 0.0 });
+                if let Some((sim, how)) = similarity(&pv, &token_view(c, j), Edits::NoneAllowed) {
+                    cands.push(Unit { q: Span::pair(p), c: Span::token(j), sim, how, w: 0.0 });
                 }
             }
         }
     }
-    let may_meet = q.tokens.iter().any(|qt| meets_pairs(qt.kind) && c.pair_filter.may_meet(&qt.sum));
-    let listed_pairs: &[PPair] = if may_meet { &c.pairs } else { &[] };
+    let may_meet = q.tokens.iter().any(|qt| meets_pairs(qt.kind) && c.pair_filter.may_meet(&qt.summary));
+    let listed_pairs: &[PreparedPair] = if may_meet { &c.pairs } else { &[] };
     for p in listed_pairs {
         let pv = pair_view(p);
         for (i, qt) in q.tokens.iter().enumerate() {
             if meets_pairs(qt.kind) {
-                if let Some((sim, how)) = similarity(&token_view(q, i), &pv, false) {
-                    cands.push(Unit { q: [i as u8, u8::MAX], c: [p.first, p.second], sim, how, w: 0.0 });
+                if let Some((sim, how)) = similarity(&token_view(q, i), &pv, Edits::NoneAllowed) {
+                    cands.push(Unit { q: Span::token(i), c: Span::pair(p), sim, how, w: 0.0 });
                 }
             }
         }
     }
     // Greedy best-first assignment: the most similar, then the heaviest units first.
-    let weight = |name: &PreparedName, idx: [u8; 2]| -> f32 {
-        idx.iter().filter(|&&i| i != u8::MAX).map(|&i| name.tokens[i as usize].weight).sum()
-    };
     for u in cands.iter_mut() {
-        u.w = weight(q, u.q) + weight(c, u.c);
+        u.w = u.q.weight(q) + u.c.weight(c);
     }
     cands.sort_by(|a, b| b.sim.total_cmp(&a.sim).then_with(|| b.w.total_cmp(&a.w)));
     let (mut used_q, mut used_c) = (0u64, 0u64);
-    let mask =
-        |idx: [u8; 2]| -> u64 { idx.iter().filter(|&&i| i != u8::MAX).fold(0u64, |m, &i| m | (1u64 << i)) };
     for &u in cands.iter() {
-        let (mq, mc) = (mask(u.q), mask(u.c));
+        let (mq, mc) = (u.q.mask(), u.c.mask());
         if used_q & mq == 0 && used_c & mc == 0 {
             used_q |= mq;
             used_c |= mc;
@@ -382,17 +420,14 @@ fn score_core(
     used_c: u64,
     mut missing: impl FnMut(bool, Missing),
 ) -> Option<Core> {
-    let side = |name: &PreparedName, idx: [u8; 2]| -> f32 {
-        idx.iter().filter(|&&i| i != u8::MAX).map(|&i| name.tokens[i as usize].weight).sum()
-    };
     let (mut sum_w, mut sum_ws) = (0.0f32, 0.0f32);
     let mut any_word = false;
     for u in units {
-        let (wq, wc) = (side(q, u.q), side(c, u.c));
+        let (wq, wc) = (u.q.weight(q), u.c.weight(c));
         sum_w += wq + wc;
         sum_ws += (wq + wc) * u.sim;
         // Initials and particles support a match but never make one on their own.
-        any_word |= q.tokens[u.q[0] as usize].kind != TokenKind::Particle && u.how != How::Initial;
+        any_word |= q.tokens[usize::from(u.q.first)].kind != TokenKind::Particle && u.how != How::Initial;
     }
     if !any_word || sum_w <= 0.0 {
         return None;
@@ -404,7 +439,7 @@ fn score_core(
     // word met by a query initial is half matched.
     let (mut cover_q, mut half_c) = (used_q, 0u64);
     for u in units.iter().filter(|u| u.how == How::Initial) {
-        let (qi, ci) = (u.q[0] as usize, u.c[0] as usize);
+        let (qi, ci) = (usize::from(u.q.first), usize::from(u.c.first));
         if q.tokens[qi].kind != TokenKind::Initial {
             cover_q &= !(1u64 << qi);
         }
@@ -423,7 +458,7 @@ fn score_core(
     });
     score -= penalty;
     // Evidence is the rarity matched, whatever the similarity (that is in `base` already).
-    let evidence = units.iter().map(|u| side(q, u.q).max(side(c, u.c))).sum::<f32>();
+    let evidence = units.iter().map(|u| u.q.weight(q).max(u.c.weight(c))).sum::<f32>();
     let common_penalty = if evidence < WEIGHTS.evidence_floor {
         WEIGHTS.common_penalty_rate * (WEIGHTS.evidence_floor - evidence)
     } else {

@@ -5,7 +5,7 @@ use std::fmt;
 
 use ward_model::{DateSpec, NameKind, Subject};
 
-use crate::align::{match_names, name_score, NameMatch};
+use crate::align::{match_names, name_score, NameMatch, Span};
 use crate::prepare::{PreparedName, PreparedQuery, PreparedSubject};
 use crate::weights::WEIGHTS;
 
@@ -367,12 +367,8 @@ fn role_word(role: ward_normalize::Role) -> &'static str {
     }
 }
 
-fn unit_text(name: &PreparedName, idx: [u8; 2]) -> String {
-    idx.iter()
-        .filter(|&&i| i != u8::MAX)
-        .map(|&i| name.tokens[i as usize].text())
-        .collect::<Vec<_>>()
-        .join("+")
+fn unit_text(name: &PreparedName, span: Span) -> String {
+    span.indices().map(|i| name.tokens[i].text()).collect::<Vec<_>>().join("+")
 }
 
 fn name_explanation(
@@ -388,7 +384,7 @@ fn name_explanation(
     let pairs: Vec<String> = m
         .units
         .iter()
-        .filter(|u| q.tokens[u.q[0] as usize].kind != ward_normalize::TokenKind::Particle)
+        .filter(|u| q.tokens[usize::from(u.q.first)].kind != ward_normalize::TokenKind::Particle)
         .map(|u| format!("{}={} ({})", unit_text(q, u.q), unit_text(c, u.c), u.how.word()))
         .collect();
     if pairs.is_empty() {

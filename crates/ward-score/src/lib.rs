@@ -16,13 +16,15 @@ mod prepare;
 mod rarity;
 mod weights;
 
-pub use align::{coverage_factor, match_names, name_score, within_one_edit, How, Missing, NameMatch, Unit};
+pub use align::{
+    coverage_factor, match_names, name_score, within_one_edit, How, Missing, NameMatch, Span, Unit,
+};
 pub use compare::{
     best_name_score, compare, compare_names, max_bonus, Comparison, Explanation, Factor, ScoreConfig,
 };
 pub use prepare::{
-    fold_identifier, hint_for, normalize_subject, Interner, PPair, PTok, PairFilter, PreparedName,
-    PreparedQuery, PreparedSubject, Query, Spelling, SubjectName, Summary, MAX_TOKENS,
+    fold_identifier, hint_for, normalize_subject, Interner, PairFilter, PreparedName, PreparedPair,
+    PreparedQuery, PreparedSubject, PreparedToken, Query, Spelling, SubjectName, Summary, MAX_TOKENS,
 };
 pub use rarity::Rarity;
 pub use weights::Weights;
