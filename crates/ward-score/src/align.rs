@@ -110,6 +110,45 @@ pub struct NameMatch {
     pub common_penalty: f32,
     /// The cap applied because the query is a single word against a longer name.
     pub single_word_cap: Option<f32>,
+    /// Disagreements the coverage penalties do not see, each with its penalty.
+    pub conflicts: Vec<(Conflict, f32)>,
+}
+
+/// A disagreement between two names besides unmatched words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conflict {
+    /// Each side has a patronymic the other lacks.
+    Patronymic,
+    /// A father's name (after bin, ibn, ould) on one side is the bearer's own on the other.
+    NasabReversed,
+    /// Organisation names each with a word the other lacks.
+    DistinctiveWord,
+}
+
+impl Conflict {
+    const ALL: [Conflict; 3] = [Conflict::Patronymic, Conflict::NasabReversed, Conflict::DistinctiveWord];
+
+    /// What the conflict costs.
+    pub fn penalty(self) -> f32 {
+        match self {
+            Conflict::Patronymic => WEIGHTS.patronymic_conflict,
+            Conflict::NasabReversed => WEIGHTS.nasab_reversed,
+            Conflict::DistinctiveWord => WEIGHTS.distinctive_word_conflict,
+        }
+    }
+
+    /// Words for explanations.
+    pub fn word(self) -> &'static str {
+        match self {
+            Conflict::Patronymic => "different patronymics",
+            Conflict::NasabReversed => "father's and own name in reverse order",
+            Conflict::DistinctiveWord => "a distinctive word differs",
+        }
+    }
+
+    fn bit(self) -> u8 {
+        1 << self as u8
+    }
 }
 
 struct View<'a> {
@@ -379,6 +418,8 @@ struct Core {
     base: f32,
     common_penalty: f32,
     single_word_cap: Option<f32>,
+    /// [`Conflict::bit`]s.
+    conflicts: u8,
 }
 
 fn score_alignment(
@@ -406,6 +447,11 @@ fn score_alignment(
             missing_in_query,
             common_penalty: k.common_penalty,
             single_word_cap: k.single_word_cap,
+            conflicts: Conflict::ALL
+                .into_iter()
+                .filter(|c| k.conflicts & c.bit() != 0)
+                .map(|c| (c, c.penalty()))
+                .collect(),
         },
     }
 }
@@ -465,6 +511,9 @@ fn score_core(
         0.0
     };
     score -= common_penalty;
+    let conflicts = conflicts(q, c, units, used_q, used_c);
+    score -=
+        Conflict::ALL.into_iter().filter(|k| conflicts & k.bit() != 0).map(Conflict::penalty).sum::<f32>();
     let mut single_word_cap = None;
     // One word of a person's name (a family name, a given name) alone does not alert on a
     // longer name; organisations are often known by one distinctive word. A word that meets
@@ -479,7 +528,68 @@ fn score_core(
         score = WEIGHTS.single_word_cap;
         single_word_cap = Some(WEIGHTS.single_word_cap);
     }
-    Some(Core { score: score.clamp(0.0, 1.0), base, common_penalty, single_word_cap })
+    Some(Core { score: score.clamp(0.0, 1.0), base, common_penalty, single_word_cap, conflicts })
+}
+
+/// The [`Conflict`]s of an alignment, as [`Conflict::bit`]s.
+fn conflicts(q: &PreparedName, c: &PreparedName, units: &[Unit], used_q: u64, used_c: u64) -> u8 {
+    let mut found = 0;
+    let unmatched = |name: &PreparedName, used: u64, f: &dyn Fn(&crate::prepare::PreparedToken) -> bool| {
+        name.tokens.iter().enumerate().any(|(i, t)| used & (1 << i) == 0 && f(t))
+    };
+    let patronymic =
+        |t: &crate::prepare::PreparedToken| t.kind == TokenKind::Word && t.role == Role::Patronymic;
+    if unmatched(q, used_q, &patronymic) && unmatched(c, used_c, &patronymic) {
+        found |= Conflict::Patronymic.bit();
+    }
+    let reversed = units.iter().any(|u| {
+        let (qi, ci) = (usize::from(u.q.first), usize::from(u.c.first));
+        let (q_place, c_place) = (nasab_place(q, qi), nasab_place(c, ci));
+        matches!(
+            (q_place, c_place),
+            (Some(NasabPlace::Bearer), Some(NasabPlace::Father))
+                | (Some(NasabPlace::Father), Some(NasabPlace::Bearer))
+        )
+    });
+    if reversed {
+        found |= Conflict::NasabReversed.bit();
+    }
+    let distinctive = |t: &crate::prepare::PreparedToken| {
+        matches!(t.kind, TokenKind::Word | TokenKind::OrgWord) && t.weight > 0.0
+    };
+    if (q.is_org() || c.is_org()) && unmatched(q, used_q, &distinctive) && unmatched(c, used_c, &distinctive)
+    {
+        found |= Conflict::DistinctiveWord.bit();
+    }
+    found
+}
+
+/// Where a word stands in a nasab chain ("Ali bin Hasan bin Ahmad").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NasabPlace {
+    /// Before the first bin: the bearer's own name.
+    Bearer,
+    /// After a bin: a father's (or forefather's) name.
+    Father,
+}
+
+fn nasab_place(name: &PreparedName, i: usize) -> Option<NasabPlace> {
+    let is_nasab = |j: usize| {
+        name.tokens.get(j).is_some_and(|t| t.kind == TokenKind::Particle && is_nasab_particle(t.text()))
+    };
+    if i > 0 && is_nasab(i - 1) {
+        Some(NasabPlace::Father)
+    } else if is_nasab(i + 1) {
+        Some(NasabPlace::Bearer)
+    } else {
+        None
+    }
+}
+
+/// Spellings of the nasab particles (son or daughter of) in Latin and transliterated from
+/// Arabic.
+fn is_nasab_particle(particle: &str) -> bool {
+    matches!(particle, "bin" | "ibn" | "ben" | "bn" | "bint" | "binti" | "ould" | "wuld")
 }
 
 /// Spellings of the kunya particles (abu, umm) in Latin and transliterated from Arabic.

@@ -323,13 +323,15 @@ pub fn compare_names(
     // Entity kind.
     if let Some(qs) = query.schema {
         if !qs.compatible(prepared.schema) {
-            let delta = WEIGHTS.schema_incompatible;
+            // Two kinds that cannot be one party never match, whatever the name.
+            let cap = WEIGHTS.schema_incompatible_cap;
+            let delta = WEIGHTS.schema_incompatible.min(cap - score);
             score += delta;
             explanations.push(Explanation {
                 factor: crate::Factor::Schema,
                 delta,
                 text: format!(
-                    "entity kind {} vs {}: incompatible ({delta:+.2})",
+                    "entity kind {} vs {}: incompatible, at most {cap:.2} ({delta:+.2})",
                     qs.kind(),
                     prepared.schema.kind()
                 ),
@@ -409,6 +411,9 @@ fn name_explanation(
     }
     if m.common_penalty > 0.0 {
         notes.push(format!("only common name words matched (-{:.2})", m.common_penalty));
+    }
+    for (conflict, penalty) in &m.conflicts {
+        notes.push(format!("{} (-{penalty:.2})", conflict.word()));
     }
     if let Some(cap) = m.single_word_cap {
         notes.push(format!("a single word against a longer name: capped at {cap:.2}"));

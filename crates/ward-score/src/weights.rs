@@ -53,6 +53,15 @@ pub struct Weights {
     pub common_penalty_rate: f32,
     /// A person query of one word never scores above this against a longer name.
     pub single_word_cap: f32,
+    /// Each name has a patronymic the other lacks ("Sergei Ivanovich X" / "Sergei Viktorovich
+    /// X" are relatives, not one person).
+    pub patronymic_conflict: f32,
+    /// A name of the father on one side is the bearer's own name on the other ("Ali bin
+    /// Hasan" / "Hasan bin Ali").
+    pub nasab_reversed: f32,
+    /// Organisation names that each have a word the other lacks ("Rosneft Oil Company" /
+    /// "Rosneft Gas Company").
+    pub distinctive_word_conflict: f32,
 
     // --- Evidence besides the name ----------------------------------------------------------
     /// An identical strong identifier lifts the score to at least this.
@@ -79,6 +88,8 @@ pub struct Weights {
     pub gender_different: f32,
     /// Entity kinds that cannot be one party.
     pub schema_incompatible: f32,
+    /// ... and the most such a pair scores (below any match threshold).
+    pub schema_incompatible_cap: f32,
 }
 
 impl Weights {
@@ -104,6 +115,9 @@ impl Weights {
         evidence_floor: 1.0,
         common_penalty_rate: 0.5,
         single_word_cap: 0.65,
+        patronymic_conflict: 0.15,
+        nasab_reversed: 0.3,
+        distinctive_word_conflict: 0.1,
         identifier_strong_floor: 0.95,
         identifier_strong_lift: 0.3,
         identifier_weak: 0.1,
@@ -116,6 +130,7 @@ impl Weights {
         country_different: -0.05,
         gender_different: -0.1,
         schema_incompatible: -0.25,
+        schema_incompatible_cap: 0.5,
     };
 
     /// The most that evidence other than identifiers adds to a name score.
