@@ -142,6 +142,22 @@ fn entity_export_and_screening() {
     let compared =
         check(dir.path(), &["compare", "--input", &pairs.display().to_string()], 0, &["\"match\":true"]);
     assert!(compared.contains("explanations"));
+    assert!(compared.contains("\"candidate_id\":\"x\"") && !compared.contains("query_id"), "{compared}");
+
+    // Neither side needs an id; each one given is echoed.
+    let unnamed = dir.path().join("unnamed.jsonl");
+    std::fs::write(
+        &unnamed,
+        "{\"query\": {\"id\": \"q1\", \"schema\": \"Person\", \"properties\": {\"name\": [\"Innocent Kaina\"]}}, \"candidate\": {\"schema\": \"Person\", \"properties\": {\"name\": [\"KAINA, Innocent\"]}, \"datasets\": [\"t\"]}}\n",
+    )
+    .unwrap();
+    let compared = check(
+        dir.path(),
+        &["compare", "--input", &unnamed.display().to_string()],
+        0,
+        &["\"match\":true", "\"query_id\":\"q1\""],
+    );
+    assert!(!compared.contains("candidate_id"), "{compared}");
 
     let customers = dir.path().join("customers.csv");
     std::fs::write(&customers, "id,full_name\nc1,Innocent Kaina\nc2,Jane Example\n").unwrap();

@@ -27,7 +27,7 @@ use ward_model::{Entity, Subject};
 use ward_normalize::{NormalizedName, Normalizer};
 use ward_score::{
     best_name_score, normalize_subject, Interner, PreparedName, PreparedQuery, PreparedSubject, Rarity,
-    ScoreConfig,
+    ScoreConfig, Weights,
 };
 
 pub use validate::{validate_query, NotScreened, NotScreenedReason, MAX_NAME_CHARS};
@@ -140,7 +140,7 @@ impl Screener {
             .collect();
         drop(interner);
         // Names are the subjects' distinct (prepared) names, numbered subject by subject.
-        let mut builder = IndexBuilder::default();
+        let mut builder = IndexBuilder::new(Weights::STANDARD.fuzzy_min_len);
         let mut first_name = Vec::with_capacity(prepared.len() + 1);
         for (i, subject) in prepared.iter().enumerate() {
             first_name.push(builder_len(&builder));
@@ -258,8 +258,8 @@ impl Screener {
                     // Scores are clamped at 0, so with a cutoff of 0 every name reaches it.
                     penalties: (query.identifiers.is_empty() && options.cutoff > 0.0).then_some(
                         ward_index::Penalties {
-                            query_miss: ward_score::QUERY_MISS,
-                            listed_miss: ward_score::LISTED_MISS,
+                            query_miss: Weights::STANDARD.query_miss,
+                            listed_miss: Weights::STANDARD.listed_miss,
                             max_total: headroom(options.cutoff) + 0.01,
                         },
                     ),
@@ -323,7 +323,7 @@ impl Screener {
                 for t in &name.tokens {
                     sink ^= t.kind as usize;
                 }
-                sink ^= name.pairs.first().map_or(0, |p| p.sum.len as usize);
+                sink ^= name.pairs.first().map_or(0, |p| p.summary.len as usize);
             }
         }
         std::hint::black_box(sink);
@@ -387,16 +387,18 @@ impl Screener {
 }
 
 /// The share of a query's coverage weight that a listed name must match for its subject to
-/// possibly reach `threshold`: the scorer takes `QUERY_MISS` times the unmatched share off a
-/// name score of at most 1, and other evidence adds at most `MAX_EVIDENCE_BONUS`.
+/// possibly reach `threshold`: the scorer takes `Weights::query_miss` times the unmatched share
+/// off a name score of at most 1, and other evidence adds at most
+/// `Weights::max_evidence_bonus`.
 fn min_share(threshold: f32) -> f32 {
-    (headroom(threshold) / ward_score::QUERY_MISS + 0.01).clamp(0.0, 1.0)
+    (headroom(threshold) / Weights::STANDARD.query_miss + 0.01).clamp(0.0, 1.0)
 }
 
 /// What the scorer's coverage penalties may take off a name score for a subject to still reach
-/// `score`: a name score is at most 1 and other evidence adds at most `MAX_EVIDENCE_BONUS`.
+/// `score`: a name score is at most 1 and other evidence adds at most
+/// `Weights::max_evidence_bonus`.
 fn headroom(score: f32) -> f32 {
-    1.0 + ward_score::MAX_EVIDENCE_BONUS - score
+    1.0 + Weights::STANDARD.max_evidence_bonus() - score
 }
 
 fn key_name(name: &PreparedName) -> KeyName<'_> {
@@ -404,10 +406,10 @@ fn key_name(name: &PreparedName) -> KeyName<'_> {
         .tokens
         .iter()
         .map(|t| KeyToken {
-            text: &t.sp.text,
-            phonetic: &t.sp.phon,
-            groups: &t.sp.groups,
-            consonants: &t.sp.cons,
+            text: &t.spelling.text,
+            phonetic: &t.spelling.phonetic,
+            groups: &t.spelling.groups,
+            consonants: &t.spelling.consonants,
             abjad: t.abjad(),
             weight: t.weight,
             kind: t.kind,
@@ -420,11 +422,11 @@ fn key_name(name: &PreparedName) -> KeyName<'_> {
         .map(|p| KeyPair {
             first: p.first as usize,
             second: p.second as usize,
-            text: &p.sp.text,
-            phonetic: &p.sp.phon,
-            groups: &p.sp.groups,
-            consonants: &p.sp.cons,
-            abjad: p.sum.abjad,
+            text: &p.spelling.text,
+            phonetic: &p.spelling.phonetic,
+            groups: &p.spelling.groups,
+            consonants: &p.spelling.consonants,
+            abjad: p.summary.abjad,
         })
         .collect();
     KeyName { tokens, pairs }

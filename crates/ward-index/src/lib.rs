@@ -11,7 +11,7 @@
 //! use ward_normalize::{normalize_name, NameHint};
 //! let name = normalize_name("LAVROV, Sergei Viktorovich", NameHint::Person);
 //! let tokens: Vec<KeyToken> = name.tokens.iter().map(|t| KeyToken::new(t, 1.0)).collect();
-//! let mut builder = IndexBuilder::default();
+//! let mut builder = IndexBuilder::new(5);
 //! builder.add_name(0, &KeyName { tokens, pairs: Vec::new() });
 //! let index = builder.build();
 //! let query = normalize_name("Sergey Lavrov", NameHint::Unknown);
@@ -69,7 +69,7 @@ impl<'a> KeyToken<'a> {
     }
 }
 
-/// What the index needs of two joined words of a name (see `ward_score::PPair`).
+/// What the index needs of two joined words of a name (see `ward_score::PreparedPair`).
 #[derive(Debug, Clone, Copy)]
 pub struct KeyPair<'a> {
     /// Index of the first token.
@@ -137,11 +137,6 @@ const W_CONS: f32 = 0.8;
 /// once enough of the query is covered (see [`Index::candidates`]).
 const LONG_LIST: usize = 1000;
 
-/// Shortest token that gets one-deletion typo keys: the scorer accepts one edit when the longer
-/// word has 5 letters (`ward_score::FUZZY_MIN_LEN`), so a 4-letter word needs only its full key
-/// in the deletion family (met by the deletions of a 5-letter one).
-const MIN_DELETION_LEN: usize = 5;
-
 /// The consonant side of a token: its keys, and whether they are abjad ones.
 #[derive(Clone, Copy)]
 struct Consonants<'a> {
@@ -153,7 +148,9 @@ struct Consonants<'a> {
 }
 
 /// Calls `f` with every key of a token (or joined pair) and the key's weight, strongest first.
-/// Joined pairs (`single` false) have no typo keys: the scorer meets a joined pair only
+/// Words of `typo_min_len` letters and more get one-deletion typo keys, words of one letter
+/// less their full key in the deletion family (met by the deletions of a longer one). Joined
+/// pairs (`typo_min_len` `None`) have no typo keys: the scorer meets a joined pair only
 /// exactly, by the dictionary, by the phonetic skeleton or (abjad pairs) by consonants, and the
 /// one-deletion keys of every joined pair would be the largest part of a big index.
 fn for_each_key(
@@ -161,7 +158,7 @@ fn for_each_key(
     phonetic: &str,
     groups: &[u32],
     cons: Consonants<'_>,
-    single: bool,
+    typo_min_len: Option<usize>,
     mut f: impl FnMut(u64, f32),
 ) {
     f(key_str(Family::Text, text), W_TEXT);
@@ -171,10 +168,11 @@ fn for_each_key(
     if skeleton_strength(phonetic) >= 2 {
         f(key_str(Family::Phonetic, phonetic), W_PHON);
     }
-    if single && text.len() + 1 >= MIN_DELETION_LEN && text.is_ascii() {
+    let typo_min_len = typo_min_len.filter(|_| text.is_ascii()).unwrap_or(usize::MAX);
+    if text.len() + 1 >= typo_min_len {
         f(key_str(Family::Deletion, text), W_DEL);
     }
-    if single && text.len() >= MIN_DELETION_LEN && text.is_ascii() {
+    if text.len() >= typo_min_len {
         let mut buf = String::with_capacity(text.len());
         for skip in 0..text.len() {
             buf.clear();
@@ -236,8 +234,9 @@ impl<'a> Lexeme<'a> {
 }
 
 /// Builds an [`Index`].
-#[derive(Default)]
 pub struct IndexBuilder {
+    /// Shortest word with one-deletion typo keys: the scorer's shortest fuzzily matched word.
+    typo_min_len: usize,
     /// Lexeme ids by their identity bytes (see [`IndexBuilder::lexeme`]).
     lexeme_ids: FxHashMap<Box<[u8]>, u32>,
     /// (lexeme, name) pairs, packed `lexeme << 32 | name`.
@@ -253,6 +252,21 @@ pub struct IndexBuilder {
 }
 
 impl IndexBuilder {
+    /// A builder for an index whose words of `typo_min_len` letters and more meet their
+    /// one-edit variants (`ward_score::Weights::fuzzy_min_len`).
+    pub fn new(typo_min_len: usize) -> IndexBuilder {
+        IndexBuilder {
+            typo_min_len,
+            lexeme_ids: FxHashMap::default(),
+            uses: Vec::new(),
+            names: Vec::new(),
+            lexeme_cover: Vec::new(),
+            identifiers: FxHashMap::default(),
+            buf: Vec::new(),
+            name_lexemes: Vec::new(),
+        }
+    }
+
     /// Adds a name of `subject`; returns its name id (names are numbered in insertion order).
     /// Joined pairs make "Abdul Rahman" found by "Abdulrahman" and "jongun" (김정은) by "Jong Un".
     pub fn add_name(&mut self, subject: u32, name: &KeyName<'_>) -> u32 {
@@ -333,7 +347,7 @@ impl IndexBuilder {
     /// Freezes the index: the keys of every lexeme, then two sorts: (key, lexeme) entries into
     /// key postings, (lexeme, name) uses into lexeme postings.
     pub fn build(self) -> Index {
-        let IndexBuilder { lexeme_ids, mut uses, names, lexeme_cover, identifiers, .. } = self;
+        let IndexBuilder { typo_min_len, lexeme_ids, mut uses, names, lexeme_cover, identifiers, .. } = self;
         // (key, lexeme) entries, packed in one u64 when lexeme ids fit in the bits a key leaves:
         // the sort is the build's largest transient, and 8-byte entries halve it.
         let n_lexemes = lexeme_ids.len();
@@ -343,7 +357,8 @@ impl IndexBuilder {
         for (bytes, &id) in &lexeme_ids {
             let lex = Lexeme::decode(bytes);
             let cons = Consonants { keys: lex.consonants, abjad: lex.abjad, lookup: false };
-            for_each_key(lex.text, lex.phonetic, &lex.groups, cons, lex.single, |key, _| {
+            let typo = lex.single.then_some(typo_min_len);
+            for_each_key(lex.text, lex.phonetic, &lex.groups, cons, typo, |key, _| {
                 if n_lexemes < 1 << lex_bits {
                     packed.push(short_key(key) << lex_bits | id as u64);
                 } else {
@@ -400,6 +415,7 @@ impl IndexBuilder {
             lexeme_offsets.push(lexeme_names.len() as u32);
         }
         Index {
+            typo_min_len,
             keys: keys.into_iter().map(|k| k as u32).collect(),
             dir,
             dir_bits,
@@ -460,6 +476,8 @@ struct Plan<'i> {
 
 /// The frozen candidate index.
 pub struct Index {
+    /// Shortest word with one-deletion typo keys (see [`IndexBuilder::new`]).
+    typo_min_len: usize,
     /// Low 32 bits of each key, sorted.
     keys: Vec<u32>,
     /// `keys[dir[b]..dir[b + 1]]` are the keys whose top `dir_bits` bits are `b`.
@@ -628,14 +646,14 @@ impl Index {
             let mut keys: Vec<(u64, f32, u32)> = Vec::new();
             for (owner, t) in keyed.iter().enumerate() {
                 let cons = Consonants { keys: t.consonants, abjad: t.abjad, lookup: true };
-                for_each_key(t.text, t.phonetic, t.groups, cons, true, |k, w| {
+                for_each_key(t.text, t.phonetic, t.groups, cons, Some(self.typo_min_len), |k, w| {
                     keys.push((k, w, owner as u32))
                 });
             }
             for (owner, p) in name.pairs.iter().enumerate() {
                 let cons = Consonants { keys: p.consonants, abjad: p.abjad, lookup: true };
                 let owner = (keyed.len() + owner) as u32;
-                for_each_key(p.text, p.phonetic, p.groups, cons, false, |k, w| keys.push((k, w, owner)));
+                for_each_key(p.text, p.phonetic, p.groups, cons, None, |k, w| keys.push((k, w, owner)));
             }
             let mut lists = self.owner_lists(&keys, keyed.len() + name.pairs.len()).into_iter();
             let mut plan: Vec<Plan<'_>> = Vec::new();

@@ -6,7 +6,8 @@ use ward_normalize::{
     consonant_strength, share_group, skeleton_strength, Role, TokenKind, MIN_CONSONANT_CLASSES,
 };
 
-use crate::prepare::{phon_ok, PPair, PreparedName, Spelling, Summary};
+use crate::prepare::{skeleton_ok, PreparedName, PreparedPair, Spelling, Summary};
+use crate::weights::WEIGHTS;
 
 /// How two tokens were found alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,13 +37,45 @@ impl How {
     }
 }
 
+/// One token of a name, or two joined ones (see [`PreparedPair`]), by index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    /// The (first) token.
+    pub first: u8,
+    /// The joined second token, if any.
+    pub second: Option<u8>,
+}
+
+impl Span {
+    fn token(index: usize) -> Span {
+        Span { first: index as u8, second: None }
+    }
+
+    fn pair(pair: &PreparedPair) -> Span {
+        Span { first: pair.first, second: Some(pair.second) }
+    }
+
+    /// The token indices.
+    pub fn indices(self) -> impl Iterator<Item = usize> {
+        std::iter::once(self.first).chain(self.second).map(usize::from)
+    }
+
+    fn weight(self, name: &PreparedName) -> f32 {
+        self.indices().map(|i| name.tokens[i].weight).sum()
+    }
+
+    fn mask(self) -> u64 {
+        self.indices().fold(0u64, |m, i| m | (1u64 << i))
+    }
+}
+
 /// One matched unit: query tokens `q` against listed tokens `c` (one or two each).
 #[derive(Debug, Clone, Copy)]
 pub struct Unit {
-    /// Query token indices (second is `u8::MAX` for a single token).
-    pub q: [u8; 2],
-    /// Listed token indices.
-    pub c: [u8; 2],
+    /// Query tokens.
+    pub q: Span,
+    /// Listed tokens.
+    pub c: Span,
     /// Similarity in (0, 1].
     pub sim: f32,
     /// How.
@@ -77,59 +110,106 @@ pub struct NameMatch {
     pub common_penalty: f32,
     /// The cap applied because the query is a single word against a longer name.
     pub single_word_cap: Option<f32>,
+    /// Disagreements the coverage penalties do not see, each with its penalty.
+    pub conflicts: Vec<(Conflict, f32)>,
 }
 
-/// Lowest similarity that counts as a token match.
-const MIN_SIM: f32 = 0.6;
-/// A query of one word never scores above this against a name of several words.
-pub const SINGLE_WORD_CAP: f32 = 0.65;
-/// Matched rarity below which a match is "common names only".
-const EVIDENCE_FLOOR: f32 = 1.0;
+/// A disagreement between two names besides unmatched words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Conflict {
+    /// Each side has a patronymic the other lacks.
+    Patronymic,
+    /// A father's name (after bin, ibn, ould) on one side is the bearer's own on the other.
+    NasabReversed,
+    /// Organisation names each with a word the other lacks.
+    DistinctiveWord,
+}
+
+impl Conflict {
+    const ALL: [Conflict; 3] = [Conflict::Patronymic, Conflict::NasabReversed, Conflict::DistinctiveWord];
+
+    /// What the conflict costs.
+    pub fn penalty(self) -> f32 {
+        match self {
+            Conflict::Patronymic => WEIGHTS.patronymic_conflict,
+            Conflict::NasabReversed => WEIGHTS.nasab_reversed,
+            Conflict::DistinctiveWord => WEIGHTS.distinctive_word_conflict,
+        }
+    }
+
+    /// Words for explanations.
+    pub fn word(self) -> &'static str {
+        match self {
+            Conflict::Patronymic => "different patronymics",
+            Conflict::NasabReversed => "father's and own name in reverse order",
+            Conflict::DistinctiveWord => "a distinctive word differs",
+        }
+    }
+
+    fn bit(self) -> u8 {
+        1 << self as u8
+    }
+}
 
 struct View<'a> {
-    sp: &'a Spelling,
-    sum: Summary,
+    spelling: &'a Spelling,
+    summary: Summary,
 }
 
-/// Similarity of two tokens, or `None` below `MIN_SIM`. With `typo` false (a joined pair
-/// against a word), one edit is not enough: the index keeps no typo keys of joined pairs.
-fn similarity(a: &View<'_>, b: &View<'_>, typo: bool) -> Option<(f32, How)> {
-    let (sa, sb) = (a.sum, b.sum);
-    if sa.text_hash == sb.text_hash && a.sp.text == b.sp.text {
+/// Whether two words may meet by one edit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Edits {
+    /// Two words: one edit is a typo.
+    OneAllowed,
+    /// A joined pair against a word: the index keeps no typo keys of joined pairs.
+    NoneAllowed,
+}
+
+/// Similarity of two tokens, or `None` below `Weights::min_similarity`.
+fn similarity(a: &View<'_>, b: &View<'_>, edits: Edits) -> Option<(f32, How)> {
+    let (sa, sb) = (a.summary, b.summary);
+    if sa.text_hash == sb.text_hash && a.spelling.text == b.spelling.text {
         return Some((1.0, How::Exact));
     }
     let (la, lb) = (sa.len as usize, sb.len as usize);
-    if sa.group_mask & sb.group_mask != 0 && share_group(&a.sp.groups, &b.sp.groups) {
+    if sa.group_mask & sb.group_mask != 0 && share_group(&a.spelling.groups, &b.spelling.groups) {
         // The dictionary links many two- and three-letter spellings (yi / ji / ri, from Korean
         // and Japanese readings): between short words a shared group is weaker evidence.
-        let sim = if la.max(lb) <= SHORT_WORD { 0.8 } else { 0.93 };
+        let sim = if la.max(lb) <= WEIGHTS.short_word_len { WEIGHTS.synonym_short } else { WEIGHTS.synonym };
         return Some((sim, How::Synonym));
     }
     // Two Latin words of up to four letters match only exactly or by the dictionary: one edit
     // or a shared skeleton turns one short name into another (Wang / Sang, Yong / Yang); a
     // five-letter word may have lost a letter. Abjad
     // spellings are short by nature (محمد is "mhmd") and meet Latin ones by the skeleton below.
-    if la.max(lb) < FUZZY_MIN_LEN && !(sa.abjad || sb.abjad) {
+    if la.max(lb) < WEIGHTS.fuzzy_min_len && !(sa.abjad || sb.abjad) {
         return None;
     }
     // Every similarity below has a key in the candidate index (phonetic skeleton, one-deletion
     // variants), so that the index never loses a pair the scorer would match.
     let mut best: Option<(f32, How)> = None;
-    if sa.phon_hash == sb.phon_hash && a.sp.phon == b.sp.phon && phon_ok(&a.sp.phon) {
+    if sa.phonetic_hash == sb.phonetic_hash
+        && a.spelling.phonetic == b.spelling.phonetic
+        && skeleton_ok(&a.spelling.phonetic)
+    {
         // Scripts without short vowels only ever meet Latin spellings through the skeleton,
         // and the two must end alike (Qadhafi / Kitayeva share KTF, Mamr / Maria share MR).
         // Between Latin spellings the skeleton alone is weak evidence (Muhammad / Mahmood share
         // one), so it counts only when the letters are close too.
-        let strong = skeleton_strength(&a.sp.phon) >= 3;
-        let (ta, tb) = (&*a.sp.text, &*b.sp.text);
+        let strong = skeleton_strength(&a.spelling.phonetic) >= 3;
+        let (ta, tb) = (&*a.spelling.text, &*b.spelling.text);
         let sim = if sa.abjad || sb.abjad {
             let ends_ok = if sa.abjad { abjad_ending_ok(ta, tb) } else { abjad_ending_ok(tb, ta) };
-            (la.min(lb) >= 3 && ends_ok).then_some(0.85)
+            (la.min(lb) >= 3 && ends_ok).then_some(WEIGHTS.skeleton_abjad)
         } else if strong
             && la.abs_diff(lb) <= 3
-            && osa_within(ta.as_bytes(), tb.as_bytes(), (0.4 * la.max(lb) as f32) as usize)
+            && osa_within(
+                ta.as_bytes(),
+                tb.as_bytes(),
+                (WEIGHTS.skeleton_max_edit_share * la.max(lb) as f32) as usize,
+            )
         {
-            Some(0.75)
+            Some(WEIGHTS.skeleton_latin)
         } else {
             // Two consonant classes (Kony / Cain) or letters far apart (Muhammad / Mahmood):
             // the skeleton alone is no evidence between Latin spellings.
@@ -142,34 +222,30 @@ fn similarity(a: &View<'_>, b: &View<'_>, typo: bool) -> Option<(f32, How)> {
     // in the consonant families.
     if best.is_none()
         && sa.abjad != sb.abjad
-        && sa.cons_bits & sb.cons_bits != 0
-        && consonants_meet(&a.sp.cons, &b.sp.cons)
+        && sa.consonant_bits & sb.consonant_bits != 0
+        && consonants_meet(&a.spelling.consonants, &b.spelling.consonants)
     {
-        best = Some((ABJAD_CONSONANT_SIM, How::Phonetic));
+        best = Some((WEIGHTS.abjad_consonants, How::Phonetic));
     }
     // One edit in a short word changes more of it.
     let typo = match (la.min(lb), la.max(lb)) {
-        _ if !typo => 0.0,
-        (_, n) if n < FUZZY_MIN_LEN => 0.0,
+        _ if edits == Edits::NoneAllowed => 0.0,
+        (_, n) if n < WEIGHTS.fuzzy_min_len => 0.0,
         (0..=3, _) => 0.0,
-        (4, _) => 0.7,
-        (5, _) => 0.8,
-        _ => 0.85,
+        (4, _) => WEIGHTS.typo_len4,
+        (5, _) => WEIGHTS.typo_len5,
+        _ => WEIGHTS.typo_long,
     };
     if typo > 0.0
         && la.abs_diff(lb) <= 1
         && (sa.letters ^ sb.letters).count_ones() <= 2
         && best.is_none_or(|b| b.0 < typo)
-        && within_one_edit(a.sp.text.as_bytes(), b.sp.text.as_bytes())
+        && within_one_edit(a.spelling.text.as_bytes(), b.spelling.text.as_bytes())
     {
         best = Some((typo, How::Typo));
     }
-    best.filter(|b| b.0 >= MIN_SIM)
+    best.filter(|b| b.0 >= WEIGHTS.min_similarity)
 }
-
-/// Similarity of an abjad and a Latin word with one consonant key: a little below the
-/// skeleton match, whose key also keeps vowel marks and finer classes.
-const ABJAD_CONSONANT_SIM: f32 = 0.85;
 
 /// Whether two space-separated consonant key lists share a key of at least
 /// [`MIN_CONSONANT_CLASSES`] classes, as the index requires (one side holds a single Latin key).
@@ -178,13 +254,6 @@ fn consonants_meet(a: &str, b: &str) -> bool {
         .filter(|k| consonant_strength(k) >= MIN_CONSONANT_CLASSES)
         .any(|k| b.split(' ').any(|l| l == k))
 }
-
-/// Longest word counted as short for dictionary matches.
-const SHORT_WORD: usize = 3;
-/// Two words match by one edit or by their phonetic skeleton only if one has this many letters
-/// (the index makes one-deletion keys from this length, and the full-word deletion key from one
-/// letter less).
-pub const FUZZY_MIN_LEN: usize = 5;
 
 /// Whether a transliterated abjad word (long vowels written, short ones not) and a Latin
 /// spelling end alike: a final long vowel is written in both scripts (Qadhafi ends in i as
@@ -210,13 +279,13 @@ fn meets_pairs(kind: TokenKind) -> bool {
     matches!(kind, TokenKind::Word | TokenKind::OrgWord)
 }
 
-fn pair_view(p: &PPair) -> View<'_> {
-    View { sp: &p.sp, sum: p.sum }
+fn pair_view(p: &PreparedPair) -> View<'_> {
+    View { spelling: &p.spelling, summary: p.summary }
 }
 
 fn token_view(name: &PreparedName, i: usize) -> View<'_> {
     let t = &name.tokens[i];
-    View { sp: &t.sp, sum: t.sum }
+    View { spelling: &t.spelling, summary: t.summary }
 }
 
 /// How much of a token's weight counts towards coverage: middle names and patronymics are
@@ -224,17 +293,10 @@ fn token_view(name: &PreparedName, i: usize) -> View<'_> {
 pub fn coverage_factor(kind: TokenKind, role: Role) -> f32 {
     match (kind, role) {
         (TokenKind::Particle | TokenKind::Title | TokenKind::LegalForm, _) => 0.0,
-        (TokenKind::Word, Role::Middle | Role::Patronymic) => 0.3,
+        (TokenKind::Word, Role::Middle | Role::Patronymic) => WEIGHTS.middle_cover,
         _ => 1.0,
     }
 }
-
-/// Score lost when nothing of the query is matched (scaled by the share left unmatched): a
-/// query word the listing lacks usually names someone else.
-pub const QUERY_MISS: f32 = 1.2;
-/// Score lost when nothing of the listed name is matched: lists give fuller names than
-/// queries, so missing listed words cost less.
-pub const LISTED_MISS: f32 = 0.5;
 
 /// Compares a query name with a listed name.
 pub fn match_names(q: &PreparedName, c: &PreparedName) -> NameMatch {
@@ -301,12 +363,12 @@ fn align_units(
                     } else {
                         (ct.text(), qt.text())
                     };
-                    word.starts_with(init).then_some((0.8, How::Initial))
+                    word.starts_with(init).then_some((WEIGHTS.initial, How::Initial))
                 }
-                _ => similarity(&token_view(q, i), &token_view(c, j), true),
+                _ => similarity(&token_view(q, i), &token_view(c, j), Edits::OneAllowed),
             };
             if let Some((sim, how)) = found {
-                cands.push(Unit { q: [i as u8, u8::MAX], c: [j as u8, u8::MAX], sim, how, w: 0.0 });
+                cands.push(Unit { q: Span::token(i), c: Span::token(j), sim, how, w: 0.0 });
             }
         }
     }
@@ -315,37 +377,32 @@ fn align_units(
         let pv = pair_view(p);
         for (j, ct) in c.tokens.iter().enumerate() {
             if meets_pairs(ct.kind) {
-                if let Some((sim, how)) = similarity(&pv, &token_view(c, j), false) {
-                    cands.push(Unit { q: [p.first, p.second], c: [j as u8, u8::MAX], sim, how, w: 0.0 });
+                if let Some((sim, how)) = similarity(&pv, &token_view(c, j), Edits::NoneAllowed) {
+                    cands.push(Unit { q: Span::pair(p), c: Span::token(j), sim, how, w: 0.0 });
                 }
             }
         }
     }
-    let may_meet = q.tokens.iter().any(|qt| meets_pairs(qt.kind) && c.pair_filter.may_meet(&qt.sum));
-    let listed_pairs: &[PPair] = if may_meet { &c.pairs } else { &[] };
+    let may_meet = q.tokens.iter().any(|qt| meets_pairs(qt.kind) && c.pair_filter.may_meet(&qt.summary));
+    let listed_pairs: &[PreparedPair] = if may_meet { &c.pairs } else { &[] };
     for p in listed_pairs {
         let pv = pair_view(p);
         for (i, qt) in q.tokens.iter().enumerate() {
             if meets_pairs(qt.kind) {
-                if let Some((sim, how)) = similarity(&token_view(q, i), &pv, false) {
-                    cands.push(Unit { q: [i as u8, u8::MAX], c: [p.first, p.second], sim, how, w: 0.0 });
+                if let Some((sim, how)) = similarity(&token_view(q, i), &pv, Edits::NoneAllowed) {
+                    cands.push(Unit { q: Span::token(i), c: Span::pair(p), sim, how, w: 0.0 });
                 }
             }
         }
     }
     // Greedy best-first assignment: the most similar, then the heaviest units first.
-    let weight = |name: &PreparedName, idx: [u8; 2]| -> f32 {
-        idx.iter().filter(|&&i| i != u8::MAX).map(|&i| name.tokens[i as usize].weight).sum()
-    };
     for u in cands.iter_mut() {
-        u.w = weight(q, u.q) + weight(c, u.c);
+        u.w = u.q.weight(q) + u.c.weight(c);
     }
     cands.sort_by(|a, b| b.sim.total_cmp(&a.sim).then_with(|| b.w.total_cmp(&a.w)));
     let (mut used_q, mut used_c) = (0u64, 0u64);
-    let mask =
-        |idx: [u8; 2]| -> u64 { idx.iter().filter(|&&i| i != u8::MAX).fold(0u64, |m, &i| m | (1u64 << i)) };
     for &u in cands.iter() {
-        let (mq, mc) = (mask(u.q), mask(u.c));
+        let (mq, mc) = (u.q.mask(), u.c.mask());
         if used_q & mq == 0 && used_c & mc == 0 {
             used_q |= mq;
             used_c |= mc;
@@ -361,6 +418,8 @@ struct Core {
     base: f32,
     common_penalty: f32,
     single_word_cap: Option<f32>,
+    /// [`Conflict::bit`]s.
+    conflicts: u8,
 }
 
 fn score_alignment(
@@ -388,6 +447,11 @@ fn score_alignment(
             missing_in_query,
             common_penalty: k.common_penalty,
             single_word_cap: k.single_word_cap,
+            conflicts: Conflict::ALL
+                .into_iter()
+                .filter(|c| k.conflicts & c.bit() != 0)
+                .map(|c| (c, c.penalty()))
+                .collect(),
         },
     }
 }
@@ -402,17 +466,14 @@ fn score_core(
     used_c: u64,
     mut missing: impl FnMut(bool, Missing),
 ) -> Option<Core> {
-    let side = |name: &PreparedName, idx: [u8; 2]| -> f32 {
-        idx.iter().filter(|&&i| i != u8::MAX).map(|&i| name.tokens[i as usize].weight).sum()
-    };
     let (mut sum_w, mut sum_ws) = (0.0f32, 0.0f32);
     let mut any_word = false;
     for u in units {
-        let (wq, wc) = (side(q, u.q), side(c, u.c));
+        let (wq, wc) = (u.q.weight(q), u.c.weight(c));
         sum_w += wq + wc;
         sum_ws += (wq + wc) * u.sim;
         // Initials and particles support a match but never make one on their own.
-        any_word |= q.tokens[u.q[0] as usize].kind != TokenKind::Particle && u.how != How::Initial;
+        any_word |= q.tokens[usize::from(u.q.first)].kind != TokenKind::Particle && u.how != How::Initial;
     }
     if !any_word || sum_w <= 0.0 {
         return None;
@@ -424,7 +485,7 @@ fn score_core(
     // word met by a query initial is half matched.
     let (mut cover_q, mut half_c) = (used_q, 0u64);
     for u in units.iter().filter(|u| u.how == How::Initial) {
-        let (qi, ci) = (u.q[0] as usize, u.c[0] as usize);
+        let (qi, ci) = (usize::from(u.q.first), usize::from(u.c.first));
         if q.tokens[qi].kind != TokenKind::Initial {
             cover_q &= !(1u64 << qi);
         }
@@ -433,19 +494,26 @@ fn score_core(
         }
     }
     let mut penalty = 0.0f32;
-    coverage_penalties(q, cover_q, 0, QUERY_MISS, |m| {
+    coverage_penalties(q, cover_q, 0, WEIGHTS.query_miss, |m| {
         penalty += m.penalty;
         missing(true, m);
     });
-    coverage_penalties(c, used_c & !half_c, half_c, LISTED_MISS, |m| {
+    coverage_penalties(c, used_c & !half_c, half_c, WEIGHTS.listed_miss, |m| {
         penalty += m.penalty;
         missing(false, m);
     });
     score -= penalty;
     // Evidence is the rarity matched, whatever the similarity (that is in `base` already).
-    let evidence = units.iter().map(|u| side(q, u.q).max(side(c, u.c))).sum::<f32>();
-    let common_penalty = if evidence < EVIDENCE_FLOOR { 0.5 * (EVIDENCE_FLOOR - evidence) } else { 0.0 };
+    let evidence = units.iter().map(|u| u.q.weight(q).max(u.c.weight(c))).sum::<f32>();
+    let common_penalty = if evidence < WEIGHTS.evidence_floor {
+        WEIGHTS.common_penalty_rate * (WEIGHTS.evidence_floor - evidence)
+    } else {
+        0.0
+    };
     score -= common_penalty;
+    let conflicts = conflicts(q, c, units, used_q, used_c);
+    score -=
+        Conflict::ALL.into_iter().filter(|k| conflicts & k.bit() != 0).map(Conflict::penalty).sum::<f32>();
     let mut single_word_cap = None;
     // One word of a person's name (a family name, a given name) alone does not alert on a
     // longer name; organisations are often known by one distinctive word. A word that meets
@@ -456,11 +524,72 @@ fn score_core(
     // "Abu Kassem" is the father of a Kassem, not Kassem: a kunya met without its "Abu" (on
     // either side) is capped the same way.
     let kunya_unmet = unmet_kunya(c, used_c) || unmet_kunya(q, used_q);
-    if (one_word_of_more || kunya_unmet) && score > SINGLE_WORD_CAP {
-        score = SINGLE_WORD_CAP;
-        single_word_cap = Some(SINGLE_WORD_CAP);
+    if (one_word_of_more || kunya_unmet) && score > WEIGHTS.single_word_cap {
+        score = WEIGHTS.single_word_cap;
+        single_word_cap = Some(WEIGHTS.single_word_cap);
     }
-    Some(Core { score: score.clamp(0.0, 1.0), base, common_penalty, single_word_cap })
+    Some(Core { score: score.clamp(0.0, 1.0), base, common_penalty, single_word_cap, conflicts })
+}
+
+/// The [`Conflict`]s of an alignment, as [`Conflict::bit`]s.
+fn conflicts(q: &PreparedName, c: &PreparedName, units: &[Unit], used_q: u64, used_c: u64) -> u8 {
+    let mut found = 0;
+    let unmatched = |name: &PreparedName, used: u64, f: &dyn Fn(&crate::prepare::PreparedToken) -> bool| {
+        name.tokens.iter().enumerate().any(|(i, t)| used & (1 << i) == 0 && f(t))
+    };
+    let patronymic =
+        |t: &crate::prepare::PreparedToken| t.kind == TokenKind::Word && t.role == Role::Patronymic;
+    if unmatched(q, used_q, &patronymic) && unmatched(c, used_c, &patronymic) {
+        found |= Conflict::Patronymic.bit();
+    }
+    let reversed = units.iter().any(|u| {
+        let (qi, ci) = (usize::from(u.q.first), usize::from(u.c.first));
+        let (q_place, c_place) = (nasab_place(q, qi), nasab_place(c, ci));
+        matches!(
+            (q_place, c_place),
+            (Some(NasabPlace::Bearer), Some(NasabPlace::Father))
+                | (Some(NasabPlace::Father), Some(NasabPlace::Bearer))
+        )
+    });
+    if reversed {
+        found |= Conflict::NasabReversed.bit();
+    }
+    let distinctive = |t: &crate::prepare::PreparedToken| {
+        matches!(t.kind, TokenKind::Word | TokenKind::OrgWord) && t.weight > 0.0
+    };
+    if (q.is_org() || c.is_org()) && unmatched(q, used_q, &distinctive) && unmatched(c, used_c, &distinctive)
+    {
+        found |= Conflict::DistinctiveWord.bit();
+    }
+    found
+}
+
+/// Where a word stands in a nasab chain ("Ali bin Hasan bin Ahmad").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum NasabPlace {
+    /// Before the first bin: the bearer's own name.
+    Bearer,
+    /// After a bin: a father's (or forefather's) name.
+    Father,
+}
+
+fn nasab_place(name: &PreparedName, i: usize) -> Option<NasabPlace> {
+    let is_nasab = |j: usize| {
+        name.tokens.get(j).is_some_and(|t| t.kind == TokenKind::Particle && is_nasab_particle(t.text()))
+    };
+    if i > 0 && is_nasab(i - 1) {
+        Some(NasabPlace::Father)
+    } else if is_nasab(i + 1) {
+        Some(NasabPlace::Bearer)
+    } else {
+        None
+    }
+}
+
+/// Spellings of the nasab particles (son or daughter of) in Latin and transliterated from
+/// Arabic.
+fn is_nasab_particle(particle: &str) -> bool {
+    matches!(particle, "bin" | "ibn" | "ben" | "bn" | "bint" | "binti" | "ould" | "wuld")
 }
 
 /// Spellings of the kunya particles (abu, umm) in Latin and transliterated from Arabic.
@@ -490,7 +619,7 @@ fn coverage_penalties(name: &PreparedName, used: u64, half: u64, miss: f32, mut 
         if used & (1 << i) != 0 {
             continue;
         }
-        let share = if half & (1 << i) != 0 { 0.5 } else { 1.0 };
+        let share = if half & (1 << i) != 0 { WEIGHTS.initial_cover } else { 1.0 };
         let penalty = share * miss * t.weight * coverage_factor(t.kind, t.role) / total;
         if penalty > 0.0 {
             f(Missing { token: i as u8, penalty });

@@ -5,17 +5,9 @@ use std::fmt;
 
 use ward_model::{DateSpec, NameKind, Subject};
 
-use crate::align::{match_names, name_score, NameMatch};
+use crate::align::{match_names, name_score, NameMatch, Span};
 use crate::prepare::{PreparedName, PreparedQuery, PreparedSubject};
-
-/// What an identical full birth date adds.
-const DOB_IDENTICAL: f32 = 0.05;
-/// What a compatible (same year, or within the listed range) birth date adds.
-const DOB_COMPATIBLE: f32 = 0.03;
-/// What a shared nationality or country adds.
-const COUNTRY_MATCH: f32 = 0.02;
-/// The most that evidence other than identifiers adds to a name score.
-pub const MAX_EVIDENCE_BONUS: f32 = DOB_IDENTICAL + COUNTRY_MATCH;
+use crate::weights::WEIGHTS;
 
 /// Which piece of evidence an explanation is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -177,8 +169,8 @@ pub fn max_bonus(query: &PreparedQuery) -> f32 {
     if !query.identifiers.is_empty() {
         return 1.0;
     }
-    let dob = if query.birth_dates.is_empty() { 0.0 } else { DOB_IDENTICAL };
-    let country = if query.countries.is_empty() { 0.0 } else { COUNTRY_MATCH };
+    let dob = if query.birth_dates.is_empty() { 0.0 } else { WEIGHTS.max_dob_bonus() };
+    let country = if query.countries.is_empty() { 0.0 } else { WEIGHTS.country_match.max(0.0) };
     dob + country
 }
 
@@ -243,117 +235,33 @@ pub fn compare_names(
     let name_score = m.score;
     let mut score = name_score;
 
-    // Identifiers: an identical strong identifier nearly decides.
-    let mut id_match = false;
-    for qid in &query.identifiers {
-        if let Some((_, kind, raw)) = prepared.identifiers.iter().find(|(v, _, _)| **v == **qid) {
-            let delta = if kind.is_strong() {
-                (0.95f32.max(score + 0.3)).min(1.0) - score
-            } else {
-                0.1f32.min(1.0 - score)
-            };
-            id_match |= kind.is_strong();
-            score += delta;
-            explanations.push(Explanation {
-                factor: crate::Factor::Identifier,
-                delta,
-                text: format!("identifier {raw} ({}): identical ({delta:+.2})", kind.ftm_property()),
-            });
-            break;
+    // Each factor moves the score and says how; `agrees` tells whether it supports the name.
+    let mut agrees = Agreement::default();
+    if let Some((explanation, strong)) = identifier_factor(query, prepared, score) {
+        agrees.identifier = strong;
+        score += explanation.delta;
+        explanations.push(explanation);
+    }
+    if let Some((explanation, compatible)) = birth_date_factor(query, prepared) {
+        agrees.birth_date = compatible;
+        score += explanation.delta;
+        explanations.push(explanation);
+    }
+    if let Some((explanation, shared)) = country_factor(query, prepared) {
+        agrees.country = shared;
+        score += explanation.delta;
+        explanations.push(explanation);
+    }
+    let others = [gender_factor(query, prepared), schema_factor(query, prepared, score)];
+    for explanation in others.into_iter().flatten() {
+        score += explanation.delta;
+        explanations.push(explanation);
+    }
+    if sname.kind == NameKind::Weak {
+        if let Some(explanation) = weak_alias_factor(config, agrees, score) {
+            score += explanation.delta;
+            explanations.push(explanation);
         }
-    }
-    // Birth dates.
-    let mut dob_ok = false;
-    if !query.birth_dates.is_empty() && !prepared.birth_dates.is_empty() {
-        let q = &query.birth_dates;
-        let s = &prepared.birth_dates;
-        let listed: Vec<String> = s.iter().map(|d| d.to_string()).collect();
-        let asked: Vec<String> = q.iter().map(|d| d.to_string()).collect();
-        let (delta, verdict) = if q.iter().any(|qd| s.iter().any(|sd| date_compatible(qd, sd))) {
-            dob_ok = true;
-            let exact = q
-                .iter()
-                .any(|qd| qd.from.day.is_some() && s.iter().any(|sd| sd.to.is_none() && sd.from == qd.from));
-            (
-                if exact { DOB_IDENTICAL } else { DOB_COMPATIBLE },
-                if exact { "identical" } else { "compatible" },
-            )
-        } else {
-            let gap = q.iter().flat_map(|qd| s.iter().map(move |sd| year_gap(qd, sd))).min().unwrap_or(99);
-            if gap <= 1 {
-                (-0.05, "close but different")
-            } else {
-                (-0.2, "different")
-            }
-        };
-        score += delta;
-        explanations.push(Explanation {
-            factor: crate::Factor::BirthDate,
-            delta,
-            text: format!(
-                "birth date {} vs {}: {verdict} ({delta:+.2})",
-                asked.join(", "),
-                listed.join(", ")
-            ),
-        });
-    }
-    // Countries.
-    let mut country_ok = false;
-    if !query.countries.is_empty() && !prepared.countries.is_empty() {
-        let hit = query.countries.iter().find(|c| prepared.countries.iter().any(|s| **s == ***c));
-        let listed: Vec<&str> = prepared.countries.iter().map(|c| &**c).collect();
-        let (delta, text) = match hit {
-            Some(c) => {
-                country_ok = true;
-                (COUNTRY_MATCH, format!("nationality {c}: matches ({COUNTRY_MATCH:+.2})"))
-            }
-            None => (
-                -0.05,
-                format!(
-                    "nationality {} vs {}: differs (-0.05)",
-                    query.countries.join(", "),
-                    listed.join(", ")
-                ),
-            ),
-        };
-        score += delta;
-        explanations.push(Explanation { factor: crate::Factor::Country, delta, text });
-    }
-    // Gender.
-    if let (Some(qg), Some(sg)) = (query.gender, prepared.gender) {
-        let (delta, text) = if qg == sg {
-            (0.0, format!("gender {}: matches", qg.as_str()))
-        } else {
-            (-0.1, format!("gender {} vs {}: differs (-0.10)", qg.as_str(), sg.as_str()))
-        };
-        score += delta;
-        explanations.push(Explanation { factor: crate::Factor::Gender, delta, text });
-    }
-    // Entity kind.
-    if let Some(qs) = query.schema {
-        if !qs.compatible(prepared.schema) {
-            let delta = -0.25;
-            score += delta;
-            explanations.push(Explanation {
-                factor: crate::Factor::Schema,
-                delta,
-                text: format!(
-                    "entity kind {} vs {}: incompatible ({delta:+.2})",
-                    qs.kind(),
-                    prepared.schema.kind()
-                ),
-            });
-        }
-    }
-    // A weak alias never produces a match by itself.
-    if sname.kind == NameKind::Weak && !id_match && !(dob_ok && country_ok) && score > config.weak_alias_cap {
-        let delta = config.weak_alias_cap - score;
-        score = config.weak_alias_cap;
-        explanations.push(Explanation {
-            factor: crate::Factor::WeakAlias,
-            delta,
-            text: format!("weak alias without supporting identifier, birth date and country: capped at {:.2} ({delta:+.2})", config.weak_alias_cap),
-        });
     }
     Comparison {
         score: score.clamp(0.0, 1.0),
@@ -376,12 +284,8 @@ fn role_word(role: ward_normalize::Role) -> &'static str {
     }
 }
 
-fn unit_text(name: &PreparedName, idx: [u8; 2]) -> String {
-    idx.iter()
-        .filter(|&&i| i != u8::MAX)
-        .map(|&i| name.tokens[i as usize].text())
-        .collect::<Vec<_>>()
-        .join("+")
+fn unit_text(name: &PreparedName, span: Span) -> String {
+    span.indices().map(|i| name.tokens[i].text()).collect::<Vec<_>>().join("+")
 }
 
 fn name_explanation(
@@ -397,7 +301,7 @@ fn name_explanation(
     let pairs: Vec<String> = m
         .units
         .iter()
-        .filter(|u| q.tokens[u.q[0] as usize].kind != ward_normalize::TokenKind::Particle)
+        .filter(|u| q.tokens[usize::from(u.q.first)].kind != ward_normalize::TokenKind::Particle)
         .map(|u| format!("{}={} ({})", unit_text(q, u.q), unit_text(c, u.c), u.how.word()))
         .collect();
     if pairs.is_empty() {
@@ -423,6 +327,9 @@ fn name_explanation(
     if m.common_penalty > 0.0 {
         notes.push(format!("only common name words matched (-{:.2})", m.common_penalty));
     }
+    for (conflict, penalty) in &m.conflicts {
+        notes.push(format!("{} (-{penalty:.2})", conflict.word()));
+    }
     if let Some(cap) = m.single_word_cap {
         notes.push(format!("a single word against a longer name: capped at {cap:.2}"));
     }
@@ -431,4 +338,127 @@ fn name_explanation(
         text.push_str(&notes.join("; "));
     }
     Explanation { factor: crate::Factor::Name, delta: m.score, text }
+}
+
+/// Which pieces of other evidence support a name match.
+#[derive(Debug, Clone, Copy, Default)]
+struct Agreement {
+    /// An identical strong identifier.
+    identifier: bool,
+    /// A compatible birth date.
+    birth_date: bool,
+    /// A shared nationality or country.
+    country: bool,
+}
+
+/// Identifiers: an identical strong identifier nearly decides. With whether it is strong.
+fn identifier_factor(
+    query: &PreparedQuery,
+    prepared: &PreparedSubject,
+    score: f32,
+) -> Option<(Explanation, bool)> {
+    query.identifiers.iter().find_map(|qid| {
+        let (_, kind, raw) = prepared.identifiers.iter().find(|(v, _, _)| **v == **qid)?;
+        let delta = if kind.is_strong() {
+            (WEIGHTS.identifier_strong_floor.max(score + WEIGHTS.identifier_strong_lift)).min(1.0) - score
+        } else {
+            WEIGHTS.identifier_weak.min(1.0 - score)
+        };
+        let text = format!("identifier {raw} ({}): identical ({delta:+.2})", kind.ftm_property());
+        Some((Explanation { factor: Factor::Identifier, delta, text }, kind.is_strong()))
+    })
+}
+
+/// Birth dates, when both sides give one. With whether they are compatible.
+fn birth_date_factor(query: &PreparedQuery, prepared: &PreparedSubject) -> Option<(Explanation, bool)> {
+    let (q, s) = (&query.birth_dates, &prepared.birth_dates);
+    if q.is_empty() || s.is_empty() {
+        return None;
+    }
+    let compatible = q.iter().any(|qd| s.iter().any(|sd| date_compatible(qd, sd)));
+    let (delta, verdict) = if compatible {
+        let exact = q
+            .iter()
+            .any(|qd| qd.from.day.is_some() && s.iter().any(|sd| sd.to.is_none() && sd.from == qd.from));
+        if exact {
+            (WEIGHTS.dob_identical, "identical")
+        } else {
+            (WEIGHTS.dob_compatible, "compatible")
+        }
+    } else {
+        let gap = q.iter().flat_map(|qd| s.iter().map(move |sd| year_gap(qd, sd))).min().unwrap_or(u16::MAX);
+        if gap <= WEIGHTS.dob_close_years {
+            (WEIGHTS.dob_close, "close but different")
+        } else {
+            (WEIGHTS.dob_different, "different")
+        }
+    };
+    let listed: Vec<String> = s.iter().map(|d| d.to_string()).collect();
+    let asked: Vec<String> = q.iter().map(|d| d.to_string()).collect();
+    let text = format!("birth date {} vs {}: {verdict} ({delta:+.2})", asked.join(", "), listed.join(", "));
+    Some((Explanation { factor: Factor::BirthDate, delta, text }, compatible))
+}
+
+/// Nationalities and countries, when both sides give one. With whether one is shared.
+fn country_factor(query: &PreparedQuery, prepared: &PreparedSubject) -> Option<(Explanation, bool)> {
+    if query.countries.is_empty() || prepared.countries.is_empty() {
+        return None;
+    }
+    let hit = query.countries.iter().find(|c| prepared.countries.iter().any(|s| **s == ***c));
+    let (delta, text) = match hit {
+        Some(c) => {
+            let delta = WEIGHTS.country_match;
+            (delta, format!("nationality {c}: matches ({delta:+.2})"))
+        }
+        None => {
+            let delta = WEIGHTS.country_different;
+            let listed: Vec<&str> = prepared.countries.iter().map(|c| &**c).collect();
+            let (asked, listed) = (query.countries.join(", "), listed.join(", "));
+            (delta, format!("nationality {asked} vs {listed}: differs ({delta:+.2})"))
+        }
+    };
+    Some((Explanation { factor: Factor::Country, delta, text }, hit.is_some()))
+}
+
+/// Gender, when both sides give one.
+fn gender_factor(query: &PreparedQuery, prepared: &PreparedSubject) -> Option<Explanation> {
+    let (qg, sg) = (query.gender?, prepared.gender?);
+    let (delta, text) = if qg == sg {
+        (0.0, format!("gender {}: matches", qg.as_str()))
+    } else {
+        let delta = WEIGHTS.gender_different;
+        (delta, format!("gender {} vs {}: differs ({delta:+.2})", qg.as_str(), sg.as_str()))
+    };
+    Some(Explanation { factor: Factor::Gender, delta, text })
+}
+
+/// Entity kinds that cannot be one party: a penalty, and a cap whatever the name.
+fn schema_factor(query: &PreparedQuery, prepared: &PreparedSubject, score: f32) -> Option<Explanation> {
+    let qs = query.schema?;
+    if qs.compatible(prepared.schema) {
+        return None;
+    }
+    let cap = WEIGHTS.schema_incompatible_cap;
+    let delta = WEIGHTS.schema_incompatible.min(cap - score);
+    let text = format!(
+        "entity kind {} vs {}: incompatible, at most {cap:.2} ({delta:+.2})",
+        qs.kind(),
+        prepared.schema.kind()
+    );
+    Some(Explanation { factor: Factor::Schema, delta, text })
+}
+
+/// A weak alias never produces a match by itself: capped unless a strong identifier, or a
+/// birth date and a country, support it.
+fn weak_alias_factor(config: &ScoreConfig, agrees: Agreement, score: f32) -> Option<Explanation> {
+    let supported = agrees.identifier || (agrees.birth_date && agrees.country);
+    let cap = config.weak_alias_cap;
+    if supported || score <= cap {
+        return None;
+    }
+    let delta = cap - score;
+    let text = format!(
+        "weak alias without supporting identifier, birth date and country: capped at {cap:.2} ({delta:+.2})"
+    );
+    Some(Explanation { factor: Factor::WeakAlias, delta, text })
 }

@@ -1,5 +1,6 @@
 //! Ward's pairwise scorer: how likely a query is a listed subject, in [0, 1], and why.
 //!
+//! - [`Weights`]: every number of the scorer, and the bounds the index derives from them.
 //! - [`Rarity`]: token document frequencies, so rare words carry a match and common ones don't.
 //! - [`PreparedName`], [`PreparedQuery`], [`PreparedSubject`]: inputs compiled for scoring.
 //! - [`match_names`]: name against name, order-free, with joined words, synonyms, phonetic
@@ -14,18 +15,18 @@ mod calibration;
 mod compare;
 mod prepare;
 mod rarity;
+mod weights;
 
 pub use align::{
-    coverage_factor, match_names, name_score, within_one_edit, How, Missing, NameMatch, Unit, FUZZY_MIN_LEN,
-    LISTED_MISS, QUERY_MISS, SINGLE_WORD_CAP,
+    coverage_factor, match_names, name_score, within_one_edit, How, Missing, NameMatch, Span, Unit,
 };
 pub use calibration::{Calibration, CALIBRATION_HEADER};
 pub use compare::{
     best_name_score, compare, compare_names, max_bonus, Comparison, Explanation, Factor, ScoreConfig,
-    MAX_EVIDENCE_BONUS,
 };
 pub use prepare::{
-    fold_identifier, hint_for, normalize_subject, Interner, PPair, PTok, PairFilter, PreparedName,
-    PreparedQuery, PreparedSubject, Query, Spelling, SubjectName, Summary, MAX_TOKENS,
+    fold_identifier, hint_for, normalize_subject, Interner, PairFilter, PreparedName, PreparedPair,
+    PreparedQuery, PreparedSubject, PreparedToken, Query, Spelling, SubjectName, Summary, MAX_TOKENS,
 };
 pub use rarity::Rarity;
+pub use weights::Weights;

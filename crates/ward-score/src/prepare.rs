@@ -22,11 +22,11 @@ pub struct Spelling {
     /// Latin form.
     pub text: Box<str>,
     /// Phonetic skeleton.
-    pub phon: Box<str>,
+    pub phonetic: Box<str>,
     /// Synonym groups, sorted.
     pub groups: Box<[u32]>,
     /// Consonant keys (`Token::consonants`), space-separated alternatives.
-    pub cons: Box<str>,
+    pub consonants: Box<str>,
 }
 
 /// What the scorer reads of a spelling before the strings themselves: most token pairs a
@@ -37,7 +37,7 @@ pub struct Summary {
     /// Hash of the text.
     pub text_hash: u32,
     /// Hash of the phonetic skeleton.
-    pub phon_hash: u32,
+    pub phonetic_hash: u32,
     /// Bit `g % 64` set for each synonym group `g`: two spellings can share a group only if
     /// their masks meet.
     pub group_mask: u64,
@@ -51,16 +51,16 @@ pub struct Summary {
     pub abjad: bool,
     /// Bit `hash % 16` set for each consonant key of at least [`MIN_CONSONANT_CLASSES`]
     /// classes: an abjad and a Latin spelling can share such a key only if these meet.
-    pub cons_bits: u16,
+    pub consonant_bits: u16,
 }
 
 impl Summary {
-    fn of(sp: &Spelling, abjad: bool) -> Summary {
+    fn of(spelling: &Spelling, abjad: bool) -> Summary {
         Summary {
-            text_hash: short_hash(&sp.text),
-            phon_hash: short_hash(&sp.phon),
-            group_mask: sp.groups.iter().fold(0, |m, g| m | 1 << (g % 64)),
-            letters: sp.text.bytes().fold(0, |m, b| {
+            text_hash: short_hash(&spelling.text),
+            phonetic_hash: short_hash(&spelling.phonetic),
+            group_mask: spelling.groups.iter().fold(0, |m, g| m | 1 << (g % 64)),
+            letters: spelling.text.bytes().fold(0, |m, b| {
                 m | 1
                     << match b {
                         b'a'..=b'z' => u32::from(b - b'a'),
@@ -68,10 +68,10 @@ impl Summary {
                         _ => 31,
                     }
             }),
-            len: sp.text.len().min(u8::MAX as usize) as u8,
+            len: spelling.text.len().min(u8::MAX as usize) as u8,
             abjad,
-            cons_bits: sp
-                .cons
+            consonant_bits: spelling
+                .consonants
                 .split(' ')
                 .filter(|k| consonant_strength(k) >= MIN_CONSONANT_CLASSES)
                 .fold(0, |m, k| m | 1 << (short_hash(k) % 16)),
@@ -102,11 +102,11 @@ impl Interner {
 
 /// A token as the scorer sees it.
 #[derive(Debug, Clone)]
-pub struct PTok {
+pub struct PreparedToken {
     /// The spelling (shared between listed names).
-    pub sp: Arc<Spelling>,
-    /// Its summary, kept here so that comparing tokens rarely follows `sp`.
-    pub sum: Summary,
+    pub spelling: Arc<Spelling>,
+    /// Its summary, kept here so that comparing tokens rarely follows `spelling`.
+    pub summary: Summary,
     /// Matching weight (rarity, scaled by kind).
     pub weight: f32,
     /// Kind.
@@ -115,48 +115,53 @@ pub struct PTok {
     pub role: Role,
 }
 
-impl PTok {
+impl PreparedToken {
     /// Latin form.
     pub fn text(&self) -> &str {
-        &self.sp.text
+        &self.spelling.text
     }
 
     /// From a script written without short vowels (Arabic, Hebrew).
     pub fn abjad(&self) -> bool {
-        self.sum.abjad
+        self.summary.abjad
     }
 }
 
 /// Two neighbouring name words joined, to meet names written as one word ("Abdulrahman",
 /// "Jinping", "jongun"; نجيب الله as "Najibullah").
 #[derive(Debug, Clone)]
-pub struct PPair {
+pub struct PreparedPair {
     /// Index of the first token.
     pub first: u8,
     /// The second token's index: the next one, or the one after an Arabic article.
     pub second: u8,
     /// Joined Latin form, its skeleton and groups, and for two abjad words the consonant keys
     /// of the joined original ("" otherwise).
-    pub sp: Spelling,
+    pub spelling: Spelling,
     /// Its summary (abjad: both words are).
-    pub sum: Summary,
+    pub summary: Summary,
 }
 
-impl PPair {
+impl PreparedPair {
     fn new(
         first: usize,
         second: usize,
         text: String,
-        (cons, abjad): (String, bool),
+        (consonants, abjad): (String, bool),
         normalizer: &Normalizer<'_>,
-    ) -> PPair {
-        let sp = Spelling {
-            phon: skeleton(&text).into(),
+    ) -> PreparedPair {
+        let spelling = Spelling {
+            phonetic: skeleton(&text).into(),
             groups: normalizer.synonyms().groups(&text).into(),
             text: text.into(),
-            cons: cons.into(),
+            consonants: consonants.into(),
         };
-        PPair { first: first as u8, second: second as u8, sum: Summary::of(&sp, abjad), sp }
+        PreparedPair {
+            first: first as u8,
+            second: second as u8,
+            summary: Summary::of(&spelling, abjad),
+            spelling,
+        }
     }
 }
 
@@ -172,9 +177,9 @@ pub(crate) fn short_hash(s: &str) -> u32 {
 #[derive(Debug, Clone, Default)]
 pub struct PreparedName {
     /// Tokens (titles and legal forms included, with zero weight).
-    pub tokens: Vec<PTok>,
+    pub tokens: Vec<PreparedToken>,
     /// Joined pairs of neighbouring words.
-    pub pairs: Vec<PPair>,
+    pub pairs: Vec<PreparedPair>,
     /// What a word must have to possibly meet one of `pairs`: lets the scorer skip reading the
     /// pairs (another place in memory) for most candidate names.
     pub pair_filter: PairFilter,
@@ -192,13 +197,13 @@ pub struct PairFilter {
 }
 
 impl PairFilter {
-    fn of(pairs: &[PPair]) -> PairFilter {
+    fn of(pairs: &[PreparedPair]) -> PairFilter {
         let mut f = PairFilter::default();
         for p in pairs {
-            f.hashes |= 1 << (p.sum.text_hash % 64) | 1 << (p.sum.phon_hash % 64);
-            f.groups |= p.sum.group_mask;
-            f.abjad |= p.sum.abjad;
-            f.latin_consonants |= !p.sum.abjad && !p.sp.cons.is_empty();
+            f.hashes |= 1 << (p.summary.text_hash % 64) | 1 << (p.summary.phonetic_hash % 64);
+            f.groups |= p.summary.group_mask;
+            f.abjad |= p.summary.abjad;
+            f.latin_consonants |= !p.summary.abjad && !p.spelling.consonants.is_empty();
         }
         f
     }
@@ -206,7 +211,7 @@ impl PairFilter {
     /// Whether a word with this summary may be similar to one of the pairs (exactly, by the
     /// dictionary, the skeleton or, for abjad pairs, consonants).
     pub fn may_meet(&self, word: &Summary) -> bool {
-        self.hashes & (1 << (word.text_hash % 64) | 1 << (word.phon_hash % 64)) != 0
+        self.hashes & (1 << (word.text_hash % 64) | 1 << (word.phonetic_hash % 64)) != 0
             || self.groups & word.group_mask != 0
             || (self.abjad && !word.abjad)
             || (self.latin_consonants && word.abjad)
@@ -225,23 +230,23 @@ impl PreparedName {
         normalizer: &Normalizer<'_>,
         interner: Option<&Interner>,
     ) -> PreparedName {
-        let tokens: Vec<PTok> = name
+        let tokens: Vec<PreparedToken> = name
             .tokens
             .iter()
             .take(MAX_TOKENS)
             .map(|t| {
-                let sp = Spelling {
+                let spelling = Spelling {
                     text: t.text.as_str().into(),
-                    phon: t.phonetic.as_str().into(),
+                    phonetic: t.phonetic.as_str().into(),
                     groups: t.groups.as_slice().into(),
-                    cons: t.consonants.as_str().into(),
+                    consonants: t.consonants.as_str().into(),
                 };
-                let sum = Summary::of(&sp, t.script.is_abjad());
-                let sp = match interner {
-                    Some(interner) => interner.intern(sp),
-                    None => Arc::new(sp),
+                let summary = Summary::of(&spelling, t.script.is_abjad());
+                let spelling = match interner {
+                    Some(interner) => interner.intern(spelling),
+                    None => Arc::new(spelling),
                 };
-                PTok { sp, sum, weight: rarity.weight(t), kind: t.kind, role: t.role }
+                PreparedToken { spelling, summary, weight: rarity.weight(t), kind: t.kind, role: t.role }
             })
             .collect();
         let mut pairs = Vec::new();
@@ -253,14 +258,14 @@ impl PreparedName {
                 let text = format!("{}{}", tokens[a].text(), tokens[b].text());
                 // Consonant keys let two abjad words meet a Latin one ("Ahmad Jan" written
                 // Ahmadjan) and two Latin words an abjad one (Ali Reza / علیرضا).
-                let cons = if tokens[a].abjad() && tokens[b].abjad() {
+                let consonants = if tokens[a].abjad() && tokens[b].abjad() {
                     (abjad_consonants(&format!("{}{}", source[a].orig, source[b].orig)).join(" "), true)
                 } else if source[a].script == Script::Latin && source[b].script == Script::Latin {
                     (latin_consonants(&text), false)
                 } else {
                     (String::new(), false)
                 };
-                pairs.push(PPair::new(a, b, text, cons, normalizer));
+                pairs.push(PreparedPair::new(a, b, text, consonants, normalizer));
             }
             // Two Arabic or Persian words across the article are written as one in Latin
             // (نجيب الله / Najibullah, سعد الدين / Saduddin, امان اللهی / Amanollahi): the
@@ -280,7 +285,7 @@ impl PreparedName {
                 keys.sort();
                 keys.dedup();
                 let text = format!("{}{}", tokens[a].text(), tokens[c].text());
-                pairs.push(PPair::new(a, c, text, (keys.join(" "), true), normalizer));
+                pairs.push(PreparedPair::new(a, c, text, (keys.join(" "), true), normalizer));
             }
         }
         PreparedName { pair_filter: PairFilter::of(&pairs), tokens, pairs }
@@ -316,7 +321,7 @@ impl PreparedName {
 }
 
 /// Whether a skeleton is strong enough to match on (two consonant classes or more).
-pub(crate) fn phon_ok(key: &str) -> bool {
+pub(crate) fn skeleton_ok(key: &str) -> bool {
     skeleton_strength(key) >= 2
 }
 
