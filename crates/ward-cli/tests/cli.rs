@@ -436,7 +436,11 @@ fn cut_list(dir: &Path, bundled: &str, name: &str, keep: f64) -> String {
     let folder = dir.join(format!("cut-{keep}"));
     std::fs::create_dir_all(&folder).unwrap();
     let path = folder.join(name);
-    std::fs::write(&path, &bytes[..(bytes.len() as f64 * keep) as usize]).unwrap();
+    // Cut after a whole line: a cut inside a row is refused by the reader already, a cut at a
+    // line break parses and only the shrink guard can tell.
+    let cut = (bytes.len() as f64 * keep) as usize;
+    let end = bytes[..cut].iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    std::fs::write(&path, &bytes[..end]).unwrap();
     path.display().to_string()
 }
 

@@ -233,12 +233,10 @@ impl<'a> PaymentScreener<'a> {
     }
 
     /// Person or organisation from the name's words: a legal form or organisation word makes an
-    /// organisation; two to four name words that the name dictionary knows make a person;
-    /// agents are organisations; anything else is left unknown.
+    /// organisation; two to four name words that the name dictionary knows make a person,
+    /// except in an agent's name, which is left unknown then (a person's name where a bank's
+    /// should be is still screened against listed people); anything else is left unknown.
     fn infer_schema(&self, name: &str, role: PartyRole) -> Option<Schema> {
-        if role == PartyRole::Agent {
-            return Some(Schema::Organization);
-        }
         let normalized = self.normalizer.normalize(name, NameHint::Unknown);
         let tokens = &normalized.tokens;
         if tokens.iter().any(|t| matches!(t.kind, TokenKind::LegalForm | TokenKind::OrgWord)) {
@@ -250,7 +248,7 @@ impl<'a> PaymentScreener<'a> {
         let only_name_words = tokens
             .iter()
             .all(|t| matches!(t.kind, TokenKind::Word | TokenKind::Initial | TokenKind::Particle));
-        (person_shaped && only_name_words).then_some(Schema::Person)
+        (person_shaped && only_name_words && role != PartyRole::Agent).then_some(Schema::Person)
     }
 
     /// Runs the matcher on a name query and files its matches.
