@@ -26,10 +26,7 @@ mod error;
 mod eu_fsf;
 pub mod ftm;
 pub mod link;
-mod ofac_csv;
-mod ofac_enhanced;
-mod ofac_remarks;
-mod ofac_xml;
+mod ofac;
 #[cfg(test)]
 mod robustness;
 mod streaming;
@@ -105,9 +102,9 @@ fn read_file(path: &Path) -> Result<Vec<u8>> {
 /// Parses `input` as `format`. The input's files must already be unwrapped.
 pub fn parse_input(format: Format, input: &Input) -> Result<ParsedList> {
     let mut list = match format {
-        Format::OfacSdnCsv | Format::OfacConsCsv => ofac_csv::parse(format, input)?,
-        Format::OfacXml => ofac_xml::parse(input)?,
-        Format::OfacEnhancedXml => ofac_enhanced::parse(input)?,
+        Format::OfacSdnCsv | Format::OfacConsCsv => ofac::csv::parse(format, input)?,
+        Format::OfacXml => ofac::sdn_xml::parse(input)?,
+        Format::OfacEnhancedXml => ofac::enhanced::parse(input)?,
         Format::UnXml => un_xml::parse(input)?,
         Format::UkOfsiXlsx | Format::UkOfsiCsv => uk_ofsi::parse(format, input)?,
         Format::UkFcdoXml => uk_fcdo::parse(input)?,

@@ -15,7 +15,7 @@
 //! The dataset is the list named in publicationInfo's filter; without one, the entities'
 //! sanctions lists decide (mostly "SDN List": us_ofac_sdn), then the file name.
 
-use crate::ofac_remarks::{self, apply_fact, push_note, CONS, SDN};
+use crate::ofac::remarks::{self, apply_fact, push_note, CONS, SDN};
 use crate::xml::{self, Element};
 use crate::{Input, Result};
 use std::collections::HashMap;
@@ -96,9 +96,9 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
             CONS
         }
     } else {
-        ofac_remarks::decide_dataset(std::iter::empty(), file)
+        remarks::decide_dataset(std::iter::empty(), file)
     };
-    ofac_remarks::set_dataset(&mut entities, dataset);
+    remarks::set_dataset(&mut entities, dataset);
     retarget_links(&mut entities, dataset);
     let mut list = ParsedList::new(dataset, "ofac_enhanced_xml");
     list.meta.published = published;
@@ -128,7 +128,7 @@ fn country_of(el: &Element, tables: &Tables) -> Option<String> {
         return Some(iso.clone());
     }
     let text = el.text.trim();
-    ofac_remarks::ofac_country(text).map(str::to_string)
+    remarks::ofac_country(text).map(str::to_string)
 }
 
 /// One `<entity>`, and whether it is on the SDN list; `None` (with an error) without id or name.
@@ -232,7 +232,7 @@ fn read_entity(
         }
     }
     if let Some(remarks) = el.path_text("generalInfo/remarks") {
-        warnings.extend(ofac_remarks::apply_remarks(&mut entity, remarks, false));
+        warnings.extend(remarks::apply_remarks(&mut entity, remarks, false));
     }
     for message in warnings {
         diagnostics.push(Diagnostic::warning(file, message).record(id).at(format!("byte {}", el.offset)));
@@ -342,7 +342,7 @@ fn read_names(entity: &mut Entity, el: &Element) {
             let mut out = Name::new(full, kind);
             out.parts = name_parts(translation);
             if out.parts.is_empty() {
-                out.parts = ofac_remarks::comma_parts(&out.full, entity.schema);
+                out.parts = remarks::comma_parts(&out.full, entity.schema);
             }
             if !latin {
                 out.original_script = true;
@@ -381,14 +381,14 @@ fn read_address(entity: &mut Entity, address: &Element, tables: &Tables, warning
     let country_el = address.child("country");
     let country_name = country_el.map(|c| c.text.trim()).filter(|c| !c.is_empty());
     let code = country_el.and_then(|c| country_of(c, tables));
-    if let (Some(name), None) = (country_name.filter(|n| !ofac_remarks::is_no_country(n)), code.as_deref()) {
+    if let (Some(name), None) = (country_name.filter(|n| !remarks::is_no_country(n)), code.as_deref()) {
         warnings.push(format!("unknown address country {name:?}; kept in the address text"));
     }
     let translations: Vec<&Element> =
         address.child("translations").into_iter().flat_map(|t| t.children("translation")).collect();
     let mut added = false;
     for translation in &translations {
-        let mut parts = ofac_remarks::AddressParts { country: country_name, ..Default::default() };
+        let mut parts = remarks::AddressParts { country: country_name, ..Default::default() };
         let mut any = false;
         for part in translation.child("addressParts").into_iter().flat_map(|p| p.children("addressPart")) {
             let (Some(kind), Some(value)) = (part.child_text("type"), part.child_text("value")) else {

@@ -7,11 +7,11 @@
 //! `publshInformation` gives Publish_Date (MM/DD/YYYY) and Record_Count.
 //!
 //! Nothing in the file says which list it is, so the programmes decide
-//! ([`ofac_remarks::decide_dataset`]): us_ofac_cons when most entries carry non-SDN programme
+//! ([`remarks::decide_dataset`]): us_ofac_cons when most entries carry non-SDN programme
 //! tags (NS-PLC, UKRAINE-EO13662, CMIC-EO13959, ...), us_ofac_sdn otherwise; a file without
 //! entries is named by its file name.
 
-use crate::ofac_remarks::{self, add_name, apply_fact, designation, push_note, SDN};
+use crate::ofac::remarks::{self, add_name, apply_fact, designation, push_note, SDN};
 use crate::xml::{self, Element};
 use crate::{Input, Result};
 use ward_model::{DateSpec, Diagnostic, Entity, IdKind, Identifier, NameKind, ParsedList, Schema};
@@ -51,12 +51,12 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
             format!("the root element is <{}>, not <sdnList>", header.root.name),
         ));
     }
-    let dataset = ofac_remarks::decide_dataset(
+    let dataset = remarks::decide_dataset(
         entities.iter().map(|e| e.designations.first().map_or(&[][..], |d| d.programs.as_slice())),
         file,
     );
-    ofac_remarks::set_dataset(&mut entities, dataset);
-    ofac_remarks::resolve_links(&mut entities);
+    remarks::set_dataset(&mut entities, dataset);
+    remarks::resolve_links(&mut entities);
 
     let mut list = ParsedList::new(dataset, "ofac_xml");
     list.meta.published = header.field("Publish_Date").and_then(|d| {
@@ -189,7 +189,7 @@ fn read_entry(entry: &Element, file: &str, diagnostics: &mut Vec<Diagnostic>) ->
         read_vessel(&mut entity, vessel, &mut warnings);
     }
     if let Some(remarks) = entry.child_text("remarks") {
-        warnings.extend(ofac_remarks::apply_remarks(&mut entity, remarks, false));
+        warnings.extend(remarks::apply_remarks(&mut entity, remarks, false));
     }
     for message in warnings {
         diagnostics.push(Diagnostic::warning(file, message).record(uid).at(format!("byte {}", entry.offset)));
@@ -216,13 +216,13 @@ fn read_address(entity: &mut Entity, address: &Element, warnings: &mut Vec<Strin
     let text = |tag: &str| address.child_text(tag).and_then(clean_text);
     let country = text("country");
     let code = country.and_then(|name| {
-        let code = ofac_remarks::ofac_country(name);
-        if code.is_none() && !ofac_remarks::is_no_country(name) {
+        let code = remarks::ofac_country(name);
+        if code.is_none() && !remarks::is_no_country(name) {
             warnings.push(format!("unknown address country {name:?}; kept in the address text"));
         }
         code
     });
-    let parts = ofac_remarks::AddressParts {
+    let parts = remarks::AddressParts {
         street: ["address1", "address2", "address3"].iter().filter_map(|tag| text(tag)).collect(),
         city: text("city"),
         state: text("stateOrProvince"),

@@ -1,7 +1,7 @@
 //! Tests of the OFAC enhanced XML reader: the real CONS_ENHANCED.ZIP, a golden excerpt with its
 //! reference tables, broken entities and mutated input.
 
-use crate::ofac_remarks::tests::{assert_lines, mutants, summary};
+use crate::ofac::remarks::tests::{assert_lines, mutants, summary};
 use crate::{testing, Input, Source};
 use ward_model::{NameKind, ParsedList};
 

@@ -1,7 +1,7 @@
 //! Tests of the OFAC CSV reader: the real SDN and consolidated sets, a golden excerpt, broken
 //! rows and mutated input.
 
-use crate::ofac_remarks::tests::{assert_lines, mutants, summary};
+use crate::ofac::remarks::tests::{assert_lines, mutants, summary};
 use crate::{testing, Format, Input, Source};
 use ward_model::{ParsedList, Severity};
 

@@ -1,7 +1,7 @@
 //! Tests of the OFAC classic XML reader: the real consolidated list, the SDN excerpts, golden
 //! excerpts, broken entries and mutated input.
 
-use crate::ofac_remarks::tests::{assert_lines, mutants, summary};
+use crate::ofac::remarks::tests::{assert_lines, mutants, summary};
 use crate::{testing, Input, Source};
 use ward_model::ParsedList;
 

@@ -10,10 +10,10 @@
 //!
 //! Only sdn.csv is required (the 2024 snapshots have nothing else). alt.csv holds the strong
 //! aliases (aka and nka -> Alias, fka -> Previous); the weak ones are in the remarks, see
-//! [`crate::ofac_remarks::apply_remarks`].
+//! [`crate::ofac::remarks::apply_remarks`].
 
 use crate::csv_end;
-use crate::ofac_remarks::{self, add_name, designation, push_note, split_programs, CONS, SDN};
+use crate::ofac::remarks::{self, add_name, designation, push_note, split_programs, CONS, SDN};
 use crate::text::{clean, decode};
 use crate::{Error, Format, Input, Result, Source};
 use std::collections::HashMap;
@@ -227,7 +227,7 @@ pub(crate) fn parse(format: Format, input: &Input) -> Result<ParsedList> {
                 None => format!("remarks end at {REMARKS_LIMIT} characters and {comments_name}, which would hold the rest, is missing; the last part is kept in notes unread"),
             });
         }
-        warnings.extend(ofac_remarks::apply_remarks(&mut entity, &remarks, truncated));
+        warnings.extend(remarks::apply_remarks(&mut entity, &remarks, truncated));
         for message in warnings {
             diagnostics
                 .push(Diagnostic::warning(&main.name, message).record(id).at(format!("line {}", row.line)));
@@ -312,7 +312,7 @@ pub(crate) fn parse(format: Format, input: &Input) -> Result<ParsedList> {
         }
     }
 
-    ofac_remarks::resolve_links(&mut entities);
+    remarks::resolve_links(&mut entities);
     list.entities = entities;
     list.diagnostics = diagnostics;
     Ok(list)
@@ -370,8 +370,8 @@ fn read_vessel(entity: &mut Entity, row: &Row, warnings: &mut Vec<String>) {
             entity.add_property(property, value);
         }
     }
-    if let Some(flag) = row.get(9).filter(|f| !ofac_remarks::is_no_country(f)) {
-        match ofac_remarks::ofac_country(flag) {
+    if let Some(flag) = row.get(9).filter(|f| !remarks::is_no_country(f)) {
+        match remarks::ofac_country(flag) {
             Some(code) => {
                 entity.add_property("flag", code);
                 Entity::push_unique(&mut entity.countries, code);
@@ -391,8 +391,8 @@ fn read_address(entity: &mut Entity, row: &Row, source: &Source, diagnostics: &m
     let country_name = row.get(4);
     let mut code = None;
     if let Some(name) = country_name {
-        code = ofac_remarks::ofac_country(name);
-        if code.is_none() && !ofac_remarks::is_no_country(name) {
+        code = remarks::ofac_country(name);
+        if code.is_none() && !remarks::is_no_country(name) {
             diagnostics.push(
                 Diagnostic::warning(
                     &source.name,
