@@ -330,7 +330,6 @@ fn bad_row(source: &Source, row: &Row, expected: &str) -> Diagnostic {
 }
 
 /// The entity a side-file row (address or alias) belongs to, or `None` with a diagnostic.
-#[allow(clippy::too_many_arguments)]
 fn side_entity<'a>(
     source: &Source,
     row: &Row,

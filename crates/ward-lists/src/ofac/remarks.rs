@@ -323,7 +323,10 @@ pub(crate) fn apply_fact(
     }
 }
 
-#[allow(clippy::too_many_arguments)]
+#[expect(
+    clippy::too_many_arguments,
+    reason = "one remark's parts as the remark parser splits them; every caller passes different ones"
+)]
 fn apply_fact_with(
     entity: &mut Entity,
     fact: Fact,
