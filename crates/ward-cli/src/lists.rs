@@ -58,7 +58,7 @@ fn policy(args: &ImportArgs) -> anyhow::Result<ward_store::ImportPolicy> {
     for value in &args.max_shrink {
         match value.split_once('=') {
             Some((dataset, share)) => {
-                policy.max_shrink_by_dataset.push((dataset.trim().to_string(), percent(share)?))
+                policy.max_shrink_by_dataset.push((dataset.trim().to_string(), percent(share)?));
             }
             None => policy.max_shrink = percent(value)?,
         }

@@ -242,7 +242,7 @@ impl AppState {
         match tokio::time::timeout(self.config().rebuild_wait, rebuild).await {
             Ok(Ok(Ok(_))) | Err(_) => {}
             Ok(Ok(Err(e))) => {
-                tracing::warn!(error = %e, "Rebuilding the snapshot after a list change failed")
+                tracing::warn!(error = %e, "Rebuilding the snapshot after a list change failed");
             }
             Ok(Err(e)) => tracing::warn!(error = %e, "The snapshot rebuild after a list change stopped"),
         }

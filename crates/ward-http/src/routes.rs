@@ -332,7 +332,7 @@ async fn search(
     let limit = params.limit(DEFAULT_SEARCH_LIMIT)?;
     let offset = params.parse::<usize>("offset")?.unwrap_or(0).min(MAX_LIMIT);
     let schema = match params.get("schema") {
-        None | Some("") | Some("Thing") | Some("LegalEntity") => None,
+        None | Some("" | "Thing" | "LegalEntity") => None,
         Some(s) => Some(
             ward_model::Schema::from_name(s)
                 .ok_or_else(|| Error::new(ErrorCode::InvalidQuery, format!("unknown schema {s:?}")))?,
@@ -493,8 +493,8 @@ async fn audit(
     params: ParamList,
 ) -> Result<Json<AuditResponse>> {
     let matched = match params.get("matched") {
-        None | Some("") | Some("false") | Some("0") => false,
-        Some("true") | Some("1") => true,
+        None | Some("" | "false" | "0") => false,
+        Some("true" | "1") => true,
         Some(_) => {
             return Err(Error::new(ErrorCode::InvalidQuery, "parameter \"matched\" must be true or false"))
         }

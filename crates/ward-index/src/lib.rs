@@ -647,7 +647,7 @@ impl Index {
             for (owner, t) in keyed.iter().enumerate() {
                 let cons = Consonants { keys: t.consonants, abjad: t.abjad, lookup: true };
                 for_each_key(t.text, t.phonetic, t.groups, cons, Some(self.typo_min_len), |k, w| {
-                    keys.push((k, w, owner as u32))
+                    keys.push((k, w, owner as u32));
                 });
             }
             for (owner, p) in name.pairs.iter().enumerate() {
@@ -737,7 +737,7 @@ impl Index {
                     match out.iter_mut().find(|c| c.subject == subject) {
                         Some(c) => c.by_identifier = true,
                         None => {
-                            out.push(Candidate { subject, rank: f32::MAX, by_identifier: true, names: 0..0 })
+                            out.push(Candidate { subject, rank: f32::MAX, by_identifier: true, names: 0..0 });
                         }
                     }
                 }

@@ -133,9 +133,7 @@ impl Group<'_, '_> {
             Some("primary name") => (NameKind::Primary, false),
             Some("aka") | None => (NameKind::Alias, false),
             Some("original script") => (NameKind::Alias, true),
-            Some("formerly known as") | Some("previously listed as") | Some("fka") => {
-                (NameKind::Previous, false)
-            }
+            Some("formerly known as" | "previously listed as" | "fka") => (NameKind::Previous, false),
             Some(other) => {
                 self.warn(row, format!("unknown Name Type {other:?}; read as an alias"));
                 (NameKind::Alias, false)
@@ -482,14 +480,14 @@ fn normalize_date(text: &str) -> String {
             '.' if prev.is_some_and(|p| p.is_ascii_digit()) && next == Some(' ') => {}
             // "Jan.1973": a month abbreviation runs into the year.
             '.' if prev.is_some_and(char::is_alphabetic) && next.is_some_and(|n| n.is_ascii_digit()) => {
-                out.push(' ')
+                out.push(' ');
             }
             // "1 Jan. 1964": `DateSpec::parse` reads a "." as a day.month.year separator, so the
             // abbreviation's dot goes.
             '.' if next == Some(' ') && letters_before(&chars, i) >= 3 => {}
             // "19-Dec-1992".
             '-' if prev.is_some_and(char::is_alphabetic) || next.is_some_and(char::is_alphabetic) => {
-                out.push(' ')
+                out.push(' ');
             }
             _ => out.push(ch),
         }

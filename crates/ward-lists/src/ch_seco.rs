@@ -497,18 +497,18 @@ fn read_other_information(text: &str, entity: &mut Entity) {
     };
     match label.as_str() {
         "phone" | "tel" | "telephone" | "fax" => {
-            split(value).into_iter().for_each(|v| entity.add_property("phone", v))
+            split(value).into_iter().for_each(|v| entity.add_property("phone", v));
         }
         "e-mail" | "email" => split(value).into_iter().for_each(|v| entity.add_property("email", v)),
         "website" | "web" | "web site" | "internet" => {
-            split(value).into_iter().for_each(|v| entity.add_property("website", v))
+            split(value).into_iter().for_each(|v| entity.add_property("website", v));
         }
         "function" | "position" if entity.schema == Schema::Person => {
-            Entity::push_unique(&mut entity.positions, value)
+            Entity::push_unique(&mut entity.positions, value);
         }
         "title" if entity.schema == Schema::Person => Entity::push_unique(&mut entity.titles, value),
         "imo number" | "imo" | "imo no" | "imo no." => {
-            entity.add_identifier(Identifier::from_label("IMO", value, None))
+            entity.add_identifier(Identifier::from_label("IMO", value, None));
         }
         "mmsi" => entity.add_identifier(Identifier::from_label("MMSI", value, None)),
         "call sign" => entity.add_identifier(Identifier::from_label("Call Sign", value, None)),

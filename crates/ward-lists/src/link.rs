@@ -262,7 +262,7 @@ pub fn link_with_reasons(entities: Vec<Entity>) -> (Vec<Subject>, Vec<(String, S
     for (i, e) in entities.iter().enumerate() {
         match e.dataset.as_str() {
             "us_ofac_sdn" | "us_ofac_cons" => {
-                groups.entry(format!("ofac:{}", e.record_id)).or_default().push(i)
+                groups.entry(format!("ofac:{}", e.record_id)).or_default().push(i);
             }
             "gb_hmt_sanctions" => groups.entry(format!("ofsi:{}", e.record_id)).or_default().push(i),
             _ => {}

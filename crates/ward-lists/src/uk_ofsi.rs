@@ -112,7 +112,7 @@ impl Group<'_, '_> {
         let schema = match columns.get(first, "Group Type").map(str::to_ascii_lowercase).as_deref() {
             Some("individual") => Schema::Person,
             Some("entity") => Schema::Organization,
-            Some("ship") | Some("vessel") => Schema::Vessel,
+            Some("ship" | "vessel") => Schema::Vessel,
             other => {
                 if let Some(other) = other {
                     self.warn(first, format!("unknown Group Type {other:?}; read as a legal entity"));
@@ -362,7 +362,7 @@ impl Group<'_, '_> {
                     }
                 }
                 Tag::Fax => {
-                    Entity::push_unique(&mut entity.notes, format!("Fax: {}", tabular::collapse(value)))
+                    Entity::push_unique(&mut entity.notes, format!("Fax: {}", tabular::collapse(value)));
                 }
                 Tag::Email | Tag::Website => {
                     for item in tabular::split_list(value) {

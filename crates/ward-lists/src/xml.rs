@@ -309,7 +309,7 @@ mod tests {
             <rec id="1"><name>A &amp; B</name><x/></rec><rec id="2"><name><![CDATA[C]]></name></rec></list>"#;
         let mut names = Vec::new();
         let header = stream(&xml[..], "f.xml", "test", &["rec"], |r| {
-            names.push((r.attr("id").unwrap().to_string(), r.child_text("name").unwrap().to_string()))
+            names.push((r.attr("id").unwrap().to_string(), r.child_text("name").unwrap().to_string()));
         })
         .unwrap();
         assert_eq!(names, [("1".into(), "A & B".into()), ("2".into(), "C".into())]);

@@ -27,7 +27,7 @@ fn index() -> &'static HashMap<String, &'static str> {
     INDEX.get_or_init(|| {
         let mut map = HashMap::new();
         for (alpha2, alpha3, names) in COUNTRIES {
-            for name in names.iter() {
+            for name in *names {
                 map.entry(key(name)).or_insert(*alpha2);
             }
             map.entry(alpha3.to_string()).or_insert(*alpha2);

@@ -17,12 +17,12 @@ pub fn skeleton(latin: &str) -> String {
         let c = b[i];
         let next = b.get(i + 1).copied().unwrap_or(0);
         let (class, step) = match (c, next) {
-            (b's', b'h') | (b'z', b'h') => (b'S', 2),
+            (b's' | b'z', b'h') => (b'S', 2),
             (b'c', b'h') => (b'J', 2),
-            (b'k', b'h') | (b'g', b'h') | (b'c', b'k') => (b'K', 2),
-            (b'd', b'h') | (b't', b'h') => (b'T', 2),
+            (b'k' | b'g', b'h') | (b'c', b'k') => (b'K', 2),
+            (b'd' | b't', b'h') => (b'T', 2),
             (b'p', b'h') => (b'F', 2),
-            (b't', b's') | (b't', b'z') => (b'S', 2),
+            (b't', b's' | b'z') => (b'S', 2),
             (b'x', _) => {
                 // ks: push K now, S below.
                 if last != b'K' {

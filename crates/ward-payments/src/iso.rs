@@ -351,7 +351,7 @@ impl Builder {
                 self.message.uetr = Some(text.clone());
             }
             "Ustrd" | "AddtlRmtInf" | "InstrInf" | "AddtlInf" | "AddtlTxInf" => {
-                self.message.texts.push(field())
+                self.message.texts.push(field());
             }
             "Inf" if parent == "Dtls" => self.message.texts.push(field()),
             "Prtry" if parent == "Purp" => self.message.texts.push(field()),

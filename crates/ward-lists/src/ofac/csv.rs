@@ -285,7 +285,7 @@ pub(crate) fn parse(format: Format, input: &Input) -> Result<ParsedList> {
                 continue;
             };
             let kind = match row.get(2).map(str::to_ascii_lowercase).as_deref() {
-                Some("aka") | Some("nka") => NameKind::Alias,
+                Some("aka" | "nka") => NameKind::Alias,
                 Some("fka") => NameKind::Previous,
                 other => {
                     diagnostics.push(

@@ -79,7 +79,8 @@ pub(crate) fn parse(input: &Input) -> Result<ParsedList> {
             }
             Ok(n) => list.meta.declared_count = Some(n),
             Err(_) => {
-                diagnostics.push(Diagnostic::warning(file, format!("Record_Count {count:?} is not a number")))
+                diagnostics
+                    .push(Diagnostic::warning(file, format!("Record_Count {count:?} is not a number")));
             }
         }
     }

@@ -104,7 +104,7 @@ pub(crate) fn assert_lines(actual: &str, expect: &str) {
 }
 
 fn check(schema: Schema, remarks: &str, expect: &str) {
-    check_cut(schema, remarks, false, expect)
+    check_cut(schema, remarks, false, expect);
 }
 
 fn check_cut(schema: Schema, remarks: &str, truncated: bool, expect: &str) {
