@@ -20,12 +20,14 @@
 mod country;
 mod country_table;
 mod date;
+mod diff;
 mod entity;
 mod list;
 mod name;
 
 pub use country::{country_code, country_name, is_country_code};
 pub use date::{DateSpec, PartialDate};
+pub use diff::{diff, Amendment, Field, ListDiff};
 pub use entity::{
     normalize_identifier, Address, Designation, Entity, Gender, IdKind, Identifier, Link, LinkKind, Schema,
     Subject,
