@@ -7,6 +7,7 @@
 //! dates of birth are Excel dates, bare years or free text listing alternatives ("a) 1955 b)
 //! Approximately 1958", "14 Mar 1974 >> 13 Apr 1974", "09/05/1982; alt DOB: 09/05/1981").
 
+use crate::country;
 use crate::tabular::{self, Columns, Diagnostics, Row};
 use crate::un_ref;
 use crate::{Error, Input, Result};
@@ -168,7 +169,7 @@ impl Group<'_, '_> {
     }
 
     fn citizenships(&mut self, entity: &mut Entity, row: &Row, text: &str) {
-        let (codes, unknown) = tabular::countries(text);
+        let (codes, unknown) = country::countries(text);
         for code in codes {
             Entity::push_unique(&mut entity.citizenships, code);
         }
@@ -224,7 +225,7 @@ fn birth_places(entity: &mut Entity, text: &str) {
     for place in tabular::split_list(text) {
         // The country is the last part: "Pashmul village, Panjwai District, Kandahar Province,
         // Afghanistan". Places that end otherwise are kept as written, without a warning.
-        if let Some(code) = place.rsplit(',').next().and_then(tabular::country) {
+        if let Some(code) = place.rsplit(',').next().and_then(country::country) {
             entity.add_property("birthCountry", code);
         }
         Entity::push_unique(&mut entity.birth_places, place);
@@ -234,14 +235,14 @@ fn birth_places(entity: &mut Entity, text: &str) {
 fn addresses(entity: &mut Entity, text: &str) {
     for line in tabular::split_list(text) {
         // "Vietnam", "North Korea, Malaysia, Indonesia, Singapore": countries, not an address.
-        let codes: Vec<Option<&'static str>> = line.split(',').map(tabular::country).collect();
+        let codes: Vec<Option<&'static str>> = line.split(',').map(country::country).collect();
         if codes.iter().all(Option::is_some) {
             for code in codes.into_iter().flatten() {
                 Entity::push_unique(&mut entity.countries, code);
             }
             continue;
         }
-        let country = line.rsplit(',').next().and_then(tabular::country);
+        let country = line.rsplit(',').next().and_then(country::country);
         let address = Address { full: line.clone(), city: None, country: country.map(str::to_string) };
         if !entity.addresses.contains(&address) {
             entity.addresses.push(address);

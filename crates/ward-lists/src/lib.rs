@@ -20,6 +20,7 @@
 mod au_dfat;
 mod ca_sema;
 mod ch_seco;
+mod country;
 mod csv_end;
 mod detect;
 mod error;

@@ -8,6 +8,7 @@
 //! Statement of Reasons):...", ship details); older files (2020) write free text there instead,
 //! and their header has an empty first cell that the data rows lack.
 
+use crate::country;
 use crate::tabular::{self, Columns, Diagnostics, Row};
 use crate::un_ref;
 use crate::{Error, Format, Input, Result};
@@ -214,7 +215,7 @@ impl Group<'_, '_> {
             Entity::push_unique(&mut entity.birth_places, place);
         }
         if let Some(text) = c.get(row, "Country of Birth") {
-            let (codes, unknown) = tabular::countries(text);
+            let (codes, unknown) = country::countries(text);
             for code in codes {
                 entity.add_property("birthCountry", code);
             }
@@ -223,7 +224,7 @@ impl Group<'_, '_> {
             }
         }
         if let Some(nationality) = c.get(row, "Nationality") {
-            let (codes, unknown) = tabular::countries(nationality);
+            let (codes, unknown) = country::countries(nationality);
             for code in codes {
                 Entity::push_unique(&mut entity.nationalities, code);
             }
@@ -269,9 +270,9 @@ impl Group<'_, '_> {
                 .filter_map(|n| c.get(row, n))
                 .collect();
         let country_text = c.get(row, "Country");
-        let code = country_text.and_then(tabular::country);
+        let code = country_text.and_then(country::country);
         if let (Some(text), None, false) =
-            (country_text, code, country_text.is_some_and(tabular::is_historical))
+            (country_text, code, country_text.is_some_and(country::is_historical))
         {
             self.warn(row, format!("Country {text:?} names no known country"));
         }
@@ -415,12 +416,12 @@ impl Group<'_, '_> {
                     entity.add_identifier(Identifier::from_label("IMO number", imo, None));
                 }
                 Tag::Owner => entity.add_property("owner", value),
-                Tag::Flag => match tabular::country(value) {
+                Tag::Flag => match country::country(value) {
                     Some(code) => entity.add_property("flag", code),
                     None => self.warn(row, format!("(Flag of ship) {value:?} names no known country")),
                 },
                 Tag::PastFlags => {
-                    let (codes, unknown) = tabular::countries(&value.replace(". ", "; "));
+                    let (codes, unknown) = country::countries(&value.replace(". ", "; "));
                     for code in codes {
                         entity.add_property("pastFlags", code);
                     }
@@ -556,9 +557,9 @@ fn identifier(kind: IdKind, value: &str, detail: Option<String>) -> Identifier {
         _ => kind,
     };
     let country = detail.as_deref().and_then(|d| {
-        tabular::leading_country(d).or_else(|| {
+        country::leading_country(d).or_else(|| {
             let inner = d.split_once('(')?.1.split(')').next()?;
-            tabular::country(inner).or_else(|| tabular::leading_country(inner))
+            country::country(inner).or_else(|| country::leading_country(inner))
         })
     });
     Identifier { kind, value: tabular::collapse(value), country: country.map(str::to_string), note: detail }
@@ -586,11 +587,11 @@ fn registration_number(item: &str) -> Identifier {
     };
     // A trailing "(Belarus)" names the issuing country.
     let (value, country) = match value.split_once(" (") {
-        Some((v, rest)) => (v.trim(), tabular::country(rest.trim_end_matches(')'))),
+        Some((v, rest)) => (v.trim(), country::country(rest.trim_end_matches(')'))),
         None => (value, None),
     };
     let label = label.trim_matches(|c: char| c == '(' || c == ')' || c.is_whitespace());
-    let country = country.or_else(|| tabular::leading_country(label));
+    let country = country.or_else(|| country::leading_country(label));
     // "Russia INN": classify the label without the country in front.
     let bare = label.split_whitespace().last().unwrap_or("");
     let kind = match (IdKind::classify(label), IdKind::classify(bare)) {

@@ -4,12 +4,13 @@
 //!
 //! The UN reference number (`QDi.001`) is the record id: it is what every other list cites.
 
+use crate::country::country_in_phrase;
 use crate::text::clean;
 use crate::xml::{self, Element, RecordCtx};
 use crate::{Error, Input, Result};
 use ward_model::{
-    country_code, dataset_info, Address, DateSpec, Designation, Entity, Gender, IdKind, Identifier, Name,
-    NameKind, NameParts, ParsedList, PartialDate, Schema,
+    dataset_info, Address, DateSpec, Designation, Entity, Gender, IdKind, Identifier, Name, NameKind,
+    NameParts, ParsedList, PartialDate, Schema,
 };
 
 const FORMAT: &str = "un_xml";
@@ -31,7 +32,10 @@ pub(crate) fn parse_from(
     let mut list = ParsedList::new(DATASET, FORMAT);
     let mut diagnostics = Vec::new();
     let header = xml::stream(source, file, FORMAT, &["INDIVIDUAL", "ENTITY"], |el| {
-        let mut ctx = RecordCtx { resolve_country, ..RecordCtx::new(file, el.offset, &mut diagnostics) };
+        let mut ctx = RecordCtx {
+            resolve_country: country_in_phrase,
+            ..RecordCtx::new(file, el.offset, &mut diagnostics)
+        };
         if let Some(entity) = read_record(&el, &mut ctx) {
             sink(entity);
         }
@@ -67,57 +71,6 @@ fn values(el: &Element, name: &str) -> Vec<String> {
 /// Parses an ISO date, dropping the time zone the UN sometimes appends (`2015-07-01-04:00`).
 fn iso_date(text: &str) -> Option<PartialDate> {
     PartialDate::parse_iso(text).or_else(|| text.get(..10).and_then(PartialDate::parse_iso))
-}
-
-/// Nationality adjectives and other spellings older UN files use where a country name belongs
-/// ("Pakistani", "Saudi Arabian", "RPDC"), lower case.
-const COUNTRY_WORDS: &[(&str, &str)] = &[
-    ("afghan", "af"),
-    ("algerian", "dz"),
-    ("egyptian", "eg"),
-    ("ethiopian", "et"),
-    ("german", "de"),
-    ("hong kong special administrative region", "hk"),
-    ("indonesian", "id"),
-    ("iraqi", "iq"),
-    ("jordanian", "jo"),
-    ("kuwaiti", "kw"),
-    ("lebanese", "lb"),
-    ("libyan", "ly"),
-    ("moroccan", "ma"),
-    ("pakistani", "pk"),
-    ("palestinian", "ps"),
-    ("rpdc", "kp"),
-    ("saudi", "sa"),
-    ("saudi arabian", "sa"),
-    ("somali", "so"),
-    ("sudanese", "sd"),
-    ("syrian", "sy"),
-    ("tunisian", "tn"),
-    ("yemeni", "ye"),
-];
-
-/// Resolves a country as the UN writes it: a name, a nationality adjective ("Tunisian passport",
-/// "Possibly Ethiopian", "Sudanese by birth"), or a phrase whose last part is the country
-/// ("Branch Office 11: Iran", "China, Hong Kong Special Administrative Region").
-fn resolve_country(text: &str) -> Option<&'static str> {
-    let word = |text: &str| {
-        let lower = text.trim().to_lowercase();
-        let lower = lower.strip_prefix("possibly ").unwrap_or(&lower);
-        let lower = lower.strip_suffix(" passport").unwrap_or(lower);
-        let lower = lower.strip_suffix(" by birth").unwrap_or(lower);
-        country_code(lower).or_else(|| COUNTRY_WORDS.iter().find(|(w, _)| *w == lower).map(|(_, code)| *code))
-    };
-    if let Some(code) = word(text) {
-        return Some(code);
-    }
-    // "United States. Also believed to hold Syrian nationality": the first sentence; then the
-    // last part after a comma or colon.
-    let first_sentence = text.split(". ").next().filter(|s| s.len() < text.len());
-    if let Some(code) = first_sentence.and_then(word) {
-        return Some(code);
-    }
-    text.rsplit([',', ':']).next().filter(|s| s.len() < text.len()).and_then(word)
 }
 
 fn collapse(text: &str) -> String {

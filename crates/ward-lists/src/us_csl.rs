@@ -6,6 +6,7 @@
 //! For Treasury rows `entity_number` is OFAC's own record number: it is kept as the
 //! `ofacEntNum` property so that linking can join CSL records to OFAC SDN records.
 
+use crate::country;
 use crate::tabular::{self, Columns, Diagnostics, Row};
 use crate::{Error, Input, Result};
 use ward_model::{
@@ -173,7 +174,7 @@ impl Group<'_, '_> {
         }
         for (column, citizenship) in [("citizenships", true), ("nationalities", false)] {
             for value in values(c.get(row, column)) {
-                match code_of(value).or_else(|| tabular::country(value)) {
+                match code_of(value).or_else(|| country::country(value)) {
                     Some(code) if citizenship => Entity::push_unique(&mut entity.citizenships, code),
                     Some(code) => Entity::push_unique(&mut entity.nationalities, code),
                     None => self.warn(row, format!("{column} {value:?} names no known country")),
@@ -228,7 +229,7 @@ impl Group<'_, '_> {
             }
         }
         if let Some(flag) = c.get(row, "vessel_flag").filter(|f| !is_none_identified(f)) {
-            match tabular::country(flag) {
+            match country::country(flag) {
                 Some(code) => entity.add_property("flag", code),
                 None => self.warn(row, format!("vessel_flag {flag:?} names no known country")),
             }
@@ -312,7 +313,7 @@ impl Group<'_, '_> {
             "former vessel flag" | "other vessel flag" if is_none_identified(&value) => {}
             "former vessel flag" | "other vessel flag" => {
                 let property = if lower.starts_with("former") { "pastFlags" } else { "flag" };
-                match tabular::country(&value) {
+                match country::country(&value) {
                     Some(code) => entity.add_property(property, code),
                     None => self.warn(row, format!("ids: {label} {value:?} names no known country")),
                 }

@@ -12,6 +12,7 @@
 //! aliases (aka and nka -> Alias, fka -> Previous); the weak ones are in the remarks, see
 //! [`crate::ofac::remarks::apply_remarks`].
 
+use crate::country;
 use crate::csv_end;
 use crate::ofac::remarks::{self, add_name, designation, push_note, split_programs, CONS, SDN};
 use crate::text::{clean, decode};
@@ -369,8 +370,8 @@ fn read_vessel(entity: &mut Entity, row: &Row, warnings: &mut Vec<String>) {
             entity.add_property(property, value);
         }
     }
-    if let Some(flag) = row.get(9).filter(|f| !remarks::is_no_country(f)) {
-        match remarks::ofac_country(flag) {
+    if let Some(flag) = row.get(9).filter(|f| !country::is_no_country(f)) {
+        match country::country(flag) {
             Some(code) => {
                 entity.add_property("flag", code);
                 Entity::push_unique(&mut entity.countries, code);
@@ -390,8 +391,8 @@ fn read_address(entity: &mut Entity, row: &Row, source: &Source, diagnostics: &m
     let country_name = row.get(4);
     let mut code = None;
     if let Some(name) = country_name {
-        code = remarks::ofac_country(name);
-        if code.is_none() && !remarks::is_no_country(name) {
+        code = country::country(name);
+        if code.is_none() && !country::is_no_country(name) {
             diagnostics.push(
                 Diagnostic::warning(
                     &source.name,

@@ -15,6 +15,7 @@
 //! The dataset is the list named in publicationInfo's filter; without one, the entities'
 //! sanctions lists decide (mostly "SDN List": us_ofac_sdn), then the file name.
 
+use crate::country;
 use crate::ofac::remarks::{self, apply_fact, push_note, CONS, SDN};
 use crate::xml::{self, Element};
 use crate::{Input, Result};
@@ -128,7 +129,7 @@ fn country_of(el: &Element, tables: &Tables) -> Option<String> {
         return Some(iso.clone());
     }
     let text = el.text.trim();
-    remarks::ofac_country(text).map(str::to_string)
+    country::country(text).map(str::to_string)
 }
 
 /// One `<entity>`, and whether it is on the SDN list; `None` (with an error) without id or name.
@@ -381,7 +382,7 @@ fn read_address(entity: &mut Entity, address: &Element, tables: &Tables, warning
     let country_el = address.child("country");
     let country_name = country_el.map(|c| c.text.trim()).filter(|c| !c.is_empty());
     let code = country_el.and_then(|c| country_of(c, tables));
-    if let (Some(name), None) = (country_name.filter(|n| !remarks::is_no_country(n)), code.as_deref()) {
+    if let (Some(name), None) = (country_name.filter(|n| !country::is_no_country(n)), code.as_deref()) {
         warnings.push(format!("unknown address country {name:?}; kept in the address text"));
     }
     let translations: Vec<&Element> =

@@ -12,10 +12,11 @@
 //! "<label> No. <value> (<country>)" becomes an identifier of kind `Other` under its own label;
 //! anything else (positions, "all offices worldwide", "ICTY indictee") is kept in `notes`.
 
+use crate::country;
 use std::collections::HashMap;
 use ward_model::{
-    country_code, dataset_info, Address, DateSpec, Designation, Entity, Gender, IdKind, Identifier, Link,
-    LinkKind, Name, NameKind, NameParts, Schema,
+    dataset_info, Address, DateSpec, Designation, Entity, Gender, IdKind, Identifier, Link, LinkKind, Name,
+    NameKind, NameParts, Schema,
 };
 
 #[cfg(test)]
@@ -358,10 +359,10 @@ fn apply_fact_with(
         }
         Fact::BirthPlace => Entity::push_unique(&mut entity.birth_places, plain),
         Fact::Nationality | Fact::Citizenship | Fact::Flag | Fact::PastFlag | Fact::Jurisdiction => {
-            if plain.is_empty() || is_no_country(plain) {
+            if plain.is_empty() || country::is_no_country(plain) {
                 return;
             }
-            let Some(code) = ofac_country(plain) else {
+            let Some(code) = country::country(plain) else {
                 warnings.push(format!("{label}: unknown country {plain:?}; kept in notes"));
                 push_note(entity, whole.to_string());
                 return;
@@ -474,8 +475,8 @@ fn add_id(
         return;
     }
     let mut code = None;
-    for name in [country, parsed.country].into_iter().flatten().filter(|n| !is_no_country(n)) {
-        match ofac_country(name) {
+    for name in [country, parsed.country].into_iter().flatten().filter(|n| !country::is_no_country(n)) {
+        match country::country(name) {
             Some(c) => {
                 code = Some(c);
                 break;
@@ -514,7 +515,7 @@ fn split_id_value(text: &str) -> IdValue<'_> {
         if let Some(close) = text[open..].find(')').map(|c| open + c) {
             let inner = text[open + 2..close].trim();
             let after = text[close + 1..].trim().trim_start_matches([',', ';']).trim();
-            let looks_like_country = ofac_country(inner).is_some()
+            let looks_like_country = country::country(inner).is_some()
                 || (!after.is_empty() && inner.chars().all(|c| c.is_alphabetic() || " ,.'-".contains(c)));
             if looks_like_country && !inner.is_empty() {
                 return IdValue {
@@ -547,43 +548,6 @@ pub(crate) fn push_note(entity: &mut Entity, note: String) {
     }
 }
 
-/// Country spellings OFAC uses that the shared table does not know (nationality adjectives,
-/// "Region:" prefixes).
-static OFAC_COUNTRIES: &[(&str, &str)] = &[
-    ("palestinian", "ps"),
-    ("region: gaza", "ps"),
-    ("region: west bank", "ps"),
-    ("region: kafia kingi", "sd"),
-    ("region: northern mali", "ml"),
-    ("region: kurdistan", "iq"),
-    ("region: crimea", "ua"),
-    ("region: abyei", "sd"),
-    ("turkey", "tr"),
-    ("curacao", "cw"),
-    ("sint maarten", "sx"),
-    ("st. vincent and the grenadines", "vc"),
-    ("man, isle of", "im"),
-    ("north macedonia, the republic of", "mk"),
-    ("eritrean", "er"),
-];
-
-/// What OFAC writes where a country is not known: no country, and nothing to warn about.
-pub(crate) fn is_no_country(text: &str) -> bool {
-    let lower = text.trim().trim_end_matches('.').to_ascii_lowercase();
-    matches!(lower.as_str(), "none identified" | "undetermined" | "unknown" | "none")
-}
-
-/// Reads a country as OFAC writes it, or an alpha-2 code. `None` for text that names no
-/// country.
-pub(crate) fn ofac_country(text: &str) -> Option<&'static str> {
-    let text = text.trim().trim_end_matches('.').trim();
-    if let Some(code) = country_code(text) {
-        return Some(code);
-    }
-    let lower = text.to_ascii_lowercase();
-    OFAC_COUNTRIES.iter().find(|(name, _)| *name == lower).map(|(_, code)| *code)
-}
-
 /// The parts of an OFAC address, as the XML formats give them.
 #[derive(Debug, Default)]
 pub(crate) struct AddressParts<'a> {
@@ -606,7 +570,7 @@ impl AddressParts<'_> {
     /// so that the three formats give the same text; `code` is the country's alpha-2.
     /// A region that names a country ("Gaza") stands in for a missing country.
     pub(crate) fn to_address(&self, code: Option<&str>) -> Address {
-        let code = code.or_else(|| self.region.and_then(ofac_country));
+        let code = code.or_else(|| self.region.and_then(country::country));
         let place = [self.city, self.state].into_iter().flatten().collect::<Vec<_>>().join(", ");
         let place = [Some(place.as_str()), self.postal]
             .into_iter()

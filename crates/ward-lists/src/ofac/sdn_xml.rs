@@ -11,6 +11,7 @@
 //! tags (NS-PLC, UKRAINE-EO13662, CMIC-EO13959, ...), us_ofac_sdn otherwise; a file without
 //! entries is named by its file name.
 
+use crate::country;
 use crate::ofac::remarks::{self, add_name, apply_fact, designation, push_note, SDN};
 use crate::xml::{self, Element};
 use crate::{Input, Result};
@@ -217,8 +218,8 @@ fn read_address(entity: &mut Entity, address: &Element, warnings: &mut Vec<Strin
     let text = |tag: &str| address.child_text(tag).and_then(clean_text);
     let country = text("country");
     let code = country.and_then(|name| {
-        let code = remarks::ofac_country(name);
-        if code.is_none() && !remarks::is_no_country(name) {
+        let code = country::country(name);
+        if code.is_none() && !country::is_no_country(name) {
             warnings.push(format!("unknown address country {name:?}; kept in the address text"));
         }
         code

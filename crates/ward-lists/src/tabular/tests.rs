@@ -25,44 +25,6 @@ fn numbered_lists() {
     check_split(" - ", &[]);
 }
 
-fn check_country(text: &str, expect: Option<&str>) {
-    assert_eq!(country(text), expect, "country({text:?})");
-}
-
-#[test]
-fn country_spellings() {
-    check_country("Iraqi", Some("iq"));
-    check_country("Saudi Arabian\u{a0}", Some("sa"));
-    check_country("Former USSR, now Ukraine", Some("ua"));
-    check_country("Kazakh SSR", Some("kz"));
-    check_country("Belarusian SFSR (Belarus)", Some("by"));
-    check_country("Russia (former USSR)", Some("ru"));
-    check_country("Indonesian (as at Dec. 2003)", Some("id"));
-    check_country("Congo (Democratic Republic)", Some("cd"));
-    check_country("Possibly Ethiopian", Some("et"));
-    check_country("USSR", None);
-    check_country("", None);
-}
-
-#[test]
-fn several_countries() {
-    let (codes, unknown) = countries("Russian and Ukrainian");
-    assert_eq!((codes, unknown), (vec!["ru", "ua"], Vec::<String>::new()));
-    let (codes, _) = countries("Trinidad and Tobago");
-    assert_eq!(codes, vec!["tt"]);
-    let (codes, _) = countries("a) Pakistani       b) Saudi Arabian");
-    assert_eq!(codes, vec!["pk", "sa"]);
-    let (codes, unknown) = countries("Estonia, Russia; Atlantis");
-    assert_eq!((codes, unknown), (vec!["ee", "ru"], vec!["Atlantis".to_string()]));
-}
-
-#[test]
-fn leading_countries() {
-    assert_eq!(leading_country("Russian citizen passport"), Some("ru"));
-    assert_eq!(leading_country("Syrian Arab Republic national identification card"), Some("sy"));
-    assert_eq!(leading_country("Expiry 3 April 2021"), None);
-}
-
 #[test]
 fn labelled_values() {
     let text = "Passport no: 563110024 (issued by the DPRK). Afghan passport number D 000933 issued in Kabul";

@@ -383,17 +383,6 @@ fn links_resolve_to_records_of_the_list() {
 }
 
 #[test]
-fn countries_as_ofac_writes_them() {
-    assert_eq!(ofac_country("Korea, North"), Some("kp"));
-    assert_eq!(ofac_country("Palestinian"), Some("ps"));
-    assert_eq!(ofac_country("Region: Gaza"), Some("ps"));
-    assert_eq!(ofac_country("Man, Isle of"), Some("im"));
-    assert_eq!(ofac_country("Iraq."), Some("iq"));
-    assert_eq!(ofac_country("undetermined"), None);
-    assert!(is_no_country("None Identified"));
-}
-
-#[test]
 fn odd_remarks_do_not_panic() {
     for remarks in [
         "",
