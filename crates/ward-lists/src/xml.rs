@@ -4,8 +4,10 @@
 
 use crate::text::clean;
 use crate::{Error, Result};
-use quick_xml::events::Event;
-use quick_xml::Reader;
+use quick_xml::escape::resolve_predefined_entity;
+use quick_xml::events::{BytesRef, Event};
+use quick_xml::{Decoder, Reader};
+use std::borrow::Cow;
 use std::io::BufRead;
 use ward_model::{country_code, Diagnostic};
 
@@ -76,13 +78,13 @@ fn local_name(raw: &[u8]) -> String {
     name.rsplit(':').next().unwrap_or(&name).to_string()
 }
 
-fn element_from(start: &quick_xml::events::BytesStart<'_>, offset: u64) -> Element {
+fn element_from(start: &quick_xml::events::BytesStart<'_>, offset: u64, decoder: Decoder) -> Element {
     let attrs = start
         .attributes()
         .flatten()
         .map(|a| {
             let value = a
-                .unescape_value()
+                .decode_and_unescape_value(decoder)
                 .map(|v| v.into_owned())
                 .unwrap_or_else(|_| String::from_utf8_lossy(&a.value).into_owned());
             (local_name(a.key.as_ref()), value)
@@ -94,6 +96,19 @@ fn element_from(start: &quick_xml::events::BytesStart<'_>, offset: u64) -> Eleme
         text: String::new(),
         children: Vec::new(),
         offset,
+    }
+}
+
+/// The text an entity or character reference stands for (`&amp;` is "&", `&#1057;` is "С");
+/// a reference to an entity the document would have to declare is kept as written.
+fn reference_text(reference: &BytesRef<'_>) -> String {
+    if let Ok(Some(character)) = reference.resolve_char_ref() {
+        return character.to_string();
+    }
+    let name = String::from_utf8_lossy(reference);
+    match resolve_predefined_entity(&name) {
+        Some(text) => text.to_string(),
+        None => format!("&{name};"),
     }
 }
 
@@ -142,7 +157,7 @@ pub(crate) fn stream<R: BufRead>(
         let event = reader.read_event_into(&mut buf).map_err(|e| err(&reader, e.to_string()))?;
         match event {
             Event::Start(start) => {
-                let el = element_from(&start, offset);
+                let el = element_from(&start, offset, reader.decoder());
                 if !seen_root {
                     seen_root = true;
                     header.root = el.clone();
@@ -154,7 +169,7 @@ pub(crate) fn stream<R: BufRead>(
                 }
             }
             Event::Empty(start) => {
-                let el = element_from(&start, offset);
+                let el = element_from(&start, offset, reader.decoder());
                 if !seen_root {
                     seen_root = true;
                     root_closed = true;
@@ -167,9 +182,16 @@ pub(crate) fn stream<R: BufRead>(
             }
             Event::Text(text) => {
                 let text = text
-                    .unescape()
-                    .map(|t| t.into_owned())
-                    .unwrap_or_else(|_| String::from_utf8_lossy(&text).into_owned());
+                    .decode()
+                    .map_or_else(|_| String::from_utf8_lossy(&text).into_owned(), Cow::into_owned);
+                if let Some(el) = stack.last_mut() {
+                    el.text.push_str(&text);
+                } else if let Some((_, t)) = outer.last_mut() {
+                    t.push_str(&text);
+                }
+            }
+            Event::GeneralRef(reference) => {
+                let text = reference_text(&reference);
                 if let Some(el) = stack.last_mut() {
                     el.text.push_str(&text);
                 } else if let Some((_, t)) = outer.last_mut() {
@@ -315,6 +337,16 @@ mod tests {
         assert_eq!(names, [("1".into(), "A & B".into()), ("2".into(), "C".into())]);
         assert_eq!(header.root.attr("date"), Some("2026"));
         assert_eq!(header.field("count"), Some("2"));
+    }
+
+    #[test]
+    fn references_are_resolved_and_undeclared_entities_kept() {
+        let xml =
+            br#"<list><rec id="a&amp;b"><name>AT&amp;T &#1057;ergei &#x41;li &nbsp;X</name></rec></list>"#;
+        let mut records = Vec::new();
+        stream(&xml[..], "f.xml", "test", &["rec"], |r| records.push(r)).unwrap();
+        assert_eq!(records[0].attr("id"), Some("a&b"));
+        assert_eq!(records[0].child_text("name"), Some("AT&T \u{421}ergei Ali &nbsp;X"));
     }
 
     #[test]

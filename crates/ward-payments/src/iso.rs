@@ -10,7 +10,8 @@
 
 use crate::error::ReadError;
 use crate::model::{Field, Message, Party, PartyRole, Syntax};
-use quick_xml::events::{BytesStart, Event};
+use quick_xml::escape::resolve_predefined_entity;
+use quick_xml::events::{BytesRef, BytesStart, Event};
 use quick_xml::Reader;
 
 /// The ISO 20022 message families screened.
@@ -125,7 +126,9 @@ pub fn looks_like_xml(text: &str) -> bool {
 /// Reads every ISO 20022 document in `text` (one file may hold several, each with its header).
 pub fn read(text: &str) -> Result<Vec<Message>, ReadError> {
     let mut reader = Reader::from_str(text.trim_start_matches('\u{feff}'));
-    reader.config_mut().trim_text(true);
+    // Untrimmed: text around a reference ("Smith &amp; Sons") keeps its spaces; fields are
+    // collapsed when their element closes.
+    reader.config_mut().trim_text(false);
     let mut frames: Vec<Frame> = Vec::new();
     let mut header = Header::default();
     let mut builder: Option<Builder> = None;
@@ -141,7 +144,16 @@ pub fn read(text: &str) -> Result<Vec<Message>, ReadError> {
             }
             Event::End(_) => close(&mut frames, &mut header, &mut builder, &mut messages)?,
             Event::Text(text) => {
-                let text = text.unescape().map_err(|e| malformed(position, &e.to_string()))?;
+                let text = text.decode().map_err(|e| malformed(position, &e.to_string()))?;
+                if let Some(frame) = frames.last_mut() {
+                    frame.text.push_str(&text);
+                }
+            }
+            Event::GeneralRef(reference) => {
+                let text = reference_text(&reference).ok_or_else(|| {
+                    let name = String::from_utf8_lossy(&reference);
+                    malformed(position, &format!("unknown entity reference &{name};"))
+                })?;
                 if let Some(frame) = frames.last_mut() {
                     frame.text.push_str(&text);
                 }
@@ -164,6 +176,15 @@ pub fn read(text: &str) -> Result<Vec<Message>, ReadError> {
     Ok(messages)
 }
 
+/// The text a character reference or one of XML's five predefined entities stands for; `None`
+/// for an entity the document would have to declare, which payment messages never do.
+fn reference_text(reference: &BytesRef<'_>) -> Option<String> {
+    if let Ok(Some(character)) = reference.resolve_char_ref() {
+        return Some(character.to_string());
+    }
+    resolve_predefined_entity(&String::from_utf8_lossy(reference)).map(str::to_string)
+}
+
 fn malformed(position: u64, detail: &str) -> ReadError {
     ReadError::Malformed { syntax: "ISO 20022", detail: format!("at byte {position}: {detail}") }
 }
@@ -180,7 +201,8 @@ fn namespace_format(start: &BytesStart<'_>) -> Option<String> {
         if key != b"xmlns" && !key.starts_with(b"xmlns:") {
             return None;
         }
-        let value = attribute.unescape_value().ok()?;
+        // The reader reads a `&str`, so attribute values are UTF-8.
+        let value = quick_xml::escape::unescape(std::str::from_utf8(&attribute.value).ok()?).ok()?;
         value.strip_prefix(ISO_NAMESPACE).map(str::to_string)
     })
 }

@@ -404,6 +404,19 @@ fn geography_switches_by_programme_authority_and_entry() {
 }
 
 #[test]
+fn references_in_iso_text_keep_the_spaces_around_them() {
+    let xml = r#"<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08"><FIToFICstmrCdtTrf>
+        <GrpHdr><MsgId>M1</MsgId></GrpHdr><CdtTrfTxInf><Cdtr><Nm>Smith &amp; Sons &#x41;G</Nm></Cdtr>
+        </CdtTrfTxInf></FIToFICstmrCdtTrf></Document>"#;
+    let messages = read_messages(xml.as_bytes()).unwrap();
+    let creditor = messages[0].parties.iter().find(|party| party.path.ends_with("Cdtr")).unwrap();
+    assert_eq!(creditor.names[0].value, "Smith & Sons AG");
+    let undeclared = xml.replace("&amp;", "&ent;");
+    let error = read_messages(undeclared.as_bytes()).unwrap_err().to_string();
+    assert!(error.contains("unknown entity reference &ent;"), "{error}");
+}
+
+#[test]
 fn non_payment_files_are_refused_with_a_reason() {
     let refuse = |bytes: &[u8]| read_messages(bytes).unwrap_err().to_string();
     assert!(refuse(b"name,dob\nJohn,1970\n").starts_with("not a payment message"));

@@ -75,9 +75,7 @@ const NO_END_OF_FILE: &str =
 fn sdn_2019_01() {
     // This copy has lost the end-of-file byte of all four files.
     let no_end = format!("4 Warning {NO_END_OF_FILE}");
-    let Some(list) =
-        check_counts("us-ofac/sdn-csv-2019-01", "us_ofac_sdn", 7379, &[&no_end])
-    else {
+    let Some(list) = check_counts("us-ofac/sdn-csv-2019-01", "us_ofac_sdn", 7379, &[&no_end]) else {
         return;
     };
     assert_eq!(list.sources.len(), 4);
@@ -99,9 +97,7 @@ fn sdn_2019_01() {
 fn sdn_2021_07() {
     // sdn_comments.csv is trimmed in its source and has lost its end-of-file byte.
     let no_end = format!("1 Warning {NO_END_OF_FILE}");
-    let Some(list) =
-        check_counts("us-ofac/sdn-csv-2021-07", "us_ofac_sdn", 8976, &[&no_end])
-    else {
+    let Some(list) = check_counts("us-ofac/sdn-csv-2021-07", "us_ofac_sdn", 8976, &[&no_end]) else {
         return;
     };
     let schemas = list.entities.iter().fold([0; 4], |mut n, e| {
