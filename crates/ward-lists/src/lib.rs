@@ -22,6 +22,8 @@ mod ca_sema;
 mod ch_seco;
 mod csv_end;
 mod detect;
+#[cfg(test)]
+mod diff_golden;
 mod error;
 mod eu_fsf;
 pub mod ftm;
