@@ -502,6 +502,53 @@ fn shrunken_lists_are_refused_and_rolled_back() {
     assert_eq!(changes, [(forced.clone(), 4), ("cli:lists-rollback".to_string(), 3), (forced, 2)]);
 }
 
+/// `ward lists diff` (issue 12 part 2): a summary line, one line per changed record, JSON with
+/// the same counts, and the errors of a list without such versions.
+#[test]
+fn lists_diff_between_versions() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let dataset = "ca_dfatd_sema_sanctions";
+    check(d, &["lists", "import", &fixture("ca-sema/sema-lmes_2020-04_excerpt.xml")], 0, &["version 1"]);
+    let out = ward(d, &["lists", "diff", dataset]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no version before version 1"), "{stderr}");
+    let newer = fixture("ca-sema/sema-lmes_2025-05_excerpt.xml");
+    check(d, &["lists", "import", "--allow-shrink", &newer], 0, &["version 2"]);
+
+    let text = check(d, &["lists", "diff", dataset], 0, &[&format!("{dataset}: version 1 (published")]);
+    let json = check(d, &["lists", "diff", dataset, "--from", "1", "--to", "2", "--json"], 0, &[]);
+    let diff: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let count = |key: &str| diff["counts"][key].as_u64().unwrap();
+    let summary = format!(
+        "{} added, {} removed, {} amended, {} unchanged",
+        count("added"),
+        count("removed"),
+        count("amended"),
+        count("unchanged")
+    );
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[1], summary, "{text}");
+    let n_lines = |prefix: &str| lines.iter().filter(|line| line.starts_with(prefix)).count() as u64;
+    assert_eq!(
+        (n_lines("+ "), n_lines("- "), n_lines("~ ")),
+        (count("added"), count("removed"), count("amended"))
+    );
+    assert!(count("added") + count("removed") + count("amended") > 0, "{text}");
+    let first_added = &diff["added"][0];
+    let line =
+        format!("+ {}  {}", first_added["id"].as_str().unwrap(), first_added["caption"].as_str().unwrap());
+    assert!(text.contains(&line), "{text}");
+
+    let out = ward(d, &["lists", "diff", dataset, "--from", "7"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("has no version 7"));
+    let out = ward(d, &["lists", "diff", "eu_fsf"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holds no list \"eu_fsf\""));
+}
+
 /// A reader that closes the pipe early (`ward export | head`) ends the command quietly with
 /// status 0: the closed pipe travels up the error chain, it is neither a panic nor an error.
 #[test]

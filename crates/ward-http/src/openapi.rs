@@ -113,6 +113,52 @@ fn described() -> Value {
         "`default` or `sanctions` (every list), or one list's dataset name (see /catalog).",
         "default",
     );
+    // The diff schemas are built apart: the document's one `json!` is at the macro's recursion
+    // limit.
+    let diff_record = json!({
+        "type": "object",
+        "required": ["id", "caption", "schema"],
+        "properties": {"id": {"type": "string"}, "caption": {"type": "string"}, "schema": {"type": "string"}},
+    });
+    let list_diff = json!({
+        "type": "object",
+        "required": ["dataset", "from", "to", "counts", "added", "removed", "amended", "unchanged"],
+        "properties": {
+            "dataset": {"type": "string"},
+            "from": {"type": "object", "description": "The older list version: id, number, restores, published, files and their SHA-256, counts."},
+            "to": {"type": "object", "description": "The newer list version, as `from`."},
+            "counts": {
+                "type": "object",
+                "required": ["added", "removed", "amended", "unchanged"],
+                "properties": {
+                    "added": {"type": "integer"},
+                    "removed": {"type": "integer"},
+                    "amended": {"type": "integer"},
+                    "unchanged": {"type": "integer"},
+                },
+            },
+            "added": {"type": "array", "items": schema_ref("DiffRecord")},
+            "removed": {"type": "array", "items": schema_ref("DiffRecord"), "description": "Delisted records."},
+            "amended": {"type": "array", "items": {
+                "type": "object",
+                "required": ["id", "caption", "changes"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "caption": {"type": "string"},
+                    "changes": {"type": "array", "items": {
+                        "type": "object",
+                        "required": ["field", "removed", "added"],
+                        "properties": {
+                            "field": {"type": "string", "enum": ward_model::Field::ALL.iter().map(|field| field.as_str()).collect::<Vec<_>>()},
+                            "removed": string_list.clone(),
+                            "added": string_list.clone(),
+                        },
+                    }},
+                },
+            }},
+            "unchanged": {"type": "integer", "description": "Records in both versions and equal."},
+        },
+    });
     json!({
         "openapi": "3.0.3",
         "info": {
@@ -477,50 +523,8 @@ fn described() -> Value {
                         "revoked_at": {"type": "string"},
                     },
                 },
-                "ListDiff": {
-                    "type": "object",
-                    "required": ["dataset", "from", "to", "counts", "added", "removed", "amended", "unchanged"],
-                    "properties": {
-                        "dataset": {"type": "string"},
-                        "from": {"type": "object", "description": "The older list version: id, number, restores, published, files and their SHA-256, counts."},
-                        "to": {"type": "object", "description": "The newer list version, as `from`."},
-                        "counts": {
-                            "type": "object",
-                            "required": ["added", "removed", "amended", "unchanged"],
-                            "properties": {
-                                "added": {"type": "integer"},
-                                "removed": {"type": "integer"},
-                                "amended": {"type": "integer"},
-                                "unchanged": {"type": "integer"},
-                            },
-                        },
-                        "added": {"type": "array", "items": schema_ref("DiffRecord")},
-                        "removed": {"type": "array", "items": schema_ref("DiffRecord"), "description": "Delisted records."},
-                        "amended": {"type": "array", "items": {
-                            "type": "object",
-                            "required": ["id", "caption", "changes"],
-                            "properties": {
-                                "id": {"type": "string"},
-                                "caption": {"type": "string"},
-                                "changes": {"type": "array", "items": {
-                                    "type": "object",
-                                    "required": ["field", "removed", "added"],
-                                    "properties": {
-                                        "field": {"type": "string", "enum": ward_model::Field::ALL.iter().map(|field| field.as_str()).collect::<Vec<_>>()},
-                                        "removed": string_list.clone(),
-                                        "added": string_list.clone(),
-                                    },
-                                }},
-                            },
-                        }},
-                        "unchanged": {"type": "integer", "description": "Records in both versions and equal."},
-                    },
-                },
-                "DiffRecord": {
-                    "type": "object",
-                    "required": ["id", "caption", "schema"],
-                    "properties": {"id": {"type": "string"}, "caption": {"type": "string"}, "schema": {"type": "string"}},
-                },
+                "ListDiff": list_diff,
+                "DiffRecord": diff_record,
                 "ImportResponse": {
                     "type": "object",
                     "required": ["dataset", "status", "version", "removed", "diagnostics", "snapshot", "list_versions"],

@@ -705,6 +705,10 @@ async fn rollback_makes_earlier_content_current_again() {
     assert_eq!(records[1]["query"]["name"], "sema-2025.xml");
 }
 
+async fn admin_get(s: &Server, uri: &str) -> Answer {
+    call(&s.app, Method::GET, uri, Some(&s.admin), None).await
+}
+
 /// `GET /lists/{dataset}/diff` (issue 12 part 2) answers what `Store::diff` computes from the
 /// two parsed files, and the errors of the list routes.
 #[tokio::test]
@@ -715,13 +719,12 @@ async fn diff_between_two_uploaded_versions() {
     let first = upload(&s, "name=sema-2020.xml", std::fs::read(&old_path).unwrap()).await;
     let dataset = first.body["dataset"].as_str().unwrap().to_string();
     let diff_uri = format!("/lists/{dataset}/diff");
-    let admin_get = |uri: String| call(&s.app, Method::GET, &uri, Some(&s.admin), None);
     // One version: nothing before it to compare with.
-    check_error(&admin_get(diff_uri.clone()).await, 404, "version_not_found");
+    check_error(&admin_get(&s, &diff_uri).await, 404, "version_not_found");
     let second = upload(&s, "name=sema-2025.xml&allow_shrink=true", std::fs::read(&new_path).unwrap()).await;
     assert_eq!(second.status, StatusCode::OK, "{}", second.body);
 
-    let answer = admin_get(diff_uri.clone()).await;
+    let answer = admin_get(&s, &diff_uri).await;
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
     let parsed = |path: &Path| ward_lists::read_path(path).unwrap().remove(0).entities;
     let expected = ward_model::diff_report(&parsed(&old_path), &parsed(&new_path));
@@ -735,12 +738,12 @@ async fn diff_between_two_uploaded_versions() {
     assert_eq!(body["added"][0]["id"], expected.added[0].id.as_str());
     assert_eq!(body["added"][0]["caption"], expected.added[0].caption.as_str());
     // Named versions, the other way round.
-    let reverse = admin_get(format!("{diff_uri}?from=2&to=1")).await;
+    let reverse = admin_get(&s, &format!("{diff_uri}?from=2&to=1")).await;
     assert_eq!(reverse.body["counts"]["added"], expected.removed.len());
 
-    check_error(&admin_get(format!("{diff_uri}?from=99")).await, 404, "version_not_found");
-    check_error(&admin_get("/lists/nowhere/diff".to_string()).await, 404, "dataset_not_found");
-    check_error(&admin_get(format!("{diff_uri}?to=two")).await, 400, "invalid_query");
+    check_error(&admin_get(&s, &format!("{diff_uri}?from=99")).await, 404, "version_not_found");
+    check_error(&admin_get(&s, "/lists/nowhere/diff").await, 404, "dataset_not_found");
+    check_error(&admin_get(&s, &format!("{diff_uri}?to=two")).await, 400, "invalid_query");
     check_error(&call(&s.app, Method::GET, &diff_uri, Some(&s.screen), None).await, 403, "forbidden");
 }
 
