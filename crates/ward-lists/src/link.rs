@@ -20,7 +20,11 @@
 //!    contradicts the other;
 //! 6. an identical full name (two words or more, primary or strong alias) and one identical birth
 //!    date known to the day, of the same schema: two records born the same day under the same
-//!    full name are one person even where their nationalities differ.
+//!    full name are one person even where their nationalities differ;
+//! 7. at least three identical full names (a name and its aliases: UN QDi.120 and the CSL's row of
+//!    OFAC 7925, Abdul Hakim Murad, share five) of two persons with the same stated
+//!    nationalities and one and the same birth year: publishers disagree on the day (the UN says
+//!    1968-04-11, OFAC 1968-01-04), rarely on a man's three names, country and year together.
 //!
 //! Never on name alone, never on a partial date alone, and never two records of the same dataset
 //! into one subject: each list already says which of its own records are distinct, so a merge
@@ -52,6 +56,9 @@ pub enum LinkReason {
     SameParty,
     /// An identical full name and one identical birth date known to the day.
     NameAndFullDate,
+    /// Several identical full names (a name and its aliases), the same nationality and the
+    /// same year of birth.
+    SharedNames,
 }
 
 struct UnionFind {
@@ -159,6 +166,39 @@ fn share_full_date(a: &Entity, b: &Entity) -> bool {
             .iter()
             .filter_map(full_date)
             .any(|x| b.birth_dates.iter().filter_map(full_date).any(|y| x == y))
+}
+
+/// How many full names (of two words or more) two records must share for rule 7.
+const MIN_SHARED_NAMES: usize = 3;
+
+/// How many full names (keys of two words or more) two sorted key lists share.
+fn shared_names(a: &[String], b: &[String]) -> usize {
+    a.iter()
+        .filter(|key| key.split(' ').count() >= MIN_FULL_NAME_WORDS && b.binary_search(key).is_ok())
+        .count()
+}
+
+/// Rule 7's facts beside the names: two persons with a stated nationality in common and a birth
+/// year in common, with no other nationality or birth year on either side.
+fn names_and_birth_year(a: &Entity, b: &Entity) -> bool {
+    let years = |e: &Entity| -> Vec<u16> {
+        let mut years: Vec<u16> =
+            e.birth_dates.iter().filter(|d| d.to.is_none()).map(|d| d.from.year).collect();
+        years.sort_unstable();
+        years.dedup();
+        years
+    };
+    let (years_a, years_b) = (years(a), years(b));
+    let dated = |e: &Entity, years: &[u16]| years.len() == 1 && e.birth_dates.iter().all(|d| d.to.is_none());
+    a.schema == Schema::Person
+        && b.schema == Schema::Person
+        && dated(a, &years_a)
+        && dated(b, &years_b)
+        && years_a == years_b
+        && {
+            let nationalities = nationality_set(a);
+            !nationalities.is_empty() && nationalities == nationality_set(b)
+        }
 }
 
 /// Words a name needs to count as a full name for rules 6 and same-party.
@@ -407,6 +447,7 @@ pub fn link_with_reasons(entities: Vec<Entity>) -> (Vec<Subject>, Vec<(String, S
     // 4. Identical names with compatible facts. Every pair in a name group is tried, since the
     // first member need not be compatible with the rest.
     let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut name_keys: Vec<Vec<String>> = Vec::with_capacity(n);
     for (i, e) in entities.iter().enumerate() {
         let mut keys: Vec<String> = e
             .names
@@ -417,9 +458,10 @@ pub fn link_with_reasons(entities: Vec<Entity>) -> (Vec<Subject>, Vec<(String, S
             .collect();
         keys.sort();
         keys.dedup();
-        for k in keys {
-            groups.entry(k).or_default().push(i);
+        for k in &keys {
+            groups.entry(k.clone()).or_default().push(i);
         }
+        name_keys.push(keys);
     }
     let mut keys: Vec<&String> = groups.keys().collect();
     keys.sort();
@@ -438,6 +480,10 @@ pub fn link_with_reasons(entities: Vec<Entity>) -> (Vec<Subject>, Vec<(String, S
                     LinkReason::NameAndFacts
                 } else if full_name && share_full_date(&entities[a], &entities[b]) {
                     LinkReason::NameAndFullDate
+                } else if shared_names(&name_keys[a], &name_keys[b]) >= MIN_SHARED_NAMES
+                    && names_and_birth_year(&entities[a], &entities[b])
+                {
+                    LinkReason::SharedNames
                 } else if key.contains(' ') && coordinated(&entities[a], &entities[b]) {
                     LinkReason::Coordinated
                 } else {

@@ -219,6 +219,35 @@ fn full_name_and_the_same_full_date_link_across_nationalities() {
     );
 }
 
+/// UN QDi.120 and OFAC 7925 (through the CSL row that cites it): Abdul Hakim Murad, five names
+/// in common, Pakistani, born in 1968 on days the two authorities give differently.
+#[test]
+fn several_shared_names_nationality_and_year_link() {
+    let with_aliases = |mut e: Entity, aliases: &[&str]| {
+        for alias in aliases {
+            e.add_name(Name::new(*alias, NameKind::Alias));
+        }
+        e
+    };
+    let un = |dob: &str, nationality: Option<&str>, aliases: &[&str]| {
+        with_aliases(person("un_sc_sanctions", "QDi.120", "ABDUL HAKIM MURAD", Some(dob), nationality), aliases)
+    };
+    let mut csl = with_aliases(
+        person("us_trade_csl", "7925", "MURAD, Abdul Hakim", Some("1968-01-04"), Some("pk")),
+        &["AHMED, Saeed", "AKMAN, Saeed", "MURAD, Abdul Hakim Hasim"],
+    );
+    csl.add_property("ofacEntNum", "7925");
+    let sdn = person("us_ofac_sdn", "7925", "MURAD, Abdul Hakim", Some("04 Jan 1968"), Some("pk"));
+    let aliases = ["Saeed Akman", "Saeed Ahmed", "Murad, Abdul Hakim Hasim"];
+    let joined: &[&[&str]] = &[&["un_sc_sanctions:QDi.120", "us_ofac_sdn:7925", "us_trade_csl:7925"]];
+    check(vec![un("1968-04-11", Some("pk"), &aliases), csl.clone(), sdn.clone()], joined);
+    let apart: &[&[&str]] = &[&["un_sc_sanctions:QDi.120"], &["us_ofac_sdn:7925", "us_trade_csl:7925"]];
+    // Two shared names, another year, no nationality: apart.
+    check(vec![un("1968-04-11", Some("pk"), &aliases[..1]), csl.clone(), sdn.clone()], apart);
+    check(vec![un("1969-04-11", Some("pk"), &aliases), csl.clone(), sdn.clone()], apart);
+    check(vec![un("1968-04-11", None, &aliases), csl, sdn], apart);
+}
+
 mod properties {
     //! Linking on random records shaped like the lists': a partition of the records, and every
     //! join explained by a rule that holds for its pair.
@@ -296,6 +325,7 @@ mod properties {
                         prop_assert!(facts_compatible(a, b));
                         prop_assert!(!a.birth_dates.is_empty() || a.schema != Schema::Person);
                     }
+                    LinkReason::SharedNames => prop_assert!(names_and_birth_year(a, b)),
                     other => prop_assert!(false, "{other:?} joined records that carry no such evidence"),
                 }
                 prop_assert_eq!(name_key(a.caption()), name_key(b.caption()));
