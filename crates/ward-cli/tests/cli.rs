@@ -693,3 +693,65 @@ fn normalisation_cases_on_the_bundled_lists() {
     eprintln!("{}", report.join("\n"));
     assert!(wrong.is_empty(), "cases not as expected: {wrong:?}\n{}", report.join("\n"));
 }
+
+/// One party, one subject (issue 12 part 3), on the bundled lists: the UK's two Bortnikov
+/// records (Group IDs 13037 and 13972) are one subject with the US and Australian records, and
+/// UN QDi.120 is one subject with OFAC SDN 7925 (Abdul Hakim Murad). Canada's Bortnikov record
+/// gives only a name and the Russia regime, so it stays a subject of its own.
+#[test]
+fn one_party_is_one_subject_on_the_bundled_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    check(
+        d,
+        &["lists", "import", &repo().join("data/lists").display().to_string()],
+        0,
+        &["gb_hmt_sanctions"],
+    );
+    let input = d.join("queries.jsonl");
+    let queries = [("bortnikov", "Alexander Bortnikov"), ("murad", "Abdul Hakim Murad")];
+    let lines: Vec<String> = queries
+        .iter()
+        .map(|(id, name)| {
+            serde_json::json!({"id": id, "schema": "Person", "properties": {"name": [name]}}).to_string()
+        })
+        .collect();
+    std::fs::write(&input, lines.join("\n")).unwrap();
+    let out =
+        check(d, &["match", "--no-audit", "--limit", "10", "--input", &input.display().to_string()], 0, &[]);
+    let answers: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    // The referents of each hit whose referents include one of `wanted`.
+    let subjects_with = |answer: &serde_json::Value, wanted: &[&str]| -> Vec<Vec<String>> {
+        answer["results"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|hit| {
+                hit["referents"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.as_str().unwrap().to_string())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|referents| referents.iter().any(|r| wanted.contains(&r.as_str())))
+            .collect()
+    };
+    let bortnikov = subjects_with(
+        &answers[0],
+        &["gb_hmt_sanctions:13037", "gb_hmt_sanctions:13972", "us_ofac_sdn:31126"],
+    );
+    assert_eq!(bortnikov.len(), 1, "{bortnikov:?}");
+    for referent in
+        ["gb_hmt_sanctions:13037", "gb_hmt_sanctions:13972", "us_ofac_sdn:31126", "au_dfat_sanctions:7655"]
+    {
+        assert!(bortnikov[0].iter().any(|r| r == referent), "{referent} not in {bortnikov:?}");
+    }
+    let murad = subjects_with(&answers[1], &["un_sc_sanctions:QDi.120", "us_ofac_sdn:7925"]);
+    assert_eq!(murad.len(), 1, "{murad:?}");
+    for referent in
+        ["un_sc_sanctions:QDi.120", "us_ofac_sdn:7925", "gb_hmt_sanctions:7843", "us_trade_csl:7925"]
+    {
+        assert!(murad[0].iter().any(|r| r == referent), "{referent} not in {murad:?}");
+    }
+}

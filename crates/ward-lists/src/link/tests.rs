@@ -230,7 +230,10 @@ fn several_shared_names_nationality_and_year_link() {
         e
     };
     let un = |dob: &str, nationality: Option<&str>, aliases: &[&str]| {
-        with_aliases(person("un_sc_sanctions", "QDi.120", "ABDUL HAKIM MURAD", Some(dob), nationality), aliases)
+        with_aliases(
+            person("un_sc_sanctions", "QDi.120", "ABDUL HAKIM MURAD", Some(dob), nationality),
+            aliases,
+        )
     };
     let mut csl = with_aliases(
         person("us_trade_csl", "7925", "MURAD, Abdul Hakim", Some("1968-01-04"), Some("pk")),
