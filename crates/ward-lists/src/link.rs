@@ -118,12 +118,9 @@ fn full_date(date: &ward_model::DateSpec) -> Option<ward_model::PartialDate> {
 
 /// The record's birth dates if every one is known to the day (sorted, without repeats), else
 /// `None`; also `None` where it states none.
-fn all_full_dates(entity: &Entity) -> Option<Vec<(u16, Option<u8>, Option<u8>)>> {
-    let mut dates: Vec<(u16, Option<u8>, Option<u8>)> = entity
-        .birth_dates
-        .iter()
-        .map(|date| full_date(date).map(|d| (d.year, d.month, d.day)))
-        .collect::<Option<_>>()?;
+fn all_full_dates(entity: &Entity) -> Option<Vec<ward_model::PartialDate>> {
+    let mut dates: Vec<ward_model::PartialDate> =
+        entity.birth_dates.iter().map(full_date).collect::<Option<_>>()?;
     dates.sort_unstable();
     dates.dedup();
     (!dates.is_empty()).then_some(dates)

@@ -263,7 +263,11 @@ mod properties {
     const DATES: [&str; 6] = ["1951-11-15", "1951-11-16", "1951-11", "1951", "circa 1951", "1963-05-01"];
     const COUNTRIES: [&str; 3] = ["ru", "cn", "iq"];
 
-    fn record() -> impl Strategy<Value = (usize, usize, Vec<usize>, Option<usize>, bool)> {
+    /// A random record: indexes into the pools above of its dataset, name, birth dates and
+    /// nationality, and whether it is a person (else an organisation).
+    type RecordSpec = (usize, usize, Vec<usize>, Option<usize>, bool);
+
+    fn record() -> impl Strategy<Value = RecordSpec> {
         (
             0..DATASETS.len(),
             0..NAMES.len(),
@@ -273,7 +277,7 @@ mod properties {
         )
     }
 
-    fn entities(records: &[(usize, usize, Vec<usize>, Option<usize>, bool)]) -> Vec<Entity> {
+    fn entities(records: &[RecordSpec]) -> Vec<Entity> {
         records
             .iter()
             .enumerate()
