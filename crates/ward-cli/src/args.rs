@@ -291,6 +291,27 @@ pub enum ListsCommand {
     Show(ShowArgs),
     /// Make an earlier version of a list current again (as a new version pointing at it).
     Rollback(RollbackArgs),
+    /// What changed between two versions of a list: records added, removed and amended.
+    Diff(DiffArgs),
+}
+
+/// `ward lists diff`
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// Where the store is.
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The list (dataset), as `ward lists show` names it.
+    pub dataset: String,
+    /// The older version's number (`ward lists show DATASET`); default: the version before --to.
+    #[arg(long)]
+    pub from: Option<i64>,
+    /// The newer version's number; default: the current version.
+    #[arg(long)]
+    pub to: Option<i64>,
+    /// Print JSON: the two versions, the counts, and every record with what changed.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `ward lists rollback`

@@ -26,6 +26,7 @@ mod export;
 mod input;
 mod keys;
 mod lists;
+mod lists_diff;
 mod matching;
 mod payments;
 mod query;
@@ -87,6 +88,7 @@ fn run(args: args::Args) -> anyhow::Result<ExitCode> {
     // against no lists, or show an empty audit trail, instead of naming the mistake.
     let reads = match &args.command {
         args::Command::Lists(args::ListsCommand::Show(a)) => Some(&a.db),
+        args::Command::Lists(args::ListsCommand::Diff(a)) => Some(&a.db),
         args::Command::Entity(a) => Some(&a.db),
         args::Command::Export(a) if a.paths.is_empty() => Some(&a.db),
         args::Command::Match(a) => Some(&a.db),
@@ -102,6 +104,7 @@ fn run(args: args::Args) -> anyhow::Result<ExitCode> {
         args::Command::Lists(args::ListsCommand::Import(import)) => lists::import(&data_dir, &import),
         args::Command::Lists(args::ListsCommand::Show(show)) => lists::show(&data_dir, &show),
         args::Command::Lists(args::ListsCommand::Rollback(rollback)) => lists::rollback(&data_dir, &rollback),
+        args::Command::Lists(args::ListsCommand::Diff(diff)) => lists_diff::run(&data_dir, &diff),
         args::Command::Entity(entity) => entity::run(&data_dir, &entity),
         args::Command::Export(export) => export::run(&data_dir, &export),
         args::Command::Match(m) => matching::run(&data_dir, &m),

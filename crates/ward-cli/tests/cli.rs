@@ -502,6 +502,53 @@ fn shrunken_lists_are_refused_and_rolled_back() {
     assert_eq!(changes, [(forced.clone(), 4), ("cli:lists-rollback".to_string(), 3), (forced, 2)]);
 }
 
+/// `ward lists diff` (issue 12 part 2): a summary line, one line per changed record, JSON with
+/// the same counts, and the errors of a list without such versions.
+#[test]
+fn lists_diff_between_versions() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let dataset = "ca_dfatd_sema_sanctions";
+    check(d, &["lists", "import", &fixture("ca-sema/sema-lmes_2020-04_excerpt.xml")], 0, &["version 1"]);
+    let out = ward(d, &["lists", "diff", dataset]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no version before version 1"), "{stderr}");
+    let newer = fixture("ca-sema/sema-lmes_2025-05_excerpt.xml");
+    check(d, &["lists", "import", "--allow-shrink", &newer], 0, &["version 2"]);
+
+    let text = check(d, &["lists", "diff", dataset], 0, &[&format!("{dataset}: version 1 (published")]);
+    let json = check(d, &["lists", "diff", dataset, "--from", "1", "--to", "2", "--json"], 0, &[]);
+    let diff: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let count = |key: &str| diff["counts"][key].as_u64().unwrap();
+    let summary = format!(
+        "{} added, {} removed, {} amended, {} unchanged",
+        count("added"),
+        count("removed"),
+        count("amended"),
+        count("unchanged")
+    );
+    let lines: Vec<&str> = text.lines().collect();
+    assert_eq!(lines[1], summary, "{text}");
+    let n_lines = |prefix: &str| lines.iter().filter(|line| line.starts_with(prefix)).count() as u64;
+    assert_eq!(
+        (n_lines("+ "), n_lines("- "), n_lines("~ ")),
+        (count("added"), count("removed"), count("amended"))
+    );
+    assert!(count("added") + count("removed") + count("amended") > 0, "{text}");
+    let first_added = &diff["added"][0];
+    let line =
+        format!("+ {}  {}", first_added["id"].as_str().unwrap(), first_added["caption"].as_str().unwrap());
+    assert!(text.contains(&line), "{text}");
+
+    let out = ward(d, &["lists", "diff", dataset, "--from", "7"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("has no version 7"));
+    let out = ward(d, &["lists", "diff", "eu_fsf"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("holds no list \"eu_fsf\""));
+}
+
 /// A reader that closes the pipe early (`ward export | head`) ends the command quietly with
 /// status 0: the closed pipe travels up the error chain, it is neither a panic nor an error.
 #[test]
@@ -645,4 +692,66 @@ fn normalisation_cases_on_the_bundled_lists() {
     }
     eprintln!("{}", report.join("\n"));
     assert!(wrong.is_empty(), "cases not as expected: {wrong:?}\n{}", report.join("\n"));
+}
+
+/// One party, one subject (issue 12 part 3), on the bundled lists: the UK's two Bortnikov
+/// records (Group IDs 13037 and 13972) are one subject with the US and Australian records, and
+/// UN QDi.120 is one subject with OFAC SDN 7925 (Abdul Hakim Murad). Canada's Bortnikov record
+/// gives only a name and the Russia regime, so it stays a subject of its own.
+#[test]
+fn one_party_is_one_subject_on_the_bundled_lists() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    check(
+        d,
+        &["lists", "import", &repo().join("data/lists").display().to_string()],
+        0,
+        &["gb_hmt_sanctions"],
+    );
+    let input = d.join("queries.jsonl");
+    let queries = [("bortnikov", "Alexander Bortnikov"), ("murad", "Abdul Hakim Murad")];
+    let lines: Vec<String> = queries
+        .iter()
+        .map(|(id, name)| {
+            serde_json::json!({"id": id, "schema": "Person", "properties": {"name": [name]}}).to_string()
+        })
+        .collect();
+    std::fs::write(&input, lines.join("\n")).unwrap();
+    let out =
+        check(d, &["match", "--no-audit", "--limit", "10", "--input", &input.display().to_string()], 0, &[]);
+    let answers: Vec<serde_json::Value> = out.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    // The referents of each hit whose referents include one of `wanted`.
+    let subjects_with = |answer: &serde_json::Value, wanted: &[&str]| -> Vec<Vec<String>> {
+        answer["results"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|hit| {
+                hit["referents"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|r| r.as_str().unwrap().to_string())
+                    .collect::<Vec<_>>()
+            })
+            .filter(|referents| referents.iter().any(|r| wanted.contains(&r.as_str())))
+            .collect()
+    };
+    let bortnikov = subjects_with(
+        &answers[0],
+        &["gb_hmt_sanctions:13037", "gb_hmt_sanctions:13972", "us_ofac_sdn:31126"],
+    );
+    assert_eq!(bortnikov.len(), 1, "{bortnikov:?}");
+    for referent in
+        ["gb_hmt_sanctions:13037", "gb_hmt_sanctions:13972", "us_ofac_sdn:31126", "au_dfat_sanctions:7655"]
+    {
+        assert!(bortnikov[0].iter().any(|r| r == referent), "{referent} not in {bortnikov:?}");
+    }
+    let murad = subjects_with(&answers[1], &["un_sc_sanctions:QDi.120", "us_ofac_sdn:7925"]);
+    assert_eq!(murad.len(), 1, "{murad:?}");
+    for referent in
+        ["un_sc_sanctions:QDi.120", "us_ofac_sdn:7925", "gb_hmt_sanctions:7843", "us_trade_csl:7925"]
+    {
+        assert!(murad[0].iter().any(|r| r == referent), "{referent} not in {murad:?}");
+    }
 }

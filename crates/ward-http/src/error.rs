@@ -247,7 +247,7 @@ fn user_error_code(kind: UserErrorKind) -> ErrorCode {
         UserErrorKind::BadTime => ErrorCode::InvalidQuery,
         UserErrorKind::UnknownKey => ErrorCode::KeyNotFound,
         UserErrorKind::NoList => ErrorCode::DatasetNotFound,
-        UserErrorKind::NoVersion => ErrorCode::VersionNotFound,
+        UserErrorKind::NoVersion | UserErrorKind::NoEarlierVersion => ErrorCode::VersionNotFound,
         UserErrorKind::NothingToRollBack | UserErrorKind::AlreadyCurrent => ErrorCode::InvalidRollback,
         UserErrorKind::EmptyList | UserErrorKind::Shrink => ErrorCode::InvalidList,
         // No request reaches these (they come from opening the store and creating keys, which

@@ -113,6 +113,52 @@ fn described() -> Value {
         "`default` or `sanctions` (every list), or one list's dataset name (see /catalog).",
         "default",
     );
+    // The diff schemas are built apart: the document's one `json!` is at the macro's recursion
+    // limit.
+    let diff_record = json!({
+        "type": "object",
+        "required": ["id", "caption", "schema"],
+        "properties": {"id": {"type": "string"}, "caption": {"type": "string"}, "schema": {"type": "string"}},
+    });
+    let list_diff = json!({
+        "type": "object",
+        "required": ["dataset", "from", "to", "counts", "added", "removed", "amended", "unchanged"],
+        "properties": {
+            "dataset": {"type": "string"},
+            "from": {"type": "object", "description": "The older list version: id, number, restores, published, files and their SHA-256, counts."},
+            "to": {"type": "object", "description": "The newer list version, as `from`."},
+            "counts": {
+                "type": "object",
+                "required": ["added", "removed", "amended", "unchanged"],
+                "properties": {
+                    "added": {"type": "integer"},
+                    "removed": {"type": "integer"},
+                    "amended": {"type": "integer"},
+                    "unchanged": {"type": "integer"},
+                },
+            },
+            "added": {"type": "array", "items": schema_ref("DiffRecord")},
+            "removed": {"type": "array", "items": schema_ref("DiffRecord"), "description": "Delisted records."},
+            "amended": {"type": "array", "items": {
+                "type": "object",
+                "required": ["id", "caption", "changes"],
+                "properties": {
+                    "id": {"type": "string"},
+                    "caption": {"type": "string"},
+                    "changes": {"type": "array", "items": {
+                        "type": "object",
+                        "required": ["field", "removed", "added"],
+                        "properties": {
+                            "field": {"type": "string", "enum": ward_model::Field::ALL.iter().map(|field| field.as_str()).collect::<Vec<_>>()},
+                            "removed": string_list.clone(),
+                            "added": string_list.clone(),
+                        },
+                    }},
+                },
+            }},
+            "unchanged": {"type": "integer", "description": "Records in both versions and equal."},
+        },
+    });
     json!({
         "openapi": "3.0.3",
         "info": {
@@ -244,6 +290,18 @@ fn described() -> Value {
                     query_param("to", "The version number to make current (`ward lists show DATASET`); default: the newest earlier version whose content differs from the current one.", json!({"type": "integer", "minimum": 1})),
                 ],
                 "responses": responses([vec![ok("The rollback.", "ImportResponse")], errors(&[400, 401, 403, 404, 409, 429, 500])].concat()),
+            }},
+            "/lists/{dataset}/diff": {"get": {
+                "operationId": "diffList",
+                "summary": "What changed between two versions of a list: records added, removed (delisted) and amended, and for each amendment the items removed and added per field (admin); as `ward lists diff --json`.",
+                "description": "A rollback version is compared by the content it makes current. 404 `dataset_not_found` for a list the store does not hold, `version_not_found` for a version number it lacks (or no version before `to` when `from` is left out).",
+                "security": secured(ADMIN),
+                "parameters": [
+                    path_param("dataset", "The list's dataset name (see /catalog).", "us_ofac_sdn"),
+                    query_param("from", "The older version's number (`ward lists show DATASET`); default: the version before `to`.", json!({"type": "integer", "minimum": 1})),
+                    query_param("to", "The newer version's number; default: the current version.", json!({"type": "integer", "minimum": 1})),
+                ],
+                "responses": responses([vec![ok("The changes.", "ListDiff")], errors(&[400, 401, 403, 404, 429, 500])].concat()),
             }},
         },
         "components": {
@@ -465,6 +523,8 @@ fn described() -> Value {
                         "revoked_at": {"type": "string"},
                     },
                 },
+                "ListDiff": list_diff,
+                "DiffRecord": diff_record,
                 "ImportResponse": {
                     "type": "object",
                     "required": ["dataset", "status", "version", "removed", "diagnostics", "snapshot", "list_versions"],

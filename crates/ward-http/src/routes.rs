@@ -104,6 +104,7 @@ pub(crate) fn routes() -> Vec<Route> {
         route(Method::DELETE, "/admin/keys/{id}", revoke_key),
         route(Method::POST, "/admin/lists", import_list),
         route(Method::POST, "/admin/lists/{dataset}/rollback", rollback_list),
+        route(Method::GET, "/lists/{dataset}/diff", diff_list),
     ]
 }
 
@@ -564,6 +565,24 @@ async fn import_list(
     let change = state.import_upload(upload, policy).await?;
     audit_change(&state, audit, query, &change).await?;
     Ok(Json(change))
+}
+
+/// `GET /lists/{dataset}/diff?from=N&to=M`: what changed from version N of the list to version M
+/// (default: the current version against the one before it), as `ward lists diff --json`
+/// prints it (admin scope, as the other list routes).
+async fn diff_list(
+    State(state): State<AppState>,
+    _: AdminAccess,
+    PathParam(dataset): PathParam,
+    params: ParamList,
+) -> Result<Json<ward_store::VersionDiff>> {
+    let from = params.parse::<i64>("from")?;
+    let to = params.parse::<i64>("to")?;
+    let store = Arc::clone(&state.inner.store);
+    let diff = tokio::task::spawn_blocking(move || store.diff(&dataset, from, to))
+        .await
+        .map_err(Error::internal)??;
+    Ok(Json(diff))
 }
 
 /// `POST /admin/lists/{dataset}/rollback?to=N`: makes version N of the list (or else the

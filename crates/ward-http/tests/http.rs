@@ -515,12 +515,13 @@ async fn health_metrics_openapi() {
         ("/admin/audit", "get"),
         ("/admin/lists", "post"),
         ("/admin/lists/{dataset}/rollback", "post"),
+        ("/lists/{dataset}/diff", "get"),
         ("/admin/keys/{id}", "delete"),
     ] {
         let op = &paths[path][method];
         assert!(op["responses"]["200"].is_object(), "{path} {method}");
     }
-    assert_eq!(paths.len(), 13);
+    assert_eq!(paths.len(), 14);
     let match_op = &paths["/match/{dataset}"]["post"];
     for status in ["408", "415"] {
         assert!(match_op["responses"][status].is_object(), "/match lacks {status}");
@@ -702,6 +703,48 @@ async fn rollback_makes_earlier_content_current_again() {
     assert_eq!(records[0]["results"]["version"], 3);
     assert_eq!(records[1]["query"]["allow_shrink"], true);
     assert_eq!(records[1]["query"]["name"], "sema-2025.xml");
+}
+
+async fn admin_get(s: &Server, uri: &str) -> Answer {
+    call(&s.app, Method::GET, uri, Some(&s.admin), None).await
+}
+
+/// `GET /lists/{dataset}/diff` (issue 12 part 2) answers what `Store::diff` computes from the
+/// two parsed files, and the errors of the list routes.
+#[tokio::test]
+async fn diff_between_two_uploaded_versions() {
+    let s = server();
+    let old_path = testdata("ca-sema/sema-lmes_2020-04_excerpt.xml");
+    let new_path = testdata("ca-sema/sema-lmes_2025-05_excerpt.xml");
+    let first = upload(&s, "name=sema-2020.xml", std::fs::read(&old_path).unwrap()).await;
+    let dataset = first.body["dataset"].as_str().unwrap().to_string();
+    let diff_uri = format!("/lists/{dataset}/diff");
+    // One version: nothing before it to compare with.
+    check_error(&admin_get(&s, &diff_uri).await, 404, "version_not_found");
+    let second = upload(&s, "name=sema-2025.xml&allow_shrink=true", std::fs::read(&new_path).unwrap()).await;
+    assert_eq!(second.status, StatusCode::OK, "{}", second.body);
+
+    let answer = admin_get(&s, &diff_uri).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let parsed = |path: &Path| ward_lists::read_path(path).unwrap().remove(0).entities;
+    let expected = ward_model::diff_report(&parsed(&old_path), &parsed(&new_path));
+    assert!(!expected.added.is_empty() && !expected.removed.is_empty(), "the excerpts differ");
+    let body = &answer.body;
+    assert_eq!((body["from"]["number"].as_i64(), body["to"]["number"].as_i64()), (Some(1), Some(2)));
+    assert_eq!(body["counts"]["added"], expected.added.len());
+    assert_eq!(body["counts"]["removed"], expected.removed.len());
+    assert_eq!(body["counts"]["amended"], expected.amended.len());
+    assert_eq!(body["counts"]["unchanged"], expected.unchanged);
+    assert_eq!(body["added"][0]["id"], expected.added[0].id.as_str());
+    assert_eq!(body["added"][0]["caption"], expected.added[0].caption.as_str());
+    // Named versions, the other way round.
+    let reverse = admin_get(&s, &format!("{diff_uri}?from=2&to=1")).await;
+    assert_eq!(reverse.body["counts"]["added"], expected.removed.len());
+
+    check_error(&admin_get(&s, &format!("{diff_uri}?from=99")).await, 404, "version_not_found");
+    check_error(&admin_get(&s, "/lists/nowhere/diff").await, 404, "dataset_not_found");
+    check_error(&admin_get(&s, &format!("{diff_uri}?to=two")).await, 400, "invalid_query");
+    check_error(&call(&s.app, Method::GET, &diff_uri, Some(&s.screen), None).await, 403, "forbidden");
 }
 
 /// The OFAC SDN CSV of data/lists with its names unquoted where CSV allows it.

@@ -23,6 +23,8 @@ mod ch_seco;
 mod country;
 mod csv_end;
 mod detect;
+#[cfg(test)]
+mod diff_golden;
 mod error;
 mod eu_fsf;
 pub mod ftm;

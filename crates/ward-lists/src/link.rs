@@ -17,11 +17,22 @@
 //!    listing dates within a week of each other by different authorities (the US, UK, EU and
 //!    Canada designate together: Canada listed WANG Junzheng on 2021-03-21 with only his name,
 //!    the UK on 2021-03-22 with his birth date). Only where neither record has a birth date that
-//!    contradicts the other.
+//!    contradicts the other;
+//! 6. an identical full name (two words or more, primary or strong alias) and one identical birth
+//!    date known to the day, of the same schema: two records born the same day under the same
+//!    full name are one person even where their nationalities differ;
+//! 7. at least three identical full names (a name and its aliases: UN QDi.120 and the CSL's row of
+//!    OFAC 7925, Abdul Hakim Murad, share five) of two persons with the same stated
+//!    nationalities and one and the same birth year: publishers disagree on the day (the UN says
+//!    1968-04-11, OFAC 1968-01-04), rarely on a man's three names, country and year together.
 //!
-//! Never on name alone, and never two records of the same dataset into one subject: each list
-//! already says which of its own records are distinct, so a merge that would join two of them
-//! is refused (this also stops chains A~B~C from gluing unrelated records together).
+//! Never on name alone, never on a partial date alone, and never two records of the same dataset
+//! into one subject: each list already says which of its own records are distinct, so a merge
+//! that would join two of them is refused (this also stops chains A~B~C from gluing unrelated
+//! records together). The one exception comes first, before any other rule: an authority that
+//! lists the same party under two regimes (the UK lists Alexander Bortnikov under Group IDs 13037
+//! and 13972) gives both records the same primary name, the same birth dates all known to the
+//! day, and the same nationalities; such records of one dataset are one party.
 
 use std::collections::HashMap;
 use unicode_normalization::UnicodeNormalization;
@@ -40,6 +51,14 @@ pub enum LinkReason {
     NameAndFacts,
     /// An identical name, a shared country and listing dates within a week.
     Coordinated,
+    /// Two records of one dataset with the same primary name, full birth dates and
+    /// nationalities: one party listed under two regimes.
+    SameParty,
+    /// An identical full name and one identical birth date known to the day.
+    NameAndFullDate,
+    /// Several identical full names (a name and its aliases), the same nationality and the
+    /// same year of birth.
+    SharedNames,
 }
 
 struct UnionFind {
@@ -72,7 +91,115 @@ impl UnionFind {
         self.parent[rb] = ra;
         true
     }
+
+    /// Joins two components that hold records of `dataset` only, as one party listed twice by
+    /// its authority; the joined component counts the dataset once, so no third record of it
+    /// can join by any other rule. Returns false (joining nothing) where either component holds
+    /// another dataset.
+    fn union_same_party(&mut self, a: usize, b: usize, dataset: u16) -> bool {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra == rb {
+            return true;
+        }
+        if self.datasets[ra] != [dataset] || self.datasets[rb] != [dataset] {
+            return false;
+        }
+        self.datasets[rb].clear();
+        self.parent[rb] = ra;
+        true
+    }
 }
+
+/// A birth date known to the day: one date, not a range, not approximate.
+fn full_date(date: &ward_model::DateSpec) -> Option<ward_model::PartialDate> {
+    let known_to_the_day = date.from.month.is_some() && date.from.day.is_some();
+    (known_to_the_day && date.to.is_none() && !date.circa).then_some(date.from)
+}
+
+/// The record's birth dates if every one is known to the day (sorted, without repeats), else
+/// `None`; also `None` where it states none.
+fn all_full_dates(entity: &Entity) -> Option<Vec<ward_model::PartialDate>> {
+    let mut dates: Vec<ward_model::PartialDate> =
+        entity.birth_dates.iter().map(full_date).collect::<Option<_>>()?;
+    dates.sort_unstable();
+    dates.dedup();
+    (!dates.is_empty()).then_some(dates)
+}
+
+/// Nationalities and citizenships, sorted, without repeats.
+fn nationality_set(entity: &Entity) -> Vec<String> {
+    let mut codes: Vec<String> = entity.nationalities.iter().chain(&entity.citizenships).cloned().collect();
+    codes.sort_unstable();
+    codes.dedup();
+    codes
+}
+
+/// The primary name's key, where the record has one of at least two words.
+fn primary_full_name(entity: &Entity) -> Option<String> {
+    let primary = entity.names.iter().find(|name| name.kind == NameKind::Primary)?;
+    let key = name_key(&primary.full);
+    (key.split(' ').count() >= MIN_FULL_NAME_WORDS).then_some(key)
+}
+
+/// Rule of one party listed twice by one authority (see the module docs): the same schema (a
+/// person), the same primary full name, the same birth dates all known to the day, and the same
+/// nationalities, stated by both.
+fn same_party(a: &Entity, b: &Entity) -> bool {
+    a.dataset == b.dataset
+        && a.schema == Schema::Person
+        && b.schema == Schema::Person
+        && primary_full_name(a).is_some_and(|name| primary_full_name(b).as_ref() == Some(&name))
+        && all_full_dates(a).is_some_and(|dates| all_full_dates(b).as_ref() == Some(&dates))
+        && {
+            let nationalities = nationality_set(a);
+            !nationalities.is_empty() && nationalities == nationality_set(b)
+        }
+}
+
+/// Whether two records of the same schema share one birth date known to the day.
+fn share_full_date(a: &Entity, b: &Entity) -> bool {
+    a.schema == b.schema
+        && a.birth_dates
+            .iter()
+            .filter_map(full_date)
+            .any(|x| b.birth_dates.iter().filter_map(full_date).any(|y| x == y))
+}
+
+/// How many full names (of two words or more) two records must share for rule 7.
+const MIN_SHARED_NAMES: usize = 3;
+
+/// How many full names (keys of two words or more) two sorted key lists share.
+fn shared_names(a: &[String], b: &[String]) -> usize {
+    a.iter()
+        .filter(|key| key.split(' ').count() >= MIN_FULL_NAME_WORDS && b.binary_search(key).is_ok())
+        .count()
+}
+
+/// Rule 7's facts beside the names: two persons with a stated nationality in common and a birth
+/// year in common, with no other nationality or birth year on either side.
+fn names_and_birth_year(a: &Entity, b: &Entity) -> bool {
+    let years = |e: &Entity| -> Vec<u16> {
+        let mut years: Vec<u16> =
+            e.birth_dates.iter().filter(|d| d.to.is_none()).map(|d| d.from.year).collect();
+        years.sort_unstable();
+        years.dedup();
+        years
+    };
+    let (years_a, years_b) = (years(a), years(b));
+    let dated = |e: &Entity, years: &[u16]| years.len() == 1 && e.birth_dates.iter().all(|d| d.to.is_none());
+    a.schema == Schema::Person
+        && b.schema == Schema::Person
+        && dated(a, &years_a)
+        && dated(b, &years_b)
+        && years_a == years_b
+        && {
+            let nationalities = nationality_set(a);
+            !nationalities.is_empty() && nationalities == nationality_set(b)
+        }
+}
+
+/// Words a name needs to count as a full name for rules 6 and same-party.
+const MIN_FULL_NAME_WORDS: usize = 2;
 
 fn dataset_rank(dataset: &str) -> usize {
     DATASETS.iter().position(|d| d.name == dataset).unwrap_or(DATASETS.len())
@@ -214,15 +341,39 @@ pub fn link(entities: Vec<Entity>) -> Vec<Subject> {
 pub fn link_with_reasons(entities: Vec<Entity>) -> (Vec<Subject>, Vec<(String, String, LinkReason)>) {
     let n = entities.len();
     let mut dataset_ids: HashMap<&str, u16> = HashMap::new();
-    let datasets: Vec<Vec<u16>> = entities
+    let dataset_of: Vec<u16> = entities
         .iter()
         .map(|e| {
             let next = dataset_ids.len() as u16;
-            vec![*dataset_ids.entry(e.dataset.as_str()).or_insert(next)]
+            *dataset_ids.entry(e.dataset.as_str()).or_insert(next)
         })
         .collect();
+    let datasets: Vec<Vec<u16>> = dataset_of.iter().map(|dataset| vec![*dataset]).collect();
     let mut uf = UnionFind { parent: (0..n).collect(), datasets };
     let mut reasons = Vec::new();
+
+    // One party listed twice by its authority, before any other rule (see the module docs).
+    let mut groups: HashMap<(&str, String), Vec<usize>> = HashMap::new();
+    for (i, e) in entities.iter().enumerate() {
+        if let Some(name) = primary_full_name(e) {
+            groups.entry((e.dataset.as_str(), name)).or_default().push(i);
+        }
+    }
+    let mut keys: Vec<&(&str, String)> = groups.keys().filter(|key| groups[*key].len() > 1).collect();
+    keys.sort();
+    for key in keys {
+        let members = &groups[key];
+        for (x, &a) in members.iter().enumerate() {
+            for &b in &members[x + 1..] {
+                if uf.find(a) != uf.find(b)
+                    && same_party(&entities[a], &entities[b])
+                    && uf.union_same_party(a, b, dataset_of[a])
+                {
+                    reasons.push((entities[a].id.clone(), entities[b].id.clone(), LinkReason::SameParty));
+                }
+            }
+        }
+    }
 
     let mut join_groups = |uf: &mut UnionFind,
                            groups: HashMap<String, Vec<usize>>,
@@ -293,6 +444,7 @@ pub fn link_with_reasons(entities: Vec<Entity>) -> (Vec<Subject>, Vec<(String, S
     // 4. Identical names with compatible facts. Every pair in a name group is tried, since the
     // first member need not be compatible with the rest.
     let mut groups: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut name_keys: Vec<Vec<String>> = Vec::with_capacity(n);
     for (i, e) in entities.iter().enumerate() {
         let mut keys: Vec<String> = e
             .names
@@ -303,9 +455,10 @@ pub fn link_with_reasons(entities: Vec<Entity>) -> (Vec<Subject>, Vec<(String, S
             .collect();
         keys.sort();
         keys.dedup();
-        for k in keys {
-            groups.entry(k).or_default().push(i);
+        for k in &keys {
+            groups.entry(k.clone()).or_default().push(i);
         }
+        name_keys.push(keys);
     }
     let mut keys: Vec<&String> = groups.keys().collect();
     keys.sort();
@@ -319,8 +472,15 @@ pub fn link_with_reasons(entities: Vec<Entity>) -> (Vec<Subject>, Vec<(String, S
                 if entities[a].dataset == entities[b].dataset || uf.find(a) == uf.find(b) {
                     continue;
                 }
+                let full_name = key.split(' ').count() >= MIN_FULL_NAME_WORDS;
                 let reason = if facts_compatible(&entities[a], &entities[b]) {
                     LinkReason::NameAndFacts
+                } else if full_name && share_full_date(&entities[a], &entities[b]) {
+                    LinkReason::NameAndFullDate
+                } else if shared_names(&name_keys[a], &name_keys[b]) >= MIN_SHARED_NAMES
+                    && names_and_birth_year(&entities[a], &entities[b])
+                {
+                    LinkReason::SharedNames
                 } else if key.contains(' ') && coordinated(&entities[a], &entities[b]) {
                     LinkReason::Coordinated
                 } else {

@@ -27,7 +27,9 @@ mod name;
 
 pub use country::{country_code, country_name, is_country_code};
 pub use date::{DateSpec, PartialDate};
-pub use diff::{diff, Amendment, Field, ListDiff};
+pub use diff::{
+    diff, diff_report, AmendedRecord, Amendment, DiffReport, Field, FieldChange, ListDiff, RecordSummary,
+};
 pub use entity::{
     normalize_identifier, Address, Designation, Entity, Gender, IdKind, Identifier, Link, LinkKind, Schema,
     Subject,

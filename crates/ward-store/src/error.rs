@@ -93,6 +93,14 @@ pub enum UserError {
         /// The version number named.
         number: i64,
     },
+    /// A diff without `from` of a version that has no earlier one.
+    #[error("{dataset} has no version before version {number} to compare it with: name one with --from (API: from=N); `ward lists show {dataset}` lists its versions")]
+    NoEarlierVersion {
+        /// The dataset.
+        dataset: String,
+        /// The version to compare.
+        number: i64,
+    },
     /// A rollback without a target when no earlier content exists.
     #[error("{dataset} has no earlier version with other content to roll back to")]
     NothingToRollBack {
@@ -141,6 +149,7 @@ user_error_kinds!(
     Shrink,
     NoList,
     NoVersion,
+    NoEarlierVersion,
     NothingToRollBack,
     AlreadyCurrent,
 );
@@ -158,6 +167,7 @@ impl UserError {
             UserError::Shrink { .. } => UserErrorKind::Shrink,
             UserError::NoList { .. } => UserErrorKind::NoList,
             UserError::NoVersion { .. } => UserErrorKind::NoVersion,
+            UserError::NoEarlierVersion { .. } => UserErrorKind::NoEarlierVersion,
             UserError::NothingToRollBack { .. } => UserErrorKind::NothingToRollBack,
             UserError::AlreadyCurrent { .. } => UserErrorKind::AlreadyCurrent,
         }

@@ -23,6 +23,7 @@
 //! ```
 
 mod audit;
+mod diff;
 mod error;
 mod filter;
 mod import;
@@ -32,6 +33,7 @@ mod pg;
 mod sqlite;
 
 pub use audit::{AuditFilter, AuditLog, AuditRecord, AuditTicket, MAX_BATCH};
+pub use diff::{DiffCounts, VersionDiff};
 pub use error::{Error, InternalError, Result, UserError, UserErrorKind};
 pub use import::{ImportError, ImportOutcome, ImportPolicy, DEFAULT_MAX_SHRINK};
 pub use keys::{KeyInfo, Scope, KEY_PREFIX};

@@ -128,6 +128,7 @@ suite!(
     audit_filters,
     api_keys,
     guarded_imports_and_rollback,
+    diffs_between_versions_and_rollbacks,
     deltas_add_modify_and_remove,
     snapshots_read_during_imports_are_whole,
     reads_go_on_during_an_import_on_the_same_handle,
@@ -381,6 +382,49 @@ fn guarded_imports_and_rollback(db: &dyn Db) {
     assert_eq!(same.status, ImportStatus::Unchanged);
     let numbers: Vec<i64> = store.dataset_versions("us_ofac_sdn").unwrap().iter().map(|v| v.number).collect();
     assert_eq!(numbers, [1, 2, 3, 4, 5, 6]);
+}
+
+/// `Store::diff` names versions by number, defaults to the current one against the one before,
+/// and compares a rollback by the content it makes current.
+fn diffs_between_versions_and_rollbacks(db: &dyn Db) {
+    let store = open(db);
+    let diff_counts = |from: Option<i64>, to: Option<i64>| {
+        let diff = store.diff("us_ofac_sdn", from, to).unwrap();
+        let counts = diff.counts;
+        (diff.from.number, diff.to.number, counts.added, counts.removed, counts.amended, counts.unchanged)
+    };
+    store.import(&list("us_ofac_sdn", "2024-05-02", "v1", &["Anna", "Boris", "Chen"])).unwrap();
+    assert!(matches!(
+        store.diff("us_ofac_sdn", None, None),
+        Err(Error::User(UserError::NoEarlierVersion { number: 1, .. }))
+    ));
+    // R1 renamed, R2 gone (a third of the list: allowed); then R4 and R3 new.
+    let policy = ImportPolicy { allow_shrink: true, ..ImportPolicy::default() };
+    store.import_with(&list("us_ofac_sdn", "2024-05-03", "v2", &["Anna", "Boris Ivanov"]), &policy).unwrap();
+    let mut third = list("us_ofac_sdn", "2024-05-04", "v3", &["Anna", "Boris Ivanov", "Chen", "Dmitri"]);
+    third.entities[2].record_id = "R4".into();
+    third.entities[2].id = "us_ofac_sdn:R4".into();
+    store.import(&third).unwrap();
+    assert_eq!(diff_counts(Some(1), Some(2)), (1, 2, 0, 1, 1, 1));
+    let diff = store.diff("us_ofac_sdn", Some(1), Some(2)).unwrap();
+    assert_eq!(diff.report.removed[0].caption, "Chen");
+    let change = &diff.report.amended[0].changes[0];
+    assert_eq!(
+        (change.removed.as_slice(), change.added.as_slice()),
+        (&["Boris".to_string()][..], &["Boris Ivanov".to_string()][..])
+    );
+    // The default: the current version (3) against the one before (2).
+    assert_eq!(diff_counts(None, None), (2, 3, 2, 0, 0, 2));
+    assert_eq!(diff_counts(None, Some(2)), (1, 2, 0, 1, 1, 1));
+    // A rollback to version 1 is version 4, holding version 1's records.
+    store.rollback("us_ofac_sdn", Some(1)).unwrap();
+    assert_eq!(diff_counts(None, None), (3, 4, 1, 2, 1, 1));
+    assert_eq!(diff_counts(Some(1), Some(4)), (1, 4, 0, 0, 0, 3));
+    assert!(matches!(
+        store.diff("us_ofac_sdn", Some(9), None),
+        Err(Error::User(UserError::NoVersion { number: 9, .. }))
+    ));
+    assert!(matches!(store.diff("eu_fsf", None, None), Err(Error::User(UserError::NoList { .. }))));
 }
 
 fn a_v1_store_upgrades_cleanly(db: &dyn Db) {

@@ -38,3 +38,14 @@ fn defaults_and_limits_are_the_handlers() {
     assert_eq!(limit["schema"]["maximum"], MAX_LIMIT);
     assert!(limit["description"].as_str().unwrap().contains(&format!("(default {DEFAULT_MATCH_LIMIT})")));
 }
+
+#[test]
+fn diff_fields_are_the_model_fields_as_serialized() {
+    let doc = document();
+    let field = &doc["components"]["schemas"]["ListDiff"]["properties"]["amended"]["items"]["properties"]
+        ["changes"]["items"]["properties"]["field"];
+    let serialized: Vec<serde_json::Value> =
+        ward_model::Field::ALL.iter().map(|field| serde_json::to_value(field).unwrap()).collect();
+    assert_eq!(field["enum"].as_array().unwrap(), &serialized);
+    assert!(doc["paths"]["/lists/{dataset}/diff"]["get"]["responses"]["404"].is_object());
+}
