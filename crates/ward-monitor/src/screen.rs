@@ -445,6 +445,7 @@ pub(crate) fn delta(monitor: &Monitor<'_>, book: &Book, lists: &Lists) -> Result
         }
     }
     let options = options(monitor);
+    let mut summary = Summary { screened: pairs.len(), ..Summary::default() };
     let matches: Vec<Match<'_>> = pairs
         .into_par_iter()
         .flat_map_iter(|(customer, mut subjects)| {
@@ -459,7 +460,6 @@ pub(crate) fn delta(monitor: &Monitor<'_>, book: &Book, lists: &Lists) -> Result
                 .collect::<Vec<_>>()
         })
         .collect();
-    let mut summary = Summary::default();
     let live = live_alerts(monitor, &book.name, &Scope::Subjects(&affected_ids))?;
     let amended: HashSet<usize> = affected
         .iter()

@@ -250,7 +250,7 @@ fn import_records(store: &Store, published: &str, entities: Vec<Entity>) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 64, ..ProptestConfig::default() })]
 
     /// The delta re-screen leaves exactly the alerts a full re-screen would: a full re-screen
     /// run after it changes nothing.
