@@ -603,8 +603,10 @@ pub struct KeysCreateArgs {
 pub enum KeyScope {
     /// Screen names.
     Screen,
-    /// Screen, import lists, read the audit trail.
+    /// Screen, import lists, read the audit trail and alerts.
     Admin,
+    /// Read the alerts of monitored customer books.
+    Review,
 }
 
 /// `ward keys list`

@@ -487,6 +487,12 @@ fn the_delta_equals_a_full_rescreen_on_the_real_ofac_change() {
     book.extend(
         newer.iter().step_by(7).enumerate().map(|(i, e)| customer(&format!("l{i:05}"), e.caption(), None)),
     );
+    // Names listed in 2019-01 too, so that delistings close alerts.
+    let older: Vec<Entity> =
+        ward_lists::read_path(&before).unwrap().into_iter().flat_map(|l| l.entities).collect();
+    book.extend(
+        older.iter().step_by(5).enumerate().map(|(i, e)| customer(&format!("p{i:05}"), e.caption(), None)),
+    );
     monitor.import_book("ofac", book, false, &Lists::load(&store).unwrap()).unwrap();
     import_dir(&store, &after);
     let lists = Lists::load(&store).unwrap();
