@@ -516,11 +516,13 @@ async fn health_metrics_openapi() {
         ("/admin/lists", "post"),
         ("/admin/lists/{dataset}/rollback", "post"),
         ("/admin/keys/{id}", "delete"),
+        ("/alerts", "get"),
+        ("/alerts/{id}", "get"),
     ] {
         let op = &paths[path][method];
         assert!(op["responses"]["200"].is_object(), "{path} {method}");
     }
-    assert_eq!(paths.len(), 13);
+    assert_eq!(paths.len(), 15);
     let match_op = &paths["/match/{dataset}"]["post"];
     for status in ["408", "415"] {
         assert!(match_op["responses"][status].is_object(), "/match lacks {status}");
