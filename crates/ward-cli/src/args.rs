@@ -42,6 +42,12 @@ pub enum Command {
     Keys(KeysCommand),
     /// Show the audit trail of screening requests.
     Audit(AuditArgs),
+    /// Monitored customer books: import customers, re-screen.
+    #[command(subcommand)]
+    Book(BookCommand),
+    /// The alerts raised by monitored books.
+    #[command(subcommand)]
+    Alerts(AlertsCommand),
     /// Screen payment messages (ISO 20022, SWIFT MT) field by field: hold or release.
     #[command(subcommand)]
     Payments(crate::payments::PaymentsCommand),
@@ -244,23 +250,11 @@ pub struct ScreenArgs {
     /// Where the store is.
     #[command(flatten)]
     pub db: DatabaseArgs,
-    /// The customers: a CSV file with a header row.
+    /// The customers: a CSV file with a header row, or JSON lines.
     pub input: PathBuf,
-    /// The column holding the name.
-    #[arg(long)]
-    pub name_column: String,
-    /// The column holding the date of birth.
-    #[arg(long)]
-    pub dob_column: Option<String>,
-    /// The column holding the nationality or country.
-    #[arg(long)]
-    pub country_column: Option<String>,
-    /// The column holding the customer's own id, copied to the output.
-    #[arg(long)]
-    pub id_column: Option<String>,
-    /// Entity kind of every row.
-    #[arg(long, value_enum)]
-    pub kind: Option<KindArg>,
+    /// Which columns (or JSON keys) hold what.
+    #[command(flatten)]
+    pub columns: CustomerColumns,
     /// Score from which a hit is a match.
     #[arg(long)]
     pub threshold: Option<f32>,
@@ -270,16 +264,108 @@ pub struct ScreenArgs {
     /// Output file (default stdout).
     #[arg(long)]
     pub output: Option<PathBuf>,
-    /// The field delimiter of the input: one ASCII character, or `tab`.
-    #[arg(long, default_value = ",")]
-    pub delimiter: String,
     /// Write no audit record per row, only one saying that N rows ran unaudited.
     #[arg(long)]
     pub no_audit: bool,
+}
+
+/// Where a customer file holds each field: the columns of a CSV file's header, or the keys of
+/// JSON lines. Shared by `ward screen` and `ward book import`.
+#[derive(Debug, clap::Args)]
+pub struct CustomerColumns {
+    /// The column holding the name.
+    #[arg(long)]
+    pub name_column: String,
+    /// The column holding the date of birth.
+    #[arg(long)]
+    pub dob_column: Option<String>,
+    /// The column holding the nationality or country.
+    #[arg(long)]
+    pub country_column: Option<String>,
+    /// The column holding the customer's own id.
+    #[arg(long)]
+    pub id_column: Option<String>,
+    /// The column holding identifiers (passport, registration numbers), several separated by `;`.
+    #[arg(long)]
+    pub identifier_column: Option<String>,
+    /// Entity kind of every row.
+    #[arg(long, value_enum)]
+    pub kind: Option<KindArg>,
+    /// The field delimiter of a CSV input: one ASCII character, or `tab`.
+    #[arg(long, default_value = ",")]
+    pub delimiter: String,
     /// The input's character encoding: `utf-8`, `latin1` (ISO-8859-1), `windows-1252` or another
     /// ASCII-compatible WHATWG label.
     #[arg(long, default_value = "utf-8")]
     pub encoding: String,
+}
+
+/// `ward book ...`
+#[derive(Debug, Subcommand)]
+pub enum BookCommand {
+    /// Import customers into a monitored book (inserted or updated by id) and screen the new
+    /// and changed ones.
+    Import(BookImportArgs),
+    /// Re-screen a book against the current lists.
+    Rescreen(BookRescreenArgs),
+}
+
+/// `ward book import`
+#[derive(Debug, clap::Args)]
+pub struct BookImportArgs {
+    /// Where the store is.
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The customers: a CSV file with a header row, or JSON lines (`.jsonl`, `.ndjson`).
+    pub input: PathBuf,
+    /// The book.
+    #[arg(long)]
+    pub book: String,
+    /// Also remove the book's customers that are not in the file.
+    #[arg(long)]
+    pub replace: bool,
+    /// Which columns (or JSON keys) hold what; `--id-column` is required.
+    #[command(flatten)]
+    pub columns: CustomerColumns,
+}
+
+/// `ward book rescreen`
+#[derive(Debug, clap::Args)]
+pub struct BookRescreenArgs {
+    /// Where the store is.
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The book.
+    #[arg(long)]
+    pub book: String,
+    /// Every customer against every current list, not only what changed since the last
+    /// screening.
+    #[arg(long)]
+    pub full: bool,
+}
+
+/// `ward alerts ...`
+#[derive(Debug, Subcommand)]
+pub enum AlertsCommand {
+    /// List the alerts of monitored books, oldest first.
+    List(AlertsListArgs),
+}
+
+/// `ward alerts list`
+#[derive(Debug, clap::Args)]
+pub struct AlertsListArgs {
+    /// Where the store is.
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// Only this book's alerts.
+    #[arg(long)]
+    pub book: Option<String>,
+    /// Only alerts with this status: open, confirmed, dismissed or closed.
+    #[arg(long)]
+    pub status: Option<String>,
+    /// One JSON object per line.
+    #[arg(long)]
+    pub json: bool,
 }
 
 /// `ward lists ...`
@@ -538,8 +624,10 @@ pub struct KeysCreateArgs {
 pub enum KeyScope {
     /// Screen names.
     Screen,
-    /// Screen, import lists, read the audit trail.
+    /// Screen, import lists, read the audit trail and alerts.
     Admin,
+    /// Read the alerts of monitored customer books.
+    Review,
 }
 
 /// `ward keys list`

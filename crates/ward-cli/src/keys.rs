@@ -13,6 +13,7 @@ pub(crate) fn run(data_dir: &Path, command: &KeysCommand) -> anyhow::Result<Exit
             let scope = match args.scope {
                 KeyScope::Screen => Scope::Screen,
                 KeyScope::Admin => Scope::Admin,
+                KeyScope::Review => Scope::Review,
             };
             let (info, secret) = store.create_key(&args.name, &[scope])?;
             eprintln!(

@@ -70,6 +70,7 @@ pub(crate) fn import(data_dir: &Path, args: &ImportArgs) -> anyhow::Result<ExitC
     let policy = policy(args)?;
     let store = crate::serve::open_store(data_dir, &args.db)?;
     let mut failed = 0;
+    let mut changed = false;
     let mut units = Vec::new();
     for path in &args.paths {
         match ward_lists::list_units(path) {
@@ -87,6 +88,7 @@ pub(crate) fn import(data_dir: &Path, args: &ImportArgs) -> anyhow::Result<ExitC
                 print_import(&store, &path, &outcome, args.verbose)?;
                 let changed_current =
                     matches!(outcome.status, ImportStatus::Current | ImportStatus::Restored);
+                changed |= changed_current;
                 if args.allow_shrink && changed_current {
                     let request = json!({"command": "lists import", "file": path.display().to_string(), "allow_shrink": true});
                     crate::audit::record_list_change(&store, FORCED_IMPORT_SOURCE, request, &outcome)?;
@@ -108,6 +110,9 @@ pub(crate) fn import(data_dir: &Path, args: &ImportArgs) -> anyhow::Result<ExitC
             }
         }
     }
+    if changed {
+        crate::book::rescreen_books(&store)?;
+    }
     Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
@@ -126,6 +131,7 @@ pub(crate) fn rollback(data_dir: &Path, args: &RollbackArgs) -> anyhow::Result<E
                 v.counts.entities,
                 outcome.removed
             )?;
+            crate::book::rescreen_books(&store)?;
             Ok(ExitCode::SUCCESS)
         }
         Err(err) if err.is_user_error() => {

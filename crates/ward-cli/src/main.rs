@@ -18,6 +18,7 @@ mod bench;
 mod bench_import;
 mod bench_match;
 mod bench_payments;
+mod book;
 mod compare;
 mod entity;
 mod eval;
@@ -94,6 +95,8 @@ fn run(args: args::Args) -> anyhow::Result<ExitCode> {
         args::Command::Match(a) => Some(&a.db),
         args::Command::Screen(a) => Some(&a.db),
         args::Command::Audit(a) => Some(&a.db),
+        args::Command::Book(args::BookCommand::Rescreen(a)) => Some(&a.db),
+        args::Command::Alerts(args::AlertsCommand::List(a)) => Some(&a.db),
         args::Command::Payments(payments::PaymentsCommand::Screen(a)) => Some(&a.db),
         _ => None,
     };
@@ -120,6 +123,9 @@ fn run(args: args::Args) -> anyhow::Result<ExitCode> {
         args::Command::Keys(keys) => keys::run(&data_dir, &keys),
         args::Command::Audit(audit) => audit::run(&data_dir, &audit),
         args::Command::Payments(command) => payments::run(&data_dir, &command),
+        args::Command::Book(args::BookCommand::Import(import)) => book::import(&data_dir, &import),
+        args::Command::Book(args::BookCommand::Rescreen(rescreen)) => book::rescreen(&data_dir, &rescreen),
+        args::Command::Alerts(args::AlertsCommand::List(list)) => book::list_alerts(&data_dir, &list),
     }
 }
 

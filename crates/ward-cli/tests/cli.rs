@@ -754,4 +754,84 @@ fn one_party_is_one_subject_on_the_bundled_lists() {
     {
         assert!(murad[0].iter().any(|r| r == referent), "{referent} not in {murad:?}");
     }
+/// The last person in an OFAC SDN CSV (gzip): a record the first half of the file lacks.
+fn last_listed_person(bundled: &str) -> String {
+    use std::io::Read;
+    let mut bytes = Vec::new();
+    flate2::read::GzDecoder::new(std::fs::File::open(repo().join(bundled)).unwrap())
+        .read_to_end(&mut bytes)
+        .unwrap();
+    let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(&bytes[..]);
+    reader
+        .records()
+        .filter_map(Result::ok)
+        .filter(|record| record.get(2).map(str::trim) == Some("individual"))
+        .last()
+        .and_then(|record| record.get(1).map(String::from))
+        .unwrap()
+}
+
+/// Issue 12: a monitored book is re-screened when a list version becomes current: a new
+/// designation raises an alert, a rollback that delists it closes it, and a full re-screen
+/// finds nothing else to change.
+#[test]
+fn a_book_is_rescreened_when_a_list_changes() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let bundled = "data/lists/us-ofac-sdn/sdn.csv.gz";
+    let sdn = repo().join(bundled).display().to_string();
+    let half = cut_list(d, bundled, "sdn.csv", 0.5);
+    check(d, &["lists", "import", &half], 0, &["version 1"]);
+    let listed = last_listed_person(bundled);
+    let book = d.join("book.csv");
+    std::fs::write(&book, format!("id,name\nc1,\"{listed}\"\nc2,Jane Roe\n")).unwrap();
+    let book = book.display().to_string();
+    let columns = ["--book", "retail", "--id-column", "id", "--name-column", "name"];
+    let mut import = vec!["book", "import", &book];
+    import.extend(columns);
+    check(d, &import, 0, &["book retail: 2 customers inserted", "0 alerts raised"]);
+    check(d, &["lists", "import", &sdn], 0, &["book retail: 1 alerts raised, 0 updated, 0 closed"]);
+    let open = check(d, &["alerts", "list", "--json", "--status", "open"], 0, &[]);
+    let alerts: Vec<serde_json::Value> =
+        open.lines().map(|line| serde_json::from_str(line).unwrap()).collect();
+    assert_eq!(alerts.len(), 1, "{open}");
+    let alert = &alerts[0];
+    for field in [
+        "id",
+        "book",
+        "customer_id",
+        "customer_name",
+        "subject_id",
+        "referents",
+        "score",
+        "explanations",
+        "reason",
+        "status",
+        "list_versions",
+        "created_at",
+        "updated_at",
+    ] {
+        assert!(!alert[field].is_null(), "{field} missing in {alert}");
+    }
+    assert_eq!(
+        (alert["customer_id"].as_str(), alert["reason"].as_str()),
+        (Some("c1"), Some("new-designation"))
+    );
+    check(
+        d,
+        &["lists", "rollback", "us_ofac_sdn"],
+        0,
+        &["book retail: 0 alerts raised, 0 updated, 1 closed"],
+    );
+    let closed = check(d, &["alerts", "list", "--json", "--book", "retail", "--status", "closed"], 0, &[]);
+    assert!(closed.contains("\"close_reason\":\"delisted\""), "{closed}");
+    check(
+        d,
+        &["book", "rescreen", "--book", "retail", "--full"],
+        0,
+        &["0 alerts raised, 0 updated, 0 closed"],
+    );
+    let out = ward(d, &["alerts", "list", "--status", "pending"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("is not one of open, confirmed, dismissed, closed"));
 }

@@ -106,23 +106,23 @@ impl Screener {
     /// Builds a snapshot: normalises every name, counts token rarity, compiles subjects and
     /// indexes their names and identifiers.
     pub fn build(subjects: Vec<Subject>) -> Screener {
+        Screener::build_with(subjects, RarityTable::Counted)
+    }
+
+    /// Builds a snapshot whose token rarity comes from `table`. With
+    /// [`RarityTable::Embedded`] a pair's score depends on the query and the subject alone, not
+    /// on the other subjects of the snapshot: what lets a change to the lists be screened by
+    /// re-scoring only the pairs it touches.
+    pub fn build_with(subjects: Vec<Subject>, table: RarityTable) -> Screener {
         let normalizer = Normalizer::embedded();
-        // Names are normalised twice (once to count rarity, once to compile them with it)
-        // rather than held normalised between the two passes: that copy of every name, token by
-        // token, was the largest transient of a build, and its freed pieces stayed resident.
-        let chunks: Vec<&[Subject]> = subjects.chunks(64).collect();
-        let counts: Vec<Rarity> = chunks
-            .par_iter()
-            .map(|part| {
-                let names: Vec<NormalizedName> =
-                    part.iter().flat_map(|s| normalize_subject(s, &normalizer)).collect();
-                Rarity::from_names(&names)
-            })
-            .collect();
-        let mut rarity = Rarity::default();
-        for part in counts {
-            rarity.merge(part);
-        }
+        let rarity = match table {
+            RarityTable::Counted => count_rarity(&subjects, &normalizer),
+            RarityTable::Embedded => Rarity::default_table().clone(),
+        };
+        Screener::compile(subjects, rarity, normalizer)
+    }
+
+    fn compile(subjects: Vec<Subject>, rarity: Rarity, normalizer: Normalizer<'static>) -> Screener {
         // Listed names share one copy of each spelling; the interner's table goes once all are
         // compiled.
         let interner = Interner::default();
@@ -329,6 +329,40 @@ impl Screener {
         std::hint::black_box(sink);
     }
 
+    /// The subjects of this snapshot that share any index key with a name or an identifier of
+    /// subject `subject` of `other`, unranked and unpruned: candidate generation the other way
+    /// round (this snapshot a customer book, `other` the lists), which loses no pair that the
+    /// forward search, from this snapshot's subject as a query to `other`, can find by a key.
+    /// The names are `other`'s compiled names, variants included, as the forward search meets
+    /// them.
+    pub fn candidates_of(&self, other: &Screener, subject: usize) -> Vec<usize> {
+        let listed = &other.prepared[subject];
+        let keys: Vec<KeyName<'_>> = listed.names.iter().map(|name| key_name(&name.prepared)).collect();
+        let identifiers: Vec<String> =
+            listed.identifiers.iter().map(|(folded, _, _)| folded.to_string()).collect();
+        let found = SCRATCH.with(|scratch| {
+            self.index.candidates(
+                &keys,
+                &identifiers,
+                ward_index::Bounds { limit: usize::MAX, min_share: 1.0, min_covered: 0.0, penalties: None },
+                |_| true,
+                &mut scratch.borrow_mut(),
+            )
+        });
+        found.list.iter().map(|c| c.subject as usize).collect()
+    }
+
+    /// Scores a query against the given subjects, every name of each: the hits of a query
+    /// whose candidates were found elsewhere (another index, or [`Screener::candidates`]).
+    /// Sorted and cut as [`Screener::match_query`] does.
+    pub fn match_subjects(&self, query: &Query, subjects: &[usize], options: &MatchOptions) -> Vec<Hit> {
+        let prepared = self.prepare(query);
+        let filter = self.dataset_filter(options);
+        let chosen =
+            subjects.iter().copied().filter(|&i| self.dataset_masks[i] & filter != 0).map(|i| (i, None));
+        self.score_candidates(&prepared, chosen, options)
+    }
+
     /// Screens a query by scoring every subject (no index): the reference the index is tested
     /// against, and a baseline for benchmarks.
     pub fn match_brute_force(&self, query: &Query, options: &MatchOptions) -> Vec<Hit> {
@@ -384,6 +418,36 @@ impl Screener {
         hits.truncate(options.limit);
         hits
     }
+}
+
+/// Where a snapshot's token rarity comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RarityTable {
+    /// Counted over the snapshot's own names (the default: rare names weigh more).
+    Counted,
+    /// The embedded default table, the same for every snapshot.
+    Embedded,
+}
+
+/// Counts token rarity over the subjects' names. Names are normalised twice (once to count
+/// rarity, once to compile them with it) rather than held normalised between the two passes:
+/// that copy of every name, token by token, was the largest transient of a build, and its freed
+/// pieces stayed resident.
+fn count_rarity(subjects: &[Subject], normalizer: &Normalizer<'static>) -> Rarity {
+    let chunks: Vec<&[Subject]> = subjects.chunks(64).collect();
+    let counts: Vec<Rarity> = chunks
+        .par_iter()
+        .map(|part| {
+            let names: Vec<NormalizedName> =
+                part.iter().flat_map(|s| normalize_subject(s, normalizer)).collect();
+            Rarity::from_names(&names)
+        })
+        .collect();
+    let mut rarity = Rarity::default();
+    for part in counts {
+        rarity.merge(part);
+    }
+    rarity
 }
 
 /// The share of a query's coverage weight that a listed name must match for its subject to

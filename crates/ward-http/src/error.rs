@@ -43,6 +43,8 @@ pub enum ErrorCode {
     EntityNotFound,
     /// No API key with this id.
     KeyNotFound,
+    /// No alert with this id.
+    AlertNotFound,
     /// The list has no version with this number.
     VersionNotFound,
     /// A rollback with nothing to do: no earlier content, or the content named is current.
@@ -80,6 +82,7 @@ impl ErrorCode {
             ErrorCode::DatasetNotFound => "dataset_not_found",
             ErrorCode::EntityNotFound => "entity_not_found",
             ErrorCode::KeyNotFound => "key_not_found",
+            ErrorCode::AlertNotFound => "alert_not_found",
             ErrorCode::VersionNotFound => "version_not_found",
             ErrorCode::InvalidRollback => "invalid_rollback",
             ErrorCode::RouteNotFound => "route_not_found",
@@ -107,6 +110,7 @@ impl ErrorCode {
             ErrorCode::DatasetNotFound
             | ErrorCode::EntityNotFound
             | ErrorCode::KeyNotFound
+            | ErrorCode::AlertNotFound
             | ErrorCode::VersionNotFound
             | ErrorCode::RouteNotFound => StatusCode::NOT_FOUND,
             ErrorCode::InvalidRollback => StatusCode::CONFLICT,
@@ -119,7 +123,7 @@ impl ErrorCode {
     }
 
     /// Every code, for the OpenAPI document.
-    pub const ALL: [ErrorCode; 22] = [
+    pub const ALL: [ErrorCode; 23] = [
         ErrorCode::MalformedJson,
         ErrorCode::InvalidQuery,
         ErrorCode::InvalidBatch,
@@ -133,6 +137,7 @@ impl ErrorCode {
         ErrorCode::DatasetNotFound,
         ErrorCode::EntityNotFound,
         ErrorCode::KeyNotFound,
+        ErrorCode::AlertNotFound,
         ErrorCode::VersionNotFound,
         ErrorCode::InvalidRollback,
         ErrorCode::RouteNotFound,

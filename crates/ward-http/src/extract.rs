@@ -33,6 +33,9 @@ pub(crate) const DEFAULT_CUTOFF: f32 = 0.5;
 /// Records of `/admin/audit` without a `limit`.
 pub(crate) const DEFAULT_AUDIT_LIMIT: u64 = 100;
 
+/// Alerts per page of `GET /alerts` without `limit`.
+pub(crate) const DEFAULT_ALERT_LIMIT: usize = 100;
+
 /// The request id: the client's `X-Request-Id`, or one the server made (see
 /// [`crate::routes::app`]).
 #[derive(Debug, Clone)]
@@ -106,6 +109,17 @@ impl FromRequestParts<AppState> for AdminAccess {
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<AdminAccess> {
         access(parts, state, Scope::Admin).await.map(AdminAccess)
+    }
+}
+
+/// A caller whose key has the review scope (or admin).
+pub(crate) struct ReviewAccess;
+
+impl FromRequestParts<AppState> for ReviewAccess {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<ReviewAccess> {
+        access(parts, state, Scope::Review).await.map(|_| ReviewAccess)
     }
 }
 

@@ -220,7 +220,10 @@ impl AppState {
 
     async fn changed(&self, outcome: ImportOutcome, diagnostics: usize) -> ListChange {
         let snapshot = match outcome.status {
-            ImportStatus::Current | ImportStatus::Restored => self.wait_for_version(outcome.version.id).await,
+            ImportStatus::Current | ImportStatus::Restored => {
+                self.rescreen_books();
+                self.wait_for_version(outcome.version.id).await
+            }
             ImportStatus::Historical | ImportStatus::Unchanged => SnapshotState::Unchanged,
         };
         ListChange {
@@ -232,6 +235,39 @@ impl AppState {
             snapshot,
             list_versions: self.snapshot().version_ids(),
         }
+    }
+
+    /// Re-screens every monitored book against the current lists, in the background: the
+    /// answer does not wait for it, `GET /alerts` shows its alerts once it is done. One
+    /// re-screen at a time in this process; a re-screen that finds the lists moved on since it
+    /// loaded them leaves the rest to the next one.
+    fn rescreen_books(&self) {
+        static RUNNING: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        let store = Arc::clone(&self.inner.store);
+        tokio::task::spawn_blocking(move || {
+            let _one_at_a_time = RUNNING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let outcome = store.books().map_err(ward_monitor::Error::from).and_then(|books| {
+                if books.is_empty() {
+                    return Ok(());
+                }
+                let lists = ward_monitor::Lists::load(&store)?;
+                let monitor = ward_monitor::Monitor::new(&store, ward_monitor::MonitorConfig::default());
+                for book in books {
+                    let summary = monitor.rescreen(&book.name, &lists)?;
+                    tracing::info!(
+                        book = %book.name,
+                        raised = summary.raised,
+                        updated = summary.updated,
+                        closed = summary.closed,
+                        "Re-screened the book after a list change"
+                    );
+                }
+                Ok(())
+            });
+            if let Err(e) = outcome {
+                tracing::error!(error = %e, "Re-screening the books after a list change failed");
+            }
+        });
     }
 
     /// Rebuilds the snapshot and waits up to [`crate::Config::rebuild_wait`] for one that

@@ -7,7 +7,8 @@
 use crate::dto::{self, MAX_BATCH};
 use crate::error::ErrorCode;
 use crate::extract::{
-    DEFAULT_AUDIT_LIMIT, DEFAULT_CUTOFF, DEFAULT_MATCH_LIMIT, DEFAULT_SEARCH_LIMIT, MAX_LIMIT,
+    DEFAULT_ALERT_LIMIT, DEFAULT_AUDIT_LIMIT, DEFAULT_CUTOFF, DEFAULT_MATCH_LIMIT, DEFAULT_SEARCH_LIMIT,
+    MAX_LIMIT,
 };
 use serde_json::{json, Map, Value};
 use ward_engine::DEFAULT_THRESHOLD;
@@ -80,9 +81,17 @@ fn path_param(name: &str, description: &str, example: &str) -> Value {
 
 const SCREEN: &str = "screen";
 const ADMIN: &str = "admin";
+const REVIEW: &str = "review";
 
 fn secured(scope: &str) -> Value {
     json!([{"bearerAuth": [scope]}, {"apiKeyHeader": [scope]}])
+}
+
+/// Security of a route any of `scopes` opens.
+fn secured_any(scopes: &[&str]) -> Value {
+    Value::Array(
+        scopes.iter().flat_map(|scope| secured(scope).as_array().cloned().unwrap_or_default()).collect(),
+    )
 }
 
 /// The OpenAPI document: an operation for each route of [`crate::routes::routes`], in their
@@ -159,7 +168,7 @@ fn described() -> Value {
             "unchanged": {"type": "integer", "description": "Records in both versions and equal."},
         },
     });
-    json!({
+    let mut document = json!({
         "openapi": "3.0.3",
         "info": {
             "title": "Ward screening API",
@@ -518,7 +527,7 @@ fn described() -> Value {
                     "properties": {
                         "id": {"type": "string"},
                         "name": {"type": "string"},
-                        "scopes": {"type": "array", "items": {"type": "string", "enum": ["screen", "admin"]}},
+                        "scopes": {"type": "array", "items": {"type": "string", "enum": ["screen", "admin", "review"]}},
                         "created_at": {"type": "string"},
                         "revoked_at": {"type": "string"},
                     },
@@ -540,7 +549,62 @@ fn described() -> Value {
                 },
             },
         },
-    })
+    });
+    add_alerts(&mut document);
+    document
+}
+
+/// The alert routes and schemas: `GET /alerts`, `GET /alerts/{id}`.
+fn add_alerts(document: &mut Value) {
+    let texts = |values: &[&'static str]| -> Value { values.iter().copied().collect() };
+    let reasons: Vec<&str> = ward_store::AlertReason::ALL.iter().map(|r| r.as_str()).collect();
+    let statuses: Vec<&str> = ward_store::AlertStatus::ALL.iter().map(|s| s.as_str()).collect();
+    let closes: Vec<&str> = ward_store::CloseReason::ALL.iter().map(|r| r.as_str()).collect();
+    document["paths"]["/alerts"] = json!({"get": {
+        "operationId": "alerts",
+        "summary": "Alerts of monitored customer books, by id, a page at a time (review or admin).",
+        "description": "Alerts are raised when a book's customer matches a listed subject: at `ward book import` (new and changed customers) and whenever a list version becomes current (`ward lists import`, an upload, a rollback), which re-screens only what the change can affect. After an upload the server re-screens in the background.",
+        "security": secured_any(&[REVIEW, ADMIN]),
+        "parameters": [
+            query_param("book", "Only this book's alerts.", json!({"type": "string"})),
+            query_param("status", "Only alerts with this status.", json!({"type": "string", "enum": texts(&statuses)})),
+            query_param("after", "Only alerts with a larger id: the `next` of the previous page.", json!({"type": "integer"})),
+            query_param("limit", &format!("Most alerts (default {DEFAULT_ALERT_LIMIT}, at most {MAX_LIMIT})."), json!({"type": "integer", "minimum": 1, "maximum": MAX_LIMIT})),
+        ],
+        "responses": responses([vec![ok("The alerts.", "AlertsResponse")], errors(&[400, 401, 403, 429, 500])].concat()),
+    }});
+    document["paths"]["/alerts/{id}"] = json!({"get": {
+        "operationId": "alert",
+        "summary": "One alert (review or admin).",
+        "security": secured_any(&[REVIEW, ADMIN]),
+        "parameters": [path_param("id", "The alert's id.", "1")],
+        "responses": responses([vec![ok("The alert.", "Alert")], errors(&[400, 401, 403, 404, 429, 500])].concat()),
+    }});
+    document["components"]["schemas"]["Alert"] = json!({
+        "type": "object",
+        "required": ["id", "book", "customer_id", "customer_name", "subject_id", "referents", "score", "explanations", "reason", "status", "close_reason", "list_versions", "created_at", "updated_at"],
+        "properties": {
+            "id": {"type": "integer"},
+            "book": {"type": "string"},
+            "customer_id": {"type": "string"},
+            "customer_name": {"type": "string"},
+            "subject_id": {"type": "string"},
+            "referents": {"type": "array", "items": {"type": "string"}},
+            "score": {"type": "number"},
+            "explanations": {"type": "array", "items": {"type": "string"}},
+            "reason": {"type": "string", "enum": texts(&reasons)},
+            "status": {"type": "string", "enum": texts(&statuses)},
+            "close_reason": {"type": "string", "nullable": true, "enum": texts(&closes)},
+            "list_versions": {"type": "array", "items": {"type": "integer"}},
+            "created_at": {"type": "string"},
+            "updated_at": {"type": "string"},
+        },
+    });
+    document["components"]["schemas"]["AlertsResponse"] = json!({
+        "type": "object",
+        "required": ["alerts", "next"],
+        "properties": {"alerts": {"type": "array", "items": schema_ref("Alert")}, "next": {"type": "integer", "nullable": true}},
+    });
 }
 
 #[cfg(test)]

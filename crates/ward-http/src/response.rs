@@ -122,6 +122,15 @@ pub struct AuditResponse {
     pub records: Vec<AuditRecord>,
 }
 
+/// `GET /alerts`.
+#[derive(Debug, Clone, Serialize)]
+pub struct AlertsResponse {
+    /// The alerts, by id.
+    pub alerts: Vec<ward_store::Alert>,
+    /// The `after` of the next page; `null` on the last page.
+    pub next: Option<i64>,
+}
+
 /// Whether a catalog entry is one list or a collection of lists.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]

@@ -4,13 +4,15 @@
 use crate::dto::{self, MatchQuery};
 use crate::error::{Error, ErrorCode, Result};
 use crate::extract::{
-    AdminAccess, AuditContext, JsonBody, ParamList, PathParam, RequestId, ScreenAccess, DEFAULT_AUDIT_LIMIT,
-    DEFAULT_CUTOFF, DEFAULT_MATCH_LIMIT, DEFAULT_SEARCH_LIMIT, MAX_LIMIT,
+    AdminAccess, AuditContext, JsonBody, ParamList, PathParam, RequestId, ReviewAccess, ScreenAccess,
+    DEFAULT_ALERT_LIMIT, DEFAULT_AUDIT_LIMIT, DEFAULT_CUTOFF, DEFAULT_MATCH_LIMIT, DEFAULT_SEARCH_LIMIT,
+    MAX_LIMIT,
 };
 use crate::lists::{self, ListChange};
 use crate::response::{
-    Algorithm, AlgorithmDocs, Algorithms, AuditResponse, Catalog, CatalogDataset, DatasetKind, Feature,
-    Health, MatchResponse, Matcher, Publisher, QueryAnswer, Ready, Relation, SearchResponse, Total,
+    AlertsResponse, Algorithm, AlgorithmDocs, Algorithms, AuditResponse, Catalog, CatalogDataset,
+    DatasetKind, Feature, Health, MatchResponse, Matcher, Publisher, QueryAnswer, Ready, Relation,
+    SearchResponse, Total,
 };
 use crate::{openapi, AppState};
 use axum::body::Body;
@@ -105,6 +107,8 @@ pub(crate) fn routes() -> Vec<Route> {
         route(Method::POST, "/admin/lists", import_list),
         route(Method::POST, "/admin/lists/{dataset}/rollback", rollback_list),
         route(Method::GET, "/lists/{dataset}/diff", diff_list),
+        route(Method::GET, "/alerts", alerts),
+        route(Method::GET, "/alerts/{id}", alert),
     ]
 }
 
@@ -599,4 +603,46 @@ async fn rollback_list(
     let change = state.rollback(dataset, to).await?;
     audit_change(&state, audit, query, &change).await?;
     Ok(Json(change))
+}
+
+/// `GET /alerts?book=&status=&after=&limit=`: alerts of monitored books by id, a page at a
+/// time (review or admin scope); `next` is the `after` of the next page.
+async fn alerts(
+    State(state): State<AppState>,
+    _: ReviewAccess,
+    params: ParamList,
+) -> Result<Json<AlertsResponse>> {
+    let status = params
+        .get("status")
+        .filter(|s| !s.is_empty())
+        .map(str::parse::<ward_store::AlertStatus>)
+        .transpose()
+        .map_err(|e| Error::new(ErrorCode::InvalidQuery, format!("parameter \"status\": {e}")))?;
+    let limit = params.limit(DEFAULT_ALERT_LIMIT)?;
+    let filter = ward_store::AlertFilter {
+        book: params.get("book").filter(|s| !s.is_empty()).map(str::to_string),
+        status,
+        id: None,
+        after: params.parse::<i64>("after")?,
+        limit: Some(limit),
+    };
+    let store = Arc::clone(&state.inner.store);
+    let alerts =
+        tokio::task::spawn_blocking(move || store.alerts(&filter)).await.map_err(Error::internal)??;
+    let next = (alerts.len() == limit).then(|| alerts.last().map(|a| a.id)).flatten();
+    Ok(Json(AlertsResponse { alerts, next }))
+}
+
+/// `GET /alerts/{id}`: one alert (review or admin scope).
+async fn alert(
+    State(state): State<AppState>,
+    _: ReviewAccess,
+    PathParam(id): PathParam,
+) -> Result<Json<ward_store::Alert>> {
+    let number: i64 = id
+        .parse()
+        .map_err(|_| Error::new(ErrorCode::InvalidQuery, format!("alert id {id:?} is not a number")))?;
+    let store = Arc::clone(&state.inner.store);
+    let found = tokio::task::spawn_blocking(move || store.alert(number)).await.map_err(Error::internal)??;
+    found.map(Json).ok_or_else(|| Error::new(ErrorCode::AlertNotFound, format!("there is no alert {number}")))
 }

@@ -517,11 +517,13 @@ async fn health_metrics_openapi() {
         ("/admin/lists/{dataset}/rollback", "post"),
         ("/lists/{dataset}/diff", "get"),
         ("/admin/keys/{id}", "delete"),
+        ("/alerts", "get"),
+        ("/alerts/{id}", "get"),
     ] {
         let op = &paths[path][method];
         assert!(op["responses"]["200"].is_object(), "{path} {method}");
     }
-    assert_eq!(paths.len(), 14);
+    assert_eq!(paths.len(), 16);
     let match_op = &paths["/match/{dataset}"]["post"];
     for status in ["408", "415"] {
         assert!(match_op["responses"][status].is_object(), "/match lacks {status}");
@@ -1012,4 +1014,73 @@ async fn slow_clients_cannot_take_the_server_down() {
     bounded.await.expect("the slow-client test ran past 30 s");
     stop.send(()).unwrap();
     tokio::time::timeout(Duration::from_secs(10), server).await.unwrap().unwrap().unwrap();
+}
+
+/// Issue 12: an upload that makes a version current re-screens the monitored books; their
+/// alerts are served to review keys, a page at a time.
+#[tokio::test]
+async fn uploads_rescreen_books_and_alerts_are_served() {
+    let s = server();
+    let store = s.state.store();
+    let listed: Vec<String> = ward_lists::read_path(&testdata(EU_FIXTURE))
+        .unwrap()
+        .into_iter()
+        .flat_map(|list| list.entities)
+        .filter(|e| e.schema == ward_model::Schema::Person)
+        .take(2)
+        .map(|e| e.caption().to_string())
+        .collect();
+    let customers: Vec<ward_store::Customer> = listed
+        .iter()
+        .enumerate()
+        .map(|(i, name)| ward_store::Customer {
+            id: format!("c{i}"),
+            name: name.clone(),
+            ..ward_store::Customer::default()
+        })
+        .collect();
+    let monitor = ward_monitor::Monitor::new(store, ward_monitor::MonitorConfig::default());
+    let lists = ward_monitor::Lists::load(store).unwrap();
+    let before = monitor.import_book("retail", customers, false, &lists).unwrap();
+    assert_eq!(before.changes.raised, 0, "{listed:?} are not in the lists the server starts with");
+
+    let eu = std::fs::read(testdata(EU_FIXTURE)).unwrap();
+    let uploaded = upload(&s, "name=eu.xml", eu).await;
+    assert_eq!(uploaded.status, StatusCode::OK, "{}", uploaded.body);
+    let (_, review) = store.create_key("analyst", &[Scope::Review]).unwrap();
+    let mut alerts = Value::Null;
+    for _ in 0..300 {
+        alerts = call(&s.app, Method::GET, "/alerts?book=retail&status=open", Some(&review), None).await.body;
+        if alerts["alerts"].as_array().is_some_and(|a| a.len() == 2) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let found = alerts["alerts"].as_array().unwrap();
+    assert_eq!(found.len(), 2, "{alerts}");
+    assert!(found.iter().all(|a| a["reason"] == "new-designation" && a["status"] == "open"));
+    assert_eq!(alerts["next"], Value::Null);
+
+    let page = call(&s.app, Method::GET, "/alerts?limit=1", Some(&review), None).await.body;
+    assert_eq!(page["alerts"].as_array().unwrap().len(), 1);
+    let next = page["next"].as_i64().unwrap();
+    let rest = call(&s.app, Method::GET, &format!("/alerts?limit=1&after={next}"), Some(&review), None).await;
+    assert_eq!(rest.body["alerts"][0], found[1]);
+    let id = found[0]["id"].as_i64().unwrap();
+    let one = call(&s.app, Method::GET, &format!("/alerts/{id}"), Some(&s.admin), None).await;
+    assert_eq!(one.body, found[0]);
+    check_error(
+        &call(&s.app, Method::GET, "/alerts/999999", Some(&review), None).await,
+        404,
+        "alert_not_found",
+    );
+    check_error(&call(&s.app, Method::GET, "/alerts/x", Some(&review), None).await, 400, "invalid_query");
+    check_error(
+        &call(&s.app, Method::GET, "/alerts?status=new", Some(&review), None).await,
+        400,
+        "invalid_query",
+    );
+    check_error(&call(&s.app, Method::GET, "/alerts", Some(&s.screen), None).await, 403, "forbidden");
+    // A review key reads alerts, nothing else.
+    check_error(&call(&s.app, Method::GET, "/admin/audit", Some(&review), None).await, 403, "forbidden");
 }

@@ -17,8 +17,10 @@ const KEY_RANDOM_CHARS: usize = 32;
 pub enum Scope {
     /// Screen names (`/match`, `ward screen`).
     Screen,
-    /// Import lists and read the audit trail; implies [`Scope::Screen`].
+    /// Import lists and read the audit trail; implies [`Scope::Screen`] and [`Scope::Review`].
     Admin,
+    /// Read the alerts of monitored customer books.
+    Review,
 }
 
 impl Scope {
@@ -27,6 +29,7 @@ impl Scope {
         match self {
             Scope::Screen => "screen",
             Scope::Admin => "admin",
+            Scope::Review => "review",
         }
     }
 
@@ -35,6 +38,7 @@ impl Scope {
         match text.trim().to_ascii_lowercase().as_str() {
             "screen" => Some(Scope::Screen),
             "admin" => Some(Scope::Admin),
+            "review" => Some(Scope::Review),
             _ => None,
         }
     }
@@ -63,10 +67,9 @@ pub struct KeyInfo {
 }
 
 impl KeyInfo {
-    /// Whether the key grants `scope`; admin implies screen. A revoked key grants nothing.
+    /// Whether the key grants `scope`; admin implies every scope. A revoked key grants nothing.
     pub fn allows(&self, scope: Scope) -> bool {
-        self.revoked_at.is_none()
-            && self.scopes.iter().any(|&s| s == scope || (s == Scope::Admin && scope == Scope::Screen))
+        self.revoked_at.is_none() && self.scopes.iter().any(|&s| s == scope || s == Scope::Admin)
     }
 }
 

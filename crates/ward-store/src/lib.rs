@@ -24,6 +24,7 @@
 
 mod audit;
 mod diff;
+mod book;
 mod error;
 mod filter;
 mod import;
@@ -34,6 +35,10 @@ mod sqlite;
 
 pub use audit::{AuditFilter, AuditLog, AuditRecord, AuditTicket, MAX_BATCH};
 pub use diff::{DiffCounts, VersionDiff};
+pub use book::{
+    Alert, AlertChange, AlertFilter, AlertReason, AlertStatus, Book, CloseReason, Customer, OutboxEvent,
+    StoredCustomer, TOPIC_ALERT_CREATED, TOPIC_ALERT_UPDATED,
+};
 pub use error::{Error, InternalError, Result, UserError, UserErrorKind};
 pub use import::{ImportError, ImportOutcome, ImportPolicy, DEFAULT_MAX_SHRINK};
 pub use keys::{KeyInfo, Scope, KEY_PREFIX};
@@ -177,6 +182,22 @@ pub(crate) trait Backend: Send + Sync {
     fn keys(&self, by: KeyBy<'_>) -> Result<Vec<KeyInfo>>;
     /// Marks a key revoked unless it already is.
     fn revoke_key(&self, id: &str, at: &str) -> Result<()>;
+    /// Creates a book unless it exists.
+    fn create_book(&self, name: &str, at: &str) -> Result<()>;
+    /// One book by name, or every book.
+    fn books(&self, name: Option<&str>) -> Result<Vec<Book>>;
+    /// A book's customers, by id.
+    fn customers(&self, book: &str) -> Result<Vec<StoredCustomer>>;
+    /// Inserts or replaces customers and removes others, in one transaction.
+    fn write_customers(&self, book: &str, upsert: &[StoredCustomer], remove: &[String]) -> Result<()>;
+    /// Applies alert changes, writes their outbox events and the book's new state, in one
+    /// transaction. Returns the ids of the alerts, in the order of `changes`.
+    fn commit_screening(&self, state: &Book, changes: &[AlertChange], at: &str) -> Result<Vec<i64>>;
+    fn alerts(&self, filter: &AlertFilter) -> Result<Vec<Alert>>;
+    /// The oldest outbox events, at most `limit`.
+    fn outbox(&self, limit: usize) -> Result<Vec<OutboxEvent>>;
+    /// Removes delivered outbox events.
+    fn delete_outbox(&self, ids: &[i64]) -> Result<()>;
     /// Runs raw SQL, for tests that break the database on purpose.
     #[cfg(test)]
     fn execute(&self, sql: &str) -> Result<()>;
@@ -475,6 +496,69 @@ impl Store {
         }
         let found = self.backend.keys(KeyBy::Hash(&keys::hash(secret)))?;
         Ok(found.into_iter().find(|key| key.revoked_at.is_none()))
+    }
+
+    /// Creates the book `name` unless it exists, and returns it.
+    pub fn create_book(&self, name: &str) -> Result<Book> {
+        self.backend.create_book(name, &now())?;
+        self.book(name)?.ok_or_else(|| Error::missing(format!("book {name}")))
+    }
+
+    /// The book `name`, if it exists.
+    pub fn book(&self, name: &str) -> Result<Option<Book>> {
+        Ok(self.backend.books(Some(name))?.into_iter().next())
+    }
+
+    /// Every book, by name.
+    pub fn books(&self) -> Result<Vec<Book>> {
+        self.backend.books(None)
+    }
+
+    /// The customers of a book, by id.
+    pub fn customers(&self, book: &str) -> Result<Vec<StoredCustomer>> {
+        self.backend.customers(book)
+    }
+
+    /// Inserts or replaces the customers `upsert` (by id) and removes the customers `remove`
+    /// from a book, in one transaction.
+    pub fn write_customers(&self, book: &str, upsert: &[Customer], remove: &[String]) -> Result<()> {
+        let at = now();
+        let rows: Vec<StoredCustomer> = upsert
+            .iter()
+            .map(|customer| StoredCustomer {
+                fingerprint: customer.fingerprint(),
+                customer: customer.clone(),
+                updated_at: at.clone(),
+            })
+            .collect();
+        self.backend.write_customers(book, &rows, remove)
+    }
+
+    /// Records one step of a book's screening in one transaction: the alert changes, an outbox
+    /// event for each, and the book's new state (`state.name` names the book). Returns the ids
+    /// of the alerts in the order of `changes` (new ones assigned here).
+    pub fn commit_screening(&self, state: &Book, changes: &[AlertChange]) -> Result<Vec<i64>> {
+        self.backend.commit_screening(state, changes, &now())
+    }
+
+    /// The alerts that pass `filter`, by id.
+    pub fn alerts(&self, filter: &AlertFilter) -> Result<Vec<Alert>> {
+        self.backend.alerts(filter)
+    }
+
+    /// One alert by id.
+    pub fn alert(&self, id: i64) -> Result<Option<Alert>> {
+        Ok(self.alerts(&AlertFilter { id: Some(id), ..AlertFilter::default() })?.into_iter().next())
+    }
+
+    /// The oldest events waiting in the outbox, at most `limit`, in the order written.
+    pub fn outbox(&self, limit: usize) -> Result<Vec<OutboxEvent>> {
+        self.backend.outbox(limit)
+    }
+
+    /// Removes events from the outbox once they are delivered.
+    pub fn delete_outbox(&self, ids: &[i64]) -> Result<()> {
+        self.backend.delete_outbox(ids)
     }
 }
 

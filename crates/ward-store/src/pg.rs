@@ -5,11 +5,13 @@
 //! writer opens its own, so audit commits never wait for a pooled connection.
 
 use crate::audit::{format_time, names_lower, parse_time, AuditSink, ResolvedFilter};
+use crate::book::{event_of, parse_stored};
 use crate::filter::Where;
 use crate::import::{Content, ImportTx, StagedRow, VersionRef, VersionRow};
 use crate::{
-    keys, migrations, redact, AuditRecord, Backend, CurrentLists, Entities, Error, ImportSession,
-    InternalError, KeyBy, KeyInfo, Result, UserError, Versions,
+    keys, migrations, redact, Alert, AlertChange, AlertFilter, AuditRecord, Backend, Book, CloseReason,
+    CurrentLists, Customer, Entities, Error, ImportSession, InternalError, KeyBy, KeyInfo, OutboxEvent,
+    Result, StoredCustomer, UserError, Versions,
 };
 use chrono::{DateTime, Utc};
 use postgres::types::ToSql;
@@ -360,6 +362,251 @@ impl Backend for Postgres {
         self.client()?
             .execute("UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL", &[&id, &at])
             .map_err(self.err())?;
+        Ok(())
+    }
+
+    fn create_book(&self, name: &str, at: &str) -> Result<()> {
+        self.client()?
+            .execute(
+                "INSERT INTO books (name, created_at) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING",
+                &[&name, &at],
+            )
+            .map_err(self.err())?;
+        Ok(())
+    }
+
+    fn books(&self, name: Option<&str>) -> Result<Vec<Book>> {
+        let rows = self.query(
+            "SELECT name, created_at, screened_versions, engine, full_progress FROM books
+             WHERE $1::TEXT IS NULL OR name = $1 ORDER BY name",
+            &[&name],
+        )?;
+        rows.iter()
+            .map(|row| {
+                Ok(Book {
+                    name: row.get(0),
+                    created_at: row.get(1),
+                    screened_versions: serde_json::from_str(row.get(2))?,
+                    engine: row.get(3),
+                    full_progress: row.get(4),
+                })
+            })
+            .collect()
+    }
+
+    fn customers(&self, book: &str) -> Result<Vec<StoredCustomer>> {
+        let rows = self.query(
+            "SELECT id, name, birth_date, country, kind, identifiers, fingerprint, updated_at
+             FROM customers WHERE book = $1 ORDER BY id",
+            &[&book],
+        )?;
+        rows.iter()
+            .map(|row| {
+                Ok(StoredCustomer {
+                    customer: Customer {
+                        id: row.get(0),
+                        name: row.get(1),
+                        birth_date: row.get(2),
+                        country: row.get(3),
+                        kind: row.get(4),
+                        identifiers: serde_json::from_str(row.get(5))?,
+                    },
+                    fingerprint: row.get(6),
+                    updated_at: row.get(7),
+                })
+            })
+            .collect()
+    }
+
+    fn write_customers(&self, book: &str, upsert: &[StoredCustomer], remove: &[String]) -> Result<()> {
+        let err = self.err();
+        let mut client = self.client()?;
+        let mut tx = client.transaction().map_err(&err)?;
+        let insert = tx
+            .prepare(
+                "INSERT INTO customers (book, id, name, birth_date, country, kind, identifiers, fingerprint, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                 ON CONFLICT (book, id) DO UPDATE SET name = EXCLUDED.name, birth_date = EXCLUDED.birth_date,
+                     country = EXCLUDED.country, kind = EXCLUDED.kind, identifiers = EXCLUDED.identifiers,
+                     fingerprint = EXCLUDED.fingerprint, updated_at = EXCLUDED.updated_at",
+            )
+            .map_err(&err)?;
+        for row in upsert {
+            let c = &row.customer;
+            let identifiers = serde_json::to_string(&c.identifiers)?;
+            tx.execute(
+                &insert,
+                &[
+                    &book,
+                    &c.id,
+                    &c.name,
+                    &c.birth_date,
+                    &c.country,
+                    &c.kind,
+                    &identifiers,
+                    &row.fingerprint,
+                    &row.updated_at,
+                ],
+            )
+            .map_err(&err)?;
+        }
+        if !remove.is_empty() {
+            tx.execute("DELETE FROM customers WHERE book = $1 AND id = ANY($2)", &[&book, &remove])
+                .map_err(&err)?;
+        }
+        tx.commit().map_err(&err)
+    }
+
+    fn commit_screening(&self, state: &Book, changes: &[AlertChange], at: &str) -> Result<Vec<i64>> {
+        let err = self.err();
+        let mut client = self.client()?;
+        let mut tx = client.transaction().map_err(&err)?;
+        let insert = tx
+            .prepare(
+                "INSERT INTO alerts (book, customer_id, customer_name, subject_id, referents, score, explanations,
+                     reason, status, close_reason, list_versions, created_at, updated_at)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $12) RETURNING id",
+            )
+            .map_err(&err)?;
+        let update = tx
+            .prepare(
+                "UPDATE alerts SET customer_name = $2, referents = $3, score = $4, explanations = $5, reason = $6,
+                     status = $7, close_reason = $8, list_versions = $9, updated_at = $10
+                 WHERE id = $1 RETURNING created_at",
+            )
+            .map_err(&err)?;
+        let outbox = tx
+            .prepare("INSERT INTO outbox (created_at, topic, key, payload) VALUES ($1, $2, $3, $4)")
+            .map_err(&err)?;
+        let mut ids = Vec::with_capacity(changes.len());
+        for change in changes {
+            let mut alert = match change {
+                AlertChange::Raise(alert) | AlertChange::Update(alert) => alert.clone(),
+            };
+            alert.updated_at = at.to_string();
+            let referents = serde_json::to_string(&alert.referents)?;
+            let explanations = serde_json::to_string(&alert.explanations)?;
+            let versions = serde_json::to_string(&alert.list_versions)?;
+            let close_reason = alert.close_reason.map(CloseReason::as_str);
+            match change {
+                AlertChange::Raise(_) => {
+                    let row = tx
+                        .query_one(
+                            &insert,
+                            &[
+                                &alert.book,
+                                &alert.customer_id,
+                                &alert.customer_name,
+                                &alert.subject_id,
+                                &referents,
+                                &alert.score,
+                                &explanations,
+                                &alert.reason.as_str(),
+                                &alert.status.as_str(),
+                                &close_reason,
+                                &versions,
+                                &at,
+                            ],
+                        )
+                        .map_err(&err)?;
+                    alert.id = row.get(0);
+                    alert.created_at = at.to_string();
+                }
+                AlertChange::Update(_) => {
+                    let row = tx
+                        .query_opt(
+                            &update,
+                            &[
+                                &alert.id,
+                                &alert.customer_name,
+                                &referents,
+                                &alert.score,
+                                &explanations,
+                                &alert.reason.as_str(),
+                                &alert.status.as_str(),
+                                &close_reason,
+                                &versions,
+                                &at,
+                            ],
+                        )
+                        .map_err(&err)?
+                        .ok_or_else(|| Error::missing(format!("alert {}", alert.id)))?;
+                    alert.created_at = row.get(0);
+                }
+            }
+            let (topic, key, payload) = event_of(change, &alert)?;
+            tx.execute(&outbox, &[&at, &topic, &key, &payload]).map_err(&err)?;
+            ids.push(alert.id);
+        }
+        let screened = serde_json::to_string(&state.screened_versions)?;
+        tx.execute(
+            "UPDATE books SET screened_versions = $2, engine = $3, full_progress = $4 WHERE name = $1",
+            &[&state.name, &screened, &state.engine, &state.full_progress],
+        )
+        .map_err(&err)?;
+        tx.commit().map_err(&err)?;
+        Ok(ids)
+    }
+
+    fn alerts(&self, filter: &AlertFilter) -> Result<Vec<Alert>> {
+        let mut w: Where<Param> = Where::new('$');
+        if let Some(book) = &filter.book {
+            w.add("book = ?", Some(Box::new(book.clone())));
+        }
+        if let Some(status) = filter.status {
+            w.add("status = ?", Some(Box::new(status.as_str().to_string())));
+        }
+        if let Some(id) = filter.id {
+            w.add("id = ?", Some(Box::new(id)));
+        }
+        if let Some(after) = filter.after {
+            w.add("id > ?", Some(Box::new(after)));
+        }
+        let limit = filter.limit.map(|n| format!("LIMIT {n}")).unwrap_or_default();
+        let sql = format!("{} {} ORDER BY id {limit}", crate::sqlite::ALERT_COLUMNS, w.sql());
+        let rows = self.query(&sql, &w.args())?;
+        rows.iter()
+            .map(|row| {
+                Ok(Alert {
+                    id: row.get(0),
+                    book: row.get(1),
+                    customer_id: row.get(2),
+                    customer_name: row.get(3),
+                    subject_id: row.get(4),
+                    referents: serde_json::from_str(row.get(5))?,
+                    score: row.get(6),
+                    explanations: serde_json::from_str(row.get(7))?,
+                    reason: parse_stored(row.get(8))?,
+                    status: parse_stored(row.get(9))?,
+                    close_reason: row.get::<_, Option<&str>>(10).map(parse_stored).transpose()?,
+                    list_versions: serde_json::from_str(row.get(11))?,
+                    created_at: row.get(12),
+                    updated_at: row.get(13),
+                })
+            })
+            .collect()
+    }
+
+    fn outbox(&self, limit: usize) -> Result<Vec<OutboxEvent>> {
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let rows = self.query(
+            "SELECT id, created_at, topic, key, payload FROM outbox ORDER BY id LIMIT $1",
+            &[&limit],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|row| OutboxEvent {
+                id: row.get(0),
+                created_at: row.get(1),
+                topic: row.get(2),
+                key: row.get(3),
+                payload: row.get(4),
+            })
+            .collect())
+    }
+
+    fn delete_outbox(&self, ids: &[i64]) -> Result<()> {
+        self.client()?.execute("DELETE FROM outbox WHERE id = ANY($1)", &[&ids]).map_err(self.err())?;
         Ok(())
     }
 

@@ -1,11 +1,13 @@
 //! The SQLite backend: one database file in the data directory, nothing to install.
 
 use crate::audit::{names_lower, AuditSink, ResolvedFilter};
+use crate::book::{event_of, parse_stored};
 use crate::filter::Where;
 use crate::import::{Content, ImportTx, StagedRow, VersionRef, VersionRow};
 use crate::{
-    keys, migrations, AuditRecord, Backend, CurrentLists, Entities, Error, ImportSession, InternalError,
-    KeyBy, KeyInfo, Result, Versions, DB_FILE,
+    keys, migrations, Alert, AlertChange, AlertFilter, AuditRecord, Backend, Book, CloseReason, CurrentLists,
+    Customer, Entities, Error, ImportSession, InternalError, KeyBy, KeyInfo, OutboxEvent, Result,
+    StoredCustomer, Versions, DB_FILE,
 };
 use r2d2::{Pool, PooledConnection};
 use r2d2_sqlite::SqliteConnectionManager;
@@ -360,11 +362,301 @@ impl Backend for Sqlite {
         Ok(())
     }
 
+    fn create_book(&self, name: &str, at: &str) -> Result<()> {
+        self.conn()?
+            .execute(
+                "INSERT INTO books (name, created_at) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
+                params![name, at],
+            )
+            .map_err(self.err())?;
+        Ok(())
+    }
+
+    fn books(&self, name: Option<&str>) -> Result<Vec<Book>> {
+        let err = self.err();
+        let conn = self.conn()?;
+        let mut stmt = conn
+            .prepare(
+                "SELECT name, created_at, screened_versions, engine, full_progress FROM books
+                 WHERE ?1 IS NULL OR name = ?1 ORDER BY name",
+            )
+            .map_err(&err)?;
+        let rows = stmt
+            .query_map(params![name], |row| {
+                Ok((row.get(0)?, row.get(1)?, row.get::<_, String>(2)?, row.get(3)?, row.get(4)?))
+            })
+            .map_err(&err)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (name, created_at, screened, engine, full_progress) = row.map_err(&err)?;
+            out.push(Book {
+                name,
+                created_at,
+                screened_versions: serde_json::from_str(&screened)?,
+                engine,
+                full_progress,
+            });
+        }
+        Ok(out)
+    }
+
+    fn customers(&self, book: &str) -> Result<Vec<StoredCustomer>> {
+        let err = self.err();
+        let conn = self.conn()?;
+        let mut stmt = conn
+            .prepare(
+                "SELECT id, name, birth_date, country, kind, identifiers, fingerprint, updated_at
+                 FROM customers WHERE book = ?1 ORDER BY id",
+            )
+            .map_err(&err)?;
+        let rows = stmt
+            .query_map(params![book], |row| {
+                Ok((
+                    Customer {
+                        id: row.get(0)?,
+                        name: row.get(1)?,
+                        birth_date: row.get(2)?,
+                        country: row.get(3)?,
+                        kind: row.get(4)?,
+                        identifiers: Vec::new(),
+                    },
+                    row.get::<_, String>(5)?,
+                    row.get(6)?,
+                    row.get(7)?,
+                ))
+            })
+            .map_err(&err)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (mut customer, identifiers, fingerprint, updated_at) = row.map_err(&err)?;
+            customer.identifiers = serde_json::from_str(&identifiers)?;
+            out.push(StoredCustomer { customer, fingerprint, updated_at });
+        }
+        Ok(out)
+    }
+
+    fn write_customers(&self, book: &str, upsert: &[StoredCustomer], remove: &[String]) -> Result<()> {
+        let err = self.err();
+        let mut conn = self.conn()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO customers (book, id, name, birth_date, country, kind, identifiers, fingerprint, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)
+                     ON CONFLICT (book, id) DO UPDATE SET name = excluded.name, birth_date = excluded.birth_date,
+                         country = excluded.country, kind = excluded.kind, identifiers = excluded.identifiers,
+                         fingerprint = excluded.fingerprint, updated_at = excluded.updated_at",
+                )
+                .map_err(&err)?;
+            for row in upsert {
+                let c = &row.customer;
+                insert
+                    .execute(params![
+                        book,
+                        c.id,
+                        c.name,
+                        c.birth_date,
+                        c.country,
+                        c.kind,
+                        serde_json::to_string(&c.identifiers)?,
+                        row.fingerprint,
+                        row.updated_at,
+                    ])
+                    .map_err(&err)?;
+            }
+            let mut delete =
+                tx.prepare_cached("DELETE FROM customers WHERE book = ?1 AND id = ?2").map_err(&err)?;
+            for id in remove {
+                delete.execute(params![book, id]).map_err(&err)?;
+            }
+        }
+        tx.commit().map_err(&err)
+    }
+
+    fn commit_screening(&self, state: &Book, changes: &[AlertChange], at: &str) -> Result<Vec<i64>> {
+        let err = self.err();
+        let mut conn = self.conn()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
+        let mut ids = Vec::with_capacity(changes.len());
+        {
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT INTO alerts (book, customer_id, customer_name, subject_id, referents, score, explanations,
+                         reason, status, close_reason, list_versions, created_at, updated_at)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?12)",
+                )
+                .map_err(&err)?;
+            let mut update = tx
+                .prepare_cached(
+                    "UPDATE alerts SET customer_name = ?2, referents = ?3, score = ?4, explanations = ?5, reason = ?6,
+                         status = ?7, close_reason = ?8, list_versions = ?9, updated_at = ?10
+                     WHERE id = ?1 RETURNING created_at",
+                )
+                .map_err(&err)?;
+            let mut outbox = tx
+                .prepare_cached(
+                    "INSERT INTO outbox (created_at, topic, key, payload) VALUES (?1, ?2, ?3, ?4)",
+                )
+                .map_err(&err)?;
+            for change in changes {
+                let mut alert = match change {
+                    AlertChange::Raise(alert) | AlertChange::Update(alert) => alert.clone(),
+                };
+                alert.updated_at = at.to_string();
+                let referents = serde_json::to_string(&alert.referents)?;
+                let explanations = serde_json::to_string(&alert.explanations)?;
+                let versions = serde_json::to_string(&alert.list_versions)?;
+                let close_reason = alert.close_reason.map(CloseReason::as_str);
+                match change {
+                    AlertChange::Raise(_) => {
+                        insert
+                            .execute(params![
+                                alert.book,
+                                alert.customer_id,
+                                alert.customer_name,
+                                alert.subject_id,
+                                referents,
+                                alert.score,
+                                explanations,
+                                alert.reason.as_str(),
+                                alert.status.as_str(),
+                                close_reason,
+                                versions,
+                                at,
+                            ])
+                            .map_err(&err)?;
+                        alert.id = tx.last_insert_rowid();
+                        alert.created_at = at.to_string();
+                    }
+                    AlertChange::Update(_) => {
+                        alert.created_at = update
+                            .query_row(
+                                params![
+                                    alert.id,
+                                    alert.customer_name,
+                                    referents,
+                                    alert.score,
+                                    explanations,
+                                    alert.reason.as_str(),
+                                    alert.status.as_str(),
+                                    close_reason,
+                                    versions,
+                                    at,
+                                ],
+                                |row| row.get(0),
+                            )
+                            .optional()
+                            .map_err(&err)?
+                            .ok_or_else(|| Error::missing(format!("alert {}", alert.id)))?;
+                    }
+                }
+                let (topic, key, payload) = event_of(change, &alert)?;
+                outbox.execute(params![at, topic, key, payload]).map_err(&err)?;
+                ids.push(alert.id);
+            }
+        }
+        tx.execute(
+            "UPDATE books SET screened_versions = ?2, engine = ?3, full_progress = ?4 WHERE name = ?1",
+            params![
+                state.name,
+                serde_json::to_string(&state.screened_versions)?,
+                state.engine,
+                state.full_progress
+            ],
+        )
+        .map_err(&err)?;
+        tx.commit().map_err(&err)?;
+        Ok(ids)
+    }
+
+    fn alerts(&self, filter: &AlertFilter) -> Result<Vec<Alert>> {
+        let err = self.err();
+        let mut w = Where::new('?');
+        if let Some(book) = &filter.book {
+            w.add("book = ?", Some(Value::Text(book.clone())));
+        }
+        if let Some(status) = filter.status {
+            w.add("status = ?", Some(Value::Text(status.as_str().to_string())));
+        }
+        if let Some(id) = filter.id {
+            w.add("id = ?", Some(Value::Integer(id)));
+        }
+        if let Some(after) = filter.after {
+            w.add("id > ?", Some(Value::Integer(after)));
+        }
+        let limit = filter.limit.map(|n| format!("LIMIT {n}")).unwrap_or_default();
+        let sql = format!("{ALERT_COLUMNS} {} ORDER BY id {limit}", w.sql());
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare(&sql).map_err(&err)?;
+        let mut rows = stmt.query(params_from_iter(w.args)).map_err(&err)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(&err)? {
+            let text = |i: usize| row.get::<_, String>(i).map_err(&err);
+            out.push(Alert {
+                id: row.get(0).map_err(&err)?,
+                book: text(1)?,
+                customer_id: text(2)?,
+                customer_name: text(3)?,
+                subject_id: text(4)?,
+                referents: serde_json::from_str(&text(5)?)?,
+                score: row.get(6).map_err(&err)?,
+                explanations: serde_json::from_str(&text(7)?)?,
+                reason: parse_stored(&text(8)?)?,
+                status: parse_stored(&text(9)?)?,
+                close_reason: row
+                    .get::<_, Option<String>>(10)
+                    .map_err(&err)?
+                    .map(|text| parse_stored(&text))
+                    .transpose()?,
+                list_versions: serde_json::from_str(&text(11)?)?,
+                created_at: text(12)?,
+                updated_at: text(13)?,
+            });
+        }
+        Ok(out)
+    }
+
+    fn outbox(&self, limit: usize) -> Result<Vec<OutboxEvent>> {
+        let err = self.err();
+        let conn = self.conn()?;
+        let mut stmt = conn
+            .prepare("SELECT id, created_at, topic, key, payload FROM outbox ORDER BY id LIMIT ?1")
+            .map_err(&err)?;
+        let rows = stmt
+            .query_map(params![i64::try_from(limit).unwrap_or(i64::MAX)], |row| {
+                Ok(OutboxEvent {
+                    id: row.get(0)?,
+                    created_at: row.get(1)?,
+                    topic: row.get(2)?,
+                    key: row.get(3)?,
+                    payload: row.get(4)?,
+                })
+            })
+            .map_err(&err)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(&err)
+    }
+
+    fn delete_outbox(&self, ids: &[i64]) -> Result<()> {
+        self.conn()?
+            .execute(
+                "DELETE FROM outbox WHERE id IN (SELECT value FROM json_each(?1))",
+                params![serde_json::to_string(ids)?],
+            )
+            .map_err(self.err())?;
+        Ok(())
+    }
+
     #[cfg(test)]
     fn execute(&self, sql: &str) -> Result<()> {
         self.conn()?.execute_batch(sql).map_err(self.err())
     }
 }
+
+/// The columns the alert readers read, in order.
+pub(crate) const ALERT_COLUMNS: &str =
+    "SELECT id, book, customer_id, customer_name, subject_id, referents, score,
+    explanations, reason, status, close_reason, list_versions, created_at, updated_at FROM alerts";
 
 /// An import on the store's connection.
 struct SqliteImport<'a> {

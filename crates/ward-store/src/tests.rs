@@ -132,6 +132,7 @@ suite!(
     deltas_add_modify_and_remove,
     snapshots_read_during_imports_are_whole,
     reads_go_on_during_an_import_on_the_same_handle,
+    books_customers_and_alerts,
 );
 
 fn open(db: &dyn Db) -> Store {
@@ -768,4 +769,109 @@ fn sqlite_kill_9_loses_no_acknowledged_record() {
     }
     assert_eq!(store.current_versions().unwrap().len(), 1);
     assert_eq!(store.current_entities().unwrap().len(), 3000);
+}
+
+fn alert(book: &str, customer: &str, subject: &str) -> Alert {
+    Alert {
+        id: 0,
+        book: book.into(),
+        customer_id: customer.into(),
+        customer_name: format!("Customer {customer}"),
+        subject_id: subject.into(),
+        referents: vec![subject.into()],
+        score: 0.91,
+        explanations: vec!["names match".into()],
+        reason: AlertReason::NewDesignation,
+        status: AlertStatus::Open,
+        close_reason: None,
+        list_versions: vec![1],
+        created_at: String::new(),
+        updated_at: String::new(),
+    }
+}
+
+fn books_customers_and_alerts(db: &dyn Db) {
+    let store = open(db);
+    let book = store.create_book("retail").unwrap();
+    assert_eq!(store.create_book("retail").unwrap(), book, "creating twice keeps the first");
+    assert!(book.screened_versions.is_empty() && book.full_progress.is_none());
+    let wang = Customer {
+        id: "c1".into(),
+        name: "WANG Junzheng".into(),
+        birth_date: Some("1963-05".into()),
+        country: Some("CN".into()),
+        kind: Some("person".into()),
+        identifiers: vec![],
+    };
+    let chen = Customer {
+        id: "c2".into(),
+        name: "CHEN Mingguo".into(),
+        identifiers: vec!["P123".into()],
+        ..Customer::default()
+    };
+    store.write_customers("retail", &[wang.clone(), chen.clone()], &[]).unwrap();
+    let mut renamed = chen.clone();
+    renamed.name = "CHEN Ming-guo".into();
+    store.write_customers("retail", &[renamed.clone()], &["c1".to_string()]).unwrap();
+    let stored = store.customers("retail").unwrap();
+    assert_eq!(stored.len(), 1);
+    assert_eq!(stored[0].customer, renamed);
+    assert_eq!(stored[0].fingerprint, renamed.fingerprint());
+    assert_ne!(renamed.fingerprint(), chen.fingerprint());
+    assert!(store.customers("other").unwrap().is_empty());
+
+    // Raising alerts records the book's state and an outbox event each, in one transaction.
+    let mut state = book.clone();
+    state.screened_versions = vec![1, 2];
+    state.engine = Some("threshold=0.73".into());
+    let ids = store
+        .commit_screening(
+            &state,
+            &[
+                AlertChange::Raise(alert("retail", "c2", "S1")),
+                AlertChange::Raise(alert("retail", "c2", "S2")),
+            ],
+        )
+        .unwrap();
+    assert_eq!(ids.len(), 2);
+    assert_eq!(store.book("retail").unwrap().unwrap(), state);
+    // A second open alert for one customer and subject is refused, and nothing of that step is kept.
+    assert!(store.commit_screening(&book, &[AlertChange::Raise(alert("retail", "c2", "S1"))]).is_err());
+    assert_eq!(store.book("retail").unwrap().unwrap(), state);
+    assert_eq!(store.alerts(&AlertFilter::default()).unwrap().len(), 2);
+
+    let mut closed = store.alert(ids[0]).unwrap().unwrap();
+    assert_eq!(closed.customer_name, "Customer c2");
+    closed.status = AlertStatus::Closed;
+    closed.close_reason = Some(CloseReason::Delisted);
+    store.commit_screening(&state, &[AlertChange::Update(closed.clone())]).unwrap();
+    // Once closed, the pair may alert again.
+    store.commit_screening(&state, &[AlertChange::Raise(alert("retail", "c2", "S1"))]).unwrap();
+    let read = store.alert(ids[0]).unwrap().unwrap();
+    assert_eq!((read.status, read.close_reason), (AlertStatus::Closed, Some(CloseReason::Delisted)));
+    assert_eq!(read.created_at, closed.created_at);
+    let open =
+        store.alerts(&AlertFilter { status: Some(AlertStatus::Open), ..AlertFilter::default() }).unwrap();
+    assert_eq!(open.iter().map(|a| a.subject_id.as_str()).collect::<Vec<_>>(), ["S2", "S1"]);
+    let page =
+        store.alerts(&AlertFilter { after: Some(ids[0]), limit: Some(1), ..AlertFilter::default() }).unwrap();
+    assert_eq!(page.iter().map(|a| a.id).collect::<Vec<_>>(), [ids[1]]);
+    assert!(store
+        .alerts(&AlertFilter { book: Some("other".into()), ..AlertFilter::default() })
+        .unwrap()
+        .is_empty());
+    let missing = Alert { id: 9999, ..alert("retail", "c2", "S1") };
+    assert!(store.commit_screening(&state, &[AlertChange::Update(missing)]).is_err());
+
+    // Four committed changes, four events, in order, until delivered.
+    let events = store.outbox(10).unwrap();
+    let topics: Vec<&str> = events.iter().map(|e| e.topic.as_str()).collect();
+    assert_eq!(topics, [TOPIC_ALERT_CREATED, TOPIC_ALERT_CREATED, TOPIC_ALERT_UPDATED, TOPIC_ALERT_CREATED]);
+    assert!(events.iter().all(|e| e.key == "retail/c2"));
+    let payload: serde_json::Value = serde_json::from_str(&events[2].payload).unwrap();
+    assert_eq!(payload["status"], "closed");
+    assert_eq!(payload["close_reason"], "delisted");
+    assert_eq!(payload["reason"], "new-designation");
+    store.delete_outbox(&[events[0].id, events[1].id]).unwrap();
+    assert_eq!(store.outbox(10).unwrap(), events[2..]);
 }
