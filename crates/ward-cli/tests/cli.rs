@@ -754,6 +754,8 @@ fn one_party_is_one_subject_on_the_bundled_lists() {
     {
         assert!(murad[0].iter().any(|r| r == referent), "{referent} not in {murad:?}");
     }
+}
+
 /// The last person in an OFAC SDN CSV (gzip): a record the first half of the file lacks.
 fn last_listed_person(bundled: &str) -> String {
     use std::io::Read;

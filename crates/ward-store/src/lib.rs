@@ -23,8 +23,8 @@
 //! ```
 
 mod audit;
-mod diff;
 mod book;
+mod diff;
 mod error;
 mod filter;
 mod import;
@@ -34,11 +34,11 @@ mod pg;
 mod sqlite;
 
 pub use audit::{AuditFilter, AuditLog, AuditRecord, AuditTicket, MAX_BATCH};
-pub use diff::{DiffCounts, VersionDiff};
 pub use book::{
     Alert, AlertChange, AlertFilter, AlertReason, AlertStatus, Book, CloseReason, Customer, OutboxEvent,
     StoredCustomer, TOPIC_ALERT_CREATED, TOPIC_ALERT_UPDATED,
 };
+pub use diff::{DiffCounts, VersionDiff};
 pub use error::{Error, InternalError, Result, UserError, UserErrorKind};
 pub use import::{ImportError, ImportOutcome, ImportPolicy, DEFAULT_MAX_SHRINK};
 pub use keys::{KeyInfo, Scope, KEY_PREFIX};
