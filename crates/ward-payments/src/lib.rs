@@ -34,6 +34,7 @@
 //! block 4 itself. They read 58 of the 59 ISO files (the 59th is a pacs.002 status report,
 //! refused as not screened) and all 9 MT files, 81 messages in all.
 
+pub mod decision;
 pub mod error;
 pub mod geography;
 pub mod iso;
@@ -41,6 +42,7 @@ pub mod model;
 pub mod mt;
 pub mod screen;
 
+pub use decision::MessageDecision;
 pub use error::ReadError;
 pub use geography::{Geography, GeographyError, Place, PlaceKind};
 pub use model::{Field, Message, Party, PartyRole, PostalAddress, Syntax};

@@ -145,3 +145,11 @@ pub struct Message {
     /// Free text: remittance information, instructions, purpose, MT 70/72/77B.
     pub texts: Vec<Field>,
 }
+
+impl Message {
+    /// The names of every party and agent, in the order of the message: what the audit trail
+    /// records as the screened names.
+    pub fn names(&self) -> Vec<String> {
+        self.parties.iter().flat_map(|p| &p.names).map(|f| f.value.clone()).collect()
+    }
+}

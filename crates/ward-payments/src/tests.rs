@@ -10,7 +10,7 @@ use crate::{read_messages, ReadError};
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use ward_engine::{MatchOptions, Screener};
 use ward_model::{Entity, IdKind, Identifier, Name, NameKind, Schema, Subject};
 
@@ -39,18 +39,18 @@ fn samples() -> Vec<PathBuf> {
 }
 
 /// The bundled OFAC SDN list as a snapshot (built once for all tests).
-fn sdn() -> &'static Screener {
-    static SCREENER: OnceLock<Screener> = OnceLock::new();
+fn sdn() -> &'static Arc<Screener> {
+    static SCREENER: OnceLock<Arc<Screener>> = OnceLock::new();
     SCREENER.get_or_init(|| {
         let lists =
             ward_lists::read_path(&repo_root().join("data/lists/us-ofac-sdn")).expect("the bundled SDN list");
         let entities = lists.into_iter().flat_map(|l| l.entities).collect();
-        Screener::build(ward_lists::link::link(entities))
+        Arc::new(Screener::build(ward_lists::link::link(entities)))
     })
 }
 
-fn payment_screener() -> PaymentScreener<'static> {
-    PaymentScreener::new(sdn(), Geography::embedded(), MatchOptions::default())
+fn payment_screener() -> PaymentScreener {
+    PaymentScreener::new(Arc::clone(sdn()), Geography::embedded(), MatchOptions::default())
 }
 
 /// Compares `actual` with `testdata/<rel>`; with `UPDATE_EXPECT=1` writes it.
@@ -94,7 +94,7 @@ fn render_party(out: &mut String, party: &Party) {
     render_fields(out, "account", &party.accounts);
 }
 
-fn render(messages: &Result<Vec<Message>, ReadError>, screener: &PaymentScreener<'_>) -> String {
+fn render(messages: &Result<Vec<Message>, ReadError>, screener: &PaymentScreener) -> String {
     let mut out = String::new();
     let messages = match messages {
         Ok(messages) => messages,
@@ -348,7 +348,7 @@ fn a_listed_head_office_catches_its_branches_and_a_listed_branch_only_itself() {
         listed_bank("1", "Head Office Bank", "HEADFRPP"),
         listed_bank("2", "Branch Only Bank", "BRANFRPP123"),
     ]);
-    let payments = PaymentScreener::new(&screener, Geography::embedded(), MatchOptions::default());
+    let payments = PaymentScreener::new(Arc::new(screener), Geography::embedded(), MatchOptions::default());
     let bic_hits = |bic: &str| -> Vec<String> {
         let mut party = Party::new("CdtrAgt", crate::PartyRole::Agent);
         party.bics.push(Field::new("CdtrAgt/FinInstnId/BICFI", bic));
