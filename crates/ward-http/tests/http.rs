@@ -757,6 +757,11 @@ async fn upload_reads_what_the_cli_reads() {
     assert_eq!(answer.body["version"]["sources"][0]["name"], "sdn.csv");
     assert_eq!(answer.body["snapshot"], "rebuilt");
     check_error(&upload(&s, "name=../notes.md", b"# notes".to_vec()).await, 400, "invalid_query");
+    // Names no file system takes are the caller's error, not the server's.
+    let long = format!("name={}.csv", "a".repeat(300));
+    for query in ["name=sdn%00.csv", "name=sdn%0A.csv", long.as_str()] {
+        check_error(&upload(&s, query, b"x".to_vec()).await, 400, "invalid_query");
+    }
 }
 
 /// The upload limit holds while the body streams in, for a chunked body without a length, and
