@@ -116,6 +116,15 @@ fn described() -> Value {
     document
 }
 
+/// An MT103 for the document's example.
+const MT_EXAMPLE: &str =
+    "{1:F01BANKBEBBAXXX0000000000}{2:I103BANKDEFFXXXXN}{4:\n:20:REF1234567890\n:23B:CRED\n\
+    :32A:251013EUR10000,00\n:50K:/DE12345678901234567890\nJOHN DOE\nBERLIN\n\
+    :59:/FR7630001007941234567890185\nMARIE DUPONT\nPARIS\n:71A:SHA\n-}";
+
+/// A pacs.008 for the document's example.
+const ISO_EXAMPLE: &str = r#"<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08"><FIToFICstmrCdtTrf><GrpHdr><MsgId>MSG1</MsgId><NbOfTxs>1</NbOfTxs></GrpHdr><CdtTrfTxInf><PmtId><UETR>7a562c67-ca16-48ba-b074-65581be6f001</UETR></PmtId><Dbtr><Nm>A Debiter</Nm></Dbtr><DbtrAgt><FinInstnId><BICFI>CLYDGB2S</BICFI></FinInstnId></DbtrAgt><CdtrAgt><FinInstnId><BICFI>CAIXESBB</BICFI></FinInstnId></CdtrAgt><Cdtr><Nm>B Creditor Co</Nm><PstlAdr><TwnNm>Barcelona</TwnNm><Ctry>ES</Ctry></PstlAdr></Cdtr></CdtTrfTxInf></FIToFICstmrCdtTrf></Document>"#;
+
 /// `POST /screen/payment`.
 fn payment_operation() -> Value {
     json!({"post": {
@@ -124,8 +133,8 @@ fn payment_operation() -> Value {
         "description": format!("The body is the raw message: ISO 20022 XML (pacs.008, pacs.009 with COV, pacs.004, pain.001, camt.056, camt.029; bare or in a header envelope; several documents allowed) as `{XML_CONTENT_TYPE}`, or SWIFT MT (MT101, MT103, MT202, MT202COV, MT205; RJE files and ACK-wrapped messages) as `{MT_CONTENT_TYPE}`. Every party, agent, place and free-text field is screened against the snapshot's lists and the server's geography table. A body that cannot be read as payment messages of the declared syntax is a 400 `invalid_payment` error naming what is wrong; any other Content-Type is refused with 415. Recorded in the audit trail with the list versions."),
         "security": secured(SCREEN),
         "requestBody": {"required": true, "content": {
-            XML_CONTENT_TYPE: {"schema": {"type": "string"}},
-            MT_CONTENT_TYPE: {"schema": {"type": "string"}},
+            XML_CONTENT_TYPE: {"schema": {"type": "string"}, "example": ISO_EXAMPLE},
+            MT_CONTENT_TYPE: {"schema": {"type": "string"}, "example": MT_EXAMPLE},
         }},
         "responses": responses([vec![ok("One decision per message of the body.", "PaymentResponse")], errors(&[400, 401, 403, 408, 413, 415, 429, 500])].concat()),
     }})

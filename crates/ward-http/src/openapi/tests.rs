@@ -38,3 +38,18 @@ fn defaults_and_limits_are_the_handlers() {
     assert_eq!(limit["schema"]["maximum"], MAX_LIMIT);
     assert!(limit["description"].as_str().unwrap().contains(&format!("(default {DEFAULT_MATCH_LIMIT})")));
 }
+
+/// The payment examples are messages the route screens.
+#[test]
+fn payment_examples_are_read() {
+    let doc = document();
+    let content = &doc["paths"]["/screen/payment"]["post"]["requestBody"]["content"];
+    for (content_type, syntax) in
+        [("application/xml", ward_payments::Syntax::Iso20022), ("text/plain", ward_payments::Syntax::SwiftMt)]
+    {
+        let example = content[content_type]["example"].as_str().unwrap();
+        let messages = ward_payments::read_messages(example.as_bytes()).unwrap();
+        assert_eq!(messages.len(), 1);
+        assert_eq!(messages[0].syntax, syntax);
+    }
+}
