@@ -2,7 +2,8 @@
 //! field against the current lists and the geography table; one decision (hold or release) per
 //! message with every hit, recorded in the audit trail before it is printed. A file that is
 //! not a payment message is reported on stderr and makes the exit status 1; the other files
-//! are still screened.
+//! are still screened. A cover payment (pacs.009 COV, MT202COV) is also held when its
+//! underlying customers differ from the customer transfer of its UETR read earlier in the run.
 
 use crate::args::DatabaseArgs;
 use crate::audit::Trail;
@@ -12,7 +13,9 @@ use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
-use ward_payments::{Geography, MessageDecision, PaymentScreener};
+use ward_payments::{
+    CustomerTransfers, Geography, MessageDecision, PaymentScreener, DEFAULT_REMEMBERED_TRANSFERS,
+};
 
 /// `ward payments ...`
 #[derive(Debug, Subcommand)]
@@ -79,6 +82,8 @@ pub(crate) fn run(data_dir: &Path, command: &PaymentsCommand) -> anyhow::Result<
     let options = crate::matching::options(args.threshold, 10, &[]);
     let payments = PaymentScreener::new(Arc::new(screener), geography, options);
     let mut trail = Trail::start(&store, "cli:payments", !args.no_audit)?;
+    // A cover is compared with the customer transfer of its UETR read earlier in this run.
+    let mut transfers = CustomerTransfers::new(DEFAULT_REMEMBERED_TRANSFERS);
     let mut results = Vec::new();
     let mut failed = 0;
     for path in &args.files {
@@ -95,7 +100,9 @@ pub(crate) fn run(data_dir: &Path, command: &PaymentsCommand) -> anyhow::Result<
             }
         };
         for message in messages {
-            let decision = MessageDecision::new(Some(file.clone()), &message, payments.screen(&message));
+            let mut screening = payments.screen(&message);
+            transfers.check(&message, &mut screening);
+            let decision = MessageDecision::new(Some(file.clone()), &message, screening);
             let audited_query = payments.audited_query(Some(&file), &message);
             let summary = json!({"decision": decision.decision, "hits": decision.hits});
             trail.record(

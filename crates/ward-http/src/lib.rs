@@ -145,6 +145,9 @@ struct Inner {
     rebuild: tokio::sync::Mutex<()>,
     /// Where list uploads are written while they are read.
     upload_dir: std::path::PathBuf,
+    /// The customer credit transfers screened by `POST /screen/payment`, by UETR, for the
+    /// stripping check of later covers; bounded, the oldest forgotten.
+    transfers: std::sync::Mutex<ward_payments::CustomerTransfers>,
 }
 
 impl AppState {
@@ -167,6 +170,9 @@ impl AppState {
                 snapshot: ArcSwap::from_pointee(snapshot),
                 metrics: Metrics::default(),
                 rebuild: tokio::sync::Mutex::new(()),
+                transfers: std::sync::Mutex::new(ward_payments::CustomerTransfers::new(
+                    ward_payments::DEFAULT_REMEMBERED_TRANSFERS,
+                )),
             }),
         })
     }

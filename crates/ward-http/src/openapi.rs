@@ -130,7 +130,7 @@ fn payment_operation() -> Value {
     json!({"post": {
         "operationId": "screenPayment",
         "summary": "Screen payment messages field by field: hold or release each, with every hit by field (as `ward payments screen --json`).",
-        "description": format!("The body is the raw message: ISO 20022 XML (pacs.008, pacs.009 with COV, pacs.004, pain.001, camt.056, camt.029; bare or in a header envelope; several documents allowed) as `{XML_CONTENT_TYPE}`, or SWIFT MT (MT101, MT103, MT202, MT202COV, MT205; RJE files and ACK-wrapped messages) as `{MT_CONTENT_TYPE}`. Every party, agent, place and free-text field is screened against the snapshot's lists and the server's geography table. A body that cannot be read as payment messages of the declared syntax is a 400 `invalid_payment` error naming what is wrong; any other Content-Type is refused with 415. Recorded in the audit trail with the list versions."),
+        "description": format!("The body is the raw message: ISO 20022 XML (pacs.008, pacs.009 with COV, pacs.004, pain.001, camt.056, camt.029; bare or in a header envelope; several documents allowed) as `{XML_CONTENT_TYPE}`, or SWIFT MT (MT101, MT103, MT202, MT202COV, MT205; RJE files and ACK-wrapped messages) as `{MT_CONTENT_TYPE}`. Every party, agent, place and free-text field is screened against the snapshot's lists and the server's geography table. A body that cannot be read as payment messages of the declared syntax is a 400 `invalid_payment` error naming what is wrong; any other Content-Type is refused with 415. A cover payment (pacs.009 COV, MT202COV, MT205COV) whose underlying debtor or creditor is missing or a placeholder (`NOT PROVIDED`, `ONE OF OUR CLIENTS`...), or whose underlying parties differ by name from the pacs.008 or MT103 with the same UETR screened earlier by this server, is held with a hit of kind `stripping`. Recorded in the audit trail with the list versions."),
         "security": secured(SCREEN),
         "requestBody": {"required": true, "content": {
             XML_CONTENT_TYPE: {"schema": {"type": "string"}, "example": ISO_EXAMPLE},
@@ -152,7 +152,7 @@ fn payment_schemas() -> Value {
                 "field": {"type": "string", "description": "Where: an ISO 20022 path below the message root (`CdtTrfTxInf[0]/Cdtr/Nm`) or an MT tag (`59`, `B/50K`, `block2`)."},
                 "value": {"type": "string", "description": "The value found: the field's value, or the words of it that matched."},
                 "kind": {"type": "string", "enum": HitKind::ALL.iter().map(|k| json!(k)).collect::<Vec<_>>()},
-                "subject_id": {"type": "string", "description": "The listed subject's id, or `geography:<place id>`."},
+                "subject_id": {"type": "string", "description": "The listed subject's id, `geography:<place id>`, or for kind `stripping` the rule: `stripping:missing_party`, `stripping:placeholder_name`, `stripping:different_party`."},
                 "referents": string_list.clone(),
                 "score": score.clone(),
                 "explanations": string_list.clone(),

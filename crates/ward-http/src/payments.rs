@@ -2,6 +2,9 @@
 //! payment screener. The body is the raw message (ISO 20022 XML as `application/xml`, SWIFT MT
 //! as `text/plain`); the answer holds one decision per message, the same JSON as `ward
 //! payments screen --json`; the request is recorded in the audit trail before it is answered.
+//! A cover payment is also compared with the customer transfer of its UETR seen earlier by this
+//! server ([`crate::AppState`] remembers the last
+//! [`ward_payments::DEFAULT_REMEMBERED_TRANSFERS`]; replicas do not share them).
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::extract::ScreenAccess;
@@ -14,7 +17,7 @@ use axum::http::{header, HeaderMap, StatusCode};
 use axum::Json;
 use serde_json::json;
 use std::sync::Arc;
-use ward_payments::{Decision, Message, MessageDecision, Syntax};
+use ward_payments::{Decision, Message, MessageDecision, Screening, Syntax};
 use ward_store::AuditRecord;
 
 /// The `Content-Type` of an ISO 20022 body.
@@ -108,12 +111,12 @@ pub(crate) async fn screen_payment(
 ) -> Result<Json<PaymentResponse>> {
     let messages = read(&body)?;
     let snapshot = state.snapshot();
-    let screen = |snapshot: &crate::Snapshot, messages: Vec<Message>| -> Vec<(Message, MessageDecision)> {
+    let screen = |snapshot: &crate::Snapshot, messages: Vec<Message>| -> Vec<(Message, Screening)> {
         messages
             .into_iter()
             .map(|message| {
-                let decision = MessageDecision::new(None, &message, snapshot.payments.screen(&message));
-                (message, decision)
+                let screening = snapshot.payments.screen(&message);
+                (message, screening)
             })
             .collect()
     };
@@ -122,6 +125,19 @@ pub(crate) async fn screen_payment(
     } else {
         let snapshot = Arc::clone(&snapshot);
         tokio::task::spawn_blocking(move || screen(&snapshot, messages)).await.map_err(Error::internal)?
+    };
+    // Covers are compared with the customer transfers of their UETR seen before, in the order
+    // of the body; the lock is held for map look-ups only.
+    let screened: Vec<(Message, MessageDecision)> = {
+        let mut transfers = state.inner.transfers.lock().unwrap_or_else(|e| e.into_inner());
+        screened
+            .into_iter()
+            .map(|(message, mut screening)| {
+                transfers.check(&message, &mut screening);
+                let decision = MessageDecision::new(None, &message, screening);
+                (message, decision)
+            })
+            .collect()
     };
 
     let payments = &snapshot.payments;

@@ -1213,3 +1213,64 @@ async fn payment_screening_needs_a_valid_key_and_is_audited() {
         call(&s.app, Method::GET, &format!("/admin/audit?request_id={bad_id}"), Some(&s.admin), None).await;
     assert_eq!(audit.body["total"], 0, "{}", audit.body);
 }
+
+/// The pacs.009 COV covering [`pacs_008`]'s transfer (same UETR, same underlying parties).
+fn pacs_009_cover() -> String {
+    payment_sample(
+        "iso20022_cbpr_samples_ballerina/p_2_3_1_a__CBPR__p.2.3.1.a_pacs.009.cov-AtoB.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.009.001.08"><FICdtTrf>
+<GrpHdr><MsgId>pacs9bizmsgidr01</MsgId><NbOfTxs>1</NbOfTxs></GrpHdr>
+<CdtTrfTxInf><PmtId><UETR>7a562c67-ca16-48ba-b074-65581be6f001</UETR></PmtId>
+<Dbtr><FinInstnId><BICFI>CLYDGB2S</BICFI></FinInstnId></Dbtr>
+<Cdtr><FinInstnId><BICFI>CAIXESBB</BICFI></FinInstnId></Cdtr>
+<UndrlygCstmrCdtTrf>
+<Dbtr><Nm>A Debiter</Nm><PstlAdr><TwnNm>Epping</TwnNm><Ctry>GB</Ctry></PstlAdr></Dbtr>
+<Cdtr><Nm>B Creditor Co</Nm><PstlAdr><TwnNm>Barcelona</TwnNm><Ctry>ES</Ctry></PstlAdr></Cdtr>
+</UndrlygCstmrCdtTrf></CdtTrfTxInf></FICdtTrf></Document>"#,
+    )
+}
+
+/// The stripping hits of the one message of an answer: (field, subject id).
+fn stripping_hits(answer: &Answer) -> Vec<(String, String)> {
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    answer.body["messages"][0]["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["kind"] == "stripping")
+        .map(|h| {
+            assert!(h["explanations"][0].as_str().is_some_and(|e| !e.is_empty()), "{h}");
+            (h["field"].as_str().unwrap().to_string(), h["subject_id"].as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn stripped_covers_are_held() {
+    let s = server();
+    let cover = pacs_009_cover();
+    let post_xml = |body: String| {
+        let s = &s;
+        async move { post_payment(s, Some("application/xml"), Some(&s.screen), body.as_bytes()).await }
+    };
+    let placeholder = cover.replace("<Nm>A Debiter</Nm>", "<Nm>NOT PROVIDED</Nm>");
+    let answer = post_xml(placeholder).await;
+    assert_eq!(answer.body["decision"], "hold");
+    assert_eq!(
+        stripping_hits(&answer),
+        [("CdtTrfTxInf[0]/UndrlygCstmrCdtTrf/Dbtr/Nm".to_string(), "stripping:placeholder_name".to_string())]
+    );
+    // The cover of the pacs.008 screened before, with the same parties, is released; with
+    // another creditor it is held.
+    assert_eq!(post_xml(pacs_008()).await.body["decision"], "release");
+    let answer = post_xml(cover.clone()).await;
+    assert_eq!(answer.body["decision"], "release", "{}", answer.body);
+    let changed = cover.replace("<Nm>B Creditor Co</Nm>", "<Nm>C Other Trading Co</Nm>");
+    let answer = post_xml(changed).await;
+    assert_eq!(answer.body["decision"], "hold");
+    assert_eq!(
+        stripping_hits(&answer),
+        [("CdtTrfTxInf[0]/UndrlygCstmrCdtTrf/Cdtr/Nm".to_string(), "stripping:different_party".to_string())]
+    );
+}

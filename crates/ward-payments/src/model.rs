@@ -140,6 +140,10 @@ pub struct Message {
     pub uetr: Option<String>,
     /// Transactions in the message (ISO `CdtTrfTxInf`, `TxInf`...; MT101 sequences B).
     pub transactions: usize,
+    /// Whether the message covers a customer credit transfer sent directly (pacs.009 COV: a
+    /// header service `*.cov.*` or an `UndrlygCstmrCdtTrf` block; MT202COV, MT205COV): its
+    /// underlying customer parties must be named.
+    pub cover: bool,
     /// Parties and agents, in the order of the message.
     pub parties: Vec<Party>,
     /// Free text: remittance information, instructions, purpose, MT 70/72/77B.

@@ -58,6 +58,9 @@ pub enum HitKind {
     City,
     /// A listed name, vessel, IMO number or BIC in free text.
     Text,
+    /// A cover payment whose underlying customer is missing, a placeholder, or not the one of
+    /// the customer transfer with the same UETR.
+    Stripping,
 }
 
 impl HitKind {
@@ -208,7 +211,9 @@ impl PaymentScreener {
         query
     }
 
-    /// Screens one message.
+    /// Screens one message: every field, and a cover payment's underlying customers
+    /// ([`crate::stripping::stripping_hits`]). Comparing a cover with the customer transfer
+    /// of the same UETR needs the messages seen before: [`crate::CustomerTransfers`].
     pub fn screen(&self, message: &Message) -> Screening {
         let mut hits = Vec::new();
         for party in &message.parties {
@@ -218,6 +223,7 @@ impl PaymentScreener {
             self.screen_text(text, &mut hits);
             self.screen_places(text, &mut hits);
         }
+        hits.extend(crate::stripping::stripping_hits(message));
         let mut seen = FxHashSet::default();
         hits.retain(|h: &PaymentHit| {
             seen.insert((h.field.clone(), h.kind, h.subject_id.clone(), h.value.clone()))
