@@ -6,6 +6,7 @@
 
 use crate::bench_match::Rng;
 use anyhow::Context;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use ward_engine::{MatchOptions, Query, Screener};
 use ward_payments::{Decision, Geography, PaymentScreener};
@@ -158,9 +159,10 @@ pub(crate) fn run(args: &crate::args::BenchArgs) -> anyhow::Result<()> {
     for (path, result) in crate::lists::parse_paths(&paths) {
         entities.extend(result.with_context(|| format!("parsing {}", path.display()))?.entities);
     }
-    let screener = Screener::build(ward_lists::link::link(entities));
+    let screener = Arc::new(Screener::build(ward_lists::link::link(entities)));
     let t = Instant::now();
-    let payments = PaymentScreener::new(&screener, Geography::embedded(), MatchOptions::default());
+    let payments =
+        PaymentScreener::new(Arc::clone(&screener), Geography::embedded(), MatchOptions::default());
     out!(
         "payments benchmark: {} subjects; payment indexes and text automaton built in {:.0} ms; {} messages per format, \
          one in {LISTED_EVERY} naming a listed party; median of {} runs",

@@ -2,16 +2,20 @@
 //! field against the current lists and the geography table; one decision (hold or release) per
 //! message with every hit, recorded in the audit trail before it is printed. A file that is
 //! not a payment message is reported on stderr and makes the exit status 1; the other files
-//! are still screened.
+//! are still screened. A cover payment (pacs.009 COV, MT202COV) is also held when its
+//! underlying customers differ from the customer transfer of its UETR read earlier in the run.
 
 use crate::args::DatabaseArgs;
 use crate::audit::Trail;
 use anyhow::Context;
 use clap::Subcommand;
-use serde_json::{json, Value};
+use serde_json::json;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use ward_payments::{Decision, Geography, Message, PaymentScreener, Screening};
+use std::sync::Arc;
+use ward_payments::{
+    CustomerTransfers, Geography, MessageDecision, PaymentScreener, DEFAULT_REMEMBERED_TRANSFERS,
+};
 
 /// `ward payments ...`
 #[derive(Debug, Subcommand)]
@@ -71,26 +75,15 @@ pub(crate) fn geography(path: Option<&Path>, off: &[String], on: &[String]) -> a
     Ok(geography)
 }
 
-/// The JSON of one screened message.
-pub(crate) fn decision_json(file: &str, message: &Message, screening: &Screening) -> Value {
-    json!({
-        "file": file,
-        "message_id": message.message_id,
-        "uetr": message.uetr,
-        "format": message.format,
-        "decision": screening.decision,
-        "hits": screening.hits,
-    })
-}
-
 pub(crate) fn run(data_dir: &Path, command: &PaymentsCommand) -> anyhow::Result<ExitCode> {
     let PaymentsCommand::Screen(args) = command;
     let geography = geography(args.geography.as_deref(), &args.geography_off, &args.geography_on)?;
     let (store, screener) = crate::matching::load_screener(data_dir, &args.db)?;
     let options = crate::matching::options(args.threshold, 10, &[]);
-    let threshold = options.threshold;
-    let payments = PaymentScreener::new(&screener, geography, options);
+    let payments = PaymentScreener::new(Arc::new(screener), geography, options);
     let mut trail = Trail::start(&store, "cli:payments", !args.no_audit)?;
+    // A cover is compared with the customer transfer of its UETR read earlier in this run.
+    let mut transfers = CustomerTransfers::new(DEFAULT_REMEMBERED_TRANSFERS);
     let mut results = Vec::new();
     let mut failed = 0;
     for path in &args.files {
@@ -107,41 +100,38 @@ pub(crate) fn run(data_dir: &Path, command: &PaymentsCommand) -> anyhow::Result<
             }
         };
         for message in messages {
-            let screening = payments.screen(&message);
-            let value = decision_json(&file, &message, &screening);
-            let names =
-                message.parties.iter().flat_map(|p| &p.names).map(|f| f.value.clone()).collect::<Vec<_>>();
-            let top_score = screening.hits.iter().map(|h| f64::from(h.score)).fold(0.0, f64::max);
-            let audited_query = json!({
-                "file": file,
-                "message_id": message.message_id,
-                "uetr": message.uetr,
-                "format": message.format,
-                "threshold": threshold,
-                "geography": payments.geography().version(),
-            });
-            let summary = json!({"decision": screening.decision, "hits": screening.hits});
-            trail.record(audited_query, names, summary, top_score, screening.decision == Decision::Hold);
-            results.push((value, screening));
+            let mut screening = payments.screen(&message);
+            transfers.check(&message, &mut screening);
+            let decision = MessageDecision::new(Some(file.clone()), &message, screening);
+            let audited_query = payments.audited_query(Some(&file), &message);
+            let summary = json!({"decision": decision.decision, "hits": decision.hits});
+            trail.record(
+                audited_query,
+                message.names(),
+                summary,
+                f64::from(decision.top_score()),
+                decision.is_hold(),
+            );
+            results.push(decision);
         }
     }
     // The decisions are written only once the audit trail holds them.
     trail.finish()?;
-    let held = results.iter().filter(|(_, s)| s.decision == Decision::Hold).count();
-    for (value, screening) in &results {
+    let held = results.iter().filter(|d| d.is_hold()).count();
+    for decision in &results {
         if args.json {
-            out!("{}", serde_json::to_string(value)?)?;
+            out!("{}", serde_json::to_string(decision)?)?;
             continue;
         }
         out!(
             "{}  {}  id {}  uetr {}  {}",
-            value["file"].as_str().unwrap_or_default(),
-            value["format"].as_str().unwrap_or_default(),
-            value["message_id"].as_str().unwrap_or("-"),
-            value["uetr"].as_str().unwrap_or("-"),
-            if screening.decision == Decision::Hold { "HOLD" } else { "release" },
+            decision.file.as_deref().unwrap_or_default(),
+            decision.format,
+            decision.message_id.as_deref().unwrap_or("-"),
+            decision.uetr.as_deref().unwrap_or("-"),
+            if decision.is_hold() { "HOLD" } else { "release" },
         )?;
-        for hit in &screening.hits {
+        for hit in &decision.hits {
             out!(
                 "    {:?} {} {:?} -> {} ({:.2}): {}",
                 hit.kind,

@@ -837,3 +837,48 @@ fn a_book_is_rescreened_when_a_list_changes() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("is not one of open, confirmed, dismissed, closed"));
 }
+
+/// An MT103 and then, in the same run, the MT202COV of its UETR naming another beneficiary:
+/// the cover is held with a `stripping` hit in B/59; alone, it is released.
+#[test]
+fn payments_screen_compares_a_cover_with_the_transfer_read_before_it() {
+    let dir = tempfile::tempdir().unwrap();
+    import_fixtures(dir.path());
+    let uetr = "eb6305c9-1f7f-49de-aed0-16487c27b42d";
+    let mt103 = dir.path().join("mt103.txt");
+    std::fs::write(
+        &mt103,
+        format!(
+            "{{1:F01BANKBEBBAXXX0000000000}}{{2:I103BANKDEFFXXXXN}}{{3:{{121:{uetr}}}}}{{4:\n:20:R1\n:23B:CRED\n\
+             :50K:/DE12345678901234567890\nJOHN DOE\nBERLIN\n:59:/FR7630001007941234567890185\nMARIE DUPONT\nPARIS\n-}}"
+        ),
+    )
+    .unwrap();
+    let cover = dir.path().join("mt202cov.txt");
+    std::fs::write(
+        &cover,
+        format!(
+            "{{1:F01BOFAUS3NXXXX0000000000}}{{2:I202CHASUS33XXXXN}}{{3:{{119:COV}}{{121:{uetr}}}}}{{4:\n:20:C1\n:21:R1\n\
+             :32A:251013USD500000,00\n:58A:COBADEFI\n:50K:/DE12345678901234567890\nJOHN DOE\nBERLIN\n\
+             :59:/FR7630001007941234567890185\nPIERRE MARTIN\nPARIS\n-}}"
+        ),
+    )
+    .unwrap();
+    let (mt103, cover) = (mt103.display().to_string(), cover.display().to_string());
+    let decisions = |files: &[&str]| -> Vec<serde_json::Value> {
+        let mut args = vec!["payments", "screen", "--json"];
+        args.extend_from_slice(files);
+        let out = ward(dir.path(), &args);
+        assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).unwrap()).collect()
+    };
+    let both = decisions(&[&mt103, &cover]);
+    assert_eq!(both[0]["decision"], "release");
+    assert_eq!(both[1]["format"], "MT202COV");
+    assert_eq!(both[1]["decision"], "hold", "{}", both[1]);
+    let hit = &both[1]["hits"][0];
+    assert_eq!((hit["field"].as_str(), hit["kind"].as_str()), (Some("B/59"), Some("stripping")), "{hit}");
+    assert!(hit["explanations"][0].as_str().unwrap().contains("MARIE DUPONT"), "{hit}");
+    let alone = decisions(&[&cover]);
+    assert_eq!(alone[0]["decision"], "release", "{}", alone[0]);
+}

@@ -27,9 +27,14 @@ pub enum ErrorCode {
     InvalidName,
     /// An uploaded list could not be read.
     InvalidList,
+    /// A payment message body could not be read: not ISO 20022 or SWIFT MT, unreadable XML, a
+    /// broken MT block, a message type Ward does not screen, or a syntax other than the
+    /// `Content-Type` declared.
+    InvalidPayment,
     /// The body is over the configured size limit.
     PayloadTooLarge,
-    /// The body's `Content-Type` is not JSON on a route that reads JSON.
+    /// The body's `Content-Type` is not one the route reads (JSON; for payments XML or plain
+    /// text).
     UnsupportedMediaType,
     /// No API key was given.
     MissingKey,
@@ -74,6 +79,7 @@ impl ErrorCode {
             ErrorCode::InvalidBatch => "invalid_batch",
             ErrorCode::InvalidName => "invalid_name",
             ErrorCode::InvalidList => "invalid_list",
+            ErrorCode::InvalidPayment => "invalid_payment",
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::MissingKey => "missing_key",
@@ -102,7 +108,8 @@ impl ErrorCode {
             | ErrorCode::InvalidQuery
             | ErrorCode::InvalidBatch
             | ErrorCode::InvalidName
-            | ErrorCode::InvalidList => StatusCode::BAD_REQUEST,
+            | ErrorCode::InvalidList
+            | ErrorCode::InvalidPayment => StatusCode::BAD_REQUEST,
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorCode::MissingKey | ErrorCode::InvalidKey => StatusCode::UNAUTHORIZED,
@@ -123,12 +130,13 @@ impl ErrorCode {
     }
 
     /// Every code, for the OpenAPI document.
-    pub const ALL: [ErrorCode; 23] = [
+    pub const ALL: [ErrorCode; 24] = [
         ErrorCode::MalformedJson,
         ErrorCode::InvalidQuery,
         ErrorCode::InvalidBatch,
         ErrorCode::InvalidName,
         ErrorCode::InvalidList,
+        ErrorCode::InvalidPayment,
         ErrorCode::PayloadTooLarge,
         ErrorCode::UnsupportedMediaType,
         ErrorCode::MissingKey,

@@ -30,6 +30,7 @@ mod extract;
 mod lists;
 mod metrics;
 pub mod openapi;
+mod payments;
 pub mod response;
 mod routes;
 mod server;
@@ -101,6 +102,9 @@ pub struct Config {
     /// How long a list upload or rollback waits for the snapshot that includes it before it
     /// answers `"snapshot": "rebuilding"` (the rebuild goes on).
     pub rebuild_wait: Duration,
+    /// The geography table `POST /screen/payment` screens places with (embargoed countries,
+    /// cities and regions), each entry switched as the operator chose.
+    pub geography: ward_payments::Geography,
 }
 
 impl Default for Config {
@@ -117,6 +121,7 @@ impl Default for Config {
             header_timeout: DEFAULT_HEADER_TIMEOUT,
             body_timeout: DEFAULT_BODY_TIMEOUT,
             rebuild_wait: DEFAULT_REBUILD_WAIT,
+            geography: ward_payments::Geography::embedded(),
         }
     }
 }
@@ -140,6 +145,9 @@ struct Inner {
     rebuild: tokio::sync::Mutex<()>,
     /// Where list uploads are written while they are read.
     upload_dir: std::path::PathBuf,
+    /// The customer credit transfers screened by `POST /screen/payment`, by UETR, for the
+    /// stripping check of later covers; bounded, the oldest forgotten.
+    transfers: std::sync::Mutex<ward_payments::CustomerTransfers>,
 }
 
 impl AppState {
@@ -149,7 +157,7 @@ impl AppState {
     pub fn new(store: Store, config: Config) -> Result<AppState> {
         let audit = store.audit_log()?;
         let lists = store.current_lists()?;
-        let snapshot = Snapshot::build(lists.entities, lists.versions);
+        let snapshot = Snapshot::build(lists.entities, lists.versions, config.geography.clone());
         tracing::info!(lists = snapshot.versions.len(), subjects = snapshot.screener.len(), "Snapshot built");
         Ok(AppState {
             inner: Arc::new(Inner {
@@ -162,6 +170,9 @@ impl AppState {
                 snapshot: ArcSwap::from_pointee(snapshot),
                 metrics: Metrics::default(),
                 rebuild: tokio::sync::Mutex::new(()),
+                transfers: std::sync::Mutex::new(ward_payments::CustomerTransfers::new(
+                    ward_payments::DEFAULT_REMEMBERED_TRANSFERS,
+                )),
             }),
         })
     }
@@ -188,6 +199,7 @@ impl AppState {
         let _guard = self.inner.rebuild.lock().await;
         let seen = self.snapshot().version_ids();
         let store = Arc::clone(&self.inner.store);
+        let geography = self.inner.config.geography.clone();
         let built = tokio::task::spawn_blocking(move || -> Result<Option<Snapshot>> {
             let mut ids: Vec<i64> = store.current_versions()?.iter().map(|v| v.id).collect();
             ids.sort_unstable();
@@ -197,7 +209,7 @@ impl AppState {
             // Versions and entities read in one transaction describe the same state, even when
             // another process or replica imports meanwhile.
             let lists = store.current_lists()?;
-            Ok(Some(Snapshot::build(lists.entities, lists.versions)))
+            Ok(Some(Snapshot::build(lists.entities, lists.versions, geography)))
         })
         .await
         .map_err(Error::internal)??;

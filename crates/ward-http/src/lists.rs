@@ -92,15 +92,24 @@ pub(crate) struct Upload {
     pub(crate) size: u64,
 }
 
+/// Longest upload file name, in bytes: the usual file-system limit on one path component.
+const MAX_UPLOAD_NAME_BYTES: usize = 255;
+
 /// The file name of an upload from the request's `name`: its last path component, which must
-/// not be hidden or a Markdown file (the list reader skips those in a folder).
+/// not be hidden or a Markdown file (the list reader skips those in a folder), nor hold control
+/// characters or run past [`MAX_UPLOAD_NAME_BYTES`] (no file system would take it).
 pub(crate) fn upload_name(requested: Option<&str>) -> Result<String> {
     let requested = requested.map(str::trim).filter(|n| !n.is_empty()).unwrap_or(DEFAULT_UPLOAD_NAME);
     let name = Path::new(requested).file_name().and_then(|n| n.to_str()).unwrap_or_default();
-    if name.is_empty() || name.starts_with('.') || name.to_ascii_lowercase().ends_with(".md") {
+    if name.is_empty()
+        || name.starts_with('.')
+        || name.to_ascii_lowercase().ends_with(".md")
+        || name.chars().any(char::is_control)
+        || name.len() > MAX_UPLOAD_NAME_BYTES
+    {
         return Err(Error::new(
             ErrorCode::InvalidQuery,
-            format!("parameter \"name\" {requested:?}: expected a list file name such as sdn.csv (not hidden, not .md)"),
+            format!("parameter \"name\" {requested:?}: expected a list file name such as sdn.csv (not hidden, not .md, no control characters, at most {MAX_UPLOAD_NAME_BYTES} bytes)"),
         ));
     }
     Ok(name.to_string())

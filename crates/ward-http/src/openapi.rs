@@ -10,9 +10,11 @@ use crate::extract::{
     DEFAULT_ALERT_LIMIT, DEFAULT_AUDIT_LIMIT, DEFAULT_CUTOFF, DEFAULT_MATCH_LIMIT, DEFAULT_SEARCH_LIMIT,
     MAX_LIMIT,
 };
+use crate::payments::{MT_CONTENT_TYPE, XML_CONTENT_TYPE};
 use serde_json::{json, Map, Value};
 use ward_engine::DEFAULT_THRESHOLD;
 use ward_engine::{NotScreenedReason, MAX_NAME_CHARS};
+use ward_payments::{Decision, HitKind};
 
 fn schema_ref(name: &str) -> Value {
     json!({"$ref": format!("#/components/schemas/{name}")})
@@ -114,6 +116,86 @@ pub fn document() -> Value {
 /// The document with an operation for every route, written by hand from the constants the
 /// handlers use.
 fn described() -> Value {
+    let mut document = described_yente_and_admin();
+    document["paths"]["/screen/payment"] = payment_operation();
+    let schemas = document["components"]["schemas"].as_object_mut().expect("an object");
+    if let Value::Object(payment_schemas) = payment_schemas() {
+        schemas.extend(payment_schemas);
+    }
+    document
+}
+
+/// An MT103 for the document's example.
+const MT_EXAMPLE: &str =
+    "{1:F01BANKBEBBAXXX0000000000}{2:I103BANKDEFFXXXXN}{4:\n:20:REF1234567890\n:23B:CRED\n\
+    :32A:251013EUR10000,00\n:50K:/DE12345678901234567890\nJOHN DOE\nBERLIN\n\
+    :59:/FR7630001007941234567890185\nMARIE DUPONT\nPARIS\n:71A:SHA\n-}";
+
+/// A pacs.008 for the document's example.
+const ISO_EXAMPLE: &str = r#"<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08"><FIToFICstmrCdtTrf><GrpHdr><MsgId>MSG1</MsgId><NbOfTxs>1</NbOfTxs></GrpHdr><CdtTrfTxInf><PmtId><UETR>7a562c67-ca16-48ba-b074-65581be6f001</UETR></PmtId><Dbtr><Nm>A Debiter</Nm></Dbtr><DbtrAgt><FinInstnId><BICFI>CLYDGB2S</BICFI></FinInstnId></DbtrAgt><CdtrAgt><FinInstnId><BICFI>CAIXESBB</BICFI></FinInstnId></CdtrAgt><Cdtr><Nm>B Creditor Co</Nm><PstlAdr><TwnNm>Barcelona</TwnNm><Ctry>ES</Ctry></PstlAdr></Cdtr></CdtTrfTxInf></FIToFICstmrCdtTrf></Document>"#;
+
+/// `POST /screen/payment`.
+fn payment_operation() -> Value {
+    json!({"post": {
+        "operationId": "screenPayment",
+        "summary": "Screen payment messages field by field: hold or release each, with every hit by field (as `ward payments screen --json`).",
+        "description": format!("The body is the raw message: ISO 20022 XML (pacs.008, pacs.009 with COV, pacs.004, pain.001, camt.056, camt.029; bare or in a header envelope; several documents allowed) as `{XML_CONTENT_TYPE}`, or SWIFT MT (MT101, MT103, MT202, MT202COV, MT205; RJE files and ACK-wrapped messages) as `{MT_CONTENT_TYPE}`. Every party, agent, place and free-text field is screened against the snapshot's lists and the server's geography table. A body that cannot be read as payment messages of the declared syntax is a 400 `invalid_payment` error naming what is wrong; any other Content-Type is refused with 415. A cover payment (pacs.009 COV, MT202COV, MT205COV) whose underlying debtor or creditor is missing or a placeholder (`NOT PROVIDED`, `ONE OF OUR CLIENTS`...), or whose underlying parties differ by name from the pacs.008 or MT103 with the same UETR screened earlier by this server, is held with a hit of kind `stripping`. Recorded in the audit trail with the list versions."),
+        "security": secured(SCREEN),
+        "requestBody": {"required": true, "content": {
+            XML_CONTENT_TYPE: {"schema": {"type": "string"}, "example": ISO_EXAMPLE},
+            MT_CONTENT_TYPE: {"schema": {"type": "string"}, "example": MT_EXAMPLE},
+        }},
+        "responses": responses([vec![ok("One decision per message of the body.", "PaymentResponse")], errors(&[400, 401, 403, 408, 413, 415, 429, 500])].concat()),
+    }})
+}
+
+/// The schemas of `POST /screen/payment`'s answer.
+fn payment_schemas() -> Value {
+    let string_list = json!({"type": "array", "items": {"type": "string"}});
+    let score = json!({"type": "number", "minimum": 0, "maximum": 1});
+    json!({
+        "PaymentHit": {
+            "type": "object",
+            "required": ["field", "value", "kind", "subject_id", "referents", "score", "explanations"],
+            "properties": {
+                "field": {"type": "string", "description": "Where: an ISO 20022 path below the message root (`CdtTrfTxInf[0]/Cdtr/Nm`) or an MT tag (`59`, `B/50K`, `block2`)."},
+                "value": {"type": "string", "description": "The value found: the field's value, or the words of it that matched."},
+                "kind": {"type": "string", "enum": HitKind::ALL.iter().map(|k| json!(k)).collect::<Vec<_>>()},
+                "subject_id": {"type": "string", "description": "The listed subject's id, `geography:<place id>`, or for kind `stripping` the rule: `stripping:missing_party`, `stripping:placeholder_name`, `stripping:different_party`."},
+                "referents": string_list.clone(),
+                "score": score.clone(),
+                "explanations": string_list.clone(),
+            },
+        },
+        "MessageDecision": {
+            "type": "object",
+            "description": "One message's decision, as a line of `ward payments screen --json` (without `file`).",
+            "required": ["message_id", "uetr", "format", "decision", "hits"],
+            "properties": {
+                "file": {"type": "string", "description": "The CLI's file; absent here."},
+                "message_id": {"type": "string", "nullable": true, "description": "ISO `GrpHdr/MsgId` (or the header's `BizMsgIdr`); MT field 20."},
+                "uetr": {"type": "string", "nullable": true},
+                "format": {"type": "string", "example": "pacs.008.001.08"},
+                "decision": schema_ref("PaymentDecision"),
+                "hits": {"type": "array", "items": schema_ref("PaymentHit")},
+            },
+        },
+        "PaymentDecision": {"type": "string", "enum": Decision::ALL.iter().map(|d| json!(d)).collect::<Vec<_>>()},
+        "PaymentResponse": {
+            "type": "object",
+            "required": ["decision", "messages", "list_versions", "geography"],
+            "properties": {
+                "decision": schema_ref("PaymentDecision"),
+                "messages": {"type": "array", "items": schema_ref("MessageDecision")},
+                "list_versions": {"type": "array", "items": {"type": "integer"}},
+                "geography": {"type": "string", "description": "The geography table's version and date."},
+            },
+        }
+    })
+}
+
+/// The routes answering like yente, and the health, audit and admin routes.
+fn described_yente_and_admin() -> Value {
     let string_list = json!({"type": "array", "items": {"type": "string"}});
     let score = json!({"type": "number", "minimum": 0, "maximum": 1});
     let limit = json!({"type": "integer", "minimum": 1, "maximum": MAX_LIMIT});

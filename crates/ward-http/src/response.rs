@@ -245,3 +245,17 @@ pub struct Algorithms {
     /// yente names taken as aliases of Ward's.
     pub aliases: &'static [&'static str],
 }
+
+/// `POST /screen/payment`: a decision per message of the body, each as `ward payments screen
+/// --json` prints it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PaymentResponse {
+    /// `hold` when any message is held, else `release`.
+    pub decision: ward_payments::Decision,
+    /// One decision per message, in the order of the body.
+    pub messages: Vec<ward_payments::MessageDecision>,
+    /// The list versions screened against (as in the audit trail).
+    pub list_versions: Vec<i64>,
+    /// The version of the geography table places were screened with.
+    pub geography: String,
+}

@@ -94,6 +94,7 @@ where
 pub(crate) fn routes() -> Vec<Route> {
     vec![
         route(Method::POST, "/match/{dataset}", match_entities),
+        route(Method::POST, "/screen/payment", crate::payments::screen_payment),
         route(Method::GET, "/search/{dataset}", search),
         route(Method::GET, "/entities/{id}", entity),
         route(Method::GET, "/catalog", catalog),
@@ -221,7 +222,7 @@ fn datasets(snapshot: &crate::Snapshot, dataset: &str) -> Result<Option<Vec<Stri
 
 /// Writes the audit record and waits until it is durable. A screening that cannot be audited
 /// is not answered.
-async fn audit_and_wait(state: &AppState, record: AuditRecord) -> Result<()> {
+pub(crate) async fn audit_and_wait(state: &AppState, record: AuditRecord) -> Result<()> {
     let metrics = &state.inner.metrics;
     metrics.audit_pending.fetch_add(1, Ordering::Relaxed);
     let outcome = state.inner.audit.submit(record).wait_async().await;

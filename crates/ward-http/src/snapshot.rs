@@ -5,14 +5,19 @@
 //! drops it.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::SystemTime;
-use ward_engine::Screener;
+use ward_engine::{MatchOptions, Screener};
 use ward_model::{Entity, ListVersion};
+use ward_payments::{Geography, PaymentScreener};
 
 /// One immutable view of the current lists.
 pub struct Snapshot {
     /// The matching engine over the linked subjects.
-    pub screener: Screener,
+    pub screener: Arc<Screener>,
+    /// The payment screener over the same subjects (its BIC and IMO indexes and text automaton
+    /// are built with the snapshot, never per request).
+    pub payments: PaymentScreener,
     /// The list versions the subjects come from, by dataset.
     pub versions: Vec<ListVersion>,
     /// Subject index by subject id and by every referent.
@@ -22,9 +27,9 @@ pub struct Snapshot {
 }
 
 impl Snapshot {
-    /// Links the entities into subjects and builds the screener. CPU work of seconds on the
-    /// full lists: call it on a blocking thread.
-    pub fn build(entities: Vec<Entity>, mut versions: Vec<ListVersion>) -> Snapshot {
+    /// Links the entities into subjects and builds the screener and the payment screener with
+    /// `geography`. CPU work of seconds on the full lists: call it on a blocking thread.
+    pub fn build(entities: Vec<Entity>, mut versions: Vec<ListVersion>, geography: Geography) -> Snapshot {
         versions.sort_by(|a, b| a.dataset.cmp(&b.dataset));
         let subjects = ward_lists::link::link(entities);
         let mut by_id = HashMap::new();
@@ -34,7 +39,9 @@ impl Snapshot {
                 by_id.entry(referent.to_string()).or_insert(i);
             }
         }
-        Snapshot { screener: Screener::build(subjects), versions, by_id, built_at: SystemTime::now() }
+        let screener = Arc::new(Screener::build(subjects));
+        let payments = PaymentScreener::new(Arc::clone(&screener), geography, MatchOptions::default());
+        Snapshot { screener, payments, versions, by_id, built_at: SystemTime::now() }
     }
 
     /// The subject with this id or referent.

@@ -519,11 +519,20 @@ async fn health_metrics_openapi() {
         ("/admin/keys/{id}", "delete"),
         ("/alerts", "get"),
         ("/alerts/{id}", "get"),
+        ("/screen/payment", "post"),
     ] {
         let op = &paths[path][method];
         assert!(op["responses"]["200"].is_object(), "{path} {method}");
     }
-    assert_eq!(paths.len(), 16);
+    assert_eq!(paths.len(), 17);
+    let payment_op = &paths["/screen/payment"]["post"];
+    for content_type in ["application/xml", "text/plain"] {
+        assert!(payment_op["requestBody"]["content"][content_type].is_object(), "{content_type}");
+    }
+    for status in ["400", "403", "415"] {
+        assert!(payment_op["responses"][status].is_object(), "/screen/payment lacks {status}");
+    }
+    assert_eq!(payment_op["security"][0]["bearerAuth"], json!(["screen"]));
     let match_op = &paths["/match/{dataset}"]["post"];
     for status in ["408", "415"] {
         assert!(match_op["responses"][status].is_object(), "/match lacks {status}");
@@ -793,6 +802,11 @@ async fn upload_reads_what_the_cli_reads() {
     assert_eq!(answer.body["version"]["sources"][0]["name"], "sdn.csv");
     assert_eq!(answer.body["snapshot"], "rebuilt");
     check_error(&upload(&s, "name=../notes.md", b"# notes".to_vec()).await, 400, "invalid_query");
+    // Names no file system takes are the caller's error, not the server's.
+    let long = format!("name={}.csv", "a".repeat(300));
+    for query in ["name=sdn%00.csv", "name=sdn%0A.csv", long.as_str()] {
+        check_error(&upload(&s, query, b"x".to_vec()).await, 400, "invalid_query");
+    }
 }
 
 /// The upload limit holds while the body streams in, for a chunked body without a length, and
@@ -1083,4 +1097,294 @@ async fn uploads_rescreen_books_and_alerts_are_served() {
     check_error(&call(&s.app, Method::GET, "/alerts", Some(&s.screen), None).await, 403, "forbidden");
     // A review key reads alerts, nothing else.
     check_error(&call(&s.app, Method::GET, "/admin/audit", Some(&review), None).await, 403, "forbidden");
+}
+
+/// A listed person of the fixtures (UN and OFAC), put into payment messages.
+const LISTED_PERSON: &str = "FITIWI ABDELRAZAK";
+
+/// A sample message under `../shared/data/payments` (or `$WARD_SHARED_DATA/payments`), or
+/// `built` with a printed reason when the samples are absent.
+fn payment_sample(rel: &str, built: &str) -> String {
+    let base = std::env::var_os("WARD_SHARED_DATA")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"));
+    let path = base.join("payments").join(rel);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) => {
+            use std::io::Write as _;
+            // Straight to stderr, past the harness's capture, so the fallback is never silent.
+            let _ = writeln!(
+                std::io::stderr(),
+                "{}: {e}; using a message built in the test instead",
+                path.display()
+            );
+            built.to_string()
+        }
+    }
+}
+
+/// A pacs.008 with one transaction; its creditor is "B Creditor Co".
+fn pacs_008() -> String {
+    payment_sample(
+        "iso20022_cbpr_samples_ballerina/p_2_3_1_a__CBPR__p.2.3.1.a_pacs.008_AtoD.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.008.001.08"><FIToFICstmrCdtTrf>
+<GrpHdr><MsgId>pacs8bizmsgidr01</MsgId><NbOfTxs>1</NbOfTxs></GrpHdr>
+<CdtTrfTxInf><PmtId><UETR>7a562c67-ca16-48ba-b074-65581be6f001</UETR></PmtId>
+<Dbtr><Nm>A Debiter</Nm><PstlAdr><TwnNm>Epping</TwnNm><Ctry>GB</Ctry></PstlAdr></Dbtr>
+<DbtrAgt><FinInstnId><BICFI>CLYDGB2S</BICFI></FinInstnId></DbtrAgt>
+<CdtrAgt><FinInstnId><BICFI>CAIXESBB</BICFI></FinInstnId></CdtrAgt>
+<Cdtr><Nm>B Creditor Co</Nm><PstlAdr><TwnNm>Barcelona</TwnNm><Ctry>ES</Ctry></PstlAdr></Cdtr>
+</CdtTrfTxInf></FIToFICstmrCdtTrf></Document>"#,
+    )
+}
+
+/// An MT103 whose beneficiary (59) is "MARIE DUPONT".
+fn mt_103() -> String {
+    payment_sample(
+        "swift_mt/AutoMateTx_MT103.txt",
+        "{1:F01BANKBEBBAXXX0000000000}{2:I103BANKDEFFXXXXN}{4:\n:20:REF1234567890\n:23B:CRED\n\
+         :32A:251013EUR10000,00\n:50K:/DE12345678901234567890\nJOHN DOE\nBERLIN\n\
+         :59:/FR7630001007941234567890185\nMARIE DUPONT\nPARIS\n:71A:SHA\n-}",
+    )
+}
+
+/// Posts a payment body with `content_type` (none if `None`) and `key`.
+async fn post_payment(s: &Server, content_type: Option<&str>, key: Option<&str>, body: &[u8]) -> Answer {
+    let mut request = Request::post("/screen/payment");
+    if let Some(key) = key {
+        request = request.header("authorization", format!("Bearer {key}"));
+    }
+    if let Some(content_type) = content_type {
+        request = request.header("content-type", content_type);
+    }
+    let response = s.app.clone().oneshot(request.body(Body::from(body.to_vec())).unwrap()).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let body = serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| Value::String(String::from_utf8_lossy(&bytes).into_owned()));
+    Answer { status, headers, body }
+}
+
+/// Screens `body` and checks the one message's decision; a hold must have a name hit in
+/// `field`. Returns the message's decision.
+async fn check_payment(s: &Server, content_type: &str, body: &str, decision: &str, field: &str) -> Value {
+    let answer = post_payment(s, Some(content_type), Some(&s.screen), body.as_bytes()).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    assert_eq!(answer.body["decision"], decision, "{}", answer.body);
+    assert_eq!(answer.body["list_versions"].as_array().unwrap().len(), 3);
+    assert!(answer.body["geography"].as_str().is_some_and(|g| !g.is_empty()));
+    let messages = answer.body["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 1, "{}", answer.body);
+    let message = messages[0].clone();
+    assert_eq!(message["decision"], decision);
+    assert!(message.get("file").is_none(), "{message}");
+    let hits = message["hits"].as_array().unwrap();
+    if decision == "hold" {
+        let hit = hits.iter().find(|h| h["field"] == field && h["kind"] == "name");
+        let hit = hit.unwrap_or_else(|| panic!("no name hit in {field}: {message}"));
+        assert!(hit["value"].as_str().unwrap().eq_ignore_ascii_case(LISTED_PERSON), "{hit}");
+        assert!(hit["subject_id"].as_str().is_some_and(|id| !id.is_empty()));
+        assert!(!hit["referents"].as_array().unwrap().is_empty());
+        assert!(hit["score"].as_f64().unwrap() >= f64::from(ward_engine::DEFAULT_THRESHOLD));
+        assert!(!hit["explanations"].as_array().unwrap().is_empty());
+    } else {
+        assert!(hits.is_empty(), "{message}");
+    }
+    message
+}
+
+#[tokio::test]
+async fn payments_are_held_by_field_and_clean_ones_released() {
+    let s = server();
+    let iso = pacs_008();
+    let message = check_payment(&s, "application/xml", &iso, "release", "").await;
+    assert!(message["format"].as_str().unwrap().starts_with("pacs.008"), "{message}");
+    assert!(message["uetr"].is_string() && message["message_id"].is_string(), "{message}");
+    let listed = iso.replace(">B Creditor Co<", &format!(">{LISTED_PERSON}<"));
+    assert_ne!(listed, iso);
+    check_payment(&s, "application/xml; charset=utf-8", &listed, "hold", "CdtTrfTxInf[0]/Cdtr/Nm").await;
+
+    let mt = mt_103();
+    let message = check_payment(&s, "text/plain", &mt, "release", "").await;
+    assert_eq!(message["format"], "MT103");
+    assert_eq!(message["message_id"], "REF1234567890");
+    let listed = mt.replace("MARIE DUPONT", LISTED_PERSON);
+    assert_ne!(listed, mt);
+    check_payment(&s, "text/plain; charset=utf-8", &listed, "hold", "59").await;
+
+    // Two documents in one body: one decision each, held as a whole when one is.
+    let two = format!(
+        "<Messages>{}{}</Messages>",
+        strip_prolog(&iso),
+        strip_prolog(&iso.replace(">B Creditor Co<", &format!(">{LISTED_PERSON}<")))
+    );
+    let answer = post_payment(&s, Some("application/xml"), Some(&s.screen), two.as_bytes()).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    assert_eq!(answer.body["decision"], "hold");
+    let decisions: Vec<&Value> =
+        answer.body["messages"].as_array().unwrap().iter().map(|m| &m["decision"]).collect();
+    assert_eq!(decisions, [&json!("release"), &json!("hold")]);
+}
+
+/// The XML without its `<?xml ...?>` declaration and comments before the root, so that
+/// several can be put into one body.
+fn strip_prolog(xml: &str) -> String {
+    let mut rest = xml.trim_start();
+    while rest.starts_with("<?") || rest.starts_with("<!--") {
+        let end =
+            if rest.starts_with("<?") { rest.find("?>").unwrap() + 2 } else { rest.find("-->").unwrap() + 3 };
+        rest = rest[end..].trim_start();
+    }
+    rest.to_string()
+}
+
+#[tokio::test]
+async fn payment_bodies_that_cannot_be_read_are_refused_with_stable_codes() {
+    let s = server();
+    let mt = mt_103();
+    for content_type in [None, Some("application/json"), Some("application/octet-stream"), Some("text/html")]
+    {
+        let answer = post_payment(&s, content_type, Some(&s.screen), mt.as_bytes()).await;
+        check_error(&answer, 415, "unsupported_media_type");
+        assert!(answer.body["message"].as_str().unwrap().contains("text/plain"), "{}", answer.body);
+    }
+    let iso = pacs_008();
+    let cut = &iso[..iso.len() / 2];
+    let status_report =
+        "<Document xmlns=\"urn:iso:std:iso:20022:tech:xsd:pacs.002.001.10\"><FIToFIPmtStsRpt/></Document>";
+    let cases: [(&str, &[u8], &str); 8] = [
+        ("application/xml", b"", "not a payment message"),
+        ("text/plain", b"hello, world", "not a payment message"),
+        ("application/xml", cut.as_bytes(), "malformed ISO 20022"),
+        ("application/xml", b"<a><b></a>", "malformed ISO 20022"),
+        ("application/xml", status_report.as_bytes(), "pacs.002.001.10 is not a screened message type"),
+        ("text/plain", b"{1:F01BANKBEBBAXXX0000000000}{2:I103BANKDEFFXXXXN}{4:\n:20:X\n", "malformed MT"),
+        ("text/plain", b"\xff\xfe{1:", "not UTF-8"),
+        ("application/xml", mt.as_bytes(), "the body is SWIFT MT but was sent as application/xml"),
+    ];
+    for (content_type, body, says) in cases {
+        let answer = post_payment(&s, Some(content_type), Some(&s.screen), body).await;
+        check_error(&answer, 400, "invalid_payment");
+        let message = answer.body["message"].as_str().unwrap();
+        assert!(message.contains(says), "{content_type} {:?}: {message}", String::from_utf8_lossy(body));
+    }
+    let answer = post_payment(&s, Some("text/plain"), Some(&s.screen), iso.as_bytes()).await;
+    check_error(&answer, 400, "invalid_payment");
+    assert!(
+        answer.body["message"].as_str().unwrap().contains("Content-Type: application/xml"),
+        "{}",
+        answer.body
+    );
+
+    let small = server_with(Config { max_body: 64, ..Config::default() });
+    let answer = post_payment(&small, Some("text/plain"), Some(&small.screen), mt.as_bytes()).await;
+    check_error(&answer, 413, "payload_too_large");
+}
+
+#[tokio::test]
+async fn payment_screening_needs_a_valid_key_and_is_audited() {
+    let s = server();
+    let listed = mt_103().replace("MARIE DUPONT", LISTED_PERSON);
+    check_error(&post_payment(&s, Some("text/plain"), None, listed.as_bytes()).await, 401, "missing_key");
+    check_error(
+        &post_payment(&s, Some("text/plain"), Some("ward_wrong"), listed.as_bytes()).await,
+        401,
+        "invalid_key",
+    );
+    let (key, secret) = s.state.store().create_key("revoked", &[Scope::Screen]).unwrap();
+    assert_eq!(revoke(&s, &key.id).await.status, StatusCode::OK);
+    check_error(
+        &post_payment(&s, Some("text/plain"), Some(&secret), listed.as_bytes()).await,
+        401,
+        "invalid_key",
+    );
+
+    let answer = post_payment(&s, Some("text/plain"), Some(&s.screen), listed.as_bytes()).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let request_id = answer.headers["x-request-id"].to_str().unwrap().to_string();
+    let audit =
+        call(&s.app, Method::GET, &format!("/admin/audit?request_id={request_id}"), Some(&s.admin), None)
+            .await;
+    assert_eq!(audit.body["total"], 1, "{}", audit.body);
+    let record = &audit.body["records"][0];
+    assert_eq!(record["source"], "http /screen/payment");
+    assert_eq!(record["matched"], true);
+    assert_eq!(record["list_versions"], answer.body["list_versions"]);
+    assert!(record["top_score"].as_f64().unwrap() >= f64::from(ward_engine::DEFAULT_THRESHOLD));
+    assert!(record["query_names"].as_array().unwrap().iter().any(|n| n == LISTED_PERSON), "{record}");
+    assert_eq!(record["query"]["content_type"], "text/plain");
+    assert_eq!(record["query"]["messages"][0]["format"], "MT103");
+    assert_eq!(record["query"]["messages"][0]["message_id"], "REF1234567890");
+    assert_eq!(record["results"]["decision"], "hold");
+    assert_eq!(record["results"]["messages"][0]["hits"], answer.body["messages"][0]["hits"]);
+    // A refused body is not screened, so it leaves no screening record.
+    let bad = post_payment(&s, Some("text/plain"), Some(&s.screen), b"not a payment").await;
+    let bad_id = bad.headers["x-request-id"].to_str().unwrap().to_string();
+    let audit =
+        call(&s.app, Method::GET, &format!("/admin/audit?request_id={bad_id}"), Some(&s.admin), None).await;
+    assert_eq!(audit.body["total"], 0, "{}", audit.body);
+}
+
+/// The pacs.009 COV covering [`pacs_008`]'s transfer (same UETR, same underlying parties).
+fn pacs_009_cover() -> String {
+    payment_sample(
+        "iso20022_cbpr_samples_ballerina/p_2_3_1_a__CBPR__p.2.3.1.a_pacs.009.cov-AtoB.xml",
+        r#"<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pacs.009.001.08"><FICdtTrf>
+<GrpHdr><MsgId>pacs9bizmsgidr01</MsgId><NbOfTxs>1</NbOfTxs></GrpHdr>
+<CdtTrfTxInf><PmtId><UETR>7a562c67-ca16-48ba-b074-65581be6f001</UETR></PmtId>
+<Dbtr><FinInstnId><BICFI>CLYDGB2S</BICFI></FinInstnId></Dbtr>
+<Cdtr><FinInstnId><BICFI>CAIXESBB</BICFI></FinInstnId></Cdtr>
+<UndrlygCstmrCdtTrf>
+<Dbtr><Nm>A Debiter</Nm><PstlAdr><TwnNm>Epping</TwnNm><Ctry>GB</Ctry></PstlAdr></Dbtr>
+<Cdtr><Nm>B Creditor Co</Nm><PstlAdr><TwnNm>Barcelona</TwnNm><Ctry>ES</Ctry></PstlAdr></Cdtr>
+</UndrlygCstmrCdtTrf></CdtTrfTxInf></FICdtTrf></Document>"#,
+    )
+}
+
+/// The stripping hits of the one message of an answer: (field, subject id).
+fn stripping_hits(answer: &Answer) -> Vec<(String, String)> {
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    answer.body["messages"][0]["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|h| h["kind"] == "stripping")
+        .map(|h| {
+            assert!(h["explanations"][0].as_str().is_some_and(|e| !e.is_empty()), "{h}");
+            (h["field"].as_str().unwrap().to_string(), h["subject_id"].as_str().unwrap().to_string())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn stripped_covers_are_held() {
+    let s = server();
+    let cover = pacs_009_cover();
+    let post_xml = |body: String| {
+        let s = &s;
+        async move { post_payment(s, Some("application/xml"), Some(&s.screen), body.as_bytes()).await }
+    };
+    let placeholder = cover.replace("<Nm>A Debiter</Nm>", "<Nm>NOT PROVIDED</Nm>");
+    let answer = post_xml(placeholder).await;
+    assert_eq!(answer.body["decision"], "hold");
+    assert_eq!(
+        stripping_hits(&answer),
+        [("CdtTrfTxInf[0]/UndrlygCstmrCdtTrf/Dbtr/Nm".to_string(), "stripping:placeholder_name".to_string())]
+    );
+    // The cover of the pacs.008 screened before, with the same parties, is released; with
+    // another creditor it is held.
+    assert_eq!(post_xml(pacs_008()).await.body["decision"], "release");
+    let answer = post_xml(cover.clone()).await;
+    assert_eq!(answer.body["decision"], "release", "{}", answer.body);
+    let changed = cover.replace("<Nm>B Creditor Co</Nm>", "<Nm>C Other Trading Co</Nm>");
+    let answer = post_xml(changed).await;
+    assert_eq!(answer.body["decision"], "hold");
+    assert_eq!(
+        stripping_hits(&answer),
+        [("CdtTrfTxInf[0]/UndrlygCstmrCdtTrf/Cdtr/Nm".to_string(), "stripping:different_party".to_string())]
+    );
 }

@@ -83,6 +83,14 @@ const INDEXED: [&str; 18] = [
     "CxlRsnInf",
 ];
 
+/// The block of a pacs.009 COV that holds the underlying customer credit transfer.
+pub const UNDERLYING_TRANSFER: &str = "UndrlygCstmrCdtTrf";
+
+/// Whether a header's business service (`swift.cbprplus.cov.02`, `cov`) names a cover payment.
+fn is_cover_service(service: &str) -> bool {
+    service.split(['.', '_', '-', ' ']).any(|part| part.eq_ignore_ascii_case("cov"))
+}
+
 /// Transaction blocks, counted.
 const TRANSACTIONS: [&str; 3] = ["CdtTrfTxInf", "TxInf", "TxInfAndSts"];
 
@@ -114,6 +122,8 @@ struct Builder {
 struct Header {
     business_message_id: Option<String>,
     definition: Option<String>,
+    /// The business service (`swift.cbprplus.cov.02`).
+    service: Option<String>,
     parties: Vec<Party>,
     depth: Option<usize>,
 }
@@ -237,6 +247,7 @@ fn open(
                 message_id: header.business_message_id,
                 uetr: None,
                 transactions: 0,
+                cover: header.service.as_deref().is_some_and(is_cover_service),
                 parties: header.parties,
                 texts: Vec::new(),
             },
@@ -278,6 +289,9 @@ fn open(
     if let Some(b) = builder.as_mut() {
         if TRANSACTIONS.contains(&name.as_str()) {
             b.message.transactions += 1;
+        }
+        if name == UNDERLYING_TRANSFER {
+            b.message.cover = true;
         }
         let role = if CUSTOMERS.contains(&name.as_str()) {
             Some(PartyRole::Customer)
@@ -324,6 +338,7 @@ fn close(
                 match frame.name.as_str() {
                     "BizMsgIdr" => header.business_message_id = Some(text),
                     "MsgDefIdr" => header.definition = Some(text),
+                    "BizSvc" => header.service = Some(text),
                     "BICFI" | "BIC" | "AnyBIC" => {
                         if let Some(party) = header.parties.last_mut() {
                             party.bics.push(Field::new(frame.path, text));

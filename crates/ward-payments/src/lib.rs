@@ -34,17 +34,21 @@
 //! block 4 itself. They read 58 of the 59 ISO files (the 59th is a pacs.002 status report,
 //! refused as not screened) and all 9 MT files, 81 messages in all.
 
+pub mod decision;
 pub mod error;
 pub mod geography;
 pub mod iso;
 pub mod model;
 pub mod mt;
 pub mod screen;
+pub mod stripping;
 
+pub use decision::MessageDecision;
 pub use error::ReadError;
 pub use geography::{Geography, GeographyError, Place, PlaceKind};
 pub use model::{Field, Message, Party, PartyRole, PostalAddress, Syntax};
 pub use screen::{Decision, HitKind, PaymentHit, PaymentScreener, Screening};
+pub use stripping::{CustomerTransfers, DEFAULT_REMEMBERED_TRANSFERS, PLACEHOLDER_NAMES};
 
 /// Reads the payment messages in a file: ISO 20022 XML (one or several documents, with or
 /// without header envelope) or SWIFT MT (one message, an RJE file, ACK/NAK-wrapped messages).

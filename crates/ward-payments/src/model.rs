@@ -140,8 +140,20 @@ pub struct Message {
     pub uetr: Option<String>,
     /// Transactions in the message (ISO `CdtTrfTxInf`, `TxInf`...; MT101 sequences B).
     pub transactions: usize,
+    /// Whether the message covers a customer credit transfer sent directly (pacs.009 COV: a
+    /// header service `*.cov.*` or an `UndrlygCstmrCdtTrf` block; MT202COV, MT205COV): its
+    /// underlying customer parties must be named.
+    pub cover: bool,
     /// Parties and agents, in the order of the message.
     pub parties: Vec<Party>,
     /// Free text: remittance information, instructions, purpose, MT 70/72/77B.
     pub texts: Vec<Field>,
+}
+
+impl Message {
+    /// The names of every party and agent, in the order of the message: what the audit trail
+    /// records as the screened names.
+    pub fn names(&self) -> Vec<String> {
+        self.parties.iter().flat_map(|p| &p.names).map(|f| f.value.clone()).collect()
+    }
 }

@@ -28,6 +28,9 @@ const INPUT_RECEIVER_AT: usize = 4;
 /// then the MIR's date (6) before its address.
 const OUTPUT_SENDER_AT: usize = 14;
 
+/// What block 3 field 119 says of a cover payment, and what ends its format (`MT202COV`).
+const COVER_SUFFIX: &str = "COV";
+
 /// Free-text fields screened.
 const TEXT_TAGS: [&str; 5] = ["70", "72", "77B", "77T", "79"];
 
@@ -188,6 +191,7 @@ fn read_message(blocks: &[Block<'_>]) -> Result<Message, String> {
         message_id: None,
         uetr: user_header.iter().find(|(tag, _)| *tag == "121").map(|(_, v)| v.to_string()),
         transactions: 1,
+        cover: false,
         parties: Vec::new(),
         texts: Vec::new(),
     };
@@ -206,7 +210,8 @@ fn read_message(blocks: &[Block<'_>]) -> Result<Message, String> {
     };
     header_agent("block2", block2_address);
     let fields = text_fields(block4)?;
-    let cover = message.format.ends_with("COV");
+    let cover = message.format.ends_with(COVER_SUFFIX);
+    message.cover = cover;
     let mut sequence = String::new();
     let mut transactions = 0;
     for (tag, value) in fields {

@@ -9,6 +9,7 @@ use crate::mt::is_bic;
 use aho_corasick::{AhoCorasick, MatchKind};
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
+use std::sync::Arc;
 use ward_engine::{validate_query, MatchOptions, Query, Screener};
 use ward_model::{IdKind, NameKind, Schema, Subject};
 use ward_normalize::{NameHint, Normalizer, TokenKind};
@@ -57,6 +58,15 @@ pub enum HitKind {
     City,
     /// A listed name, vessel, IMO number or BIC in free text.
     Text,
+    /// A cover payment whose underlying customer is missing, a placeholder, or not the one of
+    /// the customer transfer with the same UETR.
+    Stripping,
+}
+
+impl HitKind {
+    /// Every kind, for documents that list them (the OpenAPI schema).
+    pub const ALL: [HitKind; 5] =
+        [HitKind::Name, HitKind::Bic, HitKind::Country, HitKind::City, HitKind::Text];
 }
 
 /// One hit: where, what, against what, how sure, and why.
@@ -88,6 +98,11 @@ pub enum Decision {
     Release,
 }
 
+impl Decision {
+    /// Both decisions, for documents that list them (the OpenAPI schema).
+    pub const ALL: [Decision; 2] = [Decision::Hold, Decision::Release];
+}
+
 /// The decision on one message with every hit.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Screening {
@@ -97,9 +112,11 @@ pub struct Screening {
     pub hits: Vec<PaymentHit>,
 }
 
-/// A screener for payments over one snapshot of the lists and one geography table.
-pub struct PaymentScreener<'a> {
-    screener: &'a Screener,
+/// A screener for payments over one snapshot of the lists and one geography table. It shares
+/// the snapshot's [`Screener`], so a server keeps it beside the screener and builds it once per
+/// snapshot.
+pub struct PaymentScreener {
+    screener: Arc<Screener>,
     geography: Geography,
     options: MatchOptions,
     normalizer: Normalizer<'static>,
@@ -113,9 +130,9 @@ pub struct PaymentScreener<'a> {
     name_words: AhoCorasick,
 }
 
-impl<'a> PaymentScreener<'a> {
+impl PaymentScreener {
     /// Builds the BIC and IMO indexes and the text automaton from the snapshot's subjects.
-    pub fn new(screener: &'a Screener, geography: Geography, options: MatchOptions) -> PaymentScreener<'a> {
+    pub fn new(screener: Arc<Screener>, geography: Geography, options: MatchOptions) -> PaymentScreener {
         let normalizer = Normalizer::embedded();
         let mut head_offices: FxHashMap<String, Vec<usize>> = FxHashMap::default();
         let mut branches: FxHashMap<String, Vec<usize>> = FxHashMap::default();
@@ -177,7 +194,26 @@ impl<'a> PaymentScreener<'a> {
         &self.geography
     }
 
-    /// Screens one message.
+    /// What the audit trail records as the query of a screened message: where it came from
+    /// (`file`, absent for a request body), what identifies it, the threshold and the geography
+    /// table's version.
+    pub fn audited_query(&self, file: Option<&str>, message: &Message) -> serde_json::Value {
+        let mut query = serde_json::json!({
+            "message_id": message.message_id,
+            "uetr": message.uetr,
+            "format": message.format,
+            "threshold": self.options.threshold,
+            "geography": self.geography.version(),
+        });
+        if let Some(file) = file {
+            query["file"] = serde_json::json!(file);
+        }
+        query
+    }
+
+    /// Screens one message: every field, and a cover payment's underlying customers
+    /// ([`crate::stripping::stripping_hits`]). Comparing a cover with the customer transfer
+    /// of the same UETR needs the messages seen before: [`crate::CustomerTransfers`].
     pub fn screen(&self, message: &Message) -> Screening {
         let mut hits = Vec::new();
         for party in &message.parties {
@@ -187,6 +223,7 @@ impl<'a> PaymentScreener<'a> {
             self.screen_text(text, &mut hits);
             self.screen_places(text, &mut hits);
         }
+        hits.extend(crate::stripping::stripping_hits(message));
         let mut seen = FxHashSet::default();
         hits.retain(|h: &PaymentHit| {
             seen.insert((h.field.clone(), h.kind, h.subject_id.clone(), h.value.clone()))

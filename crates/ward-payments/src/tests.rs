@@ -10,7 +10,7 @@ use crate::{read_messages, ReadError};
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use ward_engine::{MatchOptions, Screener};
 use ward_model::{Entity, IdKind, Identifier, Name, NameKind, Schema, Subject};
 
@@ -39,18 +39,18 @@ fn samples() -> Vec<PathBuf> {
 }
 
 /// The bundled OFAC SDN list as a snapshot (built once for all tests).
-fn sdn() -> &'static Screener {
-    static SCREENER: OnceLock<Screener> = OnceLock::new();
+fn sdn() -> &'static Arc<Screener> {
+    static SCREENER: OnceLock<Arc<Screener>> = OnceLock::new();
     SCREENER.get_or_init(|| {
         let lists =
             ward_lists::read_path(&repo_root().join("data/lists/us-ofac-sdn")).expect("the bundled SDN list");
         let entities = lists.into_iter().flat_map(|l| l.entities).collect();
-        Screener::build(ward_lists::link::link(entities))
+        Arc::new(Screener::build(ward_lists::link::link(entities)))
     })
 }
 
-fn payment_screener() -> PaymentScreener<'static> {
-    PaymentScreener::new(sdn(), Geography::embedded(), MatchOptions::default())
+fn payment_screener() -> PaymentScreener {
+    PaymentScreener::new(Arc::clone(sdn()), Geography::embedded(), MatchOptions::default())
 }
 
 /// Compares `actual` with `testdata/<rel>`; with `UPDATE_EXPECT=1` writes it.
@@ -94,7 +94,7 @@ fn render_party(out: &mut String, party: &Party) {
     render_fields(out, "account", &party.accounts);
 }
 
-fn render(messages: &Result<Vec<Message>, ReadError>, screener: &PaymentScreener<'_>) -> String {
+fn render(messages: &Result<Vec<Message>, ReadError>, screener: &PaymentScreener) -> String {
     let mut out = String::new();
     let messages = match messages {
         Ok(messages) => messages,
@@ -348,7 +348,7 @@ fn a_listed_head_office_catches_its_branches_and_a_listed_branch_only_itself() {
         listed_bank("1", "Head Office Bank", "HEADFRPP"),
         listed_bank("2", "Branch Only Bank", "BRANFRPP123"),
     ]);
-    let payments = PaymentScreener::new(&screener, Geography::embedded(), MatchOptions::default());
+    let payments = PaymentScreener::new(Arc::new(screener), Geography::embedded(), MatchOptions::default());
     let bic_hits = |bic: &str| -> Vec<String> {
         let mut party = Party::new("CdtrAgt", crate::PartyRole::Agent);
         party.bics.push(Field::new("CdtrAgt/FinInstnId/BICFI", bic));
@@ -358,6 +358,7 @@ fn a_listed_head_office_catches_its_branches_and_a_listed_branch_only_itself() {
             message_id: None,
             uetr: None,
             transactions: 1,
+            cover: false,
             parties: vec![party],
             texts: Vec::new(),
         };
@@ -525,4 +526,188 @@ fn cancellation_return_and_several_transactions_are_read() {
         .hits
         .iter()
         .any(|h| h.kind == HitKind::City && h.field == "TxInf[1]/RtrChain/Cdtr/Pty/PstlAdr/TwnNm"));
+}
+
+/// One sample message under `../shared/data/payments`, or `None` with a printed reason.
+fn sample(rel: &str) -> Option<String> {
+    let base = std::env::var_os("WARD_SHARED_DATA")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo_root().join("../shared/data"))
+        .join("payments");
+    let path = base.join(rel);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => Some(text),
+        Err(e) => {
+            let _ = writeln!(std::io::stderr(), "skipped: {}: {e} (absent on a fresh clone)", path.display());
+            None
+        }
+    }
+}
+
+/// The pacs.009 COV of CBPR+ sample p.2.3.1.a (underlying debtor "A Debiter", creditor "B
+/// Creditor Co") and the pacs.008 it covers, with the same UETR.
+const ISO_COVER: &str = "iso20022_cbpr_samples_ballerina/p_2_3_1_a__CBPR__p.2.3.1.a_pacs.009.cov-AtoB.xml";
+const ISO_COVERED: &str = "iso20022_cbpr_samples_ballerina/p_2_3_1_a__CBPR__p.2.3.1.a_pacs.008_AtoD.xml";
+
+/// The UETR given to the MT samples.
+const MT_UETR: &str = "eb6305c9-1f7f-49de-aed0-16487c27b42d";
+
+/// The MT103 sample (ordering customer JOHN DOE, beneficiary MARIE DUPONT) with a UETR.
+fn mt103_with_uetr(mt103: &str) -> String {
+    mt103.replacen("}{4:", &format!("}}{{3:{{121:{MT_UETR}}}}}{{4:"), 1)
+}
+
+/// The MT202 sample made an MT202COV with the same UETR and the sequence B given.
+fn mt202cov(mt202: &str, sequence_b: &str) -> String {
+    mt202.replacen("}{4:", &format!("}}{{3:{{119:COV}}{{121:{MT_UETR}}}}}{{4:"), 1).replacen(
+        "\n-}",
+        &format!("\n{sequence_b}-}}"),
+        1,
+    )
+}
+
+const SEQUENCE_B: &str = ":50K:/DE12345678901234567890\nJOHN DOE\nBERLIN\n:59:/FR7630001007941234567890185\nMARIE DUPONT\nPARIS\n:33B:USD500000,00\n";
+
+/// The stripping hits of a message screened alone: (field, subject id).
+fn stripping_of(screening: &crate::Screening) -> Vec<(String, String)> {
+    screening
+        .hits
+        .iter()
+        .filter(|h| h.kind == HitKind::Stripping)
+        .map(|h| {
+            assert!(!h.explanations.is_empty() && !h.explanations[0].is_empty(), "{h:?}");
+            (h.field.clone(), h.subject_id.clone())
+        })
+        .collect()
+}
+
+fn check_stripping(text: &str, expected: &[(&str, &str)]) {
+    let messages = read_messages(text.as_bytes()).unwrap();
+    assert_eq!(messages.len(), 1);
+    assert!(messages[0].cover, "{} is not read as a cover", messages[0].format);
+    let screening = payment_screener().screen(&messages[0]);
+    let found = stripping_of(&screening);
+    let expected: Vec<(String, String)> =
+        expected.iter().map(|(f, s)| (f.to_string(), s.to_string())).collect();
+    assert_eq!(found, expected, "{:?}", screening.hits);
+    let decision = if expected.is_empty() { Decision::Release } else { Decision::Hold };
+    assert_eq!(screening.decision, decision, "{:?}", screening.hits);
+}
+
+#[test]
+fn covers_with_missing_or_placeholder_customers_are_held() {
+    const UNDERLYING: &str = "CdtTrfTxInf[0]/UndrlygCstmrCdtTrf";
+    if let Some(cover) = sample(ISO_COVER) {
+        check_stripping(&cover, &[]);
+        for placeholder in ["NOT PROVIDED", "One of our clients", "n/a", "Our Customer", "UNKNOWN"] {
+            let stripped = cover.replace("<Nm>A Debiter</Nm>", &format!("<Nm>{placeholder}</Nm>"));
+            check_stripping(&stripped, &[(&format!("{UNDERLYING}/Dbtr/Nm"), "stripping:placeholder_name")]);
+        }
+        // The underlying creditor's block removed whole.
+        let start = cover.find("<UndrlygCstmrCdtTrf>").unwrap();
+        let creditor_start = start + cover[start..].find("<Cdtr>").unwrap();
+        let creditor_end =
+            creditor_start + cover[creditor_start..].find("</Cdtr>").unwrap() + "</Cdtr>".len();
+        let stripped = format!("{}{}", &cover[..creditor_start], &cover[creditor_end..]);
+        check_stripping(&stripped, &[(&format!("{UNDERLYING}/Cdtr"), "stripping:missing_party")]);
+        // A COV by its header's service, without any underlying block.
+        let start = cover.find("<UndrlygCstmrCdtTrf>").unwrap();
+        let end = cover.find("</UndrlygCstmrCdtTrf>").unwrap() + "</UndrlygCstmrCdtTrf>".len();
+        let stripped = format!("{}{}", &cover[..start], &cover[end..]);
+        check_stripping(
+            &stripped,
+            &[
+                (&format!("{UNDERLYING}/Dbtr"), "stripping:missing_party"),
+                (&format!("{UNDERLYING}/Cdtr"), "stripping:missing_party"),
+            ],
+        );
+    }
+    if let Some(mt202) = sample("swift_mt/AutoMateTx_MT202.txt") {
+        // The plain MT202 is no cover and has no underlying customers to check.
+        let messages = read_messages(mt202.as_bytes()).unwrap();
+        assert!(!messages[0].cover);
+        assert!(stripping_of(&payment_screener().screen(&messages[0])).is_empty());
+        check_stripping(&mt202cov(&mt202, SEQUENCE_B), &[]);
+        check_stripping(
+            &mt202cov(&mt202, &SEQUENCE_B.replace("JOHN DOE", "NOT PROVIDED")),
+            &[("B/50K", "stripping:placeholder_name")],
+        );
+        let without_beneficiary =
+            SEQUENCE_B.replace(":59:/FR7630001007941234567890185\nMARIE DUPONT\nPARIS\n", "");
+        check_stripping(&mt202cov(&mt202, &without_beneficiary), &[("B/59a", "stripping:missing_party")]);
+        // 50A: the ordering customer identified by its BIC is named.
+        let by_bic = SEQUENCE_B.replace(
+            ":50K:/DE12345678901234567890\nJOHN DOE\nBERLIN\n",
+            ":50A:/DE12345678901234567890\nDEUTDEFF\n",
+        );
+        check_stripping(&mt202cov(&mt202, &by_bic), &[]);
+    }
+    // A plain pacs.009 (no COV) is not checked.
+    if let Some(plain) = sample("iso20022_cbpr_samples_ballerina/p_2_2_1__CBPR__p.2.2.1_pacs.009-BtoC.xml") {
+        let messages = read_messages(plain.as_bytes()).unwrap();
+        assert!(!messages[0].cover);
+        assert!(stripping_of(&payment_screener().screen(&messages[0])).is_empty());
+    }
+}
+
+/// Screens `texts` in order with one memory of customer transfers; returns the stripping hits
+/// of the last.
+fn run(transfers: &mut crate::CustomerTransfers, texts: &[&str]) -> (Decision, Vec<(String, String)>) {
+    let screener = payment_screener();
+    let mut last = None;
+    for text in texts {
+        for message in read_messages(text.as_bytes()).unwrap() {
+            let mut screening = screener.screen(&message);
+            transfers.check(&message, &mut screening);
+            last = Some(screening);
+        }
+    }
+    let last = last.unwrap();
+    (last.decision, stripping_of(&last))
+}
+
+#[test]
+fn a_cover_differing_from_the_customer_transfer_of_its_uetr_is_held() {
+    use crate::CustomerTransfers;
+    const DIFFERENT: &str = "stripping:different_party";
+    if let (Some(cover), Some(covered)) = (sample(ISO_COVER), sample(ISO_COVERED)) {
+        let release = (Decision::Release, Vec::new());
+        assert_eq!(run(&mut CustomerTransfers::new(10), &[&covered, &cover]), release);
+        let changed = cover.replace("<Nm>B Creditor Co</Nm>", "<Nm>C Other Trading Co</Nm>");
+        let held = (
+            Decision::Hold,
+            vec![("CdtTrfTxInf[0]/UndrlygCstmrCdtTrf/Cdtr/Nm".to_string(), DIFFERENT.to_string())],
+        );
+        assert_eq!(run(&mut CustomerTransfers::new(10), &[&covered, &changed]), held);
+        // Case, punctuation and word order are not differences.
+        let same = cover.replace("<Nm>B Creditor Co</Nm>", "<Nm>creditor co, b</Nm>");
+        assert_eq!(run(&mut CustomerTransfers::new(10), &[&covered, &same]), release);
+        // The cover before its customer transfer, or with another UETR, has nothing to differ from.
+        assert_eq!(run(&mut CustomerTransfers::new(10), &[&changed]), release);
+        let other_uetr =
+            changed.replace("7a562c67-ca16-48ba-b074-65581be6f001", "7a562c67-ca16-48ba-b074-65581be6f999");
+        assert_eq!(run(&mut CustomerTransfers::new(10), &[&covered, &other_uetr]), release);
+        // Past the capacity the oldest transfer is forgotten.
+        let mut transfers = CustomerTransfers::new(1);
+        let another =
+            covered.replace("7a562c67-ca16-48ba-b074-65581be6f001", "00000000-0000-4000-8000-000000000002");
+        run(&mut transfers, &[&covered, &another]);
+        assert_eq!(transfers.len(), 1);
+        assert_eq!(run(&mut transfers, &[&changed]), release);
+    }
+    if let (Some(mt103), Some(mt202)) =
+        (sample("swift_mt/AutoMateTx_MT103.txt"), sample("swift_mt/AutoMateTx_MT202.txt"))
+    {
+        let mt103 = mt103_with_uetr(&mt103);
+        assert_eq!(read_messages(mt103.as_bytes()).unwrap()[0].uetr.as_deref(), Some(MT_UETR));
+        let cover = mt202cov(&mt202, SEQUENCE_B);
+        assert_eq!(run(&mut CustomerTransfers::new(10), &[&mt103, &cover]), (Decision::Release, Vec::new()));
+        let changed = mt202cov(&mt202, &SEQUENCE_B.replace("MARIE DUPONT", "PIERRE MARTIN"));
+        let held = (Decision::Hold, vec![("B/59".to_string(), DIFFERENT.to_string())]);
+        assert_eq!(run(&mut CustomerTransfers::new(10), &[&mt103, &changed]), held);
+        // A placeholder in the cover is held as a placeholder, not also as a different party.
+        let placeholder = mt202cov(&mt202, &SEQUENCE_B.replace("JOHN DOE", "ONE OF OUR CLIENTS"));
+        let held = (Decision::Hold, vec![("B/50K".to_string(), "stripping:placeholder_name".to_string())]);
+        assert_eq!(run(&mut CustomerTransfers::new(10), &[&mt103, &placeholder]), held);
+    }
 }

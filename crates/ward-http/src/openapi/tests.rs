@@ -49,3 +49,18 @@ fn diff_fields_are_the_model_fields_as_serialized() {
     assert_eq!(field["enum"].as_array().unwrap(), &serialized);
     assert!(doc["paths"]["/lists/{dataset}/diff"]["get"]["responses"]["404"].is_object());
 }
+
+/// The payment examples are messages the route screens.
+#[test]
+fn payment_examples_are_read() {
+    let doc = document();
+    let content = &doc["paths"]["/screen/payment"]["post"]["requestBody"]["content"];
+    for (content_type, syntax) in
+        [("application/xml", ward_payments::Syntax::Iso20022), ("text/plain", ward_payments::Syntax::SwiftMt)]
+    {
+        let example = content[content_type]["example"].as_str().unwrap();
+        let messages = ward_payments::read_messages(example.as_bytes()).unwrap();
+        assert_eq!(messages.len(), 1);
+        assert_eq!(messages[0].syntax, syntax);
+    }
+}
