@@ -24,6 +24,7 @@
 
 mod audit;
 mod error;
+mod fetch;
 mod filter;
 mod import;
 mod keys;
@@ -33,6 +34,7 @@ mod sqlite;
 
 pub use audit::{AuditFilter, AuditLog, AuditRecord, AuditTicket, MAX_BATCH};
 pub use error::{Error, InternalError, Result, UserError, UserErrorKind};
+pub use fetch::{FetchAttempt, FetchResult, FetchState};
 pub use import::{ImportError, ImportOutcome, ImportPolicy, DEFAULT_MAX_SHRINK};
 pub use keys::{KeyInfo, Scope, KEY_PREFIX};
 
@@ -175,6 +177,10 @@ pub(crate) trait Backend: Send + Sync {
     fn keys(&self, by: KeyBy<'_>) -> Result<Vec<KeyInfo>>;
     /// Marks a key revoked unless it already is.
     fn revoke_key(&self, id: &str, at: &str) -> Result<()>;
+    /// Records one fetch attempt of a source, made at `at`.
+    fn record_fetch(&self, attempt: &FetchAttempt, at: &str) -> Result<()>;
+    /// What is remembered of every source fetched, by source name.
+    fn fetch_states(&self) -> Result<Vec<FetchState>>;
     /// Runs raw SQL, for tests that break the database on purpose.
     #[cfg(test)]
     fn execute(&self, sql: &str) -> Result<()>;
@@ -473,6 +479,23 @@ impl Store {
         }
         let found = self.backend.keys(KeyBy::Hash(&keys::hash(secret)))?;
         Ok(found.into_iter().find(|key| key.revoked_at.is_none()))
+    }
+
+    /// Records one attempt to fetch a source's list from its publisher, at the present time: on
+    /// success the validators to send next time, on failure the error (validators and the last
+    /// success are kept).
+    pub fn record_fetch(&self, attempt: &FetchAttempt) -> Result<()> {
+        self.backend.record_fetch(attempt, &now())
+    }
+
+    /// What is remembered of one source, if it was ever tried.
+    pub fn fetch_state(&self, source: &str) -> Result<Option<FetchState>> {
+        Ok(self.backend.fetch_states()?.into_iter().find(|state| state.source == source))
+    }
+
+    /// What is remembered of every source ever tried, by source name.
+    pub fn fetch_states(&self) -> Result<Vec<FetchState>> {
+        self.backend.fetch_states()
     }
 }
 

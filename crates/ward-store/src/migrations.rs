@@ -72,6 +72,19 @@ pub(crate) const SQLITE: &[&str] = &[
         (SELECT COUNT(*) FROM list_versions AS earlier
          WHERE earlier.dataset = list_versions.dataset AND earlier.id <= list_versions.id);
     CREATE UNIQUE INDEX list_versions_number ON list_versions (dataset, number);",
+    // 4: what was fetched from each publisher: the validators of the last accepted download
+    // and the last attempt's outcome.
+    "CREATE TABLE list_fetches (
+        source TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        last_attempt_at TEXT NOT NULL,
+        last_outcome TEXT NOT NULL,
+        last_success_at TEXT,
+        last_error_at TEXT,
+        last_error TEXT
+    );",
 ];
 
 /// The PostgreSQL migrations. Text columns that are sorted on use the "C" collation so that
@@ -138,6 +151,19 @@ pub(crate) const POSTGRES: &[&str] = &[
         (SELECT COUNT(*) FROM list_versions AS earlier
          WHERE earlier.dataset = list_versions.dataset AND earlier.id <= list_versions.id);
     CREATE UNIQUE INDEX list_versions_number ON list_versions (dataset, number);",
+    // 4: what was fetched from each publisher: the validators of the last accepted download
+    // and the last attempt's outcome.
+    r#"CREATE TABLE list_fetches (
+        source TEXT COLLATE "C" PRIMARY KEY,
+        url TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        last_attempt_at TEXT NOT NULL,
+        last_outcome TEXT NOT NULL,
+        last_success_at TEXT,
+        last_error_at TEXT,
+        last_error TEXT
+    );"#,
 ];
 
 /// Upgrades a SQLite database to schema version `target`, one transaction per step so a crash

@@ -8,9 +8,10 @@ use crate::audit::{format_time, names_lower, parse_time, AuditSink, ResolvedFilt
 use crate::filter::Where;
 use crate::import::{Content, ImportTx, StagedRow, VersionRef, VersionRow};
 use crate::{
-    keys, migrations, redact, AuditRecord, Backend, CurrentLists, Entities, Error, ImportSession,
+    fetch, keys, migrations, redact, AuditRecord, Backend, CurrentLists, Entities, Error, ImportSession,
     InternalError, KeyBy, KeyInfo, Result, UserError, Versions,
 };
+use crate::{FetchAttempt, FetchResult, FetchState};
 use chrono::{DateTime, Utc};
 use postgres::types::ToSql;
 use postgres::{Client, GenericClient, IsolationLevel, NoTls, Row};
@@ -361,6 +362,42 @@ impl Backend for Postgres {
             .execute("UPDATE api_keys SET revoked_at = $2 WHERE id = $1 AND revoked_at IS NULL", &[&id, &at])
             .map_err(self.err())?;
         Ok(())
+    }
+
+    fn record_fetch(&self, attempt: &FetchAttempt, at: &str) -> Result<()> {
+        let mut client = self.client()?;
+        let FetchAttempt { source, url, outcome, result } = attempt;
+        match result {
+            FetchResult::Success { etag, last_modified } => client.execute(
+                &fetch::postgres_sql(fetch::RECORD_SUCCESS),
+                &[source, url, etag, last_modified, &at, outcome],
+            ),
+            FetchResult::Failure { error } => client
+                .execute(&fetch::postgres_sql(fetch::RECORD_FAILURE), &[source, url, &at, outcome, error]),
+            FetchResult::Skipped => {
+                client.execute(&fetch::postgres_sql(fetch::RECORD_SKIPPED), &[source, url, &at, outcome])
+            }
+        }
+        .map_err(self.err())?;
+        Ok(())
+    }
+
+    fn fetch_states(&self) -> Result<Vec<FetchState>> {
+        let rows = self.query(&fetch::postgres_sql(fetch::SELECT_STATES), &[])?;
+        Ok(rows
+            .iter()
+            .map(|row| FetchState {
+                source: row.get(0),
+                url: row.get(1),
+                etag: row.get(2),
+                last_modified: row.get(3),
+                last_attempt_at: row.get(4),
+                last_outcome: row.get(5),
+                last_success_at: row.get(6),
+                last_error_at: row.get(7),
+                last_error: row.get(8),
+            })
+            .collect())
     }
 
     #[cfg(test)]

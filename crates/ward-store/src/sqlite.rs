@@ -4,9 +4,10 @@ use crate::audit::{names_lower, AuditSink, ResolvedFilter};
 use crate::filter::Where;
 use crate::import::{Content, ImportTx, StagedRow, VersionRef, VersionRow};
 use crate::{
-    keys, migrations, AuditRecord, Backend, CurrentLists, Entities, Error, ImportSession, InternalError,
-    KeyBy, KeyInfo, Result, Versions, DB_FILE,
+    fetch, keys, migrations, AuditRecord, Backend, CurrentLists, Entities, Error, ImportSession,
+    InternalError, KeyBy, KeyInfo, Result, Versions, DB_FILE,
 };
+use crate::{FetchAttempt, FetchResult, FetchState};
 use r2d2::{Pool, PooledConnection};
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::types::Value;
@@ -358,6 +359,44 @@ impl Backend for Sqlite {
             )
             .map_err(self.err())?;
         Ok(())
+    }
+
+    fn record_fetch(&self, attempt: &FetchAttempt, at: &str) -> Result<()> {
+        let conn = self.conn()?;
+        let FetchAttempt { source, url, outcome, result } = attempt;
+        match result {
+            FetchResult::Success { etag, last_modified } => {
+                conn.execute(fetch::RECORD_SUCCESS, params![source, url, etag, last_modified, at, outcome])
+            }
+            FetchResult::Failure { error } => {
+                conn.execute(fetch::RECORD_FAILURE, params![source, url, at, outcome, error])
+            }
+            FetchResult::Skipped => conn.execute(fetch::RECORD_SKIPPED, params![source, url, at, outcome]),
+        }
+        .map_err(self.err())?;
+        Ok(())
+    }
+
+    fn fetch_states(&self) -> Result<Vec<FetchState>> {
+        let err = self.err();
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached(fetch::SELECT_STATES).map_err(&err)?;
+        let rows = stmt
+            .query_map([], |row| {
+                Ok(FetchState {
+                    source: row.get(0)?,
+                    url: row.get(1)?,
+                    etag: row.get(2)?,
+                    last_modified: row.get(3)?,
+                    last_attempt_at: row.get(4)?,
+                    last_outcome: row.get(5)?,
+                    last_success_at: row.get(6)?,
+                    last_error_at: row.get(7)?,
+                    last_error: row.get(8)?,
+                })
+            })
+            .map_err(&err)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(&err)
     }
 
     #[cfg(test)]
