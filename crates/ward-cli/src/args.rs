@@ -291,6 +291,36 @@ pub enum ListsCommand {
     Show(ShowArgs),
     /// Make an earlier version of a list current again (as a new version pointing at it).
     Rollback(RollbackArgs),
+    /// Fetch the official lists from their publishers and import each new one (guarded like
+    /// `lists import`); one line per source. Exit status 1 when a source failed.
+    Update(UpdateArgs),
+}
+
+/// `ward lists update`
+#[derive(Debug, clap::Args)]
+pub struct UpdateArgs {
+    /// Where the store is.
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The sources to update, by name (`--list-sources` names them); default: every source.
+    #[arg(value_name = "SOURCE")]
+    pub names: Vec<String>,
+    /// A TOML or JSON file that changes the built-in source table (URLs, tokens, added or
+    /// disabled sources, HTTP settings).
+    #[arg(long = "sources", value_name = "FILE", env = "WARD_SOURCES")]
+    pub sources_file: Option<PathBuf>,
+    /// Let a new version that holds no records, or removes more than --max-shrink of the
+    /// current version's records, become current (the publisher really removed them).
+    /// Recorded with the version and in the audit trail.
+    #[arg(long, alias = "allow-shrink")]
+    pub force: bool,
+    /// The largest share of the current version's records a new version may remove, as a
+    /// percentage (`10`, `25%`); `DATASET=SHARE` sets it for one list. Repeatable.
+    #[arg(long, value_name = "[DATASET=]PERCENT")]
+    pub max_shrink: Vec<String>,
+    /// Print the source table (name, dataset, URL, token variable) and exit.
+    #[arg(long)]
+    pub list_sources: bool,
 }
 
 /// `ward lists rollback`
@@ -485,6 +515,13 @@ pub struct ServeArgs {
     /// answers `"snapshot": "rebuilding"` (the rebuild goes on).
     #[arg(long, default_value_t = ward_http::DEFAULT_REBUILD_WAIT.as_secs())]
     pub rebuild_wait: u64,
+    /// Fetch the lists from their publishers on this interval (`1h`, `30m`, `1d`), as `ward
+    /// lists update` does; a failure is logged and counted in /metrics, never stops the server.
+    #[arg(long, value_name = "INTERVAL", value_parser = crate::lists::parse_interval)]
+    pub update_every: Option<std::time::Duration>,
+    /// The sources file of the updates (see `ward lists update --sources`).
+    #[arg(long = "update-sources", value_name = "FILE", env = "WARD_SOURCES", requires = "update_every")]
+    pub update_sources: Option<PathBuf>,
 }
 
 /// `ward keys ...`

@@ -39,6 +39,10 @@ pub enum Unchanged {
 pub enum Outcome {
     /// A new version is current.
     Updated {
+        /// The dataset.
+        dataset: String,
+        /// The version's id in the store.
+        version_id: i64,
         /// Its number.
         number: i64,
         /// Its records.
@@ -135,7 +139,7 @@ impl Outcome {
 impl fmt::Display for Outcome {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Outcome::Updated { number, records, removed, restores, note } => {
+            Outcome::Updated { number, records, removed, restores, note, .. } => {
                 write!(f, "updated to version {number} ({records} records, {removed} removed")?;
                 if let Some(restores) = restores {
                     write!(f, "; the content of version {restores}")?;
@@ -316,6 +320,8 @@ impl Updater {
         let version = &outcome.version;
         let result = match outcome.status {
             ImportStatus::Current | ImportStatus::Restored => Outcome::Updated {
+                dataset: version.dataset.clone(),
+                version_id: version.id,
                 number: version.number,
                 records: version.counts.entities,
                 removed: outcome.removed,

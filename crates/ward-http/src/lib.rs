@@ -34,11 +34,13 @@ pub mod response;
 mod routes;
 mod server;
 mod snapshot;
+mod updates;
 
 pub use error::{Error, ErrorCode, Result};
 pub use lists::{ChangeStatus, ListChange, SnapshotState};
 pub use routes::app;
 pub use snapshot::Snapshot;
+pub use updates::ListUpdates;
 
 use arc_swap::ArcSwap;
 use auth::{KeyCache, RateLimiter};
@@ -101,6 +103,8 @@ pub struct Config {
     /// How long a list upload or rollback waits for the snapshot that includes it before it
     /// answers `"snapshot": "rebuilding"` (the rebuild goes on).
     pub rebuild_wait: Duration,
+    /// List updates from the publishers on a timer, with per-source metrics; `None`: none.
+    pub updates: Option<ListUpdates>,
 }
 
 impl Default for Config {
@@ -117,6 +121,7 @@ impl Default for Config {
             header_timeout: DEFAULT_HEADER_TIMEOUT,
             body_timeout: DEFAULT_BODY_TIMEOUT,
             rebuild_wait: DEFAULT_REBUILD_WAIT,
+            updates: None,
         }
     }
 }
@@ -140,6 +145,8 @@ struct Inner {
     rebuild: tokio::sync::Mutex<()>,
     /// Where list uploads are written while they are read.
     upload_dir: std::path::PathBuf,
+    /// The list updates' per-source metrics.
+    updates: updates::UpdateMetrics,
 }
 
 impl AppState {
@@ -151,6 +158,8 @@ impl AppState {
         let lists = store.current_lists()?;
         let snapshot = Snapshot::build(lists.entities, lists.versions);
         tracing::info!(lists = snapshot.versions.len(), subjects = snapshot.screener.len(), "Snapshot built");
+        let remembered = if config.updates.is_some() { store.fetch_states()? } else { Vec::new() };
+        let updates = updates::UpdateMetrics::new(config.updates.as_ref(), &remembered);
         Ok(AppState {
             inner: Arc::new(Inner {
                 upload_dir: lists::upload_dir(&store),
@@ -162,6 +171,7 @@ impl AppState {
                 snapshot: ArcSwap::from_pointee(snapshot),
                 metrics: Metrics::default(),
                 rebuild: tokio::sync::Mutex::new(()),
+                updates,
             }),
         })
     }
@@ -235,7 +245,8 @@ impl AppState {
 
 /// Serves the API on `listener` until `shutdown` completes (within the connection limit and
 /// header and body timeouts of [`Config`]), then finishes the requests in flight (each waits for its audit record to be durably written before it is answered) and
-/// returns. Meanwhile the store is polled for lists imported by others.
+/// returns. Meanwhile the store is polled for lists imported by others, and the lists are
+/// updated from their publishers where [`Config::updates`] says so.
 pub async fn run(
     listener: tokio::net::TcpListener,
     state: AppState,
@@ -255,8 +266,13 @@ pub async fn run(
             }
         })
     };
+    let updater =
+        state.config().updates.clone().map(|updates| tokio::spawn(updates::run(state.clone(), updates)));
     let result = server::serve(listener, &state, app(state.clone()), shutdown).await;
     poller.abort();
+    if let Some(updater) = updater {
+        updater.abort();
+    }
     tracing::info!(
         audit_queue = state.inner.metrics.audit_pending.load(Ordering::Relaxed),
         "Server stopped; every answered request is in the audit trail"
