@@ -237,7 +237,7 @@ impl Updater {
         let report = SourceReport { source: source.name.clone(), dataset: source.dataset.clone(), outcome };
         match report.outcome.kind() {
             OutcomeKind::Failed => {
-                tracing::warn!(source = %report.source, outcome = %report.outcome, "List update failed")
+                tracing::warn!(source = %report.source, outcome = %report.outcome, "List update failed");
             }
             _ => tracing::info!(source = %report.source, outcome = %report.outcome, "List update"),
         }

@@ -73,7 +73,7 @@ impl UpdateMetrics {
             let kind = report.outcome.kind();
             match kind {
                 OutcomeKind::Updated | OutcomeKind::Unchanged | OutcomeKind::History => {
-                    status.last_success = Some(now)
+                    status.last_success = Some(now);
                 }
                 OutcomeKind::Failed => {
                     status.last_error = Some(now);
