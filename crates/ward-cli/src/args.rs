@@ -519,8 +519,9 @@ pub struct ServeArgs {
     /// lists update` does; a failure is logged and counted in /metrics, never stops the server.
     #[arg(long, value_name = "INTERVAL", value_parser = crate::lists::parse_interval)]
     pub update_every: Option<std::time::Duration>,
-    /// The sources file of the updates (see `ward lists update --sources`).
-    #[arg(long = "update-sources", value_name = "FILE", env = "WARD_SOURCES", requires = "update_every")]
+    /// The sources file of the updates (see `ward lists update --sources`); used with
+    /// `--update-every`.
+    #[arg(long = "update-sources", value_name = "FILE", env = "WARD_SOURCES")]
     pub update_sources: Option<PathBuf>,
 }
 

@@ -203,14 +203,10 @@ impl Bench {
     }
 
     fn updater(&self, sources: Vec<Source>, allow_shrink: bool) -> Updater {
-        let config = FetchConfig {
-            connect_timeout: Duration::from_secs(2),
-            read_timeout: READ_TIMEOUT,
-            total_timeout: Duration::from_secs(20),
-            retries: RETRIES,
-            backoff: Duration::from_millis(10),
-            ..FetchConfig::default()
-        };
+        self.updater_with(sources, allow_shrink, test_config())
+    }
+
+    fn updater_with(&self, sources: Vec<Source>, allow_shrink: bool, config: FetchConfig) -> Updater {
         let options = UpdateOptions {
             policy: ImportPolicy { allow_shrink, ..ImportPolicy::default() },
             work_dir: self.dir.path().to_path_buf(),
@@ -255,6 +251,18 @@ impl Bench {
         let reports = self.run(vec![source.clone()]).await;
         assert!(matches!(reports[0].outcome, Outcome::Updated { number: 1, .. }), "{}", reports[0]);
         source
+    }
+}
+
+/// The fetch settings of the tests: short timeouts and backoff.
+fn test_config() -> FetchConfig {
+    FetchConfig {
+        connect_timeout: Duration::from_secs(2),
+        read_timeout: READ_TIMEOUT,
+        total_timeout: Duration::from_secs(20),
+        retries: RETRIES,
+        backoff: Duration::from_millis(10),
+        ..FetchConfig::default()
     }
 }
 
@@ -491,4 +499,24 @@ async fn a_token_goes_into_the_url_and_never_into_messages() {
     assert_eq!(state.url, source.url);
     let version = &bench.store.current_versions().unwrap()[0];
     assert!(!version.sources[0].name.contains("s3cret"), "{}", version.sources[0].name);
+}
+
+#[tokio::test]
+async fn a_file_over_the_size_limit_is_refused() {
+    let bench = Bench::new().await;
+    bench.with_un_version().await;
+    let size = un_list().len() as u64;
+    bench.publisher.route("/un.xml", file(un_list()));
+    let source = bench.source("un_sc_sanctions", "/un.xml", "un.xml", "un_sc_sanctions");
+    let before = bench.current();
+    let limited = FetchConfig { max_bytes: size - 1, ..test_config() };
+    let reports = bench.updater_with(vec![source], false, limited).run(&bench.store).await;
+    let expect = format!("the file is larger than the limit of {} bytes", size - 1);
+    assert!(
+        matches!(&reports[0].outcome, Outcome::Failed { reason } if reason.ends_with(&expect)),
+        "{}",
+        reports[0]
+    );
+    assert_eq!(bench.publisher.hits("/un.xml"), 1);
+    assert_eq!(bench.current(), before);
 }
