@@ -21,7 +21,9 @@ pub struct Source {
     /// The file name the download is read under (the readers tell the OFAC SDN CSV from the
     /// consolidated one by it; other formats are told by their content).
     pub file: String,
-    /// The dataset the file must hold; a download of another list is refused.
+    /// The dataset the file must hold; a download of another list is refused. A source added
+    /// by the operator's file under the name of a dataset Ward knows holds that dataset unless
+    /// its entry names another.
     pub dataset: Option<String>,
     /// The environment variable holding the token the URL needs; without it the source is
     /// skipped.
@@ -169,13 +171,10 @@ impl SourceTable {
                     let url = entry.url.clone().ok_or_else(|| {
                         invalid("no url, and no built-in source of that name to take it from".into())
                     })?;
-                    Source {
-                        name: entry.name.clone(),
-                        file: String::new(),
-                        url,
-                        dataset: None,
-                        token_env: None,
-                    }
+                    // A source named after a dataset Ward knows publishes that dataset unless
+                    // the entry says otherwise.
+                    let dataset = ward_model::dataset_info(&entry.name).map(|d| d.name.to_string());
+                    Source { name: entry.name.clone(), file: String::new(), url, dataset, token_env: None }
                 }
             };
             let url_given = entry.url.is_some();

@@ -70,6 +70,10 @@ impl UpdateMetrics {
         let mut sources = self.sources.lock().unwrap_or_else(|e| e.into_inner());
         for report in reports {
             let status = sources.entry(report.source.clone()).or_default();
+            if let ward_fetch::Outcome::Updated { dataset, .. } = &report.outcome {
+                // A source configured without its dataset says it once it has a version.
+                status.dataset.get_or_insert_with(|| dataset.clone());
+            }
             let kind = report.outcome.kind();
             match kind {
                 OutcomeKind::Updated | OutcomeKind::Unchanged | OutcomeKind::History => {

@@ -77,6 +77,13 @@ fn a_toml_file_changes_adds_and_removes_sources() {
     assert!(!names(&table).contains(&"eu_fsf"));
     assert_eq!(names(&table).last(), Some(&"local_sdn"));
     assert_eq!(table.sources.last().unwrap().file, "sdn.csv");
+    // Added back under a dataset's name, a source holds that dataset.
+    let readded = load(
+        "readd.toml",
+        "builtin = false\n[[source]]\nname = \"un_sc_sanctions\"\nurl = \"https://a.example/un.xml\"",
+    )
+    .unwrap();
+    assert_eq!(readded.sources[0].dataset.as_deref(), Some("un_sc_sanctions"));
     assert_eq!(table.fetch.read_timeout, Duration::from_millis(500));
     assert_eq!((table.fetch.retries, table.fetch.max_bytes), (1, 1000));
     assert_eq!(table.fetch.connect_timeout, crate::http::DEFAULT_CONNECT_TIMEOUT);

@@ -38,6 +38,9 @@ async fn the_timer_updates_rebuilds_and_reports_per_source() {
         source("un_sc_sanctions", format!("{base}/un.xml"), "un_sc_sanctions"),
         source("down", format!("{base}/down.xml"), "eu_fsf"),
     ];
+    let mut sources = sources;
+    // Configured without its dataset: the metrics learn it from the update.
+    sources[0].dataset = None;
     let options = UpdateOptions { policy: ImportPolicy::default(), work_dir: dir.path().to_path_buf() };
     let updater = Arc::new(Updater::new(Fetcher::new(fetch).unwrap(), sources, options));
     let updates = ListUpdates { every: Duration::from_millis(300), updater };
