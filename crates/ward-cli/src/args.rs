@@ -379,6 +379,9 @@ pub enum ListsCommand {
     Rollback(RollbackArgs),
     /// What changed between two versions of a list: records added, removed and amended.
     Diff(DiffArgs),
+    /// Fetch the official lists from their publishers and import each new one (guarded like
+    /// `lists import`); one line per source. Exit status 1 when a source failed.
+    Update(UpdateArgs),
 }
 
 /// `ward lists diff`
@@ -398,6 +401,33 @@ pub struct DiffArgs {
     /// Print JSON: the two versions, the counts, and every record with what changed.
     #[arg(long)]
     pub json: bool,
+}
+
+/// `ward lists update`
+#[derive(Debug, clap::Args)]
+pub struct UpdateArgs {
+    /// Where the store is.
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// The sources to update, by name (`--list-sources` names them); default: every source.
+    #[arg(value_name = "SOURCE")]
+    pub names: Vec<String>,
+    /// A TOML or JSON file that changes the built-in source table (URLs, tokens, added or
+    /// disabled sources, HTTP settings).
+    #[arg(long = "sources", value_name = "FILE", env = "WARD_SOURCES")]
+    pub sources_file: Option<PathBuf>,
+    /// Let a new version that holds no records, or removes more than --max-shrink of the
+    /// current version's records, become current (the publisher really removed them).
+    /// Recorded with the version and in the audit trail.
+    #[arg(long, alias = "allow-shrink")]
+    pub force: bool,
+    /// The largest share of the current version's records a new version may remove, as a
+    /// percentage (`10`, `25%`); `DATASET=SHARE` sets it for one list. Repeatable.
+    #[arg(long, value_name = "[DATASET=]PERCENT")]
+    pub max_shrink: Vec<String>,
+    /// Print the source table (name, dataset, URL, token variable) and exit.
+    #[arg(long)]
+    pub list_sources: bool,
 }
 
 /// `ward lists rollback`
@@ -592,6 +622,14 @@ pub struct ServeArgs {
     /// answers `"snapshot": "rebuilding"` (the rebuild goes on).
     #[arg(long, default_value_t = ward_http::DEFAULT_REBUILD_WAIT.as_secs())]
     pub rebuild_wait: u64,
+    /// Fetch the lists from their publishers on this interval (`1h`, `30m`, `1d`), as `ward
+    /// lists update` does; a failure is logged and counted in /metrics, never stops the server.
+    #[arg(long, value_name = "INTERVAL", value_parser = crate::lists::parse_interval)]
+    pub update_every: Option<std::time::Duration>,
+    /// The sources file of the updates (see `ward lists update --sources`); used with
+    /// `--update-every`.
+    #[arg(long = "update-sources", value_name = "FILE", env = "WARD_SOURCES")]
+    pub update_sources: Option<PathBuf>,
 }
 
 /// `ward keys ...`

@@ -1,6 +1,6 @@
-//! `ward lists import` and `ward lists show`.
+//! `ward lists import`, `show`, `rollback` and `update`.
 
-use crate::args::{ImportArgs, RollbackArgs, ShowArgs};
+use crate::args::{ImportArgs, RollbackArgs, ShowArgs, UpdateArgs};
 use anyhow::Context;
 use rayon::prelude::*;
 use serde_json::json;
@@ -11,6 +11,9 @@ use ward_store::ImportStatus;
 
 /// The audit trail's source of an import forced with `--allow-shrink`.
 const FORCED_IMPORT_SOURCE: &str = "cli:lists-import-allow-shrink";
+
+/// The audit trail's source of an update forced with `--force`.
+const FORCED_UPDATE_SOURCE: &str = "cli:lists-update-force";
 
 /// The audit trail's source of a rollback.
 const ROLLBACK_SOURCE: &str = "cli:lists-rollback";
@@ -53,9 +56,9 @@ fn percent(text: &str) -> anyhow::Result<f64> {
 }
 
 /// The import policy of `--allow-shrink` and `--max-shrink [DATASET=]PERCENT`.
-fn policy(args: &ImportArgs) -> anyhow::Result<ward_store::ImportPolicy> {
-    let mut policy = ward_store::ImportPolicy { allow_shrink: args.allow_shrink, ..Default::default() };
-    for value in &args.max_shrink {
+fn policy(allow_shrink: bool, max_shrink: &[String]) -> anyhow::Result<ward_store::ImportPolicy> {
+    let mut policy = ward_store::ImportPolicy { allow_shrink, ..Default::default() };
+    for value in max_shrink {
         match value.split_once('=') {
             Some((dataset, share)) => {
                 policy.max_shrink_by_dataset.push((dataset.trim().to_string(), percent(share)?));
@@ -67,7 +70,7 @@ fn policy(args: &ImportArgs) -> anyhow::Result<ward_store::ImportPolicy> {
 }
 
 pub(crate) fn import(data_dir: &Path, args: &ImportArgs) -> anyhow::Result<ExitCode> {
-    let policy = policy(args)?;
+    let policy = policy(args.allow_shrink, &args.max_shrink)?;
     let store = crate::serve::open_store(data_dir, &args.db)?;
     let mut failed = 0;
     let mut changed = false;
@@ -114,6 +117,90 @@ pub(crate) fn import(data_dir: &Path, args: &ImportArgs) -> anyhow::Result<ExitC
         crate::book::rescreen_books(&store)?;
     }
     Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(1) })
+}
+
+/// The source table: the built-in one, or it as `--sources FILE` changes it.
+pub(crate) fn source_table(file: Option<&Path>) -> anyhow::Result<ward_fetch::SourceTable> {
+    Ok(match file {
+        Some(file) => ward_fetch::SourceTable::from_file(file)?,
+        None => ward_fetch::SourceTable::builtin(),
+    })
+}
+
+/// Where downloads are written while they are read: the SQLite store's data directory (same
+/// disk as the store), else the system's temporary directory.
+pub(crate) fn download_dir(store: &ward_store::Store) -> PathBuf {
+    match store.location() {
+        Some(ward_store::Location::Sqlite { data_dir }) => data_dir.clone(),
+        _ => std::env::temp_dir(),
+    }
+}
+
+pub(crate) fn update(data_dir: &Path, args: &UpdateArgs) -> anyhow::Result<ExitCode> {
+    let table = source_table(args.sources_file.as_deref())?;
+    if args.list_sources {
+        for source in &table.sources {
+            let token = source.token_env.as_deref().map(|t| format!("  (token: ${t})")).unwrap_or_default();
+            out!(
+                "{:<26} {:<26} {}{token}",
+                source.name,
+                source.dataset.as_deref().unwrap_or("-"),
+                source.url
+            )?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let sources = table.select(&args.names)?;
+    let policy = policy(args.force, &args.max_shrink)?;
+    let store = std::sync::Arc::new(crate::serve::open_store(data_dir, &args.db)?);
+    let options = ward_fetch::UpdateOptions { policy, work_dir: download_dir(&store) };
+    let updater = ward_fetch::Updater::new(ward_fetch::Fetcher::new(table.fetch.clone())?, sources, options);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("starting the async runtime")?;
+    let reports = runtime.block_on(updater.run(&store));
+    for report in &reports {
+        out!("{report}")?;
+        if let ward_fetch::Outcome::Updated { dataset, version_id, removed, .. } = &report.outcome {
+            if args.force {
+                let version =
+                    store.dataset_versions(dataset)?.into_iter().find(|v| v.id == *version_id).with_context(
+                        || format!("{dataset}: version {version_id} is missing from the store"),
+                    )?;
+                let outcome = ward_store::ImportOutcome {
+                    version,
+                    status: ImportStatus::Current,
+                    removed: *removed,
+                    previous_records: None,
+                };
+                let request = json!({"command": "lists update", "source": report.source, "force": true});
+                crate::audit::record_list_change(&store, FORCED_UPDATE_SOURCE, request, &outcome)?;
+            }
+        }
+    }
+    let failed = reports.iter().any(|r| r.outcome.is_failure());
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+/// Reads an interval: a number with `s`, `m`, `h` or `d` (`90s`, `30m`, `1h`, `1d`).
+pub(crate) fn parse_interval(text: &str) -> Result<std::time::Duration, String> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit()).unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let count: u64 =
+        number.parse().map_err(|_| format!("{text:?}: expected a number and a unit, such as 1h or 30m"))?;
+    let seconds = match unit.trim() {
+        "s" => 1,
+        "m" => 60,
+        "h" => 60 * 60,
+        "d" => 24 * 60 * 60,
+        _ => return Err(format!("{text:?}: the unit is one of s, m, h, d (such as 1h or 30m)")),
+    };
+    if count == 0 {
+        return Err(format!("{text:?}: an interval longer than zero"));
+    }
+    Ok(std::time::Duration::from_secs(count.saturating_mul(seconds)))
 }
 
 pub(crate) fn rollback(data_dir: &Path, args: &RollbackArgs) -> anyhow::Result<ExitCode> {

@@ -108,6 +108,7 @@ fn run(args: args::Args) -> anyhow::Result<ExitCode> {
         args::Command::Lists(args::ListsCommand::Show(show)) => lists::show(&data_dir, &show),
         args::Command::Lists(args::ListsCommand::Rollback(rollback)) => lists::rollback(&data_dir, &rollback),
         args::Command::Lists(args::ListsCommand::Diff(diff)) => lists_diff::run(&data_dir, &diff),
+        args::Command::Lists(args::ListsCommand::Update(update)) => lists::update(&data_dir, &update),
         args::Command::Entity(entity) => entity::run(&data_dir, &entity),
         args::Command::Export(export) => export::run(&data_dir, &export),
         args::Command::Match(m) => matching::run(&data_dir, &m),

@@ -31,6 +31,20 @@ pub(crate) fn run(data_dir: &Path, args: &ServeArgs) -> anyhow::Result<ExitCode>
         tracing::warn!("Serving WITHOUT API keys (--no-auth): anyone who can reach the port may screen, read the audit trail and import lists. Use only for local development.");
     }
     let store = open_store(data_dir, &args.db)?;
+    let updates = match args.update_every {
+        Some(every) => {
+            let table = crate::lists::source_table(args.update_sources.as_deref())?;
+            let options = ward_fetch::UpdateOptions {
+                policy: ward_store::ImportPolicy::default(),
+                work_dir: crate::lists::download_dir(&store),
+            };
+            let fetcher = ward_fetch::Fetcher::new(table.fetch.clone())?;
+            let updater = ward_fetch::Updater::new(fetcher, table.sources, options);
+            tracing::info!(every = ?every, sources = updater.sources().len(), "Updating the lists from their publishers");
+            Some(ward_http::ListUpdates { every, updater: std::sync::Arc::new(updater) })
+        }
+        None => None,
+    };
     let config = ward_http::Config {
         auth: !args.no_auth,
         max_body: args.max_body,
@@ -41,6 +55,7 @@ pub(crate) fn run(data_dir: &Path, args: &ServeArgs) -> anyhow::Result<ExitCode>
         header_timeout: Duration::from_secs(args.header_timeout.max(1)),
         body_timeout: Duration::from_secs(args.body_timeout.max(1)),
         rebuild_wait: Duration::from_secs(args.rebuild_wait),
+        updates,
         ..ward_http::Config::default()
     };
     let state = ward_http::AppState::new(store, config).context("building the screening snapshot")?;

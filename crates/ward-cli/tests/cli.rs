@@ -882,3 +882,104 @@ fn payments_screen_compares_a_cover_with_the_transfer_read_before_it() {
     let alone = decisions(&[&cover]);
     assert_eq!(alone[0]["decision"], "release", "{}", alone[0]);
 }
+
+/// A publisher on 127.0.0.1 for `ward lists update`: `/un.xml` serves the bundled UN list with
+/// an ETag (and answers 304 to it); every other path is 404.
+fn start_publisher(runtime: &tokio::runtime::Runtime) -> String {
+    use axum::http::{header, HeaderMap, StatusCode};
+    use axum::response::IntoResponse;
+    use std::io::Read;
+    let mut un = Vec::new();
+    flate2::read::GzDecoder::new(
+        std::fs::File::open(repo().join("data/lists/un-sc/un_consolidated_2026-02-27.xml.gz")).unwrap(),
+    )
+    .read_to_end(&mut un)
+    .unwrap();
+    const ETAG: &str = "\"un-2026-02-27\"";
+    let app = axum::Router::new().route(
+        "/un.xml",
+        axum::routing::get(move |headers: HeaderMap| {
+            let un = un.clone();
+            async move {
+                if headers.get(header::IF_NONE_MATCH).is_some_and(|v| v == ETAG) {
+                    return (StatusCode::NOT_MODIFIED, [(header::ETAG, ETAG)]).into_response();
+                }
+                ([(header::ETAG, ETAG)], un).into_response()
+            }
+        }),
+    );
+    let listener = runtime.block_on(tokio::net::TcpListener::bind("127.0.0.1:0")).unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    runtime.spawn(async move { axum::serve(listener, app).await.unwrap() });
+    base
+}
+
+/// `ward lists update` with a sources file pointing at a local publisher: one line per source,
+/// exit status 1 while a source fails, 0 once every source asked for is current or unchanged.
+#[test]
+fn lists_update_from_a_sources_file() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let base = start_publisher(&runtime);
+    let dir = tempfile::tempdir().unwrap();
+    let sources = dir.path().join("sources.toml");
+    std::fs::write(
+        &sources,
+        format!(
+            r#"builtin = false
+
+[[source]]
+name = "un_sc_sanctions"
+url = "{base}/un.xml"
+dataset = "un_sc_sanctions"
+
+[[source]]
+name = "us_ofac_sdn"
+url = "{base}/sdn.csv"
+dataset = "us_ofac_sdn"
+
+[[source]]
+name = "eu_fsf"
+url = "{base}/eu?token={{token}}"
+token_env = "WARD_CLI_TEST_UNSET_TOKEN"
+
+[http]
+retries = 0
+"#
+        ),
+    )
+    .unwrap();
+    let file = sources.display().to_string();
+    let first = check(
+        dir.path(),
+        &["lists", "update", "--sources", &file],
+        1,
+        &[
+            &format!("us_ofac_sdn: failed: {base}/sdn.csv: HTTP 404 Not Found\n"),
+            &format!("eu_fsf: skipped: no token: set WARD_CLI_TEST_UNSET_TOKEN to fetch {base}/eu?token={{token}}\n"),
+        ],
+    );
+    let lines: Vec<&str> = first.lines().collect();
+    assert_eq!(lines.len(), 3, "{first}");
+    assert!(lines[0].starts_with("un_sc_sanctions: updated to version 1 ("), "{first}");
+    // The sources asked for, all current or unchanged: exit status 0.
+    check(
+        dir.path(),
+        &["lists", "update", "--sources", &file, "un_sc_sanctions", "eu_fsf"],
+        0,
+        &["un_sc_sanctions: unchanged (304 Not Modified)\n", "eu_fsf: skipped: no token"],
+    );
+    check(dir.path(), &["lists", "show"], 0, &["un_sc_sanctions"]);
+    check(
+        dir.path(),
+        &["lists", "update", "--sources", &file, "--list-sources"],
+        0,
+        &[&format!("{base}/un.xml")],
+    );
+    let out = ward(dir.path(), &["lists", "update", "--sources", &file, "un"]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("no source \"un\"; the sources are: un_sc_sanctions, us_ofac_sdn, eu_fsf"),
+        "{stderr}"
+    );
+}

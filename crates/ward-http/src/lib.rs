@@ -35,11 +35,13 @@ pub mod response;
 mod routes;
 mod server;
 mod snapshot;
+mod updates;
 
 pub use error::{Error, ErrorCode, Result};
 pub use lists::{ChangeStatus, ListChange, SnapshotState};
 pub use routes::app;
 pub use snapshot::Snapshot;
+pub use updates::ListUpdates;
 
 use arc_swap::ArcSwap;
 use auth::{KeyCache, RateLimiter};
@@ -105,6 +107,8 @@ pub struct Config {
     /// The geography table `POST /screen/payment` screens places with (embargoed countries,
     /// cities and regions), each entry switched as the operator chose.
     pub geography: ward_payments::Geography,
+    /// List updates from the publishers on a timer, with per-source metrics; `None`: none.
+    pub updates: Option<ListUpdates>,
 }
 
 impl Default for Config {
@@ -122,6 +126,7 @@ impl Default for Config {
             body_timeout: DEFAULT_BODY_TIMEOUT,
             rebuild_wait: DEFAULT_REBUILD_WAIT,
             geography: ward_payments::Geography::embedded(),
+            updates: None,
         }
     }
 }
@@ -148,6 +153,8 @@ struct Inner {
     /// The customer credit transfers screened by `POST /screen/payment`, by UETR, for the
     /// stripping check of later covers; bounded, the oldest forgotten.
     transfers: std::sync::Mutex<ward_payments::CustomerTransfers>,
+    /// The list updates' per-source metrics.
+    updates: updates::UpdateMetrics,
 }
 
 impl AppState {
@@ -159,6 +166,8 @@ impl AppState {
         let lists = store.current_lists()?;
         let snapshot = Snapshot::build(lists.entities, lists.versions, config.geography.clone());
         tracing::info!(lists = snapshot.versions.len(), subjects = snapshot.screener.len(), "Snapshot built");
+        let remembered = if config.updates.is_some() { store.fetch_states()? } else { Vec::new() };
+        let updates = updates::UpdateMetrics::new(config.updates.as_ref(), &remembered);
         Ok(AppState {
             inner: Arc::new(Inner {
                 upload_dir: lists::upload_dir(&store),
@@ -173,6 +182,7 @@ impl AppState {
                 transfers: std::sync::Mutex::new(ward_payments::CustomerTransfers::new(
                     ward_payments::DEFAULT_REMEMBERED_TRANSFERS,
                 )),
+                updates,
             }),
         })
     }
@@ -247,7 +257,8 @@ impl AppState {
 
 /// Serves the API on `listener` until `shutdown` completes (within the connection limit and
 /// header and body timeouts of [`Config`]), then finishes the requests in flight (each waits for its audit record to be durably written before it is answered) and
-/// returns. Meanwhile the store is polled for lists imported by others.
+/// returns. Meanwhile the store is polled for lists imported by others, and the lists are
+/// updated from their publishers where [`Config::updates`] says so.
 pub async fn run(
     listener: tokio::net::TcpListener,
     state: AppState,
@@ -267,8 +278,13 @@ pub async fn run(
             }
         })
     };
+    let updater =
+        state.config().updates.clone().map(|updates| tokio::spawn(updates::run(state.clone(), updates)));
     let result = server::serve(listener, &state, app(state.clone()), shutdown).await;
     poller.abort();
+    if let Some(updater) = updater {
+        updater.abort();
+    }
     tracing::info!(
         audit_queue = state.inner.metrics.audit_pending.load(Ordering::Relaxed),
         "Server stopped; every answered request is in the audit trail"

@@ -482,8 +482,9 @@ pub(crate) async fn readyz(State(state): State<AppState>) -> Result<Json<Ready>>
 /// `GET /metrics`: Prometheus text.
 async fn metrics(State(state): State<AppState>) -> Response {
     let snapshot = state.snapshot();
-    let text =
+    let mut text =
         state.inner.metrics.render(&snapshot.version_ids(), snapshot.screener.len(), snapshot.age_seconds());
+    text.push_str(&state.inner.updates.render(&snapshot.versions));
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
 }
 

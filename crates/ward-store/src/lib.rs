@@ -26,6 +26,7 @@ mod audit;
 mod book;
 mod diff;
 mod error;
+mod fetch;
 mod filter;
 mod import;
 mod keys;
@@ -40,6 +41,7 @@ pub use book::{
 };
 pub use diff::{DiffCounts, VersionDiff};
 pub use error::{Error, InternalError, Result, UserError, UserErrorKind};
+pub use fetch::{FetchAttempt, FetchResult, FetchState};
 pub use import::{ImportError, ImportOutcome, ImportPolicy, DEFAULT_MAX_SHRINK};
 pub use keys::{KeyInfo, Scope, KEY_PREFIX};
 
@@ -198,6 +200,10 @@ pub(crate) trait Backend: Send + Sync {
     fn outbox(&self, limit: usize) -> Result<Vec<OutboxEvent>>;
     /// Removes delivered outbox events.
     fn delete_outbox(&self, ids: &[i64]) -> Result<()>;
+    /// Records one fetch attempt of a source, made at `at`.
+    fn record_fetch(&self, attempt: &FetchAttempt, at: &str) -> Result<()>;
+    /// What is remembered of every source fetched, by source name.
+    fn fetch_states(&self) -> Result<Vec<FetchState>>;
     /// Runs raw SQL, for tests that break the database on purpose.
     #[cfg(test)]
     fn execute(&self, sql: &str) -> Result<()>;
@@ -559,6 +565,23 @@ impl Store {
     /// Removes events from the outbox once they are delivered.
     pub fn delete_outbox(&self, ids: &[i64]) -> Result<()> {
         self.backend.delete_outbox(ids)
+    }
+
+    /// Records one attempt to fetch a source's list from its publisher, at the present time: on
+    /// success the validators to send next time, on failure the error (validators and the last
+    /// success are kept).
+    pub fn record_fetch(&self, attempt: &FetchAttempt) -> Result<()> {
+        self.backend.record_fetch(attempt, &now())
+    }
+
+    /// What is remembered of one source, if it was ever tried.
+    pub fn fetch_state(&self, source: &str) -> Result<Option<FetchState>> {
+        Ok(self.backend.fetch_states()?.into_iter().find(|state| state.source == source))
+    }
+
+    /// What is remembered of every source ever tried, by source name.
+    pub fn fetch_states(&self) -> Result<Vec<FetchState>> {
+        self.backend.fetch_states()
     }
 }
 

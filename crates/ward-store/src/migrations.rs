@@ -118,6 +118,19 @@ pub(crate) const SQLITE: &[&str] = &[
         key TEXT NOT NULL,
         payload TEXT NOT NULL
     );",
+    // 5: what was fetched from each publisher: the validators of the last accepted download
+    // and the last attempt's outcome.
+    "CREATE TABLE list_fetches (
+        source TEXT PRIMARY KEY,
+        url TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        last_attempt_at TEXT NOT NULL,
+        last_outcome TEXT NOT NULL,
+        last_success_at TEXT,
+        last_error_at TEXT,
+        last_error TEXT
+    );",
 ];
 
 /// The PostgreSQL migrations. Text columns that are sorted on use the "C" collation so that
@@ -229,6 +242,19 @@ pub(crate) const POSTGRES: &[&str] = &[
         topic TEXT NOT NULL,
         key TEXT NOT NULL,
         payload TEXT NOT NULL
+    );"#,
+    // 5: what was fetched from each publisher: the validators of the last accepted download
+    // and the last attempt's outcome.
+    r#"CREATE TABLE list_fetches (
+        source TEXT COLLATE "C" PRIMARY KEY,
+        url TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        last_attempt_at TEXT NOT NULL,
+        last_outcome TEXT NOT NULL,
+        last_success_at TEXT,
+        last_error_at TEXT,
+        last_error TEXT
     );"#,
 ];
 

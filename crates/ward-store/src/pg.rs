@@ -9,10 +9,11 @@ use crate::book::{event_of, parse_stored};
 use crate::filter::Where;
 use crate::import::{Content, ImportTx, StagedRow, VersionRef, VersionRow};
 use crate::{
-    keys, migrations, redact, Alert, AlertChange, AlertFilter, AuditRecord, Backend, Book, CloseReason,
-    CurrentLists, Customer, Entities, Error, ImportSession, InternalError, KeyBy, KeyInfo, OutboxEvent,
-    Result, StoredCustomer, UserError, Versions,
+    fetch, keys, migrations, redact, Alert, AlertChange, AlertFilter, AuditRecord, Backend, Book,
+    CloseReason, CurrentLists, Customer, Entities, Error, ImportSession, InternalError, KeyBy, KeyInfo,
+    OutboxEvent, Result, StoredCustomer, UserError, Versions,
 };
+use crate::{FetchAttempt, FetchResult, FetchState};
 use chrono::{DateTime, Utc};
 use postgres::types::ToSql;
 use postgres::{Client, GenericClient, IsolationLevel, NoTls, Row};
@@ -601,6 +602,42 @@ impl Backend for Postgres {
                 topic: row.get(2),
                 key: row.get(3),
                 payload: row.get(4),
+            })
+            .collect())
+    }
+
+    fn record_fetch(&self, attempt: &FetchAttempt, at: &str) -> Result<()> {
+        let mut client = self.client()?;
+        let FetchAttempt { source, url, outcome, result } = attempt;
+        match result {
+            FetchResult::Success { etag, last_modified } => client.execute(
+                &fetch::postgres_sql(fetch::RECORD_SUCCESS),
+                &[source, url, etag, last_modified, &at, outcome],
+            ),
+            FetchResult::Failure { error } => client
+                .execute(&fetch::postgres_sql(fetch::RECORD_FAILURE), &[source, url, &at, outcome, error]),
+            FetchResult::Skipped => {
+                client.execute(&fetch::postgres_sql(fetch::RECORD_SKIPPED), &[source, url, &at, outcome])
+            }
+        }
+        .map_err(self.err())?;
+        Ok(())
+    }
+
+    fn fetch_states(&self) -> Result<Vec<FetchState>> {
+        let rows = self.query(&fetch::postgres_sql(fetch::SELECT_STATES), &[])?;
+        Ok(rows
+            .iter()
+            .map(|row| FetchState {
+                source: row.get(0),
+                url: row.get(1),
+                etag: row.get(2),
+                last_modified: row.get(3),
+                last_attempt_at: row.get(4),
+                last_outcome: row.get(5),
+                last_success_at: row.get(6),
+                last_error_at: row.get(7),
+                last_error: row.get(8),
             })
             .collect())
     }

@@ -5,10 +5,11 @@ use crate::book::{event_of, parse_stored};
 use crate::filter::Where;
 use crate::import::{Content, ImportTx, StagedRow, VersionRef, VersionRow};
 use crate::{
-    keys, migrations, Alert, AlertChange, AlertFilter, AuditRecord, Backend, Book, CloseReason, CurrentLists,
-    Customer, Entities, Error, ImportSession, InternalError, KeyBy, KeyInfo, OutboxEvent, Result,
-    StoredCustomer, Versions, DB_FILE,
+    fetch, keys, migrations, Alert, AlertChange, AlertFilter, AuditRecord, Backend, Book, CloseReason,
+    CurrentLists, Customer, Entities, Error, ImportSession, InternalError, KeyBy, KeyInfo, OutboxEvent,
+    Result, StoredCustomer, Versions, DB_FILE,
 };
+use crate::{FetchAttempt, FetchResult, FetchState};
 use r2d2::{Pool, PooledConnection};
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::types::Value;
@@ -631,6 +632,44 @@ impl Backend for Sqlite {
                     topic: row.get(2)?,
                     key: row.get(3)?,
                     payload: row.get(4)?,
+                })
+            })
+            .map_err(&err)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(&err)
+    }
+
+    fn record_fetch(&self, attempt: &FetchAttempt, at: &str) -> Result<()> {
+        let conn = self.conn()?;
+        let FetchAttempt { source, url, outcome, result } = attempt;
+        match result {
+            FetchResult::Success { etag, last_modified } => {
+                conn.execute(fetch::RECORD_SUCCESS, params![source, url, etag, last_modified, at, outcome])
+            }
+            FetchResult::Failure { error } => {
+                conn.execute(fetch::RECORD_FAILURE, params![source, url, at, outcome, error])
+            }
+            FetchResult::Skipped => conn.execute(fetch::RECORD_SKIPPED, params![source, url, at, outcome]),
+        }
+        .map_err(self.err())?;
+        Ok(())
+    }
+
+    fn fetch_states(&self) -> Result<Vec<FetchState>> {
+        let err = self.err();
+        let conn = self.conn()?;
+        let mut stmt = conn.prepare_cached(fetch::SELECT_STATES).map_err(&err)?;
+        let rows = stmt
+            .query_map([], |row| {
+                Ok(FetchState {
+                    source: row.get(0)?,
+                    url: row.get(1)?,
+                    etag: row.get(2)?,
+                    last_modified: row.get(3)?,
+                    last_attempt_at: row.get(4)?,
+                    last_outcome: row.get(5)?,
+                    last_success_at: row.get(6)?,
+                    last_error_at: row.get(7)?,
+                    last_error: row.get(8)?,
                 })
             })
             .map_err(&err)?;

@@ -133,6 +133,7 @@ suite!(
     snapshots_read_during_imports_are_whole,
     reads_go_on_during_an_import_on_the_same_handle,
     books_customers_and_alerts,
+    fetch_states_keep_the_validators_of_the_last_success,
 );
 
 fn open(db: &dyn Db) -> Store {
@@ -646,6 +647,61 @@ fn api_keys(db: &dyn Db) {
     assert_eq!(listed, [("ops".to_string(), false), ("crm".to_string(), true)]);
     assert!(matches!(store.revoke_key("nope"), Err(Error::User(UserError::UnknownKey { .. }))));
     assert!(matches!(store.create_key("none", &[]), Err(Error::User(UserError::NoScope))));
+}
+
+fn fetch_states_keep_the_validators_of_the_last_success(db: &dyn Db) {
+    let store = open(db);
+    assert_eq!(store.fetch_state("un_sc_sanctions").unwrap(), None);
+    let attempt = |url: &str, outcome: &str, result: FetchResult| FetchAttempt {
+        source: "un_sc_sanctions".into(),
+        url: url.into(),
+        outcome: outcome.into(),
+        result,
+    };
+    let success = |etag: &str| FetchResult::Success {
+        etag: Some(etag.into()),
+        last_modified: Some("Fri, 27 Feb 2026 10:00:00 GMT".into()),
+    };
+    store
+        .record_fetch(&attempt("https://a.example/un.xml", "updated to version 1", success("\"v1\"")))
+        .unwrap();
+    let first = store.fetch_state("un_sc_sanctions").unwrap().unwrap();
+    assert_eq!(first.etag.as_deref(), Some("\"v1\""));
+    assert_eq!(first.last_success_at.as_deref(), Some(first.last_attempt_at.as_str()));
+    assert_eq!((first.last_error_at, first.last_error), (None, None));
+    // A failure keeps the URL, the validators and the last success, and says why.
+    let failure = FetchResult::Failure { error: "HTTP 500".into() };
+    store.record_fetch(&attempt("https://b.example/un.xml", "failed: HTTP 500", failure)).unwrap();
+    let failed = store.fetch_state("un_sc_sanctions").unwrap().unwrap();
+    assert_eq!(
+        (failed.url.as_str(), failed.etag.as_deref(), failed.last_success_at.as_deref()),
+        ("https://a.example/un.xml", Some("\"v1\""), first.last_success_at.as_deref())
+    );
+    assert_eq!(
+        (failed.last_outcome.as_str(), failed.last_error.as_deref()),
+        ("failed: HTTP 500", Some("HTTP 500"))
+    );
+    assert!(failed.last_error_at.is_some());
+    // A skip changes only the last attempt.
+    store
+        .record_fetch(&attempt("https://b.example/un.xml", "skipped: no token", FetchResult::Skipped))
+        .unwrap();
+    let skipped = store.fetch_state("un_sc_sanctions").unwrap().unwrap();
+    assert_eq!(
+        (skipped.last_outcome.as_str(), skipped.etag.as_deref()),
+        ("skipped: no token", Some("\"v1\""))
+    );
+    // A success replaces URL and validators, and a publisher that sends none clears them.
+    let bare = FetchResult::Success { etag: None, last_modified: None };
+    store.record_fetch(&attempt("https://b.example/un.xml", "unchanged", bare)).unwrap();
+    let states = store.fetch_states().unwrap();
+    let [state] = states.as_slice() else { panic!("one source expected: {states:?}") };
+    assert_eq!(
+        (state.url.as_str(), state.etag.as_deref(), state.last_modified.as_deref()),
+        ("https://b.example/un.xml", None, None)
+    );
+    assert_eq!(state.last_error.as_deref(), Some("HTTP 500"));
+    assert_eq!(state.last_success_at.as_deref(), Some(state.last_attempt_at.as_str()));
 }
 
 #[test]
