@@ -192,6 +192,14 @@ impl Bench {
         Bench { store, dir, publisher: Publisher::start().await }
     }
 
+    async fn on(store: Store) -> Bench {
+        Bench {
+            store: Arc::new(store),
+            dir: tempfile::tempdir().unwrap(),
+            publisher: Publisher::start().await,
+        }
+    }
+
     fn source(&self, name: &str, path: &str, file: &str, dataset: &str) -> Source {
         Source {
             name: name.into(),
@@ -519,4 +527,86 @@ async fn a_file_over_the_size_limit_is_refused() {
     );
     assert_eq!(bench.publisher.hits("/un.xml"), 1);
     assert_eq!(bench.current(), before);
+}
+
+/// A PostgreSQL schema of its own, dropped afterwards; `None` with a printed reason when the
+/// server is unreachable (a failure when `CI` is set).
+struct PgSchema {
+    url: String,
+    schema: String,
+}
+
+impl PgSchema {
+    fn new() -> Option<PgSchema> {
+        let url = std::env::var("WARD_TEST_POSTGRES")
+            .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".into());
+        // The synchronous client starts a runtime of its own: not on the test's runtime thread.
+        let probe = url.clone();
+        let connected =
+            std::thread::spawn(move || postgres::Client::connect(&probe, postgres::NoTls).map(drop))
+                .join()
+                .unwrap();
+        if let Err(e) = connected {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "PostgreSQL at {url} unreachable: {e}; CI is set, so it must run"
+            );
+            use std::io::Write as _;
+            let _ = writeln!(std::io::stderr(), "skipping PostgreSQL test: {e} (set WARD_TEST_POSTGRES)");
+            return None;
+        }
+        let nanos =
+            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos();
+        Some(PgSchema { url, schema: format!("ward_fetch_test_{}_{nanos}", std::process::id()) })
+    }
+
+    fn location(&self) -> ward_store::Location {
+        ward_store::Location::Postgres { url: self.url.clone(), schema: Some(self.schema.clone()) }
+    }
+}
+
+impl Drop for PgSchema {
+    fn drop(&mut self) {
+        let (url, schema) = (self.url.clone(), self.schema.clone());
+        let _ = std::thread::spawn(move || {
+            if let Ok(mut client) = postgres::Client::connect(&url, postgres::NoTls) {
+                let _ = client.batch_execute(&format!("DROP SCHEMA IF EXISTS \"{schema}\" CASCADE"));
+            }
+        })
+        .join();
+    }
+}
+
+/// The same round on a PostgreSQL store: updated, then 304 by the validators it remembers, and
+/// a failure that keeps the current version.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn updates_on_postgresql() {
+    let Some(schema) = PgSchema::new() else { return };
+    let location = schema.location();
+    let store = tokio::task::spawn_blocking(move || Store::open_location(&location).unwrap()).await.unwrap();
+    let bench = Bench::on(store).await;
+    bench
+        .publisher
+        .route("/un.xml", Route::File { body: un_list(), etag: Some("\"un\"".into()), last_modified: None });
+    let source = bench.source("un_sc_sanctions", "/un.xml", "un.xml", "un_sc_sanctions");
+    assert_eq!(updated_number(&bench.run(vec![source.clone()]).await[0]), 1);
+    let second = bench.run(vec![source.clone()]).await;
+    assert_eq!(second[0].outcome, Outcome::Unchanged(Unchanged::NotModified));
+    bench.publisher.route("/un.xml", Route::Status(StatusCode::BAD_GATEWAY));
+    let store = Arc::clone(&bench.store);
+    let before = tokio::task::spawn_blocking(move || store.current_versions().unwrap()).await.unwrap();
+    let third = bench.run(vec![source]).await;
+    assert!(third[0].to_string().contains("HTTP 502 Bad Gateway"), "{}", third[0]);
+    let store = Arc::clone(&bench.store);
+    let (after, state) = tokio::task::spawn_blocking(move || {
+        (store.current_versions().unwrap(), store.fetch_state("un_sc_sanctions").unwrap().unwrap())
+    })
+    .await
+    .unwrap();
+    assert_eq!(after, before);
+    assert_eq!(state.etag.as_deref(), Some("\"un\""));
+    assert!(state.last_outcome.starts_with("failed: "), "{}", state.last_outcome);
+    // The synchronous PostgreSQL connections close on a blocking thread, off the runtime.
+    let Bench { store, .. } = bench;
+    tokio::task::spawn_blocking(move || drop(store)).await.unwrap();
 }
