@@ -28,6 +28,7 @@ mod keys;
 mod lists;
 mod matching;
 mod payments;
+mod payments_consume;
 mod query;
 mod screen;
 mod serve;
@@ -93,6 +94,7 @@ fn run(args: args::Args) -> anyhow::Result<ExitCode> {
         args::Command::Screen(a) => Some(&a.db),
         args::Command::Audit(a) => Some(&a.db),
         args::Command::Payments(payments::PaymentsCommand::Screen(a)) => Some(&a.db),
+        args::Command::Payments(payments::PaymentsCommand::Consume(a)) => Some(&a.db),
         _ => None,
     };
     if let Some(db) = reads {
