@@ -30,6 +30,7 @@ mod lists;
 mod lists_diff;
 mod matching;
 mod payments;
+mod payments_consume;
 mod query;
 mod screen;
 mod serve;
@@ -98,6 +99,7 @@ fn run(args: args::Args) -> anyhow::Result<ExitCode> {
         args::Command::Book(args::BookCommand::Rescreen(a)) => Some(&a.db),
         args::Command::Alerts(args::AlertsCommand::List(a)) => Some(&a.db),
         args::Command::Payments(payments::PaymentsCommand::Screen(a)) => Some(&a.db),
+        args::Command::Payments(payments::PaymentsCommand::Consume(a)) => Some(&a.db),
         _ => None,
     };
     if let Some(db) = reads {

@@ -22,6 +22,9 @@ use ward_payments::{
 pub enum PaymentsCommand {
     /// Screen payment message files: hold or release each message, with every hit.
     Screen(PaymentsScreenArgs),
+    /// Screen payment messages from a NATS JetStream stream, shared with other Ward processes,
+    /// publishing each decision to `ward.payments.decisions`.
+    Consume(crate::payments_consume::PaymentsConsumeArgs),
 }
 
 /// `ward payments screen`
@@ -76,7 +79,10 @@ pub(crate) fn geography(path: Option<&Path>, off: &[String], on: &[String]) -> a
 }
 
 pub(crate) fn run(data_dir: &Path, command: &PaymentsCommand) -> anyhow::Result<ExitCode> {
-    let PaymentsCommand::Screen(args) = command;
+    let args = match command {
+        PaymentsCommand::Screen(args) => args,
+        PaymentsCommand::Consume(args) => return crate::payments_consume::run(data_dir, args),
+    };
     let geography = geography(args.geography.as_deref(), &args.geography_off, &args.geography_on)?;
     let (store, screener) = crate::matching::load_screener(data_dir, &args.db)?;
     let options = crate::matching::options(args.threshold, 10, &[]);

@@ -983,3 +983,150 @@ retries = 0
         "{stderr}"
     );
 }
+
+/// The NATS server the consume test runs against.
+const NATS_URL: &str = "nats://127.0.0.1:4222";
+
+/// Two `ward payments consume` processes share one work-queue consumer; one is killed
+/// mid-stream: every message is decided, each decision is kept once in the decisions stream.
+#[test]
+fn payments_consume_shares_a_jetstream_consumer_and_loses_nothing() {
+    use async_nats::jetstream;
+    use futures_util::StreamExt;
+    use std::time::{Duration, Instant};
+    /// Messages published.
+    const N_MESSAGES: usize = 60;
+    /// Seconds a killed process' messages wait before they go to the other.
+    const ACK_WAIT: &str = "2";
+    /// Longest wait for every decision.
+    const DEADLINE: Duration = Duration::from_secs(90);
+
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    // The client's handles are dropped inside the runtime.
+    let _entered = runtime.enter();
+    let Ok(Ok(client)) = runtime.block_on(async {
+        tokio::time::timeout(Duration::from_secs(3), async_nats::connect(NATS_URL)).await
+    }) else {
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), "skipped: no NATS server at {NATS_URL}");
+        return;
+    };
+    let context = jetstream::new(client.clone());
+    let token = format!(
+        "{}{}",
+        std::process::id(),
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().subsec_nanos()
+    );
+    let stream_name = format!("WARD_TEST_PAYMENTS_{token}");
+    let subject = format!("ward.test.{token}.payments");
+    runtime
+        .block_on(context.create_stream(jetstream::stream::Config {
+            name: stream_name.clone(),
+            subjects: vec![subject.clone()],
+            retention: jetstream::stream::RetentionPolicy::WorkQueue,
+            ..Default::default()
+        }))
+        .unwrap();
+    let ids: Vec<String> = (0..N_MESSAGES).map(|i| format!("T{token}-{i}")).collect();
+    runtime.block_on(async {
+        for (i, id) in ids.iter().enumerate() {
+            let beneficiary = if i % 10 == 0 { "FITIWI ABDELRAZAK" } else { "MARIE DUPONT" };
+            let mt103 = format!(
+                "{{1:F01BANKBEBBAXXX0000000000}}{{2:I103BANKDEFFXXXXN}}{{3:{{121:00000000-0000-4000-8000-{i:012}}}}}{{4:\n\
+                 :20:{id}\n:23B:CRED\n:50K:/DE12345678901234567890\nJOHN DOE\nBERLIN\n\
+                 :59:/FR7630001007941234567890185\n{beneficiary}\nPARIS\n-}}"
+            );
+            context.publish(subject.clone(), mt103.into()).await.unwrap().await.unwrap();
+        }
+    });
+    // Everything published on the decisions subject, duplicates included.
+    let mut published = runtime.block_on(client.subscribe("ward.payments.decisions")).unwrap();
+
+    let consumer_name = format!("ward{token}");
+    let start = |dir: &Path| {
+        import_fixtures(dir);
+        Command::new(env!("CARGO_BIN_EXE_ward"))
+            .arg("--data-dir")
+            .arg(dir)
+            .args(["payments", "consume", "--nats", NATS_URL, "--stream", &stream_name])
+            .args(["--consumer", &consumer_name, "--ack-wait", ACK_WAIT])
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("starting ward payments consume")
+    };
+    let (dir_a, dir_b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    let mut to_kill = Some(start(dir_a.path()));
+    let survivor = start(dir_b.path());
+
+    let mut seen = std::collections::HashSet::new();
+    let began = Instant::now();
+    let mut killed_at = None;
+    runtime.block_on(async {
+        while seen.len() < N_MESSAGES && began.elapsed() < DEADLINE {
+            let Ok(Some(message)) = tokio::time::timeout(Duration::from_secs(1), published.next()).await
+            else {
+                continue;
+            };
+            let decision: serde_json::Value = serde_json::from_slice(&message.payload).unwrap();
+            let Some(id) = decision["message_id"].as_str().filter(|id| id.starts_with(&format!("T{token}-")))
+            else {
+                continue;
+            };
+            let held = id.rsplit('-').next().unwrap().parse::<usize>().unwrap() % 10 == 0;
+            assert_eq!(decision["decision"], if held { "hold" } else { "release" }, "{decision}");
+            seen.insert(id.to_string());
+            if seen.len() >= N_MESSAGES / 6 {
+                if let Some(mut killed) = to_kill.take() {
+                    killed.kill().unwrap();
+                    killed.wait().unwrap();
+                    killed_at = Some(seen.len());
+                }
+            }
+        }
+    });
+    // The killed process' last message may have been decided (its decision published) but not
+    // acknowledged: the survivor gets it after the ack wait, decides it again (JetStream drops
+    // the second decision) and acknowledges it, emptying the work queue.
+    let remaining = runtime.block_on(async {
+        loop {
+            let mut stream = context.get_stream(&stream_name).await.unwrap();
+            let remaining = stream.info().await.unwrap().state.messages;
+            if remaining == 0 || began.elapsed() > DEADLINE {
+                return remaining;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    });
+    for mut child in to_kill.into_iter().chain([survivor]) {
+        child.kill().unwrap();
+        child.wait().unwrap();
+    }
+    assert!(killed_at.is_some(), "no decision before the deadline");
+    assert_eq!(remaining, 0, "messages never acknowledged");
+    let missing: Vec<&String> = ids.iter().filter(|id| !seen.contains(*id)).collect();
+    assert!(missing.is_empty(), "not decided: {missing:?}");
+
+    // The decisions stream keeps each decision of this run once.
+    let kept = runtime.block_on(async {
+        let stream = context.get_stream("WARD_PAYMENT_DECISIONS").await.unwrap();
+        let consumer =
+            stream.create_consumer(jetstream::consumer::pull::OrderedConfig::default()).await.unwrap();
+        let mut messages = consumer.messages().await.unwrap();
+        let mut kept: Vec<String> = Vec::new();
+        while let Ok(Some(Ok(message))) = tokio::time::timeout(Duration::from_secs(2), messages.next()).await
+        {
+            let decision: serde_json::Value = serde_json::from_slice(&message.payload).unwrap();
+            if let Some(id) =
+                decision["message_id"].as_str().filter(|id| id.starts_with(&format!("T{token}-")))
+            {
+                kept.push(id.to_string());
+            }
+        }
+        kept
+    });
+    let mut unique = kept.clone();
+    unique.sort();
+    unique.dedup();
+    assert_eq!((kept.len(), unique.len()), (N_MESSAGES, N_MESSAGES));
+    runtime.block_on(context.delete_stream(&stream_name)).unwrap();
+}

@@ -146,7 +146,7 @@ pub fn is_placeholder(name: &str) -> bool {
 
 /// Whether two normalized names are the same name: equal, the same words in another order, or
 /// one cut at an MT name line's length from the other.
-fn same_name(a: &str, b: &str) -> bool {
+pub(crate) fn same_name(a: &str, b: &str) -> bool {
     if a == b {
         return true;
     }

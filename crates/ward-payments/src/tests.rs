@@ -711,3 +711,26 @@ fn a_cover_differing_from_the_customer_transfer_of_its_uetr_is_held() {
         assert_eq!(run(&mut CustomerTransfers::new(10), &[&mt103, &placeholder]), held);
     }
 }
+
+#[test]
+fn placeholders_and_same_names() {
+    use crate::stripping::{is_placeholder, normalized_name, same_name};
+    for placeholder in crate::PLACEHOLDER_NAMES {
+        assert!(is_placeholder(placeholder), "{placeholder}");
+        assert!(is_placeholder(&format!(" {} ", placeholder.to_lowercase())), "{placeholder}");
+    }
+    for name in ["", "  ", "--", "N/A", "n.a.", "Not provided"] {
+        assert!(is_placeholder(name), "{name:?}");
+    }
+    for name in ["Unknown Pleasures Ltd", "Nancy", "Our Lady of Lourdes Hospital", "A Debiter"] {
+        assert!(!is_placeholder(name), "{name:?}");
+    }
+    let same = |a: &str, b: &str| same_name(&normalized_name(a), &normalized_name(b));
+    assert!(same("Müller, Hans", "HANS MULLER"));
+    assert!(same("B Creditor Co", "b creditor co."));
+    // An ISO name cut at an MT line's 35 characters.
+    let long = "INTERNATIONAL TRADING AND SHIPPING COMPANY OF ROTTERDAM BV";
+    assert!(same(long, &long[..35]));
+    assert!(!same(long, "INTERNATIONAL TRADING"));
+    assert!(!same("MARIE DUPONT", "PIERRE MARTIN"));
+}
