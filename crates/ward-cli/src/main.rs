@@ -27,6 +27,7 @@ mod input;
 mod keys;
 mod lists;
 mod matching;
+mod ownership;
 mod payments;
 mod query;
 mod screen;
@@ -93,6 +94,10 @@ fn run(args: args::Args) -> anyhow::Result<ExitCode> {
         args::Command::Screen(a) => Some(&a.db),
         args::Command::Audit(a) => Some(&a.db),
         args::Command::Payments(payments::PaymentsCommand::Screen(a)) => Some(&a.db),
+        args::Command::Ownership(
+            ownership::OwnershipCommand::Blocked(ownership::BlockedArgs { edges, .. })
+            | ownership::OwnershipCommand::Explain(ownership::ExplainArgs { edges, .. }),
+        ) => Some(&edges.db),
         _ => None,
     };
     if let Some(db) = reads {
@@ -117,6 +122,7 @@ fn run(args: args::Args) -> anyhow::Result<ExitCode> {
         args::Command::Keys(keys) => keys::run(&data_dir, &keys),
         args::Command::Audit(audit) => audit::run(&data_dir, &audit),
         args::Command::Payments(command) => payments::run(&data_dir, &command),
+        args::Command::Ownership(command) => ownership::run(&data_dir, &command),
     }
 }
 

@@ -44,6 +44,7 @@ mod graph;
 mod model;
 pub mod read;
 mod rules;
+pub mod synthetic;
 
 pub use compute::{compute, Basis, Contribution, Finding, Outcome, Status, Step, MAX_PATHS};
 pub use graph::{
