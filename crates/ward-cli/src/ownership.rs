@@ -141,6 +141,15 @@ fn fold_name(name: &str) -> String {
         .join(" ")
 }
 
+/// The Ward referent of an OpenSanctions referent where the two name the same record:
+/// `ofac-<ent_num>` is SDN entry `us_ofac_sdn:<ent_num>` (other `ofac-` referents, such as press
+/// releases, are not).
+fn opensanctions_referent(referent: &str) -> Option<String> {
+    let number = referent.strip_prefix("ofac-")?;
+    (!number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| format!("us_ofac_sdn:{number}"))
+}
+
 /// How a party of the edge file was tied to a subject.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tie {
@@ -239,8 +248,12 @@ fn tie_graph(data_dir: &Path, args: &EdgesArgs) -> anyhow::Result<Tied> {
     let mut counts: HashMap<&'static str, usize> = HashMap::new();
     let mut builder = GraphBuilder::new();
     for &key in &keys_seen {
-        let mut keys = vec![key];
-        keys.extend(other_keys.get(key).into_iter().flatten().copied());
+        let mut keys: Vec<String> = vec![key.to_string()];
+        for other in other_keys.get(key).into_iter().flatten() {
+            keys.push((*other).to_string());
+            keys.extend(opensanctions_referent(other));
+        }
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
         match ties.tie(&keys, names.get(key).copied()) {
             Some((subject, tie)) => {
                 let subject = &subjects[subject];
@@ -487,4 +500,15 @@ pub(crate) fn bench(args: &crate::args::BenchArgs) -> anyhow::Result<ExitCode> {
         None => out!("peak resident memory: unknown (no VmHWM in /proc/self/status)")?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn opensanctions_sdn_referents_map_to_ward_referents() {
+        assert_eq!(super::opensanctions_referent("ofac-45937").as_deref(), Some("us_ofac_sdn:45937"));
+        assert_eq!(super::opensanctions_referent("ofac-pr-f7b4c3fefb6d"), None);
+        assert_eq!(super::opensanctions_referent("gb-hmt-15734"), None);
+        assert_eq!(super::fold_name("WANG,  Junzheng"), super::fold_name("wang junzheng"));
+    }
 }
