@@ -22,7 +22,8 @@ use ward_ownership::{compute, GraphBuilder, Outcome, OwnershipGraph, PartyId, Ru
 pub enum OwnershipCommand {
     /// List the parties blocked (or for review) by ownership or control, with their reasons.
     Blocked(BlockedArgs),
-    /// Show why one party is blocked, for review or not, with its paths, under each rule set.
+    /// Show why one party is blocked, for review or not, with its paths, under each rule set
+    /// (exit status 1 where a rule set's lists are not in the store).
     Explain(ExplainArgs),
 }
 
@@ -312,6 +313,23 @@ impl Tied {
         seeds
     }
 
+    /// Whether the store holds a current version of any of the rule set's lists: without one,
+    /// nothing can be derived, and "none blocked" would be a result that was never computed.
+    fn has_lists(&self, rules: RuleSet) -> bool {
+        let datasets = seed_datasets(rules);
+        self.subjects.iter().flat_map(|s| &s.records).any(|r| datasets.contains(&r.dataset.as_str()))
+    }
+
+    /// The error for a rule set whose lists are not in the store.
+    fn missing_lists(rules: RuleSet) -> String {
+        format!(
+            "not computed: the store holds no current version of {} (the seeds of {}); import it with `ward lists \
+             import`",
+            seed_datasets(rules).join(" or "),
+            rules.title()
+        )
+    }
+
     fn find(&self, entity: &str) -> Option<PartyId> {
         if let Some(party) = self.graph.find(entity) {
             return Some(party);
@@ -382,6 +400,7 @@ fn finding_json(outcome: &Outcome<'_>, party: PartyId) -> Value {
 fn blocked(data_dir: &Path, args: &BlockedArgs) -> anyhow::Result<ExitCode> {
     let tied = tie_graph(data_dir, &args.edges)?;
     let rules = args.rules.rule_set();
+    anyhow::ensure!(tied.has_lists(rules), "{}", Tied::missing_lists(rules));
     let seeds = tied.seeds(rules);
     let outcome = compute(&tied.graph, &seeds, rules);
     let derived = outcome.derived();
@@ -425,7 +444,13 @@ fn explain(data_dir: &Path, args: &ExplainArgs) -> anyhow::Result<ExitCode> {
         Some(rules) => vec![rules.rule_set()],
         None => RuleSet::ALL.to_vec(),
     };
+    let mut exit = ExitCode::SUCCESS;
     for rules in rule_sets {
+        if !tied.has_lists(rules) {
+            out!("\n{}: {}", rules.title(), Tied::missing_lists(rules))?;
+            exit = ExitCode::from(1);
+            continue;
+        }
         let seeds = tied.seeds(rules);
         let outcome = compute(&tied.graph, &seeds, rules);
         let status = outcome.status(party);
@@ -438,7 +463,7 @@ fn explain(data_dir: &Path, args: &ExplainArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(exit)
 }
 
 /// `ward bench ownership`: the full fixed point of each rule set over a seeded synthetic

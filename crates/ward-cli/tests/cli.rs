@@ -649,8 +649,8 @@ fn normalisation_cases_on_the_bundled_lists() {
 
 /// Issue 15's done-when case end to end: WANG Junzheng (SDN 31492, from the bundled SDN list)
 /// holds 60% of a holding company that holds 50% of an operating company; `ward ownership`
-/// finds the operating company blocked under OFAC with its two-step path, and not under the UK
-/// test (he is not on the UK lists).
+/// finds the operating company blocked under OFAC with its two-step path; the EU and UK tests,
+/// whose lists are not in the store, say that they were not computed.
 #[test]
 fn ownership_blocked_and_explain_two_level_chain() {
     let dir = tempfile::tempdir().unwrap();
@@ -679,18 +679,30 @@ fn ownership_blocked_and_explain_two_level_chain() {
             "review   Other Ltd (GB-OTHER-3): owned 25-50% by WANG, Junzheng (us_ofac_sdn:31492)",
         ],
     );
-    let explained = check(
+    check(
         dir.path(),
-        &["ownership", "explain", "GB-OPCO-2", "--edges", &edges, "--as-of", "2026-06-01"],
+        &["ownership", "explain", "GB-OPCO-2", "--edges", &edges, "--as-of", "2026-06-01", "--rules", "ofac"],
         0,
         &[
             "the OFAC 50% rule: blocked",
             "path: WANG, Junzheng (us_ofac_sdn:31492) -60%-> Example Holding Ltd (GB-HOLD-1) -50%-> Example \
              Operating Co (GB-OPCO-2)",
-            "the UK more-than-50% rule: not blocked",
         ],
     );
-    assert!(explained.contains("the EU 50% rule: not blocked"), "{explained}");
+    // Only the SDN list is in the store: the EU and UK tests are not computed, and say so.
+    let out =
+        ward(dir.path(), &["ownership", "explain", "GB-OPCO-2", "--edges", &edges, "--as-of", "2026-06-01"]);
+    assert_eq!(out.status.code(), Some(1));
+    let explained = String::from_utf8_lossy(&out.stdout);
+    assert!(explained.contains("the OFAC 50% rule: blocked"), "{explained}");
+    assert!(
+        explained.contains("the EU 50% rule: not computed: the store holds no current version of eu_fsf"),
+        "{explained}"
+    );
+    let out = ward(dir.path(), &["ownership", "blocked", "--rules", "uk", "--edges", &edges]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no current version of gb_hmt_sanctions or gb_fcdo_sanctions"), "{stderr}");
     let json = check(
         dir.path(),
         &["ownership", "blocked", "--edges", &edges, "--as-of", "2026-06-01", "--json"],
