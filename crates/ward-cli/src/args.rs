@@ -51,6 +51,9 @@ pub enum Command {
     /// Screen payment messages (ISO 20022, SWIFT MT) field by field: hold or release.
     #[command(subcommand)]
     Payments(crate::payments::PaymentsCommand),
+    /// Parties blocked by ownership or control (OFAC 50% rule, EU, UK), with their paths.
+    #[command(subcommand)]
+    Ownership(crate::ownership::OwnershipCommand),
 }
 
 /// `ward eval`
@@ -566,6 +569,9 @@ pub enum BenchTarget {
     /// Read and screen `--queries` generated pacs.008 and MT103 messages: msgs/s per core,
     /// p50/p99, against the party names alone through the matcher.
     Payments,
+    /// The ownership fixed point (OFAC, EU, UK) over a seeded synthetic power-law registry of
+    /// `--subjects` parties: time per rule set and peak memory.
+    Ownership,
     /// Read one list file as `--read-mode` says and print its entity count (the child process
     /// that `import --synthetic-mb` measures).
     #[value(hide = true)]

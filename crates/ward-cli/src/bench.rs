@@ -39,6 +39,7 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         BenchTarget::Match => crate::bench_match::run_match(args).map(|()| ExitCode::SUCCESS),
         BenchTarget::Scale => crate::bench_match::run_scale(args).map(|()| ExitCode::SUCCESS),
         BenchTarget::Payments => crate::bench_payments::run(args).map(|()| ExitCode::SUCCESS),
+        BenchTarget::Ownership => crate::ownership::bench(args),
     }
 }
 

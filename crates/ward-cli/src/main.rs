@@ -29,6 +29,7 @@ mod keys;
 mod lists;
 mod lists_diff;
 mod matching;
+mod ownership;
 mod payments;
 mod payments_consume;
 mod query;
@@ -100,6 +101,10 @@ fn run(args: args::Args) -> anyhow::Result<ExitCode> {
         args::Command::Alerts(args::AlertsCommand::List(a)) => Some(&a.db),
         args::Command::Payments(payments::PaymentsCommand::Screen(a)) => Some(&a.db),
         args::Command::Payments(payments::PaymentsCommand::Consume(a)) => Some(&a.db),
+        args::Command::Ownership(
+            ownership::OwnershipCommand::Blocked(ownership::BlockedArgs { edges, .. })
+            | ownership::OwnershipCommand::Explain(ownership::ExplainArgs { edges, .. }),
+        ) => Some(&edges.db),
         _ => None,
     };
     if let Some(db) = reads {
@@ -129,6 +134,7 @@ fn run(args: args::Args) -> anyhow::Result<ExitCode> {
         args::Command::Book(args::BookCommand::Import(import)) => book::import(&data_dir, &import),
         args::Command::Book(args::BookCommand::Rescreen(rescreen)) => book::rescreen(&data_dir, &rescreen),
         args::Command::Alerts(args::AlertsCommand::List(list)) => book::list_alerts(&data_dir, &list),
+        args::Command::Ownership(command) => ownership::run(&data_dir, &command),
     }
 }
 

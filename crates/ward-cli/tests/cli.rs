@@ -1130,3 +1130,89 @@ fn payments_consume_shares_a_jetstream_consumer_and_loses_nothing() {
     assert_eq!((kept.len(), unique.len()), (N_MESSAGES, N_MESSAGES));
     runtime.block_on(context.delete_stream(&stream_name)).unwrap();
 }
+
+/// Issue 15's done-when case end to end: WANG Junzheng (SDN 31492, from the bundled SDN list)
+/// holds 60% of a holding company that holds 50% of an operating company; `ward ownership`
+/// finds the operating company blocked under OFAC with its two-step path; the EU and UK tests,
+/// whose lists are not in the store, say that they were not computed.
+#[test]
+fn ownership_blocked_and_explain_two_level_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdn = repo().join("data/lists/us-ofac-sdn").display().to_string();
+    check(dir.path(), &["lists", "import", &sdn], 0, &["us_ofac_sdn"]);
+    let edges = dir.path().join("edges.csv");
+    std::fs::write(
+        &edges,
+        "owner,owned,owned_name,percentage,source,control\n\
+         us_ofac_sdn:31492,GB-HOLD-1,Example Holding Ltd,60,registry,\n\
+         GB-HOLD-1,GB-OPCO-2,Example Operating Co,50,registry,\n\
+         \"Wang, Junzheng\",GB-OTHER-3,Other Ltd,25-50,kyc,\n\
+         GB-HOLD-1,GB-BOARD-4,Board Ltd,,kyc,board\n",
+    )
+    .unwrap();
+    let edges = edges.display().to_string();
+    check(
+        dir.path(),
+        &["ownership", "blocked", "--edges", &edges, "--as-of", "2026-06-01"],
+        0,
+        &[
+            "6 parties in the edge file, 2 tied to current subjects (1 by exact name, 1 by referent)",
+            "2 blocked and 1 for review under the OFAC 50% rule",
+            "blocked  Example Operating Co (GB-OPCO-2): owned 50% by Example Holding Ltd (GB-HOLD-1), itself \
+             blocked, 50% in the aggregate under the OFAC 50% rule",
+            "review   Other Ltd (GB-OTHER-3): owned 25-50% by WANG, Junzheng (us_ofac_sdn:31492)",
+        ],
+    );
+    check(
+        dir.path(),
+        &["ownership", "explain", "GB-OPCO-2", "--edges", &edges, "--as-of", "2026-06-01", "--rules", "ofac"],
+        0,
+        &[
+            "the OFAC 50% rule: blocked",
+            "path: WANG, Junzheng (us_ofac_sdn:31492) -60%-> Example Holding Ltd (GB-HOLD-1) -50%-> Example \
+             Operating Co (GB-OPCO-2)",
+        ],
+    );
+    // Only the SDN list is in the store: the EU and UK tests are not computed, and say so.
+    let out =
+        ward(dir.path(), &["ownership", "explain", "GB-OPCO-2", "--edges", &edges, "--as-of", "2026-06-01"]);
+    assert_eq!(out.status.code(), Some(1));
+    let explained = String::from_utf8_lossy(&out.stdout);
+    assert!(explained.contains("the OFAC 50% rule: blocked"), "{explained}");
+    assert!(
+        explained.contains("the EU 50% rule: not computed: the store holds no current version of eu_fsf"),
+        "{explained}"
+    );
+    let out = ward(dir.path(), &["ownership", "blocked", "--rules", "uk", "--edges", &edges]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("no current version of gb_hmt_sanctions or gb_fcdo_sanctions"), "{stderr}");
+    let json = check(
+        dir.path(),
+        &["ownership", "blocked", "--edges", &edges, "--as-of", "2026-06-01", "--json"],
+        0,
+        &["\"derived\": true"],
+    );
+    let document: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let operating = document["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["party"]["id"] == "GB-OPCO-2")
+        .unwrap_or_else(|| panic!("{json}"));
+    assert_eq!(operating["status"], "blocked");
+    let path: Vec<&str> = operating["paths"][0]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["party"]["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(path, ["us_ofac_sdn:31492", "GB-HOLD-1", "GB-OPCO-2"]);
+    // A bad row is refused whole, naming the line and field.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(&bad, "owner,owned,percentage\nus_ofac_sdn:31492,X,sixty\n").unwrap();
+    let out = ward(dir.path(), &["ownership", "blocked", "--edges", &bad.display().to_string()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("bad.csv, line 2, field percentage"), "{stderr}");
+}
