@@ -179,6 +179,10 @@ pub(crate) fn update(data_dir: &Path, args: &UpdateArgs) -> anyhow::Result<ExitC
             }
         }
     }
+    // A list made current re-screens the monitored books, as `lists import` does.
+    if reports.iter().any(|r| matches!(r.outcome, ward_fetch::Outcome::Updated { .. })) {
+        crate::book::rescreen_books(&store)?;
+    }
     let failed = reports.iter().any(|r| r.outcome.is_failure());
     Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
 }

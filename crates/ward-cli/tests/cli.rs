@@ -949,17 +949,25 @@ retries = 0
     )
     .unwrap();
     let file = sources.display().to_string();
+    // A monitored book holding a party of the UN list: the update that makes the list current
+    // re-screens it.
+    let book = dir.path().join("book.csv");
+    std::fs::write(&book, "id,name\nc1,Abdul Hakim Murad\n").unwrap();
+    let book = book.display().to_string();
+    let import = ["book", "import", &book, "--book", "retail", "--id-column", "id", "--name-column", "name"];
+    check(dir.path(), &import, 0, &["0 alerts raised"]);
     let first = check(
         dir.path(),
         &["lists", "update", "--sources", &file],
         1,
         &[
+            "book retail: 1 alerts raised, 0 updated, 0 closed\n",
             &format!("us_ofac_sdn: failed: {base}/sdn.csv: HTTP 404 Not Found\n"),
             &format!("eu_fsf: skipped: no token: set WARD_CLI_TEST_UNSET_TOKEN to fetch {base}/eu?token={{token}}\n"),
         ],
     );
     let lines: Vec<&str> = first.lines().collect();
-    assert_eq!(lines.len(), 3, "{first}");
+    assert_eq!(lines.len(), 4, "{first}");
     assert!(lines[0].starts_with("un_sc_sanctions: updated to version 1 ("), "{first}");
     // The sources asked for, all current or unchanged: exit status 0.
     check(

@@ -250,7 +250,7 @@ impl AppState {
     /// answer does not wait for it, `GET /alerts` shows its alerts once it is done. One
     /// re-screen at a time in this process; a re-screen that finds the lists moved on since it
     /// loaded them leaves the rest to the next one.
-    fn rescreen_books(&self) {
+    pub(crate) fn rescreen_books(&self) {
         static RUNNING: std::sync::Mutex<()> = std::sync::Mutex::new(());
         let store = Arc::clone(&self.inner.store);
         tokio::task::spawn_blocking(move || {

@@ -182,6 +182,7 @@ pub(crate) async fn run(state: AppState, updates: ListUpdates) {
         let failed = reports.iter().filter(|r| r.outcome.is_failure()).count();
         tracing::info!(sources = reports.len(), failed, "List update round done");
         if reports.iter().any(|r| r.outcome.kind() == OutcomeKind::Updated) {
+            state.rescreen_books();
             if let Err(e) = state.reload().await {
                 tracing::warn!(error = %e, "Rebuilding the snapshot after a list update failed; the store poller retries");
             }
