@@ -321,8 +321,9 @@ fn split_word(word: &str, before_comma: bool, hint: NameHint, raws: &mut Vec<Raw
     if pieces.is_empty() {
         return;
     }
-    // "S.A.", "U.S.A.", "L.L.C." are abbreviations written with dots: join them.
-    if pieces.len() >= 2 && pieces.iter().all(|p| p.chars().count() == 1) {
+    // "S.A.", "U.S.A.", "L.L.C." are abbreviations written with dots: join them; in a
+    // person's name they are initials ("A.G." for Alexander Grigoryevich), each its own word.
+    if pieces.len() >= 2 && pieces.iter().all(|p| p.chars().count() == 1) && hint != NameHint::Person {
         let joined: String = pieces.concat();
         split_runs(&joined, before_comma, hint, raws);
         return;
@@ -690,6 +691,18 @@ fn merge_legal_phrases(raws: &mut Vec<Raw>) {
     }
 }
 
+/// A single letter of an alphabet: a Latin one in any name; a Cyrillic or Greek one (read as
+/// one or two Latin letters: А -> a, Ж -> zh) in a name that is not an organisation's, where
+/// one-letter words are conjunctions and prepositions (и, в).
+fn is_initial(raw: &Raw, hint: NameHint) -> bool {
+    let one_letter = raw.orig.chars().count() == 1 && !raw.text.is_empty();
+    match raw.script {
+        Script::Latin => raw.text.len() == 1,
+        Script::Cyrillic | Script::Greek => one_letter && hint != NameHint::Organization,
+        _ => false,
+    }
+}
+
 fn assign_kinds(raws: &[Raw], hint: NameHint) -> Vec<TokenKind> {
     let n = raws.len();
     let n_titles = raws.iter().filter(|r| tables::contains(tables::TITLES, &r.text)).count();
@@ -719,7 +732,7 @@ fn assign_kinds(raws: &[Raw], hint: NameHint) -> Vec<TokenKind> {
             if t.bytes().all(|b| b.is_ascii_digit()) {
                 return TokenKind::Number;
             }
-            if t.len() == 1 && r.script == Script::Latin {
+            if is_initial(r, hint) {
                 return TokenKind::Initial;
             }
             TokenKind::Word

@@ -168,6 +168,11 @@ enum Edits {
 /// Similarity of two tokens, or `None` below `Weights::min_similarity`.
 fn similarity(a: &View<'_>, b: &View<'_>, edits: Edits) -> Option<(f32, How)> {
     let (sa, sb) = (a.summary, b.summary);
+    if sa.han && sb.han {
+        // Two Han words are compared as written, not through their reading: characters that
+        // read alike are different names (王毅 / 王逸 both read "wang yi").
+        return (a.spelling.native == b.spelling.native).then_some((1.0, How::Exact));
+    }
     if sa.text_hash == sb.text_hash && a.spelling.text == b.spelling.text {
         return Some((1.0, How::Exact));
     }
