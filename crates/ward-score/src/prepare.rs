@@ -59,6 +59,10 @@ pub struct Summary {
     pub consonant_bits: u16,
     /// Whether the spelling is a Han word ([`Spelling::native`] is not empty).
     pub han: bool,
+    /// Whether some listed name has the word (its own document frequency, not its synonym
+    /// group's: the dictionary holds rare spellings too). Set for tokens by
+    /// [`PreparedName::new`]; joined pairs count as known.
+    pub known: bool,
 }
 
 impl Summary {
@@ -83,6 +87,7 @@ impl Summary {
                 .filter(|k| consonant_strength(k) >= MIN_CONSONANT_CLASSES)
                 .fold(0, |m, k| m | 1 << (short_hash(k) % 16)),
             han: !spelling.native.is_empty(),
+            known: true,
         }
     }
 }
@@ -252,7 +257,10 @@ impl PreparedName {
                     consonants: t.consonants.as_str().into(),
                     native: native_form(t.script, &t.orig).into(),
                 };
-                let summary = Summary::of(&spelling, t.script.is_abjad());
+                let summary = Summary {
+                    known: rarity.token_df(&t.text) > 0,
+                    ..Summary::of(&spelling, t.script.is_abjad())
+                };
                 let spelling = match interner {
                     Some(interner) => interner.intern(spelling),
                     None => Arc::new(spelling),
