@@ -5,7 +5,7 @@
 use crate::consonant::{abjad_consonants, latin_consonants};
 use crate::fold::fold;
 use crate::phonetic::skeleton;
-use crate::script::{char_script, Script};
+use crate::script::{char_script, text_script, Script};
 use crate::synonyms::Synonyms;
 use crate::tables;
 use crate::translit::{hangul_foreign, hangul_surname, to_latin};
@@ -321,12 +321,23 @@ fn split_word(word: &str, before_comma: bool, hint: NameHint, raws: &mut Vec<Raw
     if pieces.is_empty() {
         return;
     }
-    // "S.A.", "U.S.A.", "L.L.C." are abbreviations written with dots: join them; in a
-    // person's name they are initials ("A.G." for Alexander Grigoryevich), each its own word.
-    if pieces.len() >= 2 && pieces.iter().all(|p| p.chars().count() == 1) && hint != NameHint::Person {
+    // "S.A.", "U.S.A.", "L.L.C." are abbreviations written with dots: join them. In a
+    // person's name they are initials ("A.G." for Alexander Grigoryevich), each its own word,
+    // and so in a name of unknown kind unless they spell a legal form or an organisation word.
+    if pieces.len() >= 2 && pieces.iter().all(|p| p.chars().count() == 1) {
         let joined: String = pieces.concat();
-        split_runs(&joined, before_comma, hint, raws);
-        return;
+        let abbreviation = match hint {
+            NameHint::Person => false,
+            NameHint::Organization => true,
+            NameHint::Unknown => {
+                let latin = to_latin(&joined, text_script(&joined));
+                tables::contains(tables::LEGAL_FORMS, &latin) || tables::contains(tables::ORG_WORDS, &latin)
+            }
+        };
+        if abbreviation {
+            split_runs(&joined, before_comma, hint, raws);
+            return;
+        }
     }
     for piece in pieces {
         split_runs(piece, before_comma, hint, raws);

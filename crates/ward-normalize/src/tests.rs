@@ -141,6 +141,8 @@ fn titles_and_particles() {
     check("А. Г. Лукашенко", NameHint::Person, &["a:Initial", "g:Initial", "lukashenko"]);
     check("Lukashenko A.G.", NameHint::Person, &["lukashenko", "a:Initial", "g:Initial"]);
     check("Ж. Иванова", NameHint::Person, &["zh:Initial", "ivanova"]);
+    check("Lukashenko A.G.", NameHint::Unknown, &["lukashenko", "a:Initial", "g:Initial"]);
+    check("Gazprom S.A.", NameHint::Unknown, &["gazprom", "sa:LegalForm"]);
     // Titles and ranks in other languages and scripts (issue 10).
     check("Президент Лукашенко", NameHint::Unknown, &["prezident:Title", "lukashenko"]);
     check("Präsident Lukashenko", NameHint::Unknown, &["prasident:Title", "lukashenko"]);
