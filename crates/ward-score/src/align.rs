@@ -22,6 +22,9 @@ pub enum How {
     Typo,
     /// An initial against a word with that first letter.
     Initial,
+    /// Two short names one letter apart (Jon / John): most often two names, counted at
+    /// `Weights::near_miss_short` so that the name score is graded rather than failed.
+    NearMiss,
 }
 
 impl How {
@@ -33,6 +36,7 @@ impl How {
             How::Phonetic => "phonetic",
             How::Typo => "spelling",
             How::Initial => "initial",
+            How::NearMiss => "near miss",
         }
     }
 }
@@ -194,8 +198,9 @@ fn similarity(a: &View<'_>, b: &View<'_>, edits: Edits) -> Option<(f32, How)> {
     // spellings are short by nature (محمد is "mhmd") and meet Latin ones by the skeleton below.
     if la.max(lb) < WEIGHTS.fuzzy_min_len && !(sa.abjad || sb.abjad) {
         let typo = match la.min(lb) {
-            _ if edits != Edits::OneAllowed || (sa.known && sb.known) => 0.0,
+            _ if edits != Edits::OneAllowed => 0.0,
             n if n < WEIGHTS.typo_min_len => 0.0,
+            _ if sa.known && sb.known => WEIGHTS.near_miss_short,
             3 => WEIGHTS.typo_len3,
             _ => WEIGHTS.typo_len4,
         };
@@ -206,7 +211,8 @@ fn similarity(a: &View<'_>, b: &View<'_>, edits: Edits) -> Option<(f32, How)> {
             && letters_only(a)
             && letters_only(b)
             && within_one_edit(a.spelling.text.as_bytes(), b.spelling.text.as_bytes());
-        return (one_edit && typo >= WEIGHTS.min_similarity).then_some((typo, How::Typo));
+        let how = if typo < WEIGHTS.min_similarity { How::NearMiss } else { How::Typo };
+        return one_edit.then_some((typo, how));
     }
     // Every similarity below has a key in the candidate index (phonetic skeleton, one-deletion
     // variants), so that the index never loses a pair the scorer would match.

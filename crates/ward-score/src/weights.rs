@@ -8,7 +8,8 @@
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Weights {
     // --- Token similarity -------------------------------------------------------------------
-    /// Lowest similarity that counts as a token match.
+    /// Lowest similarity that counts as a token match (a near miss, `near_miss_short`, is
+    /// counted lower).
     pub min_similarity: f32,
     /// Two spellings of one name in the synonym dictionary.
     pub synonym: f32,
@@ -36,6 +37,10 @@ pub struct Weights {
     pub abjad_consonants: f32,
     /// One edit when the shorter word has 3 letters.
     pub typo_len3: f32,
+    /// One edit between two short words of persons' names that listed names both have (Jon /
+    /// John, Wen / Wei): two names, most often of two people, so a near miss below
+    /// `min_similarity` that grades the name score rather than failing it.
+    pub near_miss_short: f32,
     /// One edit when the shorter word has 4 letters.
     pub typo_len4: f32,
     /// One edit when the shorter word has 5 letters.
@@ -113,6 +118,7 @@ impl Weights {
         skeleton_max_edit_share: 0.4,
         abjad_consonants: 0.85,
         typo_len3: 0.6,
+        near_miss_short: 0.2,
         typo_len4: 0.7,
         typo_len5: 0.8,
         typo_long: 0.85,
