@@ -140,7 +140,7 @@ impl Screener {
             .collect();
         drop(interner);
         // Names are the subjects' distinct (prepared) names, numbered subject by subject.
-        let mut builder = IndexBuilder::new(Weights::STANDARD.fuzzy_min_len);
+        let mut builder = IndexBuilder::new(Weights::STANDARD.typo_key_min_len());
         let mut first_name = Vec::with_capacity(prepared.len() + 1);
         for (i, subject) in prepared.iter().enumerate() {
             first_name.push(builder_len(&builder));

@@ -148,8 +148,9 @@ struct Consonants<'a> {
 }
 
 /// Calls `f` with every key of a token (or joined pair) and the key's weight, strongest first.
-/// Words of `typo_min_len` letters and more get one-deletion typo keys, words of one letter
-/// less their full key in the deletion family (met by the deletions of a longer one). Joined
+/// Words of `typo_min_len` letters and more get their full key and their one-deletion keys in
+/// the deletion family (one substitution: a shared deletion; one insertion: the longer word's
+/// deletion is the shorter word's full key). Joined
 /// pairs (`typo_min_len` `None`) have no typo keys: the scorer meets a joined pair only
 /// exactly, by the dictionary, by the phonetic skeleton or (abjad pairs) by consonants, and the
 /// one-deletion keys of every joined pair would be the largest part of a big index.
@@ -169,10 +170,8 @@ fn for_each_key(
         f(key_str(Family::Phonetic, phonetic), W_PHON);
     }
     let typo_min_len = typo_min_len.filter(|_| text.is_ascii()).unwrap_or(usize::MAX);
-    if text.len() + 1 >= typo_min_len {
-        f(key_str(Family::Deletion, text), W_DEL);
-    }
     if text.len() >= typo_min_len {
+        f(key_str(Family::Deletion, text), W_DEL);
         let mut buf = String::with_capacity(text.len());
         for skip in 0..text.len() {
             buf.clear();
@@ -253,7 +252,7 @@ pub struct IndexBuilder {
 
 impl IndexBuilder {
     /// A builder for an index whose words of `typo_min_len` letters and more meet their
-    /// one-edit variants (`ward_score::Weights::fuzzy_min_len`).
+    /// one-edit variants (`ward_score::Weights::typo_key_min_len`).
     pub fn new(typo_min_len: usize) -> IndexBuilder {
         IndexBuilder {
             typo_min_len,

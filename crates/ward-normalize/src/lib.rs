@@ -3,6 +3,8 @@
 //! - [`fold`]: NFKC, lower case, diacritics and apostrophes removed, script kept.
 //! - [`char_script`] / [`Script`]: which writing system a character is in.
 //! - [`to_latin`]: transliteration (`any_ascii`, plus McCune-Reischauer Hangul and Arabic rules).
+//! - [`han_simplified`]: Han characters in their simplified form, to compare Han names in
+//!   their own script.
 //! - [`skeleton`]: a phonetic consonant-class key (Qadhafi, Gaddafi, Kadhafi -> `KTF`).
 //! - [`latin_consonants`] / [`abjad_consonants`]: vowel-free keys that let Arabic, Persian and
 //!   Hebrew spellings meet Latin ones (واحدی, Vahedi -> `PT`).
@@ -29,6 +31,7 @@ mod acronym;
 mod consonant;
 mod evasion;
 mod fold;
+mod han;
 mod name;
 mod phonetic;
 mod script;
@@ -43,6 +46,7 @@ pub use acronym::{acronym_reading, MIN_ACRONYM_WORDS};
 pub use consonant::{abjad_consonants, consonant_strength, latin_consonants, MIN_CONSONANT_CLASSES};
 pub use evasion::{evasion_reading, MIN_SPACED_LETTERS};
 pub use fold::{fold, is_apostrophe, is_format_char};
+pub use han::han_simplified;
 pub use name::{canon_abd, NameHint, NormalizedName, Normalizer, Role, Token, TokenKind};
 pub use phonetic::{skeleton, skeleton_strength};
 pub use script::{char_script, text_script, Script};

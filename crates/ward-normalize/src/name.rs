@@ -5,7 +5,7 @@
 use crate::consonant::{abjad_consonants, latin_consonants};
 use crate::fold::fold;
 use crate::phonetic::skeleton;
-use crate::script::{char_script, Script};
+use crate::script::{char_script, text_script, Script};
 use crate::synonyms::Synonyms;
 use crate::tables;
 use crate::translit::{hangul_foreign, hangul_surname, to_latin};
@@ -321,11 +321,23 @@ fn split_word(word: &str, before_comma: bool, hint: NameHint, raws: &mut Vec<Raw
     if pieces.is_empty() {
         return;
     }
-    // "S.A.", "U.S.A.", "L.L.C." are abbreviations written with dots: join them.
+    // "S.A.", "U.S.A.", "L.L.C." are abbreviations written with dots: join them. In a
+    // person's name they are initials ("A.G." for Alexander Grigoryevich), each its own word,
+    // and so in a name of unknown kind unless they spell a legal form or an organisation word.
     if pieces.len() >= 2 && pieces.iter().all(|p| p.chars().count() == 1) {
         let joined: String = pieces.concat();
-        split_runs(&joined, before_comma, hint, raws);
-        return;
+        let abbreviation = match hint {
+            NameHint::Person => false,
+            NameHint::Organization => true,
+            NameHint::Unknown => {
+                let latin = to_latin(&joined, text_script(&joined));
+                tables::contains(tables::LEGAL_FORMS, &latin) || tables::contains(tables::ORG_WORDS, &latin)
+            }
+        };
+        if abbreviation {
+            split_runs(&joined, before_comma, hint, raws);
+            return;
+        }
     }
     for piece in pieces {
         split_runs(piece, before_comma, hint, raws);
@@ -690,6 +702,18 @@ fn merge_legal_phrases(raws: &mut Vec<Raw>) {
     }
 }
 
+/// A single letter of an alphabet: a Latin one in any name; a Cyrillic or Greek one (read as
+/// one or two Latin letters: А -> a, Ж -> zh) in a name that is not an organisation's, where
+/// one-letter words are conjunctions and prepositions (и, в).
+fn is_initial(raw: &Raw, hint: NameHint) -> bool {
+    let one_letter = raw.orig.chars().count() == 1 && !raw.text.is_empty();
+    match raw.script {
+        Script::Latin => raw.text.len() == 1,
+        Script::Cyrillic | Script::Greek => one_letter && hint != NameHint::Organization,
+        _ => false,
+    }
+}
+
 fn assign_kinds(raws: &[Raw], hint: NameHint) -> Vec<TokenKind> {
     let n = raws.len();
     let n_titles = raws.iter().filter(|r| tables::contains(tables::TITLES, &r.text)).count();
@@ -719,7 +743,7 @@ fn assign_kinds(raws: &[Raw], hint: NameHint) -> Vec<TokenKind> {
             if t.bytes().all(|b| b.is_ascii_digit()) {
                 return TokenKind::Number;
             }
-            if t.len() == 1 && r.script == Script::Latin {
+            if is_initial(r, hint) {
                 return TokenKind::Initial;
             }
             TokenKind::Word

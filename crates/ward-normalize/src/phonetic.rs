@@ -3,7 +3,8 @@
 
 /// The skeleton key of a Latin (transliterated, lower-case ASCII) token.
 ///
-/// Digraphs are read first (sh, ch, kh, gh, dh, th, ph, zh, ck), then each consonant maps to a
+/// A t before ch is silent (the French and English spelling of ч: Timtchenko / Timchenko,
+/// Tchaikovsky / Chaikovsky). Digraphs are read first (sh, ch, kh, gh, dh, th, ph, zh, ck), then each consonant maps to a
 /// class (b/p, f/v, c/k/q/g, d/t, s/z, j, l, r, m, n, h), vowels and y/w drop except that a word
 /// starting with a vowel keeps one vowel mark `A`, and runs of one class collapse. A final h is
 /// dropped (Abdullah / Abdulla). Digits are kept as they are.
@@ -17,6 +18,7 @@ pub fn skeleton(latin: &str) -> String {
         let c = b[i];
         let next = b.get(i + 1).copied().unwrap_or(0);
         let (class, step) = match (c, next) {
+            (b't', b'c') if b.get(i + 2) == Some(&b'h') => (0, 1),
             (b's' | b'z', b'h') => (b'S', 2),
             (b'c', b'h') => (b'J', 2),
             (b'k' | b'g', b'h') | (b'c', b'k') => (b'K', 2),

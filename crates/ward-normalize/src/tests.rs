@@ -137,6 +137,14 @@ fn titles_and_particles() {
     check("Mullah Mohammed Omar", NameHint::Unknown, &["mullah:Title", "mohammed", "omar"]);
     check("Osama bin Laden", NameHint::Person, &["osama", "bin:Particle", "laden"]);
     check("J. Smith", NameHint::Person, &["j:Initial", "smith"]);
+    // Cyrillic initials, and initials written together with dots in a person's name (issue 10).
+    check("А. Г. Лукашенко", NameHint::Person, &["a:Initial", "g:Initial", "lukashenko"]);
+    check("Lukashenko A.G.", NameHint::Person, &["lukashenko", "a:Initial", "g:Initial"]);
+    check("Ж. Иванова", NameHint::Person, &["zh:Initial", "ivanova"]);
+    check("Mishkin A.Y.", NameHint::Unknown, &["mishkin", "a:Initial", "y:Initial"]);
+    // FIXME: with no kind given, "A.G." spells the legal form AG (Aktiengesellschaft).
+    check("Lukashenko A.G.", NameHint::Unknown, &["lukashenko", "ag:LegalForm"]);
+    check("Gazprom S.A.", NameHint::Unknown, &["gazprom", "sa:LegalForm"]);
     // Titles and ranks in other languages and scripts (issue 10).
     check("Президент Лукашенко", NameHint::Unknown, &["prezident:Title", "lukashenko"]);
     check("Präsident Lukashenko", NameHint::Unknown, &["prasident:Title", "lukashenko"]);
@@ -169,6 +177,8 @@ fn skeletons() {
         ("jongun", "jeongeun"),
         ("hussein", "husayn"),
         ("aleksandr", "alexander"),
+        ("timtchenko", "timchenko"),
+        ("tchaikovsky", "chaikovsky"),
     ] {
         assert_eq!(skeleton(a), skeleton(b), "{a} vs {b}");
     }

@@ -22,6 +22,9 @@ pub enum How {
     Typo,
     /// An initial against a word with that first letter.
     Initial,
+    /// Two short names one letter apart (Jon / John): most often two names, counted at
+    /// `Weights::near_miss_short` so that the name score is graded rather than failed.
+    NearMiss,
 }
 
 impl How {
@@ -33,6 +36,7 @@ impl How {
             How::Phonetic => "phonetic",
             How::Typo => "spelling",
             How::Initial => "initial",
+            How::NearMiss => "near miss",
         }
     }
 }
@@ -159,8 +163,12 @@ struct View<'a> {
 /// Whether two words may meet by one edit.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Edits {
-    /// Two words: one edit is a typo.
+    /// Two words of persons' names: one edit is a typo.
     OneAllowed,
+    /// Two words of other names (organisations, vessels, one-word names): one edit is a typo
+    /// in words of `Weights::fuzzy_min_len` letters and more; shorter ones are codes and
+    /// acronyms (EP-GOM / EP-GOL, PFLP / DFLP), different parties one letter apart.
+    LongWordsOnly,
     /// A joined pair against a word: the index keeps no typo keys of joined pairs.
     NoneAllowed,
 }
@@ -168,6 +176,11 @@ enum Edits {
 /// Similarity of two tokens, or `None` below `Weights::min_similarity`.
 fn similarity(a: &View<'_>, b: &View<'_>, edits: Edits) -> Option<(f32, How)> {
     let (sa, sb) = (a.summary, b.summary);
+    if sa.han && sb.han {
+        // Two Han words are compared as written, not through their reading: characters that
+        // read alike are different names (王毅 / 王逸 both read "wang yi").
+        return (a.spelling.native == b.spelling.native).then_some((1.0, How::Exact));
+    }
     if sa.text_hash == sb.text_hash && a.spelling.text == b.spelling.text {
         return Some((1.0, How::Exact));
     }
@@ -178,12 +191,28 @@ fn similarity(a: &View<'_>, b: &View<'_>, edits: Edits) -> Option<(f32, How)> {
         let sim = if la.max(lb) <= WEIGHTS.short_word_len { WEIGHTS.synonym_short } else { WEIGHTS.synonym };
         return Some((sim, How::Synonym));
     }
-    // Two Latin words of up to four letters match only exactly or by the dictionary: one edit
-    // or a shared skeleton turns one short name into another (Wang / Sang, Yong / Yang); a
-    // five-letter word may have lost a letter. Abjad
+    // Two Latin words of up to four letters match exactly, by the dictionary, or by one edit
+    // when one of them is no known name word: a shared skeleton, or one edit between two
+    // names, turns one short name into another (Wang / Sang, Wen / Wei), while a word no list
+    // has is a misspelling (Baut / Bout). A five-letter word may have lost a letter. Abjad
     // spellings are short by nature (محمد is "mhmd") and meet Latin ones by the skeleton below.
     if la.max(lb) < WEIGHTS.fuzzy_min_len && !(sa.abjad || sb.abjad) {
-        return None;
+        let typo = match la.min(lb) {
+            _ if edits != Edits::OneAllowed => 0.0,
+            n if n < WEIGHTS.typo_min_len => 0.0,
+            _ if sa.known && sb.known => WEIGHTS.near_miss_short,
+            3 => WEIGHTS.typo_len3,
+            _ => WEIGHTS.typo_len4,
+        };
+        // Numbers one digit apart are different numbers (FU YUAN YU 7902 / 7602).
+        let letters_only = |v: &View<'_>| v.spelling.text.bytes().all(|b| b.is_ascii_alphabetic());
+        let one_edit = typo > 0.0
+            && (sa.letters ^ sb.letters).count_ones() <= 2
+            && letters_only(a)
+            && letters_only(b)
+            && within_one_edit(a.spelling.text.as_bytes(), b.spelling.text.as_bytes());
+        let how = if typo < WEIGHTS.min_similarity { How::NearMiss } else { How::Typo };
+        return one_edit.then_some((typo, how));
     }
     // Every similarity below has a key in the candidate index (phonetic skeleton, one-deletion
     // variants), so that the index never loses a pair the scorer would match.
@@ -365,7 +394,14 @@ fn align_units(
                     };
                     word.starts_with(init).then_some((WEIGHTS.initial, How::Initial))
                 }
-                _ => similarity(&token_view(q, i), &token_view(c, j), Edits::OneAllowed),
+                _ => {
+                    let edits = if qt.role != Role::Unknown && ct.role != Role::Unknown {
+                        Edits::OneAllowed
+                    } else {
+                        Edits::LongWordsOnly
+                    };
+                    similarity(&token_view(q, i), &token_view(c, j), edits)
+                }
             };
             if let Some((sim, how)) = found {
                 cands.push(Unit { q: Span::token(i), c: Span::token(j), sim, how, w: 0.0 });

@@ -3,8 +3,9 @@
 
 use ward_model::{country_code, DateSpec, Gender, IdKind, NameKind, Schema, Subject};
 use ward_normalize::{
-    abjad_consonants, acronym_reading, consonant_strength, evasion_reading, latin_consonants, skeleton,
-    skeleton_strength, NameHint, NormalizedName, Normalizer, Role, Script, TokenKind, MIN_CONSONANT_CLASSES,
+    abjad_consonants, acronym_reading, consonant_strength, evasion_reading, han_simplified, latin_consonants,
+    skeleton, skeleton_strength, NameHint, NormalizedName, Normalizer, Role, Script, TokenKind,
+    MIN_CONSONANT_CLASSES,
 };
 
 use std::borrow::Cow;
@@ -27,6 +28,10 @@ pub struct Spelling {
     pub groups: Box<[u32]>,
     /// Consonant keys (`Token::consonants`), space-separated alternatives.
     pub consonants: Box<str>,
+    /// A Han word as written, in simplified characters ([`han_simplified`]); empty for other
+    /// scripts. Two Han words are compared in their own script: characters that read alike
+    /// are different names (张伟 / 章伟).
+    pub native: Box<str>,
 }
 
 /// What the scorer reads of a spelling before the strings themselves: most token pairs a
@@ -52,6 +57,12 @@ pub struct Summary {
     /// Bit `hash % 16` set for each consonant key of at least [`MIN_CONSONANT_CLASSES`]
     /// classes: an abjad and a Latin spelling can share such a key only if these meet.
     pub consonant_bits: u16,
+    /// Whether the spelling is a Han word ([`Spelling::native`] is not empty).
+    pub han: bool,
+    /// Whether some listed name has the word (its own document frequency, not its synonym
+    /// group's: the dictionary holds rare spellings too). Set for tokens by
+    /// [`PreparedName::new`]; joined pairs count as known.
+    pub known: bool,
 }
 
 impl Summary {
@@ -75,6 +86,8 @@ impl Summary {
                 .split(' ')
                 .filter(|k| consonant_strength(k) >= MIN_CONSONANT_CLASSES)
                 .fold(0, |m, k| m | 1 << (short_hash(k) % 16)),
+            han: !spelling.native.is_empty(),
+            known: true,
         }
     }
 }
@@ -148,6 +161,7 @@ impl PreparedPair {
         second: usize,
         text: String,
         (consonants, abjad): (String, bool),
+        native: String,
         normalizer: &Normalizer<'_>,
     ) -> PreparedPair {
         let spelling = Spelling {
@@ -155,6 +169,7 @@ impl PreparedPair {
             groups: normalizer.synonyms().groups(&text).into(),
             text: text.into(),
             consonants: consonants.into(),
+            native: native.into(),
         };
         PreparedPair {
             first: first as u8,
@@ -240,8 +255,12 @@ impl PreparedName {
                     phonetic: t.phonetic.as_str().into(),
                     groups: t.groups.as_slice().into(),
                     consonants: t.consonants.as_str().into(),
+                    native: native_form(t.script, &t.orig).into(),
                 };
-                let summary = Summary::of(&spelling, t.script.is_abjad());
+                let summary = Summary {
+                    known: rarity.token_df(&t.text) > 0,
+                    ..Summary::of(&spelling, t.script.is_abjad())
+                };
                 let spelling = match interner {
                     Some(interner) => interner.intern(spelling),
                     None => Arc::new(spelling),
@@ -265,7 +284,12 @@ impl PreparedName {
                 } else {
                     (String::new(), false)
                 };
-                pairs.push(PreparedPair::new(a, b, text, consonants, normalizer));
+                let native = if tokens[a].summary.han && tokens[b].summary.han {
+                    format!("{}{}", tokens[a].spelling.native, tokens[b].spelling.native)
+                } else {
+                    String::new()
+                };
+                pairs.push(PreparedPair::new(a, b, text, consonants, native, normalizer));
             }
             // Two Arabic or Persian words across the article are written as one in Latin
             // (نجيب الله / Najibullah, سعد الدين / Saduddin, امان اللهی / Amanollahi): the
@@ -285,7 +309,7 @@ impl PreparedName {
                 keys.sort();
                 keys.dedup();
                 let text = format!("{}{}", tokens[a].text(), tokens[c].text());
-                pairs.push(PreparedPair::new(a, c, text, (keys.join(" "), true), normalizer));
+                pairs.push(PreparedPair::new(a, c, text, (keys.join(" "), true), String::new(), normalizer));
             }
         }
         PreparedName { pair_filter: PairFilter::of(&pairs), tokens, pairs }
@@ -317,6 +341,16 @@ impl PreparedName {
     /// organisation word).
     pub fn is_org(&self) -> bool {
         self.tokens.iter().any(|t| matches!(t.kind, TokenKind::LegalForm | TokenKind::OrgWord))
+    }
+}
+
+/// The form a word is compared in within its own script: Han words in simplified characters,
+/// others not at all (empty).
+fn native_form(script: Script, orig: &str) -> String {
+    if script == Script::Han {
+        han_simplified(orig)
+    } else {
+        String::new()
     }
 }
 

@@ -8,7 +8,8 @@
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Weights {
     // --- Token similarity -------------------------------------------------------------------
-    /// Lowest similarity that counts as a token match.
+    /// Lowest similarity that counts as a token match (a near miss, `near_miss_short`, is
+    /// counted lower).
     pub min_similarity: f32,
     /// Two spellings of one name in the synonym dictionary.
     pub synonym: f32,
@@ -17,9 +18,14 @@ pub struct Weights {
     pub synonym_short: f32,
     /// Longest word counted as short for dictionary matches.
     pub short_word_len: usize,
-    /// Two words match by one edit or by their phonetic skeleton only if one has this many
-    /// letters; the index makes one-deletion keys from this length.
+    /// Two words match by their phonetic skeleton, and two known name words by one edit,
+    /// only if one has this many letters.
     pub fuzzy_min_len: usize,
+    /// Two words match by one edit only if both have this many letters; between shorter
+    /// words (under `fuzzy_min_len`) one of them must be a word no listed name has ("Baut" /
+    /// "Bout"; "Wen" / "Wei" are two names). The index makes one-deletion keys from this
+    /// length ([`Weights::typo_key_min_len`]).
+    pub typo_min_len: usize,
     /// An abjad word against a Latin one with the same skeleton and a compatible ending.
     pub skeleton_abjad: f32,
     /// Two Latin words with the same (strong) skeleton and close letters.
@@ -29,6 +35,12 @@ pub struct Weights {
     pub skeleton_max_edit_share: f32,
     /// An abjad and a Latin word sharing one consonant key.
     pub abjad_consonants: f32,
+    /// One edit when the shorter word has 3 letters.
+    pub typo_len3: f32,
+    /// One edit between two short words of persons' names that listed names both have (Jon /
+    /// John, Wen / Wei): two names, most often of two people, so a near miss below
+    /// `min_similarity` that grades the name score rather than failing it.
+    pub near_miss_short: f32,
     /// One edit when the shorter word has 4 letters.
     pub typo_len4: f32,
     /// One edit when the shorter word has 5 letters.
@@ -100,10 +112,13 @@ impl Weights {
         synonym_short: 0.8,
         short_word_len: 3,
         fuzzy_min_len: 5,
+        typo_min_len: 3,
         skeleton_abjad: 0.85,
         skeleton_latin: 0.75,
         skeleton_max_edit_share: 0.4,
         abjad_consonants: 0.85,
+        typo_len3: 0.6,
+        near_miss_short: 0.2,
         typo_len4: 0.7,
         typo_len5: 0.8,
         typo_long: 0.85,
@@ -136,6 +151,12 @@ impl Weights {
     /// The most that evidence other than identifiers adds to a name score.
     pub fn max_evidence_bonus(&self) -> f32 {
         self.max_dob_bonus() + self.country_match.max(0.0)
+    }
+
+    /// The shortest word that meets its one-edit variants: the candidate index keys words of
+    /// this length and more by their one-deletion variants.
+    pub fn typo_key_min_len(&self) -> usize {
+        self.typo_min_len.min(self.fuzzy_min_len)
     }
 
     /// The most a birth date adds.
