@@ -571,6 +571,16 @@ pub struct ServeArgs {
     /// answers `"snapshot": "rebuilding"` (the rebuild goes on).
     #[arg(long, default_value_t = ward_http::DEFAULT_REBUILD_WAIT.as_secs())]
     pub rebuild_wait: u64,
+    /// Post every alert event to this webhook, signed with `--webhook-secret` (repeatable).
+    #[arg(long)]
+    pub webhook: Vec<String>,
+    /// The secret webhook events are signed with (HMAC-SHA256 over `timestamp.body`).
+    #[arg(long, env = "WARD_WEBHOOK_SECRET", hide_env_values = true)]
+    pub webhook_secret: Option<String>,
+    /// Publish every alert event to NATS JetStream at this URL (`nats://127.0.0.1:4222`), on
+    /// the subjects `ward.alerts.created` and `ward.alerts.updated`.
+    #[arg(long)]
+    pub nats: Option<String>,
 }
 
 /// `ward keys ...`
