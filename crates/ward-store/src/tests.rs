@@ -574,12 +574,13 @@ fn api_keys(db: &dyn Db) {
     assert_ne!(admin_secret, screen_secret);
     assert!(!admin_secret.contains(&admin.id) && admin.id.len() == 12);
     assert_eq!(screen.scopes, [Scope::Screen]);
-    // Admin implies screen.
+    // Admin implies screen and review.
     let found = store.verify_key(&admin_secret).unwrap().unwrap();
     assert_eq!(found, admin);
-    assert!(found.allows(Scope::Admin) && found.allows(Scope::Screen));
+    assert!(found.allows(Scope::Admin) && found.allows(Scope::Screen) && found.allows(Scope::Review));
     let found = store.verify_key(&screen_secret).unwrap().unwrap();
-    assert!(found.allows(Scope::Screen) && !found.allows(Scope::Admin));
+    assert!(found.allows(Scope::Screen) && !found.allows(Scope::Admin) && !found.allows(Scope::Review));
+    assert_eq!(Scope::parse("review"), Some(Scope::Review));
     assert_eq!(store.verify_key("ward_notakey").unwrap(), None);
     assert_eq!(store.verify_key("").unwrap(), None);
     assert_eq!(store.list_keys().unwrap().len(), 2);
