@@ -177,3 +177,90 @@ async fn nats_jetstream_gets_every_event_once() {
     let ack = jetstream.send_publish(events[0].topic.clone(), again).await.unwrap().await.unwrap();
     assert!(ack.duplicate, "{ack:?}");
 }
+
+const CRASH_CHILD: &str = "WARD_EVENTS_CRASH_CHILD";
+
+/// The child of `events_committed_before_a_kill_9_are_delivered`: commits alerts one after
+/// another, saying so after each commit, until it is killed. Does nothing when run as a test.
+#[test]
+fn events_crash_child() {
+    let Some(dir) = std::env::var_os(CRASH_CHILD) else { return };
+    let store = Store::open(std::path::Path::new(&dir)).unwrap();
+    let book = store.create_book("retail").unwrap();
+    for i in 0.. {
+        let alert = Alert {
+            id: 0,
+            book: "retail".into(),
+            customer_id: format!("c{i}"),
+            customer_name: format!("Customer {i}"),
+            subject_id: "us_ofac_sdn:1".into(),
+            referents: vec![],
+            score: 0.9,
+            explanations: vec![],
+            reason: AlertReason::NewDesignation,
+            status: AlertStatus::Open,
+            close_reason: None,
+            list_versions: vec![],
+            created_at: String::new(),
+            updated_at: String::new(),
+        };
+        store.commit_screening(&book, &[AlertChange::Raise(alert)]).unwrap();
+        // Straight to the process's stdout: the harness captures only print! macros.
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "committed c{i}").unwrap();
+        out.flush().unwrap();
+    }
+}
+
+/// Alerts committed by a process killed with SIGKILL before any delivery are all delivered by
+/// the next dispatcher: the outbox row is part of the alert's transaction.
+#[tokio::test]
+async fn events_committed_before_a_kill_9_are_delivered() {
+    use std::io::BufRead as _;
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args(["--exact", "events_crash_child", "--nocapture", "--test-threads=1"])
+        .env(CRASH_CHILD, dir.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut committed = Vec::new();
+    for line in std::io::BufReader::new(child.stdout.take().unwrap()).lines() {
+        // The harness may print its own text before the child's first line.
+        let line = line.unwrap();
+        if let Some((_, customer)) = line.split_once("committed ") {
+            committed.push(customer.to_string());
+        }
+        if committed.len() >= 20 {
+            break;
+        }
+    }
+    // SIGKILL: no destructor, no flush, no rollback runs in the child.
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let store = Arc::new(Store::open(dir.path()).unwrap());
+    let received = Arc::new(Mutex::new(Received::default()));
+    let url = receiver(Arc::clone(&received)).await;
+    let dispatcher =
+        Dispatcher::new(Arc::clone(&store), vec![Sink::Webhook(Webhook::new(&url, SECRET).unwrap())]);
+    dispatcher.deliver_waiting().await.unwrap();
+    let delivered: Vec<String> = received
+        .lock()
+        .unwrap()
+        .requests
+        .iter()
+        .map(|(_, body)| {
+            let alert: serde_json::Value = serde_json::from_slice(body).unwrap();
+            alert["customer_id"].as_str().unwrap().to_string()
+        })
+        .collect();
+    assert!(
+        delivered.len() >= committed.len(),
+        "{} delivered, {} committed",
+        delivered.len(),
+        committed.len()
+    );
+    assert_eq!(delivered[..committed.len()], committed[..], "every acknowledged commit, in order");
+    assert!(store.outbox(1).unwrap().is_empty());
+}
