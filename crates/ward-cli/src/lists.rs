@@ -89,6 +89,9 @@ pub(crate) fn import(data_dir: &Path, args: &ImportArgs) -> anyhow::Result<ExitC
                 let changed_current =
                     matches!(outcome.status, ImportStatus::Current | ImportStatus::Restored);
                 changed |= changed_current;
+                if changed_current {
+                    store.record_list_change(&outcome.version, outcome.removed)?;
+                }
                 if args.allow_shrink && changed_current {
                     let request = json!({"command": "lists import", "file": path.display().to_string(), "allow_shrink": true});
                     crate::audit::record_list_change(&store, FORCED_IMPORT_SOURCE, request, &outcome)?;
@@ -131,6 +134,7 @@ pub(crate) fn rollback(data_dir: &Path, args: &RollbackArgs) -> anyhow::Result<E
                 v.counts.entities,
                 outcome.removed
             )?;
+            store.record_list_change(&outcome.version, outcome.removed)?;
             crate::book::rescreen_books(&store)?;
             Ok(ExitCode::SUCCESS)
         }

@@ -147,17 +147,37 @@ impl Webhook {
     }
 }
 
-/// A NATS JetStream connection; a stream must hold the `ward.>` subjects.
+/// The topics events are published on.
+pub const TOPICS: [&str; 3] =
+    [ward_store::TOPIC_ALERT_CREATED, ward_store::TOPIC_ALERT_UPDATED, ward_store::TOPIC_LISTS_CHANGED];
+
+/// A NATS JetStream connection.
 pub struct Nats {
     jetstream: async_nats::jetstream::Context,
 }
 
 impl Nats {
-    /// Connects to the NATS server at `url` (`nats://127.0.0.1:4222`).
+    /// Connects to the NATS server at `url` (`nats://127.0.0.1:4222`). A topic no stream holds
+    /// gets a stream of its own (`WARD_ALERTS_CREATED` for `ward.alerts.created`), so that
+    /// JetStream can acknowledge its events.
     pub async fn connect(url: &str) -> Result<Nats> {
         let client =
             async_nats::connect(url).await.map_err(|e| Error::Nats(format!("connecting to {url}: {e}")))?;
-        Ok(Nats { jetstream: async_nats::jetstream::new(client) })
+        let jetstream = async_nats::jetstream::new(client);
+        for topic in TOPICS {
+            if jetstream.stream_by_subject(topic).await.is_err() {
+                let config = async_nats::jetstream::stream::Config {
+                    name: topic.replace('.', "_").to_uppercase(),
+                    subjects: vec![topic.to_string()],
+                    ..Default::default()
+                };
+                jetstream
+                    .get_or_create_stream(config)
+                    .await
+                    .map_err(|e| Error::Nats(format!("creating a stream for {topic}: {e}")))?;
+            }
+        }
+        Ok(Nats { jetstream })
     }
 
     /// The JetStream context.

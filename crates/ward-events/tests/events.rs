@@ -142,22 +142,11 @@ async fn nats_jetstream_gets_every_event_once() {
         let _ = writeln!(std::io::stderr(), "skipped: no NATS server on 127.0.0.1:4222");
         return;
     };
-    // A stream holding Ward's subjects: the one the server has, or a new one.
+    // Connecting made sure a stream holds each topic.
     let jetstream = nats.jetstream();
-    let stream = match jetstream.stream_by_subject(ward_store::TOPIC_ALERT_CREATED).await {
-        Ok(name) => jetstream.get_stream(name).await.unwrap(),
-        Err(_) => jetstream
-            .get_or_create_stream(async_nats::jetstream::stream::Config {
-                name: "WARD_ALERTS".into(),
-                subjects: vec![
-                    ward_store::TOPIC_ALERT_CREATED.into(),
-                    ward_store::TOPIC_ALERT_UPDATED.into(),
-                ],
-                ..Default::default()
-            })
-            .await
-            .unwrap(),
-    };
+    let stream_name = jetstream.stream_by_subject(ward_store::TOPIC_ALERT_CREATED).await.unwrap();
+    let stream = jetstream.get_stream(stream_name).await.unwrap();
+    assert!(jetstream.stream_by_subject(ward_store::TOPIC_LISTS_CHANGED).await.is_ok());
     let store = store_with_events(1);
     let events = store.outbox(10).unwrap();
     let dispatcher = Dispatcher::new(Arc::clone(&store), vec![Sink::Nats(nats)]);

@@ -831,4 +831,9 @@ fn books_customers_and_alerts(db: &dyn Db) {
     assert_eq!(payload["reason"], "new-designation");
     store.delete_outbox(&[events[0].id, events[1].id]).unwrap();
     assert_eq!(store.outbox(10).unwrap(), events[2..]);
+    let version = store.import(&list("un_sc_sanctions", "2026-01-28", "h1", &["A"])).unwrap().version;
+    store.record_list_change(&version, 0).unwrap();
+    let last = store.outbox(10).unwrap().pop().unwrap();
+    assert_eq!((last.topic.as_str(), last.key.as_str()), (TOPIC_LISTS_CHANGED, "un_sc_sanctions"));
+    assert!(last.payload.contains(&format!("\"version_id\":{}", version.id)), "{}", last.payload);
 }
