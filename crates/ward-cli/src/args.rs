@@ -636,6 +636,16 @@ pub struct ServeArgs {
     /// `--update-every`.
     #[arg(long = "update-sources", value_name = "FILE", env = "WARD_SOURCES")]
     pub update_sources: Option<PathBuf>,
+    /// Post every alert event to this webhook, signed with `--webhook-secret` (repeatable).
+    #[arg(long)]
+    pub webhook: Vec<String>,
+    /// The secret webhook events are signed with (HMAC-SHA256 over `timestamp.body`).
+    #[arg(long, env = "WARD_WEBHOOK_SECRET", hide_env_values = true)]
+    pub webhook_secret: Option<String>,
+    /// Publish every alert event to NATS JetStream at this URL (`nats://127.0.0.1:4222`), on
+    /// the subjects `ward.alerts.created` and `ward.alerts.updated`.
+    #[arg(long)]
+    pub nats: Option<String>,
 }
 
 /// `ward keys ...`

@@ -92,6 +92,9 @@ pub(crate) fn import(data_dir: &Path, args: &ImportArgs) -> anyhow::Result<ExitC
                 let changed_current =
                     matches!(outcome.status, ImportStatus::Current | ImportStatus::Restored);
                 changed |= changed_current;
+                if changed_current {
+                    store.record_list_change(&outcome.version, outcome.removed)?;
+                }
                 if args.allow_shrink && changed_current {
                     let request = json!({"command": "lists import", "file": path.display().to_string(), "allow_shrink": true});
                     crate::audit::record_list_change(&store, FORCED_IMPORT_SOURCE, request, &outcome)?;
@@ -179,8 +182,18 @@ pub(crate) fn update(data_dir: &Path, args: &UpdateArgs) -> anyhow::Result<ExitC
             }
         }
     }
-    // A list made current re-screens the monitored books, as `lists import` does.
-    if reports.iter().any(|r| matches!(r.outcome, ward_fetch::Outcome::Updated { .. })) {
+    // A list made current is announced and re-screens the monitored books, as `lists import`
+    // does.
+    let mut changed = false;
+    for report in &reports {
+        if let ward_fetch::Outcome::Updated { dataset, version_id, removed, .. } = &report.outcome {
+            let version = store.dataset_versions(dataset)?.into_iter().find(|v| v.id == *version_id);
+            let version = version.with_context(|| format!("{dataset}: version {version_id} is missing"))?;
+            store.record_list_change(&version, *removed)?;
+            changed = true;
+        }
+    }
+    if changed {
         crate::book::rescreen_books(&store)?;
     }
     let failed = reports.iter().any(|r| r.outcome.is_failure());
@@ -222,6 +235,7 @@ pub(crate) fn rollback(data_dir: &Path, args: &RollbackArgs) -> anyhow::Result<E
                 v.counts.entities,
                 outcome.removed
             )?;
+            store.record_list_change(&outcome.version, outcome.removed)?;
             crate::book::rescreen_books(&store)?;
             Ok(ExitCode::SUCCESS)
         }

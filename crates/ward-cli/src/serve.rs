@@ -74,9 +74,36 @@ pub(crate) fn run(data_dir: &Path, args: &ServeArgs) -> anyhow::Result<ExitCode>
             .await
             .with_context(|| format!("listening on {}", args.listen))?;
         tracing::info!(address = %listener.local_addr()?, "Serving");
+        start_dispatcher(data_dir, args).await?;
         ward_http::run(listener, state, shutdown_signal()).await.context("serving")
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Starts delivering the outbox's events to the webhooks and NATS named, if any, on its own
+/// store connection. Stopping the server stops it; an event cut off mid-delivery stays in the
+/// outbox and is delivered again by the next start, with the same idempotency key.
+async fn start_dispatcher(data_dir: &Path, args: &ServeArgs) -> anyhow::Result<()> {
+    let mut sinks = Vec::new();
+    if !args.webhook.is_empty() {
+        let Some(secret) = &args.webhook_secret else {
+            anyhow::bail!("--webhook needs a signing secret: --webhook-secret or WARD_WEBHOOK_SECRET");
+        };
+        for url in &args.webhook {
+            sinks.push(ward_events::Sink::Webhook(ward_events::Webhook::new(url, secret.as_bytes())?));
+        }
+    }
+    if let Some(url) = &args.nats {
+        sinks.push(ward_events::Sink::Nats(ward_events::Nats::connect(url).await?));
+    }
+    if sinks.is_empty() {
+        return Ok(());
+    }
+    let store = std::sync::Arc::new(open_store(data_dir, &args.db)?);
+    tracing::info!(sinks = sinks.len(), "Delivering alert events");
+    let dispatcher = ward_events::Dispatcher::new(store, sinks);
+    tokio::spawn(async move { dispatcher.run(std::future::pending()).await });
+    Ok(())
 }
 
 /// Completes on Ctrl-C or SIGTERM.

@@ -14,6 +14,8 @@ use std::str::FromStr;
 pub const TOPIC_ALERT_CREATED: &str = "ward.alerts.created";
 /// The outbox topic of a changed alert (updated, closed, reviewed).
 pub const TOPIC_ALERT_UPDATED: &str = "ward.alerts.updated";
+/// The outbox topic of a list version that became current.
+pub const TOPIC_LISTS_CHANGED: &str = "ward.lists.changed";
 
 /// One customer of a book, as imported.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -37,7 +37,7 @@ mod sqlite;
 pub use audit::{AuditFilter, AuditLog, AuditRecord, AuditTicket, MAX_BATCH};
 pub use book::{
     Alert, AlertChange, AlertFilter, AlertReason, AlertStatus, Book, CloseReason, Customer, OutboxEvent,
-    StoredCustomer, TOPIC_ALERT_CREATED, TOPIC_ALERT_UPDATED,
+    StoredCustomer, TOPIC_ALERT_CREATED, TOPIC_ALERT_UPDATED, TOPIC_LISTS_CHANGED,
 };
 pub use diff::{DiffCounts, VersionDiff};
 pub use error::{Error, InternalError, Result, UserError, UserErrorKind};
@@ -204,6 +204,8 @@ pub(crate) trait Backend: Send + Sync {
     fn record_fetch(&self, attempt: &FetchAttempt, at: &str) -> Result<()>;
     /// What is remembered of every source fetched, by source name.
     fn fetch_states(&self) -> Result<Vec<FetchState>>;
+    /// Writes one event to the outbox (its id is assigned).
+    fn insert_outbox(&self, event: &OutboxEvent) -> Result<()>;
     /// Runs raw SQL, for tests that break the database on purpose.
     #[cfg(test)]
     fn execute(&self, sql: &str) -> Result<()>;
@@ -555,6 +557,29 @@ impl Store {
     /// One alert by id.
     pub fn alert(&self, id: i64) -> Result<Option<Alert>> {
         Ok(self.alerts(&AlertFilter { id: Some(id), ..AlertFilter::default() })?.into_iter().next())
+    }
+
+    /// Writes an event of the list version `version` becoming current to the outbox
+    /// ([`TOPIC_LISTS_CHANGED`], ordered by dataset). Written after the import's own
+    /// transaction: a crash between the two loses this event, never the version.
+    pub fn record_list_change(&self, version: &ListVersion, removed: u64) -> Result<()> {
+        let payload = serde_json::json!({
+            "dataset": version.dataset,
+            "version_id": version.id,
+            "number": version.number,
+            "restores": version.restores,
+            "published": version.published,
+            "records": version.counts.entities,
+            "removed": removed,
+        });
+        let event = OutboxEvent {
+            id: 0,
+            created_at: now(),
+            topic: TOPIC_LISTS_CHANGED.to_string(),
+            key: version.dataset.clone(),
+            payload: payload.to_string(),
+        };
+        self.backend.insert_outbox(&event)
     }
 
     /// The oldest events waiting in the outbox, at most `limit`, in the order written.

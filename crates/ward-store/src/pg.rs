@@ -647,6 +647,16 @@ impl Backend for Postgres {
         Ok(())
     }
 
+    fn insert_outbox(&self, event: &OutboxEvent) -> Result<()> {
+        self.client()?
+            .execute(
+                "INSERT INTO outbox (created_at, topic, key, payload) VALUES ($1, $2, $3, $4)",
+                &[&event.created_at, &event.topic, &event.key, &event.payload],
+            )
+            .map_err(self.err())?;
+        Ok(())
+    }
+
     #[cfg(test)]
     fn execute(&self, sql: &str) -> Result<()> {
         self.client()?.batch_execute(sql).map_err(self.err())

@@ -686,6 +686,16 @@ impl Backend for Sqlite {
         Ok(())
     }
 
+    fn insert_outbox(&self, event: &OutboxEvent) -> Result<()> {
+        self.conn()?
+            .execute(
+                "INSERT INTO outbox (created_at, topic, key, payload) VALUES (?1, ?2, ?3, ?4)",
+                params![event.created_at, event.topic, event.key, event.payload],
+            )
+            .map_err(self.err())?;
+        Ok(())
+    }
+
     #[cfg(test)]
     fn execute(&self, sql: &str) -> Result<()> {
         self.conn()?.execute_batch(sql).map_err(self.err())

@@ -619,12 +619,13 @@ fn api_keys(db: &dyn Db) {
     assert_ne!(admin_secret, screen_secret);
     assert!(!admin_secret.contains(&admin.id) && admin.id.len() == 12);
     assert_eq!(screen.scopes, [Scope::Screen]);
-    // Admin implies screen.
+    // Admin implies screen and review.
     let found = store.verify_key(&admin_secret).unwrap().unwrap();
     assert_eq!(found, admin);
-    assert!(found.allows(Scope::Admin) && found.allows(Scope::Screen));
+    assert!(found.allows(Scope::Admin) && found.allows(Scope::Screen) && found.allows(Scope::Review));
     let found = store.verify_key(&screen_secret).unwrap().unwrap();
-    assert!(found.allows(Scope::Screen) && !found.allows(Scope::Admin));
+    assert!(found.allows(Scope::Screen) && !found.allows(Scope::Admin) && !found.allows(Scope::Review));
+    assert_eq!(Scope::parse("review"), Some(Scope::Review));
     assert_eq!(store.verify_key("ward_notakey").unwrap(), None);
     assert_eq!(store.verify_key("").unwrap(), None);
     assert_eq!(store.list_keys().unwrap().len(), 2);
@@ -930,4 +931,9 @@ fn books_customers_and_alerts(db: &dyn Db) {
     assert_eq!(payload["reason"], "new-designation");
     store.delete_outbox(&[events[0].id, events[1].id]).unwrap();
     assert_eq!(store.outbox(10).unwrap(), events[2..]);
+    let version = store.import(&list("un_sc_sanctions", "2026-01-28", "h1", &["A"])).unwrap().version;
+    store.record_list_change(&version, 0).unwrap();
+    let last = store.outbox(10).unwrap().pop().unwrap();
+    assert_eq!((last.topic.as_str(), last.key.as_str()), (TOPIC_LISTS_CHANGED, "un_sc_sanctions"));
+    assert!(last.payload.contains(&format!("\"version_id\":{}", version.id)), "{}", last.payload);
 }
