@@ -569,6 +569,10 @@ pub enum BenchTarget {
     /// Read and screen `--queries` generated pacs.008 and MT103 messages: msgs/s per core,
     /// p50/p99, against the party names alone through the matcher.
     Payments,
+    /// A monitored book of `--queries` synthetic customers screened against the first of two
+    /// given list versions, then brought up to the second by the delta re-screen, against a full
+    /// re-screen measured in the same run.
+    Monitor,
     /// The ownership fixed point (OFAC, EU, UK) over a seeded synthetic power-law registry of
     /// `--subjects` parties: time per rule set and peak memory.
     Ownership,

@@ -17,6 +17,7 @@ mod audit;
 mod bench;
 mod bench_import;
 mod bench_match;
+mod bench_monitor;
 mod bench_payments;
 mod book;
 mod compare;

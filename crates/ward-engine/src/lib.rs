@@ -42,12 +42,24 @@ pub const DEFAULT_THRESHOLD: f32 = 0.73;
 /// How many names the index hands to the scorer per query name.
 const CANDIDATE_NAMES: usize = 200;
 
+/// The names per query name the index hands to the scorer: [`CANDIDATE_NAMES`], or all when
+/// every hit is asked for.
+fn candidate_names(options: &MatchOptions) -> usize {
+    if options.limit == usize::MAX {
+        usize::MAX
+    } else {
+        CANDIDATE_NAMES
+    }
+}
+
 /// Options of one screening request.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MatchOptions {
     /// Score from which a hit is a match.
     pub threshold: f32,
-    /// Most hits returned.
+    /// Most hits returned. `usize::MAX` asks for every hit: the shortlist of
+    /// [`CANDIDATE_NAMES`] best names per query name is lifted too, so that a pair's result
+    /// never depends on how many other listed names resemble the query (monitoring needs that).
     pub limit: usize,
     /// Hits scoring below this are not returned at all.
     pub cutoff: f32,
@@ -247,7 +259,7 @@ impl Screener {
                 &keys,
                 &query.identifiers,
                 ward_index::Bounds {
-                    limit: CANDIDATE_NAMES,
+                    limit: candidate_names(options),
                     min_share: min_share(options.threshold),
                     // With identifiers, evidence can lift any name score over the cutoff.
                     min_covered: if query.identifiers.is_empty() {
