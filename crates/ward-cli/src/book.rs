@@ -101,17 +101,9 @@ pub(crate) fn rescreen(data_dir: &Path, args: &BookRescreenArgs) -> anyhow::Resu
 
 /// Re-screens every book after a list version became current, printing one line per book.
 pub(crate) fn rescreen_books(store: &Store) -> anyhow::Result<()> {
-    let books = store.books()?;
-    if books.is_empty() {
-        return Ok(());
-    }
-    let lists = Lists::load(store)?;
     let monitor = Monitor::new(store, MonitorConfig::default());
-    for book in books {
-        let summary = monitor
-            .rescreen(&book.name, &lists)
-            .with_context(|| format!("re-screening book {}", book.name))?;
-        out!("book {}: {}", book.name, alert_counts(&summary))?;
+    for (book, summary) in monitor.rescreen_all().context("re-screening the monitored books")? {
+        out!("book {book}: {}", alert_counts(&summary))?;
     }
     Ok(())
 }

@@ -163,34 +163,28 @@ pub(crate) fn update(data_dir: &Path, args: &UpdateArgs) -> anyhow::Result<ExitC
         .build()
         .context("starting the async runtime")?;
     let reports = runtime.block_on(updater.run(&store));
-    for report in &reports {
-        out!("{report}")?;
-        if let ward_fetch::Outcome::Updated { dataset, version_id, removed, .. } = &report.outcome {
-            if args.force {
-                let version =
-                    store.dataset_versions(dataset)?.into_iter().find(|v| v.id == *version_id).with_context(
-                        || format!("{dataset}: version {version_id} is missing from the store"),
-                    )?;
-                let outcome = ward_store::ImportOutcome {
-                    version,
-                    status: ImportStatus::Current,
-                    removed: *removed,
-                    previous_records: None,
-                };
-                let request = json!({"command": "lists update", "source": report.source, "force": true});
-                crate::audit::record_list_change(&store, FORCED_UPDATE_SOURCE, request, &outcome)?;
-            }
-        }
-    }
-    // A list made current is announced and re-screens the monitored books, as `lists import`
-    // does.
+    // A list made current is announced (and audited when forced) and re-screens the monitored
+    // books, as `lists import` does.
     let mut changed = false;
     for report in &reports {
-        if let ward_fetch::Outcome::Updated { dataset, version_id, removed, .. } = &report.outcome {
-            let version = store.dataset_versions(dataset)?.into_iter().find(|v| v.id == *version_id);
-            let version = version.with_context(|| format!("{dataset}: version {version_id} is missing"))?;
-            store.record_list_change(&version, *removed)?;
-            changed = true;
+        out!("{report}")?;
+        let ward_fetch::Outcome::Updated { dataset, version_id, removed, .. } = &report.outcome else {
+            continue;
+        };
+        let version = store.dataset_versions(dataset)?.into_iter().find(|v| v.id == *version_id);
+        let version =
+            version.with_context(|| format!("{dataset}: version {version_id} is missing from the store"))?;
+        store.record_list_change(&version, *removed)?;
+        changed = true;
+        if args.force {
+            let outcome = ward_store::ImportOutcome {
+                version,
+                status: ImportStatus::Current,
+                removed: *removed,
+                previous_records: None,
+            };
+            let request = json!({"command": "lists update", "source": report.source, "force": true});
+            crate::audit::record_list_change(&store, FORCED_UPDATE_SOURCE, request, &outcome)?;
         }
     }
     if changed {

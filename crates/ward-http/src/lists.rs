@@ -259,23 +259,17 @@ impl AppState {
                 tracing::error!(error = %e, "Writing the list change event failed");
             }
             let _one_at_a_time = RUNNING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-            let outcome = store.books().map_err(ward_monitor::Error::from).and_then(|books| {
-                if books.is_empty() {
-                    return Ok(());
-                }
-                let lists = ward_monitor::Lists::load(&store)?;
-                let monitor = ward_monitor::Monitor::new(&store, ward_monitor::MonitorConfig::default());
-                for book in books {
-                    let summary = monitor.rescreen(&book.name, &lists)?;
+            let monitor = ward_monitor::Monitor::new(&store, ward_monitor::MonitorConfig::default());
+            let outcome = monitor.rescreen_all().map(|summaries| {
+                for (book, summary) in summaries {
                     tracing::info!(
-                        book = %book.name,
+                        book = %book,
                         raised = summary.raised,
                         updated = summary.updated,
                         closed = summary.closed,
                         "Re-screened the book after a list change"
                     );
                 }
-                Ok(())
             });
             if let Err(e) = outcome {
                 tracing::error!(error = %e, "Re-screening the books after a list change failed");

@@ -203,6 +203,22 @@ impl<'s> Monitor<'s> {
         screen::delta(self, &state, lists)
     }
 
+    /// Brings every book up to the current lists, one after the other, loading the lists only
+    /// when there is a book. The summaries, by book name.
+    pub fn rescreen_all(&self) -> Result<Vec<(String, Summary)>> {
+        let books = self.store.books()?;
+        if books.is_empty() {
+            return Ok(Vec::new());
+        }
+        let lists = Lists::load(self.store)?;
+        let mut summaries = Vec::with_capacity(books.len());
+        for book in books {
+            let summary = self.rescreen(&book.name, &lists)?;
+            summaries.push((book.name, summary));
+        }
+        Ok(summaries)
+    }
+
     /// Re-screens every customer of `book` against `lists`, in chunks of customers each
     /// committed with the progress made, so that an interrupted re-screen resumes where it
     /// stopped (when the lists are still the same).
