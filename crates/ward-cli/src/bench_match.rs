@@ -28,7 +28,8 @@ fn percentile(sorted: &[Duration], p: f64) -> Duration {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
-fn memory_mb(field: &str) -> f64 {
+/// A memory field of `/proc/self/status` (`VmRSS:`, `VmHWM:`) in MB; NaN where there is none.
+pub(crate) fn memory_mb(field: &str) -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| s.lines().find(|l| l.starts_with(field)).map(|l| l.to_string()))

@@ -141,10 +141,6 @@ pub(crate) fn run(args: &crate::args::BenchArgs) -> anyhow::Result<()> {
             .collect();
         anyhow::bail!("the full re-screen after the delta changed alerts: {full:?}; e.g. {closed:?}");
     }
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    match status.lines().find_map(|line| line.strip_prefix("VmHWM:")) {
-        Some(peak) => out!("peak resident memory: {}", peak.trim())?,
-        None => out!("peak resident memory: unknown (no VmHWM in /proc/self/status)")?,
-    }
+    out!("peak resident memory: {:.0} MB", crate::bench_match::memory_mb("VmHWM:"))?;
     Ok(())
 }

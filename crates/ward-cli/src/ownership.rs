@@ -519,11 +519,7 @@ pub(crate) fn bench(args: &crate::args::BenchArgs) -> anyhow::Result<ExitCode> {
             times.len()
         )?;
     }
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    match status.lines().find_map(|line| line.strip_prefix("VmHWM:")) {
-        Some(peak) => out!("peak resident memory: {}", peak.trim())?,
-        None => out!("peak resident memory: unknown (no VmHWM in /proc/self/status)")?,
-    }
+    out!("peak resident memory: {:.0} MB", crate::bench_match::memory_mb("VmHWM:"))?;
     Ok(ExitCode::SUCCESS)
 }
 
