@@ -22,7 +22,7 @@
 use rayon::prelude::*;
 use std::cell::RefCell;
 
-use ward_index::{Index, IndexBuilder, KeyName, KeyPair, KeyToken, Scratch};
+use ward_index::{Index, IndexBuilder, KeyName, KeyPair, KeyToken, Scratch, SubjectId};
 use ward_model::{Entity, Subject};
 use ward_normalize::{NormalizedName, Normalizer};
 use ward_score::{
@@ -41,6 +41,9 @@ pub const DEFAULT_THRESHOLD: f32 = 0.73;
 
 /// How many names the index hands to the scorer per query name.
 const CANDIDATE_NAMES: usize = 200;
+/// A snapshot's names, subjects and postings stay far below the index's `u32` ids: memory
+/// runs out long before (about 400 bytes a name).
+const INDEX_CAPACITY: &str = "a snapshot within the candidate index's capacity";
 
 /// The names per query name the index hands to the scorer: [`CANDIDATE_NAMES`], or all when
 /// every hit is asked for.
@@ -94,7 +97,7 @@ pub struct Screener {
     prepared: Vec<PreparedSubject>,
     index: Index,
     /// Index name id of each subject's first prepared name (and the total at the end).
-    first_name: Vec<u32>,
+    first_name: Vec<usize>,
     rarity: Rarity,
     normalizer: Normalizer<'static>,
     dataset_names: Vec<String>,
@@ -155,16 +158,17 @@ impl Screener {
         let mut builder = IndexBuilder::new(Weights::STANDARD.typo_key_min_len());
         let mut first_name = Vec::with_capacity(prepared.len() + 1);
         for (i, subject) in prepared.iter().enumerate() {
-            first_name.push(builder_len(&builder));
+            first_name.push(builder.n_names());
+            let id = SubjectId::new(i).expect(INDEX_CAPACITY);
             for name in &subject.names {
-                builder.add_name(i as u32, &key_name(&name.prepared));
+                builder.add_name(id, &key_name(&name.prepared)).expect(INDEX_CAPACITY);
             }
             for (value, _, _) in &subject.identifiers {
-                builder.add_identifier(i as u32, value);
+                builder.add_identifier(id, value);
             }
         }
-        first_name.push(builder_len(&builder));
-        let index = builder.build();
+        first_name.push(builder.n_names());
+        let index = builder.build().expect(INDEX_CAPACITY);
         let mut dataset_names: Vec<String> = Vec::new();
         let dataset_masks = subjects
             .iter()
@@ -276,19 +280,19 @@ impl Screener {
                         },
                     ),
                 },
-                |s| filter == u64::MAX || self.dataset_masks[s as usize] & filter != 0,
+                |s| filter == u64::MAX || self.dataset_masks[s.index()] & filter != 0,
                 &mut scratch.borrow_mut(),
             )
         });
         let mut shortlist = Shortlist::default();
         for c in &found.list {
-            let s = c.subject as usize;
+            let s = c.subject.index();
             let start = shortlist.names.len();
             if c.by_identifier {
                 shortlist.names.extend(0..self.prepared[s].names.len());
             } else {
                 let first = self.first_name[s];
-                shortlist.names.extend(found.names(c).map(|id| (id - first) as usize));
+                shortlist.names.extend(found.names(c).map(|id| id.index() - first));
             }
             shortlist.subjects.push((s, start..shortlist.names.len()));
         }
@@ -361,7 +365,7 @@ impl Screener {
                 &mut scratch.borrow_mut(),
             )
         });
-        found.list.iter().map(|c| c.subject as usize).collect()
+        found.list.iter().map(|c| c.subject.index()).collect()
     }
 
     /// Scores a query against the given subjects, every name of each: the hits of a query
@@ -522,8 +526,4 @@ pub fn compare(query: &Query, subject: &Subject) -> Comparison {
 /// Compares a query with one list record (see [`compare`]).
 pub fn compare_entity(query: &Query, entity: &Entity) -> Comparison {
     compare(query, &Subject { id: entity.id.clone(), records: vec![entity.clone()] })
-}
-
-fn builder_len(builder: &IndexBuilder) -> u32 {
-    builder.n_names() as u32
 }
