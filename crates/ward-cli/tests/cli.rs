@@ -642,10 +642,10 @@ fn normalisation_cases_on_the_bundled_lists() {
     // (query, schema, referent of the expected subject, must it be a match)
     let cases: &[(&str, &str, &str, bool)] = &[
         ("Lukashenko", "Person", LUKASHENKO, false),
-        ("President Lukashenko", "Person", LUKASHENKO, false),
-        ("Президент Лукашенко", "Person", LUKASHENKO, false),
-        ("Präsident Lukashenko", "Person", LUKASHENKO, false),
-        ("полковник Лукашенко", "Person", LUKASHENKO, false),
+        ("President Lukashenko", "Person", LUKASHENKO, true),
+        ("Президент Лукашенко", "Person", LUKASHENKO, true),
+        ("Präsident Lukashenko", "Person", LUKASHENKO, true),
+        ("полковник Лукашенко", "Person", LUKASHENKO, true),
         ("Президент Александр Лукашенко", "Person", LUKASHENKO, true),
         ("लुकाशेंको", "Person", LUKASHENKO, false),
         ("व्लादिमीर पुतिन", "Person", "us_ofac_sdn:35096", true),

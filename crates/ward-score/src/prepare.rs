@@ -337,6 +337,11 @@ impl PreparedName {
             .count()
     }
 
+    /// Whether the name has a title or rank ("President", "Генерал", "Dr").
+    pub fn has_title(&self) -> bool {
+        self.tokens.iter().any(|t| t.kind == TokenKind::Title)
+    }
+
     /// Whether the name reads as an organisation's (it has a legal form or a generic
     /// organisation word).
     pub fn is_org(&self) -> bool {
