@@ -268,11 +268,11 @@ impl Screener {
                         0.0
                     },
                     // Scores are clamped at 0, so with a cutoff of 0 every name reaches it. A
-                    // title in the query lets the scorer leave listed given names uncharged,
-                    // which the index's bound does not know.
+                    // query naming a person by the family name alone lets the scorer leave
+                    // listed given names uncharged, which the index's bound does not know.
                     penalties: (query.identifiers.is_empty()
                         && options.cutoff > 0.0
-                        && !query.names.iter().any(|(_, name)| name.has_title()))
+                        && !query.names.iter().any(|(_, name)| name.by_family_name()))
                     .then_some(ward_index::Penalties {
                         query_miss: Weights::STANDARD.query_miss,
                         listed_miss: Weights::STANDARD.listed_miss,

@@ -3,7 +3,7 @@
 //! penalties for what is left unmatched on either side.
 
 use ward_normalize::{
-    consonant_strength, share_group, skeleton_strength, tables, Role, TokenKind, MIN_CONSONANT_CLASSES,
+    consonant_strength, share_group, skeleton_strength, Role, TokenKind, MIN_CONSONANT_CLASSES,
 };
 
 use crate::prepare::{skeleton_ok, PreparedName, PreparedPair, Spelling, Summary};
@@ -114,9 +114,9 @@ pub struct NameMatch {
     pub common_penalty: f32,
     /// The cap applied because the query is a single word against a longer name.
     pub single_word_cap: Option<f32>,
-    /// Whether a title in the query stood for the listed given names (see
-    /// `Weights::title_given_cover`).
-    pub title_stands_for_given: bool,
+    /// Whether the query's family name alone stood for the listed given names (see
+    /// `Weights::family_alone_given_cover`).
+    pub family_alone: bool,
     /// Disagreements the coverage penalties do not see, each with its penalty.
     pub conflicts: Vec<(Conflict, f32)>,
 }
@@ -462,7 +462,7 @@ struct Core {
     base: f32,
     common_penalty: f32,
     single_word_cap: Option<f32>,
-    title_stands_for_given: bool,
+    family_alone: bool,
     /// [`Conflict::bit`]s.
     conflicts: u8,
 }
@@ -492,7 +492,7 @@ fn score_alignment(
             missing_in_query,
             common_penalty: k.common_penalty,
             single_word_cap: k.single_word_cap,
-            title_stands_for_given: k.title_stands_for_given,
+            family_alone: k.family_alone,
             conflicts: Conflict::ALL
                 .into_iter()
                 .filter(|c| k.conflicts & c.bit() != 0)
@@ -539,13 +539,13 @@ fn score_core(
             half_c |= 1u64 << ci;
         }
     }
-    let titled = title_stands_for(q, c, units);
+    let family_alone = family_stands_for(q, c, units);
     let mut penalty = 0.0f32;
     coverage_penalties(q, cover_q, 0, 0, WEIGHTS.query_miss, |m| {
         penalty += m.penalty;
         missing(true, m);
     });
-    coverage_penalties(c, used_c & !half_c, half_c, titled, WEIGHTS.listed_miss, |m| {
+    coverage_penalties(c, used_c & !half_c, half_c, family_alone, WEIGHTS.listed_miss, |m| {
         penalty += m.penalty;
         missing(false, m);
     });
@@ -567,7 +567,7 @@ fn score_core(
     // the whole listed name joined ("Alibaraka" / "Ali BARAKA") is not one word of it.
     let person_like = !q.is_org() && !c.is_org();
     let one_word_of_more = person_like
-        && titled == 0
+        && family_alone == 0
         && q.n_words() == 1
         && c.n_words() >= 2
         && c.n_words_in(used_c) < c.n_words();
@@ -583,7 +583,7 @@ fn score_core(
         base,
         common_penalty,
         single_word_cap,
-        title_stands_for_given: titled != 0,
+        family_alone: family_alone != 0,
         conflicts,
     })
 }
@@ -665,17 +665,14 @@ fn unmet_kunya(name: &PreparedName, used: u64) -> bool {
     })
 }
 
-/// The listed words a title in the query stands for, as token bits: a title before a single
-/// word that meets the listed family name ("President Lukashenko", "Генерал Иванов", "Dr.
-/// Zawahiri") names the person by the family name, and the listed given names, middle names
-/// and patronymics it leaves out cost `Weights::title_given_cover` of their penalty. 0 for
-/// any other pair.
-fn title_stands_for(q: &PreparedName, c: &PreparedName, units: &[Unit]) -> u64 {
-    let rank = q
-        .tokens
-        .iter()
-        .any(|t| t.kind == TokenKind::Title && !tables::contains(tables::TITLES_ALSO_NAMES, t.text()));
-    if !rank || q.is_org() || c.is_org() || q.n_words() != 1 {
+/// The listed words the query's family name stands for, as token bits: a title or rank before a
+/// single word ("President Lukashenko", "Генерал Иванов", "Dr. Zawahiri"), or a family name
+/// transcribed into Han, kana or Hangul (卢卡申科), names the person by the family name (see
+/// [`PreparedName::by_family_name`]). When that word meets the listed family name, the listed
+/// given names, middle names and patronymics the query leaves out cost
+/// `Weights::family_alone_given_cover` of their penalty. 0 for any other pair.
+fn family_stands_for(q: &PreparedName, c: &PreparedName, units: &[Unit]) -> u64 {
+    if !q.by_family_name() || q.is_org() || c.is_org() || q.n_words() != 1 {
         return 0;
     }
     let family_met = units.iter().any(|u| {
@@ -695,13 +692,13 @@ fn title_stands_for(q: &PreparedName, c: &PreparedName, units: &[Unit]) -> u64 {
 }
 
 /// The penalty of each unmatched token of `name`, in token order: `miss` times its share of
-/// the name's coverage weight. Tokens in `half` count as half matched, and those in `titled`
-/// as [`title_stands_for`] says.
+/// the name's coverage weight. Tokens in `half` count as half matched, and those in
+/// `family_alone` as [`family_stands_for`] says.
 fn coverage_penalties(
     name: &PreparedName,
     used: u64,
     half: u64,
-    titled: u64,
+    family_alone: u64,
     miss: f32,
     mut f: impl FnMut(Missing),
 ) {
@@ -713,8 +710,8 @@ fn coverage_penalties(
         if used & (1 << i) != 0 {
             continue;
         }
-        let share = if titled & (1 << i) != 0 {
-            WEIGHTS.title_given_cover
+        let share = if family_alone & (1 << i) != 0 {
+            WEIGHTS.family_alone_given_cover
         } else if half & (1 << i) != 0 {
             WEIGHTS.initial_cover
         } else {

@@ -324,8 +324,10 @@ fn name_explanation(
             miss.penalty
         ));
     }
-    if m.title_stands_for_given {
-        notes.push("a title before the family name stands for the given names".to_string());
+    if m.family_alone {
+        notes.push(
+            "the family name alone (after a title, or transcribed) stands for the given names".to_string(),
+        );
     }
     if m.common_penalty > 0.0 {
         notes.push(format!("only common name words matched (-{:.2})", m.common_penalty));

@@ -65,9 +65,10 @@ pub struct Weights {
     /// The share of an unmatched listed word's penalty charged when a query initial meets it.
     pub initial_cover: f32,
     /// The share of their penalty that a listed person's given names, middle names and
-    /// patronymics cost when the query is a title before the family name alone ("President
-    /// Lukashenko", "полковник Иванов"): the title stands for them.
-    pub title_given_cover: f32,
+    /// patronymics cost when the query names the person by the family name alone: after a
+    /// title ("President Lukashenko", "полковник Иванов") or transcribed into Han, kana or
+    /// Hangul (卢卡申科).
+    pub family_alone_given_cover: f32,
     /// Matched rarity below which a match is "common names only".
     pub evidence_floor: f32,
     /// Score lost per unit of matched rarity under `evidence_floor`.
@@ -137,7 +138,7 @@ impl Weights {
         listed_miss: 0.5,
         middle_cover: 0.3,
         initial_cover: 0.5,
-        title_given_cover: 0.0,
+        family_alone_given_cover: 0.0,
         evidence_floor: 1.0,
         common_penalty_rate: 0.5,
         single_word_cap: 0.65,
