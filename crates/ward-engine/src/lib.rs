@@ -271,14 +271,17 @@ impl Screener {
                     } else {
                         0.0
                     },
-                    // Scores are clamped at 0, so with a cutoff of 0 every name reaches it.
-                    penalties: (query.identifiers.is_empty() && options.cutoff > 0.0).then_some(
-                        ward_index::Penalties {
-                            query_miss: Weights::STANDARD.query_miss,
-                            listed_miss: Weights::STANDARD.listed_miss,
-                            max_total: headroom(options.cutoff) + 0.01,
-                        },
-                    ),
+                    // Scores are clamped at 0, so with a cutoff of 0 every name reaches it. A
+                    // query naming a person by the family name alone lets the scorer leave
+                    // listed given names uncharged, which the index's bound does not know.
+                    penalties: (query.identifiers.is_empty()
+                        && options.cutoff > 0.0
+                        && !query.names.iter().any(|(_, name)| name.by_family_name()))
+                    .then_some(ward_index::Penalties {
+                        query_miss: Weights::STANDARD.query_miss,
+                        listed_miss: Weights::STANDARD.listed_miss,
+                        max_total: headroom(options.cutoff) + 0.01,
+                    }),
                 },
                 |s| filter == u64::MAX || self.dataset_masks[s.index()] & filter != 0,
                 &mut scratch.borrow_mut(),

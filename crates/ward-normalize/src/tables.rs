@@ -543,6 +543,17 @@ pub const PATRONYMIC_SUFFIXES: &[&str] = &[
     "kyzy", "qizi", "vich", "vna",
 ];
 
+/// Titles that are also family or given names (Shaikh, Syed, Qazi, Haji, Major): dropped before
+/// matching like the others, but never taken to name a person by the family name alone ("Sheikh
+/// Joseph" may be Joseph Sheikh).
+pub const TITLES_ALSO_NAMES: &[&str] = &[
+    "sheikh", "shaikh", "shaykh", "sheik", "cheikh", "shaykha", "sheikha", "shykh", "sayyid", "sayed",
+    "syed", "sayyed", "qazi", "qari", "imam", "mufti", "haji", "hajji", "hadji", "alhaj", "alhaji", "hajj",
+    "hadj", "mullah", "mulla", "mollah", "molla", "maulana", "mawlana", "maulavi", "maulvi", "mawlawi",
+    "mawlavi", "moulavi", "molvi", "ustadh", "ustad", "ustaz", "major", "judge", "marshal", "khanm", "lord",
+    "hon",
+];
+
 /// Whether `word` is in `table`.
 pub fn contains(table: &[&str], word: &str) -> bool {
     table.contains(&word)

@@ -114,6 +114,9 @@ pub struct NameMatch {
     pub common_penalty: f32,
     /// The cap applied because the query is a single word against a longer name.
     pub single_word_cap: Option<f32>,
+    /// Whether the query's family name alone stood for the listed given names (see
+    /// `Weights::family_alone_given_cover`).
+    pub family_alone: bool,
     /// Disagreements the coverage penalties do not see, each with its penalty.
     pub conflicts: Vec<(Conflict, f32)>,
 }
@@ -264,6 +267,11 @@ fn similarity(a: &View<'_>, b: &View<'_>, edits: Edits) -> Option<(f32, How)> {
         (4, _) => WEIGHTS.typo_len4,
         (5, _) => WEIGHTS.typo_len5,
         _ => WEIGHTS.typo_long,
+    };
+    let typo = if a.spelling.text.as_bytes().first() != b.spelling.text.as_bytes().first() {
+        typo.min(WEIGHTS.typo_first_letter)
+    } else {
+        typo
     };
     if typo > 0.0
         && la.abs_diff(lb) <= 1
@@ -454,6 +462,7 @@ struct Core {
     base: f32,
     common_penalty: f32,
     single_word_cap: Option<f32>,
+    family_alone: bool,
     /// [`Conflict::bit`]s.
     conflicts: u8,
 }
@@ -483,6 +492,7 @@ fn score_alignment(
             missing_in_query,
             common_penalty: k.common_penalty,
             single_word_cap: k.single_word_cap,
+            family_alone: k.family_alone,
             conflicts: Conflict::ALL
                 .into_iter()
                 .filter(|c| k.conflicts & c.bit() != 0)
@@ -529,12 +539,13 @@ fn score_core(
             half_c |= 1u64 << ci;
         }
     }
+    let family_alone = family_stands_for(q, c, units);
     let mut penalty = 0.0f32;
-    coverage_penalties(q, cover_q, 0, WEIGHTS.query_miss, |m| {
+    coverage_penalties(q, cover_q, 0, 0, WEIGHTS.query_miss, |m| {
         penalty += m.penalty;
         missing(true, m);
     });
-    coverage_penalties(c, used_c & !half_c, half_c, WEIGHTS.listed_miss, |m| {
+    coverage_penalties(c, used_c & !half_c, half_c, family_alone, WEIGHTS.listed_miss, |m| {
         penalty += m.penalty;
         missing(false, m);
     });
@@ -555,8 +566,11 @@ fn score_core(
     // longer name; organisations are often known by one distinctive word. A word that meets
     // the whole listed name joined ("Alibaraka" / "Ali BARAKA") is not one word of it.
     let person_like = !q.is_org() && !c.is_org();
-    let one_word_of_more =
-        person_like && q.n_words() == 1 && c.n_words() >= 2 && c.n_words_in(used_c) < c.n_words();
+    let one_word_of_more = person_like
+        && family_alone == 0
+        && q.n_words() == 1
+        && c.n_words() >= 2
+        && c.n_words_in(used_c) < c.n_words();
     // "Abu Kassem" is the father of a Kassem, not Kassem: a kunya met without its "Abu" (on
     // either side) is capped the same way.
     let kunya_unmet = unmet_kunya(c, used_c) || unmet_kunya(q, used_q);
@@ -564,7 +578,14 @@ fn score_core(
         score = WEIGHTS.single_word_cap;
         single_word_cap = Some(WEIGHTS.single_word_cap);
     }
-    Some(Core { score: score.clamp(0.0, 1.0), base, common_penalty, single_word_cap, conflicts })
+    Some(Core {
+        score: score.clamp(0.0, 1.0),
+        base,
+        common_penalty,
+        single_word_cap,
+        family_alone: family_alone != 0,
+        conflicts,
+    })
 }
 
 /// The [`Conflict`]s of an alignment, as [`Conflict::bit`]s.
@@ -644,9 +665,43 @@ fn unmet_kunya(name: &PreparedName, used: u64) -> bool {
     })
 }
 
+/// The listed words the query's family name stands for, as token bits: a title or rank before a
+/// single word ("President Lukashenko", "Генерал Иванов", "Dr. Zawahiri"), or a family name
+/// transcribed into Han, kana or Hangul (卢卡申科), names the person by the family name (see
+/// [`PreparedName::by_family_name`]). When that word meets the listed family name, the listed
+/// given names, middle names and patronymics the query leaves out cost
+/// `Weights::family_alone_given_cover` of their penalty. 0 for any other pair.
+fn family_stands_for(q: &PreparedName, c: &PreparedName, units: &[Unit]) -> u64 {
+    if !q.by_family_name() || q.is_org() || c.is_org() || q.n_words() != 1 {
+        return 0;
+    }
+    let family_met = units.iter().any(|u| {
+        u.how != How::Initial && u.c.second.is_none() && c.tokens[usize::from(u.c.first)].role == Role::Family
+    });
+    if !family_met {
+        return 0;
+    }
+    c.tokens
+        .iter()
+        .enumerate()
+        .filter(|(_, t)| {
+            matches!(t.kind, TokenKind::Word | TokenKind::Initial)
+                && matches!(t.role, Role::Given | Role::Middle | Role::Patronymic)
+        })
+        .fold(0u64, |m, (i, _)| m | 1 << i)
+}
+
 /// The penalty of each unmatched token of `name`, in token order: `miss` times its share of
-/// the name's coverage weight. Tokens in `half` count as half matched.
-fn coverage_penalties(name: &PreparedName, used: u64, half: u64, miss: f32, mut f: impl FnMut(Missing)) {
+/// the name's coverage weight. Tokens in `half` count as half matched, and those in
+/// `family_alone` as [`family_stands_for`] says.
+fn coverage_penalties(
+    name: &PreparedName,
+    used: u64,
+    half: u64,
+    family_alone: u64,
+    miss: f32,
+    mut f: impl FnMut(Missing),
+) {
     let total: f32 = name.tokens.iter().map(|t| t.weight * coverage_factor(t.kind, t.role)).sum();
     if total <= 0.0 {
         return;
@@ -655,7 +710,13 @@ fn coverage_penalties(name: &PreparedName, used: u64, half: u64, miss: f32, mut 
         if used & (1 << i) != 0 {
             continue;
         }
-        let share = if half & (1 << i) != 0 { WEIGHTS.initial_cover } else { 1.0 };
+        let share = if family_alone & (1 << i) != 0 {
+            WEIGHTS.family_alone_given_cover
+        } else if half & (1 << i) != 0 {
+            WEIGHTS.initial_cover
+        } else {
+            1.0
+        };
         let penalty = share * miss * t.weight * coverage_factor(t.kind, t.role) / total;
         if penalty > 0.0 {
             f(Missing { token: i as u8, penalty });

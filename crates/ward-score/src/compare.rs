@@ -324,6 +324,11 @@ fn name_explanation(
             miss.penalty
         ));
     }
+    if m.family_alone {
+        notes.push(
+            "the family name alone (after a title, or transcribed) stands for the given names".to_string(),
+        );
+    }
     if m.common_penalty > 0.0 {
         notes.push(format!("only common name words matched (-{:.2})", m.common_penalty));
     }

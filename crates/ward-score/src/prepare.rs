@@ -4,7 +4,7 @@
 use ward_model::{country_code, DateSpec, Gender, IdKind, NameKind, Schema, Subject};
 use ward_normalize::{
     abjad_consonants, acronym_reading, consonant_strength, evasion_reading, han_simplified, latin_consonants,
-    skeleton, skeleton_strength, NameHint, NormalizedName, Normalizer, Role, Script, TokenKind,
+    skeleton, skeleton_strength, tables, NameHint, NormalizedName, Normalizer, Role, Script, TokenKind,
     MIN_CONSONANT_CLASSES,
 };
 
@@ -198,6 +198,27 @@ pub struct PreparedName {
     /// What a word must have to possibly meet one of `pairs`: lets the scorer skip reading the
     /// pairs (another place in memory) for most candidate names.
     pub pair_filter: PairFilter,
+    /// Whether the name is one word transcribed into Han (of [`MIN_TRANSCRIPTION_CHARS`]
+    /// characters and more), kana or Hangul: how Chinese, Japanese and Korean write a foreign
+    /// person by the family name alone (卢卡申科, ルカシェンコ, 루카셴코 for Lukashenko).
+    pub transcription: bool,
+}
+
+/// The fewest Han characters or Hangul syllables of a one-word name read as a transcription of
+/// a foreign family name: Chinese and Korean names of their own have two or three.
+pub const MIN_TRANSCRIPTION_CHARS: usize = 4;
+
+/// Whether a name's only word is a transcription (see [`PreparedName::transcription`]).
+fn is_transcription(name: &NormalizedName) -> bool {
+    let mut words = name.tokens.iter().filter(|t| t.kind.is_matched() && t.kind != TokenKind::Particle);
+    match (words.next(), words.next()) {
+        (Some(word), None) => match word.script {
+            Script::Kana => true,
+            Script::Han | Script::Hangul => word.orig.chars().count() >= MIN_TRANSCRIPTION_CHARS,
+            _ => false,
+        },
+        _ => false,
+    }
 }
 
 /// A summary of a name's joined pairs: a bit per text and skeleton hash, their group masks,
@@ -312,7 +333,12 @@ impl PreparedName {
                 pairs.push(PreparedPair::new(a, c, text, (keys.join(" "), true), String::new(), normalizer));
             }
         }
-        PreparedName { pair_filter: PairFilter::of(&pairs), tokens, pairs }
+        PreparedName {
+            pair_filter: PairFilter::of(&pairs),
+            tokens,
+            pairs,
+            transcription: is_transcription(name),
+        }
     }
 
     /// Whether any token takes part in matching.
@@ -335,6 +361,17 @@ impl PreparedName {
                     && matches!(t.kind, TokenKind::Word | TokenKind::Number | TokenKind::Initial)
             })
             .count()
+    }
+
+    /// Whether the name may name a person by the family name alone: it has a title or rank
+    /// that is not also a name ("President", "Генерал", "Dr"; not "Sheikh", see
+    /// [`tables::TITLES_ALSO_NAMES`]), or it is a [`PreparedName::transcription`].
+    pub fn by_family_name(&self) -> bool {
+        self.transcription
+            || self
+                .tokens
+                .iter()
+                .any(|t| t.kind == TokenKind::Title && !tables::contains(tables::TITLES_ALSO_NAMES, t.text()))
     }
 
     /// Whether the name reads as an organisation's (it has a legal form or a generic

@@ -47,6 +47,11 @@ pub struct Weights {
     pub typo_len5: f32,
     /// One edit in longer words.
     pub typo_long: f32,
+    /// The most one edit counts for when it changes the first letter (Marina / Sarina, Visco
+    /// / Sisco): a misspelling seldom starts a word, a different name often does. Below the
+    /// threshold, so that a one-word name one first letter away from a listed one does not
+    /// alert by itself.
+    pub typo_first_letter: f32,
     /// An initial against a word with that first letter.
     pub initial: f32,
 
@@ -59,6 +64,11 @@ pub struct Weights {
     pub middle_cover: f32,
     /// The share of an unmatched listed word's penalty charged when a query initial meets it.
     pub initial_cover: f32,
+    /// The share of their penalty that a listed person's given names, middle names and
+    /// patronymics cost when the query names the person by the family name alone: after a
+    /// title ("President Lukashenko", "полковник Иванов") or transcribed into Han, kana or
+    /// Hangul (卢卡申科).
+    pub family_alone_given_cover: f32,
     /// Matched rarity below which a match is "common names only".
     pub evidence_floor: f32,
     /// Score lost per unit of matched rarity under `evidence_floor`.
@@ -122,11 +132,13 @@ impl Weights {
         typo_len4: 0.7,
         typo_len5: 0.8,
         typo_long: 0.85,
+        typo_first_letter: 0.7,
         initial: 0.8,
         query_miss: 1.2,
         listed_miss: 0.5,
         middle_cover: 0.3,
         initial_cover: 0.5,
+        family_alone_given_cover: 0.0,
         evidence_floor: 1.0,
         common_penalty_rate: 0.5,
         single_word_cap: 0.65,
