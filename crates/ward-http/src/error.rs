@@ -68,6 +68,17 @@ pub enum ErrorCode {
     BodyTimeout,
     /// A fault on Ward's side (the store failed, the audit trail could not be written).
     Internal,
+    /// No decision with this id.
+    DecisionNotFound,
+    /// A decision that does not hold together (reason "other" without a remark, a suppression
+    /// on a confirmation, a good-guy date not in the future), or a bad queue cursor.
+    InvalidDecision,
+    /// The alert or decision is not in a state that allows this: the alert is not open, a
+    /// decision is pending, the decision is no longer pending.
+    ReviewConflict,
+    /// Four eyes: the caller requested the decision it tries to approve or reject, or its role
+    /// may not approve.
+    NotPermitted,
 }
 
 impl ErrorCode {
@@ -98,6 +109,10 @@ impl ErrorCode {
             ErrorCode::Overloaded => "overloaded",
             ErrorCode::BodyTimeout => "body_timeout",
             ErrorCode::Internal => "internal",
+            ErrorCode::DecisionNotFound => "decision_not_found",
+            ErrorCode::InvalidDecision => "invalid_decision",
+            ErrorCode::ReviewConflict => "review_conflict",
+            ErrorCode::NotPermitted => "not_permitted",
         }
     }
 
@@ -109,18 +124,20 @@ impl ErrorCode {
             | ErrorCode::InvalidBatch
             | ErrorCode::InvalidName
             | ErrorCode::InvalidList
-            | ErrorCode::InvalidPayment => StatusCode::BAD_REQUEST,
+            | ErrorCode::InvalidPayment
+            | ErrorCode::InvalidDecision => StatusCode::BAD_REQUEST,
             ErrorCode::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorCode::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorCode::MissingKey | ErrorCode::InvalidKey => StatusCode::UNAUTHORIZED,
-            ErrorCode::Forbidden => StatusCode::FORBIDDEN,
+            ErrorCode::Forbidden | ErrorCode::NotPermitted => StatusCode::FORBIDDEN,
             ErrorCode::DatasetNotFound
             | ErrorCode::EntityNotFound
             | ErrorCode::KeyNotFound
             | ErrorCode::AlertNotFound
+            | ErrorCode::DecisionNotFound
             | ErrorCode::VersionNotFound
             | ErrorCode::RouteNotFound => StatusCode::NOT_FOUND,
-            ErrorCode::InvalidRollback => StatusCode::CONFLICT,
+            ErrorCode::InvalidRollback | ErrorCode::ReviewConflict => StatusCode::CONFLICT,
             ErrorCode::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorCode::RateLimited => StatusCode::TOO_MANY_REQUESTS,
             ErrorCode::NotReady | ErrorCode::Overloaded => StatusCode::SERVICE_UNAVAILABLE,
@@ -130,7 +147,7 @@ impl ErrorCode {
     }
 
     /// Every code, for the OpenAPI document.
-    pub const ALL: [ErrorCode; 24] = [
+    pub const ALL: [ErrorCode; 28] = [
         ErrorCode::MalformedJson,
         ErrorCode::InvalidQuery,
         ErrorCode::InvalidBatch,
@@ -155,6 +172,10 @@ impl ErrorCode {
         ErrorCode::Overloaded,
         ErrorCode::BodyTimeout,
         ErrorCode::Internal,
+        ErrorCode::DecisionNotFound,
+        ErrorCode::InvalidDecision,
+        ErrorCode::ReviewConflict,
+        ErrorCode::NotPermitted,
     ];
 }
 
@@ -263,6 +284,14 @@ fn user_error_code(kind: UserErrorKind) -> ErrorCode {
         UserErrorKind::NoVersion | UserErrorKind::NoEarlierVersion => ErrorCode::VersionNotFound,
         UserErrorKind::NothingToRollBack | UserErrorKind::AlreadyCurrent => ErrorCode::InvalidRollback,
         UserErrorKind::EmptyList | UserErrorKind::Shrink => ErrorCode::InvalidList,
+        UserErrorKind::UnknownAlert => ErrorCode::AlertNotFound,
+        UserErrorKind::UnknownDecision => ErrorCode::DecisionNotFound,
+        UserErrorKind::AlertNotOpen | UserErrorKind::DecisionPending | UserErrorKind::NotPending => {
+            ErrorCode::ReviewConflict
+        }
+        UserErrorKind::NotSupervisor | UserErrorKind::OwnDecision => ErrorCode::NotPermitted,
+        UserErrorKind::BadDecision => ErrorCode::InvalidDecision,
+        UserErrorKind::BadCursor => ErrorCode::InvalidQuery,
         // No request reaches these (they come from opening the store and creating keys, which
         // the API does not offer); they keep the code of an upload's errors.
         UserErrorKind::TooNew | UserErrorKind::BadSchemaName | UserErrorKind::NoScope => {
