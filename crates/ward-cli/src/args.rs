@@ -544,6 +544,24 @@ pub struct BenchArgs {
     /// How a `read` child reads its file.
     #[arg(long, value_enum, default_value = "streaming", hide = true)]
     pub read_mode: ReadMode,
+    /// Payments: serve `POST /screen/payment` on loopback and send it the real samples at
+    /// `--rate` per second for `--seconds` (open loop): p50, p99, max and the achieved rate.
+    #[arg(long, conflicts_with = "nats")]
+    pub http: bool,
+    /// Payments: time `ward payments consume` with 1 and 2 consumers on this JetStream server
+    /// over `--queries` generated messages.
+    #[arg(long, value_name = "URL", num_args = 0..=1, default_missing_value = "nats://127.0.0.1:4222")]
+    pub nats: Option<String>,
+    /// Payments over HTTP: requests per second.
+    #[arg(long, default_value_t = 1000.0)]
+    pub rate: f64,
+    /// Payments over HTTP: seconds per run.
+    #[arg(long, default_value_t = 10.0)]
+    pub seconds: f64,
+    /// Payments over HTTP: the sample messages (default `$WARD_SHARED_DATA/payments`, else
+    /// `../shared/data/payments`).
+    #[arg(long, value_name = "DIR")]
+    pub samples: Option<PathBuf>,
 }
 
 /// How `ward bench read` reads a list file.
@@ -567,7 +585,9 @@ pub enum BenchTarget {
     /// The same on a seeded synthetic corpus of `--subjects` subjects drawn from real names.
     Scale,
     /// Read and screen `--queries` generated pacs.008 and MT103 messages: msgs/s per core,
-    /// p50/p99, against the party names alone through the matcher.
+    /// p50/p99, against the party names alone through the matcher. With `--http`: `POST
+    /// /screen/payment` at a fixed rate; with `--nats`: `ward payments consume` through
+    /// JetStream; both against in-process screening of the same messages.
     Payments,
     /// A monitored book of `--queries` synthetic customers screened against the first of two
     /// given list versions, then brought up to the second by the delta re-screen, against a full
@@ -650,6 +670,9 @@ pub struct ServeArgs {
     /// the subjects `ward.alerts.created` and `ward.alerts.updated`.
     #[arg(long)]
     pub nats: Option<String>,
+    /// The geography table `POST /screen/payment` screens places with, and its switches.
+    #[command(flatten)]
+    pub geography: crate::payments::GeographyArgs,
 }
 
 /// `ward keys ...`

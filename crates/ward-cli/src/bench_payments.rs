@@ -49,8 +49,9 @@ fn mt_text(text: &str) -> String {
     cleaned.chars().take(35).collect()
 }
 
-/// Generated messages: `(pacs.008, MT103)` pairs with the same content.
-fn messages(screener: &Screener, n: usize, seed: u64) -> Vec<(String, String)> {
+/// Generated messages: `(pacs.008, MT103)` pairs with the same content and UETR (the MT103's
+/// reference differs from the pacs.008's message id, so that their decisions' ids differ).
+pub(crate) fn messages(screener: &Screener, n: usize, seed: u64) -> Vec<(String, String)> {
     let mut rng = Rng(seed);
     let names: Vec<&str> =
         screener.subjects().iter().flat_map(|s| s.names()).map(|n| n.full.as_str()).collect();
@@ -82,7 +83,7 @@ fn messages(screener: &Screener, n: usize, seed: u64) -> Vec<(String, String)> {
             );
             let block_bic = |bic: &str| format!("{}A{}", &bic[..8], bic.get(8..).unwrap_or("XXX"));
             let mt = format!(
-                "{{1:F01{}0000000000}}{{2:I103{}N}}{{3:{{121:{uetr}}}}}{{4:\n:20:M{i}\n:23B:CRED\n:32A:261201EUR1250,00\n\
+                "{{1:F01{}0000000000}}{{2:I103{}N}}{{3:{{121:{uetr}}}}}{{4:\n:20:T{i}\n:23B:CRED\n:32A:261201EUR1250,00\n\
                  :50K:/DE89370400440532013000\n{}\nHAUPTSTRASSE 12\n{}, GERMANY\n:52A:{bic_d}\n:57A:{bic_c}\n\
                  :59:/FR7630006000011234567890189\n{}\nRUE DE LA PAIX\n{}, FRANCE\n:70:{}\n:71A:SHA\n-}}",
                 block_bic(bic_d),
@@ -154,6 +155,12 @@ fn line(label: &str, f: &Figures, n: usize, what: &str) -> std::io::Result<()> {
 }
 
 pub(crate) fn run(args: &crate::args::BenchArgs) -> anyhow::Result<()> {
+    if args.http {
+        return crate::bench_payments_load::run_http(args);
+    }
+    if args.nats.is_some() {
+        return crate::bench_payments_load::run_nats(args);
+    }
     let paths = if args.paths.is_empty() { crate::bench::default_paths()? } else { args.paths.clone() };
     let mut entities = Vec::new();
     for (path, result) in crate::lists::parse_paths(&paths) {

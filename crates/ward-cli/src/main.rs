@@ -19,6 +19,7 @@ mod bench_import;
 mod bench_match;
 mod bench_monitor;
 mod bench_payments;
+mod bench_payments_load;
 mod book;
 mod compare;
 mod entity;

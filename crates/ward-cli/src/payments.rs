@@ -44,38 +44,52 @@ pub struct PaymentsScreenArgs {
     /// Score from which a name hit holds the payment.
     #[arg(long)]
     pub threshold: Option<f32>,
-    /// A geography table of your own (TOML, as `crates/ward-payments/data/geography.toml`).
-    #[arg(long)]
-    pub geography: Option<PathBuf>,
-    /// Switch geography entries off: a programme (`cuba`), an authority (`US`) or an entry id.
-    /// Repeatable.
-    #[arg(long, value_name = "PROGRAMME|AUTHORITY|ID")]
-    pub geography_off: Vec<String>,
-    /// Switch geography entries on (`syria` is off out of the box). Repeatable.
-    #[arg(long, value_name = "PROGRAMME|AUTHORITY|ID")]
-    pub geography_on: Vec<String>,
+    /// The geography table and its switches.
+    #[command(flatten)]
+    pub geography: GeographyArgs,
     /// Write no audit record per message, only one saying that N messages ran unaudited.
     #[arg(long)]
     pub no_audit: bool,
 }
 
-/// Loads the geography table as the flags say.
-pub(crate) fn geography(path: Option<&Path>, off: &[String], on: &[String]) -> anyhow::Result<Geography> {
-    let mut geography = match path {
-        Some(path) => {
-            let text =
-                std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-            Geography::parse(&text, &path.display().to_string())?
+/// The geography table's flags, shared by `ward payments screen`, `ward payments consume` and
+/// `ward serve`.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct GeographyArgs {
+    /// An operator's geography table instead of the one shipped (TOML, versioned, each entry
+    /// tagged with programme and authorities; see `crates/ward-payments/data/geography.toml`).
+    #[arg(long, value_name = "FILE")]
+    pub geography: Option<PathBuf>,
+    /// Switch geography entries off: a programme (`cuba`), an authority (`US`) or an entry id.
+    /// Repeatable.
+    #[arg(long, value_name = "PROGRAMME|AUTHORITY|ID")]
+    pub geography_off: Vec<String>,
+    /// Switch geography entries on (`syria` is off out of the box). Repeatable; applied before
+    /// `--geography-off`.
+    #[arg(long, value_name = "PROGRAMME|AUTHORITY|ID")]
+    pub geography_on: Vec<String>,
+}
+
+impl GeographyArgs {
+    /// Loads the table as the flags say: a file that cannot be read or holds a bad entry is an
+    /// error naming the file and line; a switch naming nothing in the table is an error too.
+    pub(crate) fn load(&self) -> anyhow::Result<Geography> {
+        let mut geography = match &self.geography {
+            Some(path) => {
+                let text = std::fs::read_to_string(path)
+                    .with_context(|| format!("reading the geography table {}", path.display()))?;
+                Geography::parse(&text, &path.display().to_string())?
+            }
+            None => Geography::embedded(),
+        };
+        for selector in &self.geography_on {
+            geography.switch_on(selector).context("--geography-on")?;
         }
-        None => Geography::embedded(),
-    };
-    for selector in on {
-        geography.switch_on(selector).context("--geography-on")?;
+        for selector in &self.geography_off {
+            geography.switch_off(selector).context("--geography-off")?;
+        }
+        Ok(geography)
     }
-    for selector in off {
-        geography.switch_off(selector).context("--geography-off")?;
-    }
-    Ok(geography)
 }
 
 pub(crate) fn run(data_dir: &Path, command: &PaymentsCommand) -> anyhow::Result<ExitCode> {
@@ -83,7 +97,7 @@ pub(crate) fn run(data_dir: &Path, command: &PaymentsCommand) -> anyhow::Result<
         PaymentsCommand::Screen(args) => args,
         PaymentsCommand::Consume(args) => return crate::payments_consume::run(data_dir, args),
     };
-    let geography = geography(args.geography.as_deref(), &args.geography_off, &args.geography_on)?;
+    let geography = args.geography.load()?;
     let (store, screener) = crate::matching::load_screener(data_dir, &args.db)?;
     let options = crate::matching::options(args.threshold, 10, &[]);
     let payments = PaymentScreener::new(Arc::new(screener), geography, options);

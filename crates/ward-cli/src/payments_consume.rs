@@ -55,19 +55,42 @@ pub struct PaymentsConsumeArgs {
     /// Stop after deciding this many NATS messages (default: run until stopped).
     #[arg(long, value_name = "N")]
     pub max_messages: Option<u64>,
+    /// The geography table and its switches.
+    #[command(flatten)]
+    pub geography: crate::payments::GeographyArgs,
 }
+
+/// Where decisions are published, and the stream that keeps them.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct DecisionTarget<'a> {
+    /// The subject decisions are published on.
+    pub subject: &'a str,
+    /// The stream over `subject`, created when missing.
+    pub stream: &'a str,
+}
+
+/// What `ward payments consume` publishes to.
+pub(crate) const DECISIONS: DecisionTarget<'static> =
+    DecisionTarget { subject: DECISIONS_SUBJECT, stream: DECISIONS_STREAM };
 
 pub(crate) fn run(data_dir: &Path, args: &PaymentsConsumeArgs) -> anyhow::Result<ExitCode> {
     let (store, screener) = crate::matching::load_screener(data_dir, &args.db)?;
     let list_versions: Vec<i64> = store.current_versions()?.iter().map(|v| v.id).collect();
     let audit = store.audit_log().context("starting the audit trail")?;
     let options = crate::matching::options(None, 10, &[]);
-    let payments = PaymentScreener::new(Arc::new(screener), ward_payments::Geography::embedded(), options);
+    let payments = PaymentScreener::new(Arc::new(screener), args.geography.load()?, options);
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .context("starting the async runtime")?;
-    let consumed = runtime.block_on(consume(args, &payments, &audit, &list_versions))?;
+    let max_messages = args.max_messages;
+    let mut decided = 0u64;
+    let stop_after = move || {
+        decided += 1;
+        max_messages.is_some_and(|max| decided >= max)
+    };
+    let consumed =
+        runtime.block_on(consume(args, &payments, &audit, &list_versions, DECISIONS, stop_after))?;
     eprintln!("{consumed} NATS messages decided");
     Ok(ExitCode::SUCCESS)
 }
@@ -83,11 +106,15 @@ fn decision_id(decision: &MessageDecision, stream: &str, sequence: u64, index: u
     }
 }
 
-async fn consume(
+/// Decides the stream's messages until `decided` (called after each acknowledged NATS message)
+/// says to stop; returns how many NATS messages it decided.
+pub(crate) async fn consume(
     args: &PaymentsConsumeArgs,
     payments: &PaymentScreener,
     audit: &AuditLog,
     list_versions: &[i64],
+    target: DecisionTarget<'_>,
+    mut decided: impl FnMut() -> bool,
 ) -> anyhow::Result<u64> {
     let client = async_nats::connect(&args.nats)
         .await
@@ -95,13 +122,13 @@ async fn consume(
     let context = jetstream::new(client);
     context
         .get_or_create_stream(jetstream::stream::Config {
-            name: DECISIONS_STREAM.to_string(),
-            subjects: vec![DECISIONS_SUBJECT.to_string()],
+            name: target.stream.to_string(),
+            subjects: vec![target.subject.to_string()],
             duplicate_window: DUPLICATE_WINDOW,
             ..Default::default()
         })
         .await
-        .with_context(|| format!("creating the decisions stream {DECISIONS_STREAM}"))?;
+        .with_context(|| format!("creating the decisions stream {}", target.stream))?;
     let stream =
         context.get_stream(&args.stream).await.with_context(|| format!("opening stream {}", args.stream))?;
     let consumer = stream
@@ -164,7 +191,7 @@ async fn consume(
             );
             let payload = serde_json::to_vec(decision)?;
             context
-                .publish_with_headers(DECISIONS_SUBJECT, headers, payload.into())
+                .publish_with_headers(target.subject.to_string(), headers, payload.into())
                 .await
                 .map_err(|e| anyhow::anyhow!("publishing a decision: {e}"))?
                 .await
@@ -172,7 +199,7 @@ async fn consume(
         }
         message.double_ack().await.map_err(|e| anyhow::anyhow!("acknowledging sequence {sequence}: {e}"))?;
         consumed += 1;
-        if args.max_messages.is_some_and(|max| consumed >= max) {
+        if decided() {
             break;
         }
     }

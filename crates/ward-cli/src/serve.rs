@@ -30,6 +30,14 @@ pub(crate) fn run(data_dir: &Path, args: &ServeArgs) -> anyhow::Result<ExitCode>
     if args.no_auth {
         tracing::warn!("Serving WITHOUT API keys (--no-auth): anyone who can reach the port may screen, read the audit trail and import lists. Use only for local development.");
     }
+    // A bad table stops the server before it opens anything.
+    let geography = args.geography.load()?;
+    tracing::info!(
+        geography = %geography.version(),
+        places_on = geography.enabled_count(),
+        places = geography.places().len(),
+        "Geography table loaded"
+    );
     let store = open_store(data_dir, &args.db)?;
     let updates = match args.update_every {
         Some(every) => {
@@ -56,6 +64,7 @@ pub(crate) fn run(data_dir: &Path, args: &ServeArgs) -> anyhow::Result<ExitCode>
         body_timeout: Duration::from_secs(args.body_timeout.max(1)),
         rebuild_wait: Duration::from_secs(args.rebuild_wait),
         updates,
+        geography,
         ..ward_http::Config::default()
     };
     let state = ward_http::AppState::new(store, config).context("building the screening snapshot")?;

@@ -632,6 +632,67 @@ fn payments_screen_holds_and_releases_per_message() {
     check(dir.path(), &["audit", "--limit", "10"], 0, &["cli:payments", "LAZARUS GROUP", "MARIE DUPONT"]);
 }
 
+/// An operator's geography table, edited from the shipped one: `ward payments screen` holds a
+/// payment to a town the operator added, and `ward serve` and `ward payments screen` refuse a
+/// table with a bad entry, naming the file and the entry's line, before serving anything.
+#[test]
+fn an_operators_geography_table_is_used_and_bad_entries_are_named() {
+    let dir = tempfile::tempdir().unwrap();
+    import_fixtures(dir.path());
+    let shipped = std::fs::read_to_string(repo().join("crates/ward-payments/data/geography.toml")).unwrap();
+    let edited = dir.path().join("geography.toml");
+    std::fs::write(
+        &edited,
+        format!(
+            "{}\n[[place]]\nid = \"bank-belgorod\"\nkind = \"city\"\nnames = [\"Belgorod\", \"Белгород\"]\n\
+             programme = \"bank_policy\"\nauthorities = [\"BANK\"]\n",
+            shipped.replace("version = 1\n", "version = 2\n")
+        ),
+    )
+    .unwrap();
+    let payment = dir.path().join("mt103.txt");
+    std::fs::write(
+        &payment,
+        "{1:F01BANKBEBBAXXX0000000000}{2:I103BANKDEFFXXXXN}{4:\n:20:R1\n:59:/1\nMARIE DUPONT\nBELGOROD\n-}",
+    )
+    .unwrap();
+    let (edited_path, payment) = (edited.display().to_string(), payment.display().to_string());
+    let out = ward(dir.path(), &["payments", "screen", "--json", "--geography", &edited_path, &payment]);
+    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("\"decision\":\"hold\"") && stdout.contains("geography:bank-belgorod"),
+        "{stdout}"
+    );
+    let off = ward(
+        dir.path(),
+        &["payments", "screen", "--json", "--geography", &edited_path, "--geography-off", "BANK", &payment],
+    );
+    assert!(String::from_utf8_lossy(&off.stdout).contains("\"decision\":\"release\""));
+
+    let bad = dir.path().join("bad.toml");
+    let bad_text = shipped.replace("codes = [\"CU\"]", "codes = [\"Cuba\"]");
+    std::fs::write(&bad, &bad_text).unwrap();
+    let cuba_id = bad_text.lines().position(|line| line == "id = \"cu\"").unwrap();
+    let header =
+        bad_text.lines().take(cuba_id).enumerate().filter(|(_, l)| l.trim() == "[[place]]").last().unwrap().0
+            + 1;
+    let bad_path = bad.display().to_string();
+    let expected = format!("{bad_path}:{header}: place \"cu\": code \"Cuba\"");
+    for args in [
+        vec!["serve", "--no-auth", "--listen", "127.0.0.1:0", "--geography", &bad_path],
+        vec!["payments", "screen", "--geography", &bad_path, &payment],
+    ] {
+        let out = ward(dir.path(), &args);
+        assert_ne!(out.status.code(), Some(0), "{args:?}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(&expected), "{args:?}: {stderr}");
+    }
+    let out =
+        ward(dir.path(), &["serve", "--no-auth", "--listen", "127.0.0.1:0", "--geography-off", "atlantis"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("\"atlantis\" is no programme"));
+}
+
 /// The normalisation cases of issue 10 screened against the real bundled lists: titles and ranks
 /// in other languages, words written together, numbers, Indic scripts, foreign names in Hangul
 /// and Han transcription. Each case names the subject it must

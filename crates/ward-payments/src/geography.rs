@@ -61,16 +61,46 @@ struct TableFile {
 #[derive(Debug, thiserror::Error)]
 pub enum GeographyError {
     /// The file is not a valid table.
-    #[error("{source_name}: {detail}")]
+    #[error("{source_name}:{}{detail}", .line.map(|line| format!("{line}: ")).unwrap_or_else(|| " ".to_string()))]
     Invalid {
         /// The file (or `embedded`).
         source_name: String,
-        /// What is wrong, and where.
+        /// The 1-based line of the entry or syntax error, where known.
+        line: Option<usize>,
+        /// What is wrong.
         detail: String,
     },
     /// A switch names no programme, authority or entry of the table.
     #[error("{0:?} is no programme, authority or place id of the geography table")]
     UnknownSelector(String),
+}
+
+/// The header that starts each entry of a table written as in the shipped file.
+const PLACE_HEADER: &str = "[[place]]";
+
+/// The 1-based line of the `index`-th entry's `[[place]]` header, where the table is written
+/// with such headers.
+fn place_line(text: &str, index: usize) -> Option<usize> {
+    text.lines()
+        .enumerate()
+        .filter(|(_, line)| line.trim() == PLACE_HEADER)
+        .nth(index)
+        .map(|(number, _)| number + 1)
+}
+
+/// The 1-based line of a byte offset.
+fn line_of_offset(text: &str, offset: usize) -> usize {
+    text.as_bytes()[..offset.min(text.len())].iter().filter(|&&b| b == b'\n').count() + 1
+}
+
+/// Whether `date` reads `YYYY-MM-DD`.
+fn is_iso_date(date: &str) -> bool {
+    let bytes = date.as_bytes();
+    bytes.len() == 10
+        && bytes
+            .iter()
+            .enumerate()
+            .all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() })
 }
 
 /// A place found in a field.
@@ -122,32 +152,70 @@ impl Geography {
 
     /// Reads a table from TOML text; `source_name` names it in errors.
     pub fn parse(text: &str, source_name: &str) -> Result<Geography, GeographyError> {
-        let invalid =
-            |detail: String| GeographyError::Invalid { source_name: source_name.to_string(), detail };
-        let file: TableFile = toml::from_str(text).map_err(|e| invalid(e.to_string()))?;
+        let invalid = |line: Option<usize>, detail: String| GeographyError::Invalid {
+            source_name: source_name.to_string(),
+            line,
+            detail,
+        };
+        let file: TableFile = toml::from_str(text).map_err(|e| {
+            let line = e.span().map(|span| line_of_offset(text, span.start));
+            invalid(line, e.message().trim().to_string())
+        })?;
+        if file.version == 0 {
+            return Err(invalid(None, "`version` must be 1 or more".to_string()));
+        }
+        if !is_iso_date(&file.date) {
+            return Err(invalid(None, format!("`date` {:?} is not a YYYY-MM-DD date", file.date)));
+        }
         let mut patterns: Vec<String> = Vec::new();
         let mut pattern_place = Vec::new();
         let mut by_code = FxHashMap::default();
         for (index, place) in file.place.iter().enumerate() {
+            let at =
+                |detail: String| invalid(place_line(text, index), format!("place {:?}: {detail}", place.id));
+            if place.id.trim().is_empty() {
+                return Err(at("the id is empty".to_string()));
+            }
             if place.names.is_empty() {
-                return Err(invalid(format!("place {:?} has no names", place.id)));
+                return Err(at("no names".to_string()));
             }
             if file.place[..index].iter().any(|p| p.id == place.id) {
-                return Err(invalid(format!("place id {:?} is given twice", place.id)));
+                return Err(at("the id is given twice".to_string()));
+            }
+            if place.programme.trim().is_empty() {
+                return Err(at("no programme".to_string()));
+            }
+            if place.authorities.is_empty() {
+                return Err(at("no authorities (`US`, `EU`, `UK`, `UN`...)".to_string()));
+            }
+            if let Some(authority) =
+                place.authorities.iter().find(|a| a.is_empty() || a.contains(char::is_whitespace))
+            {
+                return Err(at(format!("authority {authority:?} is empty or holds spaces")));
+            }
+            match place.kind {
+                PlaceKind::Country if place.codes.is_empty() => {
+                    return Err(at("a country needs its ISO 3166 alpha-2 `codes`".to_string()));
+                }
+                PlaceKind::Region | PlaceKind::City if !place.codes.is_empty() => {
+                    return Err(at("only countries have `codes`".to_string()));
+                }
+                _ => {}
             }
             for code in &place.codes {
                 if code.len() != 2 || !code.bytes().all(|b| b.is_ascii_uppercase()) {
-                    return Err(invalid(format!(
-                        "place {:?}: code {code:?} is not an upper-case ISO 3166 alpha-2 code",
-                        place.id
-                    )));
+                    return Err(at(format!("code {code:?} is not an upper-case ISO 3166 alpha-2 code")));
+                }
+                if let Some(&other) = by_code.get(code) {
+                    let other: &Place = &file.place[other];
+                    return Err(at(format!("code {code:?} is also the code of place {:?}", other.id)));
                 }
                 by_code.insert(code.clone(), index);
             }
             for name in &place.names {
                 let words = word_text(name);
                 if words.trim().is_empty() {
-                    return Err(invalid(format!("place {:?}: name {name:?} has no letters", place.id)));
+                    return Err(at(format!("name {name:?} has no letters")));
                 }
                 if !patterns.contains(&words) {
                     patterns.push(words);
@@ -158,7 +226,7 @@ impl Geography {
         let automaton = AhoCorasick::builder()
             .match_kind(MatchKind::Standard)
             .build(&patterns)
-            .map_err(|e| invalid(format!("compiling the names: {e}")))?;
+            .map_err(|e| invalid(None, format!("compiling the names: {e}")))?;
         let enabled = file.place.iter().map(|p| p.enabled).collect();
         Ok(Geography {
             version: file.version,
@@ -175,6 +243,11 @@ impl Geography {
     /// The table's version and date, as audit records and explanations cite it.
     pub fn version(&self) -> String {
         format!("{} ({})", self.version, self.date)
+    }
+
+    /// How many entries are on, after the switches.
+    pub fn enabled_count(&self) -> usize {
+        (0..self.places.len()).filter(|&index| self.is_on(index)).count()
     }
 
     /// Every entry.

@@ -48,7 +48,9 @@ pub use error::ReadError;
 pub use geography::{Geography, GeographyError, Place, PlaceKind};
 pub use model::{Field, Message, Party, PartyRole, PostalAddress, Syntax};
 pub use screen::{Decision, HitKind, PaymentHit, PaymentScreener, Screening};
-pub use stripping::{CustomerTransfers, DEFAULT_REMEMBERED_TRANSFERS, PLACEHOLDER_NAMES};
+pub use stripping::{
+    CustomerTransfers, DEFAULT_REMEMBERED_TRANSFERS, PLACEHOLDER_ADDRESSES, PLACEHOLDER_NAMES,
+};
 
 /// Reads the payment messages in a file: ISO 20022 XML (one or several documents, with or
 /// without header envelope) or SWIFT MT (one message, an RJE file, ACK/NAK-wrapped messages).

@@ -1,12 +1,14 @@
 //! Stripping checks on cover payments (pacs.009 COV, MT202COV, MT205COV): a cover payment
 //! travels through correspondents apart from the customer credit transfer it settles, and must
 //! carry that transfer's ordering and beneficiary customers (FATF Recommendation 16). A cover
-//! whose underlying debtor or creditor is missing or a placeholder ("NOT PROVIDED"), or differs
-//! from the customer credit transfer (pacs.008, MT103) with the same UETR seen earlier, is held.
+//! whose underlying debtor or creditor is missing or a placeholder ("NOT PROVIDED", in its name
+//! or its address lines), or differs from the customer credit transfer (pacs.008, MT103) with
+//! the same UETR, is held; so is a customer credit transfer whose customers differ from a cover
+//! with its UETR seen before it (covers may arrive first).
 //!
 //! [`stripping_hits`] looks at one message alone (the payment screener runs it on every
-//! message); [`CustomerTransfers`] remembers the parties of the customer credit transfers seen
-//! (a bounded map by UETR) and compares each later cover with them.
+//! message); [`CustomerTransfers`] remembers the customers of the transfers and covers seen (a
+//! bounded map by UETR) and compares each later message of the same UETR with them.
 
 use crate::iso::UNDERLYING_TRANSFER;
 use crate::model::{Field, Message, Party, Syntax};
@@ -37,6 +39,11 @@ pub const PLACEHOLDER_NAMES: [&str; 18] = [
     "UNDISCLOSED",
 ];
 
+/// Address lines that stand in for a customer's address, besides the [`PLACEHOLDER_NAMES`];
+/// compared after [`normalized_name`].
+pub const PLACEHOLDER_ADDRESSES: [&str; 6] =
+    ["ADDRESS NOT PROVIDED", "ADDRESS UNKNOWN", "NO ADDRESS", "NOT KNOWN", "WITHHELD", "ADDRESS WITHHELD"];
+
 /// Customer credit transfers remembered by [`CustomerTransfers::new`] callers that have no
 /// reason to choose: about a day of one correspondent's cover traffic, a few tens of MB.
 pub const DEFAULT_REMEMBERED_TRANSFERS: usize = 100_000;
@@ -50,6 +57,10 @@ const MISSING_PARTY: &str = "stripping:missing_party";
 
 /// The `subject_id` of a stripping hit whose party's name is a placeholder.
 const PLACEHOLDER_NAME: &str = "stripping:placeholder_name";
+
+/// The `subject_id` of a stripping hit whose party's address line, town, district or
+/// subdivision is a placeholder.
+const PLACEHOLDER_ADDRESS: &str = "stripping:placeholder_address";
 
 /// The `subject_id` of a stripping hit whose party differs from the customer transfer's.
 const DIFFERENT_PARTY: &str = "stripping:different_party";
@@ -144,6 +155,17 @@ pub fn is_placeholder(name: &str) -> bool {
     name.is_empty() || PLACEHOLDER_NAMES.iter().any(|placeholder| normalized_name(placeholder) == name)
 }
 
+/// Whether an address line, town, district or subdivision is a placeholder: one of the
+/// [`PLACEHOLDER_NAMES`] or [`PLACEHOLDER_ADDRESSES`].
+pub fn is_placeholder_address(value: &str) -> bool {
+    let value = normalized_name(value);
+    value.is_empty()
+        || PLACEHOLDER_NAMES
+            .iter()
+            .chain(&PLACEHOLDER_ADDRESSES)
+            .any(|placeholder| normalized_name(placeholder) == value)
+}
+
 /// Whether two normalized names are the same name: equal, the same words in another order, or
 /// one cut at an MT name line's length from the other.
 pub(crate) fn same_name(a: &str, b: &str) -> bool {
@@ -209,38 +231,84 @@ pub fn stripping_hits(message: &Message) -> Vec<PaymentHit> {
                 );
                 hits.push(hit(&name.path, &name.value, PLACEHOLDER_NAME, why));
             }
+            let address = &party.address;
+            let address_fields = [&address.lines, &address.towns, &address.districts, &address.subdivisions]
+                .into_iter()
+                .flatten();
+            for field in address_fields.filter(|field| is_placeholder_address(&field.value)) {
+                let why = format!(
+                    "the address of the underlying {} of the cover payment {} reads {:?}, a placeholder \
+                     instead of the customer's address",
+                    customer.describe(),
+                    message.format,
+                    field.value
+                );
+                hits.push(hit(&field.path, &field.value, PLACEHOLDER_ADDRESS, why));
+            }
         }
     }
     hits
 }
 
-/// The customers of a customer credit transfer as remembered: normalized names by role, and
-/// what identifies the message.
+/// The customers of a customer credit transfer, or the underlying customers of a cover, as
+/// remembered: normalized and written names by role, and what identifies the message.
 #[derive(Debug, Clone)]
-struct RememberedTransfer {
+struct RememberedCustomers {
     format: String,
     message_id: Option<String>,
     debtors: Vec<(String, String)>,
     creditors: Vec<(String, String)>,
 }
 
-/// The names of the customer credit transfers seen, by UETR, the oldest forgotten past the
-/// capacity; each later cover with the same UETR is compared with them.
+impl RememberedCustomers {
+    fn of(message: &Message, underlying: bool) -> RememberedCustomers {
+        let remembered_names = |customer| {
+            customer_names(message, customer, underlying)
+                .into_iter()
+                .map(|(name, _)| (normalized_name(&name), name))
+                .collect::<Vec<_>>()
+        };
+        RememberedCustomers {
+            format: message.format.clone(),
+            message_id: message.message_id.clone(),
+            debtors: remembered_names(Customer::Debtor),
+            creditors: remembered_names(Customer::Creditor),
+        }
+    }
+
+    fn names(&self, customer: Customer) -> &[(String, String)] {
+        match customer {
+            Customer::Debtor => &self.debtors,
+            Customer::Creditor => &self.creditors,
+        }
+    }
+}
+
+/// What was seen of one UETR: its customer credit transfer, its cover, or both.
+#[derive(Debug, Clone, Default)]
+struct SeenUetr {
+    transfer: Option<RememberedCustomers>,
+    cover: Option<RememberedCustomers>,
+}
+
+/// The customers of the customer credit transfers and covers seen, by UETR, the oldest
+/// forgotten past the capacity; each later cover is compared with the transfer of its UETR, and
+/// each later transfer with the cover of its UETR.
 #[derive(Debug)]
 pub struct CustomerTransfers {
     capacity: usize,
-    by_uetr: FxHashMap<String, RememberedTransfer>,
+    by_uetr: FxHashMap<String, SeenUetr>,
     /// UETRs from the oldest remembered.
     order: VecDeque<String>,
 }
 
 impl CustomerTransfers {
-    /// Remembers up to `capacity` transfers (at least one).
+    /// Remembers up to `capacity` UETRs (at least one).
     pub fn new(capacity: usize) -> CustomerTransfers {
         CustomerTransfers { capacity: capacity.max(1), by_uetr: FxHashMap::default(), order: VecDeque::new() }
     }
 
-    /// How many transfers are remembered.
+    /// How many UETRs are remembered.
     pub fn len(&self) -> usize {
         self.by_uetr.len()
     }
@@ -250,67 +318,82 @@ impl CustomerTransfers {
         self.by_uetr.is_empty()
     }
 
-    /// Remembers `message` when it is a customer credit transfer (pacs.008, MT103) with a UETR;
-    /// when it is a cover whose UETR was remembered, adds a stripping hit for each underlying
-    /// customer whose name differs from the transfer's, and holds it.
+    /// Remembers the customers of `message` when it is a customer credit transfer (pacs.008,
+    /// MT103) or a cover with a UETR. When the other message of its UETR was seen before (the
+    /// transfer for a cover, the cover for a transfer), adds a stripping hit on `message` for
+    /// each customer whose names all differ from the other's, and holds it.
     pub fn check(&mut self, message: &Message, screening: &mut Screening) {
         let Some(uetr) = message.uetr.as_deref().map(|u| u.trim().to_ascii_lowercase()) else { return };
-        if message.cover {
-            let Some(transfer) = self.by_uetr.get(&uetr) else { return };
-            let before = screening.hits.len();
-            for customer in Customer::BOTH {
-                let remembered = match customer {
-                    Customer::Debtor => &transfer.debtors,
-                    Customer::Creditor => &transfer.creditors,
-                };
-                if remembered.is_empty() {
-                    continue;
-                }
-                let names = customer_names(message, customer, true);
-                let agrees = names.iter().any(|(name, _)| {
-                    remembered.iter().any(|(seen, _)| same_name(&normalized_name(name), seen))
-                });
-                if agrees {
-                    continue;
-                }
-                for (name, path) in &names {
-                    let why = format!(
-                        "the underlying {} {name:?} of the cover payment {} differs from the {} {:?} of \
-                         the {} {} with the same UETR {uetr}",
-                        customer.describe(),
-                        message.format,
-                        customer.describe(),
-                        remembered[0].1,
-                        transfer.format,
-                        transfer.message_id.as_deref().unwrap_or("(no message id)"),
-                    );
-                    screening.hits.push(hit(path, name, DIFFERENT_PARTY, why));
+        let is_cover = message.cover;
+        if !is_cover && !is_customer_transfer(message) {
+            return;
+        }
+        if let Some(seen) = self.by_uetr.get(&uetr) {
+            let other = if is_cover { seen.transfer.as_ref() } else { seen.cover.as_ref() };
+            if let Some(other) = other {
+                let before = screening.hits.len();
+                compare(message, is_cover, other, &uetr, screening);
+                if screening.hits.len() > before {
+                    screening.decision = Decision::Hold;
                 }
             }
-            if screening.hits.len() > before {
-                screening.decision = Decision::Hold;
-            }
-        } else if is_customer_transfer(message) {
-            let remembered_names = |customer| {
-                customer_names(message, customer, false)
-                    .into_iter()
-                    .map(|(name, _)| (normalized_name(&name), name))
-                    .collect::<Vec<_>>()
-            };
-            let transfer = RememberedTransfer {
-                format: message.format.clone(),
-                message_id: message.message_id.clone(),
-                debtors: remembered_names(Customer::Debtor),
-                creditors: remembered_names(Customer::Creditor),
-            };
-            if self.by_uetr.insert(uetr.clone(), transfer).is_none() {
-                self.order.push_back(uetr);
+        }
+        let remembered = RememberedCustomers::of(message, is_cover);
+        let seen = match self.by_uetr.get_mut(&uetr) {
+            Some(seen) => seen,
+            None => {
+                self.order.push_back(uetr.clone());
                 while self.order.len() > self.capacity {
                     if let Some(oldest) = self.order.pop_front() {
                         self.by_uetr.remove(&oldest);
                     }
                 }
+                self.by_uetr.entry(uetr).or_default()
             }
+        };
+        if is_cover {
+            seen.cover = Some(remembered);
+        } else {
+            seen.transfer = Some(remembered);
+        }
+    }
+}
+
+/// Adds a stripping hit for each customer of `message` (the underlying ones of a cover) whose
+/// names all differ from those `other` (the other message of the UETR) gave.
+fn compare(
+    message: &Message,
+    is_cover: bool,
+    other: &RememberedCustomers,
+    uetr: &str,
+    screening: &mut Screening,
+) {
+    for customer in Customer::BOTH {
+        let remembered = other.names(customer);
+        if remembered.is_empty() {
+            continue;
+        }
+        let names = customer_names(message, customer, is_cover);
+        let agrees = names
+            .iter()
+            .any(|(name, _)| remembered.iter().any(|(seen, _)| same_name(&normalized_name(name), seen)));
+        if agrees {
+            continue;
+        }
+        let (this, that) = if is_cover { ("underlying ", "") } else { ("", "underlying ") };
+        for (name, path) in &names {
+            let why = format!(
+                "the {this}{} {name:?} of the {} {} differs from the {that}{} {:?} of the {} {} with the \
+                 same UETR {uetr}",
+                customer.describe(),
+                if is_cover { "cover payment" } else { "customer transfer" },
+                message.format,
+                customer.describe(),
+                remembered[0].1,
+                other.format,
+                other.message_id.as_deref().unwrap_or("(no message id)"),
+            );
+            screening.hits.push(hit(path, name, DIFFERENT_PARTY, why));
         }
     }
 }

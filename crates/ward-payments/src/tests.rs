@@ -401,7 +401,56 @@ fn geography_switches_by_programme_authority_and_entry() {
     assert!(geography.switch_off("atlantis").is_err());
     let error =
         Geography::parse("version = 1\ndate = \"x\"\n[[place]]\nid = \"a\"\n", "mine.toml").unwrap_err();
-    assert!(error.to_string().starts_with("mine.toml: "), "{error}");
+    assert!(error.to_string().starts_with("mine.toml:3: "), "{error}");
+}
+
+/// An operator's edited copy of the shipped table: a place of its own policy added and switched
+/// by its authority, and bad entries refused with the file and the entry's line.
+#[test]
+fn an_edited_geography_table_is_read_and_bad_entries_are_named_by_line() {
+    let shipped = include_str!("../data/geography.toml");
+    let edited = format!(
+        "{}\n[[place]]\nid = \"ru-belgorod\"\nkind = \"city\"\nnames = [\"Belgorod\", \"Белгород\"]\n\
+         programme = \"bank_policy\"\nauthorities = [\"BANK\"]\n",
+        shipped.replace("version = 1\n", "version = 2\n")
+    );
+    let mut geography = Geography::parse(&edited, "mine.toml").unwrap();
+    assert!(geography.version().starts_with("2 ("), "{}", geography.version());
+    let on = geography.enabled_count();
+    let found: Vec<&str> =
+        geography.places_in("ul. Lenina 1, БЕЛГОРОД").iter().map(|m| m.place.id.as_str()).collect();
+    assert_eq!(found, ["ru-belgorod"]);
+    assert_eq!(geography.switch_off("BANK").unwrap(), 1);
+    assert_eq!(geography.enabled_count(), on - 1);
+    assert!(geography.places_in("Belgorod").is_empty());
+
+    let header_line = |text: &str, id: &str| {
+        let id_line = text.lines().position(|l| l == format!("id = \"{id}\"")).unwrap();
+        text.lines().take(id_line).enumerate().filter(|(_, l)| l.trim() == "[[place]]").last().unwrap().0 + 1
+    };
+    let bad_code = shipped.replace("codes = [\"IR\"]", "codes = [\"ir\"]");
+    let error = Geography::parse(&bad_code, "mine.toml").unwrap_err().to_string();
+    let line = header_line(&bad_code, "ir");
+    assert_eq!(
+        error,
+        format!("mine.toml:{line}: place \"ir\": code \"ir\" is not an upper-case ISO 3166 alpha-2 code")
+    );
+    let no_authority = shipped.replacen("authorities = [\"US\", \"EU\", \"UK\"]", "authorities = []", 1);
+    let error = Geography::parse(&no_authority, "mine.toml").unwrap_err().to_string();
+    assert!(
+        error.starts_with(&format!(
+            "mine.toml:{}: place \"ua-crimea\": no authorities",
+            header_line(shipped, "ua-crimea")
+        )),
+        "{error}"
+    );
+    let syntax = shipped.replacen("names = [\"Sevastopol\"", "names = [Sevastopol\"", 1);
+    let syntax_line = syntax.lines().position(|l| l.starts_with("names = [Sevastopol")).unwrap() + 1;
+    let error = Geography::parse(&syntax, "mine.toml").unwrap_err().to_string();
+    assert!(error.starts_with(&format!("mine.toml:{syntax_line}: ")), "{error}");
+    let unknown_kind = shipped.replacen("kind = \"region\"", "kind = \"province\"", 1);
+    let error = Geography::parse(&unknown_kind, "mine.toml").unwrap_err().to_string();
+    assert!(error.starts_with("mine.toml:") && error.contains("province"), "{error}");
 }
 
 #[test]
@@ -610,6 +659,17 @@ fn covers_with_missing_or_placeholder_customers_are_held() {
             creditor_start + cover[creditor_start..].find("</Cdtr>").unwrap() + "</Cdtr>".len();
         let stripped = format!("{}{}", &cover[..creditor_start], &cover[creditor_end..]);
         check_stripping(&stripped, &[(&format!("{UNDERLYING}/Cdtr"), "stripping:missing_party")]);
+        // Placeholders in the address: a street and a town.
+        let stripped = cover
+            .replacen("<StrtNm>High Street</StrtNm>", "<StrtNm>NOT PROVIDED</StrtNm>", 1)
+            .replacen("<TwnNm>Barcelona</TwnNm>", "<TwnNm>Unknown</TwnNm>", 1);
+        check_stripping(
+            &stripped,
+            &[
+                (&format!("{UNDERLYING}/Dbtr/PstlAdr/StrtNm"), "stripping:placeholder_address"),
+                (&format!("{UNDERLYING}/Cdtr/PstlAdr/TwnNm"), "stripping:placeholder_address"),
+            ],
+        );
         // A COV by its header's service, without any underlying block.
         let start = cover.find("<UndrlygCstmrCdtTrf>").unwrap();
         let end = cover.find("</UndrlygCstmrCdtTrf>").unwrap() + "</UndrlygCstmrCdtTrf>".len();
@@ -631,6 +691,24 @@ fn covers_with_missing_or_placeholder_customers_are_held() {
         check_stripping(
             &mt202cov(&mt202, &SEQUENCE_B.replace("JOHN DOE", "NOT PROVIDED")),
             &[("B/50K", "stripping:placeholder_name")],
+        );
+        check_stripping(
+            &mt202cov(
+                &mt202,
+                &SEQUENCE_B.replace("MARIE DUPONT\nPARIS", "MARIE DUPONT\n12 RUE DE RIVOLI\nPARIS"),
+            ),
+            &[],
+        );
+        check_stripping(
+            &mt202cov(
+                &mt202,
+                &SEQUENCE_B.replace("MARIE DUPONT\nPARIS", "MARIE DUPONT\nADDRESS NOT PROVIDED"),
+            ),
+            &[("B/59", "stripping:placeholder_address")],
+        );
+        check_stripping(
+            &mt202cov(&mt202, &SEQUENCE_B.replace("MARIE DUPONT\nPARIS", "MARIE DUPONT\nN/A")),
+            &[("B/59", "stripping:placeholder_address")],
         );
         let without_beneficiary =
             SEQUENCE_B.replace(":59:/FR7630001007941234567890185\nMARIE DUPONT\nPARIS\n", "");
@@ -667,7 +745,7 @@ fn run(transfers: &mut crate::CustomerTransfers, texts: &[&str]) -> (Decision, V
 }
 
 #[test]
-fn a_cover_differing_from_the_customer_transfer_of_its_uetr_is_held() {
+fn a_cover_differing_from_the_customer_transfer_of_its_uetr_is_held_in_either_order() {
     use crate::CustomerTransfers;
     const DIFFERENT: &str = "stripping:different_party";
     if let (Some(cover), Some(covered)) = (sample(ISO_COVER), sample(ISO_COVERED)) {
@@ -687,6 +765,11 @@ fn a_cover_differing_from_the_customer_transfer_of_its_uetr_is_held() {
         let other_uetr =
             changed.replace("7a562c67-ca16-48ba-b074-65581be6f001", "7a562c67-ca16-48ba-b074-65581be6f999");
         assert_eq!(run(&mut CustomerTransfers::new(10), &[&covered, &other_uetr]), release);
+        // The cover seen before its customer transfer: the transfer is compared with it.
+        assert_eq!(run(&mut CustomerTransfers::new(10), &[&cover, &covered]), release);
+        let held_transfer =
+            (Decision::Hold, vec![("CdtTrfTxInf[0]/Cdtr/Nm".to_string(), DIFFERENT.to_string())]);
+        assert_eq!(run(&mut CustomerTransfers::new(10), &[&changed, &covered]), held_transfer);
         // Past the capacity the oldest transfer is forgotten.
         let mut transfers = CustomerTransfers::new(1);
         let another =
@@ -705,6 +788,9 @@ fn a_cover_differing_from_the_customer_transfer_of_its_uetr_is_held() {
         let changed = mt202cov(&mt202, &SEQUENCE_B.replace("MARIE DUPONT", "PIERRE MARTIN"));
         let held = (Decision::Hold, vec![("B/59".to_string(), DIFFERENT.to_string())]);
         assert_eq!(run(&mut CustomerTransfers::new(10), &[&mt103, &changed]), held);
+        assert_eq!(run(&mut CustomerTransfers::new(10), &[&cover, &mt103]), (Decision::Release, Vec::new()));
+        let held_transfer = (Decision::Hold, vec![("59".to_string(), DIFFERENT.to_string())]);
+        assert_eq!(run(&mut CustomerTransfers::new(10), &[&changed, &mt103]), held_transfer);
         // A placeholder in the cover is held as a placeholder, not also as a different party.
         let placeholder = mt202cov(&mt202, &SEQUENCE_B.replace("JOHN DOE", "ONE OF OUR CLIENTS"));
         let held = (Decision::Hold, vec![("B/50K".to_string(), "stripping:placeholder_name".to_string())]);
