@@ -263,6 +263,9 @@ fn user_error_code(kind: UserErrorKind) -> ErrorCode {
         UserErrorKind::NoVersion | UserErrorKind::NoEarlierVersion => ErrorCode::VersionNotFound,
         UserErrorKind::NothingToRollBack | UserErrorKind::AlreadyCurrent => ErrorCode::InvalidRollback,
         UserErrorKind::EmptyList | UserErrorKind::Shrink => ErrorCode::InvalidList,
+        UserErrorKind::UserExists | UserErrorKind::BadUserName | UserErrorKind::ShortPassword => {
+            ErrorCode::InvalidQuery
+        }
         // No request reaches these (they come from opening the store and creating keys, which
         // the API does not offer); they keep the code of an upload's errors.
         UserErrorKind::TooNew | UserErrorKind::BadSchemaName | UserErrorKind::NoScope => {

@@ -115,6 +115,24 @@ pub enum UserError {
         /// The version number named.
         number: i64,
     },
+    /// A desk account name that is taken.
+    #[error("there is already a user named {name:?}: `ward users list` shows them")]
+    UserExists {
+        /// The name given.
+        name: String,
+    },
+    /// A desk account name with characters other than letters, digits and `._-@`.
+    #[error("{name:?} is not usable as a user name: use 1 to 64 letters, digits, '.', '_', '-' or '@'")]
+    BadUserName {
+        /// The name given.
+        name: String,
+    },
+    /// A desk password shorter than the minimum.
+    #[error("the password is too short: use at least {min} characters")]
+    ShortPassword {
+        /// The fewest characters accepted.
+        min: usize,
+    },
 }
 
 /// Declares [`UserErrorKind`] and its list of every kind from one list of names, so that the
@@ -152,6 +170,9 @@ user_error_kinds!(
     NoEarlierVersion,
     NothingToRollBack,
     AlreadyCurrent,
+    UserExists,
+    BadUserName,
+    ShortPassword,
 );
 
 impl UserError {
@@ -170,6 +191,9 @@ impl UserError {
             UserError::NoEarlierVersion { .. } => UserErrorKind::NoEarlierVersion,
             UserError::NothingToRollBack { .. } => UserErrorKind::NothingToRollBack,
             UserError::AlreadyCurrent { .. } => UserErrorKind::AlreadyCurrent,
+            UserError::UserExists { .. } => UserErrorKind::UserExists,
+            UserError::BadUserName { .. } => UserErrorKind::BadUserName,
+            UserError::ShortPassword { .. } => UserErrorKind::ShortPassword,
         }
     }
 }

@@ -131,6 +131,27 @@ pub(crate) const SQLITE: &[&str] = &[
         last_error_at TEXT,
         last_error TEXT
     );",
+    // 6 (desk): review desk accounts and their sessions, and the alert queue's indexes for
+    // filtering by status and sorting by score.
+    "CREATE TABLE desk_users (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        failed_sign_ins INTEGER NOT NULL DEFAULT 0,
+        locked_until TEXT
+    );
+    CREATE TABLE desk_sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_name TEXT NOT NULL REFERENCES desk_users (name),
+        csrf_token TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );
+    CREATE INDEX desk_sessions_expires ON desk_sessions (expires_at);
+    CREATE INDEX alerts_status_id ON alerts (status, id);
+    CREATE INDEX alerts_status_score ON alerts (status, score, id);
+    CREATE INDEX alerts_score ON alerts (score, id);",
 ];
 
 /// The PostgreSQL migrations. Text columns that are sorted on use the "C" collation so that
@@ -256,6 +277,27 @@ pub(crate) const POSTGRES: &[&str] = &[
         last_error_at TEXT,
         last_error TEXT
     );"#,
+    // 6 (desk): review desk accounts and their sessions, and the alert queue's indexes for
+    // filtering by status and sorting by score.
+    r#"CREATE TABLE desk_users (
+        name TEXT COLLATE "C" PRIMARY KEY,
+        role TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        failed_sign_ins BIGINT NOT NULL DEFAULT 0,
+        locked_until TEXT
+    );
+    CREATE TABLE desk_sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_name TEXT COLLATE "C" NOT NULL REFERENCES desk_users (name),
+        csrf_token TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );
+    CREATE INDEX desk_sessions_expires ON desk_sessions (expires_at);
+    CREATE INDEX alerts_status_id ON alerts (status, id);
+    CREATE INDEX alerts_status_score ON alerts (status, score, id);
+    CREATE INDEX alerts_score ON alerts (score, id);"#,
 ];
 
 /// Upgrades a SQLite database to schema version `target`, one transaction per step so a crash

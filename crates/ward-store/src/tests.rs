@@ -937,3 +937,5 @@ fn books_customers_and_alerts(db: &dyn Db) {
     assert_eq!((last.topic.as_str(), last.key.as_str()), (TOPIC_LISTS_CHANGED, "un_sc_sanctions"));
     assert!(last.payload.contains(&format!("\"version_id\":{}", version.id)), "{}", last.payload);
 }
+
+mod desk;
