@@ -25,6 +25,7 @@ mod session;
 mod subject;
 mod users;
 
+pub use queue::QUEUE_PAGE;
 pub use session::SESSION_COOKIE;
 
 use axum::http::{header, HeaderValue};
