@@ -3,6 +3,7 @@
 import { chromium } from "playwright-core";
 import assert from "node:assert/strict";
 import path from "node:path";
+import { execFileSync } from "node:child_process";
 
 const base = process.env.DESK_URL;
 const password = process.env.DESK_PASSWORD;
@@ -105,6 +106,30 @@ await step("the list changes feed links each version's diff", async () => {
   await snap(page, "06-list-diff");
 });
 
+function ward(...args) {
+  execFileSync(process.env.WARD_BIN, ["--data-dir", process.env.WARD_DATA, ...args], { stdio: "pipe" });
+}
+
+async function alertStatus(page) {
+  await page.goto(alertUrl);
+  return (await page.locator("main > p strong").first().textContent()).trim();
+}
+
+await step("the analyst dismisses the alert with a pinned suppression, which waits for approval", async () => {
+  await page.goto(alertUrl);
+  await page.getByRole("button", { name: "Assign to me" }).click();
+  await page.getByText("Assignee: ana").waitFor();
+  await page.getByLabel("Decision").selectOption("dismiss");
+  await page.getByLabel("Reason").selectOption("different-birth-date");
+  await page.getByLabel("Remark").fill("Customer born 1963-05 in Beijing; the listed person in Linyi (browser test)");
+  await page.getByLabel("Suppress this pair").selectOption("pinned");
+  await page.getByRole("button", { name: "Record decision" }).click();
+  await page.getByRole("heading", { name: "Waiting for approval" }).waitFor();
+  assert.equal(await page.getByRole("button", { name: "Approve" }).count(), 0, "no approve button for the requester");
+  assert.equal(await alertStatus(page), "open");
+  await snap(page, "08-decision-pending");
+});
+
 await step("the analyst cannot open the users page", async () => {
   const answer = await page.goto(`${base}/users`);
   assert.equal(answer.status(), 403);
@@ -116,6 +141,38 @@ await step("signing out ends the session", async () => {
   await page.waitForURL(`${base}/sign-in`);
   await page.goto(alertUrl);
   assert.equal(page.url(), `${base}/sign-in`);
+});
+
+await step("a supervisor approves; the alert closes as dismissed", async () => {
+  const supervisor = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  page = await signIn(supervisor, "sue");
+  await page.getByRole("link", { name: "Approvals" }).click();
+  await page.getByText("browser test").waitFor();
+  await snap(page, "09-approvals");
+  await page.getByRole("link", { name: /^alert #/ }).first().click();
+  await page.getByLabel("Review remark").fill("Agreed: different person");
+  await page.getByRole("button", { name: "Approve" }).click();
+  await page.waitForURL(alertUrl);
+  assert.equal(await alertStatus(page), "dismissed");
+  assert.ok((await page.textContent("main")).includes("decision-approved"));
+  await snap(page, "10-alert-dismissed");
+});
+
+await step("the suppression holds on the next screening", async () => {
+  ward("book", "rescreen", "--book", "seed");
+  assert.equal(await alertStatus(page), "dismissed");
+  await page.goto(`${base}/alerts?book=seed&status=open`);
+  assert.equal(await page.getByRole("row").filter({ hasText: "WANG Junzheng" }).count(), 0);
+});
+
+await step("the suppression breaks when the listing changes: the alert re-opens", async () => {
+  ward("lists", "import", process.env.CHANGED_LIST);
+  ward("book", "rescreen", "--book", "seed");
+  assert.equal(await alertStatus(page), "open");
+  const text = await page.textContent("main");
+  assert.ok(text.includes("reopened"), "the history shows the re-opening");
+  assert.ok(text.includes("suppression-ended"), "the history shows the suppression ending");
+  await snap(page, "11-alert-reopened");
 });
 
 await step("an admin sees the users page", async () => {

@@ -4,7 +4,10 @@
 # Junzheng's alert), serves it on a loopback port, and walks it with Playwright driving
 # Debian's Chromium (desk.mjs), saving a screenshot of each page under target/desk-screenshots.
 # Skips with a message, exit 0, when node, Chromium or the shared lists are absent; .ci/run
-# installs Chromium first.
+# installs Chromium first. The walk: sign in as analyst, find the alert, dismiss it with a pinned
+# suppression (waits for approval), sign in as supervisor, approve (the alert closes as
+# dismissed), re-screen (the suppression holds), import the listing amended and re-screen (the
+# suppression breaks and the alert re-opens).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -44,6 +47,13 @@ CSV
 w book import --book seed --id-column id --name-column name --dob-column birth_date --country-column country "$work/customers.csv" >/dev/null
 w lists import "$after" >/dev/null
 w book rescreen --book seed >/dev/null
+# The same list with WANG Junzheng's listing amended (a second programme): what breaks a pinned
+# suppression.
+changed="$work/sdn-csv-2021-07-amended"
+cp -r "$after" "$changed"
+sed -i '/^31492,/s/"GLOMAG"/"GLOMAG] [HK-EO13936"/' "$changed/sdn.csv"
+grep -q '^31492,.*HK-EO13936' "$changed/sdn.csv" || { echo "could not amend WANG Junzheng's listing in $changed"; exit 1; }
+export WARD_BIN="$ward" WARD_DATA="$data" CHANGED_LIST="$changed"
 export DESK_PASSWORD="desk browser test password"
 for user in ana:analyst sue:supervisor root:admin; do
   printf '%s\n' "$DESK_PASSWORD" | w users create --name "${user%%:*}" --role "${user##*:}" --password-stdin

@@ -85,12 +85,20 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<()> {
     let state = ward_http::AppState::new(store, ward_http::Config::default())?;
     let app = ward_http::app(state.clone());
     let runtime = tokio::runtime::Builder::new_multi_thread().enable_all().build()?;
-    let deep = last_id - (ALERTS as i64) * 9 / 10;
+    let deep = last_id - (ALERTS as i64) / 10;
+    let deep_created = state.store().alert(deep)?.map(|alert| alert.created_at).unwrap_or_default();
     let pages = [
         ("newest, first page", "/desk/alerts".to_string()),
-        ("open, by score, first page", "/desk/alerts?book=bench&status=open&sort=score".to_string()),
-        ("open, by score, 90% deep", format!("/desk/alerts?book=bench&status=open&sort=score&after_id={deep}&after_score=0.75")),
-        ("oldest, 90% deep", format!("/desk/alerts?sort=oldest&after_id={deep}")),
+        ("open, by score, first page", "/desk/alerts?book=bench&status=open&sort=score-desc".to_string()),
+        (
+            "open, by score, deep",
+            format!("/desk/alerts?book=bench&status=open&sort=score-desc&after=0.75%7C{deep}"),
+        ),
+        (
+            "oldest, 90% deep",
+            format!("/desk/alerts?sort=oldest&after={}%7C{deep}", deep_created.replace(':', "%3A")),
+        ),
+        ("unassigned, open", "/desk/alerts?status=open&assignee=unassigned".to_string()),
         ("reason and min score", "/desk/alerts?reason=new-designation&min_score=0.95".to_string()),
     ];
     let runs = args.runs.max(1);

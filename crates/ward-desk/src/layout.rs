@@ -32,6 +32,10 @@ pub(crate) fn page(title: &str, signed: Option<&Signed>, body: Markup) -> Respon
                             a href={ (PREFIX) "/alerts" } { "Alerts" }
                             a href={ (PREFIX) "/search" } { "Search" }
                             a href={ (PREFIX) "/changes" } { "List changes" }
+                            @if signed.session.role >= Role::Supervisor {
+                                a href={ (PREFIX) "/approvals" } { "Approvals" }
+                                a href={ (PREFIX) "/export" } { "Export" }
+                            }
                             @if signed.session.role >= Role::Admin {
                                 a href={ (PREFIX) "/users" } { "Users" }
                             }

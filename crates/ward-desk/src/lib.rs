@@ -18,6 +18,7 @@
 #![deny(missing_docs)]
 
 mod changes;
+mod decisions;
 mod layout;
 mod queue;
 mod search;
@@ -108,6 +109,11 @@ pub fn router(host: Arc<dyn Host>, config: DeskConfig) -> Router {
         .route("/subjects/{id}", get(subject::handler))
         .route("/alerts", get(queue::list))
         .route("/alerts/{id}", get(queue::alert_page))
+        .route("/alerts/{id}/assign", axum::routing::post(decisions::assign))
+        .route("/alerts/{id}/decide", axum::routing::post(decisions::decide))
+        .route("/decisions/{id}/review", axum::routing::post(decisions::review_decision))
+        .route("/approvals", get(decisions::approvals))
+        .route("/export", get(decisions::export))
         .route("/changes", get(changes::feed))
         .route("/changes/{dataset}/{number}", get(changes::diff))
         .route("/users", get(users::list).post(users::create))

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
-use ward_store::{AlertReason, AlertStatus, QueueCursor, QueueFilter, QueueSort};
+use ward_store::{AlertReason, AlertStatus, AssigneeFilter, QueueQuery, QueueSort};
 
 /// Alerts on one page of the queue.
 pub const QUEUE_PAGE: usize = 50;
@@ -32,11 +32,13 @@ pub(crate) struct QueueForm {
     #[serde(default)]
     min_score: String,
     #[serde(default)]
+    max_score: String,
+    #[serde(default)]
+    assignee: String,
+    #[serde(default)]
     sort: String,
     #[serde(default)]
-    after_id: Option<i64>,
-    #[serde(default)]
-    after_score: Option<f64>,
+    after: String,
 }
 
 fn optional<T: std::str::FromStr>(text: &str, field: &str) -> Result<Option<T>, String> {
@@ -47,46 +49,52 @@ fn optional<T: std::str::FromStr>(text: &str, field: &str) -> Result<Option<T>, 
     text.parse().map(Some).map_err(|_| format!("{field}: {text:?} is not a value this filter knows"))
 }
 
+fn score(text: &str, field: &str) -> Result<Option<f64>, String> {
+    let score: Option<f64> = optional(text, field)?;
+    if score.is_some_and(|score| !(0.0..=1.0).contains(&score)) {
+        return Err(format!("{field}: give a number from 0 to 1"));
+    }
+    Ok(score)
+}
+
 impl QueueForm {
-    fn filter(&self) -> Result<QueueFilter, String> {
-        let sort = match self.sort.as_str() {
-            "" | "newest" => QueueSort::Newest,
-            "oldest" => QueueSort::Oldest,
-            "score" => QueueSort::Score,
-            other => return Err(format!("sort: {other:?} is not newest, oldest or score")),
+    fn query(&self, user: &str) -> Result<QueueQuery, String> {
+        let assignee = match self.assignee.as_str() {
+            "" => None,
+            "me" => Some(AssigneeFilter::Person(user.to_string())),
+            "unassigned" => Some(AssigneeFilter::Unassigned),
+            other => return Err(format!("assignee: {other:?} is not me or unassigned")),
         };
-        let min_score: Option<f64> = optional(&self.min_score, "minimum score")?;
-        if min_score.is_some_and(|score| !(0.0..=1.0).contains(&score)) {
-            return Err("minimum score: give a number from 0 to 1".to_string());
-        }
-        Ok(QueueFilter {
+        Ok(QueueQuery {
             book: Some(self.book.trim().to_string()).filter(|book| !book.is_empty()),
             status: optional::<AlertStatus>(&self.status, "status")?,
             reason: optional::<AlertReason>(&self.reason, "reason")?,
-            min_score,
-            sort,
-            after: self.after_id.map(|id| QueueCursor { id, score: self.after_score.unwrap_or(0.0) }),
-            limit: QUEUE_PAGE,
+            min_score: score(&self.min_score, "minimum score")?,
+            max_score: score(&self.max_score, "maximum score")?,
+            assignee,
+            sort: optional::<QueueSort>(&self.sort, "sort")?.unwrap_or_default(),
+            limit: Some(QUEUE_PAGE),
+            after: Some(self.after.clone()).filter(|after| !after.is_empty()),
+            ..QueueQuery::default()
         })
     }
 
-    /// The URL of the page after the one ending with `last`.
-    fn next(&self, last: &ward_store::Alert) -> String {
-        let mut params = vec![
-            ("book", self.book.clone()),
-            ("status", self.status.clone()),
-            ("reason", self.reason.clone()),
-            ("min_score", self.min_score.clone()),
-            ("sort", self.sort.clone()),
-            ("after_id", last.id.to_string()),
+    /// The URL of the page after this one.
+    fn next(&self, cursor: &str) -> String {
+        let params = [
+            ("book", self.book.as_str()),
+            ("status", &self.status),
+            ("reason", &self.reason),
+            ("min_score", &self.min_score),
+            ("max_score", &self.max_score),
+            ("assignee", &self.assignee),
+            ("sort", &self.sort),
+            ("after", cursor),
         ];
-        if self.sort == "score" {
-            params.push(("after_score", last.score.to_string()));
-        }
         let query: Vec<String> = params
             .into_iter()
             .filter(|(_, value)| !value.is_empty())
-            .map(|(key, value)| format!("{key}={}", segment(&value)))
+            .map(|(key, value)| format!("{key}={}", segment(value)))
             .collect();
         format!("{PREFIX}/alerts?{}", query.join("&"))
     }
@@ -98,15 +106,21 @@ pub(crate) async fn list(
     signed: Signed,
     UrlQuery(form): UrlQuery<QueueForm>,
 ) -> Response {
-    let filter = match form.filter() {
-        Ok(filter) => filter,
+    let query = match form.query(&signed.session.user) {
+        Ok(query) => query,
         Err(message) => return problem(StatusCode::BAD_REQUEST, "Filter not understood", &message),
     };
-    let read = desk.blocking(move |store| Ok((store.alert_queue(&filter)?, store.books()?))).await;
-    let (alerts, books) = match read {
+    let read = desk.blocking(move |store| Ok((store.alert_queue(&query)?, store.books()?))).await;
+    let (queue, books) = match read {
         Ok(read) => read,
         Err(response) => return response,
     };
+    let sorts = [
+        ("oldest", "oldest first"),
+        ("newest", "newest first"),
+        ("score-desc", "highest score first"),
+        ("score-asc", "lowest score first"),
+    ];
     page(
         "Alert queue",
         Some(&signed),
@@ -125,38 +139,41 @@ pub(crate) async fn list(
                     @for reason in AlertReason::ALL { option value=(reason.as_str()) selected[form.reason == reason.as_str()] { (reason.as_str()) } }
                 } }
                 label { "Minimum score" input name="min_score" inputmode="decimal" size="5" value=(form.min_score); }
+                label { "Maximum score" input name="max_score" inputmode="decimal" size="5" value=(form.max_score); }
+                label { "Assignee" select name="assignee" {
+                    option value="" { "anyone" }
+                    option value="me" selected[form.assignee == "me"] { "me" }
+                    option value="unassigned" selected[form.assignee == "unassigned"] { "nobody" }
+                } }
                 label { "Sort" select name="sort" {
-                    option value="newest" selected[form.sort == "newest"] { "newest first" }
-                    option value="oldest" selected[form.sort == "oldest"] { "oldest first" }
-                    option value="score" selected[form.sort == "score"] { "highest score first" }
+                    @for (value, text) in sorts { option value=(value) selected[form.sort == value] { (text) } }
                 } }
                 button type="submit" { "Filter" }
             }
-            @if alerts.is_empty() {
+            @if queue.items.is_empty() {
                 p { "No alert passes these filters." }
             } @else {
                 table {
-                    caption { "Alerts " (alerts.len()) " on this page" }
+                    caption { "Alerts " (queue.items.len()) " on this page" }
                     thead { tr {
                         th scope="col" { "Alert" } th scope="col" { "Book" } th scope="col" { "Customer" }
                         th scope="col" { "Listed subject" } th scope="col" { "Score" } th scope="col" { "Reason" }
-                        th scope="col" { "Status" } th scope="col" { "Raised" }
+                        th scope="col" { "Status" } th scope="col" { "Assignee" } th scope="col" { "Raised" }
                     } }
-                    tbody { @for alert in &alerts { tr {
-                        td { a href={ (PREFIX) "/alerts/" (alert.id) } { "#" (alert.id) } }
-                        td { (alert.book) }
-                        td { (alert.customer_name) br; span.muted { (alert.customer_id) } }
-                        td { (alert.subject_id) }
-                        td.score { (format!("{:.2}", alert.score)) }
-                        td { (alert.reason) }
-                        td { (alert.status) }
-                        td { (alert.created_at) }
+                    tbody { @for item in &queue.items { tr {
+                        td { a href={ (PREFIX) "/alerts/" (item.alert.id) } { "#" (item.alert.id) } }
+                        td { (item.alert.book) }
+                        td { (item.alert.customer_name) br; span.muted { (item.alert.customer_id) } }
+                        td { (item.alert.subject_id) }
+                        td.score { (format!("{:.2}", item.alert.score)) }
+                        td { (item.alert.reason) }
+                        td { (item.alert.status) @if item.pending_decision.is_some() { br; span.muted { "decision pending" } } }
+                        td { (item.assignee.as_deref().unwrap_or("")) }
+                        td { (item.alert.created_at) }
                     } } }
                 }
-                @if alerts.len() == QUEUE_PAGE {
-                    @if let Some(last) = alerts.last() {
-                        p { a href=(form.next(last)) rel="next" { "Next page" } }
-                    }
+                @if let Some(next) = &queue.next {
+                    p { a href=(form.next(next)) rel="next" { "Next page" } }
                 }
             }
         },
@@ -172,10 +189,11 @@ pub(crate) async fn alert_page(State(desk): State<Desk>, signed: Signed, Path(id
                 .customers(&alert.book)?
                 .into_iter()
                 .find(|stored| stored.customer.id == alert.customer_id);
-            Ok(Some((alert, customer)))
+            let review = crate::decisions::review(store, &alert)?;
+            Ok(Some((alert, customer, review)))
         })
         .await;
-    let (alert, customer) = match read {
+    let (alert, customer, review) = match read {
         Ok(Some(found)) => found,
         Ok(None) => {
             return problem(StatusCode::NOT_FOUND, "No such alert", &format!("There is no alert {id}."))
@@ -227,6 +245,7 @@ pub(crate) async fn alert_page(State(desk): State<Desk>, signed: Signed, Path(id
             h2 { "Evidence" }
             ul.explanations { @for explanation in &alert.explanations { li { (explanation) } } }
             p.muted { "Screened against list versions " (alert.list_versions.iter().map(i64::to_string).collect::<Vec<_>>().join(", ")) "; referents " (alert.referents.join(", ")) "." }
+            (crate::decisions::panel(&signed, &alert, &review))
         },
     )
 }

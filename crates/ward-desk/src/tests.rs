@@ -159,6 +159,8 @@ fn pages(alert_id: i64) -> Vec<String> {
         "/desk/changes".into(),
         "/desk/changes/us_ofac_sdn/2".into(),
         "/desk/users".into(),
+        "/desk/approvals".into(),
+        "/desk/export".into(),
     ]
 }
 
@@ -176,6 +178,17 @@ async fn no_page_or_action_without_a_session() {
     let answer = send(&fixture.app, "POST", "/desk/users", None, Some(&form)).await;
     assert_eq!(answer.location.as_deref(), Some("/desk/sign-in"));
     assert_eq!(fixture.store.user("eve").unwrap(), None);
+    let id = fixture.alert_id;
+    for (uri, form) in [
+        (format!("/desk/alerts/{id}/decide"), "kind=escalate&reason=other&remark=x&csrf=x".to_string()),
+        (format!("/desk/alerts/{id}/assign"), "csrf=x".to_string()),
+        ("/desk/decisions/1/review".to_string(), "verdict=approve&csrf=x".to_string()),
+    ] {
+        let answer = send(&fixture.app, "POST", &uri, None, Some(&form)).await;
+        assert_eq!(answer.location.as_deref(), Some("/desk/sign-in"), "{uri}");
+    }
+    assert_eq!(fixture.store.alert_decisions(id).unwrap(), []);
+    assert_eq!(fixture.store.alert_assignee(id).unwrap(), None);
     let answer = send(&fixture.app, "POST", "/desk/sign-out", None, Some("csrf=x")).await;
     assert_eq!(answer.location.as_deref(), Some("/desk/sign-in"));
     // The sign-in page itself and the stylesheet are open.
@@ -317,7 +330,9 @@ async fn the_pages_show_hits_subjects_alerts_and_changes() {
     for expected in ["HK-EO13936", "Han", "王君正", "amended: programmes", "listed", "2021-03-22"] {
         assert!(subject.contains(expected), "{expected}: {subject}");
     }
-    let queue = get("/desk/alerts?status=open&sort=score&min_score=0.5&book=retail".into()).await;
+    let queue =
+        get("/desk/alerts?status=open&sort=score-desc&min_score=0.5&book=retail&assignee=unassigned".into())
+            .await;
     assert!(queue.contains(&format!("/desk/alerts/{}", fixture.alert_id)), "{queue}");
     let empty = get("/desk/alerts?min_score=0.99".into()).await;
     assert!(empty.contains("No alert passes"), "{empty}");
@@ -329,4 +344,98 @@ async fn the_pages_show_hits_subjects_alerts_and_changes() {
     assert!(diff.contains("1 amended"), "{diff}");
     let bad = send(&fixture.app, "GET", "/desk/alerts?sort=sideways", Some(&token), None).await;
     assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+}
+
+#[tokio::test]
+async fn a_dismissal_with_suppression_waits_for_a_supervisor() {
+    let fixture = fixture();
+    let id = fixture.alert_id;
+    let (ana, ana_csrf) = sign_in(&fixture.app, "ana").await;
+    let decide = format!("/desk/alerts/{id}/decide");
+    let form = "kind=dismiss&reason=different-birth-date&remark=born+1970&suppress=pinned&expires=";
+    // Without the session's token nothing is recorded.
+    let answer = send(&fixture.app, "POST", &decide, Some(&ana), Some(form)).await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
+    assert_eq!(fixture.store.alert_decisions(id).unwrap(), []);
+    let answer = send(
+        &fixture.app,
+        "POST",
+        &format!("/desk/alerts/{id}/assign"),
+        Some(&ana),
+        Some(&format!("csrf={ana_csrf}")),
+    )
+    .await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER);
+    assert_eq!(fixture.store.alert_assignee(id).unwrap().as_deref(), Some("ana"));
+    let answer =
+        send(&fixture.app, "POST", &decide, Some(&ana), Some(&format!("{form}&csrf={ana_csrf}"))).await;
+    assert_eq!(answer.status, StatusCode::SEE_OTHER, "{}", answer.body);
+    let decision = fixture.store.alert_decisions(id).unwrap().remove(0);
+    assert_eq!(decision.status, ward_store::DecisionStatus::Pending);
+    assert_eq!(fixture.store.alert(id).unwrap().unwrap().status, AlertStatus::Open);
+    // The analyst sees it waiting, with no approve button, and cannot approve by hand.
+    let page = send(&fixture.app, "GET", &format!("/desk/alerts/{id}"), Some(&ana), None).await;
+    assert!(page.body.contains("Waiting for approval") && !page.body.contains(">Approve<"), "{}", page.body);
+    let review = format!("/desk/decisions/{}/review", decision.id);
+    let answer =
+        send(&fixture.app, "POST", &review, Some(&ana), Some(&format!("verdict=approve&csrf={ana_csrf}")))
+            .await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN);
+    assert_eq!(
+        send(&fixture.app, "GET", "/desk/approvals", Some(&ana), None).await.status,
+        StatusCode::FORBIDDEN
+    );
+    // A supervisor approves; the alert is dismissed and the pair suppressed.
+    let (sue, sue_csrf) = sign_in(&fixture.app, "sue").await;
+    let approvals = send(&fixture.app, "GET", "/desk/approvals", Some(&sue), None).await;
+    assert!(approvals.body.contains("born 1970"), "{}", approvals.body);
+    let answer = send(&fixture.app, "POST", &review, Some(&sue), Some("verdict=approve&remark=agreed")).await;
+    assert_eq!(answer.status, StatusCode::FORBIDDEN, "the review needs the token too");
+    let answer = send(
+        &fixture.app,
+        "POST",
+        &review,
+        Some(&sue),
+        Some(&format!("verdict=approve&remark=agreed&csrf={sue_csrf}")),
+    )
+    .await;
+    assert_eq!(answer.location, Some(format!("/desk/alerts/{id}")), "{}", answer.body);
+    assert_eq!(fixture.store.alert(id).unwrap().unwrap().status, AlertStatus::Dismissed);
+    assert_eq!(fixture.store.active_suppressions("retail").unwrap().len(), 1);
+    let page = send(&fixture.app, "GET", &format!("/desk/alerts/{id}"), Some(&sue), None).await;
+    for expected in ["decision-requested", "decision-approved", "sue (supervisor)", "different-birth-date"] {
+        assert!(page.body.contains(expected), "{expected}: {}", page.body);
+    }
+    // The export reproduces the decision.
+    let today = ward_store::today();
+    let csv = send(
+        &fixture.app,
+        "GET",
+        &format!("/desk/export?from={today}&to={today}&format=csv"),
+        Some(&sue),
+        None,
+    )
+    .await;
+    assert_eq!(csv.status, StatusCode::OK);
+    let rows: Vec<&str> = csv.body.lines().collect();
+    assert_eq!(rows.len(), 2, "{}", csv.body);
+    assert!(
+        rows[1].contains("different-birth-date") && rows[1].contains("ana") && rows[1].contains("sue"),
+        "{}",
+        rows[1]
+    );
+    let json = send(
+        &fixture.app,
+        "GET",
+        &format!("/desk/export?from={today}&to={today}&format=json"),
+        Some(&sue),
+        None,
+    )
+    .await;
+    let records: serde_json::Value = serde_json::from_str(&json.body).unwrap();
+    assert_eq!(records[0]["decision_id"], decision.id);
+    assert_eq!(
+        send(&fixture.app, "GET", "/desk/export", Some(&ana), None).await.status,
+        StatusCode::FORBIDDEN
+    );
 }

@@ -266,6 +266,13 @@ fn user_error_code(kind: UserErrorKind) -> ErrorCode {
         UserErrorKind::UserExists | UserErrorKind::BadUserName | UserErrorKind::ShortPassword => {
             ErrorCode::InvalidQuery
         }
+        UserErrorKind::UnknownAlert | UserErrorKind::UnknownDecision => ErrorCode::AlertNotFound,
+        UserErrorKind::NotSupervisor | UserErrorKind::OwnDecision => ErrorCode::Forbidden,
+        UserErrorKind::AlertNotOpen
+        | UserErrorKind::DecisionPending
+        | UserErrorKind::NotPending
+        | UserErrorKind::BadDecision
+        | UserErrorKind::BadCursor => ErrorCode::InvalidQuery,
         // No request reaches these (they come from opening the store and creating keys, which
         // the API does not offer); they keep the code of an upload's errors.
         UserErrorKind::TooNew | UserErrorKind::BadSchemaName | UserErrorKind::NoScope => {

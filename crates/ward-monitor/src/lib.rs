@@ -115,12 +115,26 @@ pub struct ImportSummary {
 pub struct Monitor<'s> {
     store: &'s Store,
     config: MonitorConfig,
+    /// The day suppressions are judged on (`YYYY-MM-DD`); `None`: today, in UTC.
+    today: Option<String>,
 }
 
 impl<'s> Monitor<'s> {
     /// A monitor over `store` with `config`.
     pub fn new(store: &'s Store, config: MonitorConfig) -> Monitor<'s> {
-        Monitor { store, config }
+        Monitor { store, config, today: None }
+    }
+
+    /// Judges good-guy suppressions as on `date` (`YYYY-MM-DD`) instead of today: for tests
+    /// and for replaying a day.
+    pub fn with_today(mut self, date: &str) -> Monitor<'s> {
+        self.today = Some(date.to_string());
+        self
+    }
+
+    /// The day suppressions are judged on.
+    pub fn today(&self) -> String {
+        self.today.clone().unwrap_or_else(ward_store::today)
     }
 
     /// The store.
@@ -196,11 +210,14 @@ impl<'s> Monitor<'s> {
     /// engine settings, or has a full re-screen under way.
     pub fn rescreen(&self, book: &str, lists: &Lists) -> Result<Summary> {
         let state = self.book(book)?;
+        let mut summary = screen::expire(self, &state, lists)?;
         if state.engine.as_deref() != Some(self.config.engine_tag().as_str()) || state.full_progress.is_some()
         {
-            return self.rescreen_full(book, lists);
+            summary.add(&screen::full(self, &state, lists)?);
+        } else {
+            summary.add(&screen::delta(self, &state, lists)?);
         }
-        screen::delta(self, &state, lists)
+        Ok(summary)
     }
 
     /// Brings every book up to the current lists, one after the other, loading the lists only
@@ -224,7 +241,9 @@ impl<'s> Monitor<'s> {
     /// stopped (when the lists are still the same).
     pub fn rescreen_full(&self, book: &str, lists: &Lists) -> Result<Summary> {
         let state = self.book(book)?;
-        screen::full(self, &state, lists)
+        let mut summary = screen::expire(self, &state, lists)?;
+        summary.add(&screen::full(self, &state, lists)?);
+        Ok(summary)
     }
 
     fn book(&self, name: &str) -> Result<Book> {

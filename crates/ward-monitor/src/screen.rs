@@ -6,7 +6,10 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use ward_engine::{validate_query, Hit, MatchOptions, Query, RarityTable, Screener};
 use ward_model::{Entity, Identifier, ListVersion, Name, NameKind, Schema, Subject};
-use ward_store::{Alert, AlertChange, AlertFilter, AlertReason, AlertStatus, Book, CloseReason, Customer};
+use ward_store::{
+    subject_fingerprint, Alert, AlertChange, AlertFilter, AlertReason, AlertStatus, Book, CloseReason,
+    Customer, Suppression, SuppressionEnd, SuppressionKind, SuppressionStatus,
+};
 
 /// Scores closer than this are the same score (stored scores pass through `f64`).
 const SCORE_EPSILON: f64 = 1e-6;
@@ -82,6 +85,8 @@ pub struct Summary {
     pub updated: usize,
     /// Alerts closed.
     pub closed: usize,
+    /// Matching pairs not alerted because a suppression of the pair holds.
+    pub suppressed: usize,
 }
 
 impl Summary {
@@ -91,6 +96,7 @@ impl Summary {
         self.raised += other.raised;
         self.updated += other.updated;
         self.closed += other.closed;
+        self.suppressed += other.suppressed;
     }
 
     /// Whether no alert changed.
@@ -184,8 +190,86 @@ impl Scope<'_> {
 struct Reasons<'a> {
     /// The reason of a raised alert, by subject.
     raise: &'a dyn Fn(&Customer, usize) -> AlertReason,
-    /// Subjects with an amended record: their alerts are updated and say so.
+    /// Subjects with an amended record: their alerts are updated and say so, and their
+    /// dismissed alerts without a suppression re-open.
     amended: &'a HashSet<usize>,
+    /// Customers whose data changed: their dismissed alerts without a suppression re-open.
+    changed_customers: &'a HashSet<&'a str>,
+}
+
+/// A book's active suppressions by (customer id, subject id), judged on one day.
+pub(crate) struct Suppressed {
+    by_pair: HashMap<(String, String), Suppression>,
+    today: String,
+}
+
+impl Suppressed {
+    /// The book's active suppressions.
+    pub(crate) fn load(monitor: &Monitor<'_>, book: &str) -> Result<Suppressed> {
+        let by_pair = monitor
+            .store
+            .active_suppressions(book)?
+            .into_iter()
+            .map(|s| ((s.customer_id.clone(), s.subject_id.clone()), s))
+            .collect();
+        Ok(Suppressed { by_pair, today: monitor.today() })
+    }
+
+    /// The suppression of a pair, and whether it no longer holds for the customer and subject as
+    /// they are now: the reason to re-open or raise and the end to record.
+    fn check(
+        &self,
+        customer: &Customer,
+        subject: &Subject,
+    ) -> Option<(&Suppression, Option<(AlertReason, SuppressionEnd)>)> {
+        let suppression = self.by_pair.get(&(customer.id.clone(), subject.id.clone()))?;
+        let end = |status, reason: String| SuppressionEnd { suppression_id: suppression.id, status, reason };
+        let broken = match suppression.kind {
+            SuppressionKind::GoodGuy if !suppression.holds_on(&self.today) => Some((
+                AlertReason::SuppressionExpired,
+                end(
+                    SuppressionStatus::Expired,
+                    format!(
+                        "the good-guy entry of decision {} expired on {}",
+                        suppression.decision_id,
+                        suppression.expires.as_deref().unwrap_or("")
+                    ),
+                ),
+            )),
+            SuppressionKind::GoodGuy => None,
+            SuppressionKind::Pinned => {
+                if suppression.subject_fingerprint.as_deref()
+                    != Some(subject_fingerprint(&subject.records).as_str())
+                {
+                    Some((
+                        AlertReason::AmendedDesignation,
+                        end(
+                            SuppressionStatus::Broken,
+                            format!(
+                                "the listed record changed since the pinned suppression of decision {}",
+                                suppression.decision_id
+                            ),
+                        ),
+                    ))
+                } else if suppression.customer_fingerprint.as_deref() != Some(customer.fingerprint().as_str())
+                {
+                    Some((
+                        AlertReason::CustomerChanged,
+                        end(
+                            SuppressionStatus::Broken,
+                            format!(
+                                "the customer record changed since the pinned suppression of decision {}",
+                                suppression.decision_id
+                            ),
+                        ),
+                    ))
+                } else {
+                    None
+                }
+            }
+        };
+        Some((suppression, broken))
+    }
 }
 
 /// The book's alerts that are not closed, the newest of each pair.
@@ -213,10 +297,12 @@ fn reconcile(
     mut live: BTreeMap<(String, String), Alert>,
     matches: Vec<Match<'_>>,
     reasons: &Reasons<'_>,
+    suppressed: &Suppressed,
     summary: &mut Summary,
-) -> Vec<AlertChange> {
+) -> (Vec<AlertChange>, Vec<SuppressionEnd>) {
     let versions = lists.version_ids();
     let mut changes = Vec::new();
+    let mut ended = Vec::new();
     for m in matches {
         let subject = &lists.screener.subjects()[m.subject];
         let referents: Vec<String> = subject.referents().map(str::to_string).collect();
@@ -226,13 +312,34 @@ fn reconcile(
         match live.remove(&(m.customer.id.clone(), subject.id.clone())) {
             Some(mut alert) => {
                 let amended = reasons.amended.contains(&m.subject);
+                // A dismissed alert re-opens when its suppression no longer holds, or, without
+                // one, when the designation or the customer changed.
+                let mut reopen = None;
+                if alert.status == AlertStatus::Dismissed {
+                    match suppressed.check(m.customer, subject) {
+                        Some((_, Some((reason, end)))) => {
+                            reopen = Some(reason);
+                            ended.push(end);
+                        }
+                        Some((_, None)) => {}
+                        None if amended => reopen = Some(AlertReason::AmendedDesignation),
+                        None if reasons.changed_customers.contains(m.customer.id.as_str()) => {
+                            reopen = Some(AlertReason::CustomerChanged);
+                        }
+                        None => {}
+                    }
+                }
                 let differs = (alert.score - score).abs() > SCORE_EPSILON
                     || alert.explanations != explanations
                     || alert.referents != referents
                     || alert.customer_name != m.customer.name;
-                if amended || differs {
+                if amended || differs || reopen.is_some() {
                     if amended {
                         alert.reason = AlertReason::AmendedDesignation;
+                    }
+                    if let Some(reason) = reopen {
+                        alert.status = AlertStatus::Open;
+                        alert.reason = reason;
                     }
                     alert.score = score;
                     alert.explanations = explanations;
@@ -244,6 +351,14 @@ fn reconcile(
                 }
             }
             None => {
+                match suppressed.check(m.customer, subject) {
+                    Some((_, None)) => {
+                        summary.suppressed += 1;
+                        continue;
+                    }
+                    Some((_, Some((_, end)))) => ended.push(end),
+                    None => {}
+                }
                 summary.raised += 1;
                 changes.push(AlertChange::Raise(Alert {
                     id: 0,
@@ -274,7 +389,7 @@ fn reconcile(
             changes.push(AlertChange::Update(alert));
         }
     }
-    changes
+    (changes, ended)
 }
 
 /// Screens new and changed customers and closes the open alerts of removed ones. Returns the
@@ -294,12 +409,19 @@ pub(crate) fn customers(
     let matches = match_forward(monitor, lists, &ok);
     let raise = |customer: &Customer, _: usize| reason_of[customer.id.as_str()];
     let no_amendments = HashSet::new();
-    let mut changes = reconcile(
+    let changed_customers: HashSet<&str> = screen
+        .iter()
+        .filter(|(_, reason)| *reason == AlertReason::CustomerChanged)
+        .map(|(c, _)| c.id.as_str())
+        .collect();
+    let suppressed = Suppressed::load(monitor, &book.name)?;
+    let (mut changes, ended) = reconcile(
         book,
         lists,
         live,
         matches,
-        &Reasons { raise: &raise, amended: &no_amendments },
+        &Reasons { raise: &raise, amended: &no_amendments, changed_customers: &changed_customers },
+        &suppressed,
         &mut summary,
     );
     let gone: HashSet<&str> = removed.iter().map(String::as_str).collect();
@@ -311,7 +433,7 @@ pub(crate) fn customers(
             changes.push(AlertChange::Update(alert));
         }
     }
-    monitor.store.commit_screening(book, &changes)?;
+    monitor.store.commit_screening_ending(book, &changes, &ended)?;
     Ok((summary, refused))
 }
 
@@ -348,18 +470,21 @@ pub(crate) fn full(monitor: &Monitor<'_>, book: &Book, lists: &Lists) -> Result<
     let chunks: Vec<&[Customer]> = customers.chunks(monitor.config.chunk.max(1)).collect();
     let raise = |_: &Customer, _: usize| AlertReason::NewDesignation;
     let no_amendments = HashSet::new();
+    let no_changed_customers = HashSet::new();
+    let suppressed = Suppressed::load(monitor, &book.name)?;
     for (n, chunk) in chunks.iter().enumerate() {
         let (ok, _) = screenable(chunk.iter());
         summary.screened += ok.len();
         let scoped: HashSet<&str> = ok.iter().map(|c| c.customer.id.as_str()).collect();
         let live = live_alerts(monitor, &book.name, &Scope::Customers(&scoped))?;
         let matches = match_forward(monitor, lists, &ok);
-        let changes = reconcile(
+        let (changes, ended) = reconcile(
             book,
             lists,
             live,
             matches,
-            &Reasons { raise: &raise, amended: &no_amendments },
+            &Reasons { raise: &raise, amended: &no_amendments, changed_customers: &no_changed_customers },
+            &suppressed,
             &mut summary,
         );
         if n + 1 < chunks.len() {
@@ -375,7 +500,7 @@ pub(crate) fn full(monitor: &Monitor<'_>, book: &Book, lists: &Lists) -> Result<
         } else {
             finish(&mut state, &versions, &engine);
         }
-        monitor.store.commit_screening(&state, &changes)?;
+        monitor.store.commit_screening_ending(&state, &changes, &ended)?;
     }
     if chunks.is_empty() {
         finish(&mut state, &versions, &engine);
@@ -476,11 +601,20 @@ pub(crate) fn delta(monitor: &Monitor<'_>, book: &Book, lists: &Lists) -> Result
             AlertReason::NewDesignation
         }
     };
-    let changes =
-        reconcile(book, lists, live, matches, &Reasons { raise: &raise, amended: &amended }, &mut summary);
+    let no_changed_customers = HashSet::new();
+    let suppressed = Suppressed::load(monitor, &book.name)?;
+    let (changes, ended) = reconcile(
+        book,
+        lists,
+        live,
+        matches,
+        &Reasons { raise: &raise, amended: &amended, changed_customers: &no_changed_customers },
+        &suppressed,
+        &mut summary,
+    );
     let mut state = book.clone();
     finish(&mut state, &versions, &monitor.config.engine_tag());
-    monitor.store.commit_screening(&state, &changes)?;
+    monitor.store.commit_screening_ending(&state, &changes, &ended)?;
     Ok(summary)
 }
 
@@ -538,4 +672,68 @@ fn customer_subject(customer: &Customer) -> Subject {
         record.add_identifier(Identifier::from_label("", value, None));
     }
     Subject { id: customer.id.clone(), records: vec![record] }
+}
+
+/// Ends the book's good-guy suppressions whose date has come, re-opening each dismissed alert
+/// whose pair still matches (reason [`AlertReason::SuppressionExpired`]), in one transaction.
+/// Run before every re-screen, delta or full, so that both see the same suppressions.
+pub(crate) fn expire(monitor: &Monitor<'_>, book: &Book, lists: &Lists) -> Result<Summary> {
+    let today = monitor.today();
+    let expired: Vec<Suppression> =
+        monitor.store.active_suppressions(&book.name)?.into_iter().filter(|s| !s.holds_on(&today)).collect();
+    let mut summary = Summary::default();
+    if expired.is_empty() {
+        return Ok(summary);
+    }
+    let wanted: HashSet<&str> = expired.iter().map(|s| s.customer_id.as_str()).collect();
+    let customers: HashMap<String, Customer> = monitor
+        .store
+        .customers(&book.name)?
+        .into_iter()
+        .filter(|stored| wanted.contains(stored.customer.id.as_str()))
+        .map(|stored| (stored.customer.id.clone(), stored.customer))
+        .collect();
+    let mut live = live_alerts(monitor, &book.name, &Scope::Customers(&wanted))?;
+    let options = options(monitor);
+    let versions = lists.version_ids();
+    let mut changes = Vec::new();
+    let mut ended = Vec::new();
+    for suppression in &expired {
+        ended.push(SuppressionEnd {
+            suppression_id: suppression.id,
+            status: SuppressionStatus::Expired,
+            reason: format!(
+                "the good-guy entry of decision {} expired on {}",
+                suppression.decision_id,
+                suppression.expires.as_deref().unwrap_or("")
+            ),
+        });
+        let key = (suppression.customer_id.clone(), suppression.subject_id.clone());
+        let Some(mut alert) = live.remove(&key).filter(|a| a.status == AlertStatus::Dismissed) else {
+            continue;
+        };
+        let Some(customer) = customers.get(&suppression.customer_id) else { continue };
+        let Some(subject) = lists.screener.subjects().iter().position(|s| s.id == suppression.subject_id)
+        else {
+            continue;
+        };
+        let query = customer_query(customer);
+        if validate_query(&query).is_err() {
+            continue;
+        }
+        let hit =
+            lists.screener.match_subjects(&query, &[subject], &options).into_iter().find(|hit| hit.is_match);
+        if let Some(hit) = hit {
+            alert.status = AlertStatus::Open;
+            alert.reason = AlertReason::SuppressionExpired;
+            alert.score = f64::from(hit.score);
+            alert.explanations = hit.comparison.explanations.iter().map(|e| e.text.clone()).collect();
+            alert.referents = lists.screener.subjects()[subject].referents().map(str::to_string).collect();
+            alert.list_versions.clone_from(&versions);
+            summary.updated += 1;
+            changes.push(AlertChange::Update(alert));
+        }
+    }
+    monitor.store.commit_screening_ending(book, &changes, &ended)?;
+    Ok(summary)
 }

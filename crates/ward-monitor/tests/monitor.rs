@@ -8,7 +8,9 @@ use std::path::PathBuf;
 use ward_model::{DateSpec, Entity, Name, NameKind, ParsedList, Schema, SourceFile};
 use ward_monitor::{Lists, Monitor, MonitorConfig, Summary};
 use ward_store::{
-    Alert, AlertFilter, AlertReason, AlertStatus, CloseReason, Customer, ImportPolicy, Location, Store,
+    Actor, Alert, AlertEventKind, AlertFilter, AlertReason, AlertStatus, CloseReason, Customer, DecisionKind,
+    DecisionReason, DecisionRequest, DecisionStatus, ImportPolicy, Location, Role, Store, SuppressionRequest,
+    SuppressionStatus,
 };
 
 const SDN: &str = "us_ofac_sdn";
@@ -261,6 +263,7 @@ proptest! {
         added in prop::collection::vec(record_strategy(), 0..4),
         book in prop::collection::vec((name_strategy(), born_strategy()), 1..10),
         copies in prop::collection::vec((any::<prop::sample::Index>(), born_strategy()), 0..4),
+        verdicts in prop::collection::vec(0u8..4, 8),
     ) {
         let store = Store::open_in_memory().unwrap();
         let monitor = Monitor::new(&store, MonitorConfig::default());
@@ -277,6 +280,17 @@ proptest! {
             customers.push(customer(&format!("k{i}"), pick.get(&all_names).as_str(), born.as_deref()));
         }
         monitor.import_book("b", customers, false, &Lists::load(&store).unwrap()).unwrap();
+        // Reviewed alerts: left open, dismissed, dismissed with a pinned suppression, or with
+        // a good-guy entry.
+        let expires = (chrono::Utc::now().date_naive() + chrono::Days::new(10)).format("%Y-%m-%d").to_string();
+        for (alert, verdict) in alerts(&store).iter().zip(verdicts.iter().cycle()) {
+            match verdict {
+                1 => dismiss_approved(&store, alert, None),
+                2 => dismiss_approved(&store, alert, Some(SuppressionRequest::Pinned)),
+                3 => dismiss_approved(&store, alert, Some(SuppressionRequest::GoodGuy { expires: expires.clone() })),
+                _ => {}
+            }
+        }
 
         let mut after = Vec::new();
         for (i, (entity, fate)) in before.into_iter().zip(fates.iter().cycle()).enumerate() {
@@ -501,4 +515,135 @@ fn the_delta_equals_a_full_rescreen_on_the_real_ofac_change() {
     assert!(full.no_change(), "a full re-screen after the delta {delta:?} changed {full:?}");
     assert!(delta.raised > 0 && delta.closed > 0, "{delta:?}");
     let _ = writeln!(std::io::stderr(), "real OFAC change: delta {delta:?}");
+}
+
+/// The alert of a seed customer, by customer id.
+fn seed_alert(store: &Store, customer_id: &str) -> Alert {
+    let found: Vec<Alert> = alerts(store).into_iter().filter(|a| a.customer_id == customer_id).collect();
+    assert_eq!(found.len(), 1, "{customer_id}: {found:#?}");
+    found.into_iter().next().unwrap()
+}
+
+/// An analyst dismisses `alert` and a supervisor approves.
+fn dismiss_approved(store: &Store, alert: &Alert, suppress: Option<SuppressionRequest>) {
+    let request = DecisionRequest {
+        kind: DecisionKind::Dismiss,
+        reason: DecisionReason::DifferentBirthDate,
+        remark: format!("{} is another person", alert.customer_name),
+        suppress,
+    };
+    let ann = Actor::new("ann", Role::Analyst);
+    let decision = store.request_decision(alert.id, &ann, &request).unwrap();
+    if decision.status == DecisionStatus::Pending {
+        let refused = store.approve_decision(decision.id, &Actor::new("bob", Role::Analyst), "");
+        assert!(matches!(refused, Err(ward_store::Error::User(_))), "an analyst approved: {refused:?}");
+        store.approve_decision(decision.id, &Actor::new("sue", Role::Supervisor), "agreed").unwrap();
+    }
+    assert_eq!(store.alert(alert.id).unwrap().unwrap().status, AlertStatus::Dismissed);
+}
+
+fn history_kinds(store: &Store, alert: i64) -> Vec<AlertEventKind> {
+    store.alert_history(alert).unwrap().into_iter().map(|e| e.kind).collect()
+}
+
+/// On the real OFAC SDN of 2021-07 and the seed's customers: a pinned suppression holds on
+/// re-screen and breaks when the listing is amended or the customer changes; a good-guy entry
+/// holds through an amendment and ends on its date; a plain dismissal re-opens on an amendment.
+fn suppression_case(location: &Location) {
+    let Some(after) = shared("lists/us-ofac/sdn-csv-2021-07") else {
+        return;
+    };
+    let store = Store::open_location(location).unwrap();
+    let monitor = Monitor::new(&store, MonitorConfig::default());
+    let lists_read = ward_lists::read_path(&after).unwrap();
+    for list in &lists_read {
+        store.import_with(list, &ImportPolicy { allow_shrink: true, ..ImportPolicy::default() }).unwrap();
+    }
+    let mut book = ordinary_customers(200);
+    book.extend(seed_customers());
+    monitor.import_book("seed", book.clone(), false, &Lists::load(&store).unwrap()).unwrap();
+    let wang = seed_alert(&store, "seed-1");
+    let chen = seed_alert(&store, "seed-2");
+    let zhu = seed_alert(&store, "seed-3");
+    let mingshan = seed_alert(&store, "seed-4");
+    dismiss_approved(&store, &wang, Some(SuppressionRequest::Pinned));
+    dismiss_approved(&store, &chen, None);
+    let expires = (chrono::Utc::now().date_naive() + chrono::Days::new(10)).format("%Y-%m-%d").to_string();
+    dismiss_approved(&store, &zhu, Some(SuppressionRequest::GoodGuy { expires: expires.clone() }));
+    dismiss_approved(&store, &mingshan, Some(SuppressionRequest::Pinned));
+    assert_eq!(store.active_suppressions("seed").unwrap().len(), 3);
+
+    // Re-screening the same lists and customers keeps every decision.
+    let lists = Lists::load(&store).unwrap();
+    let full = monitor.rescreen_full("seed", &lists).unwrap();
+    assert!(full.no_change(), "{full:?}");
+    assert_eq!(store.active_suppressions("seed").unwrap().len(), 3);
+
+    // OFAC amends the records of WANG Junzheng, CHEN Mingguo and ZHU Hailun.
+    let amended: Vec<String> = [&wang, &chen, &zhu].iter().map(|a| a.referents[0].clone()).collect();
+    let mut list = lists_read.into_iter().find(|l| l.dataset == SDN).unwrap();
+    for entity in list.entities.iter_mut().filter(|e| amended.contains(&e.id)) {
+        entity.add_name(Name::new(format!("{} (amended)", entity.caption()), NameKind::Alias));
+    }
+    list.meta.published = Some("2099-01-01".into());
+    for source in &mut list.sources {
+        source.sha256 = format!("{}-amended", source.sha256);
+    }
+    store.import_with(&list, &ImportPolicy { allow_shrink: true, ..ImportPolicy::default() }).unwrap();
+    let lists = Lists::load(&store).unwrap();
+    monitor.rescreen("seed", &lists).unwrap();
+    let reopened = store.alert(wang.id).unwrap().unwrap();
+    assert_eq!((reopened.status, reopened.reason), (AlertStatus::Open, AlertReason::AmendedDesignation));
+    let broken =
+        store.suppressions(Some("seed")).unwrap().into_iter().find(|s| s.alert_id == wang.id).unwrap();
+    assert_eq!(broken.status, SuppressionStatus::Broken);
+    assert!(broken.end_reason.as_deref().unwrap().contains("listed record changed"), "{broken:?}");
+    let kinds = history_kinds(&store, wang.id);
+    assert_eq!(kinds[kinds.len() - 2..], [AlertEventKind::Reopened, AlertEventKind::SuppressionEnded]);
+    let chen_now = store.alert(chen.id).unwrap().unwrap();
+    assert_eq!((chen_now.status, chen_now.reason), (AlertStatus::Open, AlertReason::AmendedDesignation));
+    assert_eq!(
+        store.alert(zhu.id).unwrap().unwrap().status,
+        AlertStatus::Dismissed,
+        "the good-guy entry holds"
+    );
+    assert!(monitor.rescreen_full("seed", &lists).unwrap().no_change());
+
+    // WANG Mingshan's record changes at the bank: the pinned suppression breaks.
+    let mut changed: Vec<Customer> = book.iter().filter(|c| c.id == "seed-4").cloned().collect();
+    changed[0].name = "Wang Mingshan".into();
+    monitor.import_book("seed", changed, false, &lists).unwrap();
+    let mingshan_now = store.alert(mingshan.id).unwrap().unwrap();
+    assert_eq!((mingshan_now.status, mingshan_now.reason), (AlertStatus::Open, AlertReason::CustomerChanged));
+
+    // On its date the good-guy entry ends and the alert re-opens.
+    let later = Monitor::new(&store, MonitorConfig::default()).with_today(&expires);
+    let summary = later.rescreen("seed", &lists).unwrap();
+    let zhu_now = store.alert(zhu.id).unwrap().unwrap();
+    assert_eq!(
+        (zhu_now.status, zhu_now.reason),
+        (AlertStatus::Open, AlertReason::SuppressionExpired),
+        "{summary:?}"
+    );
+    assert!(store.active_suppressions("seed").unwrap().is_empty());
+    assert!(later.rescreen_full("seed", &lists).unwrap().no_change());
+}
+
+#[test]
+fn suppression_case_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    suppression_case(&Location::Sqlite { data_dir: dir.path().to_path_buf() });
+}
+
+#[test]
+fn suppression_case_on_postgres() {
+    let url = std::env::var("WARD_TEST_POSTGRES")
+        .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/test".to_string());
+    if let Err(e) = postgres_check(&url) {
+        let _ = writeln!(std::io::stderr(), "skipping PostgreSQL test: {e} (set WARD_TEST_POSTGRES)");
+        return;
+    }
+    let schema = format!("ward_monitor_suppression_{}", std::process::id());
+    suppression_case(&Location::Postgres { url: url.clone(), schema: Some(schema.clone()) });
+    drop_schema(&url, &schema);
 }

@@ -108,7 +108,7 @@ pub(crate) fn parse_time(text: &str) -> Result<DateTime<Utc>> {
 
 /// A filter bound: an RFC 3339 time, or a date (its start for `from`, the next day's start for
 /// an exclusive `until`). A time as `until` is made exclusive by adding one millisecond.
-fn time_bound(text: &str, until: bool) -> Result<DateTime<Utc>> {
+pub(crate) fn time_bound(text: &str, until: bool) -> Result<DateTime<Utc>> {
     if let Ok(date) = NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d") {
         let date = if until { date.succ_opt().unwrap_or(date) } else { date };
         return Ok(date.and_hms_opt(0, 0, 0).expect("midnight").and_utc());

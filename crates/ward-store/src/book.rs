@@ -112,6 +112,7 @@ macro_rules! text_enum {
         }
     };
 }
+pub(crate) use text_enum;
 
 text_enum! {
     /// Why an alert was raised (or last changed).
@@ -124,6 +125,8 @@ text_enum! {
         AmendedDesignation = "amended-designation",
         /// A customer's changed data now matches a listed subject.
         CustomerChanged = "customer-changed",
+        /// A good-guy suppression of the pair expired while the pair still matches.
+        SuppressionExpired = "suppression-expired",
     }
 }
 
@@ -136,6 +139,8 @@ text_enum! {
         Confirmed = "confirmed",
         /// Reviewed: the customer is not the listed party.
         Dismissed = "dismissed",
+        /// Handed to a supervisor by an analyst, waiting for their decision.
+        Escalated = "escalated",
         /// No longer applies (see [`CloseReason`]).
         Closed = "closed",
     }

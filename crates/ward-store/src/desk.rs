@@ -1,19 +1,16 @@
 //! The review desk's accounts, sessions and alert queue: people who sign in (analysts,
 //! supervisors, admins) with Argon2-hashed passwords, lockout after repeated failures, sessions
-//! kept by the hash of their cookie token with a per-session CSRF token, and the indexed queue
-//! query that pages through alerts by keyset.
+//! kept by the hash of their cookie token with a per-session CSRF token.
 //!
 //! Passwords and session tokens are never stored: a password as its Argon2id PHC string, a
 //! session token as its SHA-256 (a stolen database opens no session).
 
-use crate::{Error, InternalError, Result, Store, UserError};
+use crate::{Error, InternalError, Result, Role, Store, UserError};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::fmt;
-use std::str::FromStr;
 use std::time::Duration;
 
 /// Failed sign-ins in a row after which an account is locked for [`LOCKOUT_DURATION`].
@@ -30,50 +27,6 @@ pub const MIN_PASSWORD_CHARS: usize = 12;
 
 /// Random bytes in a session token and in a CSRF token.
 const TOKEN_BYTES: usize = 32;
-
-/// What a person may do on the desk; each role may do what the ones before it may.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Role {
-    /// Works alerts: searches, reads, proposes decisions.
-    Analyst,
-    /// Also approves or rejects the decisions of others.
-    Supervisor,
-    /// Also manages accounts.
-    Admin,
-}
-
-impl Role {
-    /// Every role, least privileged first.
-    pub const ALL: &'static [Role] = &[Role::Analyst, Role::Supervisor, Role::Admin];
-
-    /// The role as stored and typed.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Role::Analyst => "analyst",
-            Role::Supervisor => "supervisor",
-            Role::Admin => "admin",
-        }
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-impl FromStr for Role {
-    type Err = String;
-
-    fn from_str(text: &str) -> std::result::Result<Role, String> {
-        Role::ALL
-            .iter()
-            .copied()
-            .find(|role| role.as_str() == text)
-            .ok_or_else(|| format!("{text:?} is not a role: analyst, supervisor or admin"))
-    }
-}
 
 /// A person who signs in to the desk.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -126,47 +79,6 @@ pub struct Session {
     pub expires_at: String,
 }
 
-/// The order of the alert queue.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum QueueSort {
-    /// Newest alert first.
-    #[default]
-    Newest,
-    /// Oldest alert first.
-    Oldest,
-    /// Highest score first, then newest.
-    Score,
-}
-
-/// Where a queue page starts: just after this alert in the queue's order.
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct QueueCursor {
-    /// The last alert's id.
-    pub id: i64,
-    /// The last alert's score (read only when sorting by score).
-    pub score: f64,
-}
-
-/// Which alerts the queue shows, in which order, from where.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct QueueFilter {
-    /// Only this book.
-    pub book: Option<String>,
-    /// Only with this status.
-    pub status: Option<crate::AlertStatus>,
-    /// Only raised for this reason.
-    pub reason: Option<crate::AlertReason>,
-    /// Only scoring at least this.
-    pub min_score: Option<f64>,
-    /// The order.
-    pub sort: QueueSort,
-    /// Start after this alert.
-    pub after: Option<QueueCursor>,
-    /// At most this many.
-    pub limit: usize,
-}
-
 /// The account and session tables of one backend.
 pub(crate) trait DeskBackend: Send + Sync {
     /// Inserts a user; `false` when the name is taken.
@@ -183,8 +95,6 @@ pub(crate) trait DeskBackend: Send + Sync {
     fn session(&self, token_hash: &str, now: &str) -> Result<Option<Session>>;
     /// Ends a session.
     fn delete_session(&self, token_hash: &str) -> Result<()>;
-    /// The ids of the queue's page, in its order.
-    fn alert_queue(&self, filter: &QueueFilter) -> Result<Vec<i64>>;
 }
 
 /// A time as stored: fixed-width UTC text, so text order is time order.
@@ -313,72 +223,8 @@ impl Store {
     pub fn sign_out(&self, token: &str) -> Result<()> {
         self.backend.delete_session(&token_hash(token))
     }
-
-    /// One page of the alert queue: filtered by indexed columns and paged by keyset (the last
-    /// row's sort key), so a page costs the same at the start and deep into 100,000 alerts.
-    pub fn alert_queue(&self, filter: &QueueFilter) -> Result<Vec<crate::Alert>> {
-        let ids = self.backend.alert_queue(filter)?;
-        let mut alerts = Vec::with_capacity(ids.len());
-        for id in ids {
-            alerts.push(self.alert(id)?.ok_or_else(|| Error::missing(format!("alert {id}")))?);
-        }
-        Ok(alerts)
-    }
 }
 
 /// An Argon2id hash of a random password nobody knows, verified against for unknown names.
 const UNKNOWN_USER_HASH: &str =
     "$argon2id$v=19$m=19456,t=2,p=1$c29tZXNhbHRzb21lc2FsdA$QWu3SfQK6A0OjjPwyV6vWzFHsSBCRTU/qVVp0jNzOU8";
-
-/// One argument of the queue's SQL.
-pub(crate) enum QueueArg {
-    Text(String),
-    Integer(i64),
-    Real(f64),
-}
-
-impl QueueFilter {
-    /// The query of the page's ids, with parameters numbered in the backend's spelling
-    /// (`marker` `?` or `$`), and its arguments.
-    pub(crate) fn sql(&self, marker: char) -> (String, Vec<QueueArg>) {
-        let mut conditions: Vec<String> = Vec::new();
-        let mut args = Vec::new();
-        let param = |arg: QueueArg, args: &mut Vec<QueueArg>| {
-            args.push(arg);
-            format!("{marker}{}", args.len())
-        };
-        if let Some(book) = &self.book {
-            conditions.push(format!("book = {}", param(QueueArg::Text(book.clone()), &mut args)));
-        }
-        if let Some(status) = self.status {
-            let text = QueueArg::Text(status.as_str().to_string());
-            conditions.push(format!("status = {}", param(text, &mut args)));
-        }
-        if let Some(reason) = self.reason {
-            let text = QueueArg::Text(reason.as_str().to_string());
-            conditions.push(format!("reason = {}", param(text, &mut args)));
-        }
-        if let Some(min_score) = self.min_score {
-            conditions.push(format!("score >= {}", param(QueueArg::Real(min_score), &mut args)));
-        }
-        if let Some(cursor) = self.after {
-            conditions.push(match self.sort {
-                QueueSort::Newest => format!("id < {}", param(QueueArg::Integer(cursor.id), &mut args)),
-                QueueSort::Oldest => format!("id > {}", param(QueueArg::Integer(cursor.id), &mut args)),
-                QueueSort::Score => {
-                    let score = param(QueueArg::Real(cursor.score), &mut args);
-                    let id = param(QueueArg::Integer(cursor.id), &mut args);
-                    format!("(score < {score} OR (score = {score} AND id < {id}))")
-                }
-            });
-        }
-        let order = match self.sort {
-            QueueSort::Newest => "id DESC",
-            QueueSort::Oldest => "id ASC",
-            QueueSort::Score => "score DESC, id DESC",
-        };
-        let filter =
-            if conditions.is_empty() { String::new() } else { format!("WHERE {}", conditions.join(" AND ")) };
-        (format!("SELECT id FROM alerts {filter} ORDER BY {order} LIMIT {}", self.limit), args)
-    }
-}

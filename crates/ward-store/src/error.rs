@@ -115,6 +115,70 @@ pub enum UserError {
         /// The version number named.
         number: i64,
     },
+    /// No alert has this id.
+    #[error("there is no alert {id}: `ward alerts list` shows the alerts")]
+    UnknownAlert {
+        /// The id given.
+        id: i64,
+    },
+    /// No decision has this id.
+    #[error("there is no decision {id}")]
+    UnknownDecision {
+        /// The id given.
+        id: i64,
+    },
+    /// A decision on an alert that is not waiting for one.
+    #[error("alert {id} is {status}: only an open alert can be decided or escalated, and an escalated one confirmed or dismissed")]
+    AlertNotOpen {
+        /// The alert.
+        id: i64,
+        /// Its status.
+        status: String,
+    },
+    /// A second decision on an alert whose first waits for approval.
+    #[error("alert {alert} has decision {decision} waiting for approval: approve or reject it first")]
+    DecisionPending {
+        /// The alert.
+        alert: i64,
+        /// The pending decision.
+        decision: i64,
+    },
+    /// An approval, rejection or assignment that needs a supervisor.
+    #[error("{actor} acts as {role}: approving, rejecting and assigning alerts to others needs the supervisor or admin role")]
+    NotSupervisor {
+        /// Who tried.
+        actor: String,
+        /// Their role.
+        role: String,
+    },
+    /// Someone reviewing their own decision.
+    #[error("{actor} requested decision {decision} and cannot approve or reject it: a second person must (four eyes)")]
+    OwnDecision {
+        /// The decision.
+        decision: i64,
+        /// Who tried.
+        actor: String,
+    },
+    /// A review of a decision that is no longer pending.
+    #[error("decision {decision} is {status}, not pending: there is nothing to approve or reject")]
+    NotPending {
+        /// The decision.
+        decision: i64,
+        /// Its status.
+        status: String,
+    },
+    /// A decision that does not hold together.
+    #[error("{message}")]
+    BadDecision {
+        /// What is wrong and what to do.
+        message: String,
+    },
+    /// A queue cursor this store did not hand out.
+    #[error("{cursor:?} is not a queue cursor: pass the `next` value of the previous page, or leave it out for the first page")]
+    BadCursor {
+        /// The text given.
+        cursor: String,
+    },
     /// A desk account name that is taken.
     #[error("there is already a user named {name:?}: `ward users list` shows them")]
     UserExists {
@@ -170,6 +234,15 @@ user_error_kinds!(
     NoEarlierVersion,
     NothingToRollBack,
     AlreadyCurrent,
+    UnknownAlert,
+    UnknownDecision,
+    AlertNotOpen,
+    DecisionPending,
+    NotSupervisor,
+    OwnDecision,
+    NotPending,
+    BadDecision,
+    BadCursor,
     UserExists,
     BadUserName,
     ShortPassword,
@@ -191,6 +264,15 @@ impl UserError {
             UserError::NoEarlierVersion { .. } => UserErrorKind::NoEarlierVersion,
             UserError::NothingToRollBack { .. } => UserErrorKind::NothingToRollBack,
             UserError::AlreadyCurrent { .. } => UserErrorKind::AlreadyCurrent,
+            UserError::UnknownAlert { .. } => UserErrorKind::UnknownAlert,
+            UserError::UnknownDecision { .. } => UserErrorKind::UnknownDecision,
+            UserError::AlertNotOpen { .. } => UserErrorKind::AlertNotOpen,
+            UserError::DecisionPending { .. } => UserErrorKind::DecisionPending,
+            UserError::NotSupervisor { .. } => UserErrorKind::NotSupervisor,
+            UserError::OwnDecision { .. } => UserErrorKind::OwnDecision,
+            UserError::NotPending { .. } => UserErrorKind::NotPending,
+            UserError::BadDecision { .. } => UserErrorKind::BadDecision,
+            UserError::BadCursor { .. } => UserErrorKind::BadCursor,
             UserError::UserExists { .. } => UserErrorKind::UserExists,
             UserError::BadUserName { .. } => UserErrorKind::BadUserName,
             UserError::ShortPassword { .. } => UserErrorKind::ShortPassword,

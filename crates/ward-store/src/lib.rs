@@ -33,6 +33,9 @@ mod import;
 mod keys;
 mod migrations;
 mod pg;
+mod queue;
+mod review;
+mod sql;
 mod sqlite;
 
 pub use audit::{AuditFilter, AuditLog, AuditRecord, AuditTicket, MAX_BATCH};
@@ -41,14 +44,20 @@ pub use book::{
     StoredCustomer, TOPIC_ALERT_CREATED, TOPIC_ALERT_UPDATED, TOPIC_LISTS_CHANGED,
 };
 pub use desk::{
-    hash_password, verify_password, NewSession, QueueCursor, QueueFilter, QueueSort, Role, Session, SignIn,
-    User, LOCKOUT_DURATION, MAX_FAILED_SIGN_INS, MIN_PASSWORD_CHARS, SESSION_LIFETIME,
+    hash_password, verify_password, NewSession, Session, SignIn, User, LOCKOUT_DURATION, MAX_FAILED_SIGN_INS,
+    MIN_PASSWORD_CHARS, SESSION_LIFETIME,
 };
 pub use diff::{DiffCounts, VersionDiff};
 pub use error::{Error, InternalError, Result, UserError, UserErrorKind};
 pub use fetch::{FetchAttempt, FetchResult, FetchState};
 pub use import::{ImportError, ImportOutcome, ImportPolicy, DEFAULT_MAX_SHRINK};
 pub use keys::{KeyInfo, Scope, KEY_PREFIX};
+pub use queue::{AssigneeFilter, QueueItem, QueuePage, QueueQuery, QueueSort, DEFAULT_PAGE, MAX_PAGE};
+pub use review::{
+    describe_suppression, subject_fingerprint, today, Actor, AlertEvent, AlertEventKind, Decision,
+    DecisionKind, DecisionReason, DecisionRecord, DecisionRequest, DecisionStatus, Role, Suppression,
+    SuppressionEnd, SuppressionKind, SuppressionRequest, SuppressionStatus, EXPORT_COLUMNS,
+};
 
 use audit::{AuditSink, ResolvedFilter};
 use import::{ImportTx, Staged, StagedRow, STAGE_BATCH};
@@ -199,7 +208,20 @@ pub(crate) trait Backend: Send + Sync + desk::DeskBackend {
     fn write_customers(&self, book: &str, upsert: &[StoredCustomer], remove: &[String]) -> Result<()>;
     /// Applies alert changes, writes their outbox events and the book's new state, in one
     /// transaction. Returns the ids of the alerts, in the order of `changes`.
-    fn commit_screening(&self, state: &Book, changes: &[AlertChange], at: &str) -> Result<Vec<i64>>;
+    /// Also writes the alerts' history events and ends the suppressions `ended`.
+    fn commit_screening(
+        &self,
+        state: &Book,
+        changes: &[AlertChange],
+        ended: &[SuppressionEnd],
+        at: &str,
+    ) -> Result<Vec<i64>>;
+    /// Runs `work` in one transaction, committed when it returns `Ok`.
+    fn transact(
+        &self,
+        access: sql::Access,
+        work: &mut dyn FnMut(&mut dyn sql::Sql) -> Result<()>,
+    ) -> Result<()>;
     fn alerts(&self, filter: &AlertFilter) -> Result<Vec<Alert>>;
     /// The oldest outbox events, at most `limit`.
     fn outbox(&self, limit: usize) -> Result<Vec<OutboxEvent>>;
@@ -551,7 +573,154 @@ impl Store {
     /// event for each, and the book's new state (`state.name` names the book). Returns the ids
     /// of the alerts in the order of `changes` (new ones assigned here).
     pub fn commit_screening(&self, state: &Book, changes: &[AlertChange]) -> Result<Vec<i64>> {
-        self.backend.commit_screening(state, changes, &now())
+        self.backend.commit_screening(state, changes, &[], &now())
+    }
+
+    /// [`Store::commit_screening`], also ending the suppressions the screening found no longer
+    /// holding, in the same transaction; the history of each alert records why.
+    pub fn commit_screening_ending(
+        &self,
+        state: &Book,
+        changes: &[AlertChange],
+        ended: &[SuppressionEnd],
+    ) -> Result<Vec<i64>> {
+        self.backend.commit_screening(state, changes, ended, &now())
+    }
+
+    /// Runs `work` in one transaction of the review desk.
+    fn review<T>(&self, access: sql::Access, work: impl FnOnce(&mut dyn sql::Sql) -> Result<T>) -> Result<T> {
+        let mut work = Some(work);
+        let mut out = None;
+        self.backend.transact(access, &mut |sql| {
+            if let Some(work) = work.take() {
+                out = Some(work(sql)?);
+            }
+            Ok(())
+        })?;
+        out.ok_or_else(|| Error::missing("the result of a review transaction".to_string()))
+    }
+
+    /// Records `actor`'s decision on alert `alert_id`. A confirmation or a suppressing dismissal
+    /// waits ([`DecisionStatus::Pending`]) for a second person's [`Store::approve_decision`];
+    /// any other decision takes effect at once: the alert's status, its outbox event
+    /// ([`TOPIC_ALERT_UPDATED`]) and its history event, in one transaction. Refused (user
+    /// errors) for an unknown alert, one that is not open (or escalated), one with a decision
+    /// pending, a suppression on a non-dismissal, a good-guy date not after today, or reason
+    /// "other" without a remark.
+    pub fn request_decision(
+        &self,
+        alert_id: i64,
+        actor: &Actor,
+        request: &DecisionRequest,
+    ) -> Result<Decision> {
+        let at = now();
+        let today = review::today();
+        self.review(sql::Access::Write, |sql| review::request(sql, alert_id, actor, request, &at, &today))
+    }
+
+    /// A second person approves pending decision `decision_id`, which takes effect (with its
+    /// suppression, if it asks for one) in the same transaction. Refused unless `actor`'s role
+    /// may approve ([`Role::can_approve`]), `actor` is not who requested it, and it is pending.
+    pub fn approve_decision(&self, decision_id: i64, actor: &Actor, remark: &str) -> Result<Decision> {
+        let at = now();
+        let today = review::today();
+        self.review(sql::Access::Write, |sql| review::approve(sql, decision_id, actor, remark, &at, &today))
+    }
+
+    /// A second person rejects pending decision `decision_id`; the alert stays as it is. The
+    /// same rules as [`Store::approve_decision`].
+    pub fn reject_decision(&self, decision_id: i64, actor: &Actor, remark: &str) -> Result<Decision> {
+        let at = now();
+        self.review(sql::Access::Write, |sql| review::reject(sql, decision_id, actor, remark, &at))
+    }
+
+    /// One decision.
+    pub fn decision(&self, decision_id: i64) -> Result<Option<Decision>> {
+        self.review(sql::Access::Read, |sql| match review::read_decision(sql, decision_id) {
+            Ok(decision) => Ok(Some(decision)),
+            Err(Error::User(UserError::UnknownDecision { .. })) => Ok(None),
+            Err(e) => Err(e),
+        })
+    }
+
+    /// The decisions on one alert, oldest first.
+    pub fn alert_decisions(&self, alert_id: i64) -> Result<Vec<Decision>> {
+        self.review(sql::Access::Read, |sql| {
+            review::decisions_where(sql, "WHERE d.alert_id = $1", &[alert_id.into()])
+        })
+    }
+
+    /// The decisions on every alert of one customer and subject in a book (earlier decisions
+    /// on the same pair), oldest first.
+    pub fn pair_decisions(&self, book: &str, customer_id: &str, subject_id: &str) -> Result<Vec<Decision>> {
+        self.review(sql::Access::Read, |sql| {
+            review::decisions_where(
+                sql,
+                "WHERE a.book = $1 AND a.customer_id = $2 AND a.subject_id = $3",
+                &[book.into(), customer_id.into(), subject_id.into()],
+            )
+        })
+    }
+
+    /// The decisions waiting for approval, of one book or all, oldest first.
+    pub fn pending_decisions(&self, book: Option<&str>) -> Result<Vec<Decision>> {
+        self.review(sql::Access::Read, |sql| match book {
+            Some(book) => {
+                review::decisions_where(sql, "WHERE d.status = 'pending' AND a.book = $1", &[book.into()])
+            }
+            None => review::decisions_where(sql, "WHERE d.status = 'pending'", &[]),
+        })
+    }
+
+    /// Gives alert `alert_id` to `assignee` (an analyst may take it for themselves; giving it
+    /// to another needs a supervisor), or frees it with `None`. Recorded in its history.
+    pub fn assign_alert(&self, alert_id: i64, actor: &Actor, assignee: Option<&str>) -> Result<()> {
+        let at = now();
+        self.review(sql::Access::Write, |sql| review::assign(sql, alert_id, actor, assignee, &at).map(|_| ()))
+    }
+
+    /// Who has alert `alert_id`, if anyone.
+    pub fn alert_assignee(&self, alert_id: i64) -> Result<Option<String>> {
+        self.review(sql::Access::Read, |sql| {
+            review::read_alert(sql, alert_id)?;
+            let rows = sql.query("SELECT assignee FROM alerts WHERE id = $1", &[alert_id.into()])?;
+            rows.first().map(|row| row.opt_text(0)).transpose().map(Option::flatten)
+        })
+    }
+
+    /// Everything that happened to alert `alert_id`, in order: raised, updated, decisions,
+    /// approvals, suppressions, closes. [`UserError::UnknownAlert`] when there is no such alert.
+    pub fn alert_history(&self, alert_id: i64) -> Result<Vec<AlertEvent>> {
+        self.review(sql::Access::Read, |sql| review::history(sql, alert_id))
+    }
+
+    /// The suppressions of a book still holding by status ([`SuppressionStatus::Active`]),
+    /// by id. A good-guy entry past its date is active until a screening ends it.
+    pub fn active_suppressions(&self, book: &str) -> Result<Vec<Suppression>> {
+        self.review(sql::Access::Read, |sql| {
+            review::suppressions_where(sql, "WHERE book = $1 AND status = 'active'", &[book.into()])
+        })
+    }
+
+    /// Every suppression of a book (or all books), whatever its status, by id.
+    pub fn suppressions(&self, book: Option<&str>) -> Result<Vec<Suppression>> {
+        self.review(sql::Access::Read, |sql| match book {
+            Some(book) => review::suppressions_where(sql, "WHERE book = $1", &[book.into()]),
+            None => review::suppressions_where(sql, "", &[]),
+        })
+    }
+
+    /// The decisions requested from `from` until `to` (each RFC 3339 or a date; a date `to`
+    /// includes its whole day), as an examiner's records, oldest first.
+    pub fn export_decisions(&self, from: &str, to: &str) -> Result<Vec<DecisionRecord>> {
+        let from = audit::format_time(audit::time_bound(from, false)?);
+        let until = audit::format_time(audit::time_bound(to, true)?);
+        self.review(sql::Access::Read, |sql| review::export(sql, &from, &until))
+    }
+
+    /// One page of the alert queue.
+    pub fn alert_queue(&self, query: &QueueQuery) -> Result<QueuePage> {
+        self.review(sql::Access::Read, |sql| queue::page(sql, query))
     }
 
     /// The alerts that pass `filter`, by id.

@@ -10,12 +10,13 @@ use crate::audit::{format_time, names_lower, parse_time, AuditSink, ResolvedFilt
 use crate::book::{event_of, parse_stored};
 use crate::filter::Where;
 use crate::import::{Content, ImportTx, StagedRow, VersionRef, VersionRow};
+use crate::sql::{Access, PgSql, Sql};
 use crate::{
     fetch, keys, migrations, redact, Alert, AlertChange, AlertFilter, AuditRecord, Backend, Book,
     CloseReason, CurrentLists, Customer, Entities, Error, ImportSession, InternalError, KeyBy, KeyInfo,
     OutboxEvent, Result, StoredCustomer, UserError, Versions,
 };
-use crate::{FetchAttempt, FetchResult, FetchState};
+use crate::{review, FetchAttempt, FetchResult, FetchState, SuppressionEnd};
 use chrono::{DateTime, Utc};
 use postgres::types::ToSql;
 use postgres::{Client, GenericClient, IsolationLevel, NoTls, Row};
@@ -460,8 +461,15 @@ impl Backend for Postgres {
         tx.commit().map_err(&err)
     }
 
-    fn commit_screening(&self, state: &Book, changes: &[AlertChange], at: &str) -> Result<Vec<i64>> {
+    fn commit_screening(
+        &self,
+        state: &Book,
+        changes: &[AlertChange],
+        ended: &[SuppressionEnd],
+        at: &str,
+    ) -> Result<Vec<i64>> {
         let err = self.err();
+        let mut stored = Vec::with_capacity(changes.len());
         let mut client = self.client()?;
         let mut tx = client.transaction().map_err(&err)?;
         let insert = tx
@@ -540,7 +548,15 @@ impl Backend for Postgres {
             let (topic, key, payload) = event_of(change, &alert)?;
             tx.execute(&outbox, &[&at, &topic, &key, &payload]).map_err(&err)?;
             ids.push(alert.id);
+            stored.push(alert);
         }
+        review::record_screening(
+            &mut PgSql { tx: &mut tx, database: &self.database },
+            changes,
+            &stored,
+            ended,
+            at,
+        )?;
         let screened = serde_json::to_string(&state.screened_versions)?;
         tx.execute(
             "UPDATE books SET screened_versions = $2, engine = $3, full_progress = $4 WHERE name = $1",
@@ -657,6 +673,14 @@ impl Backend for Postgres {
             )
             .map_err(self.err())?;
         Ok(())
+    }
+
+    fn transact(&self, _access: Access, work: &mut dyn FnMut(&mut dyn Sql) -> Result<()>) -> Result<()> {
+        let err = self.err();
+        let mut client = self.client()?;
+        let mut tx = client.transaction().map_err(&err)?;
+        work(&mut PgSql { tx: &mut tx, database: &self.database })?;
+        tx.commit().map_err(&err)
     }
 
     #[cfg(test)]

@@ -6,12 +6,13 @@ use crate::audit::{names_lower, AuditSink, ResolvedFilter};
 use crate::book::{event_of, parse_stored};
 use crate::filter::Where;
 use crate::import::{Content, ImportTx, StagedRow, VersionRef, VersionRow};
+use crate::sql::{Access, Sql, SqliteSql};
 use crate::{
     fetch, keys, migrations, Alert, AlertChange, AlertFilter, AuditRecord, Backend, Book, CloseReason,
     CurrentLists, Customer, Entities, Error, ImportSession, InternalError, KeyBy, KeyInfo, OutboxEvent,
     Result, StoredCustomer, Versions, DB_FILE,
 };
-use crate::{FetchAttempt, FetchResult, FetchState};
+use crate::{review, FetchAttempt, FetchResult, FetchState, SuppressionEnd};
 use r2d2::{Pool, PooledConnection};
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::types::Value;
@@ -477,11 +478,18 @@ impl Backend for Sqlite {
         tx.commit().map_err(&err)
     }
 
-    fn commit_screening(&self, state: &Book, changes: &[AlertChange], at: &str) -> Result<Vec<i64>> {
+    fn commit_screening(
+        &self,
+        state: &Book,
+        changes: &[AlertChange],
+        ended: &[SuppressionEnd],
+        at: &str,
+    ) -> Result<Vec<i64>> {
         let err = self.err();
         let mut conn = self.conn()?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
         let mut ids = Vec::with_capacity(changes.len());
+        let mut stored = Vec::with_capacity(changes.len());
         {
             let mut insert = tx
                 .prepare_cached(
@@ -557,8 +565,16 @@ impl Backend for Sqlite {
                 let (topic, key, payload) = event_of(change, &alert)?;
                 outbox.execute(params![at, topic, key, payload]).map_err(&err)?;
                 ids.push(alert.id);
+                stored.push(alert);
             }
         }
+        review::record_screening(
+            &mut SqliteSql { conn: &tx, path: self.path() },
+            changes,
+            &stored,
+            ended,
+            at,
+        )?;
         tx.execute(
             "UPDATE books SET screened_versions = ?2, engine = ?3, full_progress = ?4 WHERE name = ?1",
             params![
@@ -696,6 +712,18 @@ impl Backend for Sqlite {
             )
             .map_err(self.err())?;
         Ok(())
+    }
+
+    fn transact(&self, access: Access, work: &mut dyn FnMut(&mut dyn Sql) -> Result<()>) -> Result<()> {
+        let err = self.err();
+        let mut conn = self.conn()?;
+        let behavior = match access {
+            Access::Read => TransactionBehavior::Deferred,
+            Access::Write => TransactionBehavior::Immediate,
+        };
+        let tx = conn.transaction_with_behavior(behavior).map_err(&err)?;
+        work(&mut SqliteSql { conn: &tx, path: self.path() })?;
+        tx.commit().map_err(&err)
     }
 
     #[cfg(test)]

@@ -939,3 +939,4 @@ fn books_customers_and_alerts(db: &dyn Db) {
 }
 
 mod desk;
+mod review;

@@ -1,8 +1,8 @@
 //! The review desk's tables on PostgreSQL.
 
-use super::{Param, Postgres};
+use super::Postgres;
 use crate::book::parse_stored;
-use crate::desk::{DeskBackend, QueueArg, QueueFilter, Session, User};
+use crate::desk::{DeskBackend, Session, User};
 use crate::Result;
 use postgres::Row;
 
@@ -94,21 +94,5 @@ impl DeskBackend for Postgres {
             .execute("DELETE FROM desk_sessions WHERE token_hash = $1", &[&token_hash])
             .map_err(self.err())?;
         Ok(())
-    }
-
-    fn alert_queue(&self, filter: &QueueFilter) -> Result<Vec<i64>> {
-        let (sql, args) = filter.sql('$');
-        let args: Vec<Param> = args
-            .into_iter()
-            .map(|arg| -> Param {
-                match arg {
-                    QueueArg::Text(text) => Box::new(text),
-                    QueueArg::Integer(n) => Box::new(n),
-                    QueueArg::Real(x) => Box::new(x),
-                }
-            })
-            .collect();
-        let refs: Vec<_> = args.iter().map(|arg| arg.as_ref()).collect();
-        Ok(self.query(&sql, &refs)?.iter().map(|row| row.get(0)).collect())
     }
 }

@@ -2,10 +2,9 @@
 
 use super::Sqlite;
 use crate::book::parse_stored;
-use crate::desk::{DeskBackend, QueueArg, QueueFilter, Session, User};
+use crate::desk::{DeskBackend, Session, User};
 use crate::Result;
-use rusqlite::types::Value;
-use rusqlite::{params, params_from_iter, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 
 const USER_COLUMNS: &str =
     "SELECT name, role, created_at, failed_sign_ins, locked_until, password_hash FROM desk_users";
@@ -14,7 +13,7 @@ fn user_of(row: &rusqlite::Row<'_>) -> rusqlite::Result<(User, String, String)> 
     Ok((
         User {
             name: row.get(0)?,
-            role: crate::desk::Role::Analyst,
+            role: crate::Role::Analyst,
             created_at: row.get(2)?,
             failed_sign_ins: row.get(3)?,
             locked_until: row.get(4)?,
@@ -110,19 +109,5 @@ impl DeskBackend for Sqlite {
             .execute("DELETE FROM desk_sessions WHERE token_hash = ?1", params![token_hash])
             .map_err(self.err())?;
         Ok(())
-    }
-
-    fn alert_queue(&self, filter: &QueueFilter) -> Result<Vec<i64>> {
-        let err = self.err();
-        let (sql, args) = filter.sql('?');
-        let args = args.into_iter().map(|arg| match arg {
-            QueueArg::Text(text) => Value::Text(text),
-            QueueArg::Integer(n) => Value::Integer(n),
-            QueueArg::Real(x) => Value::Real(x),
-        });
-        let conn = self.conn()?;
-        let mut stmt = conn.prepare_cached(&sql).map_err(&err)?;
-        let rows = stmt.query_map(params_from_iter(args), |row| row.get(0)).map_err(&err)?;
-        rows.collect::<rusqlite::Result<Vec<i64>>>().map_err(&err)
     }
 }

@@ -2,7 +2,7 @@
 
 use super::*;
 
-suite!(accounts_sign_in_and_lock_out, sessions_open_and_end, the_queue_filters_sorts_and_pages);
+suite!(accounts_sign_in_and_lock_out, sessions_open_and_end);
 
 const PASSWORD: &str = "correct horse battery";
 
@@ -56,40 +56,4 @@ fn sessions_open_and_end(db: &dyn Db) {
     store.backend.insert_session("expired-hash", &expired, &now()).unwrap();
     assert_eq!(store.backend.session("expired-hash", &now()).unwrap(), None);
     assert!(store.session(&again.token).unwrap().is_some());
-}
-
-fn the_queue_filters_sorts_and_pages(db: &dyn Db) {
-    let store = Store::open_location(&db.location()).unwrap();
-    let book = store.create_book("retail").unwrap();
-    let scores = [0.91, 0.75, 0.99, 0.75, 0.82];
-    let changes: Vec<AlertChange> = scores
-        .iter()
-        .enumerate()
-        .map(|(i, &score)| {
-            let mut raised = alert("retail", &format!("c{i}"), "S1");
-            raised.score = score;
-            if i == 4 {
-                raised.reason = AlertReason::NewCustomer;
-            }
-            AlertChange::Raise(raised)
-        })
-        .collect();
-    let ids = store.commit_screening(&book, &changes).unwrap();
-    let page = |filter: QueueFilter| -> Vec<i64> {
-        store.alert_queue(&filter).unwrap().iter().map(|alert| alert.id).collect()
-    };
-    let all = QueueFilter { limit: 10, ..QueueFilter::default() };
-    assert_eq!(page(all.clone()), ids.iter().rev().copied().collect::<Vec<_>>());
-    assert_eq!(page(QueueFilter { sort: QueueSort::Oldest, ..all.clone() }), ids);
-    // By score, ties newest first; pages follow on from the last row's score and id.
-    let by_score = QueueFilter { sort: QueueSort::Score, limit: 3, ..all.clone() };
-    assert_eq!(page(by_score.clone()), vec![ids[2], ids[0], ids[4]]);
-    let cursor = QueueCursor { id: ids[4], score: 0.82 };
-    assert_eq!(page(QueueFilter { after: Some(cursor), ..by_score.clone() }), vec![ids[3], ids[1]]);
-    let cursor = QueueCursor { id: ids[3], score: 0.75 };
-    assert_eq!(page(QueueFilter { after: Some(cursor), ..by_score }), vec![ids[1]]);
-    assert_eq!(page(QueueFilter { min_score: Some(0.9), ..all.clone() }), vec![ids[2], ids[0]]);
-    assert_eq!(page(QueueFilter { reason: Some(AlertReason::NewCustomer), ..all.clone() }), vec![ids[4]]);
-    assert_eq!(page(QueueFilter { book: Some("other".into()), ..all.clone() }), Vec::<i64>::new());
-    assert_eq!(page(QueueFilter { status: Some(AlertStatus::Open), limit: 2, ..all }), vec![ids[4], ids[3]]);
 }
