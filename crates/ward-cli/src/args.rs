@@ -54,6 +54,9 @@ pub enum Command {
     /// Parties blocked by ownership or control (OFAC 50% rule, EU, UK), with their paths.
     #[command(subcommand)]
     Ownership(crate::ownership::OwnershipCommand),
+    /// The people who sign in to the review desk.
+    #[command(subcommand)]
+    Users(crate::users::UsersCommand),
 }
 
 /// `ward eval`
@@ -593,6 +596,9 @@ pub enum BenchTarget {
     /// given list versions, then brought up to the second by the delta re-screen, against a full
     /// re-screen measured in the same run.
     Monitor,
+    /// The review desk's alert queue page over a book of 100,000 alerts (keyset pages through
+    /// the router), against reading, sorting and paging the alerts in memory.
+    Desk,
     /// The ownership fixed point (OFAC, EU, UK) over a seeded synthetic power-law registry of
     /// `--subjects` parties: time per rule set and peak memory.
     Ownership,

@@ -40,6 +40,7 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         BenchTarget::Scale => crate::bench_match::run_scale(args).map(|()| ExitCode::SUCCESS),
         BenchTarget::Payments => crate::bench_payments::run(args).map(|()| ExitCode::SUCCESS),
         BenchTarget::Ownership => crate::ownership::bench(args),
+        BenchTarget::Desk => crate::bench_desk::run(args).map(|()| ExitCode::SUCCESS),
         BenchTarget::Monitor => crate::bench_monitor::run(args).map(|()| ExitCode::SUCCESS),
     }
 }

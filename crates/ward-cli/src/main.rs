@@ -15,6 +15,7 @@ macro_rules! out {
 mod args;
 mod audit;
 mod bench;
+mod bench_desk;
 mod bench_import;
 mod bench_match;
 mod bench_monitor;
@@ -37,6 +38,7 @@ mod payments_consume;
 mod query;
 mod screen;
 mod serve;
+mod users;
 
 use clap::Parser;
 
@@ -137,6 +139,7 @@ fn run(args: args::Args) -> anyhow::Result<ExitCode> {
         args::Command::Book(args::BookCommand::Rescreen(rescreen)) => book::rescreen(&data_dir, &rescreen),
         args::Command::Alerts(args::AlertsCommand::List(list)) => book::list_alerts(&data_dir, &list),
         args::Command::Ownership(command) => ownership::run(&data_dir, &command),
+        args::Command::Users(command) => users::run(&data_dir, &command),
     }
 }
 

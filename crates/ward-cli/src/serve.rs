@@ -65,6 +65,7 @@ pub(crate) fn run(data_dir: &Path, args: &ServeArgs) -> anyhow::Result<ExitCode>
         rebuild_wait: Duration::from_secs(args.rebuild_wait),
         updates,
         geography,
+        desk_secure_cookies: !listens_on_loopback(&args.listen),
         ..ward_http::Config::default()
     };
     let state = ward_http::AppState::new(store, config).context("building the screening snapshot")?;
@@ -87,6 +88,15 @@ pub(crate) fn run(data_dir: &Path, args: &ServeArgs) -> anyhow::Result<ExitCode>
         ward_http::run(listener, state, shutdown_signal()).await.context("serving")
     })?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Whether `listen` is a loopback address (`127.0.0.1:8000`, `[::1]:8000`, `localhost:8000`):
+/// then the desk's session cookie goes without `Secure`, which browsers would refuse over the
+/// plain HTTP that `ward serve` speaks. Any other address is expected behind a TLS proxy.
+fn listens_on_loopback(listen: &str) -> bool {
+    let host = listen.rsplit_once(':').map_or(listen, |(host, _)| host);
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host == "localhost" || host.parse::<std::net::IpAddr>().is_ok_and(|ip| ip.is_loopback())
 }
 
 /// Starts delivering the outbox's events to the webhooks and NATS named, if any, on its own

@@ -292,6 +292,9 @@ fn user_error_code(kind: UserErrorKind) -> ErrorCode {
         UserErrorKind::NotSupervisor | UserErrorKind::OwnDecision => ErrorCode::NotPermitted,
         UserErrorKind::BadDecision => ErrorCode::InvalidDecision,
         UserErrorKind::BadCursor => ErrorCode::InvalidQuery,
+        UserErrorKind::UserExists | UserErrorKind::BadUserName | UserErrorKind::ShortPassword => {
+            ErrorCode::InvalidQuery
+        }
         // No request reaches these (they come from opening the store and creating keys, which
         // the API does not offer); they keep the code of an upload's errors.
         UserErrorKind::TooNew | UserErrorKind::BadSchemaName | UserErrorKind::NoScope => {

@@ -24,6 +24,7 @@
 #![deny(missing_docs)]
 
 mod auth;
+mod desk;
 pub mod dto;
 pub mod error;
 mod extract;
@@ -109,6 +110,9 @@ pub struct Config {
     pub geography: ward_payments::Geography,
     /// List updates from the publishers on a timer, with per-source metrics; `None`: none.
     pub updates: Option<ListUpdates>,
+    /// Whether the review desk's session cookie is marked `Secure` (HTTPS only). On unless
+    /// the server listens on a loopback address over plain HTTP.
+    pub desk_secure_cookies: bool,
 }
 
 impl Default for Config {
@@ -127,6 +131,7 @@ impl Default for Config {
             rebuild_wait: DEFAULT_REBUILD_WAIT,
             geography: ward_payments::Geography::embedded(),
             updates: None,
+            desk_secure_cookies: true,
         }
     }
 }

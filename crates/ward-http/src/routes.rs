@@ -63,6 +63,7 @@ pub fn app(state: AppState) -> Router {
     routes()
         .into_iter()
         .fold(Router::new(), |router, route| router.route(route.path, route.handler))
+        .nest_service(ward_desk::PREFIX, crate::desk::router(&state))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(max_body))

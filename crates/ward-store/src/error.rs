@@ -179,6 +179,24 @@ pub enum UserError {
         /// The text given.
         cursor: String,
     },
+    /// A desk account name that is taken.
+    #[error("there is already a user named {name:?}: `ward users list` shows them")]
+    UserExists {
+        /// The name given.
+        name: String,
+    },
+    /// A desk account name with characters other than letters, digits and `._-@`.
+    #[error("{name:?} is not usable as a user name: use 1 to 64 letters, digits, '.', '_', '-' or '@'")]
+    BadUserName {
+        /// The name given.
+        name: String,
+    },
+    /// A desk password shorter than the minimum.
+    #[error("the password is too short: use at least {min} characters")]
+    ShortPassword {
+        /// The fewest characters accepted.
+        min: usize,
+    },
 }
 
 /// Declares [`UserErrorKind`] and its list of every kind from one list of names, so that the
@@ -225,6 +243,9 @@ user_error_kinds!(
     NotPending,
     BadDecision,
     BadCursor,
+    UserExists,
+    BadUserName,
+    ShortPassword,
 );
 
 impl UserError {
@@ -252,6 +273,9 @@ impl UserError {
             UserError::NotPending { .. } => UserErrorKind::NotPending,
             UserError::BadDecision { .. } => UserErrorKind::BadDecision,
             UserError::BadCursor { .. } => UserErrorKind::BadCursor,
+            UserError::UserExists { .. } => UserErrorKind::UserExists,
+            UserError::BadUserName { .. } => UserErrorKind::BadUserName,
+            UserError::ShortPassword { .. } => UserErrorKind::ShortPassword,
         }
     }
 }

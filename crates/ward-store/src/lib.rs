@@ -24,6 +24,7 @@
 
 mod audit;
 mod book;
+mod desk;
 mod diff;
 mod error;
 mod fetch;
@@ -41,6 +42,10 @@ pub use audit::{AuditFilter, AuditLog, AuditRecord, AuditTicket, MAX_BATCH};
 pub use book::{
     Alert, AlertChange, AlertFilter, AlertReason, AlertStatus, Book, CloseReason, Customer, OutboxEvent,
     StoredCustomer, TOPIC_ALERT_CREATED, TOPIC_ALERT_UPDATED, TOPIC_LISTS_CHANGED,
+};
+pub use desk::{
+    hash_password, verify_password, NewSession, Session, SignIn, User, LOCKOUT_DURATION, MAX_FAILED_SIGN_INS,
+    MIN_PASSWORD_CHARS, SESSION_LIFETIME,
 };
 pub use diff::{DiffCounts, VersionDiff};
 pub use error::{Error, InternalError, Result, UserError, UserErrorKind};
@@ -178,7 +183,7 @@ pub(crate) enum KeyBy<'a> {
 
 /// One backend. Methods take `&self`: each call takes a connection from the backend's pool (in
 /// memory, the one shared connection), so that a `Store` can be shared between threads.
-pub(crate) trait Backend: Send + Sync {
+pub(crate) trait Backend: Send + Sync + desk::DeskBackend {
     /// Starts an import on this connection: its staging table, emptied.
     fn begin_import(&self) -> Result<Box<dyn ImportSession + '_>>;
     fn versions(&self, which: Versions) -> Result<Vec<ListVersion>>;

@@ -200,6 +200,23 @@ pub(crate) const SQLITE: &[&str] = &[
     CREATE INDEX alerts_book_created ON alerts (book, status, created_at, id);
     CREATE INDEX alerts_book_score ON alerts (book, status, score, id);
     CREATE INDEX alerts_assignee ON alerts (assignee, status, id);",
+    // 7 (desk): review desk accounts and their sessions.
+    "CREATE TABLE desk_users (
+        name TEXT PRIMARY KEY,
+        role TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        failed_sign_ins INTEGER NOT NULL DEFAULT 0,
+        locked_until TEXT
+    );
+    CREATE TABLE desk_sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_name TEXT NOT NULL REFERENCES desk_users (name),
+        csrf_token TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );
+    CREATE INDEX desk_sessions_expires ON desk_sessions (expires_at);",
 ];
 
 /// The PostgreSQL migrations. Text columns that are sorted on use the "C" collation so that
@@ -394,6 +411,23 @@ pub(crate) const POSTGRES: &[&str] = &[
     CREATE INDEX alerts_book_created ON alerts (book, status, created_at, id);
     CREATE INDEX alerts_book_score ON alerts (book, status, score, id);
     CREATE INDEX alerts_assignee ON alerts (assignee, status, id);"#,
+    // 7 (desk): review desk accounts and their sessions.
+    r#"CREATE TABLE desk_users (
+        name TEXT COLLATE "C" PRIMARY KEY,
+        role TEXT NOT NULL,
+        password_hash TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        failed_sign_ins BIGINT NOT NULL DEFAULT 0,
+        locked_until TEXT
+    );
+    CREATE TABLE desk_sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_name TEXT COLLATE "C" NOT NULL REFERENCES desk_users (name),
+        csrf_token TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        expires_at TEXT NOT NULL
+    );
+    CREATE INDEX desk_sessions_expires ON desk_sessions (expires_at);"#,
 ];
 
 /// Upgrades a SQLite database to schema version `target`, one transaction per step so a crash

@@ -4,6 +4,8 @@
 //! socket). The store's handle has a pool of connections, one per call or import; the audit
 //! writer opens its own, so audit commits never wait for a pooled connection.
 
+mod desk;
+
 use crate::audit::{format_time, names_lower, parse_time, AuditSink, ResolvedFilter};
 use crate::book::{event_of, parse_stored};
 use crate::filter::Where;

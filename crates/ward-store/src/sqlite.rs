@@ -1,5 +1,7 @@
 //! The SQLite backend: one database file in the data directory, nothing to install.
 
+mod desk;
+
 use crate::audit::{names_lower, AuditSink, ResolvedFilter};
 use crate::book::{event_of, parse_stored};
 use crate::filter::Where;

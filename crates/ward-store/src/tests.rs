@@ -938,4 +938,5 @@ fn books_customers_and_alerts(db: &dyn Db) {
     assert!(last.payload.contains(&format!("\"version_id\":{}", version.id)), "{}", last.payload);
 }
 
+mod desk;
 mod review;
