@@ -10,7 +10,8 @@
 //! source), [`GraphBuilder`] → [`OwnershipGraph`] (the edges in force on one date),
 //! [`RuleSet`] (OFAC, EU, UK as a [`Rule`]), [`compute`] → [`Outcome`] (a [`Status`] per party,
 //! a [`Finding`] and paths per derived result). Readers of a bank's CSV and of FtM `Ownership`
-//! entities are in [`read`].
+//! entities are in [`read`]; tying their parties to listed subjects in [`tie`]; derived results
+//! as screening subjects in [`derived`].
 //!
 //! Stakes are intervals: an unknown stake is [0, 100], never a guess. Each rule set runs twice,
 //! on the low and on the high ends; a party blocked on the low ends is blocked, one blocked only
@@ -40,11 +41,13 @@
 //! ```
 
 mod compute;
+pub mod derived;
 mod graph;
 mod model;
 pub mod read;
 mod rules;
 pub mod synthetic;
+pub mod tie;
 
 pub use compute::{compute, Basis, Contribution, Finding, Outcome, Status, Step, MAX_PATHS};
 pub use graph::{

@@ -112,6 +112,16 @@ impl RuleSet {
         }
     }
 
+    /// The lists whose persons and entities are the rule set's seeds. OFAC's 50% rule extends
+    /// blocking, so its seeds are the SDN list's; the non-SDN lists carry other restrictions.
+    pub fn seed_datasets(self) -> &'static [&'static str] {
+        match self {
+            RuleSet::Ofac => &["us_ofac_sdn"],
+            RuleSet::Eu => &["eu_fsf"],
+            RuleSet::Uk => &["gb_hmt_sanctions", "gb_fcdo_sanctions"],
+        }
+    }
+
     /// The rule's name in explanations.
     pub fn title(self) -> &'static str {
         match self {

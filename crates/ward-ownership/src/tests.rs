@@ -688,3 +688,84 @@ proptest! {
         }
     }
 }
+
+/// A listed subject of one record.
+fn listed(dataset: &str, record: &str, schema: ward_model::Schema, name: &str) -> ward_model::Subject {
+    let mut entity = ward_model::Entity::new(dataset, record, schema);
+    entity.add_name(ward_model::Name::new(name, ward_model::NameKind::Primary));
+    ward_model::Subject { id: entity.id.clone(), records: vec![entity] }
+}
+
+#[test]
+fn parties_tie_by_referent_exact_name_and_recorded_tie() {
+    use crate::tie::{parties_of, tie_graph, PartyTie, TieMethod};
+    let subjects = vec![
+        listed("us_ofac_sdn", "31492", ward_model::Schema::Person, "WANG, Junzheng"),
+        listed("us_ofac_sdn", "9", ward_model::Schema::Company, "Acme Trading"),
+    ];
+    let text = "owner,owner_name,owned,owned_name,percentage\n\
+                us_ofac_sdn:31492,,H,Holding,60\n\
+                P-2,acme trading,H,,5\n\
+                P-3,Junzheng Wang,O,Operating,50\n\
+                H,,O,,10\n";
+    let file = read_csv(text.as_bytes(), "edges.csv").unwrap();
+    let mut parties = parties_of(&file);
+    assert_eq!(
+        parties.iter().map(|p| p.key.as_str()).collect::<Vec<_>>(),
+        ["H", "O", "P-2", "P-3", "us_ofac_sdn:31492"]
+    );
+    // P-3 is named otherwise than on the list: tied only by a recorded (matcher) tie.
+    let tied = tie_graph(&file.edges, &parties, &subjects, as_of());
+    assert_eq!(tied.counts.get(&TieMethod::Referent), Some(&1));
+    assert_eq!(tied.counts.get(&TieMethod::ExactName), Some(&1));
+    assert_eq!(tied.subject_of.len(), 2);
+    let outcome = compute(&tied.graph, &tied.seeds(&subjects, RuleSet::Ofac), RuleSet::Ofac);
+    assert_eq!(outcome.status(tied.graph.find("O").unwrap()), Status::NotBlocked);
+
+    let p3 = parties.iter_mut().find(|p| p.key == "P-3").unwrap();
+    p3.tie =
+        Some(PartyTie { referent: "us_ofac_sdn:31492".into(), method: TieMethod::Matcher, score: Some(0.9) });
+    let tied = tie_graph(&file.edges, &parties, &subjects, as_of());
+    assert_eq!(tied.counts.get(&TieMethod::Matcher), Some(&1));
+    let outcome = compute(&tied.graph, &tied.seeds(&subjects, RuleSet::Ofac), RuleSet::Ofac);
+    let operating = tied.graph.find("O").unwrap();
+    assert_eq!(outcome.status(operating), Status::Blocked);
+
+    // A recorded tie to a record no longer listed falls back to the other ways.
+    let gone = vec![subjects[1].clone()];
+    let tied = tie_graph(&file.edges, &parties, &gone, as_of());
+    assert_eq!(tied.counts.values().sum::<usize>(), 1);
+}
+
+#[test]
+fn derived_subjects_carry_the_topic_explanation_and_path_and_no_designation() {
+    use crate::derived::{derived_subjects, DERIVED_DATASET, TOPIC_LINKED};
+    use crate::tie::{parties_of, tie_graph};
+    let subjects = vec![listed("us_ofac_sdn", "31492", ward_model::Schema::Person, "WANG, Junzheng")];
+    let text = "owner,owned,owned_name,percentage\n\
+                us_ofac_sdn:31492,H,Holding,60\n\
+                H,O,Operating,50\n\
+                H,S,Small,20\n";
+    let file = read_csv(text.as_bytes(), "edges.csv").unwrap();
+    let tied = tie_graph(&file.edges, &parties_of(&file), &subjects, as_of());
+    let derived = derived_subjects(&tied, &subjects);
+    // The EU and UK lists are not among the subjects: only the OFAC rule is computed.
+    assert_eq!(
+        derived.iter().map(|s| s.id.as_str()).collect::<Vec<_>>(),
+        ["ward_ownership:H", "ward_ownership:O"]
+    );
+    let operating = &derived[1].records[0];
+    assert_eq!(operating.dataset, DERIVED_DATASET);
+    assert_eq!(operating.caption(), "Operating");
+    assert!(operating.designations.is_empty());
+    assert_eq!(operating.properties["topics"], [TOPIC_LINKED]);
+    assert_eq!(
+        operating.notes,
+        [
+            "Derived, not listed: blocked under the OFAC 50% rule: owned 50% by Holding (H), itself blocked, 50% \
+             in the aggregate under the OFAC 50% rule",
+            "Path under the OFAC 50% rule: WANG, Junzheng (us_ofac_sdn:31492) -60%-> Holding (H) -50%-> \
+             Operating (O)",
+        ]
+    );
+}

@@ -32,6 +32,7 @@ mod filter;
 mod import;
 mod keys;
 mod migrations;
+mod ownership;
 mod pg;
 mod queue;
 mod review;
@@ -52,6 +53,7 @@ pub use error::{Error, InternalError, Result, UserError, UserErrorKind};
 pub use fetch::{FetchAttempt, FetchResult, FetchState};
 pub use import::{ImportError, ImportOutcome, ImportPolicy, DEFAULT_MAX_SHRINK};
 pub use keys::{KeyInfo, Scope, KEY_PREFIX};
+pub use ownership::{OwnershipImportStatus, OwnershipVersion, StoredOwnership};
 pub use queue::{AssigneeFilter, QueueItem, QueuePage, QueueQuery, QueueSort, DEFAULT_PAGE, MAX_PAGE};
 pub use review::{
     describe_suppression, subject_fingerprint, today, Actor, AlertEvent, AlertEventKind, Decision,
@@ -233,6 +235,12 @@ pub(crate) trait Backend: Send + Sync + desk::DeskBackend {
     fn fetch_states(&self) -> Result<Vec<FetchState>>;
     /// Writes one event to the outbox (its id is assigned).
     fn insert_outbox(&self, event: &OutboxEvent) -> Result<()>;
+    /// Writes one ownership version, its edges and parties, in one transaction; returns its id.
+    fn insert_ownership(&self, new: &ownership::NewOwnership, at: &str) -> Result<i64>;
+    /// Every ownership version, oldest first.
+    fn ownership_versions(&self) -> Result<Vec<OwnershipVersion>>;
+    /// One ownership version's edge rows (in order) and party rows (by key).
+    fn ownership_rows(&self, version_id: i64) -> Result<(Vec<String>, Vec<String>)>;
     /// Runs raw SQL, for tests that break the database on purpose.
     #[cfg(test)]
     fn execute(&self, sql: &str) -> Result<()>;
@@ -781,6 +789,48 @@ impl Store {
     /// What is remembered of every source ever tried, by source name.
     pub fn fetch_states(&self) -> Result<Vec<FetchState>> {
         self.backend.fetch_states()
+    }
+
+    /// Stores ownership edges and their parties (with their ties) read from `origin` as a new
+    /// version, now current, unless the current version holds the same.
+    pub fn import_ownership(
+        &self,
+        origin: &str,
+        edges: &[ward_ownership::Edge],
+        parties: &[ward_ownership::tie::PartyRecord],
+    ) -> Result<(OwnershipVersion, OwnershipImportStatus)> {
+        let new = ownership::NewOwnership::new(origin, edges, parties)?;
+        if let Some(current) = self.backend.ownership_versions()?.pop() {
+            if current.content_hash == new.content_hash {
+                return Ok((current, OwnershipImportStatus::Unchanged));
+            }
+        }
+        let id = self.backend.insert_ownership(&new, &now())?;
+        let version = self
+            .backend
+            .ownership_versions()?
+            .into_iter()
+            .find(|v| v.id == id)
+            .ok_or_else(|| Error::missing(format!("ownership version {id}")))?;
+        Ok((version, OwnershipImportStatus::Current))
+    }
+
+    /// Every ownership version, oldest first.
+    pub fn ownership_versions(&self) -> Result<Vec<OwnershipVersion>> {
+        self.backend.ownership_versions()
+    }
+
+    /// One ownership version with its edges and parties (`None`: the current one); `None` where
+    /// there is no such version.
+    pub fn ownership(&self, version_id: Option<i64>) -> Result<Option<StoredOwnership>> {
+        let versions = self.backend.ownership_versions()?;
+        let version = match version_id {
+            Some(id) => versions.into_iter().find(|v| v.id == id),
+            None => versions.into_iter().next_back(),
+        };
+        let Some(version) = version else { return Ok(None) };
+        let (edges, parties) = self.backend.ownership_rows(version.id)?;
+        ownership::decode(version, &edges, &parties).map(Some)
     }
 }
 

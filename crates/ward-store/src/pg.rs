@@ -10,13 +10,14 @@ use crate::audit::{format_time, names_lower, parse_time, AuditSink, ResolvedFilt
 use crate::book::{event_of, parse_stored};
 use crate::filter::Where;
 use crate::import::{Content, ImportTx, StagedRow, VersionRef, VersionRow};
+use crate::ownership::NewOwnership;
 use crate::sql::{Access, PgSql, Sql};
 use crate::{
     fetch, keys, migrations, redact, Alert, AlertChange, AlertFilter, AuditRecord, Backend, Book,
     CloseReason, CurrentLists, Customer, Entities, Error, ImportSession, InternalError, KeyBy, KeyInfo,
     OutboxEvent, Result, StoredCustomer, UserError, Versions,
 };
-use crate::{review, FetchAttempt, FetchResult, FetchState, SuppressionEnd};
+use crate::{review, FetchAttempt, FetchResult, FetchState, OwnershipVersion, SuppressionEnd};
 use chrono::{DateTime, Utc};
 use postgres::types::ToSql;
 use postgres::{Client, GenericClient, IsolationLevel, NoTls, Row};
@@ -663,6 +664,81 @@ impl Backend for Postgres {
     fn delete_outbox(&self, ids: &[i64]) -> Result<()> {
         self.client()?.execute("DELETE FROM outbox WHERE id = ANY($1)", &[&ids]).map_err(self.err())?;
         Ok(())
+    }
+
+    fn insert_ownership(&self, new: &NewOwnership, at: &str) -> Result<i64> {
+        let err = self.err();
+        let mut client = self.client()?;
+        let mut tx = client.transaction().map_err(&err)?;
+        let row = tx
+            .query_one(
+                "INSERT INTO ownership_versions (imported_at, origin, content_hash, edges, parties)
+                 VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                &[
+                    &at,
+                    &new.origin,
+                    &new.content_hash,
+                    &(new.edges.len() as i64),
+                    &(new.parties.len() as i64),
+                ],
+            )
+            .map_err(&err)?;
+        let id: i64 = row.get(0);
+        let seqs: Vec<i64> = (0..new.edges.len() as i64).collect();
+        tx.execute(
+            "INSERT INTO ownership_edges (version_id, seq, data)
+             SELECT $1, seq, data FROM UNNEST($2::BIGINT[], $3::TEXT[]) AS rows (seq, data)",
+            &[&id, &seqs, &new.edges],
+        )
+        .map_err(&err)?;
+        let (keys, data): (Vec<&str>, Vec<&str>) =
+            new.parties.iter().map(|(key, data)| (key.as_str(), data.as_str())).unzip();
+        tx.execute(
+            "INSERT INTO ownership_parties (version_id, key, data)
+             SELECT $1, key, data FROM UNNEST($2::TEXT[], $3::TEXT[]) AS rows (key, data)",
+            &[&id, &keys, &data],
+        )
+        .map_err(&err)?;
+        tx.commit().map_err(&err)?;
+        Ok(id)
+    }
+
+    fn ownership_versions(&self) -> Result<Vec<OwnershipVersion>> {
+        let rows = self.query(
+            "SELECT id, imported_at, origin, content_hash, edges, parties FROM ownership_versions ORDER BY id",
+            &[],
+        )?;
+        Ok(rows
+            .iter()
+            .map(|row| OwnershipVersion {
+                id: row.get(0),
+                imported_at: row.get(1),
+                origin: row.get(2),
+                content_hash: row.get(3),
+                n_edges: row.get::<_, i64>(4) as u64,
+                n_parties: row.get::<_, i64>(5) as u64,
+            })
+            .collect())
+    }
+
+    fn ownership_rows(&self, version_id: i64) -> Result<(Vec<String>, Vec<String>)> {
+        let err = self.err();
+        let mut client = self.client()?;
+        let mut tx = client.build_transaction().read_only(true).start().map_err(&err)?;
+        let edges = tx
+            .query("SELECT data FROM ownership_edges WHERE version_id = $1 ORDER BY seq", &[&version_id])
+            .map_err(&err)?
+            .iter()
+            .map(|row| row.get(0))
+            .collect();
+        let parties = tx
+            .query("SELECT data FROM ownership_parties WHERE version_id = $1 ORDER BY key", &[&version_id])
+            .map_err(&err)?
+            .iter()
+            .map(|row| row.get(0))
+            .collect();
+        tx.commit().map_err(&err)?;
+        Ok((edges, parties))
     }
 
     fn insert_outbox(&self, event: &OutboxEvent) -> Result<()> {

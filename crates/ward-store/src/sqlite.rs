@@ -6,13 +6,14 @@ use crate::audit::{names_lower, AuditSink, ResolvedFilter};
 use crate::book::{event_of, parse_stored};
 use crate::filter::Where;
 use crate::import::{Content, ImportTx, StagedRow, VersionRef, VersionRow};
+use crate::ownership::NewOwnership;
 use crate::sql::{Access, Sql, SqliteSql};
 use crate::{
     fetch, keys, migrations, Alert, AlertChange, AlertFilter, AuditRecord, Backend, Book, CloseReason,
     CurrentLists, Customer, Entities, Error, ImportSession, InternalError, KeyBy, KeyInfo, OutboxEvent,
     Result, StoredCustomer, Versions, DB_FILE,
 };
-use crate::{review, FetchAttempt, FetchResult, FetchState, SuppressionEnd};
+use crate::{review, FetchAttempt, FetchResult, FetchState, OwnershipVersion, SuppressionEnd};
 use r2d2::{Pool, PooledConnection};
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::types::Value;
@@ -724,6 +725,72 @@ impl Backend for Sqlite {
         let tx = conn.transaction_with_behavior(behavior).map_err(&err)?;
         work(&mut SqliteSql { conn: &tx, path: self.path() })?;
         tx.commit().map_err(&err)
+    }
+
+    fn insert_ownership(&self, new: &NewOwnership, at: &str) -> Result<i64> {
+        let err = self.err();
+        let mut conn = self.conn()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
+        tx.execute(
+            "INSERT INTO ownership_versions (imported_at, origin, content_hash, edges, parties)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![at, new.origin, new.content_hash, new.edges.len() as i64, new.parties.len() as i64],
+        )
+        .map_err(&err)?;
+        let id = tx.last_insert_rowid();
+        {
+            let mut edge = tx
+                .prepare_cached("INSERT INTO ownership_edges (version_id, seq, data) VALUES (?1, ?2, ?3)")
+                .map_err(&err)?;
+            for (seq, data) in new.edges.iter().enumerate() {
+                edge.execute(params![id, seq as i64, data]).map_err(&err)?;
+            }
+            let mut party = tx
+                .prepare_cached("INSERT INTO ownership_parties (version_id, key, data) VALUES (?1, ?2, ?3)")
+                .map_err(&err)?;
+            for (key, data) in &new.parties {
+                party.execute(params![id, key, data]).map_err(&err)?;
+            }
+        }
+        tx.commit().map_err(&err)?;
+        Ok(id)
+    }
+
+    fn ownership_versions(&self) -> Result<Vec<OwnershipVersion>> {
+        let err = self.err();
+        let conn = self.conn()?;
+        let mut stmt = conn
+            .prepare_cached(
+                "SELECT id, imported_at, origin, content_hash, edges, parties FROM ownership_versions ORDER BY id",
+            )
+            .map_err(&err)?;
+        let rows = stmt
+            .query_map([], |row| {
+                Ok(OwnershipVersion {
+                    id: row.get(0)?,
+                    imported_at: row.get(1)?,
+                    origin: row.get(2)?,
+                    content_hash: row.get(3)?,
+                    n_edges: row.get::<_, i64>(4)? as u64,
+                    n_parties: row.get::<_, i64>(5)? as u64,
+                })
+            })
+            .map_err(&err)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(&err)
+    }
+
+    fn ownership_rows(&self, version_id: i64) -> Result<(Vec<String>, Vec<String>)> {
+        let err = self.err();
+        let mut conn = self.conn()?;
+        let tx = conn.transaction().map_err(&err)?;
+        let read = |sql: &str| -> Result<Vec<String>> {
+            let mut stmt = tx.prepare_cached(sql).map_err(&err)?;
+            let rows = stmt.query_map(params![version_id], |row| row.get(0)).map_err(&err)?;
+            rows.collect::<rusqlite::Result<Vec<String>>>().map_err(&err)
+        };
+        let edges = read("SELECT data FROM ownership_edges WHERE version_id = ?1 ORDER BY seq")?;
+        let parties = read("SELECT data FROM ownership_parties WHERE version_id = ?1 ORDER BY key")?;
+        Ok((edges, parties))
     }
 
     #[cfg(test)]

@@ -134,6 +134,7 @@ suite!(
     reads_go_on_during_an_import_on_the_same_handle,
     books_customers_and_alerts,
     fetch_states_keep_the_validators_of_the_last_success,
+    ownership_versions_keep_edges_and_ties,
 );
 
 fn open(db: &dyn Db) -> Store {
@@ -940,3 +941,47 @@ fn books_customers_and_alerts(db: &dyn Db) {
 
 mod desk;
 mod review;
+fn ownership_versions_keep_edges_and_ties(db: &dyn Db) {
+    use ward_ownership::tie::{PartyRecord, PartyTie, TieMethod};
+    use ward_ownership::{Edge, EdgeKind, Stake};
+    let store = open(db);
+    assert_eq!(store.ownership(None).unwrap(), None);
+    let edge = |owner: &str, owned: &str, stake: &str| Edge {
+        owner: owner.into(),
+        owned: owned.into(),
+        kind: EdgeKind::Ownership { stake: Stake::parse(stake).unwrap(), joint_arrangement: None },
+        start: ward_model::PartialDate::parse_iso("2020-01"),
+        end: None,
+        source: "registry".into(),
+    };
+    let edges = vec![edge("Wang Junzheng", "GB-HOLD-1", "60"), edge("GB-HOLD-1", "GB-OPCO-2", "25-50")];
+    let party = |key: &str, tie: Option<PartyTie>| PartyRecord {
+        key: key.into(),
+        name: Some(format!("{key} Ltd")),
+        other_keys: Vec::new(),
+        tie,
+    };
+    let matched =
+        PartyTie { referent: "us_ofac_sdn:31492".into(), method: TieMethod::Matcher, score: Some(0.93) };
+    let parties =
+        vec![party("GB-HOLD-1", None), party("GB-OPCO-2", None), party("Wang Junzheng", Some(matched))];
+    let (first, status) = store.import_ownership("edges.csv", &edges, &parties).unwrap();
+    assert_eq!(status, OwnershipImportStatus::Current);
+    assert_eq!((first.n_edges, first.n_parties, first.origin.as_str()), (2, 3, "edges.csv"));
+    let (again, status) = store.import_ownership("edges.csv", &edges, &parties).unwrap();
+    assert_eq!((again.id, status), (first.id, OwnershipImportStatus::Unchanged));
+    let stored = store.ownership(None).unwrap().unwrap();
+    assert_eq!(
+        (stored.version, stored.edges, stored.parties),
+        (first.clone(), edges.clone(), parties.clone())
+    );
+
+    // A divestment is a new version; the first stays readable.
+    let (second, status) = store.import_ownership("edges-2.csv", &edges[1..], &parties[..2]).unwrap();
+    assert_eq!(status, OwnershipImportStatus::Current);
+    assert!(second.id > first.id);
+    assert_eq!(store.ownership(None).unwrap().unwrap().edges, edges[1..].to_vec());
+    assert_eq!(store.ownership(Some(first.id)).unwrap().unwrap().edges, edges);
+    assert_eq!(store.ownership_versions().unwrap().len(), 2);
+    assert_eq!(store.ownership(Some(second.id + 1)).unwrap(), None);
+}
