@@ -281,7 +281,7 @@ pub(crate) fn run_http(args: &BenchArgs) -> anyhow::Result<()> {
     let http = median_by_p99(runs_seen.into_iter().map(|run| run.latency).collect());
     let line = |label: &str, f: &Latency| {
         out!(
-            "  {label:<44} p50 {:>7.3} ms  p99 {:>7.3} ms  max {:>8.3} ms  {:>7.0} msgs/s",
+            "  {label:<48} p50 {:>7.3} ms  p99 {:>7.3} ms  max {:>8.3} ms  {:>7.0} msgs/s",
             ms(f.p50),
             ms(f.p99),
             ms(f.max),
