@@ -54,6 +54,9 @@ pub enum Command {
     /// Parties blocked by ownership or control (OFAC 50% rule, EU, UK), with their paths.
     #[command(subcommand)]
     Ownership(crate::ownership::OwnershipCommand),
+    /// The review desk's decisions on alerts: export a period's for an examiner.
+    #[command(subcommand)]
+    Decisions(crate::decisions::DecisionsCommand),
 }
 
 /// `ward eval`
@@ -576,6 +579,9 @@ pub enum BenchTarget {
     /// The ownership fixed point (OFAC, EU, UK) over a seeded synthetic power-law registry of
     /// `--subjects` parties: time per rule set and peak memory.
     Ownership,
+    /// The review desk's alert queue with 100,000 alerts: median page time by filter, sort
+    /// and depth, against reading every alert of the book and sorting in memory.
+    Alerts,
     /// Read one list file as `--read-mode` says and print its entity count (the child process
     /// that `import --synthetic-mb` measures).
     #[value(hide = true)]

@@ -41,6 +41,7 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         BenchTarget::Payments => crate::bench_payments::run(args).map(|()| ExitCode::SUCCESS),
         BenchTarget::Ownership => crate::ownership::bench(args),
         BenchTarget::Monitor => crate::bench_monitor::run(args).map(|()| ExitCode::SUCCESS),
+        BenchTarget::Alerts => crate::bench_alerts::run(args).map(|()| ExitCode::SUCCESS),
     }
 }
 

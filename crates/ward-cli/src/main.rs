@@ -15,12 +15,14 @@ macro_rules! out {
 mod args;
 mod audit;
 mod bench;
+mod bench_alerts;
 mod bench_import;
 mod bench_match;
 mod bench_monitor;
 mod bench_payments;
 mod book;
 mod compare;
+mod decisions;
 mod entity;
 mod eval;
 mod eval_pairs;
@@ -100,6 +102,7 @@ fn run(args: args::Args) -> anyhow::Result<ExitCode> {
         args::Command::Audit(a) => Some(&a.db),
         args::Command::Book(args::BookCommand::Rescreen(a)) => Some(&a.db),
         args::Command::Alerts(args::AlertsCommand::List(a)) => Some(&a.db),
+        args::Command::Decisions(decisions::DecisionsCommand::Export(a)) => Some(&a.db),
         args::Command::Payments(payments::PaymentsCommand::Screen(a)) => Some(&a.db),
         args::Command::Payments(payments::PaymentsCommand::Consume(a)) => Some(&a.db),
         args::Command::Ownership(
@@ -136,6 +139,7 @@ fn run(args: args::Args) -> anyhow::Result<ExitCode> {
         args::Command::Book(args::BookCommand::Rescreen(rescreen)) => book::rescreen(&data_dir, &rescreen),
         args::Command::Alerts(args::AlertsCommand::List(list)) => book::list_alerts(&data_dir, &list),
         args::Command::Ownership(command) => ownership::run(&data_dir, &command),
+        args::Command::Decisions(command) => decisions::run(&data_dir, &command),
     }
 }
 
