@@ -57,6 +57,9 @@ pub enum Command {
     /// The people who sign in to the review desk.
     #[command(subcommand)]
     Users(crate::users::UsersCommand),
+    /// The review desk's decisions on alerts: export a period's for an examiner.
+    #[command(subcommand)]
+    Decisions(crate::decisions::DecisionsCommand),
 }
 
 /// `ward eval`
@@ -602,6 +605,9 @@ pub enum BenchTarget {
     /// The ownership fixed point (OFAC, EU, UK) over a seeded synthetic power-law registry of
     /// `--subjects` parties: time per rule set and peak memory.
     Ownership,
+    /// The review desk's alert queue with 100,000 alerts: median page time by filter, sort
+    /// and depth, against reading every alert of the book and sorting in memory.
+    Alerts,
     /// Read one list file as `--read-mode` says and print its entity count (the child process
     /// that `import --synthetic-mb` measures).
     #[value(hide = true)]

@@ -42,6 +42,7 @@ pub(crate) fn run(args: &BenchArgs) -> anyhow::Result<ExitCode> {
         BenchTarget::Ownership => crate::ownership::bench(args),
         BenchTarget::Desk => crate::bench_desk::run(args).map(|()| ExitCode::SUCCESS),
         BenchTarget::Monitor => crate::bench_monitor::run(args).map(|()| ExitCode::SUCCESS),
+        BenchTarget::Alerts => crate::bench_alerts::run(args).map(|()| ExitCode::SUCCESS),
     }
 }
 

@@ -16,6 +16,7 @@ mod args;
 mod audit;
 mod bench;
 mod bench_desk;
+mod bench_alerts;
 mod bench_import;
 mod bench_match;
 mod bench_monitor;
@@ -23,6 +24,7 @@ mod bench_payments;
 mod bench_payments_load;
 mod book;
 mod compare;
+mod decisions;
 mod entity;
 mod eval;
 mod eval_pairs;
@@ -103,6 +105,7 @@ fn run(args: args::Args) -> anyhow::Result<ExitCode> {
         args::Command::Audit(a) => Some(&a.db),
         args::Command::Book(args::BookCommand::Rescreen(a)) => Some(&a.db),
         args::Command::Alerts(args::AlertsCommand::List(a)) => Some(&a.db),
+        args::Command::Decisions(decisions::DecisionsCommand::Export(a)) => Some(&a.db),
         args::Command::Payments(payments::PaymentsCommand::Screen(a)) => Some(&a.db),
         args::Command::Payments(payments::PaymentsCommand::Consume(a)) => Some(&a.db),
         args::Command::Ownership(
@@ -140,6 +143,7 @@ fn run(args: args::Args) -> anyhow::Result<ExitCode> {
         args::Command::Alerts(args::AlertsCommand::List(list)) => book::list_alerts(&data_dir, &list),
         args::Command::Ownership(command) => ownership::run(&data_dir, &command),
         args::Command::Users(command) => users::run(&data_dir, &command),
+        args::Command::Decisions(command) => decisions::run(&data_dir, &command),
     }
 }
 

@@ -16,7 +16,7 @@ pub struct Caller {
 }
 
 /// The key in `Authorization: Bearer <key>` or `X-Api-Key: <key>`.
-fn key_from(headers: &HeaderMap) -> Option<String> {
+pub(crate) fn key_from(headers: &HeaderMap) -> Option<String> {
     if let Some(value) = headers.get(header::AUTHORIZATION).and_then(|v| v.to_str().ok()) {
         let value = value.trim();
         let token = value

@@ -33,6 +33,7 @@ mod metrics;
 pub mod openapi;
 mod payments;
 pub mod response;
+pub mod review;
 mod routes;
 mod server;
 mod snapshot;

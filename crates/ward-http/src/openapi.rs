@@ -633,6 +633,7 @@ fn described_yente_and_admin() -> Value {
         },
     });
     add_alerts(&mut document);
+    add_review(&mut document);
     document
 }
 
@@ -686,6 +687,186 @@ fn add_alerts(document: &mut Value) {
         "type": "object",
         "required": ["alerts", "next"],
         "properties": {"alerts": {"type": "array", "items": schema_ref("Alert")}, "next": {"type": "integer", "nullable": true}},
+    });
+}
+
+/// The review desk's routes and schemas: decisions, approvals, history, export.
+fn add_review(document: &mut Value) {
+    let texts = |values: Vec<&'static str>| -> Value { values.into_iter().collect() };
+    let kinds = texts(ward_store::DecisionKind::ALL.iter().map(|k| k.as_str()).collect());
+    let reasons = texts(ward_store::DecisionReason::ALL.iter().map(|r| r.as_str()).collect());
+    let decision_statuses = texts(ward_store::DecisionStatus::ALL.iter().map(|s| s.as_str()).collect());
+    let roles = texts(ward_store::Role::ALL.iter().map(|r| r.as_str()).collect());
+    let statuses = texts(ward_store::AlertStatus::ALL.iter().map(|s| s.as_str()).collect());
+    let events = texts(ward_store::AlertEventKind::ALL.iter().map(|e| e.as_str()).collect());
+    let four_eyes = "Four eyes: a confirmation and a dismissal that suppresses the pair wait for a second person whose role may approve; nobody approves their own. An API key acts as `key:<name>`, in the admin role with the admin scope (it may approve) and as an analyst with only the review scope; with authentication off every request acts as `anonymous`, an admin.";
+    let id_param = |what: &str| path_param("id", &format!("The {what}'s id."), "1");
+    let body = |schema: &str| json!({"required": true, "content": json_content(schema_ref(schema))});
+    document["paths"]["/alerts/{id}/decisions"] = json!({"post": {
+        "operationId": "decideAlert",
+        "summary": "Records a decision on an alert: confirm, dismiss or escalate, with a reason and a remark (review or admin).",
+        "description": format!("{four_eyes} A decision that needs no approval takes effect at once: the alert's status changes with its `ward.alerts.updated` event and a history event naming the actor and the list versions."),
+        "security": secured_any(&[REVIEW, ADMIN]),
+        "parameters": [id_param("alert")],
+        "requestBody": body("DecisionRequest"),
+        "responses": responses([
+            vec![("201".to_string(), json!({"description": "The decision, pending or effective.", "content": json_content(schema_ref("Decision"))}))],
+            errors(&[400, 401, 403, 404, 409, 413, 415, 429, 500]),
+        ].concat()),
+    }});
+    for (path, id, summary) in [
+        ("/decisions/{id}/approve", "approveDecision", "A second person approves a pending decision, which takes effect (review or admin; the role must allow approving)."),
+        ("/decisions/{id}/reject", "rejectDecision", "A second person rejects a pending decision; the alert stays as it is (review or admin; the role must allow approving)."),
+    ] {
+        document["paths"][path] = json!({"post": {
+            "operationId": id,
+            "summary": summary,
+            "description": four_eyes,
+            "security": secured_any(&[REVIEW, ADMIN]),
+            "parameters": [id_param("decision")],
+            "requestBody": body("ReviewRequest"),
+            "responses": responses([vec![ok("The decision as now stored.", "Decision")], errors(&[400, 401, 403, 404, 409, 413, 415, 429, 500])].concat()),
+        }});
+    }
+    document["paths"]["/alerts/{id}/history"] = json!({"get": {
+        "operationId": "alertHistory",
+        "summary": "Everything that happened to an alert, in order: raised, updated, decisions, approvals, suppressions, closes (review or admin).",
+        "security": secured_any(&[REVIEW, ADMIN]),
+        "parameters": [id_param("alert")],
+        "responses": responses([vec![ok("The alert's events.", "AlertHistory")], errors(&[400, 401, 403, 404, 429, 500])].concat()),
+    }});
+    document["paths"]["/decisions/export"] = json!({"get": {
+        "operationId": "exportDecisions",
+        "summary": "The decisions requested in a period, for an examiner: what was screened, against which list versions, who decided, when, why (review or admin).",
+        "security": secured_any(&[REVIEW, ADMIN]),
+        "parameters": [
+            json!({"name": "from", "in": "query", "required": true, "description": "First day (YYYY-MM-DD) or time (RFC 3339).", "schema": {"type": "string"}, "example": "2026-01-01"}),
+            json!({"name": "to", "in": "query", "required": true, "description": "Last day, included (YYYY-MM-DD), or time (RFC 3339).", "schema": {"type": "string"}, "example": "2026-12-31"}),
+            query_param("format", "`json` (default) or `csv`.", json!({"type": "string", "enum": ["json", "csv"]})),
+        ],
+        "responses": responses([
+            vec![("200".to_string(), json!({
+                "description": "The decisions, oldest first: JSON, or CSV with a header line.",
+                "content": {
+                    "application/json": {"schema": schema_ref("DecisionExport")},
+                    "text/csv": {"schema": {"type": "string"}},
+                },
+            }))],
+            errors(&[400, 401, 403, 429, 500]),
+        ].concat()),
+    }});
+    let suppression = json!({
+        "type": "object",
+        "nullable": true,
+        "required": ["kind"],
+        "properties": {
+            "kind": {"type": "string", "enum": ["good-guy", "pinned"]},
+            "expires": {"type": "string", "description": "good-guy: the first day without effect (YYYY-MM-DD), after today."},
+        },
+    });
+    let schemas = &mut document["components"]["schemas"];
+    schemas["DecisionRequest"] = json!({
+        "type": "object",
+        "required": ["kind", "reason"],
+        "properties": {
+            "kind": {"type": "string", "enum": kinds},
+            "reason": {"type": "string", "enum": reasons},
+            "remark": {"type": "string", "description": "Required with reason `other`."},
+            "suppress": suppression,
+        },
+    });
+    schemas["ReviewRequest"] = json!({
+        "type": "object",
+        "properties": {"remark": {"type": "string"}},
+        "additionalProperties": false,
+    });
+    let nullable_string = json!({"type": "string", "nullable": true});
+    schemas["Decision"] = json!({
+        "type": "object",
+        "required": ["id", "alert_id", "book", "customer_id", "subject_id", "kind", "reason", "remark", "suppress", "status", "needs_approval", "requested_by", "requested_role", "requested_at", "score", "list_versions", "reviewed_by", "reviewed_role", "reviewed_at", "review_remark", "effective_at"],
+        "properties": {
+            "id": {"type": "integer"},
+            "alert_id": {"type": "integer"},
+            "book": {"type": "string"},
+            "customer_id": {"type": "string"},
+            "subject_id": {"type": "string"},
+            "kind": {"type": "string", "enum": kinds},
+            "reason": {"type": "string", "enum": reasons},
+            "remark": {"type": "string"},
+            "suppress": suppression,
+            "status": {"type": "string", "enum": decision_statuses},
+            "needs_approval": {"type": "boolean"},
+            "requested_by": {"type": "string"},
+            "requested_role": {"type": "string", "enum": roles},
+            "requested_at": {"type": "string"},
+            "score": {"type": "number"},
+            "list_versions": {"type": "array", "items": {"type": "integer"}},
+            "reviewed_by": nullable_string,
+            "reviewed_role": {"type": "string", "nullable": true, "enum": roles},
+            "reviewed_at": nullable_string,
+            "review_remark": nullable_string,
+            "effective_at": nullable_string,
+        },
+    });
+    schemas["AlertHistory"] = json!({
+        "type": "object",
+        "required": ["alert_id", "events"],
+        "properties": {
+            "alert_id": {"type": "integer"},
+            "events": {"type": "array", "items": {
+                "type": "object",
+                "required": ["id", "alert_id", "at", "kind", "actor", "role", "status", "list_versions", "decision_id", "suppression_id", "detail"],
+                "properties": {
+                    "id": {"type": "integer"},
+                    "alert_id": {"type": "integer"},
+                    "at": {"type": "string"},
+                    "kind": {"type": "string", "enum": events},
+                    "actor": nullable_string,
+                    "role": {"type": "string", "nullable": true, "enum": roles},
+                    "status": {"type": "string", "enum": statuses},
+                    "list_versions": {"type": "array", "items": {"type": "integer"}},
+                    "decision_id": {"type": "integer", "nullable": true},
+                    "suppression_id": {"type": "integer", "nullable": true},
+                    "detail": {"type": "object"},
+                },
+            }},
+        },
+    });
+    schemas["DecisionExport"] = json!({
+        "type": "object",
+        "required": ["from", "to", "decisions"],
+        "properties": {
+            "from": {"type": "string"},
+            "to": {"type": "string"},
+            "decisions": {"type": "array", "items": {
+                "type": "object",
+                "required": ["decision_id", "alert_id", "book", "customer_id", "customer_name", "subject_id", "referents", "score", "list_versions", "kind", "reason", "remark", "suppression", "status", "requested_by", "requested_role", "requested_at", "reviewed_by", "reviewed_role", "reviewed_at", "review_remark", "effective_at"],
+                "properties": {
+                    "decision_id": {"type": "integer"},
+                    "alert_id": {"type": "integer"},
+                    "book": {"type": "string"},
+                    "customer_id": {"type": "string"},
+                    "customer_name": {"type": "string"},
+                    "subject_id": {"type": "string"},
+                    "referents": {"type": "array", "items": {"type": "string"}},
+                    "score": {"type": "number"},
+                    "list_versions": {"type": "array", "items": {"type": "string"}, "description": "`dataset#number (published)`."},
+                    "kind": {"type": "string", "enum": kinds},
+                    "reason": {"type": "string", "enum": reasons},
+                    "remark": {"type": "string"},
+                    "suppression": {"type": "string"},
+                    "status": {"type": "string", "enum": decision_statuses},
+                    "requested_by": {"type": "string"},
+                    "requested_role": {"type": "string", "enum": roles},
+                    "requested_at": {"type": "string"},
+                    "reviewed_by": nullable_string,
+                    "reviewed_role": {"type": "string", "nullable": true, "enum": roles},
+                    "reviewed_at": nullable_string,
+                    "review_remark": nullable_string,
+                    "effective_at": nullable_string,
+                },
+            }},
+        },
     });
 }
 

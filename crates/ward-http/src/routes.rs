@@ -111,6 +111,11 @@ pub(crate) fn routes() -> Vec<Route> {
         route(Method::GET, "/lists/{dataset}/diff", diff_list),
         route(Method::GET, "/alerts", alerts),
         route(Method::GET, "/alerts/{id}", alert),
+        route(Method::POST, "/alerts/{id}/decisions", crate::review::decide),
+        route(Method::GET, "/alerts/{id}/history", crate::review::history),
+        route(Method::POST, "/decisions/{id}/approve", crate::review::approve),
+        route(Method::POST, "/decisions/{id}/reject", crate::review::reject),
+        route(Method::GET, "/decisions/export", crate::review::export),
     ]
 }
 

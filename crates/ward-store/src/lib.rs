@@ -56,9 +56,9 @@ pub use keys::{KeyInfo, Scope, KEY_PREFIX};
 pub use ownership::{OwnershipImportStatus, OwnershipVersion, StoredOwnership};
 pub use queue::{AssigneeFilter, QueueItem, QueuePage, QueueQuery, QueueSort, DEFAULT_PAGE, MAX_PAGE};
 pub use review::{
-    describe_suppression, subject_fingerprint, today, Actor, AlertEvent, AlertEventKind, Decision,
-    DecisionKind, DecisionReason, DecisionRecord, DecisionRequest, DecisionStatus, Role, Suppression,
-    SuppressionEnd, SuppressionKind, SuppressionRequest, SuppressionStatus, EXPORT_COLUMNS,
+    decisions_csv, describe_suppression, subject_fingerprint, today, Actor, AlertEvent, AlertEventKind,
+    Decision, DecisionKind, DecisionReason, DecisionRecord, DecisionRequest, DecisionStatus, Role,
+    Suppression, SuppressionEnd, SuppressionKind, SuppressionRequest, SuppressionStatus, EXPORT_COLUMNS,
 };
 
 use audit::{AuditSink, ResolvedFilter};

@@ -591,7 +591,18 @@ pub(crate) fn record_screening(
     Ok(())
 }
 
+/// Refuses text no database column can hold (PostgreSQL text has no NUL).
+fn check_text(field: &str, text: &str) -> Result<()> {
+    if text.contains('\0') {
+        Err(UserError::BadDecision { message: format!("the {field} holds a NUL character: remove it") }
+            .into())
+    } else {
+        Ok(())
+    }
+}
+
 fn check_request(request: &DecisionRequest, today: &str) -> Result<()> {
+    check_text("remark", &request.remark)?;
     let bad = |message: &str| Err(UserError::BadDecision { message: message.to_string() }.into());
     if request.reason == DecisionReason::Other && request.remark.trim().is_empty() {
         return bad("the reason \"other\" needs a remark saying why");
@@ -755,6 +766,7 @@ pub(crate) fn approve(
     at: &str,
     today: &str,
 ) -> Result<Decision> {
+    check_text("remark", remark)?;
     let decision = read_decision(sql, decision_id)?;
     check_reviewer(&decision, actor)?;
     let alert = read_alert(sql, decision.alert_id)?;
@@ -780,6 +792,7 @@ pub(crate) fn reject(
     remark: &str,
     at: &str,
 ) -> Result<Decision> {
+    check_text("remark", remark)?;
     let decision = read_decision(sql, decision_id)?;
     check_reviewer(&decision, actor)?;
     mark_reviewed(sql, &decision, actor, DecisionStatus::Rejected, remark, at)?;
@@ -978,6 +991,7 @@ pub(crate) fn assign(
 ) -> Result<Alert> {
     let alert = read_alert(sql, alert_id)?;
     if let Some(name) = assignee {
+        check_text("assignee", name)?;
         if name != actor.name && !actor.role.can_approve() {
             return Err(UserError::NotSupervisor {
                 actor: actor.name.clone(),
@@ -1182,4 +1196,24 @@ impl fmt::Display for Actor {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} ({})", self.name, self.role)
     }
+}
+
+/// The records as CSV: a header of [`EXPORT_COLUMNS`], then one line per record (RFC 4180:
+/// fields holding a comma, quote or line break are quoted, quotes doubled).
+pub fn decisions_csv(records: &[DecisionRecord]) -> String {
+    fn field(text: &str) -> String {
+        if text.contains([',', '"', '\n', '\r']) {
+            format!("\"{}\"", text.replace('"', "\"\""))
+        } else {
+            text.to_string()
+        }
+    }
+    let mut out = EXPORT_COLUMNS.join(",");
+    out.push_str("\r\n");
+    for record in records {
+        let fields: Vec<String> = record.csv_fields().iter().map(|f| field(f)).collect();
+        out.push_str(&fields.join(","));
+        out.push_str("\r\n");
+    }
+    out
 }
