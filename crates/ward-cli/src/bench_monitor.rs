@@ -84,6 +84,14 @@ pub(crate) fn run(args: &crate::args::BenchArgs) -> anyhow::Result<()> {
         );
     };
     anyhow::ensure!(args.queries > 0, "--queries: at least one customer");
+    // The delta re-screen logs its steps at debug level: `RUST_LOG=ward_monitor=debug`.
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn")),
+        )
+        .with_writer(std::io::stderr)
+        .try_init();
     let dir = tempfile::tempdir().context("creating a temporary store")?;
     let store = Store::open(dir.path()).context("opening the temporary store")?;
     import(&store, from)?;

@@ -92,9 +92,6 @@ pub(crate) fn import(data_dir: &Path, args: &ImportArgs) -> anyhow::Result<ExitC
                 let changed_current =
                     matches!(outcome.status, ImportStatus::Current | ImportStatus::Restored);
                 changed |= changed_current;
-                if changed_current {
-                    store.record_list_change(&outcome.version, outcome.removed)?;
-                }
                 if args.allow_shrink && changed_current {
                     let request = json!({"command": "lists import", "file": path.display().to_string(), "allow_shrink": true});
                     crate::audit::record_list_change(&store, FORCED_IMPORT_SOURCE, request, &outcome)?;
@@ -163,20 +160,19 @@ pub(crate) fn update(data_dir: &Path, args: &UpdateArgs) -> anyhow::Result<ExitC
         .build()
         .context("starting the async runtime")?;
     let reports = runtime.block_on(updater.run(&store));
-    // A list made current is announced (and audited when forced) and re-screens the monitored
-    // books, as `lists import` does.
+    // A list made current (announced by the import itself) re-screens the monitored books, as
+    // `lists import` does, and is audited when forced.
     let mut changed = false;
     for report in &reports {
         out!("{report}")?;
         let ward_fetch::Outcome::Updated { dataset, version_id, removed, .. } = &report.outcome else {
             continue;
         };
-        let version = store.dataset_versions(dataset)?.into_iter().find(|v| v.id == *version_id);
-        let version =
-            version.with_context(|| format!("{dataset}: version {version_id} is missing from the store"))?;
-        store.record_list_change(&version, *removed)?;
         changed = true;
         if args.force {
+            let version = store.dataset_versions(dataset)?.into_iter().find(|v| v.id == *version_id);
+            let version = version
+                .with_context(|| format!("{dataset}: version {version_id} is missing from the store"))?;
             let outcome = ward_store::ImportOutcome {
                 version,
                 status: ImportStatus::Current,
@@ -229,7 +225,6 @@ pub(crate) fn rollback(data_dir: &Path, args: &RollbackArgs) -> anyhow::Result<E
                 v.counts.entities,
                 outcome.removed
             )?;
-            store.record_list_change(&outcome.version, outcome.removed)?;
             crate::book::rescreen_books(&store)?;
             Ok(ExitCode::SUCCESS)
         }

@@ -15,8 +15,8 @@ macro_rules! out {
 mod args;
 mod audit;
 mod bench;
-mod bench_desk;
 mod bench_alerts;
+mod bench_desk;
 mod bench_import;
 mod bench_match;
 mod bench_monitor;

@@ -230,7 +230,7 @@ impl AppState {
     async fn changed(&self, outcome: ImportOutcome, diagnostics: usize) -> ListChange {
         let snapshot = match outcome.status {
             ImportStatus::Current | ImportStatus::Restored => {
-                self.rescreen_books(outcome.version.clone(), outcome.removed);
+                self.rescreen_books();
                 self.wait_for_version(outcome.version.id).await
             }
             ImportStatus::Historical | ImportStatus::Unchanged => SnapshotState::Unchanged,
@@ -246,18 +246,15 @@ impl AppState {
         }
     }
 
-    /// Writes the list change event of `version`, then re-screens every monitored book
-    /// against the current lists, in the background: the
+    /// Re-screens every monitored book against the current lists (the import that made a
+    /// version current wrote its list change event), in the background: the
     /// answer does not wait for it, `GET /alerts` shows its alerts once it is done. One
     /// re-screen at a time in this process; a re-screen that finds the lists moved on since it
     /// loaded them leaves the rest to the next one.
-    pub(crate) fn rescreen_books(&self, version: ListVersion, removed: u64) {
+    pub(crate) fn rescreen_books(&self) {
         static RUNNING: std::sync::Mutex<()> = std::sync::Mutex::new(());
         let store = Arc::clone(&self.inner.store);
         tokio::task::spawn_blocking(move || {
-            if let Err(e) = store.record_list_change(&version, removed) {
-                tracing::error!(error = %e, "Writing the list change event failed");
-            }
             let _one_at_a_time = RUNNING.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
             let monitor = ward_monitor::Monitor::new(&store, ward_monitor::MonitorConfig::default());
             let outcome = monitor.rescreen_all().map(|summaries| {

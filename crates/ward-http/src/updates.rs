@@ -190,24 +190,11 @@ pub(crate) async fn run(state: AppState, updates: ListUpdates) {
     }
 }
 
-/// Writes the list change event of each version the round made current and re-screens the
-/// monitored books, as an upload does.
+/// Re-screens the monitored books when the round made a version current (its import wrote the
+/// list change event), as an upload does.
 async fn announce_and_rescreen(state: &AppState, reports: &[SourceReport]) {
-    for report in reports {
-        let ward_fetch::Outcome::Updated { dataset, version_id, removed, .. } = &report.outcome else {
-            continue;
-        };
-        let store = Arc::clone(state.store());
-        let (dataset, version_id) = (dataset.clone(), *version_id);
-        let found = tokio::task::spawn_blocking(move || store.dataset_versions(&dataset)).await;
-        match found {
-            Ok(Ok(versions)) => match versions.into_iter().find(|v| v.id == version_id) {
-                Some(version) => state.rescreen_books(version, *removed),
-                None => tracing::error!(version_id, "An updated list version is missing from the store"),
-            },
-            Ok(Err(e)) => tracing::error!(error = %e, "Reading an updated list's versions failed"),
-            Err(e) => tracing::error!(error = %e, "Reading an updated list's versions stopped"),
-        }
+    if reports.iter().any(|report| matches!(report.outcome, ward_fetch::Outcome::Updated { .. })) {
+        state.rescreen_books();
     }
 }
 

@@ -70,7 +70,16 @@ pub struct MonitorConfig {
     /// Customers screened and committed together in a full re-screen: the step a resumed
     /// re-screen repeats at most.
     pub chunk: usize,
+    /// The delta re-screen finds the customers a change may concern through the book's index
+    /// when the change affects at most one listed subject per this many customers (0: always).
+    /// A larger change screens every customer against the affected subjects alone, through the
+    /// lists' index, as a full re-screen finds candidates: building the book's index would cost
+    /// more than it saves. Both give the same alerts.
+    pub customers_per_indexed_subject: usize,
 }
+
+/// The default of [`MonitorConfig::customers_per_indexed_subject`].
+pub const DEFAULT_CUSTOMERS_PER_INDEXED_SUBJECT: usize = 100;
 
 /// Customers per committed step of a full re-screen.
 pub const DEFAULT_CHUNK: usize = 2_000;
@@ -81,7 +90,11 @@ const RULES_VERSION: u32 = 1;
 
 impl Default for MonitorConfig {
     fn default() -> MonitorConfig {
-        MonitorConfig { threshold: ward_engine::DEFAULT_THRESHOLD, chunk: DEFAULT_CHUNK }
+        MonitorConfig {
+            threshold: ward_engine::DEFAULT_THRESHOLD,
+            chunk: DEFAULT_CHUNK,
+            customers_per_indexed_subject: DEFAULT_CUSTOMERS_PER_INDEXED_SUBJECT,
+        }
     }
 }
 

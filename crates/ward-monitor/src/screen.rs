@@ -4,6 +4,7 @@
 use crate::{close_reason, Monitor, Result};
 use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+use std::time::Instant;
 use ward_engine::{validate_query, Hit, MatchOptions, Query, RarityTable, Screener};
 use ward_model::{Entity, Identifier, ListVersion, Name, NameKind, Schema, Subject};
 use ward_store::{
@@ -167,6 +168,38 @@ fn match_forward<'c>(monitor: &Monitor<'_>, lists: &Lists, customers: &[Screenab
                 .map(|hit| Match { customer: c.customer, subject: hit.subject, hit })
         })
         .collect()
+}
+
+/// Screens customers against the listed subjects marked in `wanted` only (the lists' index finds
+/// the candidates, as for a full re-screen). Also returns how many customers had a candidate.
+fn match_forward_within<'c>(
+    monitor: &Monitor<'_>,
+    lists: &Lists,
+    customers: &[Screenable<'c>],
+    wanted: &[bool],
+) -> (Vec<Match<'c>>, usize) {
+    let options = options(monitor);
+    let screener = &lists.screener;
+    let found: Vec<(bool, Vec<Match<'c>>)> = customers
+        .par_iter()
+        .map(|c| {
+            let mut candidates = screener.candidates(&c.query, &options);
+            candidates.retain(|&s| wanted[s]);
+            if candidates.is_empty() {
+                return (false, Vec::new());
+            }
+            candidates.sort_unstable();
+            let matches = screener
+                .match_subjects(&c.query, &candidates, &options)
+                .into_iter()
+                .filter(|hit| hit.is_match)
+                .map(|hit| Match { customer: c.customer, subject: hit.subject, hit })
+                .collect();
+            (true, matches)
+        })
+        .collect();
+    let scored = found.iter().filter(|(any, _)| *any).count();
+    (found.into_iter().flat_map(|(_, matches)| matches).collect(), scored)
 }
 
 /// What a screening covers: the pairs whose alerts it may raise, change or close.
@@ -506,6 +539,7 @@ pub(crate) fn full(monitor: &Monitor<'_>, book: &Book, lists: &Lists) -> Result<
         finish(&mut state, &versions, &engine);
         monitor.store.commit_screening(&state, &[])?;
     }
+    keep_partition(monitor, lists)?;
     Ok(summary)
 }
 
@@ -522,12 +556,45 @@ struct Touched {
     removed: HashSet<String>,
 }
 
+/// A linked subject as a partition keeps it: its id and its records' referents.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct LinkedSubject {
+    id: String,
+    referents: Vec<String>,
+}
+
+impl LinkedSubject {
+    fn of(subject: &Subject) -> LinkedSubject {
+        LinkedSubject { id: subject.id.clone(), referents: subject.referents().map(str::to_string).collect() }
+    }
+}
+
+/// Logs how long a step of a re-screen took.
+fn step(what: &str, started: &mut Instant) {
+    tracing::debug!(step = what, ms = started.elapsed().as_secs_f64() * 1e3, "monitor re-screen step");
+    *started = Instant::now();
+}
+
+/// Keeps the linked subjects of `lists` for the next delta re-screen of the books now screened
+/// against them, unless they are kept already.
+fn keep_partition(monitor: &Monitor<'_>, lists: &Lists) -> Result<()> {
+    let versions = lists.version_ids();
+    if monitor.store.link_partition(&versions)?.is_some() {
+        return Ok(());
+    }
+    let subjects: Vec<LinkedSubject> = lists.screener.subjects().iter().map(LinkedSubject::of).collect();
+    let text = serde_json::to_string(&subjects).map_err(ward_store::Error::from)?;
+    monitor.store.save_link_partition(&versions, &text)?;
+    Ok(())
+}
+
 /// Re-screens what changed between the versions the book was screened against and `lists`.
 pub(crate) fn delta(monitor: &Monitor<'_>, book: &Book, lists: &Lists) -> Result<Summary> {
     let versions = lists.version_ids();
     if book.screened_versions == versions {
         return Ok(Summary::default());
     }
+    let mut started = Instant::now();
     let stored = monitor.store.versions()?;
     let dataset_of: HashMap<i64, &str> = stored.iter().map(|v| (v.id, v.dataset.as_str())).collect();
     let old_by_dataset: BTreeMap<&str, i64> =
@@ -535,62 +602,102 @@ pub(crate) fn delta(monitor: &Monitor<'_>, book: &Book, lists: &Lists) -> Result
     let new_by_dataset: BTreeMap<&str, i64> =
         lists.versions.iter().map(|v| (v.dataset.as_str(), v.id)).collect();
     let datasets: BTreeSet<&str> = old_by_dataset.keys().chain(new_by_dataset.keys()).copied().collect();
+    let kept: Option<Vec<LinkedSubject>> = match monitor.store.link_partition(&book.screened_versions)? {
+        Some(text) => Some(serde_json::from_str(&text).map_err(ward_store::Error::from)?),
+        None => None,
+    };
+    step("old partition read", &mut started);
     let mut touched = Touched { added: HashSet::new(), amended: HashSet::new(), removed: HashSet::new() };
+    // Without the kept partition, the old lists are linked again: every dataset's old records.
     let mut old_entities = Vec::new();
     for dataset in datasets {
+        let changed = old_by_dataset.get(dataset) != new_by_dataset.get(dataset);
+        if !changed {
+            if kept.is_none() {
+                old_entities.extend(lists.records(dataset));
+            }
+            continue;
+        }
         let old = match old_by_dataset.get(dataset) {
             Some(id) => monitor.store.version_entities(*id)?,
             None => Vec::new(),
         };
-        if old_by_dataset.get(dataset) != new_by_dataset.get(dataset) {
-            let diff = ward_model::diff(&old, &lists.records(dataset));
-            touched.added.extend(diff.added);
-            touched.removed.extend(diff.removed);
-            touched.amended.extend(diff.amended.into_iter().map(|a| a.id));
+        let diff = ward_model::diff(&old, &lists.records(dataset));
+        touched.added.extend(diff.added);
+        touched.removed.extend(diff.removed);
+        touched.amended.extend(diff.amended.into_iter().map(|a| a.id));
+        if kept.is_none() {
+            old_entities.extend(old);
         }
-        old_entities.extend(old);
     }
-    let old_subjects = ward_lists::link::link(old_entities);
+    step("diff", &mut started);
+    let old_subjects: Vec<LinkedSubject> = match kept {
+        Some(subjects) => subjects,
+        None => ward_lists::link::link(old_entities).iter().map(LinkedSubject::of).collect(),
+    };
+    step("old subjects", &mut started);
     let (affected, affected_ids) = affected_subjects(&touched, &old_subjects, lists);
-
-    let customers: Vec<Customer> =
-        monitor.store.customers(&book.name)?.into_iter().map(|stored| stored.customer).collect();
-    let (ok, _) = screenable(customers.iter());
-    let book_index = Screener::build_with(
-        ok.iter().map(|c| customer_subject(c.customer)).collect(),
-        RarityTable::Embedded,
-    );
-    // Customer -> the affected subjects it may match, from the book's index.
-    let mut pairs: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    let found: Vec<(usize, Vec<usize>)> =
-        affected.par_iter().map(|&s| (s, book_index.candidates_of(&lists.screener, s))).collect();
-    for (subject, found_customers) in found {
-        for customer in found_customers {
-            pairs.entry(customer).or_default().push(subject);
-        }
-    }
-    let options = options(monitor);
-    let mut summary = Summary { screened: pairs.len(), ..Summary::default() };
-    let matches: Vec<Match<'_>> = pairs
-        .into_par_iter()
-        .flat_map_iter(|(customer, mut subjects)| {
-            subjects.sort_unstable();
-            let c = &ok[customer];
-            lists
-                .screener
-                .match_subjects(&c.query, &subjects, &options)
-                .into_iter()
-                .filter(|hit| hit.is_match)
-                .map(|hit| Match { customer: c.customer, subject: hit.subject, hit })
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    let live = live_alerts(monitor, &book.name, &Scope::Subjects(&affected_ids))?;
     let amended: HashSet<usize> = affected
         .iter()
         .copied()
         .filter(|&s| lists.screener.subjects()[s].referents().any(|r| touched.amended.contains(r)))
         .collect();
+    let mut summary = Summary::default();
+    // Only subjects of the new lists can match; without any, the book's index is not needed.
+    let customers: Vec<Customer> = if affected.is_empty() {
+        Vec::new()
+    } else {
+        monitor.store.customers(&book.name)?.into_iter().map(|stored| stored.customer).collect()
+    };
+    let (ok, _) = screenable(customers.iter());
+    step("customers read", &mut started);
+    let by_lists = affected.len().saturating_mul(monitor.config.customers_per_indexed_subject) > ok.len();
+    let matches: Vec<Match<'_>> = if affected.is_empty() {
+        Vec::new()
+    } else if by_lists {
+        let mut wanted = vec![false; lists.screener.subjects().len()];
+        for &subject in &affected {
+            wanted[subject] = true;
+        }
+        let (matches, scored) = match_forward_within(monitor, lists, &ok, &wanted);
+        summary.screened = scored;
+        step("pairs scored through the lists' index", &mut started);
+        matches
+    } else {
+        let book_index = Screener::build_with(
+            ok.iter().map(|c| customer_subject(c.customer)).collect(),
+            RarityTable::Embedded,
+        );
+        step("book index", &mut started);
+        // Customer -> the affected subjects it may match, from the book's index.
+        let mut pairs: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        let found: Vec<(usize, Vec<usize>)> =
+            affected.par_iter().map(|&s| (s, book_index.candidates_of(&lists.screener, s))).collect();
+        for (subject, found_customers) in found {
+            for customer in found_customers {
+                pairs.entry(customer).or_default().push(subject);
+            }
+        }
+        let options = options(monitor);
+        summary.screened = pairs.len();
+        let matches = pairs
+            .into_par_iter()
+            .flat_map_iter(|(customer, mut subjects)| {
+                subjects.sort_unstable();
+                let c = &ok[customer];
+                lists
+                    .screener
+                    .match_subjects(&c.query, &subjects, &options)
+                    .into_iter()
+                    .filter(|hit| hit.is_match)
+                    .map(|hit| Match { customer: c.customer, subject: hit.subject, hit })
+                    .collect::<Vec<_>>()
+            })
+            .collect();
+        step("pairs scored", &mut started);
+        matches
+    };
+    let live = live_alerts(monitor, &book.name, &Scope::Subjects(&affected_ids))?;
     let raise = |_: &Customer, subject: usize| {
         let subject = &lists.screener.subjects()[subject];
         if subject.referents().any(|r| touched.added.contains(r)) {
@@ -615,6 +722,9 @@ pub(crate) fn delta(monitor: &Monitor<'_>, book: &Book, lists: &Lists) -> Result
     let mut state = book.clone();
     finish(&mut state, &versions, &monitor.config.engine_tag());
     monitor.store.commit_screening_ending(&state, &changes, &ended)?;
+    step("alerts committed", &mut started);
+    keep_partition(monitor, lists)?;
+    step("partition kept", &mut started);
     Ok(summary)
 }
 
@@ -623,13 +733,13 @@ pub(crate) fn delta(monitor: &Monitor<'_>, book: &Book, lists: &Lists) -> Result
 /// record's old subject and its new one are both affected, and so are their other records).
 fn affected_subjects(
     touched: &Touched,
-    old_subjects: &[Subject],
+    old_subjects: &[LinkedSubject],
     lists: &Lists,
 ) -> (Vec<usize>, HashSet<String>) {
     let old_by_referent: HashMap<&str, usize> = old_subjects
         .iter()
         .enumerate()
-        .flat_map(|(index, subject)| subject.referents().map(move |r| (r, index)))
+        .flat_map(|(index, subject)| subject.referents.iter().map(move |r| (r.as_str(), index)))
         .collect();
     let mut referents: HashSet<String> =
         touched.added.iter().chain(&touched.amended).chain(&touched.removed).cloned().collect();
@@ -637,8 +747,8 @@ fn affected_subjects(
     let mut new_hit: BTreeSet<usize> = BTreeSet::new();
     let mut pending: Vec<String> = referents.iter().cloned().collect();
     while let Some(referent) = pending.pop() {
-        let mut spread = |subject: &Subject| {
-            for other in subject.referents() {
+        let mut spread = |subject_referents: &mut dyn Iterator<Item = &str>| {
+            for other in subject_referents {
                 if referents.insert(other.to_string()) {
                     pending.push(other.to_string());
                 }
@@ -646,12 +756,12 @@ fn affected_subjects(
         };
         if let Some(&index) = old_by_referent.get(referent.as_str()) {
             if old_hit.insert(index) {
-                spread(&old_subjects[index]);
+                spread(&mut old_subjects[index].referents.iter().map(String::as_str));
             }
         }
         if let Some(&index) = lists.by_referent.get(&referent) {
             if new_hit.insert(index) {
-                spread(&lists.screener.subjects()[index]);
+                spread(&mut lists.screener.subjects()[index].referents());
             }
         }
     }

@@ -155,7 +155,7 @@ fn a_full_rescreen_resumes_where_it_stopped() {
     assert_eq!(alerts(&store).len(), 5);
     // Another threshold: the next re-screen is a full one. Stop it after its first chunk by
     // writing its progress as a crash would leave it, then resume.
-    let stricter = Monitor::new(&store, MonitorConfig { threshold: 0.99, chunk: 2 });
+    let stricter = Monitor::new(&store, MonitorConfig { threshold: 0.99, ..small_chunks });
     let mut state = store.book("retail").unwrap().unwrap();
     let progress = serde_json_progress(&lists, &stricter, "c1");
     state.full_progress = Some(progress);
@@ -264,9 +264,13 @@ proptest! {
         book in prop::collection::vec((name_strategy(), born_strategy()), 1..10),
         copies in prop::collection::vec((any::<prop::sample::Index>(), born_strategy()), 0..4),
         verdicts in prop::collection::vec(0u8..4, 8),
+        through_book_index in any::<bool>(),
     ) {
         let store = Store::open_in_memory().unwrap();
-        let monitor = Monitor::new(&store, MonitorConfig::default());
+        // Both ways of finding a change's candidates: the book's index, or the lists' index.
+        let customers_per_indexed_subject = if through_book_index { 0 } else { usize::MAX };
+        let config = MonitorConfig { customers_per_indexed_subject, ..MonitorConfig::default() };
+        let monitor = Monitor::new(&store, config);
         let before: Vec<Entity> = records.iter().enumerate().map(|(i, r)| entity_of(i, r)).collect();
         import_records(&store, "2020-01-01", before.clone());
         // Customers: random names, and copies of listed names (so that pairs match).

@@ -177,6 +177,10 @@ pub(crate) trait ImportTx {
         note: &str,
     ) -> Result<i64>;
     fn copy_staged(&mut self, version_id: i64) -> Result<()>;
+    /// A version as stored, read in this transaction (so also one it inserted).
+    fn version(&mut self, id: i64) -> Result<ward_model::ListVersion>;
+    /// Writes one event to the outbox in this transaction.
+    fn insert_outbox(&mut self, event: &crate::OutboxEvent) -> Result<()>;
     fn clear_current(&mut self, dataset: &str) -> Result<()>;
     fn commit(self: Box<Self>) -> Result<()>;
 }

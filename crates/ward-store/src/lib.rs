@@ -233,14 +233,17 @@ pub(crate) trait Backend: Send + Sync + desk::DeskBackend {
     fn record_fetch(&self, attempt: &FetchAttempt, at: &str) -> Result<()>;
     /// What is remembered of every source fetched, by source name.
     fn fetch_states(&self) -> Result<Vec<FetchState>>;
-    /// Writes one event to the outbox (its id is assigned).
-    fn insert_outbox(&self, event: &OutboxEvent) -> Result<()>;
     /// Writes one ownership version, its edges and parties, in one transaction; returns its id.
     fn insert_ownership(&self, new: &ownership::NewOwnership, at: &str) -> Result<i64>;
     /// Every ownership version, oldest first.
     fn ownership_versions(&self) -> Result<Vec<OwnershipVersion>>;
     /// One ownership version's edge rows (in order) and party rows (by key).
     fn ownership_rows(&self, version_id: i64) -> Result<(Vec<String>, Vec<String>)>;
+    /// The linked subjects stored for a set of versions (its JSON key).
+    fn link_partition(&self, versions: &str) -> Result<Option<String>>;
+    /// Stores the linked subjects of a set of versions, and drops those of sets no book was
+    /// last screened against.
+    fn save_link_partition(&self, versions: &str, subjects: &str) -> Result<()>;
     /// Runs raw SQL, for tests that break the database on purpose.
     #[cfg(test)]
     fn execute(&self, sql: &str) -> Result<()>;
@@ -300,11 +303,13 @@ impl<'a> Stager<'a> {
     }
 
     /// Stages what is left and runs `decide` in the deciding transaction, committing what it
-    /// wrote unless it found the files unchanged.
+    /// wrote unless it found the files unchanged. A version that became current is committed
+    /// with its [`TOPIC_LISTS_CHANGED`] outbox event. Returns the decision and the version as
+    /// stored, when one was written.
     fn finish(
         mut self,
         decide: impl FnOnce(&mut dyn ImportTx, &Staged) -> Result<import::Decision>,
-    ) -> Result<import::Decision> {
+    ) -> Result<(import::Decision, Option<ListVersion>)> {
         self.flush();
         if let Some(e) = self.failed.take() {
             let _ = self.session.clear();
@@ -313,10 +318,15 @@ impl<'a> Stager<'a> {
         let staged = Staged { counts: self.counts };
         let decided = self.session.transaction().and_then(|mut tx| {
             let decision = decide(&mut *tx, &staged)?;
-            if decision.status != ImportStatus::Unchanged {
-                tx.commit()?;
+            if decision.status == ImportStatus::Unchanged {
+                return Ok((decision, None));
             }
-            Ok(decision)
+            let version = tx.version(decision.version_id)?;
+            if matches!(decision.status, ImportStatus::Current | ImportStatus::Restored) {
+                tx.insert_outbox(&list_change_event(&version, decision.removed))?;
+            }
+            tx.commit()?;
+            Ok((decision, Some(version)))
         });
         // Staged rows take space in a temporary file (SQLite) or table: free it now, whether
         // the import was stored or refused.
@@ -324,6 +334,27 @@ impl<'a> Stager<'a> {
         let decision = decided?;
         cleared?;
         Ok(decision)
+    }
+}
+
+/// The outbox event of the list version `version` becoming current ([`TOPIC_LISTS_CHANGED`],
+/// keyed by dataset), `removed` records of the version before no longer listed.
+fn list_change_event(version: &ListVersion, removed: u64) -> OutboxEvent {
+    let payload = serde_json::json!({
+        "dataset": version.dataset,
+        "version_id": version.id,
+        "number": version.number,
+        "restores": version.restores,
+        "published": version.published,
+        "records": version.counts.entities,
+        "removed": removed,
+    });
+    OutboxEvent {
+        id: 0,
+        created_at: now(),
+        topic: TOPIC_LISTS_CHANGED.to_string(),
+        key: version.dataset.clone(),
+        payload: payload.to_string(),
     }
 }
 
@@ -440,9 +471,12 @@ impl Store {
         self.outcome(decision)
     }
 
-    fn outcome(&self, decision: import::Decision) -> Result<ImportOutcome> {
+    fn outcome(&self, (decision, written): (import::Decision, Option<ListVersion>)) -> Result<ImportOutcome> {
         let id = decision.version_id;
-        let version = self.version(id)?.ok_or_else(|| Error::missing(format!("list version {id}")))?;
+        let version = match written {
+            Some(version) => version,
+            None => self.version(id)?.ok_or_else(|| Error::missing(format!("list version {id}")))?,
+        };
         Ok(ImportOutcome {
             version,
             status: decision.status,
@@ -741,27 +775,17 @@ impl Store {
         Ok(self.alerts(&AlertFilter { id: Some(id), ..AlertFilter::default() })?.into_iter().next())
     }
 
-    /// Writes an event of the list version `version` becoming current to the outbox
-    /// ([`TOPIC_LISTS_CHANGED`], ordered by dataset). Written after the import's own
-    /// transaction: a crash between the two loses this event, never the version.
-    pub fn record_list_change(&self, version: &ListVersion, removed: u64) -> Result<()> {
-        let payload = serde_json::json!({
-            "dataset": version.dataset,
-            "version_id": version.id,
-            "number": version.number,
-            "restores": version.restores,
-            "published": version.published,
-            "records": version.counts.entities,
-            "removed": removed,
-        });
-        let event = OutboxEvent {
-            id: 0,
-            created_at: now(),
-            topic: TOPIC_LISTS_CHANGED.to_string(),
-            key: version.dataset.clone(),
-            payload: payload.to_string(),
-        };
-        self.backend.insert_outbox(&event)
+    /// The linked subjects stored for the list versions `versions` (ids, ascending), as the
+    /// monitor wrote them with [`Store::save_link_partition`].
+    pub fn link_partition(&self, versions: &[i64]) -> Result<Option<String>> {
+        self.backend.link_partition(&serde_json::to_string(versions)?)
+    }
+
+    /// Keeps the linked subjects of the list versions `versions` (ids, ascending) for the books
+    /// screened against them; the subjects of sets no book was last screened against are
+    /// dropped. Call it after the screening that moved a book to `versions` is committed.
+    pub fn save_link_partition(&self, versions: &[i64], subjects: &str) -> Result<()> {
+        self.backend.save_link_partition(&serde_json::to_string(versions)?, subjects)
     }
 
     /// The oldest events waiting in the outbox, at most `limit`, in the order written.

@@ -239,6 +239,13 @@ pub(crate) const SQLITE: &[&str] = &[
         data TEXT NOT NULL,
         PRIMARY KEY (version_id, key)
     );",
+    // 9 (monitor): the linked subjects of a set of current list versions, kept for as long as a
+    // book was last screened against that set, so that a delta re-screen need not link the
+    // old lists again.
+    "CREATE TABLE link_partitions (
+        versions TEXT PRIMARY KEY,
+        subjects TEXT NOT NULL
+    );",
 ];
 
 /// The PostgreSQL migrations. Text columns that are sorted on use the "C" collation so that
@@ -471,6 +478,13 @@ pub(crate) const POSTGRES: &[&str] = &[
         key TEXT COLLATE "C" NOT NULL,
         data TEXT NOT NULL,
         PRIMARY KEY (version_id, key)
+    );"#,
+    // 9 (monitor): the linked subjects of a set of current list versions, kept for as long as a
+    // book was last screened against that set, so that a delta re-screen need not link the
+    // old lists again.
+    r#"CREATE TABLE link_partitions (
+        versions TEXT COLLATE "C" PRIMARY KEY,
+        subjects TEXT NOT NULL
     );"#,
 ];
 

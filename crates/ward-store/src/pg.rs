@@ -170,38 +170,7 @@ impl Postgres {
 
 impl Postgres {
     fn read_versions(&self, client: &mut impl GenericClient, which: Versions) -> Result<Vec<ListVersion>> {
-        let (filter, id) = match which {
-            Versions::All => ("", None),
-            Versions::Current => ("WHERE current", None),
-            Versions::Id(id) => ("WHERE id = $1", Some(id)),
-        };
-        let sql = format!(
-            "SELECT id, dataset, format, imported_at, published, sources, counts, current, number,
-                    (SELECT restored.number FROM list_versions AS restored WHERE restored.id = list_versions.content_version),
-                    note
-             FROM list_versions {filter} ORDER BY dataset, id"
-        );
-        let rows = match &id {
-            Some(id) => client.query(&sql, &[id]).map_err(self.err())?,
-            None => client.query(&sql, &[]).map_err(self.err())?,
-        };
-        rows.iter()
-            .map(|row| {
-                Ok(ListVersion {
-                    id: row.get(0),
-                    dataset: row.get(1),
-                    number: row.get(8),
-                    restores: row.get(9),
-                    note: row.get(10),
-                    format: row.get(2),
-                    imported_at: row.get(3),
-                    published: row.get(4),
-                    sources: serde_json::from_str(row.get(5))?,
-                    counts: serde_json::from_str(row.get(6))?,
-                    current: row.get(7),
-                })
-            })
-            .collect()
+        read_versions(client, &self.database, which)
     }
 
     fn read_entities(&self, client: &mut impl GenericClient, which: Entities) -> Result<Vec<Entity>> {
@@ -741,14 +710,30 @@ impl Backend for Postgres {
         Ok((edges, parties))
     }
 
-    fn insert_outbox(&self, event: &OutboxEvent) -> Result<()> {
-        self.client()?
-            .execute(
-                "INSERT INTO outbox (created_at, topic, key, payload) VALUES ($1, $2, $3, $4)",
-                &[&event.created_at, &event.topic, &event.key, &event.payload],
-            )
+    fn link_partition(&self, versions: &str) -> Result<Option<String>> {
+        let row = self
+            .client()?
+            .query_opt("SELECT subjects FROM link_partitions WHERE versions = $1", &[&versions])
             .map_err(self.err())?;
-        Ok(())
+        Ok(row.map(|row| row.get(0)))
+    }
+
+    fn save_link_partition(&self, versions: &str, subjects: &str) -> Result<()> {
+        let err = self.err();
+        let mut client = self.client()?;
+        let mut tx = client.transaction().map_err(&err)?;
+        tx.execute(
+            "INSERT INTO link_partitions (versions, subjects) VALUES ($1, $2) ON CONFLICT (versions) DO NOTHING",
+            &[&versions, &subjects],
+        )
+        .map_err(&err)?;
+        tx.execute(
+            "DELETE FROM link_partitions WHERE versions <> $1
+             AND versions NOT IN (SELECT screened_versions FROM books)",
+            &[&versions],
+        )
+        .map_err(&err)?;
+        tx.commit().map_err(&err)
     }
 
     fn transact(&self, _access: Access, work: &mut dyn FnMut(&mut dyn Sql) -> Result<()>) -> Result<()> {
@@ -870,6 +855,46 @@ impl ImportSession for PgImport<'_> {
     }
 }
 
+/// The list versions `which` selects, read on `client` (a connection or a transaction).
+fn read_versions(
+    client: &mut impl GenericClient,
+    database: &str,
+    which: Versions,
+) -> Result<Vec<ListVersion>> {
+    let (filter, id) = match which {
+        Versions::All => ("", None),
+        Versions::Current => ("WHERE current", None),
+        Versions::Id(id) => ("WHERE id = $1", Some(id)),
+    };
+    let sql = format!(
+        "SELECT id, dataset, format, imported_at, published, sources, counts, current, number,
+                (SELECT restored.number FROM list_versions AS restored WHERE restored.id = list_versions.content_version),
+                note
+         FROM list_versions {filter} ORDER BY dataset, id"
+    );
+    let rows = match &id {
+        Some(id) => client.query(&sql, &[id]).map_err(|e| Error::postgres(database, e))?,
+        None => client.query(&sql, &[]).map_err(|e| Error::postgres(database, e))?,
+    };
+    rows.iter()
+        .map(|row| {
+            Ok(ListVersion {
+                id: row.get(0),
+                dataset: row.get(1),
+                number: row.get(8),
+                restores: row.get(9),
+                note: row.get(10),
+                format: row.get(2),
+                imported_at: row.get(3),
+                published: row.get(4),
+                sources: serde_json::from_str(row.get(5))?,
+                counts: serde_json::from_str(row.get(6))?,
+                current: row.get(7),
+            })
+        })
+        .collect()
+}
+
 struct PgImportTx<'a> {
     tx: postgres::Transaction<'a>,
     database: &'a str,
@@ -902,6 +927,24 @@ impl PgImportTx<'_> {
 }
 
 impl ImportTx for PgImportTx<'_> {
+    fn version(&mut self, id: i64) -> Result<ListVersion> {
+        read_versions(&mut self.tx, self.database, Versions::Id(id))?
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::missing(format!("list version {id}")))
+    }
+
+    fn insert_outbox(&mut self, event: &OutboxEvent) -> Result<()> {
+        let database = self.database;
+        self.tx
+            .execute(
+                "INSERT INTO outbox (created_at, topic, key, payload) VALUES ($1, $2, $3, $4)",
+                &[&event.created_at, &event.topic, &event.key, &event.payload],
+            )
+            .map_err(|e| Error::postgres(database, e))?;
+        Ok(())
+    }
+
     fn lock_dataset(&mut self, dataset: &str) -> Result<()> {
         // Serializes imports of one dataset across replicas, as SQLite's write lock does, so
         // two cannot both decide that their version is new or current.

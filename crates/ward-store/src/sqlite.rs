@@ -130,66 +130,7 @@ impl Sqlite {
     }
 
     fn read_versions(&self, conn: &Connection, which: Versions) -> Result<Vec<ListVersion>> {
-        let err = self.err();
-        let (filter, args): (&str, Vec<i64>) = match which {
-            Versions::All => ("", vec![]),
-            Versions::Current => ("WHERE current = 1", vec![]),
-            Versions::Id(id) => ("WHERE id = ?1", vec![id]),
-        };
-        let sql = format!(
-            "SELECT id, dataset, format, imported_at, published, sources, counts, current, number,
-                    (SELECT restored.number FROM list_versions AS restored WHERE restored.id = list_versions.content_version),
-                    note
-             FROM list_versions {filter} ORDER BY dataset, id"
-        );
-        let mut stmt = conn.prepare(&sql).map_err(&err)?;
-        let rows = stmt
-            .query_map(params_from_iter(args), |row| {
-                Ok((
-                    row.get::<_, i64>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, String>(2)?,
-                    row.get::<_, String>(3)?,
-                    row.get::<_, Option<String>>(4)?,
-                    row.get::<_, String>(5)?,
-                    row.get::<_, String>(6)?,
-                    row.get::<_, bool>(7)?,
-                    row.get::<_, i64>(8)?,
-                    row.get::<_, Option<i64>>(9)?,
-                    row.get::<_, Option<String>>(10)?,
-                ))
-            })
-            .map_err(&err)?;
-        let mut out = Vec::new();
-        for row in rows {
-            let (
-                id,
-                dataset,
-                format,
-                imported_at,
-                published,
-                sources,
-                counts,
-                current,
-                number,
-                restores,
-                note,
-            ) = row.map_err(&err)?;
-            out.push(ListVersion {
-                id,
-                dataset,
-                number,
-                restores,
-                note,
-                format,
-                imported_at,
-                published,
-                sources: serde_json::from_str(&sources)?,
-                counts: serde_json::from_str(&counts)?,
-                current,
-            });
-        }
-        Ok(out)
+        read_versions(conn, self.path(), which)
     }
 
     fn read_entities(&self, conn: &Connection, which: Entities) -> Result<Vec<Entity>> {
@@ -705,14 +646,31 @@ impl Backend for Sqlite {
         Ok(())
     }
 
-    fn insert_outbox(&self, event: &OutboxEvent) -> Result<()> {
+    fn link_partition(&self, versions: &str) -> Result<Option<String>> {
         self.conn()?
-            .execute(
-                "INSERT INTO outbox (created_at, topic, key, payload) VALUES (?1, ?2, ?3, ?4)",
-                params![event.created_at, event.topic, event.key, event.payload],
-            )
-            .map_err(self.err())?;
-        Ok(())
+            .query_row("SELECT subjects FROM link_partitions WHERE versions = ?1", params![versions], |row| {
+                row.get(0)
+            })
+            .optional()
+            .map_err(self.err())
+    }
+
+    fn save_link_partition(&self, versions: &str, subjects: &str) -> Result<()> {
+        let err = self.err();
+        let mut conn = self.conn()?;
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(&err)?;
+        tx.execute(
+            "INSERT INTO link_partitions (versions, subjects) VALUES (?1, ?2) ON CONFLICT (versions) DO NOTHING",
+            params![versions, subjects],
+        )
+        .map_err(&err)?;
+        tx.execute(
+            "DELETE FROM link_partitions WHERE versions <> ?1
+             AND versions NOT IN (SELECT screened_versions FROM books)",
+            params![versions],
+        )
+        .map_err(&err)?;
+        tx.commit().map_err(&err)
     }
 
     fn transact(&self, access: Access, work: &mut dyn FnMut(&mut dyn Sql) -> Result<()>) -> Result<()> {
@@ -799,6 +757,59 @@ impl Backend for Sqlite {
     }
 }
 
+/// The list versions `which` selects, read on `conn` (a connection or a transaction).
+fn read_versions(conn: &Connection, path: &Path, which: Versions) -> Result<Vec<ListVersion>> {
+    let err = |e| Error::sqlite(path, e);
+    let (filter, args): (&str, Vec<i64>) = match which {
+        Versions::All => ("", vec![]),
+        Versions::Current => ("WHERE current = 1", vec![]),
+        Versions::Id(id) => ("WHERE id = ?1", vec![id]),
+    };
+    let sql = format!(
+        "SELECT id, dataset, format, imported_at, published, sources, counts, current, number,
+                (SELECT restored.number FROM list_versions AS restored WHERE restored.id = list_versions.content_version),
+                note
+         FROM list_versions {filter} ORDER BY dataset, id"
+    );
+    let mut stmt = conn.prepare(&sql).map_err(&err)?;
+    let rows = stmt
+        .query_map(params_from_iter(args), |row| {
+            Ok((
+                row.get::<_, i64>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, String>(2)?,
+                row.get::<_, String>(3)?,
+                row.get::<_, Option<String>>(4)?,
+                row.get::<_, String>(5)?,
+                row.get::<_, String>(6)?,
+                row.get::<_, bool>(7)?,
+                row.get::<_, i64>(8)?,
+                row.get::<_, Option<i64>>(9)?,
+                row.get::<_, Option<String>>(10)?,
+            ))
+        })
+        .map_err(&err)?;
+    let mut out = Vec::new();
+    for row in rows {
+        let (id, dataset, format, imported_at, published, sources, counts, current, number, restores, note) =
+            row.map_err(&err)?;
+        out.push(ListVersion {
+            id,
+            dataset,
+            number,
+            restores,
+            note,
+            format,
+            imported_at,
+            published,
+            sources: serde_json::from_str(&sources)?,
+            counts: serde_json::from_str(&counts)?,
+            current,
+        });
+    }
+    Ok(out)
+}
+
 /// The columns the alert readers read, in order.
 pub(crate) const ALERT_COLUMNS: &str =
     "SELECT id, book, customer_id, customer_name, subject_id, referents, score,
@@ -876,6 +887,23 @@ impl SqliteImportTx<'_> {
 }
 
 impl ImportTx for SqliteImportTx<'_> {
+    fn version(&mut self, id: i64) -> Result<ListVersion> {
+        read_versions(&self.tx, self.path, Versions::Id(id))?
+            .into_iter()
+            .next()
+            .ok_or_else(|| Error::missing(format!("list version {id}")))
+    }
+
+    fn insert_outbox(&mut self, event: &OutboxEvent) -> Result<()> {
+        self.tx
+            .execute(
+                "INSERT INTO outbox (created_at, topic, key, payload) VALUES (?1, ?2, ?3, ?4)",
+                params![event.created_at, event.topic, event.key, event.payload],
+            )
+            .map_err(self.err())?;
+        Ok(())
+    }
+
     fn lock_dataset(&mut self, _dataset: &str) -> Result<()> {
         Ok(())
     }

@@ -22,6 +22,8 @@ trait Db {
     fn sabotage_sql(&self) -> &'static str;
     /// SQL that stamps the schema version as 999.
     fn too_new_sql(&self) -> &'static str;
+    /// SQL that makes every insert into the outbox fail.
+    fn refuse_outbox_sql(&self) -> &'static str;
 }
 
 struct SqliteDb {
@@ -43,6 +45,9 @@ impl Db for SqliteDb {
     }
     fn too_new_sql(&self) -> &'static str {
         "PRAGMA user_version = 999"
+    }
+    fn refuse_outbox_sql(&self) -> &'static str {
+        "CREATE TRIGGER refuse_outbox BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'outbox refused'); END;"
     }
 }
 
@@ -102,6 +107,11 @@ impl Db for PgDb {
     fn too_new_sql(&self) -> &'static str {
         "UPDATE ward_schema SET version = 999"
     }
+    fn refuse_outbox_sql(&self) -> &'static str {
+        "CREATE FUNCTION refuse_outbox() RETURNS trigger AS $$
+         BEGIN RAISE EXCEPTION 'outbox refused'; END $$ LANGUAGE plpgsql;
+         CREATE TRIGGER refuse_outbox BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION refuse_outbox();"
+    }
 }
 
 /// Runs each test against both backends.
@@ -135,6 +145,8 @@ suite!(
     books_customers_and_alerts,
     fetch_states_keep_the_validators_of_the_last_success,
     ownership_versions_keep_edges_and_ties,
+    a_list_change_event_is_committed_with_its_version,
+    link_partitions_are_kept_for_screened_books,
 );
 
 fn open(db: &dyn Db) -> Store {
@@ -932,11 +944,82 @@ fn books_customers_and_alerts(db: &dyn Db) {
     assert_eq!(payload["reason"], "new-designation");
     store.delete_outbox(&[events[0].id, events[1].id]).unwrap();
     assert_eq!(store.outbox(10).unwrap(), events[2..]);
-    let version = store.import(&list("un_sc_sanctions", "2026-01-28", "h1", &["A"])).unwrap().version;
-    store.record_list_change(&version, 0).unwrap();
-    let last = store.outbox(10).unwrap().pop().unwrap();
-    assert_eq!((last.topic.as_str(), last.key.as_str()), (TOPIC_LISTS_CHANGED, "un_sc_sanctions"));
-    assert!(last.payload.contains(&format!("\"version_id\":{}", version.id)), "{}", last.payload);
+}
+
+/// The list-change events in the outbox: (dataset, version id, removed).
+fn list_changes(store: &Store) -> Vec<(String, i64, u64)> {
+    store
+        .outbox(100)
+        .unwrap()
+        .into_iter()
+        .filter(|event| event.topic == TOPIC_LISTS_CHANGED)
+        .map(|event| {
+            let payload: serde_json::Value = serde_json::from_str(&event.payload).unwrap();
+            assert_eq!(payload["dataset"].as_str(), Some(event.key.as_str()));
+            (event.key, payload["version_id"].as_i64().unwrap(), payload["removed"].as_u64().unwrap())
+        })
+        .collect()
+}
+
+/// A version that becomes current and its `ward.lists.changed` event are one transaction: no
+/// event for a version that is not current, and no current version when its event cannot be
+/// written.
+fn a_list_change_event_is_committed_with_its_version(db: &dyn Db) {
+    let store = open(db);
+    let first = store.import(&list("un_sc_sanctions", "2026-01-28", "h1", &["A", "B"])).unwrap();
+    assert_eq!(list_changes(&store), [("un_sc_sanctions".to_string(), first.version.id, 0)]);
+    // Files imported before, and a version published earlier than the current one: no event.
+    assert_eq!(
+        store.import(&list("un_sc_sanctions", "2026-01-28", "h1", &["A", "B"])).unwrap().status,
+        ImportStatus::Unchanged
+    );
+    let older = store.import(&list("un_sc_sanctions", "2025-12-01", "h0", &["A"])).unwrap();
+    assert_eq!(older.status, ImportStatus::Historical);
+    assert_eq!(list_changes(&store).len(), 1);
+    let second = store.import(&list("un_sc_sanctions", "2026-02-27", "h2", &["A", "B", "C"])).unwrap();
+    // Back to the newest other content: the older file's.
+    let rolled = store.rollback("un_sc_sanctions", None).unwrap();
+    assert_eq!(rolled.version.restores, Some(older.version.number));
+    assert_eq!(
+        list_changes(&store),
+        [
+            ("un_sc_sanctions".to_string(), first.version.id, 0),
+            ("un_sc_sanctions".to_string(), second.version.id, 0),
+            ("un_sc_sanctions".to_string(), rolled.version.id, 2),
+        ]
+    );
+    let last = store.outbox(100).unwrap().pop().unwrap();
+    let payload: serde_json::Value = serde_json::from_str(&last.payload).unwrap();
+    assert_eq!(payload["restores"].as_i64(), Some(older.version.number));
+    // The event cannot be written: the version does not become current either.
+    store.backend.execute(db.refuse_outbox_sql()).unwrap();
+    let err = store.import(&list("un_sc_sanctions", "2026-03-30", "h3", &["A", "B", "D"])).unwrap_err();
+    assert!(err.to_string().contains("outbox refused"), "{err}");
+    let current = store.current_versions().unwrap();
+    assert_eq!(current.iter().map(|v| v.id).collect::<Vec<_>>(), [rolled.version.id]);
+    assert_eq!(store.dataset_versions("un_sc_sanctions").unwrap().len(), 4);
+}
+
+/// Linked subjects are kept for the version sets books were last screened against, and only
+/// for those and the set saved last.
+fn link_partitions_are_kept_for_screened_books(db: &dyn Db) {
+    let store = open(db);
+    store.create_book("retail").unwrap();
+    assert_eq!(store.link_partition(&[1, 2]).unwrap(), None);
+    store.save_link_partition(&[1, 2], "[\"first\"]").unwrap();
+    store.save_link_partition(&[1, 2], "[\"again\"]").unwrap();
+    assert_eq!(store.link_partition(&[1, 2]).unwrap().as_deref(), Some("[\"first\"]"));
+    let mut book = store.book("retail").unwrap().unwrap();
+    book.screened_versions = vec![1, 2];
+    store.commit_screening(&book, &[]).unwrap();
+    store.save_link_partition(&[1, 3], "[\"second\"]").unwrap();
+    assert!(store.link_partition(&[1, 2]).unwrap().is_some(), "the book was screened against it");
+    book.screened_versions = vec![1, 3];
+    store.commit_screening(&book, &[]).unwrap();
+    store.save_link_partition(&[4, 5], "[\"third\"]").unwrap();
+    assert_eq!(store.link_partition(&[1, 2]).unwrap(), None, "no book was screened against it");
+    assert!(store.link_partition(&[1, 3]).unwrap().is_some());
+    assert!(store.link_partition(&[4, 5]).unwrap().is_some());
 }
 
 mod desk;
