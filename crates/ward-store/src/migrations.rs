@@ -200,6 +200,9 @@ pub(crate) const SQLITE: &[&str] = &[
     CREATE INDEX alerts_book_created ON alerts (book, status, created_at, id);
     CREATE INDEX alerts_book_score ON alerts (book, status, score, id);
     CREATE INDEX alerts_assignee ON alerts (assignee, status, id);",
+    // 7 (deskcore): the queue without a status filter, by creation or score.
+    "CREATE INDEX alerts_created ON alerts (created_at, id);
+    CREATE INDEX alerts_score ON alerts (score, id);",
 ];
 
 /// The PostgreSQL migrations. Text columns that are sorted on use the "C" collation so that
@@ -394,6 +397,9 @@ pub(crate) const POSTGRES: &[&str] = &[
     CREATE INDEX alerts_book_created ON alerts (book, status, created_at, id);
     CREATE INDEX alerts_book_score ON alerts (book, status, score, id);
     CREATE INDEX alerts_assignee ON alerts (assignee, status, id);"#,
+    // 7 (deskcore): the queue without a status filter, by creation or score.
+    "CREATE INDEX alerts_created ON alerts (created_at, id);
+    CREATE INDEX alerts_score ON alerts (score, id);",
 ];
 
 /// Upgrades a SQLite database to schema version `target`, one transaction per step so a crash
