@@ -520,11 +520,16 @@ async fn health_metrics_openapi() {
         ("/alerts", "get"),
         ("/alerts/{id}", "get"),
         ("/screen/payment", "post"),
+        ("/alerts/{id}/history", "get"),
+        ("/decisions/{id}/approve", "post"),
+        ("/decisions/{id}/reject", "post"),
+        ("/decisions/export", "get"),
     ] {
         let op = &paths[path][method];
         assert!(op["responses"]["200"].is_object(), "{path} {method}");
     }
-    assert_eq!(paths.len(), 17);
+    assert!(paths["/alerts/{id}/decisions"]["post"]["responses"]["201"].is_object());
+    assert_eq!(paths.len(), 22);
     let payment_op = &paths["/screen/payment"]["post"];
     for content_type in ["application/xml", "text/plain"] {
         assert!(payment_op["requestBody"]["content"][content_type].is_object(), "{content_type}");
@@ -1386,5 +1391,160 @@ async fn stripped_covers_are_held() {
     assert_eq!(
         stripping_hits(&answer),
         [("CdtTrfTxInf[0]/UndrlygCstmrCdtTrf/Cdtr/Nm".to_string(), "stripping:different_party".to_string())]
+    );
+}
+
+/// Issue 14: decisions over the JSON routes, with four eyes between API keys (a review key
+/// acts as an analyst, an admin key as an admin), the alert's history and the export.
+#[tokio::test]
+async fn review_routes_keep_four_eyes() {
+    let s = server();
+    let store = s.state.store();
+    let version = store.current_versions().unwrap().into_iter().next().unwrap();
+    let listed = store
+        .current_entities()
+        .unwrap()
+        .into_iter()
+        .find(|e| e.dataset == version.dataset && e.schema == ward_model::Schema::Person)
+        .unwrap();
+    let book = store.create_book("retail").unwrap();
+    let customer =
+        ward_store::Customer { id: "c1".into(), name: listed.caption().to_string(), ..Default::default() };
+    store.write_customers("retail", &[customer], &[]).unwrap();
+    let alert = |customer_id: &str| {
+        ward_store::AlertChange::Raise(ward_store::Alert {
+            id: 0,
+            book: "retail".into(),
+            customer_id: customer_id.into(),
+            customer_name: listed.caption().to_string(),
+            subject_id: listed.id.clone(),
+            referents: vec![listed.id.clone()],
+            score: 0.93,
+            explanations: vec!["names match".into()],
+            reason: ward_store::AlertReason::NewCustomer,
+            status: ward_store::AlertStatus::Open,
+            close_reason: None,
+            list_versions: vec![version.id],
+            created_at: String::new(),
+            updated_at: String::new(),
+        })
+    };
+    let ids = store.commit_screening(&book, &[alert("c1"), alert("c2")]).unwrap();
+    let (_, analyst) = store.create_key("analyst", &[Scope::Review]).unwrap();
+    let (_, other_analyst) = store.create_key("analyst two", &[Scope::Review]).unwrap();
+    let send = |key: &str, uri: &str, body: Value| {
+        let app = s.app.clone();
+        let key = key.to_string();
+        let uri = uri.to_string();
+        async move { call(&app, Method::POST, &uri, Some(&key), Some(body.to_string().into_bytes())).await }
+    };
+
+    let dismissal = json!({"kind": "dismiss", "reason": "different-birth-date", "remark": "born 1980", "suppress": {"kind": "pinned"}});
+    let asked = send(&analyst, &format!("/alerts/{}/decisions", ids[0]), dismissal.clone()).await;
+    assert_eq!(asked.status, StatusCode::CREATED, "{}", asked.body);
+    assert_eq!(
+        (asked.body["status"].as_str(), asked.body["requested_by"].as_str()),
+        (Some("pending"), Some("key:analyst"))
+    );
+    let decision = asked.body["id"].as_i64().unwrap();
+    let approve = format!("/decisions/{decision}/approve");
+    check_error(&send(&analyst, &approve, json!({})).await, 403, "not_permitted");
+    check_error(&send(&other_analyst, &approve, json!({})).await, 403, "not_permitted");
+    check_error(
+        &send(&analyst, &format!("/alerts/{}/decisions", ids[0]), dismissal.clone()).await,
+        409,
+        "review_conflict",
+    );
+    let approved = send(&s.admin, &approve, json!({"remark": "agreed"})).await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.body);
+    assert_eq!(
+        (approved.body["status"].as_str(), approved.body["reviewed_by"].as_str()),
+        (Some("effective"), Some("key:test admin"))
+    );
+    check_error(&send(&s.admin, &approve, json!({})).await, 409, "review_conflict");
+    let now = call(&s.app, Method::GET, &format!("/alerts/{}", ids[0]), Some(&analyst), None).await;
+    assert_eq!(now.body["status"], "dismissed");
+
+    let history =
+        call(&s.app, Method::GET, &format!("/alerts/{}/history", ids[0]), Some(&analyst), None).await;
+    assert_eq!(history.status, StatusCode::OK, "{}", history.body);
+    let kinds: Vec<&str> =
+        history.body["events"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["raised", "decision-requested", "decision-approved", "suppression-created"]);
+
+    // A rejection leaves the alert open.
+    let confirm = json!({"kind": "confirm", "reason": "same-name-and-birth-date"});
+    let asked = send(&other_analyst, &format!("/alerts/{}/decisions", ids[1]), confirm).await;
+    let rejected = send(
+        &s.admin,
+        &format!("/decisions/{}/reject", asked.body["id"]),
+        json!({"remark": "ask for a passport"}),
+    )
+    .await;
+    assert_eq!(rejected.body["status"], "rejected", "{}", rejected.body);
+
+    let today = ward_store::today();
+    let export = call(
+        &s.app,
+        Method::GET,
+        &format!("/decisions/export?from={today}&to={today}"),
+        Some(&analyst),
+        None,
+    )
+    .await;
+    assert_eq!(export.status, StatusCode::OK, "{}", export.body);
+    let decisions = export.body["decisions"].as_array().unwrap();
+    assert_eq!(decisions.len(), 2);
+    assert_eq!(
+        (decisions[0]["requested_by"].as_str(), decisions[0]["reviewed_by"].as_str()),
+        (Some("key:analyst"), Some("key:test admin"))
+    );
+    assert_eq!(decisions[0]["suppression"], "pinned");
+    let csv = call(
+        &s.app,
+        Method::GET,
+        &format!("/decisions/export?from={today}&to={today}&format=csv"),
+        Some(&analyst),
+        None,
+    )
+    .await;
+    assert_eq!(csv.headers["content-type"], "text/csv; charset=utf-8");
+    let text = csv.body.as_str().unwrap();
+    assert_eq!(text.lines().count(), 3, "{text}");
+    assert!(text.starts_with("decision_id,alert_id,book,"));
+
+    // Errors are client errors with stable codes.
+    check_error(&send(&analyst, "/alerts/999999/decisions", dismissal.clone()).await, 404, "alert_not_found");
+    check_error(&send(&analyst, "/decisions/999999/approve", json!({})).await, 404, "decision_not_found");
+    check_error(&send(&analyst, "/decisions/x/reject", json!({})).await, 400, "invalid_query");
+    check_error(
+        &send(
+            &analyst,
+            &format!("/alerts/{}/decisions", ids[1]),
+            json!({"kind": "dismiss", "reason": "other"}),
+        )
+        .await,
+        400,
+        "invalid_decision",
+    );
+    check_error(
+        &send(
+            &analyst,
+            &format!("/alerts/{}/decisions", ids[1]),
+            json!({"kind": "shrug", "reason": "other"}),
+        )
+        .await,
+        400,
+        "invalid_decision",
+    );
+    check_error(
+        &call(&s.app, Method::GET, "/decisions/export?to=2026-01-01", Some(&analyst), None).await,
+        400,
+        "invalid_query",
+    );
+    check_error(
+        &call(&s.app, Method::GET, &format!("/alerts/{}/history", ids[0]), Some(&s.screen), None).await,
+        403,
+        "forbidden",
     );
 }

@@ -246,6 +246,9 @@ pub(crate) const SQLITE: &[&str] = &[
         versions TEXT PRIMARY KEY,
         subjects TEXT NOT NULL
     );",
+    // 10 (deskcore): the queue without a status filter, by creation or score.
+    "CREATE INDEX alerts_created ON alerts (created_at, id);
+    CREATE INDEX alerts_score ON alerts (score, id);",
 ];
 
 /// The PostgreSQL migrations. Text columns that are sorted on use the "C" collation so that
@@ -486,6 +489,9 @@ pub(crate) const POSTGRES: &[&str] = &[
         versions TEXT COLLATE "C" PRIMARY KEY,
         subjects TEXT NOT NULL
     );"#,
+    // 10 (deskcore): the queue without a status filter, by creation or score.
+    "CREATE INDEX alerts_created ON alerts (created_at, id);
+    CREATE INDEX alerts_score ON alerts (score, id);",
 ];
 
 /// Upgrades a SQLite database to schema version `target`, one transaction per step so a crash
