@@ -112,6 +112,7 @@ fn run(args: args::Args) -> anyhow::Result<ExitCode> {
             ownership::OwnershipCommand::Blocked(ownership::BlockedArgs { edges, .. })
             | ownership::OwnershipCommand::Explain(ownership::ExplainArgs { edges, .. }),
         ) => Some(&edges.db),
+        args::Command::Ownership(ownership::OwnershipCommand::Import(a)) => Some(&a.db),
         _ => None,
     };
     if let Some(db) = reads {

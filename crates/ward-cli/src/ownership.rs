@@ -1,30 +1,58 @@
-//! `ward ownership blocked|explain --edges FILE`: the parties that the current lists reach by
-//! ownership and control under the OFAC 50% rule, the EU or the UK test (ward-ownership), with
-//! the path that proves each. The listed persons and entities of the rule set's lists are the
-//! seeds. Parties of the edge file are tied to listed subjects by referent (`dataset:record`,
-//! a subject id, an FtM referent), by identifier, or by exact name (case, punctuation and spacing
-//! folded; a name shared by two subjects ties to neither): no fuzzy matching in this version.
+//! `ward ownership import FILE`: ownership and control edges stored as a new version beside the
+//! lists, each party tied to a listed subject where it is one; `ward ownership blocked|explain`:
+//! the parties that the current lists reach by ownership and control under the OFAC 50% rule,
+//! the EU or the UK test (ward-ownership), with the path that proves each, from the stored
+//! current version (or from `--edges FILE`). The listed persons and entities of the rule set's
+//! lists are the seeds.
+//!
+//! Parties are tied by referent (`dataset:record`, a subject id, an FtM referent), by
+//! identifier, or by exact name (`ward_ownership::tie`); at import, a party named but not tied
+//! so is tied by the matcher where one subject scores at or above the threshold and no other
+//! scores as high (the score is stored with the tie; equal best scores are reported, not
+//! guessed).
 
 use crate::args::DatabaseArgs;
 use anyhow::Context;
 use clap::{Subcommand, ValueEnum};
 use serde_json::{json, Value};
-use std::collections::HashMap;
 use std::io::BufReader;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use ward_model::{normalize_identifier, PartialDate, Subject};
+use ward_engine::{MatchOptions, Query, Screener};
+use ward_model::{PartialDate, Subject};
 use ward_ownership::read::{read_csv, read_ftm, EdgeFile};
-use ward_ownership::{compute, GraphBuilder, Outcome, OwnershipGraph, PartyId, RuleSet, Status};
+use ward_ownership::tie::{
+    fold_name, has_lists, parties_of, tie_graph, PartyRecord, PartyTie, TieMethod, TiedGraph, Ties,
+};
+use ward_ownership::{compute, Edge, Outcome, PartyId, RuleSet, Status};
+use ward_store::{OwnershipImportStatus, Store};
 
 /// `ward ownership ...`
 #[derive(Debug, Subcommand)]
 pub enum OwnershipCommand {
+    /// Store an edge file as the current ownership version, its parties tied to listed subjects.
+    Import(ImportArgs),
     /// List the parties blocked (or for review) by ownership or control, with their reasons.
     Blocked(BlockedArgs),
     /// Show why one party is blocked, for review or not, with its paths, under each rule set
     /// (exit status 1 where a rule set's lists are not in the store).
     Explain(ExplainArgs),
+}
+
+/// `ward ownership import`
+#[derive(Debug, clap::Args)]
+pub struct ImportArgs {
+    /// The ownership edges: a CSV (owner, owned, percentage, start_date, end_date, source,
+    /// control, joint_arrangement) or FtM JSON lines with `Ownership` entities. A bad row
+    /// refuses the whole file.
+    pub file: PathBuf,
+    /// Where the store is.
+    #[command(flatten)]
+    pub db: DatabaseArgs,
+    /// Score from which the matcher ties a named party to a subject (default: the screening
+    /// threshold).
+    #[arg(long)]
+    pub threshold: Option<f32>,
 }
 
 /// What both commands read.
@@ -33,10 +61,10 @@ pub struct EdgesArgs {
     /// Where the store is.
     #[command(flatten)]
     pub db: DatabaseArgs,
-    /// The ownership edges: a CSV (owner, owned, percentage, start_date, end_date, source,
-    /// control, joint_arrangement) or FtM JSON lines with `Ownership` entities.
+    /// Read the edges from this file (CSV or FtM JSON lines) instead of the stored current
+    /// version.
     #[arg(long)]
-    pub edges: PathBuf,
+    pub edges: Option<PathBuf>,
     /// The date the holdings are taken on (YYYY-MM-DD; default: today, UTC).
     #[arg(long)]
     pub as_of: Option<String>,
@@ -59,7 +87,7 @@ pub struct BlockedArgs {
 /// `ward ownership explain`
 #[derive(Debug, clap::Args)]
 pub struct ExplainArgs {
-    /// The party: its key in the edge file, a subject id or referent, or its name.
+    /// The party: its key in the edges, a subject id or referent, or its name.
     pub entity: String,
     /// The edges and the store.
     #[command(flatten)]
@@ -90,18 +118,9 @@ impl RulesArg {
     }
 }
 
-/// The lists whose persons and entities are a rule set's seeds. OFAC's 50% rule extends
-/// blocking, so its seeds are the SDN list's; the non-SDN lists carry other restrictions.
-fn seed_datasets(rules: RuleSet) -> &'static [&'static str] {
-    match rules {
-        RuleSet::Ofac => &["us_ofac_sdn"],
-        RuleSet::Eu => &["eu_fsf"],
-        RuleSet::Uk => &["gb_hmt_sanctions", "gb_fcdo_sanctions"],
-    }
-}
-
 pub(crate) fn run(data_dir: &Path, command: &OwnershipCommand) -> anyhow::Result<ExitCode> {
     match command {
+        OwnershipCommand::Import(args) => import(data_dir, args),
         OwnershipCommand::Blocked(args) => blocked(data_dir, args),
         OwnershipCommand::Explain(args) => explain(data_dir, args),
     }
@@ -131,193 +150,144 @@ fn as_of(text: Option<&str>) -> anyhow::Result<PartialDate> {
         .with_context(|| format!("--as-of {text:?}: expected a date YYYY-MM-DD"))
 }
 
-/// Folds a name for the exact comparison: lower case, letters and digits, single spaces.
-fn fold_name(name: &str) -> String {
-    name.chars()
-        .map(|c| if c.is_alphanumeric() { c } else { ' ' })
-        .flat_map(char::to_lowercase)
-        .collect::<String>()
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
+/// The name the matcher is asked about for a party: the name the file gives, else a key that is
+/// written as a name (with a space and no digit), never a registry number.
+fn name_to_match(party: &PartyRecord) -> Option<&str> {
+    party.name.as_deref().or_else(|| {
+        let key = party.key.as_str();
+        (key.contains(' ') && !key.bytes().any(|b| b.is_ascii_digit())).then_some(key)
+    })
 }
 
-/// The Ward referent of an OpenSanctions referent where the two name the same record:
-/// `ofac-<ent_num>` is SDN entry `us_ofac_sdn:<ent_num>` (other `ofac-` referents, such as press
-/// releases, are not).
-fn opensanctions_referent(referent: &str) -> Option<String> {
-    let number = referent.strip_prefix("ofac-")?;
-    (!number.is_empty() && number.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| format!("us_ofac_sdn:{number}"))
+/// What the matcher made of one party's name.
+enum MatcherTie {
+    /// One subject scored best, at or above the threshold.
+    Tied(PartyTie),
+    /// Several subjects scored the same best score at or above the threshold.
+    Ambiguous { score: f32, subjects: Vec<String> },
+    /// None reached the threshold.
+    None,
 }
 
-/// How a party of the edge file was tied to a subject.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Tie {
-    Referent,
-    Identifier,
-    Name,
-}
-
-/// Lookups from referents, identifiers and folded names to subjects; a key shared by two
-/// subjects maps to none.
-struct Ties {
-    referents: HashMap<String, usize>,
-    identifiers: HashMap<String, Option<usize>>,
-    names: HashMap<String, Option<usize>>,
-}
-
-impl Ties {
-    fn new(subjects: &[Subject]) -> Ties {
-        let mut ties = Ties { referents: HashMap::new(), identifiers: HashMap::new(), names: HashMap::new() };
-        let claim = |map: &mut HashMap<String, Option<usize>>, key: String, subject: usize| {
-            if key.is_empty() {
-                return;
-            }
-            let slot = map.entry(key).or_insert(Some(subject));
-            if *slot != Some(subject) {
-                *slot = None;
-            }
-        };
-        for (index, subject) in subjects.iter().enumerate() {
-            ties.referents.insert(subject.id.clone(), index);
-            for record in &subject.records {
-                ties.referents.insert(record.id.clone(), index);
-                for referent in record.properties.get("referents").into_iter().flatten() {
-                    ties.referents.insert(referent.clone(), index);
-                }
-                for identifier in &record.identifiers {
-                    claim(&mut ties.identifiers, identifier.normalized(), index);
-                }
-            }
-            for name in subject.names() {
-                claim(&mut ties.names, fold_name(&name.full), index);
-            }
-        }
-        ties
+fn match_party(screener: &Screener, subjects: &[Subject], name: &str, threshold: f32) -> MatcherTie {
+    let options = MatchOptions { threshold, limit: 10, cutoff: threshold, datasets: None };
+    let hits = screener.match_query(&Query::from_name(name), &options);
+    let Some(best) = hits.first().filter(|hit| hit.is_match) else { return MatcherTie::None };
+    let equal: Vec<String> =
+        hits.iter().filter(|hit| hit.score == best.score).map(|hit| hit.subject_id.clone()).collect();
+    if equal.len() > 1 {
+        return MatcherTie::Ambiguous { score: best.score, subjects: equal };
     }
-
-    /// The subject a party is, from its keys (its own and the file's other keys for it) and its
-    /// name in the file.
-    fn tie(&self, keys: &[&str], name: Option<&str>) -> Option<(usize, Tie)> {
-        let by_referent = keys.iter().find_map(|k| self.referents.get(*k).copied());
-        if let Some(subject) = by_referent {
-            return Some((subject, Tie::Referent));
-        }
-        let by_identifier =
-            keys.iter().find_map(|k| self.identifiers.get(&normalize_identifier(k)).copied().flatten());
-        if let Some(subject) = by_identifier {
-            return Some((subject, Tie::Identifier));
-        }
-        keys.iter()
-            .copied()
-            .chain(name)
-            .find_map(|n| self.names.get(&fold_name(n)).copied().flatten())
-            .map(|subject| (subject, Tie::Name))
-    }
+    let subject = &subjects[best.subject];
+    let referent = subject.records.first().map_or_else(|| subject.id.clone(), |r| r.id.clone());
+    MatcherTie::Tied(PartyTie { referent, method: TieMethod::Matcher, score: Some(best.score) })
 }
 
-/// The graph of an edge file with its parties tied to subjects.
-struct Tied {
-    graph: OwnershipGraph,
-    subjects: Vec<Subject>,
-    /// The subject each party is, where tied.
-    subject_of: HashMap<PartyId, usize>,
-    counts: HashMap<&'static str, usize>,
-    n_file_parties: usize,
-}
-
-fn tie_graph(data_dir: &Path, args: &EdgesArgs) -> anyhow::Result<Tied> {
-    let file = read_edges(&args.edges)?;
-    let as_of = as_of(args.as_of.as_deref())?;
-    let subjects = crate::entity::current_subjects(&crate::serve::open_store(data_dir, &args.db)?)?;
+fn import(data_dir: &Path, args: &ImportArgs) -> anyhow::Result<ExitCode> {
+    let file = read_edges(&args.file)?;
+    let store = crate::serve::open_store(data_dir, &args.db)?;
+    let subjects = crate::entity::current_subjects(&store)?;
+    let threshold = args.threshold.unwrap_or(ward_engine::DEFAULT_THRESHOLD);
     let ties = Ties::new(&subjects);
-    let mut names: HashMap<&str, &str> = HashMap::new();
-    for (key, name) in &file.names {
-        names.entry(key).or_insert(name);
-    }
-    let mut other_keys: HashMap<&str, Vec<&str>> = HashMap::new();
-    for (key, other) in &file.other_keys {
-        other_keys.entry(key).or_default().push(other);
-    }
-    let mut keys_seen: Vec<&str> =
-        file.edges.iter().flat_map(|e| [e.owner.as_str(), e.owned.as_str()]).collect();
-    keys_seen.sort_unstable();
-    keys_seen.dedup();
-    // Each party of the file becomes its subject's id where tied, else keeps its own key.
-    let mut resolved: HashMap<&str, String> = HashMap::new();
-    let mut counts: HashMap<&'static str, usize> = HashMap::new();
-    let mut builder = GraphBuilder::new();
-    for &key in &keys_seen {
-        let mut keys: Vec<String> = vec![key.to_string()];
-        for other in other_keys.get(key).into_iter().flatten() {
-            keys.push((*other).to_string());
-            keys.extend(opensanctions_referent(other));
+    let mut parties = parties_of(&file);
+    let mut screener: Option<Screener> = None;
+    let (mut n_tied, mut n_matched) = (0, 0);
+    for party in &mut parties {
+        if let Some((subject, method)) = ties.tie(party) {
+            let subject = &subjects[subject];
+            let referent = subject.records.first().map_or_else(|| subject.id.clone(), |r| r.id.clone());
+            party.tie = Some(PartyTie { referent, method, score: None });
+            n_tied += 1;
+            continue;
         }
-        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-        match ties.tie(&keys, names.get(key).copied()) {
-            Some((subject, tie)) => {
-                let subject = &subjects[subject];
-                *counts
-                    .entry(match tie {
-                        Tie::Referent => "referent",
-                        Tie::Identifier => "identifier",
-                        Tie::Name => "exact name",
-                    })
-                    .or_default() += 1;
-                builder.name(&subject.id, subject.caption());
-                resolved.insert(key, subject.id.clone());
+        let Some(name) = name_to_match(party).map(str::to_string) else { continue };
+        let screener = screener.get_or_insert_with(|| Screener::build(subjects.clone()));
+        match match_party(screener, &subjects, &name, threshold) {
+            MatcherTie::Tied(tie) => {
+                out!(
+                    "tied {} to {} by the matcher, score {:.2}",
+                    party.key,
+                    tie.referent,
+                    tie.score.unwrap_or_default()
+                )?;
+                party.tie = Some(tie);
+                n_matched += 1;
             }
-            None => {
-                if let Some(name) = names.get(key) {
-                    builder.name(key, name);
-                }
-                resolved.insert(key, key.to_string());
-            }
+            MatcherTie::Ambiguous { score, subjects } => out!(
+                "not tied: {} ({name:?}) scores {score:.2} against {} subjects alike: {}",
+                party.key,
+                subjects.len(),
+                subjects.join(", ")
+            )?,
+            MatcherTie::None => {}
         }
     }
-    for edge in &file.edges {
-        let mut edge = edge.clone();
-        edge.owner = resolved[edge.owner.as_str()].clone();
-        edge.owned = resolved[edge.owned.as_str()].clone();
-        builder.add(&edge);
+    let origin = args.file.display().to_string();
+    let (version, status) = store.import_ownership(&origin, &file.edges, &parties)?;
+    let what = match status {
+        OwnershipImportStatus::Current => "stored as ownership version",
+        OwnershipImportStatus::Unchanged => "unchanged: the current ownership version is",
+    };
+    out!(
+        "{origin}: {} edges, {} parties ({n_tied} tied by referent, identifier or exact name, {n_matched} by the \
+         matcher at {threshold}); {what} {}",
+        version.n_edges,
+        version.n_parties,
+        version.id
+    )?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The edges to compute on, with their parties, and what they came from.
+struct Loaded {
+    edges: Vec<Edge>,
+    parties: Vec<PartyRecord>,
+    origin: String,
+}
+
+fn load(store: &Store, args: &EdgesArgs) -> anyhow::Result<Loaded> {
+    if let Some(path) = &args.edges {
+        let file = read_edges(path)?;
+        let parties = parties_of(&file);
+        return Ok(Loaded { edges: file.edges, parties, origin: path.display().to_string() });
     }
-    // Listed subjects that no edge names are parties too, so that they are seeds.
-    let subject_index: HashMap<&str, usize> =
-        subjects.iter().enumerate().map(|(i, s)| (s.id.as_str(), i)).collect();
-    let graph = builder.build(as_of);
-    let subject_of = graph
-        .parties()
-        .iter()
-        .enumerate()
-        .filter_map(|(party, p)| subject_index.get(p.key.as_str()).map(|&s| (party as PartyId, s)))
-        .collect();
-    Ok(Tied { graph, subjects, subject_of, counts, n_file_parties: keys_seen.len() })
+    let stored = store.ownership(None)?.context(
+        "no ownership edges in the store: import them with `ward ownership import FILE`, or give --edges FILE",
+    )?;
+    Ok(Loaded {
+        edges: stored.edges,
+        parties: stored.parties,
+        origin: format!("ownership version {} ({})", stored.version.id, stored.version.origin),
+    })
+}
+
+/// The graph of the edges with their parties tied to subjects.
+struct Tied {
+    tied: TiedGraph,
+    subjects: Vec<Subject>,
+    origin: String,
+}
+
+fn tie(data_dir: &Path, args: &EdgesArgs) -> anyhow::Result<Tied> {
+    let store = crate::serve::open_store(data_dir, &args.db)?;
+    let loaded = load(&store, args)?;
+    let as_of = as_of(args.as_of.as_deref())?;
+    let subjects = crate::entity::current_subjects(&store)?;
+    let tied = tie_graph(&loaded.edges, &loaded.parties, &subjects, as_of);
+    Ok(Tied { tied, subjects, origin: loaded.origin })
 }
 
 impl Tied {
-    /// The parties that are listed persons or entities of the rule set's lists.
-    fn seeds(&self, rules: RuleSet) -> Vec<PartyId> {
-        let datasets = seed_datasets(rules);
-        let mut seeds: Vec<PartyId> = self
-            .subject_of
-            .iter()
-            .filter(|&(_, &s)| {
-                let subject = &self.subjects[s];
-                matches!(subject.schema().kind(), "person" | "organization")
-                    && subject.records.iter().any(|r| datasets.contains(&r.dataset.as_str()))
-            })
-            .map(|(&party, _)| party)
-            .collect();
-        seeds.sort_unstable();
-        seeds
+    fn graph(&self) -> &ward_ownership::OwnershipGraph {
+        &self.tied.graph
     }
 
-    /// Whether the store holds a current version of any of the rule set's lists: without one,
-    /// nothing can be derived, and "none blocked" would be a result that was never computed.
+    fn seeds(&self, rules: RuleSet) -> Vec<PartyId> {
+        self.tied.seeds(&self.subjects, rules)
+    }
+
     fn has_lists(&self, rules: RuleSet) -> bool {
-        let datasets = seed_datasets(rules);
-        self.subjects.iter().flat_map(|s| &s.records).any(|r| datasets.contains(&r.dataset.as_str()))
+        has_lists(&self.subjects, rules)
     }
 
     /// The error for a rule set whose lists are not in the store.
@@ -325,37 +295,38 @@ impl Tied {
         format!(
             "not computed: the store holds no current version of {} (the seeds of {}); import it with `ward lists \
              import`",
-            seed_datasets(rules).join(" or "),
+            rules.seed_datasets().join(" or "),
             rules.title()
         )
     }
 
     fn find(&self, entity: &str) -> Option<PartyId> {
-        if let Some(party) = self.graph.find(entity) {
+        let graph = self.graph();
+        if let Some(party) = graph.find(entity) {
             return Some(party);
         }
         if let Some((&party, _)) =
-            self.subject_of.iter().find(|&(_, &s)| self.subjects[s].referents().any(|r| r == entity))
+            self.tied.subject_of.iter().find(|&(_, &s)| self.subjects[s].referents().any(|r| r == entity))
         {
             return Some(party);
         }
         let folded = fold_name(entity);
-        let graph = &self.graph;
         (0..graph.parties().len() as PartyId)
             .find(|&p| graph.party(p).name.as_deref().map(fold_name) == Some(folded.clone()))
     }
 
     fn summary(&self, rules: RuleSet, n_seeds: usize) -> String {
-        let mut ties: Vec<String> = self.counts.iter().map(|(how, n)| format!("{n} by {how}")).collect();
-        ties.sort();
+        let counts = &self.tied.counts;
+        let ties: Vec<String> = counts.iter().map(|(how, n)| format!("{n} by {}", how.describe())).collect();
         format!(
-            "as of {}: {} parties in the edge file, {} tied to current subjects ({}); {} listed seeds from {}",
-            self.graph.as_of(),
-            self.n_file_parties,
-            self.counts.values().sum::<usize>(),
+            "as of {}: {} parties in {}, {} tied to current subjects ({}); {} listed seeds from {}",
+            self.graph().as_of(),
+            self.tied.n_file_parties,
+            self.origin,
+            counts.values().sum::<usize>(),
             if ties.is_empty() { "none".to_string() } else { ties.join(", ") },
             n_seeds,
-            seed_datasets(rules).join(", ")
+            rules.seed_datasets().join(", ")
         )
     }
 }
@@ -398,16 +369,16 @@ fn finding_json(outcome: &Outcome<'_>, party: PartyId) -> Value {
 }
 
 fn blocked(data_dir: &Path, args: &BlockedArgs) -> anyhow::Result<ExitCode> {
-    let tied = tie_graph(data_dir, &args.edges)?;
+    let tied = tie(data_dir, &args.edges)?;
     let rules = args.rules.rule_set();
     anyhow::ensure!(tied.has_lists(rules), "{}", Tied::missing_lists(rules));
     let seeds = tied.seeds(rules);
-    let outcome = compute(&tied.graph, &seeds, rules);
+    let outcome = compute(tied.graph(), &seeds, rules);
     let derived = outcome.derived();
     if args.json {
         let document = json!({
             "rules": rules.to_string(),
-            "as_of": tied.graph.as_of().to_string(),
+            "as_of": tied.graph().as_of().to_string(),
             "summary": tied.summary(rules, seeds.len()),
             "results": derived.iter().map(|&p| finding_json(&outcome, p)).collect::<Vec<_>>(),
         });
@@ -422,7 +393,7 @@ fn blocked(data_dir: &Path, args: &BlockedArgs) -> anyhow::Result<ExitCode> {
         out!(
             "{:<8} {}: {}",
             status_word(finding.status),
-            tied.graph.party(party).label(),
+            tied.graph().party(party).label(),
             finding.explanation
         )?;
     }
@@ -430,16 +401,12 @@ fn blocked(data_dir: &Path, args: &BlockedArgs) -> anyhow::Result<ExitCode> {
 }
 
 fn explain(data_dir: &Path, args: &ExplainArgs) -> anyhow::Result<ExitCode> {
-    let tied = tie_graph(data_dir, &args.edges)?;
+    let tied = tie(data_dir, &args.edges)?;
     let Some(party) = tied.find(&args.entity) else {
-        eprintln!(
-            "no party {:?} in {} (by key, subject id, referent or name)",
-            args.entity,
-            args.edges.edges.display()
-        );
+        eprintln!("no party {:?} in {} (by key, subject id, referent or name)", args.entity, tied.origin);
         return Ok(ExitCode::from(1));
     };
-    out!("{}", tied.graph.party(party).label())?;
+    out!("{}", tied.graph().party(party).label())?;
     let rule_sets = match args.rules {
         Some(rules) => vec![rules.rule_set()],
         None => RuleSet::ALL.to_vec(),
@@ -452,7 +419,7 @@ fn explain(data_dir: &Path, args: &ExplainArgs) -> anyhow::Result<ExitCode> {
             continue;
         }
         let seeds = tied.seeds(rules);
-        let outcome = compute(&tied.graph, &seeds, rules);
+        let outcome = compute(tied.graph(), &seeds, rules);
         let status = outcome.status(party);
         out!("\n{}: {}", rules.title(), status_word(status))?;
         out!("  {}", tied.summary(rules, seeds.len()))?;
@@ -527,9 +494,10 @@ pub(crate) fn bench(args: &crate::args::BenchArgs) -> anyhow::Result<ExitCode> {
 mod tests {
     #[test]
     fn opensanctions_sdn_referents_map_to_ward_referents() {
-        assert_eq!(super::opensanctions_referent("ofac-45937").as_deref(), Some("us_ofac_sdn:45937"));
-        assert_eq!(super::opensanctions_referent("ofac-pr-f7b4c3fefb6d"), None);
-        assert_eq!(super::opensanctions_referent("gb-hmt-15734"), None);
-        assert_eq!(super::fold_name("WANG,  Junzheng"), super::fold_name("wang junzheng"));
+        use ward_ownership::tie::{fold_name, opensanctions_referent};
+        assert_eq!(opensanctions_referent("ofac-45937").as_deref(), Some("us_ofac_sdn:45937"));
+        assert_eq!(opensanctions_referent("ofac-pr-f7b4c3fefb6d"), None);
+        assert_eq!(opensanctions_referent("gb-hmt-15734"), None);
+        assert_eq!(fold_name("WANG,  Junzheng"), fold_name("wang junzheng"));
     }
 }

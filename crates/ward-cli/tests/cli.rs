@@ -1228,7 +1228,7 @@ fn ownership_blocked_and_explain_two_level_chain() {
         &["ownership", "blocked", "--edges", &edges, "--as-of", "2026-06-01"],
         0,
         &[
-            "6 parties in the edge file, 2 tied to current subjects (1 by exact name, 1 by referent)",
+            "2 tied to current subjects (1 by referent, 1 by exact name)",
             "2 blocked and 1 for review under the OFAC 50% rule",
             "blocked  Example Operating Co (GB-OPCO-2): owned 50% by Example Holding Ltd (GB-HOLD-1), itself \
              blocked, 50% in the aggregate under the OFAC 50% rule",
@@ -1287,4 +1287,63 @@ fn ownership_blocked_and_explain_two_level_chain() {
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("bad.csv, line 2, field percentage"), "{stderr}");
+    // Imported whole, or not at all: the bad file stores nothing.
+    let out = ward(dir.path(), &["ownership", "import", &bad.display().to_string()]);
+    assert_eq!(out.status.code(), Some(2));
+    let out = ward(dir.path(), &["ownership", "blocked"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no ownership edges in the store"));
+}
+
+/// `ward ownership import` stores the edges as a version; `blocked` and `explain` then read the
+/// stored current version. A name written otherwise than on the list ("Junzheng Wang") is tied
+/// by the matcher, with its score.
+#[test]
+fn ownership_import_stores_versions_and_ties_by_the_matcher() {
+    let dir = tempfile::tempdir().unwrap();
+    let sdn = repo().join("data/lists/us-ofac-sdn").display().to_string();
+    check(dir.path(), &["lists", "import", &sdn], 0, &["us_ofac_sdn"]);
+    let edges = dir.path().join("edges.csv");
+    std::fs::write(
+        &edges,
+        "owner,owner_name,owned,owned_name,percentage,source\n\
+         P-1,Junzheng Wang,GB-HOLD-1,Example Holding Ltd,60,registry\n\
+         GB-HOLD-1,,GB-OPCO-2,Example Operating Co,50,registry\n",
+    )
+    .unwrap();
+    let edges = edges.display().to_string();
+    check(
+        dir.path(),
+        &["ownership", "import", &edges],
+        0,
+        &[
+            "tied P-1 to us_ofac_sdn:31492 by the matcher, score",
+            "3 parties",
+            "stored as ownership version 1",
+        ],
+    );
+    check(
+        dir.path(),
+        &["ownership", "import", &edges],
+        0,
+        &["unchanged: the current ownership version is 1"],
+    );
+    check(
+        dir.path(),
+        &["ownership", "blocked", "--as-of", "2026-06-01"],
+        0,
+        &[
+            "3 parties in ownership version 1",
+            "1 by matcher",
+            "blocked  Example Operating Co (GB-OPCO-2): owned 50% by Example Holding Ltd (GB-HOLD-1), itself \
+             blocked",
+        ],
+    );
+    check(
+        dir.path(),
+        &["ownership", "explain", "Example Operating Co", "--as-of", "2026-06-01", "--rules", "ofac"],
+        0,
+        &["path: WANG, Junzheng (us_ofac_sdn:31492) -60%-> Example Holding Ltd (GB-HOLD-1) -50%-> Example \
+           Operating Co (GB-OPCO-2)"],
+    );
 }

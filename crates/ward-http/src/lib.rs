@@ -170,7 +170,13 @@ impl AppState {
     pub fn new(store: Store, config: Config) -> Result<AppState> {
         let audit = store.audit_log()?;
         let lists = store.current_lists()?;
-        let snapshot = Snapshot::build(lists.entities, lists.versions, config.geography.clone());
+        let ownership = store.ownership(None)?;
+        let snapshot = Snapshot::build_with_ownership(
+            lists.entities,
+            lists.versions,
+            ownership,
+            config.geography.clone(),
+        );
         tracing::info!(lists = snapshot.versions.len(), subjects = snapshot.screener.len(), "Snapshot built");
         let remembered = if config.updates.is_some() { store.fetch_states()? } else { Vec::new() };
         let updates = updates::UpdateMetrics::new(config.updates.as_ref(), &remembered);
@@ -209,23 +215,27 @@ impl AppState {
         self.inner.snapshot.load_full()
     }
 
-    /// Rebuilds the snapshot if the store's current list versions differ from the snapshot's.
+    /// Rebuilds the snapshot if the store's current list versions or ownership version differ from
+    /// the snapshot's.
     /// Returns whether it did. Requests in flight keep the snapshot they started with.
     pub async fn reload(&self) -> Result<bool> {
         let _guard = self.inner.rebuild.lock().await;
         let seen = self.snapshot().version_ids();
+        let seen_ownership = self.snapshot().ownership_version;
         let store = Arc::clone(&self.inner.store);
         let geography = self.inner.config.geography.clone();
         let built = tokio::task::spawn_blocking(move || -> Result<Option<Snapshot>> {
             let mut ids: Vec<i64> = store.current_versions()?.iter().map(|v| v.id).collect();
             ids.sort_unstable();
-            if ids == seen {
+            let ownership_version = store.ownership_versions()?.last().map(|v| v.id);
+            if ids == seen && ownership_version == seen_ownership {
                 return Ok(None);
             }
             // Versions and entities read in one transaction describe the same state, even when
             // another process or replica imports meanwhile.
             let lists = store.current_lists()?;
-            Ok(Some(Snapshot::build(lists.entities, lists.versions, geography)))
+            let ownership = store.ownership(None)?;
+            Ok(Some(Snapshot::build_with_ownership(lists.entities, lists.versions, ownership, geography)))
         })
         .await
         .map_err(Error::internal)??;

@@ -9,7 +9,10 @@ use std::sync::Arc;
 use std::time::SystemTime;
 use ward_engine::{MatchOptions, Screener};
 use ward_model::{Entity, ListVersion};
+use ward_ownership::derived::derived_subjects;
+use ward_ownership::tie::tie_graph;
 use ward_payments::{Geography, PaymentScreener};
+use ward_store::StoredOwnership;
 
 /// One immutable view of the current lists.
 pub struct Snapshot {
@@ -22,6 +25,8 @@ pub struct Snapshot {
     pub versions: Vec<ListVersion>,
     /// Subject index by subject id and by every referent.
     by_id: HashMap<String, usize>,
+    /// The ownership version whose derived designations are among the subjects, if any.
+    pub ownership_version: Option<i64>,
     /// When the snapshot was built.
     pub built_at: SystemTime,
 }
@@ -29,9 +34,30 @@ pub struct Snapshot {
 impl Snapshot {
     /// Links the entities into subjects and builds the screener and the payment screener with
     /// `geography`. CPU work of seconds on the full lists: call it on a blocking thread.
-    pub fn build(entities: Vec<Entity>, mut versions: Vec<ListVersion>, geography: Geography) -> Snapshot {
+    pub fn build(entities: Vec<Entity>, versions: Vec<ListVersion>, geography: Geography) -> Snapshot {
+        Snapshot::build_with_ownership(entities, versions, None, geography)
+    }
+
+    /// [`Snapshot::build`], with the parties that `ownership` makes blocked (or for review) by
+    /// ownership or control today added as derived subjects
+    /// ([`ward_ownership::derived::derived_subjects`]): topic `sanction.linked`, their
+    /// explanation and paths in `notes`, no designation of any list.
+    pub fn build_with_ownership(
+        entities: Vec<Entity>,
+        mut versions: Vec<ListVersion>,
+        ownership: Option<StoredOwnership>,
+        geography: Geography,
+    ) -> Snapshot {
         versions.sort_by(|a, b| a.dataset.cmp(&b.dataset));
-        let subjects = ward_lists::link::link(entities);
+        let mut subjects = ward_lists::link::link(entities);
+        let ownership_version = ownership.as_ref().map(|o| o.version.id);
+        if let Some(ownership) = ownership {
+            let today = chrono::Utc::now().date_naive().format("%Y-%m-%d").to_string();
+            let today = ward_model::PartialDate::parse_iso(&today).expect("a formatted date reads back");
+            let tied = tie_graph(&ownership.edges, &ownership.parties, &subjects, today);
+            let derived = derived_subjects(&tied, &subjects);
+            subjects.extend(derived);
+        }
         let mut by_id = HashMap::new();
         for (i, subject) in subjects.iter().enumerate() {
             by_id.insert(subject.id.clone(), i);
@@ -41,7 +67,7 @@ impl Snapshot {
         }
         let screener = Arc::new(Screener::build(subjects));
         let payments = PaymentScreener::new(Arc::clone(&screener), geography, MatchOptions::default());
-        Snapshot { screener, payments, versions, by_id, built_at: SystemTime::now() }
+        Snapshot { screener, payments, versions, by_id, ownership_version, built_at: SystemTime::now() }
     }
 
     /// The subject with this id or referent.

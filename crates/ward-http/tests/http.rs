@@ -1548,3 +1548,68 @@ async fn review_routes_keep_four_eyes() {
         "forbidden",
     );
 }
+
+/// Issue 15's done-when case through the match route: WANG Junzheng (SDN 31492, read from the
+/// bundled SDN list) holds 60% of a holding company that holds 50% of an operating company.
+/// Screening the operating company returns it as derived-blocked (topic `sanction.linked`, its
+/// explanation and path in `notes`, Ward's own dataset, no `sanction` topic); a divestment
+/// stored as a new ownership version takes it out at the next reload.
+#[tokio::test]
+async fn derived_designations_are_results_marked_derived() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let sdn = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../data/lists/us-ofac-sdn");
+    for mut list in ward_lists::read_path(&sdn).unwrap() {
+        list.entities.retain(|e| e.id == "us_ofac_sdn:31492");
+        assert_eq!(list.entities.len(), 1);
+        store.import(&list).unwrap();
+    }
+    let edges = "owner,owned,owned_name,percentage,source\n\
+                 us_ofac_sdn:31492,GB-HOLD-1,Example Holding Ltd,60,registry\n\
+                 GB-HOLD-1,GB-OPCO-2,Example Operating Co,50,registry\n";
+    let file = ward_ownership::read::read_csv(edges.as_bytes(), "edges.csv").unwrap();
+    let parties = ward_ownership::tie::parties_of(&file);
+    store.import_ownership("edges.csv", &file.edges, &parties).unwrap();
+    let (_, screen) = store.create_key("test screen", &[Scope::Screen]).unwrap();
+    let state = AppState::new(store, Config::default()).unwrap();
+    let app = ward_http::app(state.clone());
+    let query = json!({"schema": "Company", "properties": {"name": ["Example Operating Co"]}});
+    let body = batch(&[("q1", query)]).to_string().into_bytes();
+    let answer = call(&app, Method::POST, "/match/default", Some(&screen), Some(body.clone())).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let results = answer.body["responses"]["q1"]["results"].as_array().unwrap().clone();
+    let top = &results[0];
+    assert_eq!(top["id"], "ward_ownership:GB-OPCO-2", "{top}");
+    assert_eq!(top["match"], true);
+    assert_eq!(top["datasets"], json!(["ward_ownership"]));
+    assert_eq!(top["properties"]["topics"], json!(["sanction.linked"]), "{top}");
+    let notes: Vec<&str> =
+        top["properties"]["notes"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    assert!(
+        notes.contains(
+            &"Derived, not listed: blocked under the OFAC 50% rule: owned 50% by Example Holding Ltd (GB-HOLD-1), \
+              itself blocked, 50% in the aggregate under the OFAC 50% rule"
+        ),
+        "{notes:?}"
+    );
+    assert!(
+        notes.contains(
+            &"Path under the OFAC 50% rule: WANG, Junzheng (us_ofac_sdn:31492) -60%-> Example Holding Ltd \
+              (GB-HOLD-1) -50%-> Example Operating Co (GB-OPCO-2)"
+        ),
+        "{notes:?}"
+    );
+
+    // The holding divests: a new ownership version, and the operating company is no longer a
+    // result once the snapshot reloads.
+    let divested = "owner,owned,owned_name,percentage,source\n\
+                    us_ofac_sdn:31492,GB-HOLD-1,Example Holding Ltd,60,registry\n\
+                    GB-HOLD-1,GB-OPCO-2,Example Operating Co,10,registry\n";
+    let file = ward_ownership::read::read_csv(divested.as_bytes(), "edges-2.csv").unwrap();
+    let parties = ward_ownership::tie::parties_of(&file);
+    state.store().import_ownership("edges-2.csv", &file.edges, &parties).unwrap();
+    assert!(state.reload().await.unwrap());
+    let answer = call(&app, Method::POST, "/match/default", Some(&screen), Some(body)).await;
+    let results = answer.body["responses"]["q1"]["results"].as_array().unwrap().clone();
+    assert!(results.iter().all(|r| r["id"] != "ward_ownership:GB-OPCO-2"), "{results:?}");
+}
