@@ -23,7 +23,7 @@ pub enum Command {
     Lists(ListsCommand),
     /// Show one subject (by its id or any of its referents) with all its designations.
     Entity(EntityArgs),
-    /// Write the subjects as FollowTheMoney JSON lines to stdout.
+    /// Write the subjects as `FollowTheMoney` JSON lines to stdout.
     Export(ExportArgs),
     /// Screen names against the current lists: one from the command line, or a JSONL file.
     Match(MatchArgs),
@@ -156,7 +156,7 @@ pub struct MatchArgs {
     /// An identifier: passport, national id, IMO, BIC, LEI, crypto address (repeatable).
     #[arg(long)]
     pub id: Vec<String>,
-    /// Only subjects listed in this dataset (repeatable), e.g. us_ofac_sdn.
+    /// Only subjects listed in this dataset (repeatable), e.g. `us_ofac_sdn`.
     #[arg(long)]
     pub dataset: Vec<String>,
     /// Score from which a hit is a match (default: the engine's, see `ward eval`).
@@ -508,7 +508,7 @@ pub struct EntityArgs {
 /// Export formats.
 #[derive(Debug, Clone, Copy, ValueEnum)]
 pub enum ExportFormat {
-    /// FollowTheMoney entity JSON lines.
+    /// `FollowTheMoney` entity JSON lines.
     Ftm,
 }
 
@@ -542,7 +542,7 @@ pub struct BenchArgs {
     /// Synthetic subjects (scale).
     #[arg(long, default_value = "1000000")]
     pub subjects: usize,
-    /// Import: instead of the given lists, write a seeded synthetic OpenSanctions-like FtM file
+    /// Import: instead of the given lists, write a seeded synthetic OpenSanctions-like `FtM` file
     /// of this many MB and measure reading and importing it in child processes (time, MB/s,
     /// peak memory).
     #[arg(long)]
@@ -554,7 +554,7 @@ pub struct BenchArgs {
     /// `--rate` per second for `--seconds` (open loop): p50, p99, max and the achieved rate.
     #[arg(long, conflicts_with = "nats")]
     pub http: bool,
-    /// Payments: time `ward payments consume` with 1 and 2 consumers on this JetStream server
+    /// Payments: time `ward payments consume` with 1 and 2 consumers on this `JetStream` server
     /// over `--queries` generated messages.
     #[arg(long, value_name = "URL", num_args = 0..=1, default_missing_value = "nats://127.0.0.1:4222")]
     pub nats: Option<String>,
@@ -593,7 +593,7 @@ pub enum BenchTarget {
     /// Read and screen `--queries` generated pacs.008 and MT103 messages: msgs/s per core,
     /// p50/p99, against the party names alone through the matcher. With `--http`: `POST
     /// /screen/payment` at a fixed rate; with `--nats`: `ward payments consume` through
-    /// JetStream; both against in-process screening of the same messages.
+    /// `JetStream`; both against in-process screening of the same messages.
     Payments,
     /// A monitored book of `--queries` synthetic customers screened against the first of two
     /// given list versions, then brought up to the second by the delta re-screen, against a full
@@ -614,7 +614,7 @@ pub enum BenchTarget {
     Read,
 }
 
-/// Where the store is: `--database` (a PostgreSQL URL or a data directory), else `--data-dir`.
+/// Where the store is: `--database` (a `PostgreSQL` URL or a data directory), else `--data-dir`.
 #[derive(Debug, clap::Args)]
 pub struct DatabaseArgs {
     /// A `postgres://` URL (or a data directory) instead of `--data-dir`.
@@ -678,7 +678,7 @@ pub struct ServeArgs {
     /// The secret webhook events are signed with (HMAC-SHA256 over `timestamp.body`).
     #[arg(long, env = "WARD_WEBHOOK_SECRET", hide_env_values = true)]
     pub webhook_secret: Option<String>,
-    /// Publish every alert event to NATS JetStream at this URL (`nats://127.0.0.1:4222`), on
+    /// Publish every alert event to NATS `JetStream` at this URL (`nats://127.0.0.1:4222`), on
     /// the subjects `ward.alerts.created` and `ward.alerts.updated`.
     #[arg(long)]
     pub nats: Option<String>,

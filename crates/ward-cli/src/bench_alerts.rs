@@ -1,4 +1,4 @@
-//! `ward bench alerts`: the review desk's alert queue with 100,000 alerts in a fresh SQLite
+//! `ward bench alerts`: the review desk's alert queue with 100,000 alerts in a fresh `SQLite`
 //! store: the median time of a queue page (first page, a deep page
 //! by cursor, filtered by book, status and score, by assignee), against a baseline measured in
 //! the same run: the same page cut from every alert of the book read with `Store::alerts`.

@@ -1,5 +1,5 @@
 //! `ward bench import --synthetic-mb N`: reading and importing a large list in bounded memory.
-//! A seeded synthetic OpenSanctions-like FtM file of N MB is written to a temporary folder, then
+//! A seeded synthetic OpenSanctions-like `FtM` file of N MB is written to a temporary folder, then
 //! child processes (this binary) read it whole, read it streaming, hash it (the I/O floor) and
 //! import it; each reports its peak resident memory as it exits, and the medians over `--runs`
 //! are printed with MB/s and ratios. Child processes, because peak memory is per process.
@@ -137,7 +137,7 @@ fn date(rng: &mut Rng, first_year: usize) -> String {
 }
 
 /// The lines of one party: the thing, and (mostly) an Address and a Sanction pointing at it,
-/// in a random order as in OpenSanctions exports sorted by id.
+/// in a random order as in `OpenSanctions` exports sorted by id.
 fn party_lines(rng: &mut Rng, n: usize) -> Vec<serde_json::Value> {
     let id = format!("NK-{n:08x}{:06x}", rng.next() & 0xff_ffff);
     let address_id = format!("addr-{n:08x}");

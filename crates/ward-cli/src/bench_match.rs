@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use ward_engine::{MatchOptions, Query, Screener};
 use ward_model::{Entity, Name, NameKind, Schema, Subject};
 
-/// A small deterministic generator (SplitMix64), so that runs are comparable.
+/// A small deterministic generator (`SplitMix64`), so that runs are comparable.
 pub(crate) struct Rng(pub(crate) u64);
 
 impl Rng {

@@ -1,12 +1,12 @@
 //! `ward bench payments-http` and `ward bench payments-nats`: payment screening under load.
 //!
-//! - `payments-http` serves `POST /screen/payment` on loopback (a temporary SQLite store with
+//! - `payments-http` serves `POST /screen/payment` on loopback (a temporary `SQLite` store with
 //!   the given lists, audit trail on) and sends it the real sample messages at a fixed arrival
 //!   rate (`--rate`, default 1,000/s, for `--seconds`). Open loop: each request's latency runs
 //!   from the moment it was due, so it includes any queueing behind slow answers. The baseline,
 //!   measured in the same run, reads and screens the same messages in process on one thread.
 //! - `payments-nats` publishes generated pacs.008 and MT103 messages to a work-queue stream on
-//!   the local JetStream server and times `ward payments consume` (its own code, in process,
+//!   the local `JetStream` server and times `ward payments consume` (its own code, in process,
 //!   audit trail on, each decision published and confirmed) with 1 and 2 consumers sharing the
 //!   durable consumer, against in-process reading and screening of the same messages.
 
@@ -89,7 +89,7 @@ fn read_samples(dir: &Path) -> anyhow::Result<(Vec<Sample>, usize)> {
     Ok((samples, refused))
 }
 
-/// A temporary SQLite store holding the given lists.
+/// A temporary `SQLite` store holding the given lists.
 fn temporary_store(args: &BenchArgs) -> anyhow::Result<(tempfile::TempDir, Store)> {
     let paths = if args.paths.is_empty() { crate::bench::default_paths()? } else { args.paths.clone() };
     let dir = tempfile::tempdir().context("creating a temporary store")?;

@@ -8,11 +8,11 @@ use serde_json::{json, Value};
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
 
-/// The record id a candidate is read under when its line gives none: Ward's FtM reader names
+/// The record id a candidate is read under when its line gives none: Ward's `FtM` reader names
 /// every record by its id.
 const UNNAMED_CANDIDATE: &str = "candidate";
 
-/// Reads an FtM entity (the candidate) with Ward's FtM reader; the "id" is optional, as it is
+/// Reads an `FtM` entity (the candidate) with Ward's `FtM` reader; the "id" is optional, as it is
 /// for the query.
 fn candidate_entity(value: &Value) -> anyhow::Result<ward_model::Entity> {
     let mut value = value.clone();

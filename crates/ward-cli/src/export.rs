@@ -1,4 +1,4 @@
-//! `ward export --format ftm [PATH...]`: subjects as FollowTheMoney JSON lines on stdout, from
+//! `ward export --format ftm [PATH...]`: subjects as `FollowTheMoney` JSON lines on stdout, from
 //! the given list files or from the store's current versions.
 
 use crate::args::{ExportArgs, ExportFormat};

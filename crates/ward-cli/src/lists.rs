@@ -127,7 +127,7 @@ pub(crate) fn source_table(file: Option<&Path>) -> anyhow::Result<ward_fetch::So
     })
 }
 
-/// Where downloads are written while they are read: the SQLite store's data directory (same
+/// Where downloads are written while they are read: the `SQLite` store's data directory (same
 /// disk as the store), else the system's temporary directory.
 pub(crate) fn download_dir(store: &ward_store::Store) -> PathBuf {
     match store.location() {

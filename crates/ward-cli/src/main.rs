@@ -148,7 +148,7 @@ fn run(args: args::Args) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Fails unless the SQLite store a read-only command would open exists (a PostgreSQL store is
+/// Fails unless the `SQLite` store a read-only command would open exists (a `PostgreSQL` store is
 /// checked when connecting).
 fn require_store(data_dir: &std::path::Path, db: &args::DatabaseArgs) -> anyhow::Result<()> {
     let dir = match db.database.as_deref().map(ward_store::Location::parse) {

@@ -5,7 +5,7 @@
 //! current version (or from `--edges FILE`). The listed persons and entities of the rule set's
 //! lists are the seeds.
 //!
-//! Parties are tied by referent (`dataset:record`, a subject id, an FtM referent), by
+//! Parties are tied by referent (`dataset:record`, a subject id, an `FtM` referent), by
 //! identifier, or by exact name (`ward_ownership::tie`); at import, a party named but not tied
 //! so is tied by the matcher where one subject scores at or above the threshold and no other
 //! scores as high (the score is stored with the tie; equal best scores are reported, not
@@ -42,8 +42,8 @@ pub enum OwnershipCommand {
 /// `ward ownership import`
 #[derive(Debug, clap::Args)]
 pub struct ImportArgs {
-    /// The ownership edges: a CSV (owner, owned, percentage, start_date, end_date, source,
-    /// control, joint_arrangement) or FtM JSON lines with `Ownership` entities. A bad row
+    /// The ownership edges: a CSV (owner, owned, percentage, `start_date`, `end_date`, source,
+    /// control, `joint_arrangement`) or `FtM` JSON lines with `Ownership` entities. A bad row
     /// refuses the whole file.
     pub file: PathBuf,
     /// Where the store is.
@@ -61,7 +61,7 @@ pub struct EdgesArgs {
     /// Where the store is.
     #[command(flatten)]
     pub db: DatabaseArgs,
-    /// Read the edges from this file (CSV or FtM JSON lines) instead of the stored current
+    /// Read the edges from this file (CSV or `FtM` JSON lines) instead of the stored current
     /// version.
     #[arg(long)]
     pub edges: Option<PathBuf>,
@@ -126,7 +126,7 @@ pub(crate) fn run(data_dir: &Path, command: &OwnershipCommand) -> anyhow::Result
     }
 }
 
-/// Reads an edge file: FtM JSON lines when it starts with `{`, else CSV.
+/// Reads an edge file: `FtM` JSON lines when it starts with `{`, else CSV.
 fn read_edges(path: &Path) -> anyhow::Result<EdgeFile> {
     let text = std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
     let origin =

@@ -22,7 +22,7 @@ use ward_payments::{
 pub enum PaymentsCommand {
     /// Screen payment message files: hold or release each message, with every hit.
     Screen(PaymentsScreenArgs),
-    /// Screen payment messages from a NATS JetStream stream, shared with other Ward processes,
+    /// Screen payment messages from a NATS `JetStream` stream, shared with other Ward processes,
     /// publishing each decision to `ward.payments.decisions`.
     Consume(crate::payments_consume::PaymentsConsumeArgs),
 }

@@ -1,9 +1,9 @@
-//! `ward payments consume --nats URL --stream NAME`: screens payment messages from a JetStream
+//! `ward payments consume --nats URL --stream NAME`: screens payment messages from a `JetStream`
 //! stream through a durable pull consumer that any number of Ward processes share (each message
 //! goes to one of them), publishes each decision to [`DECISIONS_SUBJECT`] and acknowledges the
-//! message only once its decisions are in the audit trail and JetStream has confirmed them. A
+//! message only once its decisions are in the audit trail and `JetStream` has confirmed them. A
 //! process that dies leaves its unacknowledged messages to be redelivered to the others after
-//! the ack wait; a decision published twice that way is dropped by JetStream, whose
+//! the ack wait; a decision published twice that way is dropped by `JetStream`, whose
 //! `Nats-Msg-Id` de-duplication keys it by message id and UETR.
 
 use crate::args::DatabaseArgs;
@@ -25,7 +25,7 @@ pub const DECISIONS_SUBJECT: &str = "ward.payments.decisions";
 /// confirmed and de-duplicated by `Nats-Msg-Id`.
 pub const DECISIONS_STREAM: &str = "WARD_PAYMENT_DECISIONS";
 
-/// How long JetStream remembers a `Nats-Msg-Id` to drop a second publication of it.
+/// How long `JetStream` remembers a `Nats-Msg-Id` to drop a second publication of it.
 const DUPLICATE_WINDOW: Duration = Duration::from_secs(2 * 60);
 
 /// The audit trail's source of the decisions.
@@ -40,7 +40,7 @@ pub struct PaymentsConsumeArgs {
     /// The NATS server.
     #[arg(long, value_name = "URL")]
     pub nats: String,
-    /// The JetStream stream holding the payment messages (one raw message or file per NATS
+    /// The `JetStream` stream holding the payment messages (one raw message or file per NATS
     /// message); it must exist.
     #[arg(long, value_name = "NAME")]
     pub stream: String,

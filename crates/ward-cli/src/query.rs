@@ -1,4 +1,4 @@
-//! Queries as clients send them: yente-shaped FtM entities (`{"id", "schema", "properties":
+//! Queries as clients send them: yente-shaped `FtM` entities (`{"id", "schema", "properties":
 //! {"name": [...], "birthDate": [...], ...}}`), turned into engine queries, and hits turned into
 //! the JSON Ward answers with.
 

@@ -948,7 +948,7 @@ fn payments_screen_compares_a_cover_with_the_transfer_read_before_it() {
 }
 
 /// A publisher on 127.0.0.1 for `ward lists update`: `/un.xml` serves the bundled UN list with
-/// an ETag (and answers 304 to it); every other path is 404.
+/// an `ETag` (and answers 304 to it); every other path is 404.
 fn start_publisher(runtime: &tokio::runtime::Runtime) -> String {
     use axum::http::{header, HeaderMap, StatusCode};
     use axum::response::IntoResponse;

@@ -15,7 +15,7 @@ use ward_store::AuditRecord;
 /// Hits shown for one search.
 const SEARCH_HITS: usize = 20;
 
-/// The kinds offered in the form, as FtM schema names.
+/// The kinds offered in the form, as `FtM` schema names.
 const KINDS: &[&str] = &["Person", "Organization", "Company", "Vessel", "Airplane"];
 
 #[derive(Deserialize, Default)]

@@ -30,9 +30,9 @@ pub struct HardCase {
     pub left: String,
     /// The listed name.
     pub right: String,
-    /// FtM schema of the left party.
+    /// `FtM` schema of the left party.
     pub left_schema: String,
-    /// FtM schema of the right party.
+    /// `FtM` schema of the right party.
     pub right_schema: String,
     /// Where the case comes from and what it tests.
     pub note: String,

@@ -69,7 +69,7 @@ pub const DEV_SEED: u64 = 20261126;
 pub struct DevQuery {
     /// The name as a customer record would give it.
     pub name: String,
-    /// FtM schema of the party screened (`Person`, `Company`, `Organization`, `Vessel`,
+    /// `FtM` schema of the party screened (`Person`, `Company`, `Organization`, `Vessel`,
     /// `Airplane`, `LegalEntity`), if the query says.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<String>,

@@ -127,9 +127,9 @@ pub struct NamePair {
     pub left: String,
     /// The name it is compared with.
     pub right: String,
-    /// FtM schema of the left party.
+    /// `FtM` schema of the left party.
     pub left_schema: String,
-    /// FtM schema of the right party.
+    /// `FtM` schema of the right party.
     pub right_schema: String,
 }
 

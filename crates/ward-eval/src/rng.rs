@@ -1,11 +1,11 @@
-//! A small seeded random number generator (SplitMix64) for building the dev set.
+//! A small seeded random number generator (`SplitMix64`) for building the dev set.
 //!
 //! The committed dev set must be reproducible byte for byte from the snapshot and the seed. The
 //! `rand` crate does not promise that its sampling helpers (`shuffle`, `choose`, ranges) give the
 //! same sequence across versions, so a dependency upgrade could silently change the dev set; a
-//! dozen lines of SplitMix64 cannot change under us.
+//! dozen lines of `SplitMix64` cannot change under us.
 
-/// SplitMix64 (Steele, Lea and Flood 2014): fast, well mixed, and fully determined by its seed.
+/// `SplitMix64` (Steele, Lea and Flood 2014): fast, well mixed, and fully determined by its seed.
 #[derive(Debug, Clone)]
 pub struct Rng {
     state: u64,

@@ -5,7 +5,7 @@
 //! - [`Webhook`]: an HTTP POST of the event's JSON, signed with HMAC-SHA256 over
 //!   `timestamp.body` ([`SIGNATURE_HEADER`], [`TIMESTAMP_HEADER`]), with the event's
 //!   idempotency key ([`IDEMPOTENCY_HEADER`]); a 2xx answer confirms it.
-//! - [`Nats`]: a JetStream publish on the event's topic as subject (`ward.alerts.created`,
+//! - [`Nats`]: a `JetStream` publish on the event's topic as subject (`ward.alerts.created`,
 //!   `ward.alerts.updated`) with `Nats-Msg-Id` set to the idempotency key; the stream's
 //!   acknowledgement confirms it.
 //!
@@ -65,7 +65,7 @@ pub type Result<T> = std::result::Result<T, Error>;
 
 /// The idempotency key of an event: stable across retries and restarts, and distinct between
 /// stores (the payload names the book and carries the change's time), so that a receiver or a
-/// JetStream de-duplication window shared by several Ward stores drops only true repeats.
+/// `JetStream` de-duplication window shared by several Ward stores drops only true repeats.
 pub fn idempotency_key(event: &OutboxEvent) -> String {
     use sha2_hmac::Digest;
     let digest = Sha256::digest(format!("{}\n{}", event.topic, event.payload).as_bytes());
@@ -90,7 +90,7 @@ pub fn signature(secret: &[u8], timestamp: u64, body: &[u8]) -> String {
 pub enum Sink {
     /// A webhook.
     Webhook(Webhook),
-    /// NATS JetStream.
+    /// NATS `JetStream`.
     Nats(Nats),
 }
 
@@ -151,7 +151,7 @@ impl Webhook {
 pub const TOPICS: [&str; 3] =
     [ward_store::TOPIC_ALERT_CREATED, ward_store::TOPIC_ALERT_UPDATED, ward_store::TOPIC_LISTS_CHANGED];
 
-/// A NATS JetStream connection.
+/// A NATS `JetStream` connection.
 pub struct Nats {
     jetstream: async_nats::jetstream::Context,
 }
@@ -159,7 +159,7 @@ pub struct Nats {
 impl Nats {
     /// Connects to the NATS server at `url` (`nats://127.0.0.1:4222`). A topic no stream holds
     /// gets a stream of its own (`WARD_ALERTS_CREATED` for `ward.alerts.created`), so that
-    /// JetStream can acknowledge its events.
+    /// `JetStream` can acknowledge its events.
     pub async fn connect(url: &str) -> Result<Nats> {
         let client =
             async_nats::connect(url).await.map_err(|e| Error::Nats(format!("connecting to {url}: {e}")))?;
@@ -180,7 +180,7 @@ impl Nats {
         Ok(Nats { jetstream })
     }
 
-    /// The JetStream context.
+    /// The `JetStream` context.
     pub fn jetstream(&self) -> &async_nats::jetstream::Context {
         &self.jetstream
     }

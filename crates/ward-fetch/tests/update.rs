@@ -1,7 +1,7 @@
 //! List updates against a local HTTP server that serves the real lists (`../shared/data/lists`,
 //! or the bundled `data/lists` where the shared data is absent) and reproduces what publishers
 //! do wrong: 500, 404, an HTML page with status 200, a truncated file, a stalled connection,
-//! redirects, unchanged files (304 by ETag and by Last-Modified) and a much smaller file.
+//! redirects, unchanged files (304 by `ETag` and by Last-Modified) and a much smaller file.
 //! After every failure the store's current versions must be the ones before it.
 
 use axum::body::Body;
@@ -529,7 +529,7 @@ async fn a_file_over_the_size_limit_is_refused() {
     assert_eq!(bench.current(), before);
 }
 
-/// A PostgreSQL schema of its own, dropped afterwards; `None` with a printed reason when the
+/// A `PostgreSQL` schema of its own, dropped afterwards; `None` with a printed reason when the
 /// server is unreachable (a failure when `CI` is set).
 struct PgSchema {
     url: String,
@@ -577,7 +577,7 @@ impl Drop for PgSchema {
     }
 }
 
-/// The same round on a PostgreSQL store: updated, then 304 by the validators it remembers, and
+/// The same round on a `PostgreSQL` store: updated, then 304 by the validators it remembers, and
 /// a failure that keeps the current version.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn updates_on_postgresql() {

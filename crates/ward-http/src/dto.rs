@@ -1,5 +1,5 @@
 //! Wire formats: yente's `/match` request and response, search and catalog bodies, and the
-//! mapping between FtM query properties and Ward's [`Query`].
+//! mapping between `FtM` query properties and Ward's [`Query`].
 //!
 //! Requests are read from `serde_json::Value` by hand rather than derived, so each refusal can
 //! say exactly what is wrong (which query, which property) with a stable error code.
@@ -17,7 +17,7 @@ pub const MAX_BATCH: usize = 100;
 /// this.
 pub const MAX_VALUE_CHARS: usize = 1000;
 
-/// Properties every matchable schema accepts (FtM `Thing` and `LegalEntity`).
+/// Properties every matchable schema accepts (`FtM` `Thing` and `LegalEntity`).
 const COMMON_PROPERTIES: &[&str] = &[
     "name",
     "alias",
@@ -72,7 +72,7 @@ const COMMON_PROPERTIES: &[&str] = &[
     "socialSecurityNumber",
 ];
 
-/// Properties of people (FtM `Person`).
+/// Properties of people (`FtM` `Person`).
 const PERSON_PROPERTIES: &[&str] = &[
     "firstName",
     "lastName",
@@ -103,7 +103,7 @@ const PERSON_PROPERTIES: &[&str] = &[
     "spokenLanguage",
 ];
 
-/// Properties of vessels and aircraft (FtM `Vessel`, `Airplane`, `Vehicle`).
+/// Properties of vessels and aircraft (`FtM` `Vessel`, `Airplane`, `Vehicle`).
 const CRAFT_PROPERTIES: &[&str] = &[
     "imoNumber",
     "mmsi",
@@ -343,7 +343,7 @@ pub fn round(score: f32) -> f64 {
     (f64::from(score) * 10_000.0).round() / 10_000.0
 }
 
-/// A subject as yente's `EntityResponse`: FtM entity JSON.
+/// A subject as yente's `EntityResponse`: `FtM` entity JSON.
 pub fn entity(subject: &Subject) -> Value {
     let mut value = ward_lists::ftm::entity_to_ftm(subject);
     if let Value::Object(object) = &mut value {
@@ -355,7 +355,7 @@ pub fn entity(subject: &Subject) -> Value {
     value
 }
 
-/// A hit as yente's `ScoredEntityResponse`: the FtM entity, `score`, `match`, `features`, and
+/// A hit as yente's `ScoredEntityResponse`: the `FtM` entity, `score`, `match`, `features`, and
 /// `explanations` as yente 5 shapes them (feature name -> `{detail, score, query, candidate}`),
 /// where `detail` is Ward's sentence for that step of the score.
 pub fn scored_entity(subject: &Subject, hit: &Hit) -> Value {

@@ -146,7 +146,7 @@ impl ErrorCode {
         }
     }
 
-    /// Every code, for the OpenAPI document.
+    /// Every code, for the `OpenAPI` document.
     pub const ALL: [ErrorCode; 28] = [
         ErrorCode::MalformedJson,
         ErrorCode::InvalidQuery,

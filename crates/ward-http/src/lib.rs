@@ -1,4 +1,4 @@
-//! Ward's HTTP service: a screening API that answers exactly like OpenSanctions' yente, so a
+//! Ward's HTTP service: a screening API that answers exactly like `OpenSanctions`' yente, so a
 //! client written for yente works unchanged, plus catalog, health, metrics, audit and admin
 //! routes.
 //!
@@ -18,7 +18,7 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Only this crate knows HTTP; wire formats (yente JSON, FtM) are built here from the engine's
+//! Only this crate knows HTTP; wire formats (yente JSON, `FtM`) are built here from the engine's
 //! plain results.
 
 #![deny(missing_docs)]

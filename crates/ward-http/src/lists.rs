@@ -5,7 +5,7 @@
 //! the CLI's own reader (`ward_lists::list_units` and `read_unit_streaming`, as `ward lists
 //! import FOLDER` does), so the API and the CLI recognise the same files, and memory does not
 //! grow with the file. Both changes run on a store connection of their own where the store is on
-//! disk or in PostgreSQL, so a long import does not hold up key checks on the shared one.
+//! disk or in `PostgreSQL`, so a long import does not hold up key checks on the shared one.
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::AppState;
@@ -180,7 +180,7 @@ impl Upload {
     }
 }
 
-/// Where uploads are written: the SQLite store's data directory, else the system's temporary
+/// Where uploads are written: the `SQLite` store's data directory, else the system's temporary
 /// directory.
 pub(crate) fn upload_dir(store: &Store) -> PathBuf {
     match store.location() {

@@ -1,4 +1,4 @@
-//! The OpenAPI 3 document of the service: every route, its parameters, bodies, answers, error
+//! The `OpenAPI` 3 document of the service: every route, its parameters, bodies, answers, error
 //! answers and the security schemes. The operations are written as JSON values from the
 //! constants the handlers use (defaults, limits, error codes), and the paths are taken from the
 //! router's one route list, [`crate::routes::routes`]; the tests check that each route is
@@ -96,7 +96,7 @@ fn secured_any(scopes: &[&str]) -> Value {
     )
 }
 
-/// The OpenAPI document: an operation for each route of [`crate::routes::routes`], in their
+/// The `OpenAPI` document: an operation for each route of [`crate::routes::routes`], in their
 /// order (a route without one is left out, and the tests fail).
 pub fn document() -> Value {
     let mut document = described();

@@ -1,6 +1,6 @@
 //! The answers of the routes as typed structs, serialized as yente's response models where
 //! yente has one (`MatchResponse`, `SearchResponse`, `TotalSpec`) and as Ward's own otherwise.
-//! Entities stay FtM JSON values: their properties are open-ended.
+//! Entities stay `FtM` JSON values: their properties are open-ended.
 
 use serde::Serialize;
 use serde_json::Value;

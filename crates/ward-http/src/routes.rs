@@ -74,7 +74,7 @@ pub fn app(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// One route of the API: the router is built from [`routes`], and the OpenAPI document must
+/// One route of the API: the router is built from [`routes`], and the `OpenAPI` document must
 /// describe each (its tests check it).
 pub(crate) struct Route {
     pub(crate) method: Method,
@@ -381,7 +381,7 @@ async fn search(
     Ok(Json(SearchResponse { results, facets: BTreeMap::new(), total, limit, offset }).into_response())
 }
 
-/// `GET /entities/{id}`: one subject as FtM, by its id or any referent.
+/// `GET /entities/{id}`: one subject as `FtM`, by its id or any referent.
 async fn entity(
     State(state): State<AppState>,
     _: ScreenAccess,

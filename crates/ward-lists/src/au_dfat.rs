@@ -1,4 +1,4 @@
-//! Australia DFAT Consolidated List (xlsx, "regulation8_consolidated.xlsx"): one row per name.
+//! Australia DFAT Consolidated List (xlsx, "`regulation8_consolidated.xlsx")`: one row per name.
 //! The numeric part of the Reference groups the names of one party ("2" is the primary name,
 //! "2a", "2b", "2b1" its aliases and original-script names), so the rows of one number are
 //! merged into one entity whose record id is that number.

@@ -7,13 +7,13 @@ use std::io::{Cursor, Read};
 /// The list formats Ward reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Format {
-    /// OFAC SDN CSV set: sdn.csv (+ add.csv, alt.csv, sdn_comments.csv).
+    /// OFAC SDN CSV set: sdn.csv (+ add.csv, alt.csv, `sdn_comments.csv`).
     OfacSdnCsv,
-    /// OFAC consolidated (non-SDN) CSV set: cons_prim.csv (+ cons_add, cons_alt, cons_comments).
+    /// OFAC consolidated (non-SDN) CSV set: `cons_prim.csv` (+ `cons_add`, `cons_alt`, `cons_comments`).
     OfacConsCsv,
     /// OFAC classic XML (`sdnList`): sdn.xml or consolidated.xml.
     OfacXml,
-    /// OFAC enhanced XML (`sanctionsData`), e.g. inside CONS_ENHANCED.ZIP.
+    /// OFAC enhanced XML (`sanctionsData`), e.g. inside `CONS_ENHANCED.ZIP`.
     OfacEnhancedXml,
     /// UN Security Council consolidated XML.
     UnXml,
@@ -33,7 +33,7 @@ pub enum Format {
     AuDfatXlsx,
     /// US trade.gov Consolidated Screening List, CSV.
     UsCslCsv,
-    /// OpenSanctions FollowTheMoney entity JSON lines (and delta files).
+    /// `OpenSanctions` `FollowTheMoney` entity JSON lines (and delta files).
     FtmJson,
 }
 

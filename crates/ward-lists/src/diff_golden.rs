@@ -78,7 +78,7 @@ fn ofac_sdn_one_day() {
     assert_eq!(removed(&report, "us_ofac_sdn:38557"), "9H-AMN");
 }
 
-/// The seed's designations of 2021 are added (ent_nums found with grep in 2021-07's sdn.csv,
+/// The seed's designations of 2021 are added (`ent_nums` found with grep in 2021-07's sdn.csv,
 /// absent from 2019-01's); IRGC (10391) gained the FTO and ELECTION-EO13848 programmes and
 /// 10392 was renamed, as its sdn.csv rows and alt.csv rows (3, then 9) in both files show.
 #[test]
@@ -174,7 +174,7 @@ fn uk_ofsi_two_years() {
 /// Canada's records have no ids of their own: Ward names them by regime, schedule and item
 /// (`burma/1/1`). The 2025-05 file renamed Burma "Myanmar (Burma)" and its schedule "1" became
 /// "Part 1" (Air Bagan is item 1 of both), so such records show as removed and added; and it
-/// gives every record a DateOfListing, so no record is unchanged. South Sudan's items 1 and 2
+/// gives every record a `DateOfListing`, so no record is unchanged. South Sudan's items 1 and 2
 /// swapped names. All read in the two XML files.
 #[test]
 fn canada_sema_five_years() {

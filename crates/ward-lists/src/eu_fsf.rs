@@ -4,7 +4,7 @@
 //!
 //! Every fact of a record hangs off its own element with a regulation summary: names
 //! (`nameAlias`, one per language and spelling), citizenships, birth dates, identity documents,
-//! addresses. The record id is the entity's `logicalId`, which OpenSanctions uses too.
+//! addresses. The record id is the entity's `logicalId`, which `OpenSanctions` uses too.
 
 use crate::text::{clean, iso_date, non_latin};
 use crate::xml::{self, Element, RecordCtx};

@@ -1,12 +1,12 @@
-//! FollowTheMoney (FtM) JSON lines: reading OpenSanctions entity files and delta files, and
-//! writing Ward subjects back out as FtM ([`entity_to_ftm`], [`write_ftm_lines`]).
+//! `FollowTheMoney` (`FtM`) JSON lines: reading `OpenSanctions` entity files and delta files, and
+//! writing Ward subjects back out as `FtM` ([`entity_to_ftm`], [`write_ftm_lines`]).
 //!
-//! An FtM file holds "things" (Person, Organization, Company, Vessel...) and the entities that
+//! An `FtM` file holds "things" (Person, Organization, Company, Vessel...) and the entities that
 //! describe them from the side: Sanction (a designation of its `entity`), Address (cited by
 //! `addressEntity`), Ownership, Family, Directorship and other relations, Occupancy and Position
 //! (the positions a person holds), Passport and Identification (documents of their `holder`).
 //! Only things become [`Entity`] records; the others are folded into the things they point at
-//! once the whole file has been read, since FtM files come in no particular order.
+//! once the whole file has been read, since `FtM` files come in no particular order.
 //!
 //! Delta files (`entities.delta.json`) wrap each entity as `{"op": "ADD" | "MOD" | "DEL",
 //! "entity": {...}}`; their list has `meta.delta` set and the deleted ids in `meta.removed`.
@@ -30,10 +30,10 @@ pub(crate) use stream::read_streaming;
 
 const FORMAT: &str = "FtM JSON lines";
 
-/// The list's dataset when its lines come from several OpenSanctions datasets.
+/// The list's dataset when its lines come from several `OpenSanctions` datasets.
 const MIXED_DATASET: &str = "opensanctions";
 
-/// FtM properties that hold identifiers, with their kind. The property name is kept as the
+/// `FtM` properties that hold identifiers, with their kind. The property name is kept as the
 /// identifier's note, so that the export writes each back under its own property.
 pub(crate) const ID_PROPERTIES: &[(&str, IdKind)] = &[
     ("passportNumber", IdKind::Passport),
@@ -97,7 +97,7 @@ const KNOWN_OTHER: &[&str] = &[
     "Workbook",
 ];
 
-/// The FtM relation schemata: the two properties naming the parties, the property holding the
+/// The `FtM` relation schemata: the two properties naming the parties, the property holding the
 /// relation's own words, and the kind of link.
 const RELATIONS: &[(&str, &str, &str, &str, LinkKind)] = &[
     ("Family", "person", "relative", "relationship", LinkKind::Family),
@@ -112,7 +112,7 @@ const RELATIONS: &[(&str, &str, &str, &str, LinkKind)] = &[
     ("Ownership", "asset", "owner", "role", LinkKind::OwnedBy),
 ];
 
-/// A relation between two FtM ids, waiting for the end of the file.
+/// A relation between two `FtM` ids, waiting for the end of the file.
 struct Relation {
     a: Vec<String>,
     b: Vec<String>,
@@ -150,7 +150,7 @@ struct Facts {
 
 /// A thing as one line gives it, before the facts about it are folded in.
 struct Thing {
-    /// The entity; its `record_id` is still the FtM id and its dataset is not set.
+    /// The entity; its `record_id` is still the `FtM` id and its dataset is not set.
     entity: Entity,
     /// The `addressEntity` ids it cites.
     address_refs: Vec<String>,
@@ -162,7 +162,7 @@ struct Thing {
 #[derive(Default)]
 struct Reader {
     entities: Vec<Entity>,
-    /// FtM id -> index in `entities`.
+    /// `FtM` id -> index in `entities`.
     index: HashMap<String, usize>,
     /// The `addressEntity` ids each entity cites, by index.
     address_refs: Vec<Vec<String>>,
@@ -209,7 +209,7 @@ fn read_line(reader: &mut Reader, line: &[u8], line_no: usize, last: bool, file:
     Ok(())
 }
 
-/// The error of a file none of whose lines is an FtM entity.
+/// The error of a file none of whose lines is an `FtM` entity.
 fn no_entity(file: &str, non_empty: usize) -> crate::Error {
     crate::Error::malformed(file, FORMAT, format!("none of its {non_empty} non-empty lines is an FtM entity"))
 }
@@ -253,7 +253,7 @@ fn scalar(value: &Value) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
 
-/// An ISO date from an FtM date value, or the value as it is.
+/// An ISO date from an `FtM` date value, or the value as it is.
 fn date(text: &str) -> String {
     PartialDate::parse_iso(text).map_or_else(|| text.to_string(), |d| d.to_iso())
 }
@@ -707,7 +707,7 @@ fn list_dataset(datasets: &[String]) -> String {
     }
 }
 
-/// Which facts point at each FtM id: indexes into [`Facts`]' lists, in the lists' order, once
+/// Which facts point at each `FtM` id: indexes into [`Facts`]' lists, in the lists' order, once
 /// per mention.
 #[derive(Default)]
 struct FactIndex {
@@ -724,7 +724,7 @@ struct Folder<'a> {
     facts: &'a Facts,
     by_target: FactIndex,
     dataset: String,
-    /// `dataset:`, dropped from the front of FtM ids.
+    /// `dataset:`, dropped from the front of `FtM` ids.
     prefix: String,
     file: &'a str,
 }
@@ -756,7 +756,7 @@ impl<'a> Folder<'a> {
         Folder { facts, by_target, dataset, prefix, file }
     }
 
-    /// The record id of an FtM id: without a leading "dataset:" (how Ward's export writes ids),
+    /// The record id of an `FtM` id: without a leading "dataset:" (how Ward's export writes ids),
     /// so that a written and re-read subject keeps its referent.
     fn record_id(&self, ftm_id: &str) -> String {
         ftm_id.strip_prefix(&self.prefix).unwrap_or(ftm_id).to_string()
@@ -807,7 +807,7 @@ impl<'a> Folder<'a> {
     }
 
     /// Folds sanctions, relations, positions and documents into a named thing. `caption_of`
-    /// gives the caption of the thing with an FtM id, `None` for an id that is no thing.
+    /// gives the caption of the thing with an `FtM` id, `None` for an id that is no thing.
     fn fold(
         &self,
         ftm_id: &str,

@@ -15,7 +15,7 @@
 //! ```
 //!
 //! One module per format; [`link`] joins records of the same party across lists into subjects,
-//! and [`ftm`] reads and writes FollowTheMoney JSON lines.
+//! and [`ftm`] reads and writes `FollowTheMoney` JSON lines.
 
 mod au_dfat;
 mod ca_sema;
@@ -206,11 +206,11 @@ pub fn read_unit(path: &Path) -> Result<ParsedList> {
 
 /// Reads one unit of [`list_units`] like [`read_unit`], but hands each entity to `sink` as soon as it is
 /// complete instead of collecting them. Returns the list without entities: dataset, format, sources (with
-/// their sha256 and size, of the file as given), meta, diagnostics. A delta list (FtM delta file, SECO
+/// their sha256 and size, of the file as given), meta, diagnostics. A delta list (`FtM` delta file, SECO
 /// amendment) is never streamed: its entities stay in the returned list's `entities` and `meta.delta` is set.
 /// An error (truncated or broken file) may come after some entities went to the sink: the caller discards them.
 ///
-/// FtM JSON lines (plain or `.gz`) are read from the file in passes (see `ftm::stream`), never
+/// `FtM` JSON lines (plain or `.gz`) are read from the file in passes (see `ftm::stream`), never
 /// whole: memory grows with the lines that describe things from the side (addresses, sanctions,
 /// relations...), not with the things. The entities and their order are [`read_unit`]'s (the
 /// order of the first line of each id), and a gzip file has no 1 GiB limit on its content.

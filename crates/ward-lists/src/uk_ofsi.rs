@@ -1,4 +1,4 @@
-//! UK OFSI Consolidated List of Financial Sanctions Targets ("ConList"), xlsx or csv: one row
+//! UK OFSI Consolidated List of Financial Sanctions Targets ("`ConList`"), xlsx or csv: one row
 //! per name of a designated party, the rows of one party sharing a Group ID. Every row repeats
 //! the party's details, crossed with each of its dates of birth and addresses, so the rows of a
 //! group are merged into one entity with names and values de-duplicated.

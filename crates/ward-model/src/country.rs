@@ -1,5 +1,5 @@
 //! Country names and codes: every list spells countries its own way, Ward stores ISO 3166-1
-//! alpha-2 codes in lower case (as FtM does).
+//! alpha-2 codes in lower case (as `FtM` does).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;

@@ -54,7 +54,7 @@ impl PartialDate {
         PartialDate::new(year, month, day)
     }
 
-    /// The date as FtM writes it: `1963`, `1963-05` or `1963-05-01`.
+    /// The date as `FtM` writes it: `1963`, `1963-05` or `1963-05-01`.
     pub fn to_iso(&self) -> String {
         match (self.month, self.day) {
             (Some(m), Some(d)) => format!("{:04}-{:02}-{:02}", self.year, m, d),
@@ -231,8 +231,8 @@ impl DateSpec {
         self.from.year..=self.to.map_or(self.from.year, |t| t.year)
     }
 
-    /// The values FtM gets for this date: the date itself, or each year of a short range
-    /// (FtM has no ranges; OpenSanctions writes the years out the same way).
+    /// The values `FtM` gets for this date: the date itself, or each year of a short range
+    /// (`FtM` has no ranges; `OpenSanctions` writes the years out the same way).
     pub fn ftm_values(&self) -> Vec<String> {
         match self.to {
             None => vec![self.from.to_iso()],

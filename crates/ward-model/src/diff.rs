@@ -14,7 +14,7 @@ use crate::{Entity, NameKind};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
-    /// The FtM schema: a person became an organisation, say.
+    /// The `FtM` schema: a person became an organisation, say.
     Schema,
     /// Names and aliases.
     Names,
@@ -295,7 +295,7 @@ pub struct RecordSummary {
     pub id: String,
     /// Its caption (primary name).
     pub caption: String,
-    /// Its FtM schema.
+    /// Its `FtM` schema.
     pub schema: String,
 }
 

@@ -5,7 +5,7 @@ use crate::{DateSpec, Name, NameKind};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// The FtM schema of an entity. Lists that do not say whether an entity is a company or another
+/// The `FtM` schema of an entity. Lists that do not say whether an entity is a company or another
 /// organisation give `Organization`; lists that do not say what it is at all give `LegalEntity`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub enum Schema {
@@ -19,12 +19,12 @@ pub enum Schema {
     LegalEntity,
     /// A ship.
     Vessel,
-    /// An aircraft (FtM `Airplane`).
+    /// An aircraft (`FtM` `Airplane`).
     Airplane,
 }
 
 impl Schema {
-    /// The FtM schema name.
+    /// The `FtM` schema name.
     pub fn ftm_name(self) -> &'static str {
         match self {
             Schema::Person => "Person",
@@ -36,7 +36,7 @@ impl Schema {
         }
     }
 
-    /// Reads an FtM schema name (and the few synonyms lists use).
+    /// Reads an `FtM` schema name (and the few synonyms lists use).
     pub fn from_name(name: &str) -> Option<Schema> {
         Some(match name.trim().to_ascii_lowercase().as_str() {
             "person" | "individual" => Schema::Person,
@@ -60,7 +60,7 @@ impl Schema {
     }
 
     /// Whether two schemas can describe the same party (a Company is an Organization is a
-    /// LegalEntity; a Person is never a Vessel).
+    /// `LegalEntity`; a Person is never a Vessel).
     pub fn compatible(self, other: Schema) -> bool {
         self == other
             || self == Schema::LegalEntity
@@ -89,7 +89,7 @@ impl Gender {
         }
     }
 
-    /// The FtM value.
+    /// The `FtM` value.
     pub fn as_str(self) -> &'static str {
         match self {
             Gender::Male => "male",
@@ -177,7 +177,7 @@ impl IdKind {
         )
     }
 
-    /// The FtM property this kind of identifier is exported under.
+    /// The `FtM` property this kind of identifier is exported under.
     pub fn ftm_property(&self) -> &'static str {
         match self {
             IdKind::Passport => "passportNumber",
@@ -307,7 +307,7 @@ pub struct Designation {
     /// Date last amended (ISO 8601).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub modified_on: Option<String>,
-    /// Date the designation ends, if the list gives one (the CSL's end_date).
+    /// Date the designation ends, if the list gives one (the CSL's `end_date`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end_date: Option<String>,
     /// Reason or statement of grounds.
@@ -316,7 +316,7 @@ pub struct Designation {
     /// Legal basis (regulation, executive order, schedule and item).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub legal_basis: Option<String>,
-    /// The list's own record id (OFAC ent_num, UN reference number, UK Group ID).
+    /// The list's own record id (OFAC `ent_num`, UN reference number, UK Group ID).
     pub record_id: String,
     /// The UN reference number this designation cites (e.g. "QDi.001"), which links it to the UN
     /// record and to other lists that cite the same number.
@@ -363,7 +363,7 @@ pub struct Entity {
     pub dataset: String,
     /// The list's own record id.
     pub record_id: String,
-    /// FtM schema.
+    /// `FtM` schema.
     pub schema: Schema,
     /// All names; the first `Primary` one is the caption.
     pub names: Vec<Name>,
@@ -397,7 +397,7 @@ pub struct Entity {
     /// Identifiers.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub identifiers: Vec<Identifier>,
-    /// Designations (usually one; the CSL and OpenSanctions can give several).
+    /// Designations (usually one; the CSL and `OpenSanctions` can give several).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub designations: Vec<Designation>,
     /// Links to other parties.
@@ -406,8 +406,8 @@ pub struct Entity {
     /// Free-text remarks the list gives.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub notes: Vec<String>,
-    /// Other FtM properties with no field of their own (vessel flag and tonnage, emails, websites,
-    /// phone numbers...), by FtM property name.
+    /// Other `FtM` properties with no field of their own (vessel flag and tonnage, emails, websites,
+    /// phone numbers...), by `FtM` property name.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub properties: BTreeMap<String, Vec<String>>,
 }
@@ -486,7 +486,7 @@ impl Entity {
         }
     }
 
-    /// Adds a free-form FtM property value once.
+    /// Adds a free-form `FtM` property value once.
     pub fn add_property(&mut self, property: &str, value: impl Into<String>) {
         let value = collapse_spaces(&value.into());
         if value.is_empty() {

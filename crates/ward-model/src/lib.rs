@@ -1,7 +1,7 @@
 //! Ward's data model: what a sanctions list says about a person, company, vessel or aircraft.
 //!
-//! The model is deliberately close to the FollowTheMoney (FtM) schema that OpenSanctions uses, so
-//! that every record exports to FtM without loss, but it keeps what FtM flattens away and
+//! The model is deliberately close to the `FollowTheMoney` (`FtM`) schema that `OpenSanctions` uses, so
+//! that every record exports to `FtM` without loss, but it keeps what `FtM` flattens away and
 //! screening needs: the quality of each alias (OFAC and UN "low quality" a.k.a.s), whether a name
 //! is written in its original script, dates of birth with their precision, and the designation
 //! (authority, programme, listing date, the list's own record id).

@@ -5,10 +5,10 @@ use crate::Entity;
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
-/// A dataset Ward knows, named as OpenSanctions names it.
+/// A dataset Ward knows, named as `OpenSanctions` names it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Dataset {
-    /// OpenSanctions dataset name, e.g. `us_ofac_sdn`.
+    /// `OpenSanctions` dataset name, e.g. `us_ofac_sdn`.
     pub name: &'static str,
     /// Human title.
     pub title: &'static str,
@@ -114,13 +114,13 @@ pub struct ListMeta {
     /// The record count the file claims in its header, if any (OFAC `Record_Count`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub declared_count: Option<u64>,
-    /// Whether the file is a delta (an OpenSanctions `entities.delta.json`, a SECO amendment)
+    /// Whether the file is a delta (an `OpenSanctions` `entities.delta.json`, a SECO amendment)
     /// rather than a whole list: its entities are additions and changes to apply to the previous
     /// version, and [`ListMeta::removed`] names the records it deletes.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub delta: bool,
     /// Record ids (the list's own, as in [`crate::Entity::record_id`]) that a delta file removes
-    /// (FtM `DEL` lines, SECO de-listings in an amendment).
+    /// (`FtM` `DEL` lines, SECO de-listings in an amendment).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub removed: Vec<String>,
 }

@@ -18,7 +18,7 @@ pub enum NameKind {
 }
 
 impl NameKind {
-    /// The FtM property this kind of name is exported under.
+    /// The `FtM` property this kind of name is exported under.
     pub fn ftm_property(self) -> &'static str {
         match self {
             NameKind::Primary => "name",

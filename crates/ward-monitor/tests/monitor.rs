@@ -1,6 +1,6 @@
 //! Monitoring tests: alert life cycles, the delta re-screen against a full re-screen on random
-//! books and list changes, and the seed case (OFAC SDN 2019-01 -> 2021-07) on SQLite and
-//! PostgreSQL.
+//! books and list changes, and the seed case (OFAC SDN 2019-01 -> 2021-07) on `SQLite` and
+//! `PostgreSQL`.
 
 use proptest::prelude::*;
 use std::io::Write as _;

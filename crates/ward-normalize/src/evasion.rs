@@ -1,7 +1,7 @@
-//! Names written to slip past screening: words run together in camel case ("KimJongUn") and
+//! Names written to slip past screening: words run together in camel case ("`KimJongUn`") and
 //! letters spaced out ("S e r g e y  L a v r o v"). [`evasion_reading`] gives the name as it
 //! reads; the scorer matches it beside the name as written, so that an ordinary name that only
-//! looks like an evasion ("McDonald", "J R R Tolkien") loses nothing.
+//! looks like an evasion ("`McDonald`", "J R R Tolkien") loses nothing.
 
 use crate::fold::is_format_char;
 use crate::script::{char_script, Script};
@@ -12,10 +12,10 @@ use crate::script::{char_script, Script};
 pub const MIN_SPACED_LETTERS: usize = 3;
 
 /// The fewest letters on each side of a change from lower to upper case for the change to mark
-/// a word break: "KimJongUn" breaks, "iPhone", "GmbH" and "MiG" do not.
+/// a word break: "`KimJongUn`" breaks, "iPhone", "`GmbH`" and "`MiG`" do not.
 const MIN_CAMEL_PIECE: usize = 2;
 
-/// Name prefixes written with a capital inside one word ("McDonald", "MacArthur", "DeLaRosa",
+/// Name prefixes written with a capital inside one word ("`McDonald`", "`MacArthur`", "`DeLaRosa`",
 /// "VanDyke"): no break after them.
 const CAMEL_PREFIXES: &[&str] = &[
     "mc", "mac", "fitz", "de", "da", "di", "du", "del", "della", "des", "la", "le", "van", "von", "der",

@@ -9,7 +9,7 @@
 //! - [`latin_consonants`] / [`abjad_consonants`]: vowel-free keys that let Arabic, Persian and
 //!   Hebrew spellings meet Latin ones (واحدی, Vahedi -> `PT`).
 //! - [`evasion_reading`]: a name run together in camel case or spaced out letter by letter,
-//!   as it reads ("KimJongUn" -> "Kim Jong Un").
+//!   as it reads ("`KimJongUn`" -> "Kim Jong Un").
 //! - [`acronym_reading`]: the acronym of an organisation's name, a weak reading of listed names.
 //! - [`Synonyms`]: the embedded multi-script name dictionary (сергей = sergei = serguei).
 //! - [`Normalizer`] / [`NormalizedName`] / [`Token`]: a name as tokens with kinds and roles.

@@ -21,7 +21,7 @@ pub enum TokenKind {
     Particle,
     /// A title or honorific (Dr, Sheikh, Mullah): ignored by matching.
     Title,
-    /// A legal form (LLC, ООО, GmbH, 有限公司): ignored by matching.
+    /// A legal form (LLC, ООО, `GmbH`, 有限公司): ignored by matching.
     LegalForm,
     /// A generic organisation word (Trading, Bank, Group): matches, weighs little.
     OrgWord,

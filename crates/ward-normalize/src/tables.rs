@@ -559,7 +559,7 @@ pub fn contains(table: &[&str], word: &str) -> bool {
     table.contains(&word)
 }
 
-/// Legal forms that lists and queries also write glued to the end of the name ("GazpromPJSC",
+/// Legal forms that lists and queries also write glued to the end of the name ("`GazpromPJSC`",
 /// "ALROSACOMPANYPJSC"): none ends an ordinary word. Longest first.
 pub const GLUED_LEGAL_SUFFIXES: &[&str] =
     &["pjsc", "ojsc", "cjsc", "gmbh", "jsc", "llc", "ltd", "plc", "llp"];

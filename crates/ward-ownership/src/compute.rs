@@ -444,7 +444,7 @@ impl<'graph> Outcome<'graph> {
         }
     }
 
-    /// A path in words: "WANG, Junzheng (us_ofac_sdn:31492) -60%-> HOLDING (h) -50%-> OPCO (o)".
+    /// A path in words: "WANG, Junzheng (`us_ofac_sdn:31492`) -60%-> HOLDING (h) -50%-> OPCO (o)".
     pub fn describe_path(&self, path: &[Step]) -> String {
         let mut text = String::new();
         for step in path {

@@ -11,11 +11,11 @@ use ward_model::{Entity, Name, NameKind, Schema, Subject};
 /// The dataset of derived subjects: Ward's computation, not a publisher's list.
 pub const DERIVED_DATASET: &str = "ward_ownership";
 
-/// The FtM topic of a party sanctioned by its links to sanctioned parties (as OpenSanctions
+/// The `FtM` topic of a party sanctioned by its links to sanctioned parties (as `OpenSanctions`
 /// writes it).
 pub const TOPIC_LINKED: &str = "sanction.linked";
 
-/// The FtM property that carries the topic.
+/// The `FtM` property that carries the topic.
 const TOPICS_PROPERTY: &str = "topics";
 
 /// One derived result of one rule set, in words.

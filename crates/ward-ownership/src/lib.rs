@@ -9,7 +9,7 @@
 //! Main types: [`Edge`] (owner, owned, a [`Stake`] interval or a [`ControlKind`], dates,
 //! source), [`GraphBuilder`] → [`OwnershipGraph`] (the edges in force on one date),
 //! [`RuleSet`] (OFAC, EU, UK as a [`Rule`]), [`compute`] → [`Outcome`] (a [`Status`] per party,
-//! a [`Finding`] and paths per derived result). Readers of a bank's CSV and of FtM `Ownership`
+//! a [`Finding`] and paths per derived result). Readers of a bank's CSV and of `FtM` `Ownership`
 //! entities are in [`read`]; tying their parties to listed subjects in [`tie`]; derived results
 //! as screening subjects in [`derived`].
 //!

@@ -173,7 +173,7 @@ pub enum ControlKind {
 }
 
 impl ControlKind {
-    /// Reads the `control` column: "board", "board appointment", "board_appointment", "other",
+    /// Reads the `control` column: "board", "board appointment", "`board_appointment`", "other",
     /// "yes", "control". `None` for anything else.
     pub fn parse(text: &str) -> Option<ControlKind> {
         let words: String = text.trim().to_ascii_lowercase().replace(['_', '-'], " ");
@@ -226,7 +226,7 @@ pub struct Edge {
     /// Until when, if known: an edge whose end is before the as-of date does not count.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub end: Option<PartialDate>,
-    /// Where the statement comes from (a registry, a file and line, an FtM entity id).
+    /// Where the statement comes from (a registry, a file and line, an `FtM` entity id).
     pub source: String,
 }
 

@@ -1,4 +1,4 @@
-//! Readers of ownership edges: a bank's CSV and FollowTheMoney `Ownership` entities (JSON
+//! Readers of ownership edges: a bank's CSV and `FollowTheMoney` `Ownership` entities (JSON
 //! lines). Both take text, not files; both refuse a file with a bad row whole, naming the line
 //! and field, because a skipped edge can turn a blocked company into one that is not.
 
@@ -13,7 +13,7 @@ pub struct EdgeFile {
     pub edges: Vec<Edge>,
     /// (party key, name to show).
     pub names: Vec<(String, String)>,
-    /// (party key, another key of the same party): FtM referents.
+    /// (party key, another key of the same party): `FtM` referents.
     pub other_keys: Vec<(String, String)>,
 }
 
@@ -157,7 +157,7 @@ pub fn read_csv(input: impl Read, origin: &str) -> Result<EdgeFile, ReadError> {
     Ok(file)
 }
 
-/// Reads FollowTheMoney entities as JSON lines: each `Ownership` entity (properties `owner`,
+/// Reads `FollowTheMoney` entities as JSON lines: each `Ownership` entity (properties `owner`,
 /// `asset`, `percentage`, `startDate`, `endDate`) becomes an edge; other entities give their
 /// caption as the name of their id and their referents as other keys of it. Several
 /// percentages of one entity make the interval from the least to the most.

@@ -18,7 +18,7 @@ pub struct RegistryShape {
     pub random_seed: u64,
 }
 
-/// SplitMix64: a small, seedable generator with good statistical quality for this use.
+/// `SplitMix64`: a small, seedable generator with good statistical quality for this use.
 struct SplitMix(u64);
 
 impl SplitMix {

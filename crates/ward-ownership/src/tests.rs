@@ -477,7 +477,7 @@ fn ftm_errors_name_the_line_and_property() {
     );
 }
 
-/// Golden test on the real OpenSanctions excerpt `yente_zala_entities.ftm.json` (14 `Ownership`
+/// Golden test on the real `OpenSanctions` excerpt `yente_zala_entities.ftm.json` (14 `Ownership`
 /// entities around the ZALA drone maker): the edges read, and what each rule set derives from
 /// its listed persons as seeds on the excerpt's last date. `UPDATE_EXPECT=1` rewrites the
 /// expected file.

@@ -1,7 +1,7 @@
 //! Tying the parties of an edge file to listed subjects, and the graph whose listed parties are
 //! the rule sets' seeds.
 //!
-//! A party is tied by referent (`dataset:record`, a subject id, an FtM referent), by
+//! A party is tied by referent (`dataset:record`, a subject id, an `FtM` referent), by
 //! identifier, or by exact name (case, punctuation and spacing folded; a name or identifier
 //! shared by two subjects ties to neither). A tie made earlier (by the matcher, say) is kept as
 //! the referent of the subject's record, so it holds across list versions while that record is
@@ -60,7 +60,7 @@ pub struct PartyRecord {
     /// The name the file gives, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-    /// Other keys of the same party (FtM referents).
+    /// Other keys of the same party (`FtM` referents).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub other_keys: Vec<String>,
     /// The subject it was tied to, if any.
@@ -107,7 +107,7 @@ pub fn fold_name(name: &str) -> String {
         .join(" ")
 }
 
-/// The Ward referent of an OpenSanctions referent where the two name the same record:
+/// The Ward referent of an `OpenSanctions` referent where the two name the same record:
 /// `ofac-<ent_num>` is SDN entry `us_ofac_sdn:<ent_num>` (other `ofac-` referents, such as press
 /// releases, are not).
 pub fn opensanctions_referent(referent: &str) -> Option<String> {

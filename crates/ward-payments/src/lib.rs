@@ -16,7 +16,7 @@
 //! `shared/data/payments` (release build, 2026-12-05):
 //! - `mx-message` 3.1.4 (Apache-2.0): 26 of 59 ISO files read (14-43 µs each). It models one
 //!   version per type (pacs.008.001.08, pacs.009.001.08, pacs.004.001.09, pain.001.001.09,
-//!   camt.056.001.08, camt.029.001.09), demands an AppHdr with `BizSvc` (refuses bare
+//!   camt.056.001.08, camt.029.001.09), demands an `AppHdr` with `BizSvc` (refuses bare
 //!   `Document`s, head.001.001.01 and .02 headers) and rejects code values it does not list
 //!   (`CLRG`, `COVE`). It pulls in a rules engine and a test-data faker.
 //! - `mx20022` 0.3.2 (Apache-2.0): 0 of 59 read: its models are pacs.008 .08/.10/.13,

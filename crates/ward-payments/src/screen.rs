@@ -64,7 +64,7 @@ pub enum HitKind {
 }
 
 impl HitKind {
-    /// Every kind, for documents that list them (the OpenAPI schema).
+    /// Every kind, for documents that list them (the `OpenAPI` schema).
     pub const ALL: [HitKind; 5] =
         [HitKind::Name, HitKind::Bic, HitKind::Country, HitKind::City, HitKind::Text];
 }
@@ -99,7 +99,7 @@ pub enum Decision {
 }
 
 impl Decision {
-    /// Both decisions, for documents that list them (the OpenAPI schema).
+    /// Both decisions, for documents that list them (the `OpenAPI` schema).
     pub const ALL: [Decision; 2] = [Decision::Hold, Decision::Release];
 }
 

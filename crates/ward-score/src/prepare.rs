@@ -613,7 +613,7 @@ fn listed_variants(
 /// name ending in its acronym in brackets ("ISLAMIC MOVEMENT OF UZBEKISTAN (IMU)") is also
 /// matched without it, as other lists and most queries leave it out. A name run together in
 /// camel case or spaced out letter by letter is also matched as it reads
-/// ([`evasion_reading`]: "KimJongUn" as "Kim Jong Un").
+/// ([`evasion_reading`]: "`KimJongUn`" as "Kim Jong Un").
 pub fn name_variants(full: &str) -> impl Iterator<Item = Cow<'_, str>> {
     full.split(';')
         .flat_map(|p| p.split(" / "))

@@ -90,7 +90,7 @@ impl AuditFilter {
     }
 }
 
-/// A time as stored: UTC, milliseconds, `Z`. Fixed width, so text order is time order (SQLite
+/// A time as stored: UTC, milliseconds, `Z`. Fixed width, so text order is time order (`SQLite`
 /// compares the text).
 pub(crate) fn format_time(time: DateTime<Utc>) -> String {
     time.to_rfc3339_opts(SecondsFormat::Millis, true)

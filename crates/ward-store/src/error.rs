@@ -32,7 +32,7 @@ pub enum UserError {
         /// The newest this build knows.
         supported: i64,
     },
-    /// A PostgreSQL schema name that is not a plain identifier.
+    /// A `PostgreSQL` schema name that is not a plain identifier.
     #[error("{name:?} is not usable as a PostgreSQL schema name: use lowercase letters, digits and '_', starting with a letter")]
     BadSchemaName {
         /// The name given.
@@ -293,7 +293,7 @@ pub enum InternalError {
         #[source]
         source: std::io::Error,
     },
-    /// SQLite failed.
+    /// `SQLite` failed.
     #[error("database {path}: {source}")]
     Sqlite {
         /// The database file.
@@ -302,7 +302,7 @@ pub enum InternalError {
         #[source]
         source: rusqlite::Error,
     },
-    /// PostgreSQL could not be reached.
+    /// `PostgreSQL` could not be reached.
     #[error("cannot connect to database {database}: {}: check that PostgreSQL is running and that the URL (user, host, port, database name) is right", describe(.cause))]
     Connect {
         /// The database URL, password removed.
@@ -311,7 +311,7 @@ pub enum InternalError {
         /// `postgres` crate keeps out of its own message ("db error").
         cause: postgres::Error,
     },
-    /// PostgreSQL failed.
+    /// `PostgreSQL` failed.
     #[error("database {database}: {}", describe(.cause))]
     Postgres {
         /// The database URL (password removed) and schema.

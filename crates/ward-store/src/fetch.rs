@@ -63,7 +63,7 @@ pub struct FetchState {
 }
 
 /// Records a success: the URL and its validators replace the old ones. Parameters: source,
-/// URL, ETag, Last-Modified, time, outcome. Written with SQLite's `?N`; PostgreSQL's `$N` by
+/// URL, `ETag`, Last-Modified, time, outcome. Written with `SQLite`'s `?N`; `PostgreSQL`'s `$N` by
 /// [`postgres_sql`].
 pub(crate) const RECORD_SUCCESS: &str = "INSERT INTO list_fetches
         (source, url, etag, last_modified, last_attempt_at, last_outcome, last_success_at)
@@ -94,7 +94,7 @@ pub(crate) const SELECT_STATES: &str =
         last_success_at, last_error_at, last_error
     FROM list_fetches ORDER BY source";
 
-/// A statement of this module with PostgreSQL's `$N` placeholders (none of them holds a `?`
+/// A statement of this module with `PostgreSQL`'s `$N` placeholders (none of them holds a `?`
 /// otherwise).
 pub(crate) fn postgres_sql(sql: &str) -> String {
     sql.replace('?', "$")

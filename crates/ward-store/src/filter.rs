@@ -1,5 +1,5 @@
 //! A SQL `WHERE` clause built from optional filters, with numbered parameters in the backend's
-//! own spelling (`?1` for SQLite, `$1` for PostgreSQL), shared by both backends' audit queries.
+//! own spelling (`?1` for `SQLite`, `$1` for `PostgreSQL`), shared by both backends' audit queries.
 
 /// Clauses joined by `AND`, and the parameters they bind, in order.
 pub(crate) struct Where<P> {

@@ -142,7 +142,7 @@ pub(crate) enum Content {
 /// The operations of one deciding transaction. Dropped without [`ImportTx::commit`], it rolls
 /// back.
 pub(crate) trait ImportTx {
-    /// Serializes imports of one dataset (PostgreSQL replicas; SQLite's write lock does it).
+    /// Serializes imports of one dataset (`PostgreSQL` replicas; `SQLite`'s write lock does it).
     fn lock_dataset(&mut self, dataset: &str) -> Result<()>;
     fn count_staged(&mut self) -> Result<u64>;
     fn current(&mut self, dataset: &str) -> Result<Option<VersionRef>>;

@@ -1,6 +1,6 @@
 //! Ward's store: every version of every list with its entities, the audit trail of every
-//! screening request, and the API keys; in one embedded SQLite database in the data directory,
-//! or in a PostgreSQL database shared by several Ward replicas.
+//! screening request, and the API keys; in one embedded `SQLite` database in the data directory,
+//! or in a `PostgreSQL` database shared by several Ward replicas.
 //!
 //! Both backends sit behind the one [`Store`] API and behave the same (one test suite runs
 //! against both). An import is one transaction: a version becomes visible whole or not at all,
@@ -96,12 +96,12 @@ pub struct CurrentLists {
 /// Where a store lives.
 #[derive(Clone, PartialEq, Eq)]
 pub enum Location {
-    /// An SQLite database ([`DB_FILE`]) in a data directory.
+    /// An `SQLite` database ([`DB_FILE`]) in a data directory.
     Sqlite {
         /// The data directory.
         data_dir: PathBuf,
     },
-    /// A PostgreSQL database.
+    /// A `PostgreSQL` database.
     Postgres {
         /// A libpq-style URL (`postgres://user:password@host:5432/ward`) or key=value string.
         url: String,
@@ -113,7 +113,7 @@ pub enum Location {
 
 impl Location {
     /// Reads a `--database` value: a `postgres://` or `postgresql://` URL, or else a data
-    /// directory for SQLite.
+    /// directory for `SQLite`.
     pub fn parse(text: &str) -> Location {
         let lower = text.trim().to_ascii_lowercase();
         if lower.starts_with("postgres://") || lower.starts_with("postgresql://") {
@@ -376,12 +376,12 @@ impl fmt::Debug for Store {
 }
 
 impl Store {
-    /// Opens (creating if needed) the SQLite store in `data_dir`, upgrading its schema.
+    /// Opens (creating if needed) the `SQLite` store in `data_dir`, upgrading its schema.
     pub fn open(data_dir: &Path) -> Result<Store> {
         Store::open_location(&Location::Sqlite { data_dir: data_dir.to_path_buf() })
     }
 
-    /// Connects to the PostgreSQL store at `url`, creating or upgrading its schema.
+    /// Connects to the `PostgreSQL` store at `url`, creating or upgrading its schema.
     pub fn connect(url: &str) -> Result<Store> {
         Store::open_location(&Location::Postgres { url: url.to_string(), schema: None })
     }
@@ -402,7 +402,7 @@ impl Store {
         Ok(Store { backend, location: Some(location.clone()) })
     }
 
-    /// An SQLite store in memory, for tests; its audit log shares its one connection.
+    /// An `SQLite` store in memory, for tests; its audit log shares its one connection.
     pub fn open_in_memory() -> Result<Store> {
         Ok(Store { backend: Box::new(sqlite::Sqlite::open_in_memory()?), location: None })
     }

@@ -1,5 +1,5 @@
 //! Versioned schema migrations for both backends, applied in order; the schema version is the
-//! number applied (SQLite: `PRAGMA user_version`; PostgreSQL: the `ward_schema` table).
+//! number applied (`SQLite`: `PRAGMA user_version`; `PostgreSQL`: the `ward_schema` table).
 //!
 //! Never edit a migration that has shipped: add the next one, to both lists, so a version number
 //! means the same tables on either backend. A store written by a newer Ward is refused with an
@@ -9,7 +9,7 @@ use crate::{Error, Result, UserError};
 use rusqlite::Connection;
 use std::path::Path;
 
-/// The SQLite migrations.
+/// The `SQLite` migrations.
 pub(crate) const SQLITE: &[&str] = &[
     // 1: list versions and their entities.
     "CREATE TABLE list_versions (
@@ -251,8 +251,8 @@ pub(crate) const SQLITE: &[&str] = &[
     CREATE INDEX alerts_score ON alerts (score, id);",
 ];
 
-/// The PostgreSQL migrations. Text columns that are sorted on use the "C" collation so that
-/// order is byte order, as in SQLite, whatever the database's locale.
+/// The `PostgreSQL` migrations. Text columns that are sorted on use the "C" collation so that
+/// order is byte order, as in `SQLite`, whatever the database's locale.
 pub(crate) const POSTGRES: &[&str] = &[
     // 1: list versions and their entities.
     r#"CREATE TABLE list_versions (
@@ -494,7 +494,7 @@ pub(crate) const POSTGRES: &[&str] = &[
     CREATE INDEX alerts_score ON alerts (score, id);",
 ];
 
-/// Upgrades a SQLite database to schema version `target`, one transaction per step so a crash
+/// Upgrades a `SQLite` database to schema version `target`, one transaction per step so a crash
 /// leaves a consistent version.
 pub(crate) fn sqlite(conn: &mut Connection, path: &Path, target: usize) -> Result<()> {
     let err = |e| Error::sqlite(path, e);

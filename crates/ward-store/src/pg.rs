@@ -1,4 +1,4 @@
-//! The PostgreSQL backend, for several Ward replicas sharing one database.
+//! The `PostgreSQL` backend, for several Ward replicas sharing one database.
 //!
 //! Uses the synchronous `postgres` client without TLS (run it on a private network or a local
 //! socket). The store's handle has a pool of connections, one per call or import; the audit
@@ -26,7 +26,7 @@ use r2d2_postgres::PostgresConnectionManager;
 use std::fmt::Write as _;
 use ward_model::{Diagnostic, Entity, ListVersion};
 
-/// Rows per multi-row INSERT: big enough to amortize round trips, well under PostgreSQL's
+/// Rows per multi-row INSERT: big enough to amortize round trips, well under `PostgreSQL`'s
 /// 65,535 parameters per statement.
 const ENTITY_ROWS: usize = 1000;
 const AUDIT_ROWS: usize = 256;

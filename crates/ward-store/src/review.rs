@@ -591,7 +591,7 @@ pub(crate) fn record_screening(
     Ok(())
 }
 
-/// Refuses text no database column can hold (PostgreSQL text has no NUL).
+/// Refuses text no database column can hold (`PostgreSQL` text has no NUL).
 fn check_text(field: &str, text: &str) -> Result<()> {
     if text.contains('\0') {
         Err(UserError::BadDecision { message: format!("the {field} holds a NUL character: remove it") }

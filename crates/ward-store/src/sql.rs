@@ -1,12 +1,12 @@
 //! One SQL dialect for both backends, for the review desk's queries: statements are written once
-//! with PostgreSQL's `$1` parameters (rewritten to `?1` for SQLite), take typed arguments and
+//! with `PostgreSQL`'s `$1` parameters (rewritten to `?1` for `SQLite`), take typed arguments and
 //! return rows of plain cells. Used inside each backend's own transaction, so that review writes
 //! commit together with the alert changes they go with.
 
 use crate::{Error, Result};
 use std::path::Path;
 
-/// One statement argument. Nulls carry their type, which PostgreSQL checks.
+/// One statement argument. Nulls carry their type, which `PostgreSQL` checks.
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Arg {
     Int(Option<i64>),
@@ -125,7 +125,7 @@ pub(crate) trait Sql {
     fn query(&mut self, sql: &str, args: &[Arg]) -> Result<Vec<SqlRow>>;
 }
 
-/// Whether a transaction writes: SQLite takes its write lock at the start of a writing one, so
+/// Whether a transaction writes: `SQLite` takes its write lock at the start of a writing one, so
 /// that two writers never deadlock upgrading their locks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Access {
@@ -133,12 +133,12 @@ pub(crate) enum Access {
     Write,
 }
 
-/// `$1` -> `?1`: SQLite's numbered parameters. The review statements hold no `$` otherwise.
+/// `$1` -> `?1`: `SQLite`'s numbered parameters. The review statements hold no `$` otherwise.
 fn sqlite_markers(sql: &str) -> String {
     sql.replace('$', "?")
 }
 
-/// A SQLite connection (or transaction) as [`Sql`].
+/// A `SQLite` connection (or transaction) as [`Sql`].
 pub(crate) struct SqliteSql<'a> {
     pub(crate) conn: &'a rusqlite::Connection,
     pub(crate) path: &'a Path,
@@ -187,7 +187,7 @@ impl Sql for SqliteSql<'_> {
     }
 }
 
-/// A PostgreSQL transaction as [`Sql`].
+/// A `PostgreSQL` transaction as [`Sql`].
 pub(crate) struct PgSql<'a, 'b> {
     pub(crate) tx: &'a mut postgres::Transaction<'b>,
     pub(crate) database: &'a str,

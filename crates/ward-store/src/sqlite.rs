@@ -1,4 +1,4 @@
-//! The SQLite backend: one database file in the data directory, nothing to install.
+//! The `SQLite` backend: one database file in the data directory, nothing to install.
 
 mod desk;
 
@@ -25,7 +25,7 @@ use ward_model::{Diagnostic, Entity, ListVersion};
 const MEMORY: &str = ":memory:";
 
 /// The most connections a store's pool opens: reads run in parallel beside an import (WAL),
-/// while SQLite lets one connection write at a time.
+/// while `SQLite` lets one connection write at a time.
 const MAX_CONNECTIONS: u32 = 8;
 
 /// The settings every connection needs. WAL lets readers (the server) go on while an import or

@@ -1,8 +1,8 @@
-//! Store tests: one suite, run against SQLite (a temporary directory) and PostgreSQL (a fresh
-//! schema per test, dropped after), plus a kill -9 crash test for SQLite.
+//! Store tests: one suite, run against `SQLite` (a temporary directory) and `PostgreSQL` (a fresh
+//! schema per test, dropped after), plus a kill -9 crash test for `SQLite`.
 //!
-//! PostgreSQL comes from `WARD_TEST_POSTGRES` (default `postgres://postgres@127.0.0.1:5432/test`).
-//! When it is unreachable the PostgreSQL tests fail if `CI` is set, and are skipped with a
+//! `PostgreSQL` comes from `WARD_TEST_POSTGRES` (default `postgres://postgres@127.0.0.1:5432/test`).
+//! When it is unreachable the `PostgreSQL` tests fail if `CI` is set, and are skipped with a
 //! printed reason otherwise.
 
 use super::*;

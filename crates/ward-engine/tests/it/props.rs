@@ -21,7 +21,7 @@ enum Edit {
     Typo(usize, usize, char),
     DeleteChar(usize, usize),
     AddWord(String),
-    /// Two neighbouring words written as one ("Abdul Rahman" -> "AbdulRahman").
+    /// Two neighbouring words written as one ("Abdul Rahman" -> "`AbdulRahman`").
     JoinWords(usize),
     Lowercase,
 }

@@ -238,7 +238,7 @@ fn scripts() {
 
 /// Calls `f` with many broken copies of `bytes`: truncated at ~200 points, with single bytes
 /// replaced by XML/JSON metacharacters or high bytes, and with short runs cut out. Shared by the
-/// robustness tests of the EU, SECO and FtM readers.
+/// robustness tests of the EU, SECO and `FtM` readers.
 pub(crate) fn mutate(bytes: &[u8], mut f: impl FnMut(Vec<u8>)) {
     let len = bytes.len();
     let step = (len / 200).max(1);

@@ -1,17 +1,17 @@
-//! Writing Ward subjects as FtM entities, one JSON object per line: what OpenSanctions, yente
-//! and other FtM tools read.
+//! Writing Ward subjects as `FtM` entities, one JSON object per line: what `OpenSanctions`, yente
+//! and other `FtM` tools read.
 //!
-//! A subject's records are merged into one thing (Person, Organization, Company, LegalEntity,
-//! Vessel, Airplane). FtM has no alias quality, no original-script flag and no designation
-//! object, so those become what OpenSanctions writes: `alias` and `weakAlias`, plain names,
+//! A subject's records are merged into one thing (Person, Organization, Company, `LegalEntity`,
+//! Vessel, Airplane). `FtM` has no alias quality, no original-script flag and no designation
+//! object, so those become what `OpenSanctions` writes: `alias` and `weakAlias`, plain names,
 //! `program` values with the `sanction` topic, and a Sanction entity for each designation.
 //!
-//! Every property written is one that FtM has on that entity's schema, and none is a reverse
-//! property: yente's indexer rejects both. A fact that FtM keeps on another entity gets that
-//! entity, pointing at the thing (a CryptoWallet for a wallet address, an Identification for an
+//! Every property written is one that `FtM` has on that entity's schema, and none is a reverse
+//! property: yente's indexer rejects both. A fact that `FtM` keeps on another entity gets that
+//! entity, pointing at the thing (a `CryptoWallet` for a wallet address, an Identification for an
 //! identifier the schema has no property for, a Sanction for a designation and the list's own
-//! references to it, a LegalEntity for the owner or operator of a vehicle); a fact FtM has no
-//! place for stays in `notes` as "property: value". Links are not written (FtM needs separate
+//! references to it, a `LegalEntity` for the owner or operator of a vehicle); a fact `FtM` has no
+//! place for stays in `notes` as "property: value". Links are not written (`FtM` needs separate
 //! relation entities for them).
 
 use super::ID_PROPERTIES;
@@ -29,13 +29,13 @@ const EVERY_THING: &[Schema] = &[
     Schema::Vessel,
     Schema::Airplane,
 ];
-/// FtM's LegalEntity and the schemata that extend it.
+/// `FtM`'s `LegalEntity` and the schemata that extend it.
 const LEGAL_ENTITIES: &[Schema] =
     &[Schema::Person, Schema::Organization, Schema::Company, Schema::LegalEntity];
-/// FtM's Vehicle schemata.
+/// `FtM`'s Vehicle schemata.
 const VEHICLES: &[Schema] = &[Schema::Vessel, Schema::Airplane];
 
-/// The FtM (4.9) value properties of the things Ward writes, by the schemata that have them.
+/// The `FtM` (4.9) value properties of the things Ward writes, by the schemata that have them.
 /// Properties holding entity ids are not here: the owner and operator of a vehicle are written
 /// as entities of their own, other references have no entity in the export to point at.
 const THING_PROPERTIES: &[(&[Schema], &[&str])] = &[
@@ -187,7 +187,7 @@ const THING_PROPERTIES: &[(&[Schema], &[&str])] = &[
     (&[Schema::Airplane], &["icaoCode", "manufacturer", "serialNumber"]),
 ];
 
-/// Properties of FtM date type: values are written as ISO dates, and a value that is not a date
+/// Properties of `FtM` date type: values are written as ISO dates, and a value that is not a date
 /// goes to `notes`.
 const DATE_PROPERTIES: &[&str] = &[
     "birthDate",
@@ -203,11 +203,11 @@ const DATE_PROPERTIES: &[&str] = &[
     "retrievedAt",
 ];
 
-/// Properties FtM holds under another name on some schemata: `jurisdiction` is a legal
+/// Properties `FtM` holds under another name on some schemata: `jurisdiction` is a legal
 /// entity's, a vehicle's registration country is its `country`.
 const ALTERNATIVES: &[(&str, &str)] = &[("jurisdiction", "country")];
 
-/// Vehicle properties that name another party: FtM wants the id of a LegalEntity.
+/// Vehicle properties that name another party: `FtM` wants the id of a `LegalEntity`.
 const PARTY_PROPERTIES: &[&str] = &["owner", "operator"];
 
 /// Ward's own properties that are a list's reference to a designation (OFAC's entity number on
@@ -219,21 +219,21 @@ const DESIGNATION_REFERENCES: &[&str] = &["ofacEntNum", "ukSanctionsListRef", "o
 /// designation's list, written on its Sanction entity, so the abbreviation is not written.
 const LIST_ABBREVIATION: &str = "cslSource";
 
-/// Whether `value` is already an FtM date: ISO 8601, to the year, month, day or second.
+/// Whether `value` is already an `FtM` date: ISO 8601, to the year, month, day or second.
 fn is_iso_date(value: &str) -> bool {
     value.len() >= 4
         && value.as_bytes()[..4].iter().all(u8::is_ascii_digit)
         && value.chars().all(|c| c.is_ascii_digit() || "-T:.Z+".contains(c))
 }
 
-/// Whether FtM has `property` as a value property of `schema`.
+/// Whether `FtM` has `property` as a value property of `schema`.
 fn has_property(schema: Schema, property: &str) -> bool {
     THING_PROPERTIES
         .iter()
         .any(|(schemata, properties)| schemata.contains(&schema) && properties.contains(&property))
 }
 
-/// FtM property values, each property's values de-duplicated in first-seen order.
+/// `FtM` property values, each property's values de-duplicated in first-seen order.
 #[derive(Default)]
 struct Properties(BTreeMap<String, Vec<String>>);
 
@@ -259,7 +259,7 @@ struct Export<'a> {
     subject: &'a Subject,
     schema: Schema,
     thing: Properties,
-    /// Sanction, CryptoWallet, Identification and LegalEntity entities, in the order made.
+    /// Sanction, `CryptoWallet`, Identification and `LegalEntity` entities, in the order made.
     beside: Vec<Value>,
     /// The (schema, key) of every entity in `beside`, so that a fact shared by two records makes
     /// one entity: the key is the wallet address, the document number, the party's name.
@@ -301,7 +301,7 @@ impl<'a> Export<'a> {
         id
     }
 
-    /// A value of one of the thing's properties, where FtM has a place for it.
+    /// A value of one of the thing's properties, where `FtM` has a place for it.
     fn property(&mut self, record: &Entity, property: &str, value: &str) {
         if property == LIST_ABBREVIATION && record.designations.iter().any(|d| d.list.is_some()) {
             return;
@@ -333,8 +333,8 @@ impl<'a> Export<'a> {
         }
     }
 
-    /// An identifier: under its FtM property where the schema has it, else as a CryptoWallet or
-    /// an Identification of the holder, else in `notes` (vehicles hold no documents in FtM).
+    /// An identifier: under its `FtM` property where the schema has it, else as a `CryptoWallet` or
+    /// an Identification of the holder, else in `notes` (vehicles hold no documents in `FtM`).
     fn identifier(&mut self, record: &Entity, identifier: &Identifier) {
         // An identifier read from FtM keeps its own property (innCode, ogrnCode...).
         let own = identifier.note.as_deref().and_then(|note| ID_PROPERTIES.iter().find(|(p, _)| *p == note));
@@ -499,7 +499,7 @@ impl<'a> Export<'a> {
         }
     }
 
-    /// The thing as FtM JSON, and the entities beside it.
+    /// The thing as `FtM` JSON, and the entities beside it.
     fn finish(self) -> (Value, Vec<Value>) {
         let subject = self.subject;
         let mut datasets: Vec<String> = subject.datasets().into_iter().map(str::to_string).collect();
@@ -542,10 +542,10 @@ fn export(subject: &Subject) -> (Value, Vec<Value>) {
     export.finish()
 }
 
-/// The subject as one FtM thing: `{"id", "schema", "caption", "properties", "datasets",
+/// The subject as one `FtM` thing: `{"id", "schema", "caption", "properties", "datasets",
 /// "referents", "target": true}`, with the names, dates, countries, addresses, identifiers,
-/// notes and programs of all its records (and their other FtM properties), without repeats.
-/// Only properties FtM has on the schema are written; [`subject_to_ftm`] adds the entities
+/// notes and programs of all its records (and their other `FtM` properties), without repeats.
+/// Only properties `FtM` has on the schema are written; [`subject_to_ftm`] adds the entities
 /// that hold the rest.
 ///
 /// The primary name of the first record is the `name`; other records' primary names and strong
@@ -556,9 +556,9 @@ pub fn entity_to_ftm(subject: &Subject) -> Value {
     export(subject).0
 }
 
-/// The subject as FtM entities: the thing ([`entity_to_ftm`]) first, then a Sanction for each
-/// designation, a CryptoWallet for each wallet address, an Identification for each identifier
-/// the thing's schema has no property for, and a LegalEntity for each owner or operator of a
+/// The subject as `FtM` entities: the thing ([`entity_to_ftm`]) first, then a Sanction for each
+/// designation, a `CryptoWallet` for each wallet address, an Identification for each identifier
+/// the thing's schema has no property for, and a `LegalEntity` for each owner or operator of a
 /// vehicle, each pointing at the thing (or pointed at by it). Their ids are the subject's id,
 /// the schema and a number (`us_ofac_sdn:25308-cryptowallet-1`).
 pub fn subject_to_ftm(subject: &Subject) -> Vec<Value> {
@@ -566,7 +566,7 @@ pub fn subject_to_ftm(subject: &Subject) -> Vec<Value> {
     std::iter::once(thing).chain(beside).collect()
 }
 
-/// Writes each subject as FtM JSON lines ([`subject_to_ftm`]): its thing, then the entities
+/// Writes each subject as `FtM` JSON lines ([`subject_to_ftm`]): its thing, then the entities
 /// beside it.
 pub fn write_ftm_lines<'a>(
     subjects: impl Iterator<Item = &'a Subject>,

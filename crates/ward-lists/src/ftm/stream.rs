@@ -1,4 +1,4 @@
-//! Reading an FtM file in bounded memory: the facts (addresses, sanctions, positions, relations,
+//! Reading an `FtM` file in bounded memory: the facts (addresses, sanctions, positions, relations,
 //! documents) are separate lines that point at the things they describe, in no particular order,
 //! so the file is read more than once and only the facts are held.
 //!
@@ -137,7 +137,7 @@ fn merge_by_line(a: Vec<(usize, Diagnostic)>, b: Vec<(usize, Diagnostic)>) -> Ve
     merged
 }
 
-/// Reads an FtM file, handing each thing to `sink` once it is complete; see the module
+/// Reads an `FtM` file, handing each thing to `sink` once it is complete; see the module
 /// documentation for the passes. The list's entities stay empty, except for a delta file.
 pub(crate) fn read_streaming(content: &Content, sink: &mut dyn FnMut(Entity)) -> Result<ParsedList> {
     let file = content.name();

@@ -1,4 +1,4 @@
-//! Tests of the FtM reader and writer: OpenSanctions/yente files, deltas, the export round trip,
+//! Tests of the `FtM` reader and writer: OpenSanctions/yente files, deltas, the export round trip,
 //! broken input.
 
 use super::*;

@@ -1,11 +1,11 @@
-//! OFAC CSV sets: the SDN list (sdn.csv + add.csv + alt.csv + sdn_comments.csv) and the
-//! consolidated non-SDN list (cons_prim.csv + cons_add.csv + cons_alt.csv + cons_comments.csv).
+//! OFAC CSV sets: the SDN list (sdn.csv + add.csv + alt.csv + `sdn_comments.csv`) and the
+//! consolidated non-SDN list (`cons_prim.csv` + `cons_add.csv` + `cons_alt.csv` + `cons_comments.csv`).
 //!
-//! The files have no header. sdn.csv: ent_num, name, type ("individual", "vessel", "aircraft",
+//! The files have no header. sdn.csv: `ent_num`, name, type ("individual", "vessel", "aircraft",
 //! "-0-" for an entity), programs ("SDGT] [IRGC"), title, call sign, vessel type, tonnage, GRT,
-//! vessel flag, vessel owner, remarks. add.csv: ent_num, add_num, address, city/state/postal
-//! code, country, remarks. alt.csv: ent_num, alt_num, type (aka/fka/nka), name, remarks.
-//! sdn_comments.csv: ent_num, the rest of a remarks field that was cut at 1000 characters.
+//! vessel flag, vessel owner, remarks. add.csv: `ent_num`, `add_num`, address, city/state/postal
+//! code, country, remarks. alt.csv: `ent_num`, `alt_num`, type (aka/fka/nka), name, remarks.
+//! `sdn_comments.csv`: `ent_num`, the rest of a remarks field that was cut at 1000 characters.
 //! "-0-" means empty; the files may be Windows-1252 and end with a DOS end-of-file byte (0x1A).
 //!
 //! Only sdn.csv is required (the 2024 snapshots have nothing else). alt.csv holds the strong
@@ -44,13 +44,13 @@ impl Row {
 /// The end-of-file byte (Ctrl-Z) OFAC writes after the last line of every CSV file.
 const END_OF_FILE: char = '\u{1a}';
 
-/// The fields of a row of sdn.csv and cons_prim.csv.
+/// The fields of a row of sdn.csv and `cons_prim.csv`.
 const PRIMARY_FIELDS: usize = 12;
-/// The fields of a row of add.csv: ent_num, add_num, address, city, country, remarks.
+/// The fields of a row of add.csv: `ent_num`, `add_num`, address, city, country, remarks.
 const ADDRESS_FIELDS: usize = 6;
-/// The fields of a row of alt.csv: ent_num, alt_num, type, name, remarks.
+/// The fields of a row of alt.csv: `ent_num`, `alt_num`, type, name, remarks.
 const ALIAS_FIELDS: usize = 5;
-/// The fields of a row of sdn_comments.csv: ent_num, remarks.
+/// The fields of a row of `sdn_comments.csv`: `ent_num`, remarks.
 const COMMENT_FIELDS: usize = 2;
 
 /// Reads the rows of a headerless CSV file whose rows have `width` fields; rows the csv reader
@@ -319,7 +319,7 @@ pub(crate) fn parse(format: Format, input: &Input) -> Result<ParsedList> {
     Ok(list)
 }
 
-/// Whether a field is an OFAC ent_num.
+/// Whether a field is an OFAC `ent_num`.
 fn is_ent_num(text: &str) -> bool {
     !text.is_empty() && text.len() <= 12 && text.bytes().all(|b| b.is_ascii_digit())
 }

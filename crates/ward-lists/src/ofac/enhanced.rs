@@ -1,4 +1,4 @@
-//! OFAC enhanced XML (`<sanctionsData>`): SDN_ENHANCED.XML and CONS_ENHANCED.XML.
+//! OFAC enhanced XML (`<sanctionsData>`): `SDN_ENHANCED.XML` and `CONS_ENHANCED.XML`.
 //!
 //! Before the entities the file holds `publicationInfo` (dataAsOf, and the list it was filtered
 //! to: "SDN List" or "Consolidated List"), `referenceValues` (every id the entities cite:
@@ -13,7 +13,7 @@
 //! (the file puts them first) and used where the text is not enough: ISO codes of countries.
 //!
 //! The dataset is the list named in publicationInfo's filter; without one, the entities'
-//! sanctions lists decide (mostly "SDN List": us_ofac_sdn), then the file name.
+//! sanctions lists decide (mostly "SDN List": `us_ofac_sdn`), then the file name.
 
 use crate::country;
 use crate::ofac::remarks::{self, apply_fact, push_note, CONS, SDN};

@@ -46,17 +46,17 @@ enum Fact {
     Alias,
     /// A date that is not a birth date but stands in for one (founding of an organisation).
     Established,
-    /// Build year of a vessel or aircraft: a birth date and the FtM `buildDate`.
+    /// Build year of a vessel or aircraft: a birth date and the `FtM` `buildDate`.
     BuildDate,
     /// An identifier; `None` lets [`IdKind::classify`] read the label.
     Id(Option<IdKind>),
-    /// A free FtM property.
+    /// A free `FtM` property.
     Property(&'static str),
-    /// A vessel flag: the FtM `flag` (alpha-2) and a country.
+    /// A vessel flag: the `FtM` `flag` (alpha-2) and a country.
     Flag,
-    /// A former vessel flag: FtM `pastFlags`.
+    /// A former vessel flag: `FtM` `pastFlags`.
     PastFlag,
-    /// "Nationality of Registration": the FtM `jurisdiction` (alpha-2) and a country.
+    /// "Nationality of Registration": the `FtM` `jurisdiction` (alpha-2) and a country.
     Jurisdiction,
     /// Sanctions information, kept with its label in `notes`.
     Note,

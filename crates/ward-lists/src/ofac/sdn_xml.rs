@@ -4,11 +4,11 @@
 //! idList (OFAC's labelled facts: passports, websites, "Secondary sanctions risk:"...), akaList
 //! (type a.k.a./f.k.a./n.k.a., category strong/weak), addressList, nationalityList,
 //! citizenshipList, dateOfBirthList, placeOfBirthList and vesselInfo. The header
-//! `publshInformation` gives Publish_Date (MM/DD/YYYY) and Record_Count.
+//! `publshInformation` gives `Publish_Date` (MM/DD/YYYY) and `Record_Count`.
 //!
 //! Nothing in the file says which list it is, so the programmes decide
-//! ([`remarks::decide_dataset`]): us_ofac_cons when most entries carry non-SDN programme
-//! tags (NS-PLC, UKRAINE-EO13662, CMIC-EO13959, ...), us_ofac_sdn otherwise; a file without
+//! ([`remarks::decide_dataset`]): `us_ofac_cons` when most entries carry non-SDN programme
+//! tags (NS-PLC, UKRAINE-EO13662, CMIC-EO13959, ...), `us_ofac_sdn` otherwise; a file without
 //! entries is named by its file name.
 
 use crate::country;

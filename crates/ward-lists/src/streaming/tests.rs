@@ -1,5 +1,5 @@
 //! `read_unit_streaming` against `read_unit`: the same list, entities, order, meta, diagnostics
-//! and sources on every excerpt, every shared list, and on FtM files written to show the cases
+//! and sources on every excerpt, every shared list, and on `FtM` files written to show the cases
 //! the passes handle (repeated ids, relations, facts before and after their things, gzip).
 
 use crate::testing::{repo_root, shared_list};

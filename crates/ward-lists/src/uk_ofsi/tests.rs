@@ -1,4 +1,4 @@
-//! Tests of the UK OFSI ConList reader: counts on the real files, a few real records field by
+//! Tests of the UK OFSI `ConList` reader: counts on the real files, a few real records field by
 //! field, golden excerpts, and robustness.
 
 use super::*;

@@ -1,4 +1,4 @@
-//! The review desk's tables on PostgreSQL.
+//! The review desk's tables on `PostgreSQL`.
 
 use super::Postgres;
 use crate::book::parse_stored;

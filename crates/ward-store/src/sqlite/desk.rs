@@ -1,4 +1,4 @@
-//! The review desk's tables on SQLite.
+//! The review desk's tables on `SQLite`.
 
 use super::Sqlite;
 use crate::book::parse_stored;

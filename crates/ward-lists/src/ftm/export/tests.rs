@@ -1,13 +1,13 @@
-//! Tests of the FtM writer: every exported entity is valid FtM (each property one that FtM has
+//! Tests of the `FtM` writer: every exported entity is valid `FtM` (each property one that `FtM` has
 //! on that schema, no reverse property, every reference to an exported entity), on the
-//! excerpts, on crafted subjects with the facts FtM keeps elsewhere, and on the real OFAC lists.
+//! excerpts, on crafted subjects with the facts `FtM` keeps elsewhere, and on the real OFAC lists.
 
 use super::write_ftm_lines;
 use crate::testing::{repo_root, shared_list};
 use serde_json::{json, Value};
 use ward_model::{Address, Designation, Entity, IdKind, Identifier, Name, NameKind, Schema, Subject};
 
-/// The value properties FtM (followthemoney 4.9, which yente 5.5 installs) has on each schema
+/// The value properties `FtM` (followthemoney 4.9, which yente 5.5 installs) has on each schema
 /// Ward writes: `Schema.properties` less the reverse (stub) ones. `scripts/validate_ftm.py`
 /// checks the same against the installed followthemoney in CI.
 #[rustfmt::skip]
@@ -98,7 +98,7 @@ const FTM_PROPERTIES: &[(&str, &str)] = &[
     ),
 ];
 
-/// Reverse properties of FtM on these schemata (a few): FtM derives them from the entity that
+/// Reverse properties of `FtM` on these schemata (a few): `FtM` derives them from the entity that
 /// points the other way, and yente's indexer aborts on them.
 const REVERSE: &[&str] = &[
     "cryptoWallets",
@@ -223,7 +223,7 @@ fn wallets_are_wallet_entities() {
     );
 }
 
-/// Where each of Ward's facts that FtM has no property for on the thing ends up.
+/// Where each of Ward's facts that `FtM` has no property for on the thing ends up.
 #[test]
 fn facts_without_a_property_go_beside() {
     let mut csl = designated("us_trade_csl", "6924", Schema::Person);
@@ -291,7 +291,7 @@ fn facts_without_a_property_go_beside() {
     assert_eq!(of_schema(&entities, "Sanction").len(), 3);
 }
 
-/// Every subject with wallet addresses in a real OFAC SDN list gets them as CryptoWallet
+/// Every subject with wallet addresses in a real OFAC SDN list gets them as `CryptoWallet`
 /// entities, and the whole export is valid; returns the count of records with wallets.
 fn check_wallets(path: &std::path::Path) -> usize {
     let list = crate::read_unit(path).unwrap();

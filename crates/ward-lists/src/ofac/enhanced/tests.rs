@@ -1,4 +1,4 @@
-//! Tests of the OFAC enhanced XML reader: the real CONS_ENHANCED.ZIP, a golden excerpt with its
+//! Tests of the OFAC enhanced XML reader: the real `CONS_ENHANCED.ZIP`, a golden excerpt with its
 //! reference tables, broken entities and mutated input.
 
 use crate::ofac::remarks::tests::{assert_lines, mutants, summary};

@@ -223,7 +223,7 @@ fn csv_and_xml_agree() {
 }
 
 /// Issue 9: the real consolidated list cut between two entries and closed again is well-formed
-/// XML, but holds fewer entries than its header's Record_Count: it is refused.
+/// XML, but holds fewer entries than its header's `Record_Count`: it is refused.
 #[test]
 fn entries_missing_from_the_count_are_refused() {
     let Some(path) = testing::shared_list("us-ofac/consolidated-xml-2026-01-08/consolidated.xml") else {
