@@ -62,7 +62,7 @@ await step("the analyst signs in and finds WANG Junzheng's alert in the queue", 
   page = await signIn(analyst, "ana");
   await page.getByLabel("Book").selectOption("seed");
   await page.getByLabel("Status").selectOption("open");
-  await page.getByLabel("Sort").selectOption("score");
+  await page.getByLabel("Sort").selectOption("score-desc");
   await page.getByRole("button", { name: "Filter" }).click();
   const row = page.getByRole("row").filter({ hasText: "WANG Junzheng" });
   await row.first().waitFor();
