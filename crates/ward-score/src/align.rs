@@ -6,7 +6,7 @@ use ward_normalize::{
     consonant_strength, share_group, skeleton_strength, Role, TokenKind, MIN_CONSONANT_CLASSES,
 };
 
-use crate::prepare::{skeleton_ok, PreparedName, PreparedPair, Spelling, Summary};
+use crate::prepare::{skeleton_ok, token_position, PreparedName, PreparedPair, Spelling, Summary};
 use crate::weights::WEIGHTS;
 
 /// How two tokens were found alike.
@@ -52,7 +52,7 @@ pub struct Span {
 
 impl Span {
     fn token(index: usize) -> Span {
-        Span { first: index as u8, second: None }
+        Span { first: token_position(index), second: None }
     }
 
     fn pair(pair: &PreparedPair) -> Span {
@@ -238,7 +238,7 @@ fn similarity(a: &View<'_>, b: &View<'_>, edits: Edits) -> Option<(f32, How)> {
             && osa_within(
                 ta.as_bytes(),
                 tb.as_bytes(),
-                (WEIGHTS.skeleton_max_edit_share * la.max(lb) as f32) as usize,
+                edit_budget(WEIGHTS.skeleton_max_edit_share, la.max(lb)),
             )
         {
             Some(WEIGHTS.skeleton_latin)
@@ -719,7 +719,7 @@ fn coverage_penalties(
         };
         let penalty = share * miss * t.weight * coverage_factor(t.kind, t.role) / total;
         if penalty > 0.0 {
-            f(Missing { token: i as u8, penalty });
+            f(Missing { token: token_position(i), penalty });
         }
     }
 }
@@ -788,6 +788,16 @@ pub fn within_one_edit(a: &[u8], b: &[u8]) -> bool {
         std::cmp::Ordering::Greater => a[i + 1..] == b[i..],
         std::cmp::Ordering::Less => a[i..] == b[i + 1..],
     }
+}
+
+/// The most edits a share of a length allows, rounded down.
+#[expect(
+    clippy::cast_possible_truncation,
+    clippy::cast_sign_loss,
+    reason = "a share in [0, 1] of a word's length fits; float-to-int `as` saturates"
+)]
+fn edit_budget(share: f32, len: usize) -> usize {
+    (share * len as f32) as usize
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@
 //!   entity kind, and the weak-alias cap; returns a [`Comparison`] with [`Explanation`]s.
 //!
 //! Nothing here does I/O or can fail.
+#![warn(clippy::cast_possible_truncation)]
 
 mod align;
 mod calibration;

@@ -79,7 +79,7 @@ impl Summary {
                         _ => 31,
                     }
             }),
-            len: spelling.text.len().min(u8::MAX as usize) as u8,
+            len: u8::try_from(spelling.text.len()).unwrap_or(u8::MAX),
             abjad,
             consonant_bits: spelling
                 .consonants
@@ -172,8 +172,8 @@ impl PreparedPair {
             native: native.into(),
         };
         PreparedPair {
-            first: first as u8,
-            second: second as u8,
+            first: token_position(first),
+            second: token_position(second),
             summary: Summary::of(&spelling, abjad),
             spelling,
         }
@@ -256,6 +256,17 @@ impl PairFilter {
 
 /// Most tokens a name keeps (the alignment uses 64-bit masks).
 pub const MAX_TOKENS: usize = 64;
+
+/// A token's position as spans and masks store it: a name keeps at most [`MAX_TOKENS`] tokens.
+pub(crate) fn token_position(index: usize) -> u8 {
+    debug_assert!(index < MAX_TOKENS, "token {index} beyond MAX_TOKENS");
+    u8::try_from(index).unwrap_or(u8::MAX)
+}
+
+/// A record's or name's position within one subject, as [`SubjectName`] stores it.
+fn position_u16(index: usize) -> u16 {
+    u16::try_from(index).expect("a subject holds fewer than 65,536 records, a record fewer than 65,536 names")
+}
 
 impl PreparedName {
     /// Compiles a normalised name with the given rarity table.
@@ -539,16 +550,16 @@ impl PreparedSubject {
                         // another is not weak.
                         if kind < names[pos].kind {
                             names[pos].kind = kind;
-                            names[pos].record = r as u16;
-                            names[pos].name = n as u16;
+                            names[pos].record = position_u16(r);
+                            names[pos].name = position_u16(n);
                         }
                         continue;
                     }
                     seen.push(latin);
                     names.push(SubjectName {
                         prepared: PreparedName::new(norm, rarity, normalizer, interner),
-                        record: r as u16,
-                        name: n as u16,
+                        record: position_u16(r),
+                        name: position_u16(n),
                         kind,
                     });
                 }
