@@ -899,7 +899,8 @@ fn a_book_is_rescreened_when_a_list_changes() {
     );
     let out = ward(d, &["alerts", "list", "--status", "pending"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("is not one of open, confirmed, dismissed, escalated, closed"));
+    assert!(String::from_utf8_lossy(&out.stderr)
+        .contains("is not one of open, confirmed, dismissed, escalated, closed"));
 }
 
 /// An MT103 and then, in the same run, the MT202COV of its UETR naming another beneficiary:
