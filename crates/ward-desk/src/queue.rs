@@ -35,6 +35,12 @@ pub(crate) struct QueueForm {
     max_score: String,
     #[serde(default)]
     assignee: String,
+    /// Raised on or after this day (`YYYY-MM-DD`).
+    #[serde(default)]
+    raised_from: String,
+    /// Raised on or before this day (`YYYY-MM-DD`).
+    #[serde(default)]
+    raised_until: String,
     #[serde(default)]
     sort: String,
     #[serde(default)]
@@ -48,6 +54,23 @@ fn optional<T: std::str::FromStr>(text: &str, field: &str) -> Result<Option<T>, 
     }
     text.parse().map(Some).map_err(|_| format!("{field}: {text:?} is not a value this filter knows"))
 }
+
+/// A day as the date inputs send it (`YYYY-MM-DD`), or none.
+fn day(text: &str, field: &str) -> Result<Option<String>, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Ok(None);
+    }
+    let well_formed = text.len() == DAY_LENGTH
+        && text.char_indices().all(|(i, c)| if i == 4 || i == 7 { c == '-' } else { c.is_ascii_digit() });
+    if !well_formed {
+        return Err(format!("{field}: {text:?} is not a day written YYYY-MM-DD"));
+    }
+    Ok(Some(text.to_string()))
+}
+
+/// The length of a day written `YYYY-MM-DD`.
+const DAY_LENGTH: usize = 10;
 
 fn score(text: &str, field: &str) -> Result<Option<f64>, String> {
     let score: Option<f64> = optional(text, field)?;
@@ -72,10 +95,11 @@ impl QueueForm {
             min_score: score(&self.min_score, "minimum score")?,
             max_score: score(&self.max_score, "maximum score")?,
             assignee,
+            created_from: day(&self.raised_from, "raised from")?,
+            created_until: day(&self.raised_until, "raised until")?,
             sort: optional::<QueueSort>(&self.sort, "sort")?.unwrap_or_default(),
             limit: Some(QUEUE_PAGE),
             after: Some(self.after.clone()).filter(|after| !after.is_empty()),
-            ..QueueQuery::default()
         })
     }
 
@@ -88,6 +112,8 @@ impl QueueForm {
             ("min_score", &self.min_score),
             ("max_score", &self.max_score),
             ("assignee", &self.assignee),
+            ("raised_from", &self.raised_from),
+            ("raised_until", &self.raised_until),
             ("sort", &self.sort),
             ("after", cursor),
         ];
@@ -145,6 +171,8 @@ pub(crate) async fn list(
                     option value="me" selected[form.assignee == "me"] { "me" }
                     option value="unassigned" selected[form.assignee == "unassigned"] { "nobody" }
                 } }
+                label { "Raised from" input type="date" name="raised_from" value=(form.raised_from); }
+                label { "Raised until" input type="date" name="raised_until" value=(form.raised_until); }
                 label { "Sort" select name="sort" {
                     @for (value, text) in sorts { option value=(value) selected[form.sort == value] { (text) } }
                 } }

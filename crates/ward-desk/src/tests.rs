@@ -336,6 +336,16 @@ async fn the_pages_show_hits_subjects_alerts_and_changes() {
     assert!(queue.contains(&format!("/desk/alerts/{}", fixture.alert_id)), "{queue}");
     let empty = get("/desk/alerts?min_score=0.99".into()).await;
     assert!(empty.contains("No alert passes"), "{empty}");
+    // Age: raised up to today keeps the alert, raised from tomorrow on has none; a day written
+    // otherwise is refused.
+    let today = chrono::Utc::now().date_naive();
+    let until_today = get(format!("/desk/alerts?raised_until={today}")).await;
+    assert!(until_today.contains(&format!("/desk/alerts/{}", fixture.alert_id)), "{until_today}");
+    let tomorrow = today.succ_opt().unwrap();
+    let from_tomorrow = get(format!("/desk/alerts?raised_from={tomorrow}")).await;
+    assert!(from_tomorrow.contains("No alert passes"), "{from_tomorrow}");
+    let bad_day = send(&fixture.app, "GET", "/desk/alerts?raised_from=05/12/2026", Some(&token), None).await;
+    assert_eq!(bad_day.status, StatusCode::BAD_REQUEST);
     let alert = get(format!("/desk/alerts/{}", fixture.alert_id)).await;
     assert!(alert.contains("WANG, Junzheng") && alert.contains("is the evidence"), "{alert}");
     let feed = get("/desk/changes".into()).await;
