@@ -9,7 +9,8 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 use ward_model::ParsedList;
 
-fn median(mut samples: Vec<Duration>) -> Duration {
+/// The median of timed samples (the upper one of an even count).
+pub(crate) fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
     samples[samples.len() / 2]
 }

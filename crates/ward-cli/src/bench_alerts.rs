@@ -3,6 +3,7 @@
 //! by cursor, filtered by book, status and score, by assignee), against a baseline measured in
 //! the same run: the same page cut from every alert of the book read with `Store::alerts`.
 
+use crate::bench::median;
 use crate::bench_match::Rng;
 use std::time::{Duration, Instant};
 use ward_store::{
@@ -33,11 +34,6 @@ const ASSIGNED: usize = 200;
 
 const BOOK: &str = "bench";
 const OTHER_BOOK: &str = "other";
-
-fn median(mut samples: Vec<Duration>) -> Duration {
-    samples.sort();
-    samples[samples.len() / 2]
-}
 
 fn ms(d: Duration) -> String {
     format!("{:.2} ms", d.as_secs_f64() * 1000.0)
