@@ -278,7 +278,6 @@ impl From<ward_store::Error> for Error {
 /// match has no catch-all, so a new kind of store error does not compile until it has a code.
 fn user_error_code(kind: UserErrorKind) -> ErrorCode {
     match kind {
-        UserErrorKind::BadTime => ErrorCode::InvalidQuery,
         UserErrorKind::UnknownKey => ErrorCode::KeyNotFound,
         UserErrorKind::NoList => ErrorCode::DatasetNotFound,
         UserErrorKind::NoVersion | UserErrorKind::NoEarlierVersion => ErrorCode::VersionNotFound,
@@ -291,10 +290,11 @@ fn user_error_code(kind: UserErrorKind) -> ErrorCode {
         }
         UserErrorKind::NotSupervisor | UserErrorKind::OwnDecision => ErrorCode::NotPermitted,
         UserErrorKind::BadDecision => ErrorCode::InvalidDecision,
-        UserErrorKind::BadCursor => ErrorCode::InvalidQuery,
-        UserErrorKind::UserExists | UserErrorKind::BadUserName | UserErrorKind::ShortPassword => {
-            ErrorCode::InvalidQuery
-        }
+        UserErrorKind::BadTime
+        | UserErrorKind::BadCursor
+        | UserErrorKind::UserExists
+        | UserErrorKind::BadUserName
+        | UserErrorKind::ShortPassword => ErrorCode::InvalidQuery,
         // No request reaches these (they come from opening the store and creating keys, which
         // the API does not offer); they keep the code of an upload's errors.
         UserErrorKind::TooNew | UserErrorKind::BadSchemaName | UserErrorKind::NoScope => {

@@ -139,7 +139,7 @@ pub(crate) fn cell_text(cell: &calamine::Data) -> String {
     use calamine::Data;
     match cell {
         Data::Empty | Data::Error(_) => String::new(),
-        Data::String(s) => s.clone(),
+        Data::String(s) | Data::DurationIso(s) => s.clone(),
         Data::Int(i) => i.to_string(),
         Data::Float(f) => float_text(*f),
         Data::Bool(b) => b.to_string(),
@@ -155,7 +155,6 @@ pub(crate) fn cell_text(cell: &calamine::Data) -> String {
             }
         }
         Data::DateTimeIso(s) => s.split('T').next().unwrap_or(s).to_string(),
-        Data::DurationIso(s) => s.clone(),
     }
 }
 

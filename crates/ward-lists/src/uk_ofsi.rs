@@ -596,8 +596,7 @@ fn registration_number(item: &str) -> Identifier {
     let bare = label.split_whitespace().last().unwrap_or("");
     let kind = match (IdKind::classify(label), IdKind::classify(bare)) {
         (IdKind::Other, IdKind::Other) => IdKind::Registration,
-        (IdKind::Other, kind) => kind,
-        (kind, _) => kind,
+        (IdKind::Other, kind) | (kind, _) => kind,
     };
     Identifier {
         kind,

@@ -181,7 +181,7 @@ impl IdKind {
     pub fn ftm_property(&self) -> &'static str {
         match self {
             IdKind::Passport => "passportNumber",
-            IdKind::NationalId => "idNumber",
+            IdKind::NationalId | IdKind::Other => "idNumber",
             IdKind::TaxId => "taxNumber",
             IdKind::Registration => "registrationNumber",
             IdKind::Imo => "imoNumber",
@@ -191,7 +191,6 @@ impl IdKind {
             IdKind::Lei => "leiCode",
             IdKind::AircraftId => "serialNumber",
             IdKind::CryptoWallet => "cryptoWallets",
-            IdKind::Other => "idNumber",
         }
     }
 

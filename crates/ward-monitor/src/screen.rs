@@ -354,12 +354,11 @@ fn reconcile(
                             reopen = Some(reason);
                             ended.push(end);
                         }
-                        Some((_, None)) => {}
                         None if amended => reopen = Some(AlertReason::AmendedDesignation),
                         None if reasons.changed_customers.contains(m.customer.id.as_str()) => {
                             reopen = Some(AlertReason::CustomerChanged);
                         }
-                        None => {}
+                        Some((_, None)) | None => {}
                     }
                 }
                 let differs = (alert.score - score).abs() > SCORE_EPSILON

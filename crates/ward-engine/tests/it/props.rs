@@ -44,7 +44,6 @@ fn apply(name: &str, edits: &[Edit]) -> String {
     for e in edits {
         let n = words.len();
         match e {
-            Edit::Keep => {}
             Edit::DropWord(i) if n > 1 => {
                 words.remove(i % n);
             }

@@ -290,7 +290,7 @@ fn script_code(script: &str) -> Option<&'static str> {
     Some(match script.trim().to_ascii_lowercase().as_str() {
         "latin" => "Latn",
         "cyrillic" => "Cyrl",
-        "arabic" => "Arab",
+        "arabic" | "persian" | "farsi" => "Arab",
         "chinese simplified" => "Hans",
         "chinese traditional" => "Hant",
         "korean" => "Kore",
@@ -301,7 +301,6 @@ fn script_code(script: &str) -> Option<&'static str> {
         "japanese" => "Jpan",
         "thai" => "Thai",
         "burmese" => "Mymr",
-        "persian" | "farsi" => "Arab",
         _ => return None,
     })
 }
