@@ -379,6 +379,7 @@ fn time_consumers(
                 consumer: "ward-bench".to_string(),
                 ack_wait: 30,
                 max_messages: None,
+                in_flight: crate::payments_consume::DEFAULT_IN_FLIGHT,
                 geography: crate::payments::GeographyArgs::default(),
             };
             let (payments, audit, decided) = (Arc::clone(payments), Arc::clone(audit), Arc::clone(&decided));
@@ -386,9 +387,8 @@ fn time_consumers(
             let (decisions, decisions_subject) = (names.decisions.clone(), names.decisions_subject.clone());
             runtime.spawn(async move {
                 let target = DecisionTarget { subject: &decisions_subject, stream: &decisions };
-                let count = || {
-                    decided.fetch_add(1, Ordering::Relaxed);
-                    false
+                let count = |acknowledged| {
+                    decided.fetch_add(acknowledged, Ordering::Relaxed);
                 };
                 consume(&consume_args, &payments, &audit, &list_versions, target, count).await
             })
