@@ -23,7 +23,7 @@ use serde_json::json;
 use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 use ward_payments::{
@@ -154,6 +154,8 @@ fn screen_batch<B: AsRef<[u8]> + Sync>(payments: &PaymentScreener, bodies: &[B])
 struct Unconfirmed {
     message: jetstream::Message,
     sequence: u64,
+    /// When this process took the message.
+    taken: Instant,
     /// Each decision's publish confirmation, or why it could not be sent.
     publications: Vec<Result<PublishAckFuture, String>>,
 }
@@ -177,15 +179,16 @@ async fn publish(
 /// Waits until a batch is durable and acknowledges it: once the audit commit and every publish
 /// confirmation of a message are in, the message is acknowledged; a message whose decision was
 /// not confirmed is handed back (redelivered after `redelivery_delay`). Returns how many messages
-/// were acknowledged. A failed audit commit hands the whole batch back and is an error. The
-/// permits are the batch's room in flight, released when this ends.
+/// were acknowledged, each with its time from being taken to being acknowledged. A failed audit
+/// commit hands the whole batch back and is an error. The permits are the batch's room in
+/// flight, released when this ends.
 async fn settle(
     batch: Vec<Unconfirmed>,
     audit: AuditTicket,
     permits: OwnedSemaphorePermit,
     redelivery_delay: Duration,
     stream: String,
-) -> anyhow::Result<u64> {
+) -> anyhow::Result<Vec<Duration>> {
     let _permits = permits;
     if let Err(e) = audit.wait_async().await {
         futures_util::future::join_all(
@@ -196,7 +199,7 @@ async fn settle(
     }
     let stream = &stream;
     let acknowledged = futures_util::future::join_all(batch.into_iter().map(|unconfirmed| async move {
-        let Unconfirmed { message, sequence, publications } = unconfirmed;
+        let Unconfirmed { message, sequence, taken, publications } = unconfirmed;
         let mut failure = None;
         for publication in publications {
             let confirmed = match publication {
@@ -212,36 +215,36 @@ async fn settle(
             Some(_) => message.ack_with(AckKind::Nak(Some(redelivery_delay))).await,
         };
         match (failure, handled) {
-            (None, Ok(())) => 1,
+            (None, Ok(())) => Some(taken.elapsed()),
             (Some(e), _) => {
                 eprintln!(
                     "error: {stream} sequence {sequence}: JetStream did not confirm a decision ({e}); \
                      not acknowledged, to be redelivered"
                 );
-                0
+                None
             }
             // The message comes back after the ack wait; its decision is then dropped as a
             // duplicate.
             (None, Err(e)) => {
                 eprintln!("error: acknowledging {stream} sequence {sequence}: {e}; to be redelivered");
-                0
+                None
             }
         }
     }))
     .await;
-    Ok(acknowledged.into_iter().sum())
+    Ok(acknowledged.into_iter().flatten().collect())
 }
 
 /// Decides the stream's messages until the stream ends or `--max-messages` are taken, telling
-/// `decided` how many NATS messages each settled batch acknowledged; returns how many NATS
-/// messages it decided (acknowledged).
+/// `decided` the messages each settled batch acknowledged, as each one's time from being taken
+/// to being acknowledged; returns how many NATS messages it decided (acknowledged).
 pub(crate) async fn consume(
     args: &PaymentsConsumeArgs,
     payments: &Arc<PaymentScreener>,
     audit: &Arc<AuditLog>,
     list_versions: &[i64],
     target: DecisionTarget<'_>,
-    mut decided: impl FnMut(u64),
+    mut decided: impl FnMut(&[Duration]),
 ) -> anyhow::Result<u64> {
     let client = async_nats::connect(&args.nats)
         .await
@@ -283,15 +286,16 @@ pub(crate) async fn consume(
         .context("pulling messages")?
         .ready_chunks(in_flight);
     let mut transfers = CustomerTransfers::new(DEFAULT_REMEMBERED_TRANSFERS);
-    let mut settling: JoinSet<anyhow::Result<u64>> = JoinSet::new();
+    let mut settling: JoinSet<anyhow::Result<Vec<Duration>>> = JoinSet::new();
     let mut taken = 0u64;
     let mut consumed = 0u64;
-    let mut count = |settled: Result<anyhow::Result<u64>, tokio::task::JoinError>| -> anyhow::Result<()> {
-        let acknowledged = settled.context("waiting for a batch's confirmations")??;
-        consumed += acknowledged;
-        decided(acknowledged);
-        Ok(())
-    };
+    let mut count =
+        |settled: Result<anyhow::Result<Vec<Duration>>, tokio::task::JoinError>| -> anyhow::Result<()> {
+            let acknowledged = settled.context("waiting for a batch's confirmations")??;
+            consumed += acknowledged.len() as u64;
+            decided(&acknowledged);
+            Ok(())
+        };
     while args.max_messages.is_none_or(|max| taken < max) {
         let batch = tokio::select! {
             batch = batches.next() => batch,
@@ -301,6 +305,7 @@ pub(crate) async fn consume(
             }
         };
         let Some(batch) = batch else { break };
+        let taken_at = Instant::now();
         let mut received = Vec::with_capacity(batch.len());
         for message in batch {
             received.push(message.map_err(|e| anyhow::anyhow!("receiving a message: {e}"))?);
@@ -370,7 +375,7 @@ pub(crate) async fn consume(
                 let message_id = decision_id(decision, &args.stream, sequence, index);
                 publications.push(publish(&context, target.subject, &message_id, decision).await);
             }
-            unconfirmed.push(Unconfirmed { message, sequence, publications });
+            unconfirmed.push(Unconfirmed { message, sequence, taken: taken_at, publications });
         }
         settling.spawn(settle(unconfirmed, ticket, permits, ack_wait, args.stream.clone()));
     }

@@ -120,7 +120,11 @@ impl Setup {
         let target = DecisionTarget { subject: &self.names.decisions_subject, stream: &self.names.decisions };
         let mut reported = 0;
         let acknowledged =
-            consume(&args, &self.payments, &self.audit, &[], target, |n| reported += n).await.unwrap();
+            consume(&args, &self.payments, &self.audit, &[], target, |latencies: &[Duration]| {
+                reported += latencies.len() as u64;
+            })
+            .await
+            .unwrap();
         assert_eq!(reported, acknowledged);
         acknowledged
     }
