@@ -5,6 +5,11 @@
 //!   rate (`--rate`, default 1,000/s, for `--seconds`). Open loop: each request's latency runs
 //!   from the moment it was due, so it includes any queueing behind slow answers. The baseline,
 //!   measured in the same run, reads and screens the same messages in process on one thread.
+//!   Failed requests are counted by cause: Ward's status and error code, or what the client saw
+//!   of the connection. When the offered rate is over what the server can screen, the requests
+//!   waiting for an answer each hold a connection of their own; past `max_connections` the
+//!   server answers 503 `overloaded` on its reserve connections and closes the rest at once
+//!   (the client sees a reset).
 //! - `payments-nats` publishes generated pacs.008 and MT103 messages to a work-queue stream on
 //!   the local `JetStream` server and times `ward payments consume` (its own code, in process,
 //!   audit trail on, each decision published and confirmed) with 1 and 2 consumers sharing the
@@ -130,6 +135,12 @@ impl Latency {
     }
 }
 
+/// The median run by rate.
+fn median_by_rate(mut runs: Vec<Latency>) -> Latency {
+    runs.sort_by(|a, b| a.rate.total_cmp(&b.rate));
+    runs.swap_remove(runs.len() / 2)
+}
+
 /// The median run by p99.
 fn median_by_p99(mut runs: Vec<Latency>) -> Latency {
     runs.sort_by_key(|run| run.p99);
@@ -151,11 +162,46 @@ fn in_process(payments: &PaymentScreener, bodies: &[&[u8]]) -> Latency {
     Latency::of(samples, start.elapsed())
 }
 
+/// Why a request failed: the status with the error code Ward answered, or what the client saw
+/// happen to the connection.
+fn failure_cause(
+    answer: Result<(reqwest::StatusCode, Result<axum::body::Bytes, reqwest::Error>), reqwest::Error>,
+) -> Option<String> {
+    let error = match answer {
+        Ok((status, Ok(_))) if status == reqwest::StatusCode::OK => return None,
+        Ok((status, Ok(body))) => {
+            let code = serde_json::from_slice::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|json| json["code"].as_str().map(String::from))
+                .unwrap_or_default();
+            return Some(format!("HTTP {} {code}", status.as_u16()).trim_end().to_string());
+        }
+        Ok((_, Err(e))) | Err(e) => e,
+    };
+    // The innermost cause names what the socket saw (refused, reset, too many open files).
+    let mut innermost: &dyn std::error::Error = &error;
+    while let Some(source) = innermost.source() {
+        innermost = source;
+    }
+    let stage = if error.is_timeout() {
+        "client timeout"
+    } else if error.is_connect() {
+        "connecting"
+    } else if error.is_body() || error.is_decode() {
+        "reading the answer"
+    } else {
+        "sending or awaiting the answer"
+    };
+    Some(format!("{stage}: {innermost}"))
+}
+
 /// What one timed HTTP run saw.
 struct HttpRun {
     latency: Latency,
     /// Requests answered with another status than 200, or not answered.
     failed: usize,
+    /// The failed requests by cause.
+    causes: std::collections::BTreeMap<String, usize>,
     /// Requests per second sent (what the generator managed).
     sent_rate: f64,
 }
@@ -184,30 +230,36 @@ async fn open_loop(
                 .body(sample.body.clone())
                 .send()
                 .await;
-            let ok = match answer {
-                Ok(answer) => answer.status() == reqwest::StatusCode::OK && answer.bytes().await.is_ok(),
-                Err(_) => false,
+            let answer = match answer {
+                Ok(answer) => Ok((answer.status(), answer.bytes().await)),
+                Err(e) => Err(e),
             };
-            (due.elapsed(), ok, tokio::time::Instant::now())
+            (due.elapsed(), failure_cause(answer), tokio::time::Instant::now())
         }));
     }
     let sent = start.elapsed();
     let mut latencies = Vec::with_capacity(total);
     let mut failed = 0;
+    let mut causes = std::collections::BTreeMap::new();
     let mut last = start;
     for task in tasks {
-        match task.await {
-            Ok((latency, ok, done)) => {
+        let cause = match task.await {
+            Ok((latency, cause, done)) => {
                 latencies.push(latency);
-                failed += usize::from(!ok);
                 last = last.max(done);
+                cause
             }
-            Err(_) => failed += 1,
+            Err(e) => Some(format!("load generator task: {e}")),
+        };
+        if let Some(cause) = cause {
+            failed += 1;
+            *causes.entry(cause).or_insert(0) += 1;
         }
     }
     HttpRun {
         latency: Latency::of(latencies, last - start),
         failed,
+        causes,
         sent_rate: total as f64 / sent.as_secs_f64().max(1e-9),
     }
 }
@@ -277,6 +329,12 @@ pub(crate) fn run_http(args: &BenchArgs) -> anyhow::Result<()> {
     server.block_on(serving).context("stopping the server")?.context("serving")?;
 
     let failed: usize = runs_seen.iter().map(|run| run.failed).sum();
+    let mut causes = std::collections::BTreeMap::new();
+    for run in &runs_seen {
+        for (cause, n) in &run.causes {
+            *causes.entry(cause.clone()).or_insert(0) += n;
+        }
+    }
     let sent_rate = runs_seen.iter().map(|run| run.sent_rate).fold(f64::INFINITY, f64::min);
     let http = median_by_p99(runs_seen.into_iter().map(|run| run.latency).collect());
     let line = |label: &str, f: &Latency| {
@@ -299,6 +357,9 @@ pub(crate) fn run_http(args: &BenchArgs) -> anyhow::Result<()> {
         args.rate,
         if http.p99 < TARGET_HTTP_P99 && failed == 0 { "met" } else { "NOT met" }
     )?;
+    for (cause, n) in &causes {
+        out!("  failed: {n:>6}  {cause}")?;
+    }
     anyhow::ensure!(failed == 0, "{failed} requests failed: the figures do not describe screening");
     Ok(())
 }
@@ -325,7 +386,8 @@ impl BenchStreams {
 }
 
 /// Publishes `bodies` to a fresh work-queue stream and times `consumers` consumers deciding all
-/// of them; returns messages per second. The streams are deleted afterwards.
+/// of them; returns messages per second and each message's time from being taken by a consumer
+/// to being acknowledged. The streams are deleted afterwards.
 fn time_consumers(
     nats: &str,
     payments: &Arc<PaymentScreener>,
@@ -333,7 +395,7 @@ fn time_consumers(
     list_versions: &[i64],
     bodies: &[String],
     consumers: usize,
-) -> anyhow::Result<f64> {
+) -> anyhow::Result<Latency> {
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(consumers.max(1))
         .enable_all()
@@ -369,6 +431,7 @@ fn time_consumers(
         anyhow::Ok(())
     })?;
     let decided = Arc::new(AtomicU64::new(0));
+    let latencies = Arc::new(std::sync::Mutex::new(Vec::with_capacity(bodies.len())));
     let start = Instant::now();
     let tasks: Vec<_> = (0..consumers)
         .map(|_| {
@@ -379,16 +442,18 @@ fn time_consumers(
                 consumer: "ward-bench".to_string(),
                 ack_wait: 30,
                 max_messages: None,
+                in_flight: crate::payments_consume::DEFAULT_IN_FLIGHT,
                 geography: crate::payments::GeographyArgs::default(),
             };
             let (payments, audit, decided) = (Arc::clone(payments), Arc::clone(audit), Arc::clone(&decided));
+            let latencies = Arc::clone(&latencies);
             let list_versions = list_versions.to_vec();
             let (decisions, decisions_subject) = (names.decisions.clone(), names.decisions_subject.clone());
             runtime.spawn(async move {
                 let target = DecisionTarget { subject: &decisions_subject, stream: &decisions };
-                let count = || {
-                    decided.fetch_add(1, Ordering::Relaxed);
-                    false
+                let count = |acknowledged: &[Duration]| {
+                    latencies.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(acknowledged);
+                    decided.fetch_add(acknowledged.len() as u64, Ordering::Relaxed);
                 };
                 consume(&consume_args, &payments, &audit, &list_versions, target, count).await
             })
@@ -429,7 +494,8 @@ fn time_consumers(
         return Err(e.context("a consumer failed"));
     }
     let elapsed = outcome?;
-    Ok(bodies.len() as f64 / elapsed.as_secs_f64().max(1e-9))
+    let latencies = std::mem::take(&mut *latencies.lock().unwrap_or_else(|e| e.into_inner()));
+    Ok(Latency::of(latencies, elapsed))
 }
 
 pub(crate) fn run_nats(args: &BenchArgs) -> anyhow::Result<()> {
@@ -448,33 +514,43 @@ pub(crate) fn run_nats(args: &BenchArgs) -> anyhow::Result<()> {
     let runs = args.runs.max(1);
     out!(
         "payments NATS benchmark: {} subjects (ready in {:.1} s); {} generated messages (pacs.008 and MT103 \
-         alternating, one in 10 naming a listed party) through `ward payments consume` against {}; audit trail on \
-         (SQLite); {runs} runs, the median",
+         alternating, one in 10 naming a listed party, all published first) through `ward payments consume` \
+         against {}, {} messages in flight per consumer; audit trail on (SQLite); {runs} runs, the median by rate; \
+         a consumer's p50/p99 run from taking a message to acknowledging it (its batch's screening, audit commit \
+         and publish confirmations)",
         screener.len(),
         t.elapsed().as_secs_f64(),
         bodies.len(),
-        nats
+        nats,
+        crate::payments_consume::DEFAULT_IN_FLIGHT
     )?;
     let refs: Vec<&[u8]> = bodies.iter().map(|b| b.as_bytes()).collect();
     let _ = in_process(&payments, &refs[..refs.len().min(WARM_UP_REQUESTS)]);
-    let median = |mut rates: Vec<f64>| {
-        rates.sort_by(f64::total_cmp);
-        rates[rates.len() / 2]
+    let baseline = median_by_rate((0..runs).map(|_| in_process(&payments, &refs)).collect());
+    let line = |label: &str, f: &Latency, ratios: &str| {
+        out!(
+            "  {label:<44} {:>7.0} msgs/s  p50 {:>8.3} ms  p99 {:>8.3} ms{ratios}",
+            f.rate,
+            ms(f.p50),
+            ms(f.p99)
+        )
     };
-    let baseline = median((0..runs).map(|_| in_process(&payments, &refs).rate).collect());
-    out!("  {:<52} {baseline:>8.0} msgs/s", "baseline: read and screen in process, 1 thread")?;
+    line("baseline: read and screen in process, 1 thread", &baseline, "")?;
     let mut single = None;
     for consumers in CONSUMER_COUNTS {
-        let rates = (0..runs)
+        let timed = (0..runs)
             .map(|_| time_consumers(nats, &payments, &audit, &list_versions, &bodies, consumers))
-            .collect::<anyhow::Result<Vec<f64>>>()?;
-        let rate = median(rates);
-        let one = *single.get_or_insert(rate);
-        out!(
-            "  {:<52} {rate:>8.0} msgs/s  ({:.2}x the baseline, {:.2}x one consumer)",
-            format!("ward payments consume, {consumers} consumer(s)"),
-            rate / baseline,
-            rate / one
+            .collect::<anyhow::Result<Vec<Latency>>>()?;
+        let timed = median_by_rate(timed);
+        let one = *single.get_or_insert(timed.rate);
+        line(
+            &format!("ward payments consume, {consumers} consumer(s)"),
+            &timed,
+            &format!(
+                "  ({:.2}x the baseline's rate, {:.2}x one consumer's)",
+                timed.rate / baseline.rate.max(1e-9),
+                timed.rate / one.max(1e-9)
+            ),
         )?;
     }
     Ok(())

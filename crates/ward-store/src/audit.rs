@@ -140,8 +140,9 @@ pub(crate) trait AuditSink: Send {
 
 type Outcome = std::result::Result<(), Arc<Error>>;
 
+/// Records that commit together, in one transaction, and whoever waits for them.
 struct Job {
-    record: AuditRecord,
+    records: Vec<AuditRecord>,
     done: oneshot::Sender<Outcome>,
 }
 
@@ -174,15 +175,21 @@ impl AuditLog {
 
     /// Queues a record. The returned ticket completes once the record is committed (or failed
     /// to be); answer the request only then.
-    pub fn submit(&self, mut record: AuditRecord) -> AuditTicket {
+    pub fn submit(&self, record: AuditRecord) -> AuditTicket {
+        self.submit_all(vec![record])
+    }
+
+    /// Queues records that are written in one transaction: the returned ticket completes once
+    /// all of them are committed, or none is (a record with a bad time fails them all).
+    pub fn submit_all(&self, mut records: Vec<AuditRecord>) -> AuditTicket {
         let (done, rx) = oneshot::channel();
         let ticket = AuditTicket { rx };
-        if let Err(e) = normalize(&mut record) {
+        if let Err(e) = records.iter_mut().try_for_each(normalize) {
             let _ = done.send(Err(Arc::new(e)));
             return ticket;
         }
         let queue = self.queue.as_ref().expect("the queue lives until drop");
-        if let Err(mpsc::SendError(job)) = queue.send(Job { record, done }) {
+        if let Err(mpsc::SendError(job)) = queue.send(Job { records, done }) {
             // The writer thread is gone; dropping the job's sender tells the ticket.
             drop(job);
         }
@@ -215,8 +222,9 @@ fn write_loop(mut sink: Box<dyn AuditSink>, jobs: mpsc::Receiver<Job>) {
     let mut waiters = Vec::with_capacity(MAX_BATCH);
     while let Ok(first) = jobs.recv() {
         let mut next = Some(first);
+        // A job is never split: one larger than `MAX_BATCH` is one transaction of its own.
         while let Some(job) = next {
-            records.push(job.record);
+            records.extend(job.records);
             waiters.push(job.done);
             next = if records.len() < MAX_BATCH { jobs.try_recv().ok() } else { None };
         }

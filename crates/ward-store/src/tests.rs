@@ -135,6 +135,7 @@ suite!(
     a_v1_store_upgrades_cleanly,
     audit_group_commit_completes_every_ticket,
     audit_shutdown_flushes_the_queue,
+    audit_batches_commit_whole,
     audit_filters,
     api_keys,
     guarded_imports_and_rollback,
@@ -570,6 +571,22 @@ fn audit_shutdown_flushes_the_queue(db: &dyn Db) {
         ticket.wait().unwrap();
     }
     assert_eq!(store.audit(&AuditFilter::default()).unwrap().len(), 300);
+}
+
+/// `submit_all` writes its records in one transaction: all of them, or (one bad) none.
+fn audit_batches_commit_whole(db: &dyn Db) {
+    let store = open(db);
+    let log = store.audit_log().unwrap();
+    let batch: Vec<AuditRecord> = (0..3).map(|i| record(&format!("a{i}"), "", &["N"], None, false)).collect();
+    log.submit_all(batch).wait().unwrap();
+    let spoiled = vec![record("s0", "", &["N"], None, false), record("s1", "yesterday", &["N"], None, false)];
+    let err = log.submit_all(spoiled).wait().unwrap_err();
+    assert!(err.to_string().contains("not a time"), "{err}");
+    log.shutdown().unwrap();
+    let mut found: Vec<String> =
+        store.audit(&AuditFilter::default()).unwrap().into_iter().map(|r| r.request_id).collect();
+    found.sort();
+    assert_eq!(found, ["a0", "a1", "a2"]);
 }
 
 fn audit_filters(db: &dyn Db) {
