@@ -166,6 +166,18 @@ pub fn canon_abd(word: &str) -> String {
     format!("abd{tail}")
 }
 
+/// The fewest letters of the name in a compound "Abd al-X" that [`abd_compound_tail`] gives:
+/// shorter tails (Abdallah's "lah") are no name of their own.
+pub const ABD_TAIL_MIN_LEN: usize = 4;
+
+/// The name X of a compound "Abd al-X" in its [`canon_abd`] form ("abdrahim" -> "rahim"), if
+/// it has at least [`ABD_TAIL_MIN_LEN`] letters. "Abdul Rahim" and "Rahim" are two names that
+/// share the second half: the scorer counts them as a partial match and the candidate index
+/// keys the compound by its tail too, so that the two meet.
+pub fn abd_compound_tail(text: &str) -> Option<&str> {
+    text.strip_prefix("abd").filter(|tail| tail.len() >= ABD_TAIL_MIN_LEN)
+}
+
 fn is_separator(c: char) -> bool {
     if c.is_whitespace() {
         return true;
