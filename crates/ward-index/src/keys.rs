@@ -5,7 +5,10 @@
 use std::hash::{Hash, Hasher};
 
 use rustc_hash::FxHasher;
-use ward_normalize::{consonant_strength, skeleton_strength, Token, TokenKind, MIN_CONSONANT_CLASSES};
+use ward_normalize::{
+    abd_compound_tail, consonant_strength, has_spelling_fold, skeleton_strength, spelling_fold, Token,
+    TokenKind, MIN_CONSONANT_CLASSES,
+};
 
 /// What the index needs of a token.
 #[derive(Debug, Clone, Copy)]
@@ -91,6 +94,8 @@ enum Family {
     /// Consonant key of an abjad token, met by a Latin query token's key. Two families, so
     /// that Latin tokens never meet each other by this coarse key.
     ConsonantAbjad = 6,
+    /// A word's [`spelling_fold`] (Phillip / Filipp, Afeef / Afif).
+    Folded = 7,
 }
 
 fn key_str(family: Family, s: &str) -> u64 {
@@ -113,6 +118,8 @@ const W_GROUP: f32 = 0.95;
 const W_PHON: f32 = 0.85;
 const W_DEL: f32 = 0.8;
 const W_CONS: f32 = 0.8;
+const W_ABD_TAIL: f32 = 0.75;
+const W_FOLD: f32 = 0.9;
 
 /// The consonant side of a token: its keys, and whether they are abjad ones.
 #[derive(Clone, Copy)]
@@ -140,8 +147,15 @@ pub(crate) fn for_each_key(
     mut f: impl FnMut(u64, f32),
 ) {
     f(key_str(Family::Text, text), W_TEXT);
+    if let Some(tail) = abd_compound_tail(text) {
+        // "abdrahim" meets "rahim" (both sides key this way, so either may be the compound).
+        f(key_str(Family::Text, tail), W_ABD_TAIL);
+    }
     for &g in groups {
         f(key_group(g), W_GROUP);
+    }
+    if has_spelling_fold(text) {
+        f(key_str(Family::Folded, &spelling_fold(text)), W_FOLD);
     }
     if skeleton_strength(phonetic) >= 2 {
         f(key_str(Family::Phonetic, phonetic), W_PHON);

@@ -47,8 +47,10 @@ pub use consonant::{abjad_consonants, consonant_strength, latin_consonants, MIN_
 pub use evasion::{evasion_reading, MIN_SPACED_LETTERS};
 pub use fold::{fold, is_apostrophe, is_format_char};
 pub use han::han_simplified;
-pub use name::{canon_abd, NameHint, NormalizedName, Normalizer, Role, Token, TokenKind};
-pub use phonetic::{skeleton, skeleton_strength};
+pub use name::{abd_compound_tail, canon_abd, NameHint, NormalizedName, Normalizer, Role, Token, TokenKind};
+pub use phonetic::{
+    has_spelling_fold, same_spelling_fold, skeleton, skeleton_strength, spelling_fold, SPELLING_FOLD_MIN_LEN,
+};
 pub use script::{char_script, text_script, Script};
 pub use synonyms::{share_group, Synonyms};
 pub use translit::{hangul_foreign, hangul_syllable, to_latin};

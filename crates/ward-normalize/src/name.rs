@@ -166,6 +166,18 @@ pub fn canon_abd(word: &str) -> String {
     format!("abd{tail}")
 }
 
+/// The fewest letters of the name in a compound "Abd al-X" that [`abd_compound_tail`] gives:
+/// shorter tails (Abdallah's "lah") are no name of their own.
+pub const ABD_TAIL_MIN_LEN: usize = 4;
+
+/// The name X of a compound "Abd al-X" in its [`canon_abd`] form ("abdrahim" -> "rahim"), if
+/// it has at least [`ABD_TAIL_MIN_LEN`] letters. "Abdul Rahim" and "Rahim" are two names that
+/// share the second half: the scorer counts them as a partial match and the candidate index
+/// keys the compound by its tail too, so that the two meet.
+pub fn abd_compound_tail(text: &str) -> Option<&str> {
+    text.strip_prefix("abd").filter(|tail| tail.len() >= ABD_TAIL_MIN_LEN)
+}
+
 fn is_separator(c: char) -> bool {
     if c.is_whitespace() {
         return true;
@@ -773,6 +785,27 @@ fn kinds_has_org(raws: &[Raw]) -> bool {
     raws.iter().any(|r| tables::contains(tables::ORG_WORDS, &r.text))
 }
 
+/// Whether a word ends like a patronymic (a family name may too: Abramovich, Rabinovich).
+fn is_patronymic(word: &str) -> bool {
+    tables::PATRONYMIC_SUFFIXES.iter().any(|s| word.len() > s.len() + 2 && word.ends_with(s))
+}
+
+/// The three words of a name written in the official Russian and Ukrainian order, family name,
+/// given name, patronymic ("Тайсаев Казбек Куцукович"): the last ends like a patronymic and
+/// the middle one does not. A family name that ends like a patronymic comes last only after a
+/// patronymic ("Roman Arkadyevich Abramovich"), which the middle word then is.
+/// All three are whole words: after initials the last word is the family name ("M. P.
+/// Bedunkevich").
+fn patronymic_last(raws: &[Raw], kinds: &[TokenKind], words: &[usize]) -> Option<[usize; 3]> {
+    let &[family, given, patronymic] = words else {
+        return None;
+    };
+    (words.iter().all(|&i| kinds[i] == TokenKind::Word)
+        && is_patronymic(&raws[patronymic].text)
+        && !is_patronymic(&raws[given].text))
+    .then_some([family, given, patronymic])
+}
+
 fn assign_roles(raws: &[Raw], kinds: &[TokenKind], hint: NameHint) -> Vec<Role> {
     let mut roles = vec![Role::Unknown; raws.len()];
     // Organisations have no given or middle names: with a legal form or a generic
@@ -805,6 +838,10 @@ fn assign_roles(raws: &[Raw], kinds: &[TokenKind], hint: NameHint) -> Vec<Role> 
                 Role::Middle
             };
         }
+    } else if let Some([family, given, patronymic]) = patronymic_last(raws, kinds, &words) {
+        roles[family] = Role::Family;
+        roles[given] = Role::Given;
+        roles[patronymic] = Role::Patronymic;
     } else {
         for (k, &i) in words.iter().enumerate() {
             roles[i] = if k == 0 {
@@ -825,10 +862,7 @@ fn assign_roles(raws: &[Raw], kinds: &[TokenKind], hint: NameHint) -> Vec<Role> 
                 }
             }
         }
-        if matches!(kinds[k], TokenKind::Word)
-            && tables::PATRONYMIC_SUFFIXES.iter().any(|s| t.len() > s.len() + 2 && t.ends_with(s))
-            && roles[k] != Role::Family
-        {
+        if matches!(kinds[k], TokenKind::Word) && is_patronymic(t) && roles[k] != Role::Family {
             roles[k] = Role::Patronymic;
         }
     }

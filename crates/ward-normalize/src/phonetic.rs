@@ -69,3 +69,50 @@ pub fn skeleton(latin: &str) -> String {
 pub fn skeleton_strength(key: &str) -> usize {
     key.bytes().filter(|b| *b != b'A').count()
 }
+
+/// The fewest letters a word needs to meet another by [`spelling_fold`]: shorter words are
+/// names of their own more often than variants (Ana / Anna are compared as typos).
+pub const SPELLING_FOLD_MIN_LEN: usize = 4;
+
+/// The letters of a Latin (lower-case ASCII) word with the variants of romanisation folded:
+/// ph is f, ee is i and oo / ou are u (long vowels written the English way: Afeef / Afif,
+/// Yusoof / Yusuf), y is i (Mykhailovych / Mikhailovich, Mariya / Maria), and a doubled letter
+/// is one (Phillip / Filipp). Two words with one fold are one name spelled two ways.
+fn spelling_fold_bytes(text: &str) -> impl Iterator<Item = u8> + '_ {
+    let b = text.as_bytes();
+    let mut i = 0;
+    let mut last = 0u8;
+    std::iter::from_fn(move || loop {
+        let c = *b.get(i)?;
+        let next = b.get(i + 1).copied().unwrap_or(0);
+        let (out, step) = match (c, next) {
+            (b'p', b'h') => (b'f', 2),
+            (b'e', b'e') => (b'i', 2),
+            (b'o', b'o' | b'u') => (b'u', 2),
+            (b'y', _) => (b'i', 1),
+            _ => (c, 1),
+        };
+        i += step;
+        if out != last {
+            last = out;
+            return Some(out);
+        }
+    })
+}
+
+/// [`spelling_fold_bytes`] as a string: the key the candidate index files a word under.
+pub fn spelling_fold(text: &str) -> String {
+    spelling_fold_bytes(text).map(char::from).collect()
+}
+
+/// Whether a word is folded at all: [`SPELLING_FOLD_MIN_LEN`] letters or more, and letters
+/// only (7877 and 7887 are two numbers, not one spelled twice).
+pub fn has_spelling_fold(text: &str) -> bool {
+    text.len() >= SPELLING_FOLD_MIN_LEN && text.bytes().all(|b| b.is_ascii_lowercase())
+}
+
+/// Whether two Latin words are one name in two romanisations by [`spelling_fold`] (without
+/// building either fold); both must [`has_spelling_fold`].
+pub fn same_spelling_fold(a: &str, b: &str) -> bool {
+    has_spelling_fold(a) && has_spelling_fold(b) && spelling_fold_bytes(a).eq(spelling_fold_bytes(b))
+}

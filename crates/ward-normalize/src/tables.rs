@@ -537,10 +537,11 @@ pub const ORG_WORDS: &[&str] = &[
     "gesellschaft",
 ];
 
-/// Endings of patronymics (Viktorovich, Petrovna, Ogly) and the like: a missing one costs little.
+/// Endings of patronymics (Viktorovich, French Petrovitch, Petrovna, Ogly) and the like: a missing
+/// one costs little.
 pub const PATRONYMIC_SUFFIXES: &[&str] = &[
     "ovich", "evich", "ievich", "yevich", "ovna", "evna", "ievna", "yevna", "ichna", "ogly", "oglu", "ugli",
-    "kyzy", "qizi", "vich", "vna",
+    "kyzy", "qizi", "vich", "vitch", "vna",
 ];
 
 /// Titles that are also family or given names (Shaikh, Syed, Qazi, Haji, Major): dropped before

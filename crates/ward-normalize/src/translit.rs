@@ -178,6 +178,7 @@ mod iscii {
     pub const SHA: u32 = 0x36;
     pub const SSA: u32 = 0x37;
     pub const SA: u32 = 0x38;
+    pub const KA: u32 = 0x15;
     pub const JA: u32 = 0x1C;
     pub const PHA: u32 = 0x2B;
     pub const PA: u32 = 0x2A;
@@ -199,10 +200,14 @@ fn brahmic_offset(c: char) -> Option<u32> {
 /// Transliterates an Indic word as names are romanised in English: a consonant carries the
 /// vowel a unless a vowel sign or virama follows or it ends the word (Hindi drops the final a:
 /// लुकाशेंको -> lukashenko, not lukasemko); श and ष are sh, the anusvara is n (m before p, b,
-/// m), and the nukta makes ja z, pha f and Gurmukhi sa sh.
+/// m), and the nukta makes ja z, pha f and Gurmukhi sa sh (ja after k + virama is z too).
 fn push_brahmic(out: &mut String, word: &str) {
     let chars: Vec<char> = word.chars().collect();
     let offset = |k: usize| chars.get(k).and_then(|c| brahmic_offset(*c));
+    // क्ज (k + virama + ja) is no cluster of native words: it spells the x of foreign names
+    // (अलेक्जेंडर, Alexander), whose ज is z with its nukta dropped, as it mostly is in print.
+    let after_ka_virama =
+        |k: usize| k >= 2 && offset(k - 1) == Some(iscii::VIRAMA) && offset(k - 2) == Some(iscii::KA);
     for (k, &c) in chars.iter().enumerate() {
         let Some(at) = brahmic_offset(c) else {
             push_ascii(out, any_ascii::any_ascii_char(c));
@@ -214,7 +219,7 @@ fn push_brahmic(out: &mut String, word: &str) {
             match at {
                 iscii::SHA | iscii::SSA => out.push_str("sh"),
                 iscii::SA if nukta => out.push_str("sh"),
-                iscii::JA if nukta => out.push('z'),
+                iscii::JA if nukta || after_ka_virama(k) => out.push('z'),
                 iscii::PHA if nukta => out.push('f'),
                 _ => push_ascii(out, any_ascii::any_ascii_char(c)),
             }

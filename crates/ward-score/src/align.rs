@@ -3,7 +3,8 @@
 //! penalties for what is left unmatched on either side.
 
 use ward_normalize::{
-    consonant_strength, share_group, skeleton_strength, Role, TokenKind, MIN_CONSONANT_CLASSES,
+    abd_compound_tail, consonant_strength, same_spelling_fold, share_group, skeleton_strength, Role,
+    TokenKind, MIN_CONSONANT_CLASSES,
 };
 
 use crate::prepare::{skeleton_ok, token_position, PreparedName, PreparedPair, Spelling, Summary};
@@ -25,6 +26,8 @@ pub enum How {
     /// Two short names one letter apart (Jon / John): most often two names, counted at
     /// `Weights::near_miss_short` so that the name score is graded rather than failed.
     NearMiss,
+    /// A compound "Abd al-X" against X alone (`Weights::abd_compound`).
+    AbdCompound,
 }
 
 impl How {
@@ -37,6 +40,7 @@ impl How {
             How::Typo => "spelling",
             How::Initial => "initial",
             How::NearMiss => "near miss",
+            How::AbdCompound => "abd compound",
         }
     }
 }
@@ -177,6 +181,10 @@ enum Edits {
 }
 
 /// Similarity of two tokens, or `None` below `Weights::min_similarity`.
+/// The most two words' lengths differ when they fold alike ("phillip" / "filip": ph and the
+/// doubled l fold away).
+const MAX_FOLD_LEN_GAP: usize = 3;
+
 fn similarity(a: &View<'_>, b: &View<'_>, edits: Edits) -> Option<(f32, How)> {
     let (sa, sb) = (a.summary, b.summary);
     if sa.han && sb.han {
@@ -188,11 +196,22 @@ fn similarity(a: &View<'_>, b: &View<'_>, edits: Edits) -> Option<(f32, How)> {
         return Some((1.0, How::Exact));
     }
     let (la, lb) = (sa.len as usize, sb.len as usize);
+    let (ta, tb) = (&*a.spelling.text, &*b.spelling.text);
+    if abd_compound_tail(ta) == Some(tb) || abd_compound_tail(tb) == Some(ta) {
+        return Some((WEIGHTS.abd_compound, How::AbdCompound));
+    }
     if sa.group_mask & sb.group_mask != 0 && share_group(&a.spelling.groups, &b.spelling.groups) {
         // The dictionary links many two- and three-letter spellings (yi / ji / ri, from Korean
         // and Japanese readings): between short words a shared group is weaker evidence.
         let sim = if la.max(lb) <= WEIGHTS.short_word_len { WEIGHTS.synonym_short } else { WEIGHTS.synonym };
         return Some((sim, How::Synonym));
+    }
+    // Romanisation variants of one name (the index keys each word by its fold). A short word
+    // counts no more than one edit in it would (Bara / Barra may be two names).
+    if !(sa.abjad || sb.abjad) && la.abs_diff(lb) <= MAX_FOLD_LEN_GAP && same_spelling_fold(ta, tb) {
+        let sim =
+            if la.min(lb) < WEIGHTS.fuzzy_min_len { WEIGHTS.typo_len4 } else { WEIGHTS.spelling_variant };
+        return Some((sim, How::Typo));
     }
     // Two Latin words of up to four letters match exactly, by the dictionary, or by one edit
     // when one of them is no known name word: a shared skeleton, or one edit between two
@@ -229,7 +248,6 @@ fn similarity(a: &View<'_>, b: &View<'_>, edits: Edits) -> Option<(f32, How)> {
         // Between Latin spellings the skeleton alone is weak evidence (Muhammad / Mahmood share
         // one), so it counts only when the letters are close too.
         let strong = skeleton_strength(&a.spelling.phonetic) >= 3;
-        let (ta, tb) = (&*a.spelling.text, &*b.spelling.text);
         let sim = if sa.abjad || sb.abjad {
             let ends_ok = if sa.abjad { abjad_ending_ok(ta, tb) } else { abjad_ending_ok(tb, ta) };
             (la.min(lb) >= 3 && ends_ok).then_some(WEIGHTS.skeleton_abjad)

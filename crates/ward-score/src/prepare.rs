@@ -465,9 +465,18 @@ impl PreparedQuery {
             .names
             .iter()
             .flat_map(|n| name_variants(n))
-            .map(|n| {
-                let prepared = PreparedName::new(&normalizer.normalize(&n, hint), rarity, normalizer, None);
-                (n.into_owned(), prepared)
+            .flat_map(|n| {
+                let normalized = normalizer.normalize(&n, hint);
+                // A query without a schema whose last word is both a short legal form and
+                // initials ("Lukashenko A.G.", "Schmidt AG") is also read as a person's name;
+                // the better reading wins, and its explanation says which one it was.
+                let person = (hint == NameHint::Unknown && initials_or_legal_form(&normalized)).then(|| {
+                    let reading = normalizer.normalize(&n, NameHint::Person);
+                    let label = format!("{n} {PERSON_READING_LABEL}");
+                    (label, PreparedName::new(&reading, rarity, normalizer, None))
+                });
+                let prepared = PreparedName::new(&normalized, rarity, normalizer, None);
+                std::iter::once((n.into_owned(), prepared)).chain(person)
             })
             .collect();
         PreparedQuery {
@@ -484,6 +493,26 @@ impl PreparedQuery {
                 .collect(),
         }
     }
+}
+
+/// What the explanation adds to a query name read as a person's through
+/// [`initials_or_legal_form`].
+const PERSON_READING_LABEL: &str = "(last word read as initials)";
+
+/// The longest legal form that may also be a person's initials (AG, SA, KG, LLC...).
+const MAX_INITIALS_LEGAL_FORM_LEN: usize = 3;
+
+/// Whether a name read without a schema ends in a legal form of at most
+/// [`MAX_INITIALS_LEGAL_FORM_LEN`] letters that follows name words only: it may as well be the
+/// initials of a person named by the family name first ("Lukashenko A.G.").
+fn initials_or_legal_form(name: &NormalizedName) -> bool {
+    let Some((last, before)) = name.tokens.split_last() else {
+        return false;
+    };
+    last.kind == TokenKind::LegalForm
+        && (1..=MAX_INITIALS_LEGAL_FORM_LEN).contains(&last.text.len())
+        && !before.is_empty()
+        && before.iter().all(|t| t.kind == TokenKind::Word)
 }
 
 /// Folds an identifier for comparison: upper-case letters and digits, a leading "IMO" dropped.

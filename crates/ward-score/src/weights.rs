@@ -54,6 +54,12 @@ pub struct Weights {
     pub typo_first_letter: f32,
     /// An initial against a word with that first letter.
     pub initial: f32,
+    /// Two words that are one name in two romanisations (`ward_normalize::spelling_fold`:
+    /// Phillip / Filipp, Afeef / Afif, Mykhailovych / Mikhailovich).
+    pub spelling_variant: f32,
+    /// A compound "Abd al-X" against X alone ("Abdul Rahim" / "Rahim"): two names sharing
+    /// the name after the servant's "Abd", a partial match rather than a missing word.
+    pub abd_compound: f32,
 
     // --- Coverage and the name score --------------------------------------------------------
     /// Score lost when nothing of the query is matched (scaled by the share left unmatched).
@@ -134,6 +140,8 @@ impl Weights {
         typo_long: 0.85,
         typo_first_letter: 0.7,
         initial: 0.8,
+        abd_compound: 0.75,
+        spelling_variant: 0.9,
         query_miss: 1.2,
         listed_miss: 0.5,
         middle_cover: 0.3,
