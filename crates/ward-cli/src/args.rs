@@ -539,8 +539,8 @@ pub struct BenchArgs {
     /// Queries to time (match, scale).
     #[arg(long, default_value = "5000")]
     pub queries: usize,
-    /// Synthetic subjects (scale).
-    #[arg(long, default_value = "1000000")]
+    /// Synthetic subjects (scale), or companies of the synthetic registry (ownership).
+    #[arg(long, alias = "companies", default_value = "1000000")]
     pub subjects: usize,
     /// Import: instead of the given lists, write a seeded synthetic OpenSanctions-like `FtM` file
     /// of this many MB and measure reading and importing it in child processes (time, MB/s,

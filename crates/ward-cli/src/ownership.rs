@@ -434,8 +434,11 @@ fn explain(data_dir: &Path, args: &ExplainArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// `ward bench ownership`: the full fixed point of each rule set over a seeded synthetic
-/// power-law registry of `--subjects` parties and 1.5 holdings per party, 0.2% of them listed;
-/// median over `--runs`, and the process's peak memory.
+/// power-law registry of `--subjects` (`--companies`) parties and 1.5 holdings per party, 0.2% of
+/// them listed; then one list change ([`LIST_CHANGE_ADDED`] parties listed,
+/// [`LIST_CHANGE_REMOVED`] delisted) applied incrementally, checked against a full recompute,
+/// with the full fixed point of the same run as the baseline. Medians over `--runs`, the ratio,
+/// and the process's peak memory.
 pub(crate) fn bench(args: &crate::args::BenchArgs) -> anyhow::Result<ExitCode> {
     use std::time::{Duration, Instant};
     use ward_ownership::synthetic::{power_law_registry, RegistryShape};
@@ -464,6 +467,7 @@ pub(crate) fn bench(args: &crate::args::BenchArgs) -> anyhow::Result<ExitCode> {
         shape.random_seed
     )?;
     out!("graph generated and compiled in {:.1} ms", built.as_secs_f64() * 1000.0)?;
+    let changed_seeds = list_change(&seeds, parties);
     for rules in RuleSet::ALL {
         let mut times: Vec<Duration> = Vec::new();
         let mut counts: Option<(usize, usize)> = None;
@@ -480,14 +484,59 @@ pub(crate) fn bench(args: &crate::args::BenchArgs) -> anyhow::Result<ExitCode> {
         }
         times.sort();
         let (blocked, review) = counts.expect("at least one run");
+        let full = times[times.len() / 2];
         out!(
             "{rules}: median full fixed point {:.1} ms over {} runs; {blocked} derived blocked, {review} for review",
-            times[times.len() / 2].as_secs_f64() * 1000.0,
+            full.as_secs_f64() * 1000.0,
             times.len()
+        )?;
+        // The list change and its reversal, each applied incrementally; the changed fixed
+        // point must give every party the status a full computation gives.
+        let mut fixed = ward_ownership::FixedPoint::compute(&graph, &seeds, rules);
+        let reference = ward_ownership::FixedPoint::compute(&graph, &changed_seeds, rules);
+        let mut incremental: Vec<Duration> = Vec::new();
+        let mut n_changes = 0;
+        for _ in 0..args.runs.max(1) {
+            let start = Instant::now();
+            n_changes = fixed.change_seeds(&graph, &changed_seeds).len();
+            incremental.push(start.elapsed());
+            let disagreeing = (0..parties).filter(|&p| fixed.status(p) != reference.status(p)).count();
+            anyhow::ensure!(
+                disagreeing == 0,
+                "{rules}: the incremental update differs from a full recompute on {disagreeing} parties"
+            );
+            fixed.change_seeds(&graph, &seeds);
+        }
+        incremental.sort();
+        let median = incremental[incremental.len() / 2];
+        out!(
+            "{rules}: list change (+{LIST_CHANGE_ADDED} listed, -{LIST_CHANGE_REMOVED} delisted, {n_changes} statuses changed): median incremental {:.1} ms over {} runs, {:.4}x the full fixed point",
+            median.as_secs_f64() * 1000.0,
+            incremental.len(),
+            median.as_secs_f64() / full.as_secs_f64()
         )?;
     }
     out!("peak resident memory: {:.0} MB", crate::bench_match::memory_mb("VmHWM:"))?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// Parties listed by the benchmark's list change: about a day's additions to the SDN list.
+const LIST_CHANGE_ADDED: u32 = 10;
+/// Parties delisted by the benchmark's list change.
+const LIST_CHANGE_REMOVED: u32 = 5;
+
+/// The seeds after one list change: the last [`LIST_CHANGE_REMOVED`] seeds delisted, and
+/// [`LIST_CHANGE_ADDED`] parties spread over the registry (from its most connected to its least)
+/// listed.
+fn list_change(seeds: &[ward_ownership::PartyId], parties: u32) -> Vec<ward_ownership::PartyId> {
+    let kept = seeds.len().saturating_sub(LIST_CHANGE_REMOVED as usize);
+    let mut changed: Vec<ward_ownership::PartyId> = seeds[..kept].to_vec();
+    let first_unlisted = seeds.len() as u32;
+    let spacing = (parties.saturating_sub(first_unlisted) / LIST_CHANGE_ADDED).max(1);
+    changed.extend(
+        (0..LIST_CHANGE_ADDED).map(|i| first_unlisted + i * spacing).filter(|&party| party < parties),
+    );
+    changed
 }
 
 #[cfg(test)]

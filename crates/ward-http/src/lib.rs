@@ -175,6 +175,7 @@ impl AppState {
             lists.entities,
             lists.versions,
             ownership,
+            None,
             config.geography.clone(),
         );
         tracing::info!(lists = snapshot.versions.len(), subjects = snapshot.screener.len(), "Snapshot built");
@@ -222,6 +223,7 @@ impl AppState {
         let _guard = self.inner.rebuild.lock().await;
         let seen = self.snapshot().version_ids();
         let seen_ownership = self.snapshot().ownership_version;
+        let previous = self.snapshot().ownership.clone();
         let store = Arc::clone(&self.inner.store);
         let geography = self.inner.config.geography.clone();
         let built = tokio::task::spawn_blocking(move || -> Result<Option<Snapshot>> {
@@ -235,7 +237,13 @@ impl AppState {
             // another process or replica imports meanwhile.
             let lists = store.current_lists()?;
             let ownership = store.ownership(None)?;
-            Ok(Some(Snapshot::build_with_ownership(lists.entities, lists.versions, ownership, geography)))
+            Ok(Some(Snapshot::build_with_ownership(
+                lists.entities,
+                lists.versions,
+                ownership,
+                previous.as_deref(),
+                geography,
+            )))
         })
         .await
         .map_err(Error::internal)??;

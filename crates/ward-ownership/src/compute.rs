@@ -6,6 +6,7 @@ use crate::graph::{ArrangementId, ControlId, HoldingId, OwnershipGraph, PartyId}
 use crate::rules::{Aggregation, ControlEffect, Rule, RuleSet};
 use crate::{ControlKind, Percent, Stake};
 use serde::Serialize;
+use std::borrow::Cow;
 
 /// What a rule set says of one party.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -24,7 +25,7 @@ pub enum Status {
 
 /// Why a party was marked in one pass.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Cause {
+pub(crate) enum Cause {
     Unmarked,
     Seed,
     /// Holdings of marked owners added up to the threshold.
@@ -39,13 +40,13 @@ enum Cause {
 
 /// Which end of the stakes a pass adds up.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Bound {
+pub(crate) enum Bound {
     Low,
     High,
 }
 
 impl Bound {
-    fn of(self, stake: Stake) -> u64 {
+    pub(crate) fn of(self, stake: Stake) -> u64 {
         u64::from(match self {
             Bound::Low => stake.low.units(),
             Bound::High => stake.high.units(),
@@ -53,22 +54,46 @@ impl Bound {
     }
 }
 
-/// The parties one pass marked: the order in which they were marked and why.
-#[derive(Debug)]
-struct Marks {
-    rank: Vec<u32>,
-    cause: Vec<Cause>,
+/// The parties one pass marked: the order in which they were marked (a rank per party) and
+/// why.
+///
+/// Invariant: the holders and controllers that prove a party's mark were marked before it (have
+/// a lower rank). The incremental update ([`crate::FixedPoint`]) relies on it to find what a
+/// change can invalidate, and [`Outcome::paths`] to follow proofs without looping.
+#[derive(Debug, Clone)]
+pub(crate) struct Marks {
+    pub(crate) rank: Vec<u32>,
+    pub(crate) cause: Vec<Cause>,
+    /// The rank the next marked party gets: above every rank given so far.
+    pub(crate) next_rank: u32,
 }
 
-const UNMARKED: u32 = u32::MAX;
+pub(crate) const UNMARKED: u32 = u32::MAX;
 
 impl Marks {
-    fn marked(&self, party: PartyId) -> bool {
+    pub(crate) fn marked(&self, party: PartyId) -> bool {
         self.rank[party as usize] != UNMARKED
     }
 
-    fn before(&self, first: PartyId, second: PartyId) -> bool {
+    pub(crate) fn before(&self, first: PartyId, second: PartyId) -> bool {
         self.rank[first as usize] < self.rank[second as usize]
+    }
+
+    /// Marks `party` with the next rank, if it is not marked yet; returns whether it was new.
+    pub(crate) fn mark(&mut self, party: PartyId, cause: Cause) -> bool {
+        if self.marked(party) {
+            return false;
+        }
+        assert!(self.next_rank < UNMARKED, "fewer than 2^32 - 1 marks between renumberings");
+        self.rank[party as usize] = self.next_rank;
+        self.cause[party as usize] = cause;
+        self.next_rank += 1;
+        true
+    }
+
+    pub(crate) fn unmark(&mut self, party: PartyId) {
+        self.rank[party as usize] = UNMARKED;
+        self.cause[party as usize] = Cause::Unmarked;
     }
 }
 
@@ -76,16 +101,15 @@ impl Marks {
 /// the holdings and control links of each newly marked party: linear in the graph's size).
 fn pass(graph: &OwnershipGraph, rule: &Rule, seeds: &[PartyId], bound: Bound) -> Marks {
     let n_parties = graph.parties().len();
-    let mut marks = Marks { rank: vec![UNMARKED; n_parties], cause: vec![Cause::Unmarked; n_parties] };
+    let mut marks =
+        Marks { rank: vec![UNMARKED; n_parties], cause: vec![Cause::Unmarked; n_parties], next_rank: 0 };
     let mut totals: Vec<u64> = match rule.aggregation {
         Aggregation::AllBlockedHolders => vec![0; n_parties],
         Aggregation::JointArrangementOnly => Vec::new(),
     };
     let mut order: Vec<PartyId> = Vec::new();
     let mark = |marks: &mut Marks, order: &mut Vec<PartyId>, party: PartyId, cause: Cause| {
-        if !marks.marked(party) {
-            marks.rank[party as usize] = u32::try_from(order.len()).expect("fewer than 2^32 parties");
-            marks.cause[party as usize] = cause;
+        if marks.mark(party, cause) {
             order.push(party);
         }
     };
@@ -144,7 +168,7 @@ fn pass(graph: &OwnershipGraph, rule: &Rule, seeds: &[PartyId], bound: Bound) ->
     marks
 }
 
-fn control_effect(rule: &Rule, kind: ControlKind) -> ControlEffect {
+pub(crate) fn control_effect(rule: &Rule, kind: ControlKind) -> ControlEffect {
     match kind {
         ControlKind::BoardAppointment => rule.board_appointment,
         ControlKind::Other => rule.other_control,
@@ -153,7 +177,7 @@ fn control_effect(rule: &Rule, kind: ControlKind) -> ControlEffect {
 
 /// Whether control of this kind marks the controlled party in a pass: control that blocks in
 /// both, control for review only in the pass on the high ends.
-fn control_reaches(rule: &Rule, kind: ControlKind, bound: Bound) -> bool {
+pub(crate) fn control_reaches(rule: &Rule, kind: ControlKind, bound: Bound) -> bool {
     match control_effect(rule, kind) {
         ControlEffect::Ignored => false,
         ControlEffect::Blocks => true,
@@ -161,24 +185,74 @@ fn control_reaches(rule: &Rule, kind: ControlKind, bound: Bound) -> bool {
     }
 }
 
+/// The fixed point of one rule set, without its graph: both passes' marks. Kept between
+/// changes, it is updated in place by [`FixedPoint::change_seeds`] and carried to a new graph
+/// by [`FixedPoint::rebase`] (see `incremental.rs`).
+#[derive(Debug, Clone)]
+pub struct FixedPoint {
+    pub(crate) rules: RuleSet,
+    /// The pass on the low ends of the stakes.
+    pub(crate) certain: Marks,
+    /// The pass on the high ends of the stakes.
+    pub(crate) possible: Marks,
+}
+
+impl FixedPoint {
+    /// Computes the fixed point of `rules` over `graph` from the listed `seeds`, every party
+    /// from scratch.
+    pub fn compute(graph: &OwnershipGraph, seeds: &[PartyId], rules: RuleSet) -> FixedPoint {
+        let rule = rules.rule();
+        FixedPoint {
+            rules,
+            certain: pass(graph, &rule, seeds, Bound::Low),
+            possible: pass(graph, &rule, seeds, Bound::High),
+        }
+    }
+
+    /// The rule set.
+    pub fn rules(&self) -> RuleSet {
+        self.rules
+    }
+
+    /// The number of parties it holds a result for: that of the graph it was computed on.
+    pub fn n_parties(&self) -> usize {
+        self.certain.rank.len()
+    }
+
+    /// Its results read with `graph`, which must be the graph it was computed on (or last
+    /// changed or rebased on).
+    pub fn outcome<'graph>(&'graph self, graph: &'graph OwnershipGraph) -> Outcome<'graph> {
+        assert_eq!(self.n_parties(), graph.parties().len(), "a fixed point is read with its own graph");
+        Outcome { graph, fixed: Cow::Borrowed(self) }
+    }
+
+    /// What the rule set says of `party`.
+    pub fn status(&self, party: PartyId) -> Status {
+        status_of(self.certain.cause[party as usize], self.possible.marked(party))
+    }
+}
+
+/// A party's status from its cause in the pass on the low ends and whether the pass on the high
+/// ends marked it.
+pub(crate) fn status_of(certain: Cause, possibly_marked: bool) -> Status {
+    match certain {
+        Cause::Seed => Status::Listed,
+        Cause::Unmarked if possibly_marked => Status::Review,
+        Cause::Unmarked => Status::NotBlocked,
+        _ => Status::Blocked,
+    }
+}
+
 /// The result of one rule set over one graph.
 #[derive(Debug)]
 pub struct Outcome<'graph> {
     graph: &'graph OwnershipGraph,
-    rules: RuleSet,
-    certain: Marks,
-    possible: Marks,
+    fixed: Cow<'graph, FixedPoint>,
 }
 
 /// Computes the fixed point of `rules` over `graph` from the listed `seeds`.
 pub fn compute<'graph>(graph: &'graph OwnershipGraph, seeds: &[PartyId], rules: RuleSet) -> Outcome<'graph> {
-    let rule = rules.rule();
-    Outcome {
-        graph,
-        rules,
-        certain: pass(graph, &rule, seeds, Bound::Low),
-        possible: pass(graph, &rule, seeds, Bound::High),
-    }
+    Outcome { graph, fixed: Cow::Owned(FixedPoint::compute(graph, seeds, rules)) }
 }
 
 /// One holder's part in a result.
@@ -252,7 +326,12 @@ pub const MAX_PATHS: usize = 64;
 impl<'graph> Outcome<'graph> {
     /// The rule set.
     pub fn rules(&self) -> RuleSet {
-        self.rules
+        self.fixed.rules
+    }
+
+    /// The fixed point, to keep for incremental updates.
+    pub fn into_fixed_point(self) -> FixedPoint {
+        self.fixed.into_owned()
     }
 
     /// The graph.
@@ -262,12 +341,7 @@ impl<'graph> Outcome<'graph> {
 
     /// What the rule set says of `party`.
     pub fn status(&self, party: PartyId) -> Status {
-        match self.certain.cause[party as usize] {
-            Cause::Seed => Status::Listed,
-            Cause::Unmarked if self.possible.marked(party) => Status::Review,
-            Cause::Unmarked => Status::NotBlocked,
-            _ => Status::Blocked,
-        }
+        self.fixed.status(party)
     }
 
     /// The parties blocked or for review without being listed, in the order they were found.
@@ -281,8 +355,8 @@ impl<'graph> Outcome<'graph> {
 
     fn marks_for(&self, party: PartyId) -> &Marks {
         match self.status(party) {
-            Status::Review => &self.possible,
-            _ => &self.certain,
+            Status::Review => &self.fixed.possible,
+            _ => &self.fixed.certain,
         }
     }
 
@@ -377,7 +451,7 @@ impl<'graph> Outcome<'graph> {
             })
             .collect();
         let listed = join_words(&parts);
-        let rule = self.rules.title();
+        let rule = self.fixed.rules.title();
         let mut text = match basis {
             Basis::Aggregate => {
                 format!(
@@ -387,7 +461,7 @@ impl<'graph> Outcome<'graph> {
             }
             Basis::SingleHolder => format!(
                 "owned {listed}, more than {}% held by one designated person under {rule}",
-                self.rules.rule().threshold
+                self.fixed.rules.rule().threshold
             ),
             Basis::JointArrangement { label } => format!(
                 "owned {listed} under joint arrangement \"{label}\", {} held jointly under {rule}",

@@ -43,17 +43,19 @@
 mod compute;
 pub mod derived;
 mod graph;
+mod incremental;
 mod model;
 pub mod read;
 mod rules;
 pub mod synthetic;
 pub mod tie;
 
-pub use compute::{compute, Basis, Contribution, Finding, Outcome, Status, Step, MAX_PATHS};
+pub use compute::{compute, Basis, Contribution, Finding, FixedPoint, Outcome, Status, Step, MAX_PATHS};
 pub use graph::{
     Arrangement, ArrangementId, ControlId, ControlLink, EdgeId, GraphBuilder, Holding, HoldingId,
     OwnershipGraph, PartyId,
 };
+pub use incremental::StatusChange;
 pub use model::{in_force, ControlKind, Edge, EdgeKind, Party, Percent, Rounding, Stake};
 pub use rules::{Aggregation, Comparison, ControlEffect, Rule, RuleSet};
 
