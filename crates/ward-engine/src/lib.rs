@@ -348,29 +348,6 @@ impl Screener {
         std::hint::black_box(sink);
     }
 
-    /// The subjects of this snapshot that share any index key with a name or an identifier of
-    /// subject `subject` of `other`, unranked and unpruned: candidate generation the other way
-    /// round (this snapshot a customer book, `other` the lists), which loses no pair that the
-    /// forward search, from this snapshot's subject as a query to `other`, can find by a key.
-    /// The names are `other`'s compiled names, variants included, as the forward search meets
-    /// them.
-    pub fn candidates_of(&self, other: &Screener, subject: usize) -> Vec<usize> {
-        let listed = &other.prepared[subject];
-        let keys: Vec<KeyName<'_>> = listed.names.iter().map(|name| key_name(&name.prepared)).collect();
-        let identifiers: Vec<String> =
-            listed.identifiers.iter().map(|(folded, _, _)| folded.to_string()).collect();
-        let found = SCRATCH.with(|scratch| {
-            self.index.candidates(
-                &keys,
-                &identifiers,
-                ward_index::Bounds { limit: usize::MAX, min_share: 1.0, min_covered: 0.0, penalties: None },
-                |_| true,
-                &mut scratch.borrow_mut(),
-            )
-        });
-        found.list.iter().map(|c| c.subject.index()).collect()
-    }
-
     /// Scores a query against the given subjects, every name of each: the hits of a query
     /// whose candidates were found elsewhere (another index, or [`Screener::candidates`]).
     /// Sorted and cut as [`Screener::match_query`] does.

@@ -5,7 +5,8 @@
 //!   the others), then screens the new and changed ones.
 //! - [`Monitor::rescreen`] brings a book up to the current lists: the records added, amended
 //!   and removed since the versions the book was last screened against ([`ward_model::diff`])
-//!   are matched against an index of the book's customers, and only those pairs are scored.
+//!   decide the listed subjects a change affects; every customer is matched against an index
+//!   of those subjects alone, and only those pairs are scored.
 //!   Delisted subjects close their open alerts. A book never screened, or screened with other
 //!   engine settings, gets a full re-screen instead ([`Monitor::rescreen_full`]), resumable
 //!   customer chunk by customer chunk.
@@ -13,8 +14,9 @@
 //! Every pair is scored in one direction (customer as the query, listed subject as the
 //! candidate) with the engine's embedded rarity table, so that a pair's score depends on the
 //! pair alone: scoring only the pairs a change touches then gives the alerts a full re-screen
-//! gives. Candidate generation is the engine's index both ways: the lists' index for a
-//! customer, the book's index (customers on the indexed side) for a listed subject.
+//! gives. Candidate generation is the engine's index: of the lists for a full re-screen, of
+//! the affected subjects for a delta one (its bounds drop only names that cannot reach the
+//! threshold, whichever subjects it holds).
 //!
 //! ```
 //! use ward_monitor::{Lists, Monitor, MonitorConfig};
@@ -70,16 +72,7 @@ pub struct MonitorConfig {
     /// Customers screened and committed together in a full re-screen: the step a resumed
     /// re-screen repeats at most.
     pub chunk: usize,
-    /// The delta re-screen finds the customers a change may concern through the book's index
-    /// when the change affects at most one listed subject per this many customers (0: always).
-    /// A larger change screens every customer against the affected subjects alone, through the
-    /// lists' index, as a full re-screen finds candidates: building the book's index would cost
-    /// more than it saves. Both give the same alerts.
-    pub customers_per_indexed_subject: usize,
 }
-
-/// The default of [`MonitorConfig::customers_per_indexed_subject`].
-pub const DEFAULT_CUSTOMERS_PER_INDEXED_SUBJECT: usize = 100;
 
 /// Customers per committed step of a full re-screen.
 pub const DEFAULT_CHUNK: usize = 2_000;
@@ -90,11 +83,7 @@ const RULES_VERSION: u32 = 1;
 
 impl Default for MonitorConfig {
     fn default() -> MonitorConfig {
-        MonitorConfig {
-            threshold: ward_engine::DEFAULT_THRESHOLD,
-            chunk: DEFAULT_CHUNK,
-            customers_per_indexed_subject: DEFAULT_CUSTOMERS_PER_INDEXED_SUBJECT,
-        }
+        MonitorConfig { threshold: ward_engine::DEFAULT_THRESHOLD, chunk: DEFAULT_CHUNK }
     }
 }
 

@@ -6,7 +6,7 @@ use rayon::prelude::*;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::time::Instant;
 use ward_engine::{validate_query, Hit, MatchOptions, Query, RarityTable, Screener};
-use ward_model::{Entity, Identifier, ListVersion, Name, NameKind, Schema, Subject};
+use ward_model::{Entity, ListVersion, Schema, Subject};
 use ward_store::{
     subject_fingerprint, Alert, AlertChange, AlertFilter, AlertReason, AlertStatus, Book, CloseReason,
     Customer, Suppression, SuppressionEnd, SuppressionKind, SuppressionStatus,
@@ -170,27 +170,36 @@ fn match_forward<'c>(monitor: &Monitor<'_>, lists: &Lists, customers: &[Screenab
         .collect()
 }
 
-/// Screens customers against the listed subjects marked in `wanted` only (the lists' index finds
-/// the candidates, as for a full re-screen). Also returns how many customers had a candidate.
-fn match_forward_within<'c>(
+/// Screens customers against the listed subjects `among` (indices into the lists' snapshot)
+/// only, and returns the matches with how many customers had a candidate among them.
+///
+/// An index of those subjects alone finds each customer's candidates: it is small, so a
+/// customer costs its query's preparation and a few short posting lists, and it holds no
+/// customer, so its memory does not grow with the book. It finds every pair that can reach the
+/// threshold, as the lists' index does (its bounds only drop names that cannot), and the pairs
+/// are scored in the lists' snapshot, where a pair's score depends on the pair alone: the
+/// matches are those of a full re-screen restricted to these subjects.
+fn match_forward_among<'c>(
     monitor: &Monitor<'_>,
     lists: &Lists,
     customers: &[Screenable<'c>],
-    wanted: &[bool],
+    among: &[usize],
 ) -> (Vec<Match<'c>>, usize) {
     let options = options(monitor);
     let screener = &lists.screener;
+    let subjects: Vec<Subject> = among.iter().map(|&s| screener.subjects()[s].clone()).collect();
+    let among_index = Screener::build_with(subjects, RarityTable::Embedded);
     let found: Vec<(bool, Vec<Match<'c>>)> = customers
         .par_iter()
         .map(|c| {
-            let mut candidates = screener.candidates(&c.query, &options);
-            candidates.retain(|&s| wanted[s]);
+            let candidates = among_index.candidates(&c.query, &options);
             if candidates.is_empty() {
                 return (false, Vec::new());
             }
-            candidates.sort_unstable();
+            let mut in_lists: Vec<usize> = candidates.into_iter().map(|s| among[s]).collect();
+            in_lists.sort_unstable();
             let matches = screener
-                .match_subjects(&c.query, &candidates, &options)
+                .match_subjects(&c.query, &in_lists, &options)
                 .into_iter()
                 .filter(|hit| hit.is_match)
                 .map(|hit| Match { customer: c.customer, subject: hit.subject, hit })
@@ -642,7 +651,7 @@ pub(crate) fn delta(monitor: &Monitor<'_>, book: &Book, lists: &Lists) -> Result
         .filter(|&s| lists.screener.subjects()[s].referents().any(|r| touched.amended.contains(r)))
         .collect();
     let mut summary = Summary::default();
-    // Only subjects of the new lists can match; without any, the book's index is not needed.
+    // Only subjects of the new lists can match; without any, no customer needs reading.
     let customers: Vec<Customer> = if affected.is_empty() {
         Vec::new()
     } else {
@@ -650,50 +659,12 @@ pub(crate) fn delta(monitor: &Monitor<'_>, book: &Book, lists: &Lists) -> Result
     };
     let (ok, _) = screenable(customers.iter());
     step("customers read", &mut started);
-    let by_lists = affected.len().saturating_mul(monitor.config.customers_per_indexed_subject) > ok.len();
     let matches: Vec<Match<'_>> = if affected.is_empty() {
         Vec::new()
-    } else if by_lists {
-        let mut wanted = vec![false; lists.screener.subjects().len()];
-        for &subject in &affected {
-            wanted[subject] = true;
-        }
-        let (matches, scored) = match_forward_within(monitor, lists, &ok, &wanted);
-        summary.screened = scored;
-        step("pairs scored through the lists' index", &mut started);
-        matches
     } else {
-        let book_index = Screener::build_with(
-            ok.iter().map(|c| customer_subject(c.customer)).collect(),
-            RarityTable::Embedded,
-        );
-        step("book index", &mut started);
-        // Customer -> the affected subjects it may match, from the book's index.
-        let mut pairs: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-        let found: Vec<(usize, Vec<usize>)> =
-            affected.par_iter().map(|&s| (s, book_index.candidates_of(&lists.screener, s))).collect();
-        for (subject, found_customers) in found {
-            for customer in found_customers {
-                pairs.entry(customer).or_default().push(subject);
-            }
-        }
-        let options = options(monitor);
-        summary.screened = pairs.len();
-        let matches = pairs
-            .into_par_iter()
-            .flat_map_iter(|(customer, mut subjects)| {
-                subjects.sort_unstable();
-                let c = &ok[customer];
-                lists
-                    .screener
-                    .match_subjects(&c.query, &subjects, &options)
-                    .into_iter()
-                    .filter(|hit| hit.is_match)
-                    .map(|hit| Match { customer: c.customer, subject: hit.subject, hit })
-                    .collect::<Vec<_>>()
-            })
-            .collect();
-        step("pairs scored", &mut started);
+        let (matches, scored) = match_forward_among(monitor, lists, &ok, &affected);
+        summary.screened = scored;
+        step("pairs scored through the affected subjects' index", &mut started);
         matches
     };
     let live = live_alerts(monitor, &book.name, &Scope::Subjects(&affected_ids))?;
@@ -770,17 +741,6 @@ fn affected_subjects(
         .chain(new_hit.iter().map(|&i| lists.screener.subjects()[i].id.clone()))
         .collect();
     (new_hit.into_iter().collect(), ids)
-}
-
-/// A customer as the book's index holds it: a one-record subject with its name and identifiers.
-fn customer_subject(customer: &Customer) -> Subject {
-    let schema = customer.kind.as_deref().and_then(Schema::from_name).unwrap_or(Schema::Person);
-    let mut record = Entity::new("book", &customer.id, schema);
-    record.add_name(Name::new(&customer.name, NameKind::Primary));
-    for value in &customer.identifiers {
-        record.add_identifier(Identifier::from_label("", value, None));
-    }
-    Subject { id: customer.id.clone(), records: vec![record] }
 }
 
 /// Ends the book's good-guy suppressions whose date has come, re-opening each dismissed alert

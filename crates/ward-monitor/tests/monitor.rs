@@ -264,13 +264,9 @@ proptest! {
         book in prop::collection::vec((name_strategy(), born_strategy()), 1..10),
         copies in prop::collection::vec((any::<prop::sample::Index>(), born_strategy()), 0..4),
         verdicts in prop::collection::vec(0u8..4, 8),
-        through_book_index in any::<bool>(),
     ) {
         let store = Store::open_in_memory().unwrap();
-        // Both ways of finding a change's candidates: the book's index, or the lists' index.
-        let customers_per_indexed_subject = if through_book_index { 0 } else { usize::MAX };
-        let config = MonitorConfig { customers_per_indexed_subject, ..MonitorConfig::default() };
-        let monitor = Monitor::new(&store, config);
+        let monitor = Monitor::new(&store, MonitorConfig::default());
         let before: Vec<Entity> = records.iter().enumerate().map(|(i, r)| entity_of(i, r)).collect();
         import_records(&store, "2020-01-01", before.clone());
         // Customers: random names, and copies of listed names (so that pairs match).
