@@ -57,8 +57,9 @@ pub use ownership::{OwnershipImportStatus, OwnershipVersion, StoredOwnership};
 pub use queue::{AssigneeFilter, QueueItem, QueuePage, QueueQuery, QueueSort, DEFAULT_PAGE, MAX_PAGE};
 pub use review::{
     decisions_csv, describe_suppression, subject_fingerprint, today, Actor, AlertEvent, AlertEventKind,
-    Decision, DecisionKind, DecisionReason, DecisionRecord, DecisionRequest, DecisionStatus, Role,
-    Suppression, SuppressionEnd, SuppressionKind, SuppressionRequest, SuppressionStatus, EXPORT_COLUMNS,
+    CustomerSuppression, Decision, DecisionKind, DecisionReason, DecisionRecord, DecisionRequest,
+    DecisionStatus, Role, Suppression, SuppressionEnd, SuppressionKind, SuppressionLapse, SuppressionRequest,
+    SuppressionStatus, EXPORT_COLUMNS,
 };
 
 use audit::{AuditSink, ResolvedFilter};
@@ -742,6 +743,17 @@ impl Store {
         self.review(sql::Access::Read, |sql| {
             review::suppressions_where(sql, "WHERE book = $1 AND status = 'active'", &[book.into()])
         })
+    }
+
+    /// The active suppressions of the customers `customer_ids` of `book`, each with the
+    /// customer's stored fingerprint, by id; customers not in the book have none. Judge each
+    /// with [`Suppression::lapse`].
+    pub fn customer_suppressions(
+        &self,
+        book: &str,
+        customer_ids: &[&str],
+    ) -> Result<Vec<CustomerSuppression>> {
+        self.review(sql::Access::Read, |sql| review::customer_suppressions(sql, book, customer_ids))
     }
 
     /// Every suppression of a book (or all books), whatever its status, by id.

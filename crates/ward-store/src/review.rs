@@ -294,6 +294,91 @@ impl Suppression {
     }
 }
 
+/// Why a suppression no longer holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuppressionLapse {
+    /// A good-guy entry reached its date.
+    Expired,
+    /// A pinned entry's listed record changed.
+    ListedRecordChanged,
+    /// A pinned entry's customer record changed.
+    CustomerChanged,
+}
+
+impl Suppression {
+    /// Why the suppression no longer holds on `today` (`YYYY-MM-DD`) for the customer whose
+    /// stored fingerprint is `customer_fingerprint` and the listed subject made of
+    /// `subject_records`; `None` while it holds. The one judgement of screening and of the
+    /// screening API.
+    pub fn lapse(
+        &self,
+        today: &str,
+        customer_fingerprint: &str,
+        subject_records: &[Entity],
+    ) -> Option<SuppressionLapse> {
+        match self.kind {
+            SuppressionKind::GoodGuy if !self.holds_on(today) => Some(SuppressionLapse::Expired),
+            SuppressionKind::GoodGuy => None,
+            SuppressionKind::Pinned => {
+                if self.subject_fingerprint.as_deref() != Some(subject_fingerprint(subject_records).as_str())
+                {
+                    Some(SuppressionLapse::ListedRecordChanged)
+                } else if self.customer_fingerprint.as_deref() != Some(customer_fingerprint) {
+                    Some(SuppressionLapse::CustomerChanged)
+                } else {
+                    None
+                }
+            }
+        }
+    }
+}
+
+/// An active suppression of a customer, with the customer's stored fingerprint: what
+/// [`Suppression::lapse`] needs to judge it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerSuppression {
+    /// The suppression.
+    pub suppression: Suppression,
+    /// The customer's [`crate::Customer::fingerprint`] as stored in the book now.
+    pub customer_fingerprint: String,
+}
+
+/// The active suppressions of `customer_ids` in `book` whose customer is still in the book,
+/// by id.
+pub(crate) fn customer_suppressions(
+    sql: &mut dyn Sql,
+    book: &str,
+    customer_ids: &[&str],
+) -> Result<Vec<CustomerSuppression>> {
+    if customer_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut args: Vec<Arg> = vec![book.into()];
+    let mut placeholders = Vec::with_capacity(customer_ids.len());
+    for id in customer_ids {
+        args.push((*id).into());
+        placeholders.push(format!("${}", args.len()));
+    }
+    let rows = sql.query(
+        &format!(
+            "SELECT s.*, c.fingerprint FROM ({SUPPRESSION_SELECT}
+                 WHERE book = $1 AND status = 'active' AND customer_id IN ({})) s
+             JOIN customers c ON c.book = s.book AND c.id = s.customer_id
+             ORDER BY s.id",
+            placeholders.join(", ")
+        ),
+        &args,
+    )?;
+    rows.iter()
+        .map(|row| {
+            Ok(CustomerSuppression {
+                suppression: suppression_of(row)?,
+                customer_fingerprint: row.text(SUPPRESSION_COLUMNS)?,
+            })
+        })
+        .collect()
+}
+
 /// A suppression that stops holding, written with the screening that found it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SuppressionEnd {
@@ -426,6 +511,9 @@ pub(crate) fn decisions_where(sql: &mut dyn Sql, clause: &str, args: &[Arg]) -> 
     let rows = sql.query(&format!("{DECISION_SELECT} {clause} ORDER BY d.id"), args)?;
     rows.iter().map(decision_of).collect()
 }
+
+/// The number of columns of [`SUPPRESSION_SELECT`].
+const SUPPRESSION_COLUMNS: usize = 15;
 
 const SUPPRESSION_SELECT: &str =
     "SELECT id, book, customer_id, subject_id, kind, expires, customer_fingerprint,

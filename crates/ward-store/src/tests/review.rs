@@ -19,6 +19,7 @@ suite!(
     suppressions_end_with_the_screening,
     export_reproduces_the_decisions,
     queue_pages_by_keyset,
+    customer_suppressions_are_judged_per_pair,
 );
 
 /// A store with one list version of `n` records, book "retail" with customers c0..cn, and one
@@ -255,6 +256,82 @@ fn suppressions_end_with_the_screening(db: &dyn Db) {
     let last_two: Vec<AlertEventKind> = history[history.len() - 2..].iter().map(|e| e.kind).collect();
     assert_eq!(last_two, [AlertEventKind::Reopened, AlertEventKind::SuppressionEnded]);
     assert_eq!(store.alert(ids[0]).unwrap().unwrap().status, AlertStatus::Open);
+}
+
+/// What the screening API judges: the active suppressions of the customers it is asked about,
+/// with their stored fingerprints, and [`Suppression::lapse`] on each.
+fn customer_suppressions_are_judged_per_pair(db: &dyn Db) {
+    let (store, ids) = setup(db, 3);
+    let ann = Actor::new("ann", Role::Analyst);
+    let sue = Actor::new("sue", Role::Supervisor);
+    let expires = (chrono::Utc::now().date_naive() + chrono::Days::new(30)).format("%Y-%m-%d").to_string();
+    let pinned = store.request_decision(ids[0], &ann, &dismiss(Some(SuppressionRequest::Pinned))).unwrap();
+    store.approve_decision(pinned.id, &sue, "").unwrap();
+    let good_guy = store
+        .request_decision(
+            ids[1],
+            &ann,
+            &dismiss(Some(SuppressionRequest::GoodGuy { expires: expires.clone() })),
+        )
+        .unwrap();
+    store.approve_decision(good_guy.id, &sue, "").unwrap();
+    // A plain dismissal suppresses nothing.
+    store.request_decision(ids[2], &ann, &dismiss(None)).unwrap();
+
+    let found = store.customer_suppressions("retail", &["c0", "c1", "c2", "nobody"]).unwrap();
+    let pairs: Vec<(&str, &str, i64)> = found
+        .iter()
+        .map(|f| {
+            (f.suppression.customer_id.as_str(), f.suppression.subject_id.as_str(), f.suppression.decision_id)
+        })
+        .collect();
+    assert_eq!(pairs, [("c0", "un_sc_sanctions:R0", pinned.id), ("c1", "un_sc_sanctions:R1", good_guy.id)]);
+    let stored = store.customers("retail").unwrap();
+    for f in &found {
+        let customer = stored.iter().find(|c| c.customer.id == f.suppression.customer_id).unwrap();
+        assert_eq!(f.customer_fingerprint, customer.fingerprint);
+    }
+    assert_eq!(store.customer_suppressions("retail", &["c2"]).unwrap(), []);
+    assert_eq!(store.customer_suppressions("retail", &[]).unwrap(), []);
+    assert_eq!(store.customer_suppressions("wholesale", &["c0"]).unwrap(), []);
+
+    let records = store.current_entities().unwrap();
+    let record = |id: &str| vec![records.iter().find(|e| e.id == id).unwrap().clone()];
+    let (pinned_found, good_guy_found) = (&found[0], &found[1]);
+    let today = today();
+    // Pinned: holds while both records are unchanged.
+    assert_eq!(
+        pinned_found.suppression.lapse(
+            &today,
+            &pinned_found.customer_fingerprint,
+            &record("un_sc_sanctions:R0")
+        ),
+        None
+    );
+    let mut amended = record("un_sc_sanctions:R0");
+    amended[0].add_name(ward_model::Name::new("Listed Person Zero", ward_model::NameKind::Alias));
+    assert_eq!(
+        pinned_found.suppression.lapse(&today, &pinned_found.customer_fingerprint, &amended),
+        Some(SuppressionLapse::ListedRecordChanged)
+    );
+    let changed = Customer { id: "c0".into(), name: "Customer Zero".into(), ..Customer::default() };
+    store.write_customers("retail", &[changed], &[]).unwrap();
+    let now = store.customer_suppressions("retail", &["c0"]).unwrap().remove(0);
+    assert_ne!(now.customer_fingerprint, pinned_found.customer_fingerprint);
+    assert_eq!(
+        now.suppression.lapse(&today, &now.customer_fingerprint, &record("un_sc_sanctions:R0")),
+        Some(SuppressionLapse::CustomerChanged)
+    );
+    // Good-guy: holds before its date whatever changes, not from it.
+    let subject = record("un_sc_sanctions:R1");
+    assert_eq!(good_guy_found.suppression.lapse(&today, "another customer", &amended), None);
+    assert_eq!(
+        good_guy_found.suppression.lapse(&expires, &good_guy_found.customer_fingerprint, &subject),
+        Some(SuppressionLapse::Expired)
+    );
+    // A customer removed from the book has none.
+    store.write_customers("retail", &[], &["c1".to_string()]).unwrap();
+    assert_eq!(store.customer_suppressions("retail", &["c1"]).unwrap(), []);
 }
 
 fn export_reproduces_the_decisions(db: &dyn Db) {
