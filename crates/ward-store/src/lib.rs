@@ -772,6 +772,18 @@ impl Store {
         self.review(sql::Access::Read, |sql| review::export(sql, &from, &until))
     }
 
+    /// The programmes of the listed subjects of every alert, by name: the choices of the
+    /// queue's programme filter.
+    pub fn alert_programmes(&self) -> Result<Vec<String>> {
+        self.review(sql::Access::Read, review::alert_programmes)
+    }
+
+    /// The programmes of alert `alert_id`'s listed subject, by name, as screening last wrote
+    /// them.
+    pub fn programmes_of_alert(&self, alert_id: i64) -> Result<Vec<String>> {
+        self.review(sql::Access::Read, |sql| review::programmes_of(sql, alert_id))
+    }
+
     /// One page of the alert queue.
     pub fn alert_queue(&self, query: &QueueQuery) -> Result<QueuePage> {
         self.review(sql::Access::Read, |sql| queue::page(sql, query))

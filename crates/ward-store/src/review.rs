@@ -604,6 +604,85 @@ fn write_event(sql: &mut dyn Sql, event: NewEvent<'_>, at: &str) -> Result<()> {
 /// Writes the history events of a screening's alert changes and ends the suppressions it found
 /// no longer holding, inside the screening's transaction. `stored` holds the alerts as written
 /// (with their ids), in the order of `changes`.
+/// The designation programmes of listed records, read from the stored entities: only the
+/// part of an entity's JSON the queue needs.
+#[derive(Deserialize)]
+struct ListedProgrammes {
+    #[serde(default)]
+    designations: Vec<DesignationProgrammes>,
+}
+
+#[derive(Deserialize)]
+struct DesignationProgrammes {
+    #[serde(default)]
+    programs: Vec<String>,
+}
+
+/// Programmes by (record referent, list versions), so that a screening step reads each listed
+/// record once however many of its alerts it writes.
+#[derive(Default)]
+struct ProgrammeCache {
+    by_record: std::collections::HashMap<(String, Vec<i64>), Vec<String>>,
+}
+
+impl ProgrammeCache {
+    /// The programmes of `referent` (`dataset:record-id`) in the first of `versions` that holds it.
+    fn of(&mut self, sql: &mut dyn Sql, referent: &str, versions: &[i64]) -> Result<&[String]> {
+        let key = (referent.to_string(), versions.to_vec());
+        if !self.by_record.contains_key(&key) {
+            let (dataset, record_id) = referent.split_once(':').unwrap_or(("", referent));
+            let mut programmes = Vec::new();
+            for version in versions {
+                let rows = sql.query(
+                    "SELECT e.data FROM entities e JOIN list_versions v ON e.version_id = COALESCE(v.content_version, v.id)
+                     WHERE v.id = $1 AND v.dataset = $2 AND e.record_id = $3",
+                    &[(*version).into(), dataset.into(), record_id.into()],
+                )?;
+                if let Some(row) = rows.first() {
+                    let listed: ListedProgrammes = serde_json::from_str(&row.text(0)?)?;
+                    programmes = listed.designations.into_iter().flat_map(|d| d.programs).collect();
+                    break;
+                }
+            }
+            self.by_record.insert(key.clone(), programmes);
+        }
+        Ok(&self.by_record[&key])
+    }
+
+    /// Replaces the stored programmes of `alert` with those of its listed records.
+    fn write(&mut self, sql: &mut dyn Sql, alert: &Alert) -> Result<()> {
+        let mut programmes: Vec<String> = Vec::new();
+        for referent in &alert.referents {
+            programmes.extend(self.of(sql, referent, &alert.list_versions)?.iter().cloned());
+        }
+        programmes.sort_unstable();
+        programmes.dedup();
+        sql.execute("DELETE FROM alert_programmes WHERE alert_id = $1", &[alert.id.into()])?;
+        for programme in programmes {
+            sql.execute(
+                "INSERT INTO alert_programmes (alert_id, programme) VALUES ($1, $2)",
+                &[alert.id.into(), programme.into()],
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// The programmes the queue may be filtered by: every programme of an alert, by name.
+pub(crate) fn alert_programmes(sql: &mut dyn Sql) -> Result<Vec<String>> {
+    let rows = sql.query("SELECT DISTINCT programme FROM alert_programmes ORDER BY programme", &[])?;
+    rows.iter().map(|row| row.text(0)).collect()
+}
+
+/// The programmes of one alert, by name.
+pub(crate) fn programmes_of(sql: &mut dyn Sql, alert_id: i64) -> Result<Vec<String>> {
+    let rows = sql.query(
+        "SELECT programme FROM alert_programmes WHERE alert_id = $1 ORDER BY programme",
+        &[alert_id.into()],
+    )?;
+    rows.iter().map(|row| row.text(0)).collect()
+}
+
 pub(crate) fn record_screening(
     sql: &mut dyn Sql,
     changes: &[AlertChange],
@@ -630,7 +709,9 @@ pub(crate) fn record_screening(
             end,
         ));
     }
+    let mut programmes = ProgrammeCache::default();
     for (change, alert) in changes.iter().zip(stored) {
+        programmes.write(sql, alert)?;
         let reopened = ended_pairs.iter().any(|(book, customer, subject, _, _)| {
             *book == alert.book && *customer == alert.customer_id && *subject == alert.subject_id
         });

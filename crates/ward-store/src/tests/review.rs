@@ -20,6 +20,7 @@ suite!(
     export_reproduces_the_decisions,
     queue_pages_by_keyset,
     customer_suppressions_are_judged_per_pair,
+    queue_filters_by_programme,
 );
 
 /// A store with one list version of `n` records, book "retail" with customers c0..cn, and one
@@ -469,4 +470,80 @@ fn queue_pages_by_keyset(db: &dyn Db) {
         ),
         UserErrorKind::BadCursor
     );
+}
+
+/// Alerts know the programmes of their listed records (written with the screening that raises
+/// or updates them), and the queue filters by one, paging by keyset.
+fn queue_filters_by_programme(db: &dyn Db) {
+    let store = open(db);
+    let programmes: [&[&str]; 4] =
+        [&["SDGT"], &["RUSSIA-EO14024", "UKRAINE-EO13660"], &["SDGT", "IRAN"], &[]];
+    let designated = |dataset_programmes: &[&[&str]], published: &str, hash: &str| {
+        let mut list =
+            list("us_ofac_sdn", published, hash, &["A Person", "B Person", "C Person", "D Person"]);
+        for (entity, programs) in list.entities.iter_mut().zip(dataset_programmes) {
+            entity.designations.push(ward_model::Designation {
+                programs: programs.iter().map(|p| p.to_string()).collect(),
+                ..ward_model::Designation::default()
+            });
+        }
+        list
+    };
+    let version = store.import(&designated(&programmes, "2026-01-28", "h1")).unwrap().version;
+    let book = store.create_book("retail").unwrap();
+    // Twelve alerts, three per record.
+    let alert = |k: usize| Alert {
+        id: 0,
+        book: "retail".into(),
+        customer_id: format!("c{k}"),
+        customer_name: format!("Customer {k}"),
+        subject_id: format!("us_ofac_sdn:R{}", k % 4),
+        referents: vec![format!("us_ofac_sdn:R{}", k % 4)],
+        score: 0.7 + k as f64 * 0.01,
+        explanations: vec![],
+        reason: AlertReason::NewCustomer,
+        status: AlertStatus::Open,
+        close_reason: None,
+        list_versions: vec![version.id],
+        created_at: String::new(),
+        updated_at: String::new(),
+    };
+    let ids = store
+        .commit_screening(&book, &(0..12).map(|k| AlertChange::Raise(alert(k))).collect::<Vec<_>>())
+        .unwrap();
+    assert_eq!(store.alert_programmes().unwrap(), ["IRAN", "RUSSIA-EO14024", "SDGT", "UKRAINE-EO13660"]);
+    assert_eq!(store.programmes_of_alert(ids[1]).unwrap(), ["RUSSIA-EO14024", "UKRAINE-EO13660"]);
+    assert_eq!(store.programmes_of_alert(ids[3]).unwrap(), Vec::<String>::new());
+
+    let filtered = |programme: &str, sort: QueueSort| {
+        let mut query = QueueQuery {
+            programme: Some(programme.to_string()),
+            sort,
+            limit: Some(2),
+            ..QueueQuery::default()
+        };
+        let mut seen = Vec::new();
+        loop {
+            let page = store.alert_queue(&query).unwrap();
+            seen.extend(page.items.iter().map(|item| item.alert.id));
+            match page.next {
+                Some(next) => query.after = Some(next),
+                None => return seen,
+            }
+        }
+    };
+    let sdgt: Vec<i64> = [0, 2, 4, 6, 8, 10].iter().map(|&k| ids[k]).collect();
+    assert_eq!(filtered("SDGT", QueueSort::Oldest), sdgt);
+    assert_eq!(filtered("SDGT", QueueSort::ScoreDesc), sdgt.iter().rev().copied().collect::<Vec<_>>());
+    assert_eq!(filtered("IRAN", QueueSort::Oldest), [ids[2], ids[6], ids[10]]);
+    assert_eq!(filtered("UNKNOWN", QueueSort::Oldest), Vec::<i64>::new());
+
+    // An update on an amended designation replaces the alert's programmes.
+    let amended = [&["SDGT"][..], &["RUSSIA-EO14024"], &["SDGT", "IRAN"], &["NPWMD"]];
+    let second = store.import(&designated(&amended, "2026-02-27", "h2")).unwrap().version;
+    let mut updated = store.alert(ids[3]).unwrap().unwrap();
+    updated.list_versions = vec![second.id];
+    store.commit_screening(&book, &[AlertChange::Update(updated)]).unwrap();
+    assert_eq!(store.programmes_of_alert(ids[3]).unwrap(), ["NPWMD"]);
+    assert_eq!(filtered("NPWMD", QueueSort::Newest), [ids[3]]);
 }
