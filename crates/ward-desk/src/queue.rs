@@ -29,6 +29,9 @@ pub(crate) struct QueueForm {
     status: String,
     #[serde(default)]
     reason: String,
+    /// A designation programme of the listed subject.
+    #[serde(default)]
+    programme: String,
     #[serde(default)]
     min_score: String,
     #[serde(default)]
@@ -92,6 +95,7 @@ impl QueueForm {
             book: Some(self.book.trim().to_string()).filter(|book| !book.is_empty()),
             status: optional::<AlertStatus>(&self.status, "status")?,
             reason: optional::<AlertReason>(&self.reason, "reason")?,
+            programme: Some(self.programme.trim().to_string()).filter(|programme| !programme.is_empty()),
             min_score: score(&self.min_score, "minimum score")?,
             max_score: score(&self.max_score, "maximum score")?,
             assignee,
@@ -109,6 +113,7 @@ impl QueueForm {
             ("book", self.book.as_str()),
             ("status", &self.status),
             ("reason", &self.reason),
+            ("programme", &self.programme),
             ("min_score", &self.min_score),
             ("max_score", &self.max_score),
             ("assignee", &self.assignee),
@@ -136,8 +141,10 @@ pub(crate) async fn list(
         Ok(query) => query,
         Err(message) => return problem(StatusCode::BAD_REQUEST, "Filter not understood", &message),
     };
-    let read = desk.blocking(move |store| Ok((store.alert_queue(&query)?, store.books()?))).await;
-    let (queue, books) = match read {
+    let read = desk
+        .blocking(move |store| Ok((store.alert_queue(&query)?, store.books()?, store.alert_programmes()?)))
+        .await;
+    let (queue, books, programmes) = match read {
         Ok(read) => read,
         Err(response) => return response,
     };
@@ -163,6 +170,10 @@ pub(crate) async fn list(
                 label { "Reason" select name="reason" {
                     option value="" { "any" }
                     @for reason in AlertReason::ALL { option value=(reason.as_str()) selected[form.reason == reason.as_str()] { (reason.as_str()) } }
+                } }
+                label { "Programme" select name="programme" {
+                    option value="" { "any" }
+                    @for programme in &programmes { option value=(programme) selected[form.programme == *programme] { (programme) } }
                 } }
                 label { "Minimum score" input name="min_score" inputmode="decimal" size="5" value=(form.min_score); }
                 label { "Maximum score" input name="max_score" inputmode="decimal" size="5" value=(form.max_score); }

@@ -336,6 +336,14 @@ async fn the_pages_show_hits_subjects_alerts_and_changes() {
     assert!(queue.contains(&format!("/desk/alerts/{}", fixture.alert_id)), "{queue}");
     let empty = get("/desk/alerts?min_score=0.99".into()).await;
     assert!(empty.contains("No alert passes"), "{empty}");
+    // Programme: the select offers the alerts' programmes, and filters by one.
+    let programmes = fixture.store.programmes_of_alert(fixture.alert_id).unwrap();
+    assert_eq!(programmes.len(), 1, "{programmes:?}");
+    assert!(queue.contains(&format!("<option value=\"{}\">", programmes[0])), "{queue}");
+    let by_programme = get(format!("/desk/alerts?programme={}", programmes[0])).await;
+    assert!(by_programme.contains(&format!("/desk/alerts/{}", fixture.alert_id)), "{by_programme}");
+    let other_programme = get("/desk/alerts?programme=IRAN".into()).await;
+    assert!(other_programme.contains("No alert passes"), "{other_programme}");
     // Age: raised up to today keeps the alert, raised from tomorrow on has none; a day written
     // otherwise is refused.
     let today = chrono::Utc::now().date_naive();

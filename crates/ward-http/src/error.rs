@@ -79,6 +79,8 @@ pub enum ErrorCode {
     /// Four eyes: the caller requested the decision it tries to approve or reject, or its role
     /// may not approve.
     NotPermitted,
+    /// No monitored book with this name.
+    BookNotFound,
 }
 
 impl ErrorCode {
@@ -113,6 +115,7 @@ impl ErrorCode {
             ErrorCode::InvalidDecision => "invalid_decision",
             ErrorCode::ReviewConflict => "review_conflict",
             ErrorCode::NotPermitted => "not_permitted",
+            ErrorCode::BookNotFound => "book_not_found",
         }
     }
 
@@ -135,6 +138,7 @@ impl ErrorCode {
             | ErrorCode::KeyNotFound
             | ErrorCode::AlertNotFound
             | ErrorCode::DecisionNotFound
+            | ErrorCode::BookNotFound
             | ErrorCode::VersionNotFound
             | ErrorCode::RouteNotFound => StatusCode::NOT_FOUND,
             ErrorCode::InvalidRollback | ErrorCode::ReviewConflict => StatusCode::CONFLICT,
@@ -147,7 +151,7 @@ impl ErrorCode {
     }
 
     /// Every code, for the `OpenAPI` document.
-    pub const ALL: [ErrorCode; 28] = [
+    pub const ALL: [ErrorCode; 29] = [
         ErrorCode::MalformedJson,
         ErrorCode::InvalidQuery,
         ErrorCode::InvalidBatch,
@@ -176,6 +180,7 @@ impl ErrorCode {
         ErrorCode::InvalidDecision,
         ErrorCode::ReviewConflict,
         ErrorCode::NotPermitted,
+        ErrorCode::BookNotFound,
     ];
 }
 

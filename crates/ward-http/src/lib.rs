@@ -37,6 +37,7 @@ pub mod review;
 mod routes;
 mod server;
 mod snapshot;
+mod suppress;
 mod updates;
 
 pub use error::{Error, ErrorCode, Result};
@@ -114,6 +115,9 @@ pub struct Config {
     /// Whether the review desk's session cookie is marked `Secure` (HTTPS only). On unless
     /// the server listens on a loopback address over plain HTTP.
     pub desk_secure_cookies: bool,
+    /// The day `/match?book=` judges good-guy suppressions on (`YYYY-MM-DD`); `None`: today,
+    /// in UTC. Another day only for tests, as the monitor's `judge_on`.
+    pub suppressions_judged_on: Option<String>,
 }
 
 impl Default for Config {
@@ -133,6 +137,7 @@ impl Default for Config {
             geography: ward_payments::Geography::embedded(),
             updates: None,
             desk_secure_cookies: true,
+            suppressions_judged_on: None,
         }
     }
 }

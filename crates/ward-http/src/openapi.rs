@@ -271,6 +271,7 @@ fn described_yente_and_admin() -> Value {
                     query_param("threshold", &format!("Score from which a result is a match (default {DEFAULT_THRESHOLD}): above 0 and at most 1, since at 0 every result, even one scoring 0, would be a match."), json!({"type": "number", "minimum": 0, "exclusiveMinimum": true, "maximum": 1})),
                     query_param("cutoff", &format!("Results scoring below this are left out (default {DEFAULT_CUTOFF})."), score.clone()),
                     query_param("algorithm", "`ward-v1`; yente names (`best`, `logic-v2`...) are aliases.", json!({"type": "string"})),
+                    query_param("book", "A monitored book whose suppressions apply (404 `book_not_found` when there is none): for a query whose `id` is a customer id of the book, a result whose pair has a suppression in force (a good-guy entry before its date, a pinned one whose customer and listed records are unchanged) is left out of `results` and listed in `suppressed` with its decision; the audit trail records both.", json!({"type": "string", "minLength": 1})),
                 ],
                 "requestBody": {"required": true, "description": "JSON; a body without Content-Type is read as JSON, any other type is refused with 415.", "content": json_content(schema_ref("MatchRequest"))},
                 "responses": responses([vec![ok("One answer per query.", "MatchResponse")], errors(&[400, 401, 403, 404, 408, 413, 415, 429, 500])].concat()),
@@ -656,6 +657,23 @@ fn add_alerts(document: &mut Value) {
         ],
         "responses": responses([vec![ok("The alerts.", "AlertsResponse")], errors(&[400, 401, 403, 429, 500])].concat()),
     }});
+    // Beside the document's literal: one `json!` of it all would pass the macro recursion limit.
+    document["components"]["schemas"]["EntityMatches"]["properties"]["suppressed"] = json!({"type": "array", "description": "With `book`: the results left out by a suppression of the book in force for the pair.", "items": schema_ref("SuppressedResult")});
+    document["components"]["schemas"]["SuppressedResult"] = json!({
+        "type": "object",
+        "description": "A result left out of `results` because a suppression decided at the desk holds for the pair (the query's `id` as the book's customer, this subject).",
+        "required": ["id", "caption", "score", "match", "suppression", "decision", "kind"],
+        "properties": {
+            "id": {"type": "string"},
+            "caption": {"type": "string"},
+            "score": {"type": "number"},
+            "match": {"type": "boolean"},
+            "suppression": {"type": "integer", "description": "The suppression's id."},
+            "decision": {"type": "integer", "description": "The approved decision that created it."},
+            "kind": {"type": "string", "enum": ["good-guy", "pinned"]},
+            "expires": {"type": "string", "format": "date", "description": "A good-guy entry's first day without effect."},
+        },
+    });
     document["paths"]["/alerts/{id}"] = json!({"get": {
         "operationId": "alert",
         "summary": "One alert (review or admin).",

@@ -47,6 +47,10 @@ pub enum QueryAnswer {
         total: Total,
         /// The query as read.
         query: Value,
+        /// With `?book=`: the results a suppression of the book left out, each with the
+        /// decision behind it; absent without `book`.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        suppressed: Option<Vec<SuppressedResult>>,
     },
     /// Not screened: a name of the query cannot be; no `results`, so it is never read as a
     /// screening without hits.
@@ -58,6 +62,30 @@ pub enum QueryAnswer {
         /// The query as read.
         query: Value,
     },
+}
+
+/// A result of `/match?book=` left out because a suppression of the book holds for the pair
+/// (the query's `id` as customer, this subject): decided at the desk and approved.
+#[derive(Debug, Clone, Serialize)]
+pub struct SuppressedResult {
+    /// The listed subject's id.
+    pub id: String,
+    /// Its caption.
+    pub caption: String,
+    /// Its score.
+    pub score: f64,
+    /// Whether it would have been a match.
+    #[serde(rename = "match")]
+    pub is_match: bool,
+    /// The suppression's id.
+    pub suppression: i64,
+    /// The decision that created it.
+    pub decision: i64,
+    /// Good-guy or pinned.
+    pub kind: ward_store::SuppressionKind,
+    /// A good-guy entry's first day without effect (`YYYY-MM-DD`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub expires: Option<String>,
 }
 
 /// The matcher `/match` used.

@@ -14,6 +14,7 @@ use crate::response::{
     DatasetKind, Feature, Health, MatchResponse, Matcher, Publisher, QueryAnswer, Ready, Relation,
     SearchResponse, Total,
 };
+use crate::suppress::BookSuppressions;
 use crate::{openapi, AppState};
 use axum::body::Body;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
@@ -265,6 +266,15 @@ async fn match_entities(
             return Err(error);
         }
     }
+    let book = params.get("book").map(str::to_string);
+    let suppressions = match &book {
+        Some(book) => {
+            let customer_ids: Vec<String> =
+                queries.iter().filter_map(|q| q.echo["id"].as_str().map(str::to_string)).collect();
+            Some(BookSuppressions::load(&state, book, customer_ids).await?)
+        }
+        None => None,
+    };
     let snapshot = state.snapshot();
     let options = MatchOptions { threshold, limit, cutoff, datasets: datasets(&snapshot, &dataset)? };
     let screened: Vec<EngineQuery> =
@@ -308,19 +318,38 @@ async fn match_entities(
             continue;
         }
         let hits = remaining.next().expect("one answer per screened query");
+        let (hits, suppressed) = match &suppressions {
+            Some(suppressions) => {
+                let (answered, suppressed) = suppressions.split(q.echo["id"].as_str(), hits, subjects);
+                (answered, Some(suppressed))
+            }
+            None => (hits, None),
+        };
         let results: Vec<Value> = hits.iter().map(|h| dto::scored_entity(&subjects[h.subject], h)).collect();
         let total = Total::exact(results.len());
         let status = StatusCode::OK.as_u16();
-        responses
-            .insert(q.key.clone(), QueryAnswer::Screened { status, results, total, query: q.echo.clone() });
-        audit_results.insert(q.key.clone(), result_ids(&hits));
+        let mut audited = result_ids(&hits);
+        if let (Value::Array(items), Some(suppressed)) = (&mut audited, &suppressed) {
+            items.extend(suppressed.iter().map(|s| {
+                json!({"id": s.id, "score": s.score, "match": s.is_match,
+                       "suppressed": {"suppression": s.suppression, "decision": s.decision}})
+            }));
+        }
+        responses.insert(
+            q.key.clone(),
+            QueryAnswer::Screened { status, results, total, query: q.echo.clone(), suppressed },
+        );
+        audit_results.insert(q.key.clone(), audited);
         all_hits.extend(hits);
     }
     drop(remaining);
     let names: Vec<String> =
         queries.iter().flat_map(|q: &MatchQuery| q.query.names.iter().cloned()).collect();
     let all_hits: Vec<&Hit> = all_hits.iter().collect();
-    let query = json!({"body": body, "limit": limit, "threshold": threshold, "cutoff": cutoff, "algorithm": algorithm});
+    let mut query = json!({"body": body, "limit": limit, "threshold": threshold, "cutoff": cutoff, "algorithm": algorithm});
+    if let Some(book) = &book {
+        query["book"] = json!(book);
+    }
     let record = AuditRecord {
         query_names: names,
         list_versions: snapshot.version_ids(),

@@ -1613,3 +1613,176 @@ async fn derived_designations_are_results_marked_derived() {
     let results = answer.body["responses"]["q1"]["results"].as_array().unwrap().clone();
     assert!(results.iter().all(|r| r["id"] != "ward_ownership:GB-OPCO-2"), "{results:?}");
 }
+
+/// A list of one dataset: record Rk of each name, `aliases` added to R0 (an amendment).
+fn synthetic_list(published: &str, hash: &str, names: &[&str], aliases: &[&str]) -> ward_model::ParsedList {
+    use ward_model::{Entity, Name, NameKind, ParsedList, Schema, SourceFile};
+    let mut list = ParsedList::new("un_sc_sanctions", "un_xml");
+    list.meta.published = Some(published.to_string());
+    list.sources.push(SourceFile { name: "list.xml".into(), sha256: hash.into(), size: 1 });
+    for (k, name) in names.iter().enumerate() {
+        let mut entity = Entity::new("un_sc_sanctions", &format!("R{k}"), Schema::Person);
+        entity.add_name(Name::new(*name, NameKind::Primary));
+        if k == 0 {
+            for alias in aliases {
+                entity.add_name(Name::new(*alias, NameKind::Alias));
+            }
+        }
+        list.entities.push(entity);
+    }
+    list
+}
+
+/// The ids in `results` and in `suppressed` of one answer of a `/match` batch.
+fn screened_ids(answer: &Value, key: &str) -> (Vec<String>, Option<Vec<(String, i64)>>) {
+    let response = &answer["responses"][key];
+    let results =
+        response["results"].as_array().unwrap().iter().map(|r| r["id"].as_str().unwrap().to_string());
+    let suppressed = response.get("suppressed").map(|items| {
+        items
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| (s["id"].as_str().unwrap().to_string(), s["decision"].as_i64().unwrap()))
+            .collect()
+    });
+    (results.collect(), suppressed)
+}
+
+#[tokio::test]
+async fn match_applies_a_books_suppressions() {
+    const SIDOROV: &str = "Ivan Petrovich Sidorov";
+    const SMIRNOVA: &str = "Olga Nikolaevna Smirnova";
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(dir.path()).unwrap();
+    let first = store.import(&synthetic_list("2026-01-28", "h1", &[SIDOROV, SMIRNOVA], &[])).unwrap().version;
+    // The second version amends R0 (Sidorov) and leaves R1 (Smirnova) as it was.
+    store.import(&synthetic_list("2026-02-27", "h2", &[SIDOROV, SMIRNOVA], &["Ivan Sidorov"])).unwrap();
+    let (_, screen) = store.create_key("test screen", &[Scope::Screen]).unwrap();
+    let book = store.create_book("retail").unwrap();
+    let customers = [("amended", SIDOROV), ("pinned", SMIRNOVA), ("good-guy", SMIRNOVA), ("open", SMIRNOVA)];
+    let rows: Vec<ward_store::Customer> = customers
+        .iter()
+        .map(|(id, name)| ward_store::Customer {
+            id: id.to_string(),
+            name: name.to_string(),
+            ..Default::default()
+        })
+        .collect();
+    store.write_customers("retail", &rows, &[]).unwrap();
+    // Alerts decided on the first version.
+    let changes: Vec<ward_store::AlertChange> = customers
+        .iter()
+        .map(|(id, name)| {
+            let subject = if *name == SIDOROV { "un_sc_sanctions:R0" } else { "un_sc_sanctions:R1" };
+            ward_store::AlertChange::Raise(ward_store::Alert {
+                id: 0,
+                book: "retail".into(),
+                customer_id: id.to_string(),
+                customer_name: name.to_string(),
+                subject_id: subject.into(),
+                referents: vec![subject.into()],
+                score: 1.0,
+                explanations: vec!["names match".into()],
+                reason: ward_store::AlertReason::NewCustomer,
+                status: ward_store::AlertStatus::Open,
+                close_reason: None,
+                list_versions: vec![first.id],
+                created_at: String::new(),
+                updated_at: String::new(),
+            })
+        })
+        .collect();
+    let ids = store.commit_screening(&book, &changes).unwrap();
+    let analyst = ward_store::Actor::new("ann", ward_store::Role::Analyst);
+    let supervisor = ward_store::Actor::new("sue", ward_store::Role::Supervisor);
+    let expires = (chrono::Utc::now().date_naive() + chrono::Days::new(30)).format("%Y-%m-%d").to_string();
+    let suppressions = [
+        ward_store::SuppressionRequest::Pinned,
+        ward_store::SuppressionRequest::Pinned,
+        ward_store::SuppressionRequest::GoodGuy { expires: expires.clone() },
+    ];
+    let mut decisions = Vec::new();
+    for (alert, suppress) in ids.iter().zip(suppressions) {
+        let request = ward_store::DecisionRequest {
+            kind: ward_store::DecisionKind::Dismiss,
+            reason: ward_store::DecisionReason::DifferentBirthDate,
+            remark: String::new(),
+            suppress: Some(suppress),
+        };
+        let asked = store.request_decision(*alert, &analyst, &request).unwrap();
+        decisions.push(store.approve_decision(asked.id, &supervisor, "").unwrap().id);
+    }
+    let app_judging_on = |day: Option<String>| {
+        let state = AppState::new(
+            Store::open(dir.path()).unwrap(),
+            Config { suppressions_judged_on: day, ..Config::default() },
+        )
+        .unwrap();
+        ward_http::app(state)
+    };
+    let query = |id: Option<&str>, name: &str| {
+        let mut query = person(name);
+        if let Some(id) = id {
+            query["id"] = json!(id);
+        }
+        query
+    };
+    let body = batch(&[
+        ("amended", query(Some("amended"), SIDOROV)),
+        ("pinned", query(Some("pinned"), SMIRNOVA)),
+        ("good-guy", query(Some("good-guy"), SMIRNOVA)),
+        ("open", query(Some("open"), SMIRNOVA)),
+        ("stranger", query(Some("stranger"), SMIRNOVA)),
+        ("anonymous", query(None, SMIRNOVA)),
+    ]);
+    let send = |app: Router, uri: &'static str| {
+        let key = screen.clone();
+        let body = body.to_string().into_bytes();
+        async move { call(&app, Method::POST, uri, Some(&key), Some(body)).await }
+    };
+    let r0 = "un_sc_sanctions:R0".to_string();
+    let r1 = "un_sc_sanctions:R1".to_string();
+
+    // Today: the pinned pair whose records are unchanged and the good-guy pair are left out
+    // and listed apart; the pinned pair whose listed record was amended is answered.
+    let today = send(app_judging_on(None), "/match/default?book=retail").await;
+    assert_eq!(today.status, StatusCode::OK, "{}", today.body);
+    assert_eq!(screened_ids(&today.body, "amended"), (vec![r0.clone()], Some(vec![])));
+    assert_eq!(screened_ids(&today.body, "pinned"), (vec![], Some(vec![(r1.clone(), decisions[1])])));
+    assert_eq!(screened_ids(&today.body, "good-guy"), (vec![], Some(vec![(r1.clone(), decisions[2])])));
+    for key in ["open", "stranger", "anonymous"] {
+        assert_eq!(screened_ids(&today.body, key), (vec![r1.clone()], Some(vec![])), "{key}");
+    }
+    let suppressed = &today.body["responses"]["good-guy"]["suppressed"][0];
+    assert_eq!(
+        (suppressed["kind"].as_str(), suppressed["expires"].as_str(), suppressed["match"].as_bool()),
+        (Some("good-guy"), Some(expires.as_str()), Some(true))
+    );
+    assert_eq!(today.body["responses"]["pinned"]["total"]["value"], 0);
+
+    // The audit trail records the book and each left-out result with its decision.
+    let audit = store.audit(&ward_store::AuditFilter::default()).unwrap();
+    let record = audit.iter().find(|record| record.query.get("book").is_some()).unwrap();
+    assert_eq!(record.query["book"], "retail");
+    let left_out = &today.body["responses"]["pinned"]["suppressed"][0];
+    assert_eq!(
+        record.results["pinned"],
+        json!([{"id": r1, "score": left_out["score"], "match": true,
+                "suppressed": {"suppression": left_out["suppression"], "decision": decisions[1]}}])
+    );
+
+    // On the good-guy entry's date it no longer holds; the pinned one still does.
+    let expired = send(app_judging_on(Some(expires)), "/match/default?book=retail").await;
+    assert_eq!(screened_ids(&expired.body, "good-guy"), (vec![r1.clone()], Some(vec![])));
+    assert_eq!(screened_ids(&expired.body, "pinned"), (vec![], Some(vec![(r1.clone(), decisions[1])])));
+
+    // Without a book nothing is left out and the answer is yente's.
+    let plain = send(app_judging_on(None), "/match/default").await;
+    assert_eq!(screened_ids(&plain.body, "pinned"), (vec![r1.clone()], None));
+
+    // An unknown book is a clear 404.
+    let unknown = send(app_judging_on(None), "/match/default?book=wholesale").await;
+    check_error(&unknown, 404, "book_not_found");
+    assert!(unknown.body["message"].as_str().unwrap().contains("wholesale"));
+}

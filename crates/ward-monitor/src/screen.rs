@@ -8,8 +8,8 @@ use std::time::Instant;
 use ward_engine::{validate_query, Hit, MatchOptions, Query, RarityTable, Screener};
 use ward_model::{Entity, ListVersion, Schema, Subject};
 use ward_store::{
-    subject_fingerprint, Alert, AlertChange, AlertFilter, AlertReason, AlertStatus, Book, CloseReason,
-    Customer, Suppression, SuppressionEnd, SuppressionKind, SuppressionStatus,
+    Alert, AlertChange, AlertFilter, AlertReason, AlertStatus, Book, CloseReason, Customer, Suppression,
+    SuppressionEnd, SuppressionLapse, SuppressionStatus,
 };
 
 /// Scores closer than this are the same score (stored scores pass through `f64`).
@@ -266,50 +266,40 @@ impl Suppressed {
     ) -> Option<(&Suppression, Option<(AlertReason, SuppressionEnd)>)> {
         let suppression = self.by_pair.get(&(customer.id.clone(), subject.id.clone()))?;
         let end = |status, reason: String| SuppressionEnd { suppression_id: suppression.id, status, reason };
-        let broken = match suppression.kind {
-            SuppressionKind::GoodGuy if !suppression.holds_on(&self.today) => Some((
-                AlertReason::SuppressionExpired,
-                end(
-                    SuppressionStatus::Expired,
-                    format!(
-                        "the good-guy entry of decision {} expired on {}",
-                        suppression.decision_id,
-                        suppression.expires.as_deref().unwrap_or("")
+        let decision = suppression.decision_id;
+        let broken =
+            suppression.lapse(&self.today, &customer.fingerprint(), &subject.records).map(
+                |lapse| match lapse {
+                    SuppressionLapse::Expired => (
+                        AlertReason::SuppressionExpired,
+                        end(
+                            SuppressionStatus::Expired,
+                            format!(
+                                "the good-guy entry of decision {decision} expired on {}",
+                                suppression.expires.as_deref().unwrap_or("")
+                            ),
+                        ),
                     ),
-                ),
-            )),
-            SuppressionKind::GoodGuy => None,
-            SuppressionKind::Pinned => {
-                if suppression.subject_fingerprint.as_deref()
-                    != Some(subject_fingerprint(&subject.records).as_str())
-                {
-                    Some((
+                    SuppressionLapse::ListedRecordChanged => (
                         AlertReason::AmendedDesignation,
                         end(
                             SuppressionStatus::Broken,
                             format!(
-                                "the listed record changed since the pinned suppression of decision {}",
-                                suppression.decision_id
-                            ),
+                            "the listed record changed since the pinned suppression of decision {decision}"
                         ),
-                    ))
-                } else if suppression.customer_fingerprint.as_deref() != Some(customer.fingerprint().as_str())
-                {
-                    Some((
+                        ),
+                    ),
+                    SuppressionLapse::CustomerChanged => (
                         AlertReason::CustomerChanged,
                         end(
                             SuppressionStatus::Broken,
                             format!(
-                                "the customer record changed since the pinned suppression of decision {}",
-                                suppression.decision_id
-                            ),
+                            "the customer record changed since the pinned suppression of decision {decision}"
                         ),
-                    ))
-                } else {
-                    None
-                }
-            }
-        };
+                        ),
+                    ),
+                },
+            );
         Some((suppression, broken))
     }
 }

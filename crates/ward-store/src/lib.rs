@@ -57,8 +57,9 @@ pub use ownership::{OwnershipImportStatus, OwnershipVersion, StoredOwnership};
 pub use queue::{AssigneeFilter, QueueItem, QueuePage, QueueQuery, QueueSort, DEFAULT_PAGE, MAX_PAGE};
 pub use review::{
     decisions_csv, describe_suppression, subject_fingerprint, today, Actor, AlertEvent, AlertEventKind,
-    Decision, DecisionKind, DecisionReason, DecisionRecord, DecisionRequest, DecisionStatus, Role,
-    Suppression, SuppressionEnd, SuppressionKind, SuppressionRequest, SuppressionStatus, EXPORT_COLUMNS,
+    CustomerSuppression, Decision, DecisionKind, DecisionReason, DecisionRecord, DecisionRequest,
+    DecisionStatus, Role, Suppression, SuppressionEnd, SuppressionKind, SuppressionLapse, SuppressionRequest,
+    SuppressionStatus, EXPORT_COLUMNS,
 };
 
 use audit::{AuditSink, ResolvedFilter};
@@ -744,6 +745,17 @@ impl Store {
         })
     }
 
+    /// The active suppressions of the customers `customer_ids` of `book`, each with the
+    /// customer's stored fingerprint, by id; customers not in the book have none. Judge each
+    /// with [`Suppression::lapse`].
+    pub fn customer_suppressions(
+        &self,
+        book: &str,
+        customer_ids: &[&str],
+    ) -> Result<Vec<CustomerSuppression>> {
+        self.review(sql::Access::Read, |sql| review::customer_suppressions(sql, book, customer_ids))
+    }
+
     /// Every suppression of a book (or all books), whatever its status, by id.
     pub fn suppressions(&self, book: Option<&str>) -> Result<Vec<Suppression>> {
         self.review(sql::Access::Read, |sql| match book {
@@ -758,6 +770,18 @@ impl Store {
         let from = audit::format_time(audit::time_bound(from, false)?);
         let until = audit::format_time(audit::time_bound(to, true)?);
         self.review(sql::Access::Read, |sql| review::export(sql, &from, &until))
+    }
+
+    /// The programmes of the listed subjects of every alert, by name: the choices of the
+    /// queue's programme filter.
+    pub fn alert_programmes(&self) -> Result<Vec<String>> {
+        self.review(sql::Access::Read, review::alert_programmes)
+    }
+
+    /// The programmes of alert `alert_id`'s listed subject, by name, as screening last wrote
+    /// them.
+    pub fn programmes_of_alert(&self, alert_id: i64) -> Result<Vec<String>> {
+        self.review(sql::Access::Read, |sql| review::programmes_of(sql, alert_id))
     }
 
     /// One page of the alert queue.

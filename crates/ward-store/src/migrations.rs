@@ -249,6 +249,14 @@ pub(crate) const SQLITE: &[&str] = &[
     // 10 (deskcore): the queue without a status filter, by creation or score.
     "CREATE INDEX alerts_created ON alerts (created_at, id);
     CREATE INDEX alerts_score ON alerts (score, id);",
+    // 11 (desk): the programmes of each alert's listed subject, written when screening raises
+    // or updates it (no backfill: older alerts get theirs at their next update).
+    "CREATE TABLE alert_programmes (
+        alert_id INTEGER NOT NULL REFERENCES alerts (id),
+        programme TEXT NOT NULL,
+        PRIMARY KEY (alert_id, programme)
+    );
+    CREATE INDEX alert_programmes_programme ON alert_programmes (programme, alert_id);",
 ];
 
 /// The `PostgreSQL` migrations. Text columns that are sorted on use the "C" collation so that
@@ -492,6 +500,14 @@ pub(crate) const POSTGRES: &[&str] = &[
     // 10 (deskcore): the queue without a status filter, by creation or score.
     "CREATE INDEX alerts_created ON alerts (created_at, id);
     CREATE INDEX alerts_score ON alerts (score, id);",
+    // 11 (desk): the programmes of each alert's listed subject, written when screening raises
+    // or updates it (no backfill: older alerts get theirs at their next update).
+    r#"CREATE TABLE alert_programmes (
+        alert_id BIGINT NOT NULL REFERENCES alerts (id),
+        programme TEXT COLLATE "C" NOT NULL,
+        PRIMARY KEY (alert_id, programme)
+    );
+    CREATE INDEX alert_programmes_programme ON alert_programmes (programme, alert_id);"#,
 ];
 
 /// Upgrades a `SQLite` database to schema version `target`, one transaction per step so a crash

@@ -1,4 +1,4 @@
-//! The alert queue: alerts filtered (book, status, reason, score, assignee, age), sorted, and
+//! The alert queue: alerts filtered (book, status, reason, programme, score, assignee, age), sorted, and
 //! paged by keyset (the last row's sort value and id), so that a page costs the same on page 1
 //! and page 2,000 of 100,000 alerts. Indexes on (status, sort column, id) serve each order.
 
@@ -62,6 +62,9 @@ pub struct QueueQuery {
     pub max_score: Option<f64>,
     /// Only these assignees'.
     pub assignee: Option<AssigneeFilter>,
+    /// Only alerts whose listed subject is designated under this programme (as the list
+    /// writes it: `SDGT`, `RUSSIA-EO14024`, ...).
+    pub programme: Option<String>,
     /// Only raised at or after this time (RFC 3339 or a date).
     pub created_from: Option<String>,
     /// Only raised before this time (RFC 3339, or a date: before its end).
@@ -136,6 +139,12 @@ pub(crate) fn page(sql: &mut dyn Sql, query: &QueueQuery) -> Result<QueuePage> {
         Some(AssigneeFilter::Unassigned) => add("assignee IS NULL", vec![]),
         Some(AssigneeFilter::Person(name)) => add("assignee = ?", vec![name.into()]),
         None => {}
+    }
+    if let Some(programme) = &query.programme {
+        add(
+            "EXISTS (SELECT 1 FROM alert_programmes p WHERE p.alert_id = alerts.id AND p.programme = ?)",
+            vec![programme.into()],
+        );
     }
     if let Some(from) = &query.created_from {
         add(

@@ -294,6 +294,91 @@ impl Suppression {
     }
 }
 
+/// Why a suppression no longer holds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SuppressionLapse {
+    /// A good-guy entry reached its date.
+    Expired,
+    /// A pinned entry's listed record changed.
+    ListedRecordChanged,
+    /// A pinned entry's customer record changed.
+    CustomerChanged,
+}
+
+impl Suppression {
+    /// Why the suppression no longer holds on `today` (`YYYY-MM-DD`) for the customer whose
+    /// stored fingerprint is `customer_fingerprint` and the listed subject made of
+    /// `subject_records`; `None` while it holds. The one judgement of screening and of the
+    /// screening API.
+    pub fn lapse(
+        &self,
+        today: &str,
+        customer_fingerprint: &str,
+        subject_records: &[Entity],
+    ) -> Option<SuppressionLapse> {
+        match self.kind {
+            SuppressionKind::GoodGuy if !self.holds_on(today) => Some(SuppressionLapse::Expired),
+            SuppressionKind::GoodGuy => None,
+            SuppressionKind::Pinned => {
+                if self.subject_fingerprint.as_deref() != Some(subject_fingerprint(subject_records).as_str())
+                {
+                    Some(SuppressionLapse::ListedRecordChanged)
+                } else if self.customer_fingerprint.as_deref() != Some(customer_fingerprint) {
+                    Some(SuppressionLapse::CustomerChanged)
+                } else {
+                    None
+                }
+            }
+        }
+    }
+}
+
+/// An active suppression of a customer, with the customer's stored fingerprint: what
+/// [`Suppression::lapse`] needs to judge it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CustomerSuppression {
+    /// The suppression.
+    pub suppression: Suppression,
+    /// The customer's [`crate::Customer::fingerprint`] as stored in the book now.
+    pub customer_fingerprint: String,
+}
+
+/// The active suppressions of `customer_ids` in `book` whose customer is still in the book,
+/// by id.
+pub(crate) fn customer_suppressions(
+    sql: &mut dyn Sql,
+    book: &str,
+    customer_ids: &[&str],
+) -> Result<Vec<CustomerSuppression>> {
+    if customer_ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut args: Vec<Arg> = vec![book.into()];
+    let mut placeholders = Vec::with_capacity(customer_ids.len());
+    for id in customer_ids {
+        args.push((*id).into());
+        placeholders.push(format!("${}", args.len()));
+    }
+    let rows = sql.query(
+        &format!(
+            "SELECT s.*, c.fingerprint FROM ({SUPPRESSION_SELECT}
+                 WHERE book = $1 AND status = 'active' AND customer_id IN ({})) s
+             JOIN customers c ON c.book = s.book AND c.id = s.customer_id
+             ORDER BY s.id",
+            placeholders.join(", ")
+        ),
+        &args,
+    )?;
+    rows.iter()
+        .map(|row| {
+            Ok(CustomerSuppression {
+                suppression: suppression_of(row)?,
+                customer_fingerprint: row.text(SUPPRESSION_COLUMNS)?,
+            })
+        })
+        .collect()
+}
+
 /// A suppression that stops holding, written with the screening that found it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SuppressionEnd {
@@ -427,6 +512,9 @@ pub(crate) fn decisions_where(sql: &mut dyn Sql, clause: &str, args: &[Arg]) -> 
     rows.iter().map(decision_of).collect()
 }
 
+/// The number of columns of [`SUPPRESSION_SELECT`].
+const SUPPRESSION_COLUMNS: usize = 15;
+
 const SUPPRESSION_SELECT: &str =
     "SELECT id, book, customer_id, subject_id, kind, expires, customer_fingerprint,
     subject_fingerprint, decision_id, alert_id, created_at, approved_by, status, ended_at, end_reason
@@ -516,6 +604,85 @@ fn write_event(sql: &mut dyn Sql, event: NewEvent<'_>, at: &str) -> Result<()> {
 /// Writes the history events of a screening's alert changes and ends the suppressions it found
 /// no longer holding, inside the screening's transaction. `stored` holds the alerts as written
 /// (with their ids), in the order of `changes`.
+/// The designation programmes of listed records, read from the stored entities: only the
+/// part of an entity's JSON the queue needs.
+#[derive(Deserialize)]
+struct ListedProgrammes {
+    #[serde(default)]
+    designations: Vec<DesignationProgrammes>,
+}
+
+#[derive(Deserialize)]
+struct DesignationProgrammes {
+    #[serde(default)]
+    programs: Vec<String>,
+}
+
+/// Programmes by (record referent, list versions), so that a screening step reads each listed
+/// record once however many of its alerts it writes.
+#[derive(Default)]
+struct ProgrammeCache {
+    by_record: std::collections::HashMap<(String, Vec<i64>), Vec<String>>,
+}
+
+impl ProgrammeCache {
+    /// The programmes of `referent` (`dataset:record-id`) in the first of `versions` that holds it.
+    fn of(&mut self, sql: &mut dyn Sql, referent: &str, versions: &[i64]) -> Result<&[String]> {
+        let key = (referent.to_string(), versions.to_vec());
+        if !self.by_record.contains_key(&key) {
+            let (dataset, record_id) = referent.split_once(':').unwrap_or(("", referent));
+            let mut programmes = Vec::new();
+            for version in versions {
+                let rows = sql.query(
+                    "SELECT e.data FROM entities e JOIN list_versions v ON e.version_id = COALESCE(v.content_version, v.id)
+                     WHERE v.id = $1 AND v.dataset = $2 AND e.record_id = $3",
+                    &[(*version).into(), dataset.into(), record_id.into()],
+                )?;
+                if let Some(row) = rows.first() {
+                    let listed: ListedProgrammes = serde_json::from_str(&row.text(0)?)?;
+                    programmes = listed.designations.into_iter().flat_map(|d| d.programs).collect();
+                    break;
+                }
+            }
+            self.by_record.insert(key.clone(), programmes);
+        }
+        Ok(&self.by_record[&key])
+    }
+
+    /// Replaces the stored programmes of `alert` with those of its listed records.
+    fn write(&mut self, sql: &mut dyn Sql, alert: &Alert) -> Result<()> {
+        let mut programmes: Vec<String> = Vec::new();
+        for referent in &alert.referents {
+            programmes.extend(self.of(sql, referent, &alert.list_versions)?.iter().cloned());
+        }
+        programmes.sort_unstable();
+        programmes.dedup();
+        sql.execute("DELETE FROM alert_programmes WHERE alert_id = $1", &[alert.id.into()])?;
+        for programme in programmes {
+            sql.execute(
+                "INSERT INTO alert_programmes (alert_id, programme) VALUES ($1, $2)",
+                &[alert.id.into(), programme.into()],
+            )?;
+        }
+        Ok(())
+    }
+}
+
+/// The programmes the queue may be filtered by: every programme of an alert, by name.
+pub(crate) fn alert_programmes(sql: &mut dyn Sql) -> Result<Vec<String>> {
+    let rows = sql.query("SELECT DISTINCT programme FROM alert_programmes ORDER BY programme", &[])?;
+    rows.iter().map(|row| row.text(0)).collect()
+}
+
+/// The programmes of one alert, by name.
+pub(crate) fn programmes_of(sql: &mut dyn Sql, alert_id: i64) -> Result<Vec<String>> {
+    let rows = sql.query(
+        "SELECT programme FROM alert_programmes WHERE alert_id = $1 ORDER BY programme",
+        &[alert_id.into()],
+    )?;
+    rows.iter().map(|row| row.text(0)).collect()
+}
+
 pub(crate) fn record_screening(
     sql: &mut dyn Sql,
     changes: &[AlertChange],
@@ -542,7 +709,9 @@ pub(crate) fn record_screening(
             end,
         ));
     }
+    let mut programmes = ProgrammeCache::default();
     for (change, alert) in changes.iter().zip(stored) {
+        programmes.write(sql, alert)?;
         let reopened = ended_pairs.iter().any(|(book, customer, subject, _, _)| {
             *book == alert.book && *customer == alert.customer_id && *subject == alert.subject_id
         });

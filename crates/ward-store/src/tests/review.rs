@@ -19,6 +19,8 @@ suite!(
     suppressions_end_with_the_screening,
     export_reproduces_the_decisions,
     queue_pages_by_keyset,
+    customer_suppressions_are_judged_per_pair,
+    queue_filters_by_programme,
 );
 
 /// A store with one list version of `n` records, book "retail" with customers c0..cn, and one
@@ -257,6 +259,82 @@ fn suppressions_end_with_the_screening(db: &dyn Db) {
     assert_eq!(store.alert(ids[0]).unwrap().unwrap().status, AlertStatus::Open);
 }
 
+/// What the screening API judges: the active suppressions of the customers it is asked about,
+/// with their stored fingerprints, and [`Suppression::lapse`] on each.
+fn customer_suppressions_are_judged_per_pair(db: &dyn Db) {
+    let (store, ids) = setup(db, 3);
+    let ann = Actor::new("ann", Role::Analyst);
+    let sue = Actor::new("sue", Role::Supervisor);
+    let expires = (chrono::Utc::now().date_naive() + chrono::Days::new(30)).format("%Y-%m-%d").to_string();
+    let pinned = store.request_decision(ids[0], &ann, &dismiss(Some(SuppressionRequest::Pinned))).unwrap();
+    store.approve_decision(pinned.id, &sue, "").unwrap();
+    let good_guy = store
+        .request_decision(
+            ids[1],
+            &ann,
+            &dismiss(Some(SuppressionRequest::GoodGuy { expires: expires.clone() })),
+        )
+        .unwrap();
+    store.approve_decision(good_guy.id, &sue, "").unwrap();
+    // A plain dismissal suppresses nothing.
+    store.request_decision(ids[2], &ann, &dismiss(None)).unwrap();
+
+    let found = store.customer_suppressions("retail", &["c0", "c1", "c2", "nobody"]).unwrap();
+    let pairs: Vec<(&str, &str, i64)> = found
+        .iter()
+        .map(|f| {
+            (f.suppression.customer_id.as_str(), f.suppression.subject_id.as_str(), f.suppression.decision_id)
+        })
+        .collect();
+    assert_eq!(pairs, [("c0", "un_sc_sanctions:R0", pinned.id), ("c1", "un_sc_sanctions:R1", good_guy.id)]);
+    let stored = store.customers("retail").unwrap();
+    for f in &found {
+        let customer = stored.iter().find(|c| c.customer.id == f.suppression.customer_id).unwrap();
+        assert_eq!(f.customer_fingerprint, customer.fingerprint);
+    }
+    assert_eq!(store.customer_suppressions("retail", &["c2"]).unwrap(), []);
+    assert_eq!(store.customer_suppressions("retail", &[]).unwrap(), []);
+    assert_eq!(store.customer_suppressions("wholesale", &["c0"]).unwrap(), []);
+
+    let records = store.current_entities().unwrap();
+    let record = |id: &str| vec![records.iter().find(|e| e.id == id).unwrap().clone()];
+    let (pinned_found, good_guy_found) = (&found[0], &found[1]);
+    let today = today();
+    // Pinned: holds while both records are unchanged.
+    assert_eq!(
+        pinned_found.suppression.lapse(
+            &today,
+            &pinned_found.customer_fingerprint,
+            &record("un_sc_sanctions:R0")
+        ),
+        None
+    );
+    let mut amended = record("un_sc_sanctions:R0");
+    amended[0].add_name(ward_model::Name::new("Listed Person Zero", ward_model::NameKind::Alias));
+    assert_eq!(
+        pinned_found.suppression.lapse(&today, &pinned_found.customer_fingerprint, &amended),
+        Some(SuppressionLapse::ListedRecordChanged)
+    );
+    let changed = Customer { id: "c0".into(), name: "Customer Zero".into(), ..Customer::default() };
+    store.write_customers("retail", &[changed], &[]).unwrap();
+    let now = store.customer_suppressions("retail", &["c0"]).unwrap().remove(0);
+    assert_ne!(now.customer_fingerprint, pinned_found.customer_fingerprint);
+    assert_eq!(
+        now.suppression.lapse(&today, &now.customer_fingerprint, &record("un_sc_sanctions:R0")),
+        Some(SuppressionLapse::CustomerChanged)
+    );
+    // Good-guy: holds before its date whatever changes, not from it.
+    let subject = record("un_sc_sanctions:R1");
+    assert_eq!(good_guy_found.suppression.lapse(&today, "another customer", &amended), None);
+    assert_eq!(
+        good_guy_found.suppression.lapse(&expires, &good_guy_found.customer_fingerprint, &subject),
+        Some(SuppressionLapse::Expired)
+    );
+    // A customer removed from the book has none.
+    store.write_customers("retail", &[], &["c1".to_string()]).unwrap();
+    assert_eq!(store.customer_suppressions("retail", &["c1"]).unwrap(), []);
+}
+
 fn export_reproduces_the_decisions(db: &dyn Db) {
     let (store, ids) = setup(db, 4);
     let ann = Actor::new("ann", Role::Analyst);
@@ -392,4 +470,80 @@ fn queue_pages_by_keyset(db: &dyn Db) {
         ),
         UserErrorKind::BadCursor
     );
+}
+
+/// Alerts know the programmes of their listed records (written with the screening that raises
+/// or updates them), and the queue filters by one, paging by keyset.
+fn queue_filters_by_programme(db: &dyn Db) {
+    let store = open(db);
+    let programmes: [&[&str]; 4] =
+        [&["SDGT"], &["RUSSIA-EO14024", "UKRAINE-EO13660"], &["SDGT", "IRAN"], &[]];
+    let designated = |dataset_programmes: &[&[&str]], published: &str, hash: &str| {
+        let mut list =
+            list("us_ofac_sdn", published, hash, &["A Person", "B Person", "C Person", "D Person"]);
+        for (entity, programs) in list.entities.iter_mut().zip(dataset_programmes) {
+            entity.designations.push(ward_model::Designation {
+                programs: programs.iter().map(|p| p.to_string()).collect(),
+                ..ward_model::Designation::default()
+            });
+        }
+        list
+    };
+    let version = store.import(&designated(&programmes, "2026-01-28", "h1")).unwrap().version;
+    let book = store.create_book("retail").unwrap();
+    // Twelve alerts, three per record.
+    let alert = |k: usize| Alert {
+        id: 0,
+        book: "retail".into(),
+        customer_id: format!("c{k}"),
+        customer_name: format!("Customer {k}"),
+        subject_id: format!("us_ofac_sdn:R{}", k % 4),
+        referents: vec![format!("us_ofac_sdn:R{}", k % 4)],
+        score: 0.7 + k as f64 * 0.01,
+        explanations: vec![],
+        reason: AlertReason::NewCustomer,
+        status: AlertStatus::Open,
+        close_reason: None,
+        list_versions: vec![version.id],
+        created_at: String::new(),
+        updated_at: String::new(),
+    };
+    let ids = store
+        .commit_screening(&book, &(0..12).map(|k| AlertChange::Raise(alert(k))).collect::<Vec<_>>())
+        .unwrap();
+    assert_eq!(store.alert_programmes().unwrap(), ["IRAN", "RUSSIA-EO14024", "SDGT", "UKRAINE-EO13660"]);
+    assert_eq!(store.programmes_of_alert(ids[1]).unwrap(), ["RUSSIA-EO14024", "UKRAINE-EO13660"]);
+    assert_eq!(store.programmes_of_alert(ids[3]).unwrap(), Vec::<String>::new());
+
+    let filtered = |programme: &str, sort: QueueSort| {
+        let mut query = QueueQuery {
+            programme: Some(programme.to_string()),
+            sort,
+            limit: Some(2),
+            ..QueueQuery::default()
+        };
+        let mut seen = Vec::new();
+        loop {
+            let page = store.alert_queue(&query).unwrap();
+            seen.extend(page.items.iter().map(|item| item.alert.id));
+            match page.next {
+                Some(next) => query.after = Some(next),
+                None => return seen,
+            }
+        }
+    };
+    let sdgt: Vec<i64> = [0, 2, 4, 6, 8, 10].iter().map(|&k| ids[k]).collect();
+    assert_eq!(filtered("SDGT", QueueSort::Oldest), sdgt);
+    assert_eq!(filtered("SDGT", QueueSort::ScoreDesc), sdgt.iter().rev().copied().collect::<Vec<_>>());
+    assert_eq!(filtered("IRAN", QueueSort::Oldest), [ids[2], ids[6], ids[10]]);
+    assert_eq!(filtered("UNKNOWN", QueueSort::Oldest), Vec::<i64>::new());
+
+    // An update on an amended designation replaces the alert's programmes.
+    let amended = [&["SDGT"][..], &["RUSSIA-EO14024"], &["SDGT", "IRAN"], &["NPWMD"]];
+    let second = store.import(&designated(&amended, "2026-02-27", "h2")).unwrap().version;
+    let mut updated = store.alert(ids[3]).unwrap().unwrap();
+    updated.list_versions = vec![second.id];
+    store.commit_screening(&book, &[AlertChange::Update(updated)]).unwrap();
+    assert_eq!(store.programmes_of_alert(ids[3]).unwrap(), ["NPWMD"]);
+    assert_eq!(filtered("NPWMD", QueueSort::Newest), [ids[3]]);
 }
