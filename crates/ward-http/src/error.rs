@@ -292,6 +292,8 @@ fn user_error_code(kind: UserErrorKind) -> ErrorCode {
         UserErrorKind::NotSupervisor | UserErrorKind::OwnDecision => ErrorCode::NotPermitted,
         UserErrorKind::BadDecision => ErrorCode::InvalidDecision,
         UserErrorKind::BadCursor => ErrorCode::InvalidQuery,
+        UserErrorKind::BadPaymentHold => ErrorCode::InvalidPayment,
+        UserErrorKind::ReservedBook => ErrorCode::InvalidQuery,
         UserErrorKind::UserExists | UserErrorKind::BadUserName | UserErrorKind::ShortPassword => {
             ErrorCode::InvalidQuery
         }
