@@ -56,8 +56,8 @@ pub use import::{ImportError, ImportOutcome, ImportPolicy, DEFAULT_MAX_SHRINK};
 pub use keys::{KeyInfo, Scope, KEY_PREFIX};
 pub use ownership::{OwnershipImportStatus, OwnershipVersion, StoredOwnership};
 pub use payment_holds::{
-    message_key, HoldHit, NewPaymentHold, PaymentHold, PaymentHoldStatus, RecordedHold, PAYMENTS_BOOK,
-    TOPIC_PAYMENT_BLOCKED, TOPIC_PAYMENT_RELEASED,
+    message_key, HoldHit, MessageSyntax, NewPaymentHold, PaymentHold, PaymentHoldStatus, RecordedHold,
+    PAYMENTS_BOOK, TOPIC_PAYMENT_BLOCKED, TOPIC_PAYMENT_RELEASED,
 };
 pub use queue::{AssigneeFilter, QueueItem, QueuePage, QueueQuery, QueueSort, DEFAULT_PAGE, MAX_PAGE};
 pub use review::{

@@ -43,6 +43,16 @@ text_enum! {
     }
 }
 
+text_enum! {
+    /// How a held message is written, so that the desk can find its fields in the raw text.
+    MessageSyntax {
+        /// ISO 20022 XML.
+        Iso20022 = "iso20022",
+        /// SWIFT MT (FIN blocks and `:TAG:` fields).
+        SwiftMt = "mt",
+    }
+}
+
 /// One hit of a held message, as payment screening reports it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HoldHit {
@@ -73,8 +83,8 @@ pub struct NewPaymentHold {
     pub uetr: Option<String>,
     /// `pacs.008.001.08`, `MT103`.
     pub format: String,
-    /// `iso20022` or `mt`: how the desk reads `raw` to highlight fields.
-    pub syntax: String,
+    /// How `raw` is written: the desk finds each hit's field in it.
+    pub syntax: MessageSyntax,
     /// The message as received (the whole body or NATS message it came in).
     pub raw: String,
     /// The decision as screening answered it (JSON with a `hits` array of [`HoldHit`]s).
@@ -114,8 +124,8 @@ pub struct PaymentHold {
     pub uetr: Option<String>,
     /// `pacs.008.001.08`, `MT103`.
     pub format: String,
-    /// `iso20022` or `mt`.
-    pub syntax: String,
+    /// How `raw` is written.
+    pub syntax: MessageSyntax,
     /// The message as received.
     pub raw: String,
     /// The decision as screening answered it.
@@ -167,7 +177,7 @@ fn hold_of(row: &SqlRow) -> Result<PaymentHold> {
         message_id: row.opt_text(2)?,
         uetr: row.opt_text(3)?,
         format: row.text(4)?,
-        syntax: row.text(5)?,
+        syntax: parse_stored(&row.text(5)?)?,
         raw: row.text(6)?,
         hits: hits_of(&decision)?,
         decision,

@@ -31,7 +31,7 @@ fn held(message_id: Option<&str>, uetr: Option<&str>, version: i64) -> NewPaymen
         message_id: message_id.map(str::to_string),
         uetr: uetr.map(str::to_string),
         format: "MT103".into(),
-        syntax: "mt".into(),
+        syntax: MessageSyntax::SwiftMt,
         raw: RAW_MT103.into(),
         decision: serde_json::json!({
             "decision": "hold",
