@@ -14,7 +14,7 @@ use maud::{html, Markup};
 use serde::Deserialize;
 use ward_store::{
     Actor, Alert, AlertEvent, AlertStatus, Decision, DecisionKind, DecisionReason, DecisionRequest,
-    DecisionStatus, Role, SuppressionRequest, EXPORT_COLUMNS,
+    DecisionStatus, Role, SuppressionRequest, EXPORT_COLUMNS, PAYMENTS_BOOK,
 };
 
 fn actor(signed: &Signed) -> Actor {
@@ -70,6 +70,8 @@ pub(crate) fn panel(signed: &Signed, alert: &Alert, review: &Review) -> Markup {
     let csrf = &signed.session.csrf_token;
     let pending = review.decisions.iter().find(|decision| decision.status == DecisionStatus::Pending);
     let decidable = matches!(alert.status, AlertStatus::Open | AlertStatus::Escalated) && pending.is_none();
+    // A held payment's dismissal is its release, which always waits for a supervisor.
+    let payment = alert.book == PAYMENTS_BOOK;
     html! {
         p { "Assignee: " (review.assignee.as_deref().unwrap_or("nobody")) " "
             @if review.assignee.as_deref() != Some(signed.session.user.as_str()) {
@@ -101,21 +103,31 @@ pub(crate) fn panel(signed: &Signed, alert: &Alert, review: &Review) -> Markup {
             h2 { "Decide" }
             form.stack method="post" action={ (PREFIX) "/alerts/" (alert.id) "/decide" } {
                 input type="hidden" name="csrf" value=(csrf);
-                label { "Decision" select name="kind" {
-                    option value="dismiss" { "dismiss: false positive" }
-                    option value="confirm" { "confirm: true match (needs approval)" }
-                    option value="escalate" { "escalate" }
-                } }
+                @if payment {
+                    label { "Decision" select name="kind" {
+                        option value="dismiss" { "release: false positive (needs approval)" }
+                        option value="confirm" { "confirm: keep blocked, true match (needs approval)" }
+                        option value="escalate" { "escalate (stays held)" }
+                    } }
+                } @else {
+                    label { "Decision" select name="kind" {
+                        option value="dismiss" { "dismiss: false positive" }
+                        option value="confirm" { "confirm: true match (needs approval)" }
+                        option value="escalate" { "escalate" }
+                    } }
+                }
                 label { "Reason" select name="reason" {
                     @for reason in DecisionReason::ALL { option value=(reason.as_str()) { (reason.as_str()) } }
                 } }
                 label { "Remark" textarea name="remark" rows="3" {} }
-                label { "Suppress this pair (dismissals; needs approval)" select name="suppress" {
-                    option value="" { "no suppression" }
-                    option value="pinned" { "while the listed record and the customer are unchanged" }
-                    option value="good-guy" { "good-guy entry until the date below" }
-                } }
-                label { "Good-guy entry ends on" input name="expires" type="date"; }
+                @if !payment {
+                    label { "Suppress this pair (dismissals; needs approval)" select name="suppress" {
+                        option value="" { "no suppression" }
+                        option value="pinned" { "while the listed record and the customer are unchanged" }
+                        option value="good-guy" { "good-guy entry until the date below" }
+                    } }
+                    label { "Good-guy entry ends on" input name="expires" type="date"; }
+                }
                 button type="submit" { "Record decision" }
             }
         }

@@ -23,6 +23,7 @@
 mod changes;
 mod decisions;
 mod layout;
+mod payment;
 mod queue;
 mod search;
 mod session;

@@ -10,7 +10,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use maud::html;
 use serde::Deserialize;
-use ward_store::{AlertReason, AlertStatus, AssigneeFilter, QueueQuery, QueueSort};
+use ward_store::{AlertReason, AlertStatus, AssigneeFilter, QueueQuery, QueueSort, PAYMENTS_BOOK};
 
 /// Alerts on one page of the queue.
 pub const QUEUE_PAGE: usize = 50;
@@ -162,6 +162,7 @@ pub(crate) async fn list(
                 label { "Book" select name="book" {
                     option value="" { "any" }
                     @for book in &books { option value=(book.name) selected[form.book == book.name] { (book.name) } }
+                    option value=(PAYMENTS_BOOK) selected[form.book == PAYMENTS_BOOK] { "payments (held payments)" }
                 } }
                 label { "Status" select name="status" {
                     option value="" { "any" }
@@ -229,10 +230,11 @@ pub(crate) async fn alert_page(State(desk): State<Desk>, signed: Signed, Path(id
                 .into_iter()
                 .find(|stored| stored.customer.id == alert.customer_id);
             let review = crate::decisions::review(store, &alert)?;
-            Ok(Some((alert, customer, review)))
+            let hold = if alert.book == PAYMENTS_BOOK { store.payment_hold(alert.id)? } else { None };
+            Ok(Some((alert, customer, review, hold)))
         })
         .await;
-    let (alert, customer, review) = match read {
+    let (alert, customer, review, hold) = match read {
         Ok(Some(found)) => found,
         Ok(None) => {
             return problem(StatusCode::NOT_FOUND, "No such alert", &format!("There is no alert {id}."))
@@ -249,6 +251,7 @@ pub(crate) async fn alert_page(State(desk): State<Desk>, signed: Signed, Path(id
                 " · score " span.score { (format!("{:.2}", alert.score)) } }
             @if let Some(reason) = alert.close_reason { p.notice { "Closed: " (reason) } }
             div.sides {
+                @if let Some(hold) = &hold { (crate::payment::section(hold)) } @else {
                 section aria-labelledby="customer" {
                     h2 #customer { "Customer" }
                     @match &customer {
@@ -264,6 +267,7 @@ pub(crate) async fn alert_page(State(desk): State<Desk>, signed: Signed, Path(id
                         }
                         None => { p { (alert.customer_name) " (" (alert.customer_id) "): no longer in the book." } }
                     }
+                }
                 }
                 section aria-labelledby="subject" {
                     h2 #subject { "Listed subject" }

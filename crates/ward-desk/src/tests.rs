@@ -457,3 +457,4 @@ async fn a_dismissal_with_suppression_waits_for_a_supervisor() {
         StatusCode::FORBIDDEN
     );
 }
+mod payment;

@@ -299,7 +299,9 @@ fn user_error_code(kind: UserErrorKind) -> ErrorCode {
         | UserErrorKind::BadCursor
         | UserErrorKind::UserExists
         | UserErrorKind::BadUserName
-        | UserErrorKind::ShortPassword => ErrorCode::InvalidQuery,
+        | UserErrorKind::ShortPassword
+        | UserErrorKind::ReservedBook => ErrorCode::InvalidQuery,
+        UserErrorKind::BadPaymentHold => ErrorCode::InvalidPayment,
         // No request reaches these (they come from opening the store and creating keys, which
         // the API does not offer); they keep the code of an upload's errors.
         UserErrorKind::TooNew | UserErrorKind::BadSchemaName | UserErrorKind::NoScope => {

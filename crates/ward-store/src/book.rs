@@ -127,6 +127,8 @@ text_enum! {
         CustomerChanged = "customer-changed",
         /// A good-guy suppression of the pair expired while the pair still matches.
         SuppressionExpired = "suppression-expired",
+        /// Payment screening held a message (book [`crate::PAYMENTS_BOOK`]).
+        PaymentHeld = "payment-held",
     }
 }
 

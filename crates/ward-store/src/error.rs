@@ -191,6 +191,18 @@ pub enum UserError {
         /// The name given.
         name: String,
     },
+    /// A payment hold that cannot be stored as given.
+    #[error("{message}")]
+    BadPaymentHold {
+        /// What is wrong and what to do.
+        message: String,
+    },
+    /// A customer book named as the book of held payments.
+    #[error("{name:?} is the book of held payments: choose another name for a customer book")]
+    ReservedBook {
+        /// The name given.
+        name: String,
+    },
     /// A desk password shorter than the minimum.
     #[error("the password is too short: use at least {min} characters")]
     ShortPassword {
@@ -246,6 +258,8 @@ user_error_kinds!(
     UserExists,
     BadUserName,
     ShortPassword,
+    BadPaymentHold,
+    ReservedBook,
 );
 
 impl UserError {
@@ -276,6 +290,8 @@ impl UserError {
             UserError::UserExists { .. } => UserErrorKind::UserExists,
             UserError::BadUserName { .. } => UserErrorKind::BadUserName,
             UserError::ShortPassword { .. } => UserErrorKind::ShortPassword,
+            UserError::BadPaymentHold { .. } => UserErrorKind::BadPaymentHold,
+            UserError::ReservedBook { .. } => UserErrorKind::ReservedBook,
         }
     }
 }

@@ -33,6 +33,7 @@ mod import;
 mod keys;
 mod migrations;
 mod ownership;
+mod payment_holds;
 mod pg;
 mod queue;
 mod review;
@@ -54,6 +55,10 @@ pub use fetch::{FetchAttempt, FetchResult, FetchState};
 pub use import::{ImportError, ImportOutcome, ImportPolicy, DEFAULT_MAX_SHRINK};
 pub use keys::{KeyInfo, Scope, KEY_PREFIX};
 pub use ownership::{OwnershipImportStatus, OwnershipVersion, StoredOwnership};
+pub use payment_holds::{
+    message_key, HoldHit, MessageSyntax, NewPaymentHold, PaymentHold, PaymentHoldStatus, RecordedHold,
+    PAYMENTS_BOOK, TOPIC_PAYMENT_BLOCKED, TOPIC_PAYMENT_RELEASED,
+};
 pub use queue::{AssigneeFilter, QueueItem, QueuePage, QueueQuery, QueueSort, DEFAULT_PAGE, MAX_PAGE};
 pub use review::{
     decisions_csv, describe_suppression, subject_fingerprint, today, Actor, AlertEvent, AlertEventKind,
@@ -576,20 +581,49 @@ impl Store {
         Ok(found.into_iter().find(|key| key.revoked_at.is_none()))
     }
 
-    /// Creates the book `name` unless it exists, and returns it.
+    /// Creates the customer book `name` unless it exists, and returns it. Refused for
+    /// [`PAYMENTS_BOOK`], the book of held payments.
     pub fn create_book(&self, name: &str) -> Result<Book> {
+        if name == PAYMENTS_BOOK {
+            return Err(UserError::ReservedBook { name: name.to_string() }.into());
+        }
         self.backend.create_book(name, &now())?;
         self.book(name)?.ok_or_else(|| Error::missing(format!("book {name}")))
     }
 
-    /// The book `name`, if it exists.
+    /// The customer book `name`, if it exists; never [`PAYMENTS_BOOK`], which holds no
+    /// customers and is not screened by the monitor.
     pub fn book(&self, name: &str) -> Result<Option<Book>> {
+        if name == PAYMENTS_BOOK {
+            return Ok(None);
+        }
         Ok(self.backend.books(Some(name))?.into_iter().next())
     }
 
-    /// Every book, by name.
+    /// Every customer book, by name (not [`PAYMENTS_BOOK`]).
     pub fn books(&self) -> Result<Vec<Book>> {
-        self.backend.books(None)
+        let mut books = self.backend.books(None)?;
+        books.retain(|book| book.name != PAYMENTS_BOOK);
+        Ok(books)
+    }
+
+    /// Stores a held payment message as a case of the desk (its alert in [`PAYMENTS_BOOK`] and
+    /// the alert's first history event), in one transaction, committed before it returns. A
+    /// message whose key ([`NewPaymentHold::message_key`]) is stored already is not stored
+    /// again: the earlier hold is returned with `created` false.
+    pub fn record_payment_hold(&self, new: &NewPaymentHold) -> Result<RecordedHold> {
+        let at = now();
+        self.review(sql::Access::Write, |sql| payment_holds::record(sql, new, &at))
+    }
+
+    /// The held payment of alert `alert_id`, if that alert is one.
+    pub fn payment_hold(&self, alert_id: i64) -> Result<Option<PaymentHold>> {
+        self.review(sql::Access::Read, |sql| payment_holds::hold_of_alert(sql, alert_id))
+    }
+
+    /// The held payment stored under a message key, if any.
+    pub fn payment_hold_by_key(&self, message_key: &str) -> Result<Option<PaymentHold>> {
+        self.review(sql::Access::Read, |sql| payment_holds::hold_by_key(sql, message_key))
     }
 
     /// The customers of a book, by id.

@@ -2,7 +2,8 @@
 //! suppressions that dismissals create; every event of an alert in order; and the export of a
 //! period's decisions for an examiner.
 //!
-//! Four eyes: a confirmation and every suppression take effect only when a second person with
+//! Four eyes: a confirmation, every suppression and the release of a held payment
+//! ([`crate::payment_holds`]) take effect only when a second person with
 //! a role that may approve ([`Role::can_approve`]) approves them; nobody approves their own. An
 //! alert's status changes only when its decision takes effect, in the transaction that writes
 //! the alert's outbox event ([`TOPIC_ALERT_UPDATED`]) and its history event naming the person
@@ -572,16 +573,16 @@ pub(crate) fn history(sql: &mut dyn Sql, alert_id: i64) -> Result<Vec<AlertEvent
 }
 
 /// One history event to write.
-struct NewEvent<'a> {
-    alert: &'a Alert,
-    kind: AlertEventKind,
-    actor: Option<&'a Actor>,
-    decision_id: Option<i64>,
-    suppression_id: Option<i64>,
-    detail: serde_json::Value,
+pub(crate) struct NewEvent<'a> {
+    pub(crate) alert: &'a Alert,
+    pub(crate) kind: AlertEventKind,
+    pub(crate) actor: Option<&'a Actor>,
+    pub(crate) decision_id: Option<i64>,
+    pub(crate) suppression_id: Option<i64>,
+    pub(crate) detail: serde_json::Value,
 }
 
-fn write_event(sql: &mut dyn Sql, event: NewEvent<'_>, at: &str) -> Result<()> {
+pub(crate) fn write_event(sql: &mut dyn Sql, event: NewEvent<'_>, at: &str) -> Result<()> {
     sql.execute(
         "INSERT INTO alert_events (alert_id, at, kind, actor, role, status, list_versions, decision_id,
              suppression_id, detail) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
@@ -821,12 +822,14 @@ pub(crate) fn request(
     check_request(request, today)?;
     let alert = read_alert(sql, alert_id)?;
     decidable(&alert, request.kind)?;
+    crate::payment_holds::check_payment_request(&alert, request)?;
     let pending =
         sql.query("SELECT id FROM decisions WHERE alert_id = $1 AND status = 'pending'", &[alert_id.into()])?;
     if let Some(row) = pending.first() {
         return Err(UserError::DecisionPending { alert: alert_id, decision: row.int(0)? }.into());
     }
-    let needs_approval = request.needs_approval();
+    let needs_approval =
+        request.needs_approval() || crate::payment_holds::release_needs_approval(&alert, request.kind);
     let suppress = request.suppress.as_ref().map(serde_json::to_string).transpose()?;
     let rows = sql.query(
         "INSERT INTO decisions (alert_id, kind, reason, remark, suppress, status, needs_approval, requested_by,
@@ -1050,6 +1053,7 @@ fn take_effect(
             payload.to_string().into(),
         ],
     )?;
+    crate::payment_holds::take_effect(sql, &decision, actor, at)?;
     let detail = serde_json::json!({
         "kind": decision.kind,
         "reason": decision.reason,

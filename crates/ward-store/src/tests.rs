@@ -1040,6 +1040,7 @@ fn link_partitions_are_kept_for_screened_books(db: &dyn Db) {
 }
 
 mod desk;
+mod payment_holds;
 mod review;
 fn ownership_versions_keep_edges_and_ties(db: &dyn Db) {
     use ward_ownership::tie::{PartyRecord, PartyTie, TieMethod};
