@@ -81,10 +81,8 @@ fn listed() -> ward_model::ParsedList {
             .map_or(COMMON_PROGRAMME, |(name, _)| name);
         let mut entity =
             ward_model::Entity::new("us_ofac_sdn", &index.to_string(), ward_model::Schema::Person);
-        entity.add_name(ward_model::Name::new(
-            &format!("Listed Person {index}"),
-            ward_model::NameKind::Primary,
-        ));
+        entity
+            .add_name(ward_model::Name::new(format!("Listed Person {index}"), ward_model::NameKind::Primary));
         entity.designations.push(ward_model::Designation {
             programs: vec![programme.to_string()],
             ..ward_model::Designation::default()
