@@ -290,9 +290,10 @@ fn user_error_code(kind: UserErrorKind) -> ErrorCode {
         UserErrorKind::EmptyList | UserErrorKind::Shrink => ErrorCode::InvalidList,
         UserErrorKind::UnknownAlert => ErrorCode::AlertNotFound,
         UserErrorKind::UnknownDecision => ErrorCode::DecisionNotFound,
-        UserErrorKind::AlertNotOpen | UserErrorKind::DecisionPending | UserErrorKind::NotPending => {
-            ErrorCode::ReviewConflict
-        }
+        UserErrorKind::AlertNotOpen
+        | UserErrorKind::AlertChanged
+        | UserErrorKind::DecisionPending
+        | UserErrorKind::NotPending => ErrorCode::ReviewConflict,
         UserErrorKind::NotSupervisor | UserErrorKind::OwnDecision => ErrorCode::NotPermitted,
         UserErrorKind::BadDecision => ErrorCode::InvalidDecision,
         UserErrorKind::BadTime

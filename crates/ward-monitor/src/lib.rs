@@ -211,6 +211,10 @@ impl<'s> Monitor<'s> {
     /// against, or a full re-screen when it was never screened, was screened under other
     /// engine settings, or has a full re-screen under way.
     pub fn rescreen(&self, book: &str, lists: &Lists) -> Result<Summary> {
+        retry_stale(|| self.rescreen_once(book, lists))
+    }
+
+    fn rescreen_once(&self, book: &str, lists: &Lists) -> Result<Summary> {
         let state = self.book(book)?;
         let mut summary = screen::expire(self, &state, lists)?;
         if state.engine.as_deref() != Some(self.config.engine_tag().as_str()) || state.full_progress.is_some()
@@ -242,6 +246,10 @@ impl<'s> Monitor<'s> {
     /// committed with the progress made, so that an interrupted re-screen resumes where it
     /// stopped (when the lists are still the same).
     pub fn rescreen_full(&self, book: &str, lists: &Lists) -> Result<Summary> {
+        retry_stale(|| self.rescreen_full_once(book, lists))
+    }
+
+    fn rescreen_full_once(&self, book: &str, lists: &Lists) -> Result<Summary> {
         let state = self.book(book)?;
         let mut summary = screen::expire(self, &state, lists)?;
         summary.add(&screen::full(self, &state, lists)?);
@@ -250,6 +258,29 @@ impl<'s> Monitor<'s> {
 
     fn book(&self, name: &str) -> Result<Book> {
         self.store.book(name)?.ok_or_else(|| Error::NoBook { name: name.to_string() })
+    }
+}
+
+/// How often a re-screen starts again after the store refused a step that would have written
+/// over an alert changed since it was read (a decision taking effect meanwhile).
+const STALE_ATTEMPTS: usize = 3;
+
+/// Runs a re-screen again, from a fresh read, while the store refuses a step as stale
+/// ([`ward_store::UserErrorKind::AlertChanged`]). A refused step commits nothing and leaves the
+/// book's state where it was, and a full re-screen resumes from its last committed chunk, so a
+/// re-screen may start again.
+fn retry_stale(mut run: impl FnMut() -> Result<Summary>) -> Result<Summary> {
+    let mut attempt = 1;
+    loop {
+        match run() {
+            Err(Error::Store(ward_store::Error::User(e)))
+                if e.kind() == ward_store::UserErrorKind::AlertChanged && attempt < STALE_ATTEMPTS =>
+            {
+                tracing::info!(attempt, error = %e, "Re-screening again from a fresh read");
+                attempt += 1;
+            }
+            outcome => return outcome,
+        }
     }
 }
 

@@ -127,6 +127,15 @@ pub enum UserError {
         /// The id given.
         id: i64,
     },
+    /// A screening that read an alert tried to write it back after someone else (a decision
+    /// taking effect, another screening) changed it: its view is stale.
+    #[error("alert {id} changed after this screening read it (read as of {read_at}): screen again to decide on its current state")]
+    AlertChanged {
+        /// The alert.
+        id: i64,
+        /// The alert's `updated_at` as the screening read it.
+        read_at: String,
+    },
     /// A decision on an alert that is not waiting for one.
     #[error("alert {id} is {status}: only an open alert can be decided or escalated, and an escalated one confirmed or dismissed")]
     AlertNotOpen {
@@ -248,6 +257,7 @@ user_error_kinds!(
     AlreadyCurrent,
     UnknownAlert,
     UnknownDecision,
+    AlertChanged,
     AlertNotOpen,
     DecisionPending,
     NotSupervisor,
@@ -280,6 +290,7 @@ impl UserError {
             UserError::AlreadyCurrent { .. } => UserErrorKind::AlreadyCurrent,
             UserError::UnknownAlert { .. } => UserErrorKind::UnknownAlert,
             UserError::UnknownDecision { .. } => UserErrorKind::UnknownDecision,
+            UserError::AlertChanged { .. } => UserErrorKind::AlertChanged,
             UserError::AlertNotOpen { .. } => UserErrorKind::AlertNotOpen,
             UserError::DecisionPending { .. } => UserErrorKind::DecisionPending,
             UserError::NotSupervisor { .. } => UserErrorKind::NotSupervisor,

@@ -453,7 +453,7 @@ impl Backend for Postgres {
             .prepare(
                 "UPDATE alerts SET customer_name = $2, referents = $3, score = $4, explanations = $5, reason = $6,
                      status = $7, close_reason = $8, list_versions = $9, updated_at = $10
-                 WHERE id = $1 RETURNING created_at",
+                 WHERE id = $1 AND updated_at = $11 RETURNING created_at",
             )
             .map_err(&err)?;
         let outbox = tx
@@ -464,7 +464,9 @@ impl Backend for Postgres {
             let mut alert = match change {
                 AlertChange::Raise(alert) | AlertChange::Update(alert) => alert.clone(),
             };
-            alert.updated_at = at.to_string();
+            // An update writes only over the alert as the screening read it: under READ
+            // COMMITTED the WHERE is checked again on the row a concurrent writer committed.
+            let read_at = std::mem::replace(&mut alert.updated_at, at.to_string());
             let referents = serde_json::to_string(&alert.referents)?;
             let explanations = serde_json::to_string(&alert.explanations)?;
             let versions = serde_json::to_string(&alert.list_versions)?;
@@ -508,10 +510,11 @@ impl Backend for Postgres {
                                 &close_reason,
                                 &versions,
                                 &at,
+                                &read_at,
                             ],
                         )
                         .map_err(&err)?
-                        .ok_or_else(|| Error::missing(format!("alert {}", alert.id)))?;
+                        .ok_or_else(|| review::stale_or_missing(alert.id, read_at))?;
                     alert.created_at = row.get(0);
                 }
             }

@@ -461,6 +461,12 @@ pub(crate) fn alert_of(row: &SqlRow, at: usize) -> Result<Alert> {
     })
 }
 
+/// The error of an update that matched no row: the alert changed after it was read as of
+/// `read_at` (or, for an id that was never stored, is missing; either way nothing is written).
+pub(crate) fn stale_or_missing(id: i64, read_at: String) -> Error {
+    UserError::AlertChanged { id, read_at }.into()
+}
+
 pub(crate) fn read_alert(sql: &mut dyn Sql, id: i64) -> Result<Alert> {
     let rows = sql.query(&format!("{ALERT_SELECT} WHERE id = $1"), &[id.into()])?;
     match rows.first() {
@@ -1020,6 +1026,13 @@ fn take_effect(
     kind: AlertEventKind,
     at: &str,
 ) -> Result<()> {
+    // Lock the alert's row before reading it (PostgreSQL; a SQLite write transaction holds the
+    // database), so that a screening committing meanwhile waits for this transaction and then
+    // finds the alert changed instead of being overwritten by the status read here.
+    sql.execute(
+        "UPDATE alerts SET updated_at = updated_at WHERE id = (SELECT alert_id FROM decisions WHERE id = $1)",
+        &[decision_id.into()],
+    )?;
     sql.execute(
         "UPDATE decisions SET status = 'effective', effective_at = $2 WHERE id = $1",
         &[decision_id.into(), at.into()],

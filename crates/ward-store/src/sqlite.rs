@@ -444,7 +444,7 @@ impl Backend for Sqlite {
                 .prepare_cached(
                     "UPDATE alerts SET customer_name = ?2, referents = ?3, score = ?4, explanations = ?5, reason = ?6,
                          status = ?7, close_reason = ?8, list_versions = ?9, updated_at = ?10
-                     WHERE id = ?1 RETURNING created_at",
+                     WHERE id = ?1 AND updated_at = ?11 RETURNING created_at",
                 )
                 .map_err(&err)?;
             let mut outbox = tx
@@ -456,7 +456,8 @@ impl Backend for Sqlite {
                 let mut alert = match change {
                     AlertChange::Raise(alert) | AlertChange::Update(alert) => alert.clone(),
                 };
-                alert.updated_at = at.to_string();
+                // An update writes only over the alert as the screening read it.
+                let read_at = std::mem::replace(&mut alert.updated_at, at.to_string());
                 let referents = serde_json::to_string(&alert.referents)?;
                 let explanations = serde_json::to_string(&alert.explanations)?;
                 let versions = serde_json::to_string(&alert.list_versions)?;
@@ -496,12 +497,13 @@ impl Backend for Sqlite {
                                     close_reason,
                                     versions,
                                     at,
+                                    read_at,
                                 ],
                                 |row| row.get(0),
                             )
                             .optional()
                             .map_err(&err)?
-                            .ok_or_else(|| Error::missing(format!("alert {}", alert.id)))?;
+                            .ok_or_else(|| review::stale_or_missing(alert.id, read_at))?;
                     }
                 }
                 let (topic, key, payload) = event_of(change, &alert)?;

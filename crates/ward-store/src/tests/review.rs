@@ -21,6 +21,7 @@ suite!(
     queue_pages_by_keyset,
     customer_suppressions_are_judged_per_pair,
     queue_filters_by_programme,
+    a_stale_screening_cannot_overwrite_a_decision,
 );
 
 /// A store with one list version of `n` records, book "retail" with customers c0..cn, and one
@@ -546,4 +547,46 @@ fn queue_filters_by_programme(db: &dyn Db) {
     store.commit_screening(&book, &[AlertChange::Update(updated)]).unwrap();
     assert_eq!(store.programmes_of_alert(ids[3]).unwrap(), ["NPWMD"]);
     assert_eq!(filtered("NPWMD", QueueSort::Newest), [ids[3]]);
+}
+
+/// The race: a screening reads an alert, a decision takes effect on another connection, then
+/// the screening writes its (stale) view back. The write is refused, nothing of the screening
+/// step is committed, and the decision stands; screening again from a fresh read succeeds.
+fn a_stale_screening_cannot_overwrite_a_decision(db: &dyn Db) {
+    let (store, ids) = setup(db, 2);
+    let ann = Actor::new("ann", Role::Analyst);
+    let sue = Actor::new("sue", Role::Supervisor);
+    let book = store.book("retail").unwrap().unwrap();
+    // The screening's read, as `ward-monitor` does before it reconciles.
+    let read = store.alert(ids[0]).unwrap().unwrap();
+    let other = store.alert(ids[1]).unwrap().unwrap();
+    // Meanwhile a dismissal is requested and approved, each in its own transaction.
+    let asked = store.request_decision(ids[0], &ann, &dismiss(Some(SuppressionRequest::Pinned))).unwrap();
+    store.approve_decision(asked.id, &sue, "").unwrap();
+    assert_eq!(store.alert(ids[0]).unwrap().unwrap().status, AlertStatus::Dismissed);
+    let events_before = store.alert_history(ids[0]).unwrap().len();
+    let outbox_before = store.outbox(1000).unwrap().len();
+
+    // The screening writes back its view: the alert open with a new score.
+    let mut stale = read.clone();
+    stale.score = 0.99;
+    let mut fresh_other = other.clone();
+    fresh_other.score = 0.98;
+    let refused = store
+        .commit_screening(&book, &[AlertChange::Update(fresh_other.clone()), AlertChange::Update(stale)]);
+    assert_eq!(user_error(refused), UserErrorKind::AlertChanged);
+    let now = store.alert(ids[0]).unwrap().unwrap();
+    assert_eq!((now.status, now.score), (AlertStatus::Dismissed, read.score));
+    // The whole step was rolled back: the other alert's update too, and no event was written.
+    assert_eq!(store.alert(ids[1]).unwrap().unwrap().score, other.score);
+    assert_eq!(store.alert_history(ids[0]).unwrap().len(), events_before);
+    assert_eq!(store.outbox(1000).unwrap().len(), outbox_before);
+    assert_eq!(store.active_suppressions("retail").unwrap().len(), 1);
+
+    // Screening again reads the decided alert and may update it.
+    let mut reread = store.alert(ids[0]).unwrap().unwrap();
+    reread.score = 0.99;
+    store.commit_screening(&book, &[AlertChange::Update(fresh_other), AlertChange::Update(reread)]).unwrap();
+    let now = store.alert(ids[0]).unwrap().unwrap();
+    assert_eq!((now.status, now.score), (AlertStatus::Dismissed, 0.99));
 }
