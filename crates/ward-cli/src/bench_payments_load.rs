@@ -390,7 +390,7 @@ fn time_consumers(
                     decided.fetch_add(1, Ordering::Relaxed);
                     false
                 };
-                consume(&consume_args, &payments, &audit, &list_versions, target, count).await
+                consume(&consume_args, &payments, &audit, None, &list_versions, target, count).await
             })
         })
         .collect();

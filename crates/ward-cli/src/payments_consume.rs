@@ -4,7 +4,9 @@
 //! message only once its decisions are in the audit trail and `JetStream` has confirmed them. A
 //! process that dies leaves its unacknowledged messages to be redelivered to the others after
 //! the ack wait; a decision published twice that way is dropped by `JetStream`, whose
-//! `Nats-Msg-Id` de-duplication keys it by message id and UETR.
+//! `Nats-Msg-Id` de-duplication keys it by message id and UETR. A held message is stored as a
+//! case of the review desk before its NATS message is acknowledged; a redelivered one finds its
+//! case stored and makes no second one.
 
 use crate::args::DatabaseArgs;
 use anyhow::Context;
@@ -16,7 +18,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Duration;
 use ward_payments::{CustomerTransfers, MessageDecision, PaymentScreener, DEFAULT_REMEMBERED_TRANSFERS};
-use ward_store::{AuditLog, AuditRecord};
+use ward_store::{AuditLog, AuditRecord, Store};
 
 /// Where decisions are published.
 pub const DECISIONS_SUBJECT: &str = "ward.payments.decisions";
@@ -89,8 +91,15 @@ pub(crate) fn run(data_dir: &Path, args: &PaymentsConsumeArgs) -> anyhow::Result
         decided += 1;
         max_messages.is_some_and(|max| decided >= max)
     };
-    let consumed =
-        runtime.block_on(consume(args, &payments, &audit, &list_versions, DECISIONS, stop_after))?;
+    let consumed = runtime.block_on(consume(
+        args,
+        &payments,
+        &audit,
+        Some(&store),
+        &list_versions,
+        DECISIONS,
+        stop_after,
+    ))?;
     eprintln!("{consumed} NATS messages decided");
     Ok(ExitCode::SUCCESS)
 }
@@ -107,11 +116,14 @@ fn decision_id(decision: &MessageDecision, stream: &str, sequence: u64, index: u
 }
 
 /// Decides the stream's messages until `decided` (called after each acknowledged NATS message)
-/// says to stop; returns how many NATS messages it decided.
+/// says to stop; returns how many NATS messages it decided. Held messages are stored as desk
+/// cases in `holds` before the acknowledgement (`None` only for benchmarks of the screening
+/// path).
 pub(crate) async fn consume(
     args: &PaymentsConsumeArgs,
     payments: &PaymentScreener,
     audit: &AuditLog,
+    holds: Option<&Store>,
     list_versions: &[i64],
     target: DecisionTarget<'_>,
     mut decided: impl FnMut() -> bool,
@@ -182,6 +194,22 @@ pub(crate) async fn consume(
         }
         for ticket in tickets {
             ticket.wait_async().await.context("writing the audit trail")?;
+        }
+        if let Some(store) = holds {
+            let raw = String::from_utf8_lossy(&message.payload);
+            let source = format!("nats:{}", args.stream);
+            let new_holds: Vec<_> = read
+                .iter()
+                .zip(&decisions)
+                .filter_map(|(payment, decision)| {
+                    ward_http::payment_hold(payment, decision, &raw, list_versions, &source)
+                })
+                .collect();
+            // The store's calls block the runtime's one thread for a short transaction, which
+            // is what this consumer waits on anyway before acknowledging.
+            ward_http::record_payment_holds(store, &new_holds).with_context(|| {
+                format!("storing the held payments of {} sequence {sequence}", args.stream)
+            })?;
         }
         for (index, decision) in decisions.iter().enumerate() {
             let mut headers = async_nats::HeaderMap::new();
