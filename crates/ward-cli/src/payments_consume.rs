@@ -12,6 +12,9 @@
 //! the commit and for every publish confirmation and acknowledges each message whose decisions
 //! are all durable, while the next batch is screened. A message whose decision `JetStream` did
 //! not confirm is not acknowledged: it is handed back for redelivery.
+//!
+//! A held message is stored as a case of the review desk before its NATS message is
+//! acknowledged; a redelivered one finds its case stored and makes no second one.
 
 use crate::args::DatabaseArgs;
 use anyhow::Context;
@@ -30,7 +33,7 @@ use ward_payments::{
     CustomerTransfers, Message, MessageDecision, PaymentScreener, ReadError, Screening,
     DEFAULT_REMEMBERED_TRANSFERS,
 };
-use ward_store::{AuditLog, AuditRecord, AuditTicket};
+use ward_store::{AuditLog, AuditRecord, AuditTicket, Store};
 
 /// Where decisions are published.
 pub const DECISIONS_SUBJECT: &str = "ward.payments.decisions";
@@ -108,7 +111,15 @@ pub(crate) fn run(data_dir: &Path, args: &PaymentsConsumeArgs) -> anyhow::Result
         .build()
         .context("starting the async runtime")?;
     let audit = Arc::new(audit);
-    let consumed = runtime.block_on(consume(args, &payments, &audit, &list_versions, DECISIONS, |_| ()))?;
+    let consumed = runtime.block_on(consume(
+        args,
+        &payments,
+        &audit,
+        Some(&store),
+        &list_versions,
+        DECISIONS,
+        |_| (),
+    ))?;
     eprintln!("{consumed} NATS messages decided");
     Ok(ExitCode::SUCCESS)
 }
@@ -242,6 +253,7 @@ pub(crate) async fn consume(
     args: &PaymentsConsumeArgs,
     payments: &Arc<PaymentScreener>,
     audit: &Arc<AuditLog>,
+    holds: Option<&Store>,
     list_versions: &[i64],
     target: DecisionTarget<'_>,
     mut decided: impl FnMut(&[Duration]),
@@ -333,6 +345,8 @@ pub(crate) async fn consume(
 
         // Covers are compared with transfers in the order of the stream.
         let mut records = Vec::new();
+        let mut new_holds = Vec::new();
+        let source = format!("nats:{}", args.stream);
         let mut decided_batch = Vec::with_capacity(received.len());
         for (message, screened) in received.into_iter().zip(screened) {
             let sequence = message.info().map_or(0, |info| info.stream_sequence);
@@ -346,9 +360,23 @@ pub(crate) async fn consume(
                 }
             };
             let mut decisions = Vec::with_capacity(read.len());
+            let raw = if holds.is_some() {
+                String::from_utf8_lossy(&message.payload).into_owned()
+            } else {
+                String::new()
+            };
             for (payment, mut screening) in read {
                 transfers.check(&payment, &mut screening);
                 let decision = MessageDecision::new(None, &payment, screening);
+                if holds.is_some() {
+                    new_holds.extend(ward_http::payment_hold(
+                        &payment,
+                        &decision,
+                        &raw,
+                        list_versions,
+                        &source,
+                    ));
+                }
                 records.push(AuditRecord {
                     request_id: format!("nats:{}:{sequence}", args.stream),
                     key_id: None,
@@ -365,6 +393,12 @@ pub(crate) async fn consume(
                 decisions.push(decision);
             }
             decided_batch.push((message, sequence, decisions));
+        }
+        // Held payments are desk cases before any message of the batch is acknowledged. The
+        // store's call blocks the runtime's one thread for one short transaction.
+        if let Some(store) = holds {
+            ward_http::record_payment_holds(store, &new_holds)
+                .with_context(|| format!("storing the held payments of a batch of {}", args.stream))?;
         }
         // The batch's audit records commit in one transaction while its decisions are sent.
         let ticket = audit.submit_all(records);

@@ -1202,6 +1202,30 @@ fn payments_consume_shares_a_jetstream_consumer_and_loses_nothing() {
     unique.dedup();
     assert_eq!((kept.len(), unique.len()), (N_MESSAGES, N_MESSAGES));
     runtime.block_on(context.delete_stream(&stream_name)).unwrap();
+
+    // Every held message is a desk case in the store of a process that decided it, once per
+    // store; released messages make none.
+    let held: Vec<&String> = ids.iter().enumerate().filter(|(i, _)| i % 10 == 0).map(|(_, id)| id).collect();
+    let mut cases = Vec::new();
+    for dir in [&dir_a, &dir_b] {
+        let store = ward_store::Store::open(dir.path()).unwrap();
+        let filter =
+            ward_store::AlertFilter { book: Some(ward_store::PAYMENTS_BOOK.into()), ..Default::default() };
+        let alerts = store.alerts(&filter).unwrap();
+        let mut ids: Vec<String> = alerts
+            .iter()
+            .map(|alert| store.payment_hold(alert.id).unwrap().unwrap().message_id.unwrap())
+            .collect();
+        let n_cases = ids.len();
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), n_cases, "one case per message in a store: {ids:?}");
+        cases.extend(ids);
+    }
+    for id in &held {
+        assert!(cases.contains(id), "held message {id} has no case: {cases:?}");
+    }
+    assert!(cases.iter().all(|id| held.contains(&id)), "a released message has a case: {cases:?}");
 }
 
 /// Issue 15's done-when case end to end: WANG Junzheng (SDN 31492, from the bundled SDN list)

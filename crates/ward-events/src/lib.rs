@@ -148,8 +148,13 @@ impl Webhook {
 }
 
 /// The topics events are published on.
-pub const TOPICS: [&str; 3] =
-    [ward_store::TOPIC_ALERT_CREATED, ward_store::TOPIC_ALERT_UPDATED, ward_store::TOPIC_LISTS_CHANGED];
+pub const TOPICS: [&str; 5] = [
+    ward_store::TOPIC_ALERT_CREATED,
+    ward_store::TOPIC_ALERT_UPDATED,
+    ward_store::TOPIC_LISTS_CHANGED,
+    ward_store::TOPIC_PAYMENT_RELEASED,
+    ward_store::TOPIC_PAYMENT_BLOCKED,
+];
 
 /// A NATS `JetStream` connection.
 pub struct Nats {

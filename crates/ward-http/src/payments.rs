@@ -5,6 +5,10 @@
 //! A cover payment is also compared with the customer transfer of its UETR seen earlier by this
 //! server ([`crate::AppState`] remembers the last
 //! [`ward_payments::DEFAULT_REMEMBERED_TRANSFERS`]; replicas do not share them).
+//!
+//! Every held message is stored as a case of the review desk ([`Store::record_payment_hold`])
+//! before the answer is sent: a hold that is answered is durable. A message sent again (same
+//! message id and UETR) does not make a second case.
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::extract::ScreenAccess;
@@ -18,7 +22,7 @@ use axum::Json;
 use serde_json::json;
 use std::sync::Arc;
 use ward_payments::{Decision, Message, MessageDecision, Screening, Syntax};
-use ward_store::AuditRecord;
+use ward_store::{AuditRecord, MessageSyntax, NewPaymentHold, Store};
 
 /// The `Content-Type` of an ISO 20022 body.
 pub(crate) const XML_CONTENT_TYPE: &str = "application/xml";
@@ -32,6 +36,47 @@ const INLINE_MESSAGES: usize = 1;
 
 /// The audit record's dataset: payments are screened against every list.
 const AUDIT_DATASET: &str = "default";
+
+/// The source the desk shows for holds of this route.
+const HOLD_SOURCE: &str = "http /screen/payment";
+
+/// The case to store for a held message (`None` when it is released): the raw text it came in,
+/// its decision and the list versions it was screened against. Shared with `ward payments
+/// consume`, so that both store the same cases.
+pub fn payment_hold(
+    message: &Message,
+    decision: &MessageDecision,
+    raw: &str,
+    list_versions: &[i64],
+    source: &str,
+) -> Option<NewPaymentHold> {
+    if !decision.is_hold() {
+        return None;
+    }
+    Some(NewPaymentHold {
+        message_id: decision.message_id.clone(),
+        uetr: decision.uetr.clone(),
+        format: decision.format.clone(),
+        syntax: match message.syntax {
+            Syntax::Iso20022 => MessageSyntax::Iso20022,
+            Syntax::SwiftMt => MessageSyntax::SwiftMt,
+        },
+        raw: raw.to_string(),
+        // Serializing a decision cannot fail: it holds strings, numbers and enums.
+        decision: serde_json::to_value(decision).unwrap_or_default(),
+        list_versions: list_versions.to_vec(),
+        source: source.to_string(),
+    })
+}
+
+/// Stores the held messages' cases; a failure is an internal error, so no hold is answered
+/// that the desk does not have.
+pub fn record_payment_holds(store: &Store, holds: &[NewPaymentHold]) -> ward_store::Result<()> {
+    for hold in holds {
+        store.record_payment_hold(hold)?;
+    }
+    Ok(())
+}
 
 /// The raw body of a payment request and the syntax its `Content-Type` declares.
 pub(crate) struct PaymentBody {
@@ -159,6 +204,19 @@ pub(crate) async fn screen_payment(
         matched: decision == Decision::Hold,
         ..audit.record(AUDIT_DATASET, query)
     };
+    // The body was read as UTF-8 text above.
+    let raw = String::from_utf8_lossy(&body.bytes);
+    let version_ids = snapshot.version_ids();
+    let holds: Vec<NewPaymentHold> = screened
+        .iter()
+        .filter_map(|(message, decision)| payment_hold(message, decision, &raw, &version_ids, HOLD_SOURCE))
+        .collect();
+    if !holds.is_empty() {
+        let store = Arc::clone(state.store());
+        tokio::task::spawn_blocking(move || record_payment_holds(&store, &holds))
+            .await
+            .map_err(Error::internal)??;
+    }
     audit_and_wait(&state, record).await?;
     Ok(Json(PaymentResponse {
         decision,

@@ -1786,3 +1786,81 @@ async fn match_applies_a_books_suppressions() {
     check_error(&unknown, 404, "book_not_found");
     assert!(unknown.body["message"].as_str().unwrap().contains("wholesale"));
 }
+
+/// Issue 14: a held payment is a case of the desk, stored once per message before the hold is
+/// answered; its release waits for a second person and is then published through the outbox.
+#[tokio::test]
+async fn a_held_payment_is_released_only_with_four_eyes() {
+    let s = server();
+    let store = s.state.store();
+    let listed = mt_103().replace("MARIE DUPONT", LISTED_PERSON);
+    let answer = post_payment(&s, Some("text/plain"), Some(&s.screen), listed.as_bytes()).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    assert_eq!(answer.body["decision"], "hold");
+    // The case is stored when the hold is answered, and a message sent again is the same case.
+    let key = ward_store::message_key(Some("REF1234567890"), None, &listed);
+    let hold = store.payment_hold_by_key(&key).unwrap().expect("the hold is stored before the answer");
+    assert_eq!(hold.raw, listed);
+    assert_eq!(hold.format, "MT103");
+    assert_eq!(hold.status, ward_store::PaymentHoldStatus::Held);
+    assert_eq!(json!(hold.list_versions), answer.body["list_versions"]);
+    assert!(hold.hits.iter().any(|hit| hit.field == "59" && hit.kind == "name"), "{:?}", hold.hits);
+    let again = post_payment(&s, Some("text/plain"), Some(&s.screen), listed.as_bytes()).await;
+    assert_eq!(again.body["decision"], "hold");
+    let filter =
+        ward_store::AlertFilter { book: Some(ward_store::PAYMENTS_BOOK.into()), ..Default::default() };
+    assert_eq!(store.alerts(&filter).unwrap().len(), 1, "a redelivered message is no second case");
+    // A released message makes no case.
+    let clean = post_payment(&s, Some("text/plain"), Some(&s.screen), mt_103().as_bytes()).await;
+    assert_eq!(clean.body["decision"], "release");
+    assert_eq!(store.alerts(&filter).unwrap().len(), 1);
+
+    let (_, analyst) = store.create_key("analyst", &[Scope::Review]).unwrap();
+    let send = |key: &str, uri: String, body: Value| {
+        let app = s.app.clone();
+        let key = key.to_string();
+        async move { call(&app, Method::POST, &uri, Some(&key), Some(body.to_string().into_bytes())).await }
+    };
+    let release = json!({"kind": "dismiss", "reason": "different-birth-date", "remark": "the beneficiary was born 1990"});
+    let asked = send(&analyst, format!("/alerts/{}/decisions", hold.alert_id), release).await;
+    assert_eq!(asked.status, StatusCode::CREATED, "{}", asked.body);
+    assert_eq!(asked.body["status"], "pending", "a release after a hit waits for approval");
+    let approve = format!("/decisions/{}/approve", asked.body["id"]);
+    check_error(&send(&analyst, approve.clone(), json!({})).await, 403, "not_permitted");
+    let held = store.payment_hold(hold.alert_id).unwrap().unwrap();
+    assert_eq!(held.status, ward_store::PaymentHoldStatus::Held);
+    assert!(store.outbox(100).unwrap().iter().all(|e| e.topic != ward_store::TOPIC_PAYMENT_RELEASED));
+
+    let approved = send(&s.admin, approve, json!({"remark": "checked with the beneficiary's bank"})).await;
+    assert_eq!(approved.status, StatusCode::OK, "{}", approved.body);
+    let released = store.payment_hold(hold.alert_id).unwrap().unwrap();
+    assert_eq!(released.status, ward_store::PaymentHoldStatus::Released);
+    let events: Vec<_> = store
+        .outbox(100)
+        .unwrap()
+        .into_iter()
+        .filter(|e| e.topic == ward_store::TOPIC_PAYMENT_RELEASED)
+        .collect();
+    assert_eq!(events.len(), 1);
+    let payload: Value = serde_json::from_str(&events[0].payload).unwrap();
+    assert_eq!(payload["message_id"], "REF1234567890");
+    assert_eq!(payload["decision"]["requested_by"], "key:analyst");
+    assert_eq!(payload["decision"]["approved_by"], "key:test admin");
+
+    // Audited: the screenings in the audit trail, the decisions in the case's history.
+    let screenings = store.audit(&ward_store::AuditFilter::default()).unwrap();
+    let held: Vec<_> =
+        screenings.iter().filter(|r| r.source == "http /screen/payment" && r.matched).collect();
+    assert_eq!(held.len(), 2, "{screenings:?}");
+    let history = store.alert_history(hold.alert_id).unwrap();
+    let steps: Vec<(String, Option<String>)> =
+        history.iter().map(|event| (event.kind.to_string(), event.actor.clone())).collect();
+    assert_eq!(
+        steps,
+        [
+            ("raised".to_string(), None),
+            ("decision-requested".to_string(), Some("key:analyst".to_string())),
+            ("decision-approved".to_string(), Some("key:test admin".to_string())),
+        ]
+    );
+}
