@@ -186,7 +186,7 @@ fn match_party(screener: &Screener, subjects: &[Subject], name: &str, threshold:
 fn import(data_dir: &Path, args: &ImportArgs) -> anyhow::Result<ExitCode> {
     let file = read_edges(&args.file)?;
     let store = crate::serve::open_store(data_dir, &args.db)?;
-    let subjects = crate::entity::current_subjects(&store)?;
+    let subjects = listed_subjects(&store)?;
     let threshold = args.threshold.unwrap_or(ward_engine::DEFAULT_THRESHOLD);
     let ties = Ties::new(&subjects);
     let mut parties = parties_of(&file);
@@ -235,7 +235,21 @@ fn import(data_dir: &Path, args: &ImportArgs) -> anyhow::Result<ExitCode> {
         version.n_parties,
         version.id
     )?;
+    if status == OwnershipImportStatus::Current {
+        // The derived designations that appeared or went raise or close alerts now.
+        crate::book::rescreen_books(&store)?;
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The store's current subjects without the derived designations stored as a list
+/// ([`ward_ownership::derived::DERIVED_DATASET`]): parties are tied to listed subjects, and
+/// the derived ones are what is computed here.
+fn listed_subjects(store: &Store) -> anyhow::Result<Vec<ward_model::Subject>> {
+    let entities = store.current_entities()?;
+    let listed =
+        entities.into_iter().filter(|e| e.dataset != ward_ownership::derived::DERIVED_DATASET).collect();
+    Ok(ward_lists::link::link(listed))
 }
 
 /// The edges to compute on, with their parties, and what they came from.
@@ -272,7 +286,7 @@ fn tie(data_dir: &Path, args: &EdgesArgs) -> anyhow::Result<Tied> {
     let store = crate::serve::open_store(data_dir, &args.db)?;
     let loaded = load(&store, args)?;
     let as_of = as_of(args.as_of.as_deref())?;
-    let subjects = crate::entity::current_subjects(&store)?;
+    let subjects = listed_subjects(&store)?;
     let tied = tie_graph(&loaded.edges, &loaded.parties, &subjects, as_of);
     Ok(Tied { tied, subjects, origin: loaded.origin })
 }

@@ -28,8 +28,10 @@
 //! assert_eq!((summary.inserted, summary.changes.raised), (1, 0));
 //! ```
 
+mod derived;
 mod screen;
 
+pub use derived::{derived_records, publish_derived};
 pub use screen::{Lists, Summary};
 
 use std::collections::{BTreeMap, HashSet};
@@ -51,6 +53,12 @@ pub enum Error {
     NoBook {
         /// The name given.
         name: String,
+    },
+    /// A day that is not `YYYY-MM-DD`.
+    #[error("{date:?} is not a date (YYYY-MM-DD)")]
+    BadDate {
+        /// The text given.
+        date: String,
     },
     /// One customer id twice in one import.
     #[error("customer id {id:?} appears more than once in the file; each customer needs its own id")]
@@ -227,8 +235,11 @@ impl<'s> Monitor<'s> {
     }
 
     /// Brings every book up to the current lists, one after the other, loading the lists only
-    /// when there is a book. The summaries, by book name.
+    /// when there is a book. The derived designations of the current lists and ownership are
+    /// stored first ([`publish_derived`], as of [`Monitor::today`]), so that those that appeared
+    /// or went raise or close alerts with the rest. The summaries, by book name.
     pub fn rescreen_all(&self) -> Result<Vec<(String, Summary)>> {
+        publish_derived(self.store, &self.today())?;
         let books = self.store.books()?;
         if books.is_empty() {
             return Ok(Vec::new());

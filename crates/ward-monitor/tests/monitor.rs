@@ -647,3 +647,99 @@ fn suppression_case_on_postgres() {
     suppression_case(&Location::Postgres { url: url.clone(), schema: Some(schema.clone()) });
     drop_schema(&url, &schema);
 }
+
+/// Issue 15's two-level chain as stored ownership: WANG Junzheng (SDN 31492) holds 60% of a
+/// holding company, which holds `opco_stake` of an operating company.
+fn import_chain(store: &Store, opco_stake: &str) {
+    use ward_ownership::tie::{PartyRecord, PartyTie, TieMethod};
+    use ward_ownership::{Edge, EdgeKind, Stake};
+    let edge = |owner: &str, owned: &str, stake: &str| Edge {
+        owner: owner.into(),
+        owned: owned.into(),
+        kind: EdgeKind::Ownership { stake: Stake::parse(stake).unwrap(), joint_arrangement: None },
+        start: None,
+        end: None,
+        source: "registry".into(),
+    };
+    let edges = vec![edge("wang", "GB-HOLD-1", "60"), edge("GB-HOLD-1", "GB-OPCO-2", opco_stake)];
+    let party = |key: &str, name: &str, tie: Option<PartyTie>| PartyRecord {
+        key: key.into(),
+        name: Some(name.into()),
+        other_keys: Vec::new(),
+        tie,
+    };
+    let wang = PartyTie { referent: "us_ofac_sdn:31492".into(), method: TieMethod::Referent, score: None };
+    let parties = vec![
+        party("GB-HOLD-1", "Kunlun Silk Road Holdings Ltd", None),
+        party("GB-OPCO-2", "Tarim Basin Drilling Services Ltd", None),
+        party("wang", "WANG, Junzheng", Some(wang)),
+    ];
+    store.import_ownership("edges.csv", &edges, &parties).unwrap();
+}
+
+/// The datasets of the outbox's list change events, oldest first.
+fn list_change_events(store: &Store) -> Vec<String> {
+    store
+        .outbox(1000)
+        .unwrap()
+        .into_iter()
+        .filter(|event| event.topic == ward_store::TOPIC_LISTS_CHANGED)
+        .map(|event| event.payload)
+        .collect()
+}
+
+#[test]
+fn a_derived_designation_raises_an_alert_and_a_divestment_closes_it() {
+    const DERIVED: &str = "ward_ownership";
+    let store = Store::open_in_memory().unwrap();
+    let monitor = Monitor::new(&store, MonitorConfig::default()).with_today("2026-06-01");
+    import(&store, SDN, "2026-01-01", vec![person(SDN, "31492", &["WANG, Junzheng"], Some("1964-03-01"))]);
+    let book = vec![
+        Customer {
+            kind: Some("company".into()),
+            ..customer("c1", "Tarim Basin Drilling Services Ltd", None)
+        },
+        customer("c2", "Jane Doe", None),
+    ];
+    let summary = monitor.import_book("corporate", book, false, &Lists::load(&store).unwrap()).unwrap();
+    assert_eq!(summary.changes.raised, 0);
+    let events_before = list_change_events(&store).len();
+
+    // The ownership makes the operating company derived-blocked: the customer named like it
+    // gets an alert, and the derived version's list change event is in the outbox.
+    import_chain(&store, "50");
+    let summaries = monitor.rescreen_all().unwrap();
+    assert_eq!(summaries.len(), 1);
+    assert_eq!((summaries[0].1.raised, summaries[0].1.closed), (1, 0), "{summaries:?}");
+    let alert = alerts(&store).into_iter().find(|a| a.customer_id == "c1").unwrap();
+    assert_eq!(alert.subject_id, format!("{DERIVED}:GB-OPCO-2"));
+    assert_eq!(alert.status, AlertStatus::Open);
+    let events = list_change_events(&store);
+    assert_eq!(events.len(), events_before + 1);
+    assert!(events.last().unwrap().contains(DERIVED), "{}", events.last().unwrap());
+    let derived = ward_monitor::derived_records(&store, "2026-06-01").unwrap().unwrap();
+    let opco = derived.iter().find(|e| e.id == alert.subject_id).unwrap();
+    assert_eq!(opco.properties["topics"], ["sanction.linked"]);
+    assert!(opco.notes.iter().any(|n| n.contains("GB-HOLD-1")), "{:?}", opco.notes);
+
+    // Nothing changed: no new version, no alert change.
+    let again = monitor.rescreen_all().unwrap();
+    assert!(again[0].1.no_change(), "{again:?}");
+    assert_eq!(list_change_events(&store).len(), events_before + 1);
+
+    // The holding sells down to 10%: the derived designation goes, and the alert is closed.
+    import_chain(&store, "10");
+    let summaries = monitor.rescreen_all().unwrap();
+    assert_eq!((summaries[0].1.raised, summaries[0].1.closed), (0, 1), "{summaries:?}");
+    assert_eq!(
+        states(&store),
+        [(
+            "c1".into(),
+            format!("{DERIVED}:GB-OPCO-2"),
+            AlertStatus::Closed,
+            AlertReason::NewDesignation,
+            Some(CloseReason::Delisted)
+        )]
+    );
+    assert_eq!(list_change_events(&store).len(), events_before + 2);
+}

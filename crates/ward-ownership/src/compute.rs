@@ -2,11 +2,13 @@
 //! one rule set, computed twice (on the low and on the high ends of the stakes), and the proof
 //! of each result.
 
+use crate::attribution;
 use crate::graph::{ArrangementId, ControlId, HoldingId, OwnershipGraph, PartyId};
 use crate::rules::{Aggregation, ControlEffect, Rule, RuleSet};
 use crate::{ControlKind, Percent, Stake};
 use serde::Serialize;
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 /// What a rule set says of one party.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -36,6 +38,9 @@ pub(crate) enum Cause {
     Arrangement(ArrangementId),
     /// A marked party controls it.
     Control(ControlId),
+    /// Under the UK test, the holdings of the designated person and of the entities attributed
+    /// to it (those it owns or controls) met the threshold together.
+    Attributed(PartyId),
 }
 
 /// Which end of the stakes a pass adds up.
@@ -66,6 +71,9 @@ pub(crate) struct Marks {
     pub(crate) cause: Vec<Cause>,
     /// The rank the next marked party gets: above every rank given so far.
     pub(crate) next_rank: u32,
+    /// Under the UK test, the designated persons each marked party is attributed to (see
+    /// `attribution.rs`); empty under the other tests.
+    pub(crate) principals: HashMap<PartyId, Vec<PartyId>>,
 }
 
 pub(crate) const UNMARKED: u32 = u32::MAX;
@@ -94,19 +102,31 @@ impl Marks {
     pub(crate) fn unmark(&mut self, party: PartyId) {
         self.rank[party as usize] = UNMARKED;
         self.cause[party as usize] = Cause::Unmarked;
+        self.principals.remove(&party);
+    }
+
+    /// No party marked.
+    pub(crate) fn empty(n_parties: usize, next_rank: u32) -> Marks {
+        Marks {
+            rank: vec![UNMARKED; n_parties],
+            cause: vec![Cause::Unmarked; n_parties],
+            next_rank,
+            principals: HashMap::new(),
+        }
     }
 }
 
 /// Marks the seeds, then every party the rule reaches from them, each once (a worklist over
-/// the holdings and control links of each newly marked party: linear in the graph's size).
+/// the holdings and control links of each newly marked party: linear in the graph's size). The
+/// UK test, which attributes holdings to designated persons, is in `attribution.rs`.
 fn pass(graph: &OwnershipGraph, rule: &Rule, seeds: &[PartyId], bound: Bound) -> Marks {
     let n_parties = graph.parties().len();
-    let mut marks =
-        Marks { rank: vec![UNMARKED; n_parties], cause: vec![Cause::Unmarked; n_parties], next_rank: 0 };
-    let mut totals: Vec<u64> = match rule.aggregation {
-        Aggregation::AllBlockedHolders => vec![0; n_parties],
-        Aggregation::JointArrangementOnly => Vec::new(),
-    };
+    let mut marks = Marks::empty(n_parties, 0);
+    if rule.aggregation == Aggregation::JointArrangementOnly {
+        attribution::pass(graph, rule, seeds, bound, &mut marks);
+        return marks;
+    }
+    let mut totals: Vec<u64> = vec![0; n_parties];
     let mut order: Vec<PartyId> = Vec::new();
     let mark = |marks: &mut Marks, order: &mut Vec<PartyId>, party: PartyId, cause: Cause| {
         if marks.mark(party, cause) {
@@ -120,37 +140,14 @@ fn pass(graph: &OwnershipGraph, rule: &Rule, seeds: &[PartyId], bound: Bound) ->
     while next < order.len() {
         let party = order[next];
         next += 1;
-        let first_holding = graph.first_holding_of(party);
-        for (offset, holding) in graph.holdings_of(party).iter().enumerate() {
+        for holding in graph.holdings_of(party) {
             let owned = holding.owned;
             if marks.marked(owned) {
                 continue;
             }
-            let holding_id = first_holding + offset as u32;
-            match rule.aggregation {
-                Aggregation::AllBlockedHolders => {
-                    totals[owned as usize] += bound.of(holding.stake);
-                    if rule.meets(totals[owned as usize]) {
-                        mark(&mut marks, &mut order, owned, Cause::Aggregate);
-                    }
-                }
-                Aggregation::JointArrangementOnly => match holding.arrangement {
-                    Some(arrangement) => {
-                        let joint = graph.arrangement(arrangement);
-                        let total = match bound {
-                            Bound::Low => joint.low_total,
-                            Bound::High => joint.high_total,
-                        };
-                        if rule.meets(total) {
-                            mark(&mut marks, &mut order, owned, Cause::Arrangement(arrangement));
-                        }
-                    }
-                    None => {
-                        if rule.meets(bound.of(holding.stake)) {
-                            mark(&mut marks, &mut order, owned, Cause::Holding(holding_id));
-                        }
-                    }
-                },
+            totals[owned as usize] += bound.of(holding.stake);
+            if rule.meets(totals[owned as usize]) {
+                mark(&mut marks, &mut order, owned, Cause::Aggregate);
             }
         }
         let first_control = graph.first_control_of(party);
@@ -287,6 +284,12 @@ pub enum Basis {
     },
     /// Control by a blocked party.
     Control,
+    /// Under the UK test, the stakes held by one designated person directly and through the
+    /// entities it owns or controls, added up.
+    Attributed {
+        /// The designated person the stakes are attributed to.
+        principal: PartyId,
+    },
 }
 
 /// A derived result and its proof, one step deep: the holders (or the controller) that make it.
@@ -390,6 +393,15 @@ impl<'graph> Outcome<'graph> {
                     .collect::<Vec<_>>(),
             ),
             Cause::Holding(holding) => (Basis::SingleHolder, vec![holding_contribution(holding)]),
+            Cause::Attributed(principal) => (
+                Basis::Attributed { principal },
+                graph
+                    .holdings_in(party)
+                    .iter()
+                    .filter(|&&h| attribution::attributed(marks, principal, graph.holding(h).owner))
+                    .map(|&h| holding_contribution(h))
+                    .collect(),
+            ),
             Cause::Arrangement(arrangement) => {
                 let joint = graph.arrangement(arrangement);
                 (
@@ -468,6 +480,11 @@ impl<'graph> Outcome<'graph> {
                 total.unwrap_or_else(Stake::unknown)
             ),
             Basis::Control => format!("{listed} under {rule}"),
+            Basis::Attributed { principal } => format!(
+                "owned {listed}, {} held by {principal} directly or through entities it owns or controls, under {rule}",
+                total.unwrap_or_else(Stake::unknown),
+                principal = graph.party(*principal).label(),
+            ),
         };
         if status == Status::Review {
             text.push_str(": for review (");

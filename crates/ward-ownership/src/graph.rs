@@ -363,11 +363,6 @@ impl OwnershipGraph {
         &self.holdings[range]
     }
 
-    /// The first holding id of `owner` (its holdings are consecutive).
-    pub(crate) fn first_holding_of(&self, owner: PartyId) -> HoldingId {
-        self.holdings_out[owner as usize]
-    }
-
     /// The ids of the holdings in `owned`.
     pub fn holdings_in(&self, owned: PartyId) -> &[HoldingId] {
         let (starts, ids) = &self.holdings_in;

@@ -19,6 +19,7 @@
 //! cost is that of the deleted parties and of what the new marks reach, with their edges; a
 //! seed added to a graph where it reaches little costs little however large the graph.
 
+use crate::attribution;
 use crate::compute::{control_reaches, status_of, Bound, Cause, FixedPoint, Marks};
 use crate::graph::{HoldingId, OwnershipGraph, PartyId};
 use crate::rules::{Aggregation, Rule};
@@ -82,8 +83,8 @@ impl FixedPoint {
         let old_of: Vec<Option<PartyId>> =
             new_graph.parties().iter().map(|party| old_graph.find(&party.key)).collect();
         let is_seed = seed_flags(new_graph, seeds);
-        let mut certain = empty_marks(n_parties, self.certain.next_rank);
-        let mut possible = empty_marks(n_parties, self.possible.next_rank);
+        let mut certain = Marks::empty(n_parties, self.certain.next_rank);
+        let mut possible = Marks::empty(n_parties, self.possible.next_rank);
         let mut changed = Vec::new();
         for party in 0..n_parties as PartyId {
             let Some(old) = old_of[party as usize] else {
@@ -170,14 +171,6 @@ fn seed_flags(graph: &OwnershipGraph, seeds: &[PartyId]) -> Vec<bool> {
     is_seed
 }
 
-fn empty_marks(n_parties: usize, next_rank: u32) -> Marks {
-    Marks {
-        rank: vec![crate::compute::UNMARKED; n_parties],
-        cause: vec![Cause::Unmarked; n_parties],
-        next_rank,
-    }
-}
-
 /// What flows into a party, by key, in a form two graphs can compare: its holdings (holder,
 /// stake, joint arrangement) and control links (controller, kind), sorted.
 #[derive(Debug, PartialEq, Eq)]
@@ -220,6 +213,7 @@ fn carry(
     new_graph: &OwnershipGraph,
     party: PartyId,
 ) -> bool {
+    let principals_complete = carry_principals(from, old_graph, old, to, new_graph, party);
     let cause = match from.cause[old as usize] {
         Cause::Holding(holding) => {
             let (owner, label) = (key_of_owner(old_graph, holding), label_of(old_graph, holding));
@@ -256,11 +250,33 @@ fn carry(
                 None => return carry_rank_only(from, old, to, party),
             }
         }
+        Cause::Attributed(principal) => match new_graph.find(&old_graph.party(principal).key) {
+            Some(principal) => Cause::Attributed(principal),
+            None => return carry_rank_only(from, old, to, party),
+        },
         cause @ (Cause::Seed | Cause::Aggregate | Cause::Unmarked) => cause,
     };
     to.rank[party as usize] = from.rank[old as usize];
     to.cause[party as usize] = cause;
-    true
+    principals_complete
+}
+
+/// Carries the designated persons a party is attributed to (UK test) to the new graph's ids;
+/// returns false where one left the graph: the party must be evaluated again.
+fn carry_principals(
+    from: &Marks,
+    old_graph: &OwnershipGraph,
+    old: PartyId,
+    to: &mut Marks,
+    new_graph: &OwnershipGraph,
+    party: PartyId,
+) -> bool {
+    let Some(principals) = from.principals.get(&old) else { return true };
+    let carried: Vec<PartyId> =
+        principals.iter().filter_map(|&principal| new_graph.find(&old_graph.party(principal).key)).collect();
+    let complete = carried.len() == principals.len();
+    to.principals.insert(party, carried);
+    complete
 }
 
 fn key_of_owner(graph: &OwnershipGraph, holding: HoldingId) -> &str {
@@ -299,12 +315,18 @@ fn repair_pass(
     changed: &[PartyId],
 ) -> Before {
     renumber_if_full(marks);
-    // 1. Delete: the changed parties, and the marks whose proof may go through them.
+    // 1. Delete: the changed parties, and the marks whose proof may go through them. Under the
+    // UK test a party attributed to a further designated person after its mark has proofs
+    // through parties of higher rank, so every marked party downstream is deleted.
+    let attributing = rule.aggregation == Aggregation::JointArrangementOnly;
     let mut deleted: HashSet<PartyId> = changed.iter().copied().collect();
     let mut stack: Vec<PartyId> = changed.iter().copied().filter(|&p| marks.marked(p)).collect();
     while let Some(party) = stack.pop() {
         for successor in successors(graph, party) {
-            if marks.marked(successor) && marks.before(party, successor) && deleted.insert(successor) {
+            if marks.marked(successor)
+                && (attributing || marks.before(party, successor))
+                && deleted.insert(successor)
+            {
                 stack.push(successor);
             }
         }
@@ -315,6 +337,10 @@ fn repair_pass(
     for &party in &candidates {
         before.insert(party, marks.cause[party as usize]);
         marks.unmark(party);
+    }
+    if attributing {
+        rederive_attributions(graph, rule, marks, bound, is_seed, &candidates, &mut before);
+        return before;
     }
     // 2. Rederive: each candidate from scratch against the marks left, then the worklist.
     let mut order: Vec<PartyId> = Vec::new();
@@ -330,33 +356,25 @@ fn repair_pass(
     while next < order.len() {
         let party = order[next];
         next += 1;
-        let first_holding = graph.first_holding_of(party);
-        for (offset, holding) in graph.holdings_of(party).iter().enumerate() {
+        for holding in graph.holdings_of(party) {
             let owned = holding.owned;
             if marks.marked(owned) {
                 continue;
             }
-            let holding_id = first_holding + offset as u32;
-            let cause = match rule.aggregation {
-                Aggregation::AllBlockedHolders => {
-                    let total = totals.entry(owned).or_insert_with(|| {
-                        // Holders processed before this one: every mark of lower rank.
-                        graph
-                            .holdings_in(owned)
-                            .iter()
-                            .map(|&h| graph.holding(h))
-                            .filter(|h| marks.before(h.owner, party))
-                            .map(|h| bound.of(h.stake))
-                            .sum()
-                    });
-                    *total += bound.of(holding.stake);
-                    rule.meets(*total).then_some(Cause::Aggregate)
-                }
-                Aggregation::JointArrangementOnly => single_or_joint(graph, rule, bound, holding_id),
-            };
-            if let Some(cause) = cause {
+            let total = totals.entry(owned).or_insert_with(|| {
+                // Holders processed before this one: every mark of lower rank.
+                graph
+                    .holdings_in(owned)
+                    .iter()
+                    .map(|&h| graph.holding(h))
+                    .filter(|h| marks.before(h.owner, party))
+                    .map(|h| bound.of(h.stake))
+                    .sum()
+            });
+            *total += bound.of(holding.stake);
+            if rule.meets(*total) {
                 before.entry(owned).or_insert(Cause::Unmarked);
-                marks.mark(owned, cause);
+                marks.mark(owned, Cause::Aggregate);
                 order.push(owned);
             }
         }
@@ -372,30 +390,40 @@ fn repair_pass(
     before
 }
 
-/// Under the UK test, whether one holding of a marked holder marks the held party: by itself,
-/// or with the others of its joint arrangement.
-fn single_or_joint(
+/// Under the UK test, rederives the deleted `candidates`: the listed ones first, then each one
+/// from scratch against the pairs left, then the pairs propagated (to parties already
+/// marked too, which may be attributed to a further designated person).
+fn rederive_attributions(
     graph: &OwnershipGraph,
     rule: &Rule,
+    marks: &mut Marks,
     bound: Bound,
-    holding_id: HoldingId,
-) -> Option<Cause> {
-    let holding = graph.holding(holding_id);
-    match holding.arrangement {
-        Some(arrangement) => {
-            let joint = graph.arrangement(arrangement);
-            let total = match bound {
-                Bound::Low => joint.low_total,
-                Bound::High => joint.high_total,
-            };
-            rule.meets(total).then_some(Cause::Arrangement(arrangement))
+    is_seed: &[bool],
+    candidates: &[PartyId],
+    before: &mut Before,
+) {
+    let mut worklist: Vec<(PartyId, PartyId)> = Vec::new();
+    let mut on_mark = |party: PartyId| {
+        before.entry(party).or_insert(Cause::Unmarked);
+    };
+    for &party in candidates.iter().filter(|&&party| is_seed[party as usize]) {
+        if attribution::attribute(marks, party, party, Cause::Seed, &mut on_mark) {
+            worklist.push((party, party));
         }
-        None => rule.meets(bound.of(holding.stake)).then_some(Cause::Holding(holding_id)),
     }
+    // A listed party may be held by another designated person too.
+    for &party in candidates {
+        for (principal, cause) in attribution::evaluate_party(graph, rule, marks, bound, party) {
+            if attribution::attribute(marks, principal, party, cause, &mut on_mark) {
+                worklist.push((principal, party));
+            }
+        }
+    }
+    attribution::propagate(graph, rule, marks, bound, worklist, &mut on_mark);
 }
 
-/// Whether `party` is marked given the marks as they stand, and why: the rule applied to it
-/// from scratch.
+/// Whether `party` is marked given the marks as they stand, and why: the rule (one that adds
+/// up the holders) applied to it from scratch.
 fn evaluate(
     graph: &OwnershipGraph,
     rule: &Rule,
@@ -408,21 +436,13 @@ fn evaluate(
         return Some(Cause::Seed);
     }
     let holdings = graph.holdings_in(party);
-    let by_ownership = match rule.aggregation {
-        Aggregation::AllBlockedHolders => {
-            let total: u64 = holdings
-                .iter()
-                .map(|&h| graph.holding(h))
-                .filter(|h| marks.marked(h.owner))
-                .map(|h| bound.of(h.stake))
-                .sum();
-            rule.meets(total).then_some(Cause::Aggregate)
-        }
-        Aggregation::JointArrangementOnly => holdings
-            .iter()
-            .filter(|&&h| marks.marked(graph.holding(h).owner))
-            .find_map(|&h| single_or_joint(graph, rule, bound, h)),
-    };
+    let total: u64 = holdings
+        .iter()
+        .map(|&h| graph.holding(h))
+        .filter(|h| marks.marked(h.owner))
+        .map(|h| bound.of(h.stake))
+        .sum();
+    let by_ownership = rule.meets(total).then_some(Cause::Aggregate);
     by_ownership.or_else(|| {
         graph.controls_in(party).iter().find_map(|&c| {
             let link = graph.control(c);

@@ -40,6 +40,7 @@
 //! assert_eq!(outcome.paths(operating)[0].len(), 3);
 //! ```
 
+mod attribution;
 mod compute;
 pub mod derived;
 mod graph;

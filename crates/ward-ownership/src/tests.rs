@@ -178,6 +178,93 @@ fn uk_indirect_through_a_blocked_entity() {
 }
 
 #[test]
+fn uk_attributes_the_holdings_of_an_owned_entity_to_its_owner() {
+    // X (designated) owns 60% of A, so A's shares are attributed to X under the OFSI guidance:
+    // X holds 25% of C directly and 30% through A, 55% in all, and C is owned by X. OFAC and the
+    // EU reach C by adding up blocked holders.
+    check(
+        &[own("X", "A", "60"), own("X", "C", "25"), own("A", "C", "30")],
+        &["X"],
+        &[("A", Blocked, Blocked, Blocked), ("C", Blocked, Blocked, Blocked)],
+    );
+}
+
+#[test]
+fn uk_attributes_the_holdings_of_a_controlled_entity_to_its_controller() {
+    // X appoints A's board: A's 30% of C and X's 25% are X's 55%. OFAC ignores control.
+    check(
+        &[control("X", "A", ControlKind::BoardAppointment), own("X", "C", "25"), own("A", "C", "30")],
+        &["X"],
+        &[("A", NotBlocked, Blocked, Blocked), ("C", NotBlocked, Blocked, Blocked)],
+    );
+}
+
+#[test]
+fn uk_does_not_add_up_different_designated_persons_through_their_companies() {
+    // X owns 60% of A, Y owns 60% of B; A and B each hold 30% of C. Each of X and Y holds 30%
+    // of C: no designated person holds more than 50%, and no joint arrangement ties them.
+    check(
+        &[own("X", "A", "60"), own("Y", "B", "60"), own("A", "C", "30"), own("B", "C", "30")],
+        &["X", "Y"],
+        &[
+            ("A", Blocked, Blocked, Blocked),
+            ("B", Blocked, Blocked, Blocked),
+            ("C", Blocked, Blocked, NotBlocked),
+        ],
+    );
+}
+
+#[test]
+fn uk_attributes_along_a_chain_of_owned_entities() {
+    // X owns 60% of A, A 60% of B: B is X's. B and X each hold 30% of C: 60% is X's.
+    check(
+        &[own("X", "A", "60"), own("A", "B", "60"), own("B", "C", "30"), own("X", "C", "30")],
+        &["X"],
+        &[("B", Blocked, Blocked, Blocked), ("C", Blocked, Blocked, Blocked)],
+    );
+}
+
+#[test]
+fn uk_attribution_with_stake_intervals() {
+    // X owns 60% of A; A holds 20-40% of C and X 20%: 40-60% is X's, more than 50% only at the
+    // high end, so C is for review (and for review under OFAC and the EU, 40-60% in the
+    // aggregate). With A at 25-50% of a holding X owns only 40-60% of, D is for review too.
+    check(
+        &[
+            own("X", "A", "60"),
+            own("A", "C", "20-40"),
+            own("X", "C", "20"),
+            own("X", "E", "40-60"),
+            own("E", "D", "31"),
+            own("X", "D", "25"),
+        ],
+        &["X"],
+        &[("C", Review, Review, Review), ("E", Review, Review, Review), ("D", Review, Review, Review)],
+    );
+}
+
+#[test]
+fn uk_attribution_names_the_designated_person_in_its_explanation_and_paths() {
+    let graph = named_graph(
+        &[own("x", "A", "60"), own("x", "C", "25"), own("A", "C", "30")],
+        &[("x", "X"), ("A", "Alpha"), ("C", "Charlie")],
+    );
+    let seeds = seeds(&graph, &["x"]);
+    let uk = compute(&graph, &seeds, RuleSet::Uk);
+    let c = graph.find("C").unwrap();
+    let finding = uk.finding(c).unwrap();
+    assert_eq!(finding.basis, Basis::Attributed { principal: graph.find("x").unwrap() });
+    assert_eq!(
+        finding.explanation,
+        "owned 30% by Alpha (A), itself blocked and 25% by X (x), 55% held by X (x) directly or through entities \
+         it owns or controls, under the UK more-than-50% rule"
+    );
+    let mut paths: Vec<String> = uk.paths(c).iter().map(|path| uk.describe_path(path)).collect();
+    paths.sort();
+    assert_eq!(paths, ["X (x) -25%-> Charlie (C)", "X (x) -60%-> Alpha (A) -30%-> Charlie (C)"]);
+}
+
+#[test]
 fn cycles_reach_a_fixed_point() {
     // A and B own 60% of each other and nobody listed holds them: neither is blocked (the
     // least fixed point, not "blocked because blocked").
@@ -583,56 +670,68 @@ fn proof_holds(outcome: &Outcome<'_>, party: PartyId) {
 }
 
 /// The reference: start from the seeds and sweep over every party until nothing changes,
-/// testing each from scratch against the graph's holdings and control links.
+/// testing each from scratch against the graph's holdings and control links. Under the UK test
+/// it sweeps over (designated person, party) pairs: a party is held by a designated person when
+/// the holdings in it of that person and of the parties held by it add up to more than 50%, one
+/// of them is under a joint arrangement that meets the threshold, or one of them controls it.
 fn brute_force(graph: &OwnershipGraph, seeds: &[PartyId], rules: RuleSet, high: bool) -> Vec<bool> {
     let rule = rules.rule();
     let bound = |s: Stake| u64::from(if high { s.high.units() } else { s.low.units() });
     let n = graph.parties().len();
-    let mut marked = vec![false; n];
-    for &seed in seeds {
-        marked[seed as usize] = true;
+    let by_control = |party: PartyId, held: &dyn Fn(PartyId) -> bool| {
+        graph.controls_in(party).iter().map(|&c| graph.control(c)).any(|c| {
+            let effect = match c.kind {
+                ControlKind::BoardAppointment => rule.board_appointment,
+                ControlKind::Other => rule.other_control,
+            };
+            held(c.controller)
+                && (effect == ControlEffect::Blocks || (effect == ControlEffect::Review && high))
+        })
+    };
+    // held[principal][party]; one row (every party as its own principal) when holders add up.
+    let principals: Vec<PartyId> = match rule.aggregation {
+        Aggregation::AllBlockedHolders => vec![PartyId::MAX],
+        Aggregation::JointArrangementOnly => seeds.to_vec(),
+    };
+    let mut held = vec![vec![false; n]; principals.len()];
+    for (row, &principal) in principals.iter().enumerate() {
+        for &seed in seeds {
+            if principal == PartyId::MAX || principal == seed {
+                held[row][seed as usize] = true;
+            }
+        }
     }
     loop {
         let mut changed = false;
-        for party in 0..n as u32 {
-            if marked[party as usize] {
-                continue;
-            }
-            let holdings: Vec<&Holding> =
-                graph.holdings_in(party).iter().map(|&h| graph.holding(h)).collect();
-            let by_ownership = match rule.aggregation {
-                Aggregation::AllBlockedHolders => rule.meets(
-                    holdings.iter().filter(|h| marked[h.owner as usize]).map(|h| bound(h.stake)).sum(),
-                ),
-                Aggregation::JointArrangementOnly => {
-                    holdings.iter().filter(|h| marked[h.owner as usize]).any(|h| match h.arrangement {
-                        None => rule.meets(bound(h.stake)),
-                        Some(a) => rule.meets(
-                            graph
-                                .arrangement(a)
-                                .holdings
-                                .iter()
-                                .map(|&m| bound(graph.holding(m).stake))
-                                .sum(),
-                        ),
-                    })
+        for row in &mut held {
+            for party in 0..n as u32 {
+                if row[party as usize] {
+                    continue;
                 }
-            };
-            let by_control = graph.controls_in(party).iter().map(|&c| graph.control(c)).any(|c| {
-                let effect = match c.kind {
-                    ControlKind::BoardAppointment => rule.board_appointment,
-                    ControlKind::Other => rule.other_control,
+                let holdings: Vec<&Holding> = graph
+                    .holdings_in(party)
+                    .iter()
+                    .map(|&h| graph.holding(h))
+                    .filter(|h| row[h.owner as usize])
+                    .collect();
+                let total: u64 = holdings.iter().map(|h| bound(h.stake)).sum();
+                let joint = holdings.iter().filter_map(|h| h.arrangement).any(|a| {
+                    rule.meets(
+                        graph.arrangement(a).holdings.iter().map(|&m| bound(graph.holding(m).stake)).sum(),
+                    )
+                });
+                let by_ownership = match rule.aggregation {
+                    Aggregation::AllBlockedHolders => rule.meets(total),
+                    Aggregation::JointArrangementOnly => rule.meets(total) || joint,
                 };
-                marked[c.controller as usize]
-                    && (effect == ControlEffect::Blocks || (effect == ControlEffect::Review && high))
-            });
-            if by_ownership || by_control {
-                marked[party as usize] = true;
-                changed = true;
+                if by_ownership || by_control(party, &|p: PartyId| row[p as usize]) {
+                    row[party as usize] = true;
+                    changed = true;
+                }
             }
         }
         if !changed {
-            return marked;
+            return (0..n).map(|party| held.iter().any(|row| row[party])).collect();
         }
     }
 }
