@@ -3,9 +3,14 @@
 //! (`Entity`, `DateOfBirth`, `Title`, no listing date) and the current one (`EntityOrShip`,
 //! `DateOfBirthOrShipBuildDate`, `TitleOrShip`, `ShipIMONumber`, `DateOfListing`).
 //!
-//! The list has no record id: Ward builds one from the regime, schedule and item
-//! (`russia/1-part-1/12`), which together locate the entry in the regulations.
+//! The list has no record id, and its schedule item numbers are not stable: an entry keeps its
+//! name but moves to another item or part when its regulations are amended. Ward builds the id
+//! from what an entry keeps: the regime (its country code, or the acronym or name of a regime
+//! that is not a country), person or entity, and the primary name (`ru/person/...`,
+//! `jvcfor/person/...`), so that an unchanged entry keeps its id from one version to the next.
+//! The schedule and item stay in the designation's legal basis.
 
+use crate::country::country;
 use crate::text::clean;
 use crate::xml::{self, Element, RecordCtx};
 use crate::{Error, Input, Result};
@@ -110,14 +115,27 @@ fn slug(text: &str) -> String {
     out.trim_end_matches('-').to_string()
 }
 
-/// The regime part of the record id: the acronym a regime gives itself ("... (JVCFOR)"),
-/// else the English country name.
+/// The regime part of the record id: the country code of a country's regime (so that "Burma"
+/// and "Myanmar (Burma)" are one regime), else the acronym a regime gives itself
+/// ("... (JVCFOR)"), else its English name.
 fn regime_slug(regime: &str) -> String {
+    if let Some(code) = country(regime) {
+        return code.to_ascii_lowercase();
+    }
     let acronym = regime
         .rsplit_once('(')
         .and_then(|(_, rest)| rest.strip_suffix(')'))
         .filter(|a| a.len() >= 2 && a.chars().all(|c| c.is_ascii_uppercase()));
     slug(acronym.unwrap_or(regime))
+}
+
+/// The id part naming a record's kind: a person, or an entity (ships included, which the older
+/// schema lists as entities).
+fn kind_slug(schema: Schema) -> &'static str {
+    match schema {
+        Schema::Person => "person",
+        _ => "entity",
+    }
 }
 
 /// "1,Part 3" and "1, Part 3" are the same schedule.
@@ -134,24 +152,6 @@ fn read_record(el: &Element, ids: &mut HashSet<String>, ctx: &mut RecordCtx<'_>)
     };
     let regime = english(&country).to_string();
     let schedule = field(el, &["Schedule"]).map(|s| normalize_schedule(&s));
-    let mut record_id = match &schedule {
-        Some(schedule) => format!("{}/{}/{}", regime_slug(&regime), slug(schedule), slug(&item)),
-        None => format!("{}/{}", regime_slug(&regime), slug(&item)),
-    };
-    // Country, schedule and item are unique in every list seen so far; should a future list
-    // repeat them, the later record gets a suffix rather than replacing the earlier one.
-    if !ids.insert(record_id.clone()) {
-        let base = record_id.clone();
-        let mut n = 2;
-        while !ids.insert(format!("{base}~{n}")) {
-            n += 1;
-        }
-        record_id = format!("{base}~{n}");
-        ctx.record = Some(record_id.clone());
-        ctx.warn(format!("regime, schedule and item repeat {base}; record id made unique"));
-    }
-    ctx.record = Some(record_id.clone());
-
     let given = field(el, &["GivenName"]);
     let last = field(el, &["LastName"]);
     let organization = field(el, &["EntityOrShip", "Entity"]);
@@ -163,14 +163,36 @@ fn read_record(el: &Element, ids: &mut HashSet<String>, ctx: &mut RecordCtx<'_>)
     } else if organization.is_some() {
         Schema::Organization
     } else {
+        ctx.record = Some(format!("{}/{}", regime_slug(&regime), slug(&item)));
         ctx.error("record without a name (GivenName, LastName or EntityOrShip); record skipped");
         return None;
     };
-    let mut entity = Entity::new(DATASET, &record_id, schema);
+    let mut entity = Entity::new(DATASET, "", schema);
     match schema {
         Schema::Person => read_person_name(given, last, &mut entity),
         _ => read_organization_name(organization.as_deref().unwrap_or_default(), schema, &mut entity),
     }
+    let primary = entity.names.first().map(|name| name.full.as_str()).unwrap_or_default();
+    let mut record_id = format!("{}/{}/{}", regime_slug(&regime), kind_slug(schema), slug(primary));
+    // Regime, kind and name are unique but for a person listed twice under one regime (two
+    // parts of its schedule, as MENYAILO in 2025): the later entry's id adds its schedule and
+    // item. That is no error, so it gets no diagnostic.
+    if !ids.insert(record_id.clone()) {
+        let base = record_id.clone();
+        let place = match &schedule {
+            Some(schedule) => format!("{}/{}", slug(schedule), slug(&item)),
+            None => slug(&item),
+        };
+        record_id = format!("{base}~{place}");
+        let mut n = 2;
+        while !ids.insert(record_id.clone()) {
+            record_id = format!("{base}~{place}~{n}");
+            n += 1;
+        }
+    }
+    ctx.record = Some(record_id.clone());
+    entity.record_id.clone_from(&record_id);
+    entity.id = format!("{DATASET}:{record_id}");
     if let Some(aliases) = field(el, &["Aliases"]) {
         for alias in split_aliases(&aliases, schema == Schema::Person) {
             let single_word = !alias.text.contains(' ');

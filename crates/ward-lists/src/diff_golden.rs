@@ -171,11 +171,16 @@ fn uk_ofsi_two_years() {
     }
 }
 
-/// Canada's records have no ids of their own: Ward names them by regime, schedule and item
-/// (`burma/1/1`). The 2025-05 file renamed Burma "Myanmar (Burma)" and its schedule "1" became
-/// "Part 1" (Air Bagan is item 1 of both), so such records show as removed and added; and it
-/// gives every record a `DateOfListing`, so no record is unchanged. South Sudan's items 1 and 2
-/// swapped names. All read in the two XML files.
+/// Canada's records have no ids of their own: Ward names them by regime, person or entity,
+/// and primary name (`mm/entity/air-bagan`), which an entry keeps while its schedule item
+/// moves. All read in the two XML files:
+/// - The 2025-05 file renamed Burma "Myanmar (Burma)" and its schedule "1" became "Part 1":
+///   Air Bagan (item 1 of both) is one record, amended in programme and legal basis.
+/// - South Sudan's two entries swapped items (CHANUONG 1 -> 2, GADET 2 -> 1): amended in their
+///   legal basis, not renamed into each other.
+/// - Zimbabwe lost 100 of its 182 entries (Monica and Gamuchirai Chinamasa among them; Patrick
+///   Chinamasa stays): they are removed.
+/// - Every 2025 record has a `DateOfListing`, so no record is unchanged.
 #[test]
 fn canada_sema_five_years() {
     let Some(report) =
@@ -186,13 +191,17 @@ fn canada_sema_five_years() {
     assert_eq!(report.removed.len() + report.amended.len(), 1369);
     assert_eq!(report.added.len() + report.amended.len(), 4759);
     assert_eq!(report.unchanged, 0);
-    assert_eq!(removed(&report, "ca_dfatd_sema_sanctions:burma/1/1"), "Air Bagan");
-    assert_eq!(added(&report, "ca_dfatd_sema_sanctions:myanmar-burma/part-1/1"), "Air Bagan");
     assert_eq!(
-        amended(&report, "ca_dfatd_sema_sanctions:south-sudan/1"),
+        amended(&report, "ca_dfatd_sema_sanctions:mm/entity/air-bagan"),
         [
-            "names: -Marial CHANUONG | +Peter GADET",
-            "designations: -legal basis Special Economic Measures Act, Item 1 | +listed 2014-10-23; legal basis Special Economic Measures Act, Item 1"
+            "programmes: -Burma | +Myanmar (Burma)",
+            "designations: -legal basis Special Economic Measures Act, Schedule 1, Item 1 | +listed 2012-04-24; legal basis Special Economic Measures Act, Part 1, Item 1"
         ]
     );
+    assert_eq!(
+        amended(&report, "ca_dfatd_sema_sanctions:ss/person/marial-chanuong"),
+        ["designations: -legal basis Special Economic Measures Act, Item 1 | +listed 2014-10-23; legal basis Special Economic Measures Act, Item 2"]
+    );
+    assert_eq!(removed(&report, "ca_dfatd_sema_sanctions:zw/person/monica-chinamasa"), "Monica Chinamasa");
+    assert!(amended(&report, "ca_dfatd_sema_sanctions:zw/person/patrick-anthony-chinamasa").len() == 1);
 }

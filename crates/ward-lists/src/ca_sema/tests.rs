@@ -33,6 +33,7 @@ fn check_list(
     organizations: usize,
     vessels: usize,
     diagnostics: &[&str],
+    repeated_ids: &[&str],
 ) -> Option<ParsedList> {
     let list = parse_shared(rel)?;
     let count = |schema| list.entities.iter().filter(|e| e.schema == schema).count();
@@ -48,19 +49,21 @@ fn check_list(
         .map(|d| format!("{:?} {}: {}", d.severity, d.record.as_deref().unwrap_or("-"), d.message))
         .collect();
     assert_eq!(got, diagnostics, "{rel}");
-    // Regime, schedule and item identify every record: no id needed a suffix.
+    // Regime, kind and primary name identify every record but the persons listed twice under
+    // one regime, whose later entry's id names its schedule and item.
     let mut ids: Vec<&str> = list.entities.iter().map(|e| e.id.as_str()).collect();
     ids.sort_unstable();
     ids.dedup();
     assert_eq!(ids.len(), list.entities.len(), "{rel}: record ids are unique");
-    assert!(list.entities.iter().all(|e| !e.record_id.contains('~')));
+    let repeated: Vec<&str> =
+        list.entities.iter().map(|e| e.record_id.as_str()).filter(|id| id.contains('~')).collect();
+    assert_eq!(repeated, repeated_ids, "{rel}");
     for e in &list.entities {
         let d = &e.designations[0];
         assert_eq!(d.programs.len(), 1, "{}", e.id);
-        assert!(d
-            .legal_basis
-            .as_deref()
-            .is_some_and(|l| l.ends_with(&format!("Item {}", e.record_id.rsplit('/').next().unwrap()))));
+        assert!(d.legal_basis.as_deref().is_some_and(|l| l.contains(", Item ")), "{}", e.id);
+        let kind = if e.schema == Schema::Person { "/person/" } else { "/entity/" };
+        assert!(e.record_id.contains(kind), "{}", e.id);
         assert!(!e.names.is_empty());
     }
     Some(list)
@@ -74,9 +77,11 @@ fn list_of_2025_with_listing_dates_and_ships() {
         1316,
         109,
         &[
-            "Warning russia/1-part-1/1114: date of birth \"Sep-99\" not understood; kept in notes",
-            "Warning sudan/part-1/1: date of birth \"born in the early 1970s\" not understood; kept in notes",
+            "Warning ru/person/kirill-alekseevich-mordashov: date of birth \"Sep-99\" not understood; kept in notes",
+            "Warning sd/person/abdelrahim-hamdan-dagalo: date of birth \"born in the early 1970s\" not understood; kept in notes",
         ],
+        // MENYAILO is listed in Parts 1 and 1.1 of the Russia schedule (items 44 and 6).
+        &["ru/person/sergey-ivanovich-menyailo~1-part-1.1/6"],
     ) else {
         return;
     };
@@ -86,8 +91,8 @@ fn list_of_2025_with_listing_dates_and_ships() {
     let with_cyrillic = list.entities.iter().filter(|e| e.names.iter().any(|n| n.original_script)).count();
     assert!(with_cyrillic > 2000, "{with_cyrillic}");
 
-    let bortnikov = entity(&list, "russia/1-part-1/485");
-    assert_eq!(bortnikov.id, "ca_dfatd_sema_sanctions:russia/1-part-1/485");
+    let bortnikov = entity(&list, "ru/person/denis-aleksandrovich-bortnikov");
+    assert_eq!(bortnikov.id, "ca_dfatd_sema_sanctions:ru/person/denis-aleksandrovich-bortnikov");
     assert_eq!(bortnikov.schema, Schema::Person);
     assert_eq!(
         names(bortnikov),
@@ -106,10 +111,10 @@ fn list_of_2025_with_listing_dates_and_ships() {
     assert_eq!(d.programs, ["Russia"]);
     assert_eq!(d.listed_on.as_deref(), Some("2022-02-24"));
     assert_eq!(d.legal_basis.as_deref(), Some("Special Economic Measures Act, Schedule 1, Part 1, Item 485"));
-    assert_eq!(d.record_id, "russia/1-part-1/485");
+    assert_eq!(d.record_id, "ru/person/denis-aleksandrovich-bortnikov");
     assert_eq!(d.un_reference, None);
 
-    let mashadziyeu = entity(&list, "belarus/1-part-1/99");
+    let mashadziyeu = entity(&list, "by/person/ruslan-khikmetavich-mashadziyeu");
     assert_eq!(
         names(mashadziyeu),
         [
@@ -134,7 +139,7 @@ fn list_of_2025_with_listing_dates_and_ships() {
         ]
     );
 
-    let ship = entity(&list, "russia/1.1/1");
+    let ship = entity(&list, "ru/entity/balitiyskiy-iii");
     assert_eq!(ship.schema, Schema::Vessel);
     assert_eq!(ship.caption(), "Balitiyskiy III");
     assert_eq!(
@@ -149,7 +154,7 @@ fn list_of_2025_with_listing_dates_and_ships() {
     );
 
     let maduro = list.entities.iter().find(|e| e.caption() == "Nicolás MADURO MOROS").unwrap();
-    assert_eq!(maduro.record_id, "jvcfor/1");
+    assert_eq!(maduro.record_id, "jvcfor/person/nicolás-maduro-moros");
     assert_eq!(
         maduro.designations[0].programs,
         ["Justice for Victims of Corrupt Foreign Officials Regulations (JVCFOR)"]
@@ -162,9 +167,9 @@ fn list_of_2025_with_listing_dates_and_ships() {
 
 #[test]
 fn list_of_2020_in_the_older_schema() {
-    let Some(list) = check_list("ca-sema/sema-lmes_2020-04.xml", 985, 384, 0, &[]) else { return };
+    let Some(list) = check_list("ca-sema/sema-lmes_2020-04.xml", 985, 384, 0, &[], &[]) else { return };
     assert!(list.entities.iter().all(|e| e.designations[0].listed_on.is_none()));
-    let irgc = entity(&list, "iran/1/136");
+    let irgc = entity(&list, "ir/entity/islamic-revolutionary-guard-corps");
     assert_eq!(irgc.caption(), "Islamic Revolutionary Guard Corps");
     assert_eq!(
         names(irgc)[1],
@@ -181,15 +186,19 @@ fn list_of_2020_in_the_older_schema() {
         .map(|d| d.to_string())
         .collect();
     assert_eq!(dates, ["1972-08-10", "1972-08-11"]);
-    let general = entity(&list, "syria/2/60");
+    let general = entity(&list, "sy/person/jumah-al-ahmad");
     assert_eq!(general.titles, ["Major General"]);
-    let adanov = entity(&list, "syria/2/44");
+    let adanov = entity(&list, "sy/person/munir-adanov");
     assert_eq!(
         names(adanov)[..2],
         [("Munir Adanov", NameKind::Primary, None, false), ("Munir Adnuf", NameKind::Alias, None, false)]
     );
-    // "N/A" schedule: the id has no schedule part.
-    assert_eq!(entity(&list, "nicaragua/1").caption(), "Gustavo Eduardo PORRAS Cortes");
+    assert_eq!(
+        entity(&list, "ni/person/gustavo-eduardo-porras-cortes").caption(),
+        "Gustavo Eduardo PORRAS Cortes"
+    );
+    // "Burma" here and "Myanmar (Burma)" in 2025 are one regime: the id holds its country code.
+    assert_eq!(entity(&list, "mm/entity/air-bagan").designations[0].programs, ["Burma"]);
 }
 
 fn check_aliases(text: &str, person: bool, expect: &[(&str, Option<&str>)]) {
@@ -259,7 +268,9 @@ fn record_ids() {
         regime_slug("Justice for Victims of Corrupt Foreign Officials Regulations (JVCFOR)"),
         "jvcfor"
     );
-    assert_eq!(regime_slug("Myanmar (Burma)"), "myanmar-burma");
+    assert_eq!(regime_slug("Myanmar (Burma)"), "mm");
+    assert_eq!(regime_slug("Burma"), "mm");
+    assert_eq!(regime_slug("Russia"), "ru");
     assert_eq!(regime_slug("Hamas Terrorist Attacks"), "hamas-terrorist-attacks");
     assert_eq!(slug(&normalize_schedule("1,Part 3")), "1-part-3");
     assert_eq!(slug(&normalize_schedule("1, Part 1.1")), "1-part-1.1");
@@ -268,21 +279,27 @@ fn record_ids() {
          <record><Country>Iran</Country><Entity>B Co</Entity><Schedule>1</Schedule><Item>7</Item></record>\
          <record><Country>Iran</Country><Entity>C Co</Entity></record>\
          <record><Country>Iran</Country><Item>8</Item></record>\
+         <record><Country>Iran</Country><LastName>DOE</LastName><GivenName>John</GivenName><Schedule>1</Schedule><Item>10</Item></record>\
+         <record><Country>Iran</Country><LastName>Doe</LastName><GivenName>John</GivenName><Schedule>1, Part 2</Schedule><Item>3</Item></record>\
          <record><Country>Iran</Country><Entity>D</Entity><Item>9</Item><Vessel>x</Vessel></record></data-set>",
     )
     .unwrap();
     let ids: Vec<&str> = list.entities.iter().map(|e| e.record_id.as_str()).collect();
-    assert_eq!(ids, ["iran/1/7", "iran/1/7~2", "iran/9"]);
+    assert_eq!(
+        ids,
+        [
+            "ir/entity/a-co",
+            "ir/entity/b-co",
+            "ir/person/john-doe",
+            "ir/person/john-doe~1-part-2/3",
+            "ir/entity/d"
+        ]
+    );
     let got: Vec<(Severity, Option<&str>, &str)> =
         list.diagnostics.iter().map(|d| (d.severity, d.record.as_deref(), d.message.as_str())).collect();
     assert_eq!(
         got,
         [
-            (
-                Severity::Warning,
-                Some("iran/1/7~2"),
-                "regime, schedule and item repeat iran/1/7; record id made unique"
-            ),
             (
                 Severity::Error,
                 None,
@@ -290,7 +307,7 @@ fn record_ids() {
             ),
             (
                 Severity::Error,
-                Some("iran/8"),
+                Some("ir/8"),
                 "record without a name (GivenName, LastName or EntityOrShip); record skipped"
             ),
             (Severity::Warning, None, "fields not read (a newer schema?): Vessel (1 records)"),
