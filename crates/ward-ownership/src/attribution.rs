@@ -129,8 +129,7 @@ pub(crate) fn propagate(
     while let Some((principal, party)) = worklist.pop() {
         let holdings = graph.holdings_of(party).iter().map(|h| h.owned);
         let controlled = graph.controls_of(party).iter().map(|c| c.controlled);
-        let successors: Vec<PartyId> = holdings.chain(controlled).collect();
-        for successor in successors {
+        for successor in holdings.chain(controlled) {
             if attributed(marks, principal, successor) {
                 continue;
             }
