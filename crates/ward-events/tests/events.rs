@@ -33,7 +33,9 @@ fn store_with_events(customers: usize) -> Arc<Store> {
             updated_at: String::new(),
         };
         let ids = store.commit_screening(&book, &[AlertChange::Raise(alert.clone())]).unwrap();
-        let closed = Alert { id: ids[0], status: AlertStatus::Closed, ..alert };
+        // A screening writes back the alert as it read it (its `updated_at` included).
+        let stored = store.alert(ids[0]).unwrap().unwrap();
+        let closed = Alert { status: AlertStatus::Closed, ..stored };
         store.commit_screening(&book, &[AlertChange::Update(closed)]).unwrap();
     }
     Arc::new(store)
