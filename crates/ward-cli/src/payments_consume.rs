@@ -262,23 +262,17 @@ pub(crate) async fn consume(
         .await
         .with_context(|| format!("connecting to NATS at {}", args.nats))?;
     let context = jetstream::new(client);
-    let created = context
-        .get_or_create_stream(jetstream::stream::Config {
+    ward_events::ensure_stream(
+        &context,
+        jetstream::stream::Config {
             name: target.stream.to_string(),
             subjects: vec![target.subject.to_string()],
             duplicate_window: DUPLICATE_WINDOW,
             ..Default::default()
-        })
-        .await;
-    if let Err(create_error) = created {
-        // Consumers started together race to create the stream: the loser's create is refused
-        // ("subjects overlap") although the stream it wanted now exists.
-        context
-            .get_stream(target.stream)
-            .await
-            .map_err(move |_| create_error)
-            .with_context(|| format!("creating the decisions stream {}", target.stream))?;
-    }
+        },
+    )
+    .await
+    .with_context(|| format!("creating the decisions stream {}", target.stream))?;
     let stream =
         context.get_stream(&args.stream).await.with_context(|| format!("opening stream {}", args.stream))?;
     let ack_wait = Duration::from_secs(args.ack_wait.max(1));

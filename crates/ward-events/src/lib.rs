@@ -161,6 +161,23 @@ pub struct Nats {
     jetstream: async_nats::jetstream::Context,
 }
 
+/// Gets the stream `config` names, creating it where missing. Processes started together race
+/// to create it, and `JetStream` refuses the loser's create ("subjects overlap") although the
+/// stream it wanted now exists: a refused create looks the stream up again before it fails.
+pub async fn ensure_stream(
+    jetstream: &async_nats::jetstream::Context,
+    config: async_nats::jetstream::stream::Config,
+) -> std::result::Result<
+    async_nats::jetstream::stream::Stream,
+    async_nats::jetstream::context::CreateStreamError,
+> {
+    let name = config.name.clone();
+    match jetstream.get_or_create_stream(config).await {
+        Ok(stream) => Ok(stream),
+        Err(create_error) => jetstream.get_stream(&name).await.map_err(|_| create_error),
+    }
+}
+
 impl Nats {
     /// Connects to the NATS server at `url` (`nats://127.0.0.1:4222`). A topic no stream holds
     /// gets a stream of its own (`WARD_ALERTS_CREATED` for `ward.alerts.created`), so that
@@ -176,8 +193,7 @@ impl Nats {
                     subjects: vec![topic.to_string()],
                     ..Default::default()
                 };
-                jetstream
-                    .get_or_create_stream(config)
+                ensure_stream(&jetstream, config)
                     .await
                     .map_err(|e| Error::Nats(format!("creating a stream for {topic}: {e}")))?;
             }
