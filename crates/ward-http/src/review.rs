@@ -101,9 +101,7 @@ pub(crate) async fn approve(
     PathParam(id): PathParam,
     JsonBody(body): JsonBody,
 ) -> Result<Json<Decision>> {
-    let decision = number(&id, "decision")?;
-    let body: ReviewBody = parse(body)?;
-    Ok(Json(blocking(&state, move |store| store.approve_decision(decision, &actor, &body.remark)).await?))
+    review_decision(&state, actor, &id, body, Store::approve_decision).await
 }
 
 /// `POST /decisions/{id}/reject`: a second person rejects; the alert stays as it is.
@@ -113,9 +111,21 @@ pub(crate) async fn reject(
     PathParam(id): PathParam,
     JsonBody(body): JsonBody,
 ) -> Result<Json<Decision>> {
-    let decision = number(&id, "decision")?;
+    review_decision(&state, actor, &id, body, Store::reject_decision).await
+}
+
+/// A second person's review of pending decision `id`: `review` is the store's approval or
+/// rejection.
+async fn review_decision(
+    state: &AppState,
+    actor: Actor,
+    id: &str,
+    body: serde_json::Value,
+    review: fn(&Store, i64, &Actor, &str) -> ward_store::Result<Decision>,
+) -> Result<Json<Decision>> {
+    let decision = number(id, "decision")?;
     let body: ReviewBody = parse(body)?;
-    Ok(Json(blocking(&state, move |store| store.reject_decision(decision, &actor, &body.remark)).await?))
+    Ok(Json(blocking(state, move |store| review(store, decision, &actor, &body.remark)).await?))
 }
 
 /// An alert's history.
