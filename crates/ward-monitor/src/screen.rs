@@ -160,12 +160,11 @@ fn match_forward<'c>(monitor: &Monitor<'_>, lists: &Lists, customers: &[Screenab
     customers
         .par_iter()
         .flat_map_iter(|c| {
-            let candidates = screener.candidates(&c.query, &options);
-            screener
-                .match_subjects(&c.query, &candidates, &options)
-                .into_iter()
-                .filter(|hit| hit.is_match)
-                .map(|hit| Match { customer: c.customer, subject: hit.subject, hit })
+            screener.match_query(&c.query, &options).into_iter().filter(|hit| hit.is_match).map(|hit| Match {
+                customer: c.customer,
+                subject: hit.subject,
+                hit,
+            })
         })
         .collect()
 }
