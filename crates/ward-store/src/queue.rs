@@ -29,8 +29,10 @@ text_enum! {
     }
 }
 
-// The enum's derives are fixed by `text_enum!`, so `Default` is written out.
-#[allow(clippy::derivable_impls)]
+#[expect(
+    clippy::derivable_impls,
+    reason = "the enum's derives are fixed by `text_enum!`, so `Default` is written out"
+)]
 impl Default for QueueSort {
     fn default() -> QueueSort {
         QueueSort::Oldest
