@@ -741,11 +741,18 @@ fn family_stands_for(q: &PreparedName, c: &PreparedName, units: &[Unit]) -> u64 
     c.tokens
         .iter()
         .enumerate()
-        .filter(|(_, t)| {
-            matches!(t.kind, TokenKind::Word | TokenKind::Initial)
-                && matches!(t.role, Role::Given | Role::Middle | Role::Patronymic)
-        })
+        .filter(|(_, t)| stands_for_with_family(t.kind, t.role))
         .fold(0u64, |m, (i, _)| m | 1 << i)
+}
+
+/// Whether a listed token is one a query's family name alone may stand for (given names,
+/// middle names, patronymics; see [`Weights::family_alone_given_cover`]): the index counts
+/// the penalty the scorer may waive on it.
+///
+/// [`Weights::family_alone_given_cover`]: crate::Weights::family_alone_given_cover
+pub fn stands_for_with_family(kind: TokenKind, role: Role) -> bool {
+    matches!(kind, TokenKind::Word | TokenKind::Initial)
+        && matches!(role, Role::Given | Role::Middle | Role::Patronymic)
 }
 
 /// The penalty of each unmatched token of `name`, in token order: `miss` times its share of
