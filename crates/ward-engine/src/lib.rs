@@ -271,17 +271,15 @@ impl Screener {
                     } else {
                         0.0
                     },
-                    // Scores are clamped at 0, so with a cutoff of 0 every name reaches it. A
-                    // query naming a person by the family name alone lets the scorer leave
-                    // listed given names uncharged, which the index's bound does not know.
-                    penalties: (query.identifiers.is_empty()
-                        && options.cutoff > 0.0
-                        && !query.names.iter().any(|(_, name)| name.by_family_name()))
-                    .then_some(ward_index::Penalties {
-                        query_miss: Weights::STANDARD.query_miss,
-                        listed_miss: Weights::STANDARD.listed_miss,
-                        max_total: headroom(options.cutoff) + 0.01,
-                    }),
+                    // Scores are clamped at 0, so with a cutoff of 0 every name reaches it.
+                    penalties: (query.identifiers.is_empty() && options.cutoff > 0.0).then_some(
+                        ward_index::Penalties {
+                            query_miss: Weights::STANDARD.query_miss,
+                            listed_miss: Weights::STANDARD.listed_miss,
+                            max_total: headroom(options.cutoff) + 0.01,
+                            spared_share: spared_share(query),
+                        },
+                    ),
                 },
                 |s| filter == u64::MAX || self.dataset_masks[s.index()] & filter != 0,
                 &mut scratch.borrow_mut(),
@@ -461,6 +459,17 @@ fn headroom(score: f32) -> f32 {
     1.0 + Weights::STANDARD.max_evidence_bonus() - score
 }
 
+/// The share of a listed given name's penalty the scorer may waive for a query: a query that
+/// names a person by the family name alone charges them `Weights::family_alone_given_cover`
+/// of it, any other query all of it.
+fn spared_share(query: &PreparedQuery) -> f32 {
+    if query.names.iter().any(|(_, name)| name.by_family_name()) {
+        1.0 - Weights::STANDARD.family_alone_given_cover
+    } else {
+        0.0
+    }
+}
+
 fn key_name(name: &PreparedName) -> KeyName<'_> {
     let tokens = name
         .tokens
@@ -474,6 +483,7 @@ fn key_name(name: &PreparedName) -> KeyName<'_> {
             weight: t.weight,
             kind: t.kind,
             cover: t.weight * ward_score::coverage_factor(t.kind, t.role),
+            spared: ward_score::stands_for_with_family(t.kind, t.role),
         })
         .collect();
     let pairs = name

@@ -93,6 +93,7 @@ impl IndexBuilder {
             weight,
             cover: name.tokens.iter().map(|t| t.cover).sum(),
             unkeyed: name.tokens.iter().filter(|t| !t.keyed()).map(|t| t.cover).sum(),
+            spared: name.tokens.iter().filter(|t| t.spared).map(|t| t.cover).sum(),
         });
         let mut name_lexemes = std::mem::take(&mut self.name_lexemes);
         name_lexemes.clear();

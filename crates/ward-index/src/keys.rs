@@ -31,10 +31,15 @@ pub struct KeyToken<'a> {
     /// The token's share in the scorer's query coverage (weight times role factor): lets the
     /// index skip long posting lists of tokens that cannot decide a match on their own.
     pub cover: f32,
+    /// Whether the scorer may waive part of this listed token's penalty when it goes unmatched
+    /// (see [`Penalties::spared_share`](crate::Penalties::spared_share)): a listed given name
+    /// against a query naming the person by the family name alone.
+    pub spared: bool,
 }
 
 impl<'a> KeyToken<'a> {
-    /// A key token from a normalised token and its weight.
+    /// A key token from a normalised token and its weight, its whole weight counted in
+    /// coverage and never spared.
     pub fn new(token: &'a Token, weight: f32) -> KeyToken<'a> {
         KeyToken {
             text: &token.text,
@@ -45,6 +50,7 @@ impl<'a> KeyToken<'a> {
             weight,
             kind: token.kind,
             cover: weight,
+            spared: false,
         }
     }
 

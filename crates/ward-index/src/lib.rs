@@ -76,6 +76,8 @@ struct NameInfo {
     /// The part of `cover` in tokens without keys (initials), which the index cannot see
     /// matched and so credits to every name.
     unkeyed: f32,
+    /// The part of `cover` in tokens the scorer may spare (see [`KeyToken::spared`]).
+    spared: f32,
 }
 
 impl Index {

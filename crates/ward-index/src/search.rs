@@ -31,7 +31,8 @@ pub struct Bounds {
 /// `1 - query_miss * (query share unmatched) - listed_miss * (listed share unmatched)`, and a
 /// name can reach the cutoff only if the two penalties together stay within `max_total`. The
 /// index overstates both matched shares (every key shared counts as a match, every lexeme at
-/// the most coverage it has in any name), so the test only drops names that cannot reach it.
+/// the most coverage it has in any name, a spared token's waived share as matched), so the
+/// test only drops names that cannot reach it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Penalties {
     /// Penalty for the whole query unmatched.
@@ -40,6 +41,9 @@ pub struct Penalties {
     pub listed_miss: f32,
     /// The most the two may take off.
     pub max_total: f32,
+    /// The share of an unmatched spared listed token's penalty ([`KeyToken::spared`]) the
+    /// scorer may waive for this query, in [0, 1] (0: it charges every token in full).
+    pub spared_share: f32,
 }
 
 /// The name lists of the lexemes a query token reaches, each with the weight of the
@@ -203,9 +207,9 @@ impl Index {
                 let name = self.names[id as usize];
                 if let Some(p) = penalties {
                     let query_share = (f32::from(cov) / COV_SCALE / total_cover).min(1.0);
-                    let listed = f32::from(listed) / COV_SCALE;
-                    let listed_share =
-                        if name.cover > 0.0 { ((listed + name.unkeyed) / name.cover).min(1.0) } else { 1.0 };
+                    // What the scorer may waive of the spared tokens counts as matched.
+                    let listed = f32::from(listed) / COV_SCALE + name.unkeyed + p.spared_share * name.spared;
+                    let listed_share = if name.cover > 0.0 { (listed / name.cover).min(1.0) } else { 1.0 };
                     if p.query_miss * (1.0 - query_share) + p.listed_miss * (1.0 - listed_share) > p.max_total
                     {
                         continue;

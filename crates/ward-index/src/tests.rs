@@ -3,7 +3,7 @@
 
 use ward_normalize::{normalize_name, NameHint, NormalizedName};
 
-use crate::{Bounds, IndexBuilder, KeyName, KeyToken, NameId, Scratch, SubjectId, MAX_NAMES};
+use crate::{Bounds, IndexBuilder, KeyName, KeyToken, NameId, Penalties, Scratch, SubjectId, MAX_NAMES};
 
 const TYPO_MIN_LEN: usize = 5;
 
@@ -104,6 +104,30 @@ fn the_limit_keeps_the_best_ranked_names() {
     let candidates = index.candidates(&[key_name(&query)], &[], bounds, |_| true, &mut Scratch::default());
     // The shorter of the two names sharing both words ranks first.
     assert_eq!(candidates.list.iter().map(|c| c.subject.index()).collect::<Vec<_>>(), vec![1]);
+}
+
+#[test]
+fn spared_listed_words_count_as_matched_for_the_share_waived() {
+    // "Lavrov" alone against "Sergei Viktorovich Lavrov": two of three listed words unmatched,
+    // both spared (a given name and a patronymic).
+    let listed = normalize_name("Sergei Viktorovich Lavrov", NameHint::Person);
+    let mut name = key_name(&listed);
+    for token in name.tokens.iter_mut().filter(|t| t.text != "lavrov") {
+        token.spared = true;
+    }
+    let mut builder = IndexBuilder::new(TYPO_MIN_LEN);
+    builder.add_name(SubjectId::new(0).unwrap(), &name).unwrap();
+    let index = builder.build().unwrap();
+    let query = normalize_name("Lavrov", NameHint::Unknown);
+    let found = |spared_share: f32| {
+        // Charged in full, the listed side loses listed_miss * 2/3 = 0.2, over the 0.1 allowed;
+        // with 90% of each spared penalty waived, 0.02.
+        let penalties = Penalties { query_miss: 1.0, listed_miss: 0.3, max_total: 0.1, spared_share };
+        let bounds = Bounds { penalties: Some(penalties), ..every_name() };
+        index.candidates(&[key_name(&query)], &[], bounds, |_| true, &mut Scratch::default()).list.len()
+    };
+    assert_eq!(found(0.0), 0);
+    assert_eq!(found(0.9), 1);
 }
 
 #[test]

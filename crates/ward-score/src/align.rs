@@ -355,35 +355,108 @@ pub fn coverage_factor(kind: TokenKind, role: Role) -> f32 {
 
 /// Compares a query name with a listed name.
 pub fn match_names(q: &PreparedName, c: &PreparedName) -> NameMatch {
-    // The candidate units live in per-thread buffers: this runs for every name the index
-    // proposes, and an allocation per call is a measurable share of a query.
-    BUFS.with(|buf| {
-        let (mut cands, mut units) = buf.take();
-        let (used_q, used_c) = align_units(q, c, &mut cands, &mut units);
-        let m = score_alignment(q, c, units.clone(), used_q, used_c);
-        buf.replace((cands, units));
-        m
+    with_scratch(|scratch| {
+        scratch.weigh(q, c, Detail::Penalties);
+        scratch.aligned.to_match()
     })
 }
 
 /// The score of [`match_names`] alone, computed without building the explanation (no
-/// allocation): the engine ranks every candidate name with it and explains only the hits.
+/// allocation).
 pub fn name_score(q: &PreparedName, c: &PreparedName) -> f32 {
-    BUFS.with(|buf| {
-        let (mut cands, mut units) = buf.take();
-        let (used_q, used_c) = align_units(q, c, &mut cands, &mut units);
-        let score = score_core(q, c, &units, used_q, used_c, |_, _| {}).map_or(0.0, |k| k.score);
-        buf.replace((cands, units));
-        score
-    })
+    with_scratch(|scratch| scratch.weigh(q, c, Detail::ScoreOnly))
 }
 
-type Bufs = (Vec<Unit>, Vec<Unit>);
+/// Two names aligned (the matched units) and weighed (the score and, when asked for, what
+/// each unmatched token cost): all an explanation reads, so that the winning pair of a ranking
+/// is handed forward rather than aligned again.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Aligned {
+    units: Vec<Unit>,
+    /// `None` when nothing but initials or particles matched.
+    core: Option<Core>,
+    missing_in_listing: Vec<Missing>,
+    missing_in_query: Vec<Missing>,
+}
+
+impl Aligned {
+    /// The name score.
+    pub(crate) fn score(&self) -> f32 {
+        self.core.as_ref().map_or(0.0, |k| k.score)
+    }
+
+    /// The match as explanations read it (weighed with [`Detail::Penalties`]).
+    pub(crate) fn to_match(&self) -> NameMatch {
+        let units = self.units.clone();
+        match &self.core {
+            None => NameMatch { units, ..NameMatch::default() },
+            Some(k) => NameMatch {
+                score: k.score,
+                base: k.base,
+                units,
+                missing_in_listing: self.missing_in_listing.clone(),
+                missing_in_query: self.missing_in_query.clone(),
+                common_penalty: k.common_penalty,
+                single_word_cap: k.single_word_cap,
+                family_alone: k.family_alone,
+                conflicts: Conflict::ALL
+                    .into_iter()
+                    .filter(|c| k.conflicts & c.bit() != 0)
+                    .map(|c| (c, c.penalty()))
+                    .collect(),
+            },
+        }
+    }
+}
+
+/// What weighing an alignment keeps besides the score.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Detail {
+    /// The score alone: ranking pairs that may never be explained.
+    ScoreOnly,
+    /// Each unmatched token's penalty too, for the explanation.
+    Penalties,
+}
+
+/// The buffers of one thread's alignments: the candidate units and the last pair aligned.
+/// Pairs are aligned for every name the index proposes, and an allocation per pair is a
+/// measurable share of a query.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    cands: Vec<Unit>,
+    /// The last pair aligned by [`Scratch::weigh`].
+    pub(crate) aligned: Aligned,
+}
+
+impl Scratch {
+    /// Aligns a query name with a listed name into [`Scratch::aligned`] and weighs the
+    /// alignment; returns the name score.
+    pub(crate) fn weigh(&mut self, q: &PreparedName, c: &PreparedName, detail: Detail) -> f32 {
+        let Aligned { units, core, missing_in_listing, missing_in_query } = &mut self.aligned;
+        let (used_q, used_c) = align_units(q, c, &mut self.cands, units);
+        missing_in_listing.clear();
+        missing_in_query.clear();
+        *core = score_core(q, c, units, used_q, used_c, |listing, m| match (detail, listing) {
+            (Detail::ScoreOnly, _) => {}
+            (Detail::Penalties, true) => missing_in_listing.push(m),
+            (Detail::Penalties, false) => missing_in_query.push(m),
+        });
+        self.aligned.score()
+    }
+}
 
 thread_local! {
-    static BUFS: std::cell::RefCell<Bufs> = const {
-        std::cell::RefCell::new((Vec::new(), Vec::new()))
-    };
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+/// Runs `f` with this thread's alignment buffers.
+pub(crate) fn with_scratch<R>(f: impl FnOnce(&mut Scratch) -> R) -> R {
+    SCRATCH.with(|cell| {
+        let mut scratch = cell.take();
+        let result = f(&mut scratch);
+        cell.replace(scratch);
+        result
+    })
 }
 
 /// Finds the matched units of two names (into `units`, via the scratch `cands`) and returns
@@ -475,6 +548,7 @@ fn align_units(
 }
 
 /// What [`score_core`] finds besides the missing tokens.
+#[derive(Debug, Clone, Copy)]
 struct Core {
     score: f32,
     base: f32,
@@ -483,41 +557,6 @@ struct Core {
     family_alone: bool,
     /// [`Conflict::bit`]s.
     conflicts: u8,
-}
-
-fn score_alignment(
-    q: &PreparedName,
-    c: &PreparedName,
-    units: Vec<Unit>,
-    used_q: u64,
-    used_c: u64,
-) -> NameMatch {
-    let (mut missing_in_listing, mut missing_in_query) = (Vec::new(), Vec::new());
-    let core = score_core(q, c, &units, used_q, used_c, |listing, m| {
-        if listing {
-            missing_in_listing.push(m);
-        } else {
-            missing_in_query.push(m);
-        }
-    });
-    match core {
-        None => NameMatch { units, ..NameMatch::default() },
-        Some(k) => NameMatch {
-            score: k.score,
-            base: k.base,
-            units,
-            missing_in_listing,
-            missing_in_query,
-            common_penalty: k.common_penalty,
-            single_word_cap: k.single_word_cap,
-            family_alone: k.family_alone,
-            conflicts: Conflict::ALL
-                .into_iter()
-                .filter(|c| k.conflicts & c.bit() != 0)
-                .map(|c| (c, c.penalty()))
-                .collect(),
-        },
-    }
 }
 
 /// The name score of an alignment; each unmatched token's penalty goes to `missing` (true:
@@ -702,11 +741,18 @@ fn family_stands_for(q: &PreparedName, c: &PreparedName, units: &[Unit]) -> u64 
     c.tokens
         .iter()
         .enumerate()
-        .filter(|(_, t)| {
-            matches!(t.kind, TokenKind::Word | TokenKind::Initial)
-                && matches!(t.role, Role::Given | Role::Middle | Role::Patronymic)
-        })
+        .filter(|(_, t)| stands_for_with_family(t.kind, t.role))
         .fold(0u64, |m, (i, _)| m | 1 << i)
+}
+
+/// Whether a listed token is one a query's family name alone may stand for (given names,
+/// middle names, patronymics; see [`Weights::family_alone_given_cover`]): the index counts
+/// the penalty the scorer may waive on it.
+///
+/// [`Weights::family_alone_given_cover`]: crate::Weights::family_alone_given_cover
+pub fn stands_for_with_family(kind: TokenKind, role: Role) -> bool {
+    matches!(kind, TokenKind::Word | TokenKind::Initial)
+        && matches!(role, Role::Given | Role::Middle | Role::Patronymic)
 }
 
 /// The penalty of each unmatched token of `name`, in token order: `miss` times its share of

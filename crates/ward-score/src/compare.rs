@@ -1,11 +1,12 @@
 //! Query against subject: the best pair of names, then the other evidence (identifiers, birth
 //! dates, countries, gender, entity kind), the weak-alias cap, and the explanation of each step.
 
+use std::cell::RefCell;
 use std::fmt;
 
 use ward_model::{DateSpec, NameKind, Subject};
 
-use crate::align::{match_names, name_score, NameMatch, Span};
+use crate::align::{with_scratch, Aligned, Detail, NameMatch, Scratch, Span};
 use crate::prepare::{PreparedName, PreparedQuery, PreparedSubject};
 use crate::weights::WEIGHTS;
 
@@ -104,42 +105,115 @@ fn year_gap(q: &DateSpec, s: &DateSpec) -> u16 {
     sa.saturating_sub(qb).max(qa.saturating_sub(sb))
 }
 
-/// The best name pairs of a query against a subject, without other evidence: as (score, query
-/// name, listed name), the best with weak aliases as they are and the best with weak aliases
-/// capped at `weak_cap`. `names` limits the listed names looked at (indices into
-/// `subject.names`; all when `None`). Pairs are ranked by [`name_score`], which builds no
-/// explanation; the caller explains the winner alone.
-fn best_names(
+/// Name scores closer than this rank as equal.
+const SCORE_TIE: f32 = 1e-6;
+
+/// A pair of names: a query name and a listed name (positions in `PreparedQuery::names` and
+/// `PreparedSubject::names`), with its name score.
+#[derive(Debug, Clone, Copy)]
+struct Ranked {
+    score: f32,
+    query_name: usize,
+    listed_name: usize,
+}
+
+/// The best pairs of names of a query against a subject: with weak aliases as they are, and
+/// with weak aliases capped at `ScoreConfig::weak_alias_cap`.
+#[derive(Debug, Clone, Copy)]
+struct Ranking {
+    best: Ranked,
+    capped: Ranked,
+}
+
+/// The alignments of a [`Ranking`]'s two pairs, kept while the ranking goes on: a better pair
+/// swaps its alignment in, so that the winner is explained without being aligned again.
+#[derive(Default)]
+struct Winners {
+    best: Aligned,
+    capped: Aligned,
+}
+
+thread_local! {
+    static WINNERS: RefCell<Winners> = RefCell::new(Winners::default());
+}
+
+/// Ranks every pair of a query name and a listed name, without other evidence. `names` limits
+/// the listed names looked at (indices into `subject.names`; all when `None`). With `winners`,
+/// each pair is weighed for its explanation too, and the alignments of the best pairs are kept
+/// there; without, only scores are computed. `None` when the query has no name to compare.
+fn rank_names(
     query: &PreparedQuery,
     subject: &PreparedSubject,
     names: Option<&[usize]>,
-    weak_cap: f32,
-) -> Option<[(f32, usize, usize); 2]> {
-    let mut best: Option<[(f32, usize, usize); 2]> = None;
-    let all = 0..subject.names.len();
-    for (qi, (_, qname)) in query.names.iter().enumerate() {
+    config: &ScoreConfig,
+    scratch: &mut Scratch,
+    mut winners: Option<&mut Winners>,
+) -> Option<Ranking> {
+    let detail = if winners.is_some() { Detail::Penalties } else { Detail::ScoreOnly };
+    let mut ranking: Option<Ranking> = None;
+    for (query_name, (_, qname)) in query.names.iter().enumerate() {
         if qname.is_empty() {
             continue;
         }
-        let mut rank = |si: usize| {
-            let sname = &subject.names[si];
-            let s = name_score(qname, &sname.prepared);
-            let capped = if sname.kind == NameKind::Weak { s.min(weak_cap) } else { s };
-            let b = best.get_or_insert([(s, qi, si), (capped, qi, si)]);
+        let mut rank = |listed_name: usize| {
+            let sname = &subject.names[listed_name];
+            let score = scratch.weigh(qname, &sname.prepared, detail);
+            let capped = if sname.kind == NameKind::Weak { score.min(config.weak_alias_cap) } else { score };
+            let pair = |score: f32| Ranked { score, query_name, listed_name };
             // Prefer the stronger name on ties, so that explanations cite primary names.
-            if s > b[0].0 + 1e-6 {
-                b[0] = (s, qi, si);
+            let (better, better_capped) = ranking.as_ref().map_or((true, true), |r| {
+                (score > r.best.score + SCORE_TIE, capped > r.capped.score + SCORE_TIE)
+            });
+            let r = ranking.get_or_insert(Ranking { best: pair(score), capped: pair(capped) });
+            if better {
+                r.best = pair(score);
             }
-            if capped > b[1].0 + 1e-6 {
-                b[1] = (capped, qi, si);
+            if better_capped {
+                r.capped = pair(capped);
+            }
+            if let Some(winners) = winners.as_deref_mut() {
+                if better_capped {
+                    winners.capped.clone_from(&scratch.aligned);
+                }
+                if better {
+                    std::mem::swap(&mut winners.best, &mut scratch.aligned);
+                }
             }
         };
         match names {
             Some(names) => names.iter().for_each(|&si| rank(si)),
-            None => all.clone().for_each(&mut rank),
+            None => (0..subject.names.len()).for_each(&mut rank),
         }
     }
-    best
+    ranking
+}
+
+/// The pair of names a comparison explains, aligned and weighed: the best pair, or a strong
+/// name that scores a little lower when the best is a weak alias that would be capped.
+fn best_match(
+    query: &PreparedQuery,
+    subject: &PreparedSubject,
+    names: Option<&[usize]>,
+    config: &ScoreConfig,
+) -> Option<(Ranked, NameMatch)> {
+    with_scratch(|scratch| {
+        WINNERS.with(|cell| {
+            let mut winners = cell.take();
+            let found = rank_names(query, subject, names, config, scratch, Some(&mut winners)).map(|r| {
+                let weak = |pair: Ranked| subject.names[pair.listed_name].kind == NameKind::Weak;
+                if weak(r.best)
+                    && r.capped.score >= r.best.score.min(config.weak_alias_cap)
+                    && !weak(r.capped)
+                {
+                    (r.capped, winners.capped.to_match())
+                } else {
+                    (r.best, winners.best.to_match())
+                }
+            });
+            cell.replace(winners);
+            found
+        })
+    })
 }
 
 /// The best name score of a query against a subject (weak aliases not capped), without
@@ -149,18 +223,9 @@ pub fn best_name_score(
     subject: &PreparedSubject,
     names: Option<&[usize]>,
 ) -> Option<f32> {
-    let mut best: Option<f32> = None;
-    for (_, qname) in query.names.iter().filter(|(_, n)| !n.is_empty()) {
-        let mut score = |sname: &crate::prepare::SubjectName| {
-            let s = name_score(qname, &sname.prepared);
-            best = Some(best.map_or(s, |b: f32| b.max(s)));
-        };
-        match names {
-            Some(names) => names.iter().for_each(|&si| score(&subject.names[si])),
-            None => subject.names.iter().for_each(&mut score),
-        }
-    }
-    best
+    // The capped ranking is not read here: any cap will do.
+    let config = ScoreConfig::default();
+    with_scratch(|scratch| rank_names(query, subject, names, &config, scratch, None)).map(|r| r.best.score)
 }
 
 /// The most that evidence other than the name can add to a name score for this query: a
@@ -195,9 +260,7 @@ pub fn compare_names(
     config: &ScoreConfig,
     names: Option<&[usize]>,
 ) -> Comparison {
-    let Some([(best, qi, si), (capped, qi2, si2)]) =
-        best_names(query, prepared, names, config.weak_alias_cap)
-    else {
+    let Some((pair, m)) = best_match(query, prepared, names, config) else {
         return Comparison {
             score: 0.0,
             name_score: 0.0,
@@ -208,21 +271,10 @@ pub fn compare_names(
             explanations: vec![],
         };
     };
-    // The best pair may be a weak alias; a strong name that scores a little lower wins if the
-    // weak one would be capped.
-    let (qi, si) = if prepared.names[si].kind == NameKind::Weak
-        && capped >= best.min(config.weak_alias_cap)
-        && prepared.names[si2].kind != NameKind::Weak
-    {
-        (qi2, si2)
-    } else {
-        (qi, si)
-    };
-    let m = match_names(&query.names[qi].1, &prepared.names[si].prepared);
-    let sname = &prepared.names[si];
+    let sname = &prepared.names[pair.listed_name];
     let record = &subject.records[sname.record as usize];
     let listed = &record.names[sname.name as usize];
-    let (query_name, qprep) = &query.names[qi];
+    let (query_name, qprep) = &query.names[pair.query_name];
     let mut explanations = vec![name_explanation(
         query_name,
         qprep,

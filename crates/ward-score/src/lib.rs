@@ -19,7 +19,8 @@ mod rarity;
 mod weights;
 
 pub use align::{
-    coverage_factor, match_names, name_score, within_one_edit, How, Missing, NameMatch, Span, Unit,
+    coverage_factor, match_names, name_score, stands_for_with_family, within_one_edit, How, Missing,
+    NameMatch, Span, Unit,
 };
 pub use calibration::{Calibration, CALIBRATION_HEADER};
 pub use compare::{

@@ -1,6 +1,6 @@
-//! Property test: on random queries made from real listed names (perturbed) and random words,
-//! every subject the brute-force scorer puts at or above the threshold is among the index's
-//! candidates.
+//! Property test: on random queries made from real listed names (perturbed), one word of them
+//! after a title (a person named by the family name alone) and random words, every subject the
+//! brute-force scorer puts at or above the threshold is among the index's candidates.
 
 use proptest::prelude::*;
 use ward_engine::{MatchOptions, Query};
@@ -77,6 +77,10 @@ fn apply(name: &str, edits: &[Edit]) -> String {
     words.join(" ")
 }
 
+/// Titles that make a one-word query name a person by the family name alone, so that the
+/// scorer leaves the listed given names mostly uncharged (`PreparedName::by_family_name`).
+const TITLES: [&str; 4] = ["President", "General", "Dr.", "Генерал"];
+
 fn recall_holds(q: &str) -> Result<(), TestCaseError> {
     let screener = corpus_screener();
     let options = MatchOptions { limit: usize::MAX, cutoff: 0.0, ..MatchOptions::default() };
@@ -118,5 +122,19 @@ proptest! {
     #[test]
     fn index_recall_on_random_words(words in prop::collection::vec("[a-z]{2,8}", 1..4)) {
         recall_holds(&words.join(" "))?;
+    }
+
+    #[test]
+    fn index_recall_on_family_names_alone(
+        pick in any::<prop::sample::Index>(),
+        word in any::<prop::sample::Index>(),
+        title in 0..TITLES.len(),
+        edits in prop::collection::vec(edit(), 0..2),
+    ) {
+        let names = all_names();
+        let words: Vec<&str> = names[pick.index(names.len())].split_whitespace().collect();
+        prop_assume!(!words.is_empty());
+        let family = apply(words[word.index(words.len())], &edits);
+        recall_holds(&format!("{} {family}", TITLES[title]))?;
     }
 }
