@@ -129,3 +129,15 @@ impl Metrics {
         out
     }
 }
+
+/// The audit writer's transactions: requests answered per commit is what group commit saves.
+pub fn render_audit_commits(stats: ward_store::AuditStats) -> String {
+    format!(
+        "# HELP ward_audit_commits_total Audit transactions committed (each holds the records and held \
+         payments of every request queued meanwhile).\n# TYPE ward_audit_commits_total counter\n\
+         ward_audit_commits_total {}\n\
+         # HELP ward_audit_failed_commits_total Audit transactions that failed (every request in them \
+         failed).\n# TYPE ward_audit_failed_commits_total counter\nward_audit_failed_commits_total {}\n",
+        stats.commits, stats.failed_commits
+    )
+}

@@ -6,14 +6,15 @@
 //! server ([`crate::AppState`] remembers the last
 //! [`ward_payments::DEFAULT_REMEMBERED_TRANSFERS`]; replicas do not share them).
 //!
-//! Every held message is stored as a case of the review desk ([`Store::record_payment_hold`])
-//! before the answer is sent: a hold that is answered is durable. A message sent again (same
-//! message id and UETR) does not make a second case.
+//! Every held message is stored as a case of the review desk (as [`Store::record_payment_hold`]
+//! stores it) in the transaction of the request's audit record, with other requests' records
+//! (group commit), before the answer is sent: a hold that is answered is durable. A message sent
+//! again (same message id and UETR) does not make a second case.
 
 use crate::error::{Error, ErrorCode, Result};
 use crate::extract::ScreenAccess;
 use crate::response::PaymentResponse;
-use crate::routes::audit_and_wait;
+use crate::routes::audit_with_holds_and_wait;
 use crate::AppState;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, Request, State};
@@ -186,6 +187,7 @@ pub(crate) async fn screen_payment(
     };
 
     let payments = &snapshot.payments;
+    let version_ids = snapshot.version_ids();
     let decision = if screened.iter().any(|(_, d)| d.is_hold()) { Decision::Hold } else { Decision::Release };
     let query = json!({
         "content_type": body.content_type,
@@ -198,7 +200,7 @@ pub(crate) async fn screen_payment(
     });
     let record = AuditRecord {
         query_names: screened.iter().flat_map(|(m, _)| m.names()).collect(),
-        list_versions: snapshot.version_ids(),
+        list_versions: version_ids.clone(),
         results,
         top_score: screened.iter().map(|(_, d)| f64::from(d.top_score())).fold(0.0, f64::max),
         matched: decision == Decision::Hold,
@@ -206,22 +208,17 @@ pub(crate) async fn screen_payment(
     };
     // The body was read as UTF-8 text above.
     let raw = String::from_utf8_lossy(&body.bytes);
-    let version_ids = snapshot.version_ids();
     let holds: Vec<NewPaymentHold> = screened
         .iter()
         .filter_map(|(message, decision)| payment_hold(message, decision, &raw, &version_ids, HOLD_SOURCE))
         .collect();
-    if !holds.is_empty() {
-        let store = Arc::clone(state.store());
-        tokio::task::spawn_blocking(move || record_payment_holds(&store, &holds))
-            .await
-            .map_err(Error::internal)??;
-    }
-    audit_and_wait(&state, record).await?;
+    // The held messages' cases commit in the audit record's transaction: answered only once
+    // both are durable.
+    audit_with_holds_and_wait(&state, record, holds).await?;
     Ok(Json(PaymentResponse {
         decision,
         messages: screened.into_iter().map(|(_, d)| d).collect(),
-        list_versions: snapshot.version_ids(),
+        list_versions: version_ids,
         geography: payments.geography().version(),
     }))
 }

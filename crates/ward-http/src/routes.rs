@@ -35,7 +35,7 @@ use tower_http::request_id::{
     MakeRequestId, PropagateRequestIdLayer, RequestId as TowerRequestId, SetRequestIdLayer,
 };
 use ward_engine::{validate_query, Hit, MatchOptions, Query as EngineQuery, DEFAULT_THRESHOLD};
-use ward_store::{AuditFilter, AuditRecord};
+use ward_store::{AuditFilter, AuditRecord, NewPaymentHold};
 
 /// The `status` of a healthy answer.
 const STATUS_OK: &str = "ok";
@@ -230,13 +230,32 @@ fn datasets(snapshot: &crate::Snapshot, dataset: &str) -> Result<Option<Vec<Stri
 /// Writes the audit record and waits until it is durable. A screening that cannot be audited
 /// is not answered.
 pub(crate) async fn audit_and_wait(state: &AppState, record: AuditRecord) -> Result<()> {
+    audit_with_holds_and_wait(state, record, Vec::new()).await
+}
+
+/// Hands a request's audit record and the payments it holds to the audit writer, which commits
+/// them with other requests' rows in one transaction, and waits for that commit. A failed
+/// commit fails every request of the transaction: none of them may be answered as recorded.
+pub(crate) async fn audit_with_holds_and_wait(
+    state: &AppState,
+    record: AuditRecord,
+    holds: Vec<NewPaymentHold>,
+) -> Result<()> {
     let metrics = &state.inner.metrics;
     metrics.audit_pending.fetch_add(1, Ordering::Relaxed);
-    let outcome = state.inner.audit.submit(record).wait_async().await;
+    let outcome = state.inner.audit.submit_with_holds(vec![record], holds).wait_async().await;
     metrics.audit_pending.fetch_sub(1, Ordering::Relaxed);
     outcome.map_err(|e| {
+        if e.is_user_error() {
+            return Error::from(e);
+        }
         metrics.audit_failures.fetch_add(1, Ordering::Relaxed);
-        Error::internal(e)
+        tracing::error!(error = %e, "Audit commit failed; the request is answered with an error");
+        Error::new(
+            ErrorCode::Internal,
+            "the audit trail could not be written, so this request was not recorded (nor any payment it \
+             holds); nothing was answered as screened: retry",
+        )
     })
 }
 
@@ -519,6 +538,7 @@ async fn metrics(State(state): State<AppState>) -> Response {
     let snapshot = state.snapshot();
     let mut text =
         state.inner.metrics.render(&snapshot.version_ids(), snapshot.screener.len(), snapshot.age_seconds());
+    text.push_str(&crate::metrics::render_audit_commits(state.inner.audit.stats()));
     text.push_str(&state.inner.updates.render(&snapshot.versions));
     ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], text).into_response()
 }

@@ -1864,3 +1864,47 @@ async fn a_held_payment_is_released_only_with_four_eyes() {
         ]
     );
 }
+
+/// Payments answered at the same time wait for the audit transaction that holds their records
+/// and their cases: when it cannot commit, every one of them fails with a clear error, none is
+/// answered as screened and no case is stored; once it can, they are.
+#[tokio::test]
+async fn a_failed_audit_commit_fails_every_payment_waiting_on_it() {
+    let s = server();
+    let Some(ward_store::Location::Sqlite { data_dir }) = s.state.store().location() else {
+        panic!("the test server's store is a SQLite file");
+    };
+    let db = rusqlite::Connection::open(data_dir.join(ward_store::DB_FILE)).unwrap();
+    db.execute_batch(
+        "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'audit refused'); END;",
+    )
+    .unwrap();
+    let held = mt_103().replace("MARIE DUPONT", LISTED_PERSON);
+    let held_too = held.replace("REF1234567890", "REF0987654321");
+    let clean = mt_103();
+    let post = |body: &String| {
+        let (s, body) = (&s, body.clone());
+        async move { post_payment(s, Some("text/plain"), Some(&s.screen), body.as_bytes()).await }
+    };
+    let (first, second, third) = tokio::join!(post(&held), post(&held_too), post(&clean));
+    for answer in [&first, &second, &third] {
+        check_error(answer, 500, "internal");
+        let message = answer.body["message"].as_str().unwrap();
+        assert!(message.contains("audit trail could not be written"), "{message}");
+    }
+    let payments =
+        ward_store::AlertFilter { book: Some(ward_store::PAYMENTS_BOOK.into()), ..Default::default() };
+    assert!(s.state.store().alerts(&payments).unwrap().is_empty(), "no case without its audit record");
+
+    db.execute_batch("DROP TRIGGER refuse_audit;").unwrap();
+    let (first, second) = tokio::join!(post(&held), post(&held_too));
+    for answer in [&first, &second] {
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+        assert_eq!(answer.body["decision"], "hold");
+    }
+    assert_eq!(s.state.store().alerts(&payments).unwrap().len(), 2);
+    let metrics = call(&s.app, Method::GET, "/metrics", Some(&s.admin), None).await;
+    let failures =
+        metrics.body.as_str().unwrap().lines().find(|l| l.starts_with("ward_audit_failures_total "));
+    assert_eq!(failures, Some("ward_audit_failures_total 3"));
+}

@@ -3,18 +3,24 @@
 //!
 //! Committing one transaction per request would cap throughput at the disk's fsync rate (a few
 //! hundred per second). Instead one writer thread owns its own connection, takes whatever is
-//! queued (up to [`MAX_BATCH`]), writes it in one transaction, commits, and only then completes
-//! every ticket of the batch. Under load each fsync covers many requests; when idle a lone
-//! request is written at once, so latency stays one commit.
+//! queued (up to [`MAX_BATCH`] rows), writes it in one transaction, commits, and only then
+//! completes every ticket of the batch. While one commit is in flight the next batch
+//! accumulates; when idle a lone request is written at once (no timer), so latency stays one
+//! commit. A request that holds payments hands its cases ([`NewPaymentHold`]) to the same
+//! transaction: its answer waits for one commit, not two, and no second writer competes for the
+//! database's write lock.
 
+use crate::payment_holds::{self, NewPaymentHold};
 use crate::{Error, InternalError, Result, UserError};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde::{Deserialize, Serialize};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{mpsc, Arc};
 use std::thread::JoinHandle;
 use tokio::sync::oneshot;
 
-/// The most records written in one transaction.
+/// The most rows (audit records and held payments) written in one transaction; a single
+/// submission larger than this is still one transaction of its own.
 pub const MAX_BATCH: usize = 512;
 
 /// One screening request and Ward's answer.
@@ -132,18 +138,60 @@ pub(crate) fn names_lower(record: &AuditRecord) -> String {
     record.query_names.iter().map(|n| n.to_lowercase()).collect::<Vec<_>>().join("\n")
 }
 
+/// What one transaction writes: the audit records of the requests in it and the payments they
+/// hold.
+#[derive(Debug, Default)]
+pub(crate) struct Batch {
+    pub records: Vec<AuditRecord>,
+    pub holds: Vec<NewPaymentHold>,
+}
+
+impl Batch {
+    /// Rows to write, for [`MAX_BATCH`].
+    fn rows(&self) -> usize {
+        self.records.len() + self.holds.len()
+    }
+
+    fn add(&mut self, other: Batch) {
+        self.records.extend(other.records);
+        self.holds.extend(other.holds);
+    }
+
+    fn clear(&mut self) {
+        self.records.clear();
+        self.holds.clear();
+    }
+}
+
 /// Where the writer thread writes: one backend connection of its own.
 pub(crate) trait AuditSink: Send {
-    /// Writes every record in one transaction and commits durably.
-    fn write(&mut self, records: &[AuditRecord]) -> Result<()>;
+    /// Writes every record and hold of `batch` in one transaction (holds stored at time `at`)
+    /// and commits durably; on any error nothing of it is stored.
+    fn write(&mut self, batch: &Batch, at: &str) -> Result<()>;
 }
 
 type Outcome = std::result::Result<(), Arc<Error>>;
 
-/// Records that commit together, in one transaction, and whoever waits for them.
+/// Rows that commit together, in one transaction, and whoever waits for them.
 struct Job {
-    records: Vec<AuditRecord>,
+    batch: Batch,
     done: oneshot::Sender<Outcome>,
+}
+
+/// Counts of the writer's work, for metrics and tests.
+#[derive(Debug, Default)]
+struct Counters {
+    commits: AtomicU64,
+    failed_commits: AtomicU64,
+}
+
+/// What the audit writer has done since it started.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct AuditStats {
+    /// Transactions committed.
+    pub commits: u64,
+    /// Transactions that failed (every request in them was told).
+    pub failed_commits: u64,
 }
 
 /// The audit writer: a thread with its own connection that commits records in groups.
@@ -153,6 +201,7 @@ struct Job {
 pub struct AuditLog {
     queue: Option<mpsc::Sender<Job>>,
     thread: Option<JoinHandle<()>>,
+    counters: Arc<Counters>,
 }
 
 impl std::fmt::Debug for AuditLog {
@@ -166,11 +215,13 @@ impl AuditLog {
         // Unbounded: every submitter waits for its ticket, so the queue never holds more than
         // the requests in flight.
         let (queue, jobs) = mpsc::channel();
+        let counters = Arc::new(Counters::default());
+        let writer_counters = Arc::clone(&counters);
         let thread = std::thread::Builder::new()
             .name("ward-audit".into())
-            .spawn(move || write_loop(sink, jobs))
+            .spawn(move || write_loop(sink, &jobs, &writer_counters))
             .map_err(|source| Error::from(InternalError::Io { path: "ward-audit thread".into(), source }))?;
-        Ok(AuditLog { queue: Some(queue), thread: Some(thread) })
+        Ok(AuditLog { queue: Some(queue), thread: Some(thread), counters })
     }
 
     /// Queues a record. The returned ticket completes once the record is committed (or failed
@@ -181,19 +232,42 @@ impl AuditLog {
 
     /// Queues records that are written in one transaction: the returned ticket completes once
     /// all of them are committed, or none is (a record with a bad time fails them all).
-    pub fn submit_all(&self, mut records: Vec<AuditRecord>) -> AuditTicket {
-        let (done, rx) = oneshot::channel();
-        let ticket = AuditTicket { rx };
-        if let Err(e) = records.iter_mut().try_for_each(normalize) {
-            let _ = done.send(Err(Arc::new(e)));
-            return ticket;
+    pub fn submit_all(&self, records: Vec<AuditRecord>) -> AuditTicket {
+        self.submit_with_holds(records, Vec::new())
+    }
+
+    /// Queues records and the held payments they answered, written in one transaction (with
+    /// other requests' rows): the ticket completes once all of them are committed, or fails
+    /// when none is. A hold is stored as [`crate::Store::record_payment_hold`] stores it (once
+    /// per message key). A record with a bad time or a hold the desk cannot take fails this
+    /// ticket at once with its user error, and never the other requests of the batch.
+    pub fn submit_with_holds(
+        &self,
+        mut records: Vec<AuditRecord>,
+        holds: Vec<NewPaymentHold>,
+    ) -> AuditTicket {
+        let checked = records
+            .iter_mut()
+            .try_for_each(normalize)
+            .and_then(|()| holds.iter().try_for_each(|hold| payment_holds::check(hold).map(|_| ())));
+        if let Err(e) = checked {
+            return AuditTicket { state: TicketState::Refused(e) };
         }
+        let (done, rx) = oneshot::channel();
         let queue = self.queue.as_ref().expect("the queue lives until drop");
-        if let Err(mpsc::SendError(job)) = queue.send(Job { records, done }) {
+        if let Err(mpsc::SendError(job)) = queue.send(Job { batch: Batch { records, holds }, done }) {
             // The writer thread is gone; dropping the job's sender tells the ticket.
             drop(job);
         }
-        ticket
+        AuditTicket { state: TicketState::Queued(rx) }
+    }
+
+    /// What the writer has done so far.
+    pub fn stats(&self) -> AuditStats {
+        AuditStats {
+            commits: self.counters.commits.load(Ordering::Relaxed),
+            failed_commits: self.counters.failed_commits.load(Ordering::Relaxed),
+        }
     }
 
     /// Writes what is queued and stops the writer thread.
@@ -217,23 +291,25 @@ impl Drop for AuditLog {
     }
 }
 
-fn write_loop(mut sink: Box<dyn AuditSink>, jobs: mpsc::Receiver<Job>) {
-    let mut records = Vec::with_capacity(MAX_BATCH);
+fn write_loop(mut sink: Box<dyn AuditSink>, jobs: &mpsc::Receiver<Job>, counters: &Counters) {
+    let mut batch = Batch::default();
     let mut waiters = Vec::with_capacity(MAX_BATCH);
     while let Ok(first) = jobs.recv() {
         let mut next = Some(first);
         // A job is never split: one larger than `MAX_BATCH` is one transaction of its own.
         while let Some(job) = next {
-            records.extend(job.records);
+            batch.add(job.batch);
             waiters.push(job.done);
-            next = if records.len() < MAX_BATCH { jobs.try_recv().ok() } else { None };
+            next = if batch.rows() < MAX_BATCH { jobs.try_recv().ok() } else { None };
         }
-        let outcome: Outcome = sink.write(&records).map_err(Arc::new);
+        let outcome: Outcome = sink.write(&batch, &crate::now()).map_err(Arc::new);
+        let counter = if outcome.is_ok() { &counters.commits } else { &counters.failed_commits };
+        counter.fetch_add(1, Ordering::Relaxed);
         for done in waiters.drain(..) {
             // A waiter that gave up (client gone) is no reason to stop.
             let _ = done.send(outcome.clone());
         }
-        records.clear();
+        batch.clear();
     }
 }
 
@@ -241,7 +317,15 @@ fn write_loop(mut sink: Box<dyn AuditSink>, jobs: mpsc::Receiver<Job>) {
 #[derive(Debug)]
 #[must_use = "answer the request only after the audit record is written"]
 pub struct AuditTicket {
-    rx: oneshot::Receiver<Outcome>,
+    state: TicketState,
+}
+
+#[derive(Debug)]
+enum TicketState {
+    /// Waiting for the writer's commit.
+    Queued(oneshot::Receiver<Outcome>),
+    /// Refused before it was queued: the submitter's rows were bad.
+    Refused(Error),
 }
 
 impl AuditTicket {
@@ -256,11 +340,166 @@ impl AuditTicket {
     /// Blocks until the record is written. Do not call on an async runtime's thread (tokio
     /// panics there): use [`AuditTicket::wait_async`].
     pub fn wait(self) -> Result<()> {
-        AuditTicket::outcome(self.rx.blocking_recv())
+        match self.state {
+            TicketState::Queued(rx) => AuditTicket::outcome(rx.blocking_recv()),
+            TicketState::Refused(e) => Err(e),
+        }
     }
 
     /// Waits without blocking the thread, for async servers. Works on any executor.
     pub async fn wait_async(self) -> Result<()> {
-        AuditTicket::outcome(self.rx.await)
+        match self.state {
+            TicketState::Queued(rx) => AuditTicket::outcome(rx.await),
+            TicketState::Refused(e) => Err(e),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc::{Receiver, Sender};
+
+    /// The request id whose transaction [`GatedSink`] refuses.
+    const REFUSED: &str = "refused";
+
+    /// A sink that tells the test the rows of each transaction it starts, then waits for the
+    /// test's go before it commits; it refuses a transaction holding request [`REFUSED`].
+    struct GatedSink {
+        started: Sender<usize>,
+        go: Receiver<()>,
+    }
+
+    impl AuditSink for GatedSink {
+        fn write(&mut self, batch: &Batch, _at: &str) -> Result<()> {
+            self.started.send(batch.rows()).expect("the test listens");
+            self.go.recv().expect("the test lets it go");
+            if batch.records.iter().any(|record| record.request_id == REFUSED) {
+                return Err(Error::missing("a commit the test refuses".to_string()));
+            }
+            Ok(())
+        }
+    }
+
+    fn record(request_id: &str) -> AuditRecord {
+        AuditRecord {
+            request_id: request_id.to_string(),
+            key_id: None,
+            time: String::new(),
+            source: "http /screen/payment".to_string(),
+            dataset: "default".to_string(),
+            query: serde_json::json!({}),
+            query_names: vec!["LISTED PERSON".to_string()],
+            list_versions: vec![1],
+            results: serde_json::json!({"decision": "hold"}),
+            top_score: 0.97,
+            matched: true,
+        }
+    }
+
+    fn hold(message_id: &str) -> NewPaymentHold {
+        NewPaymentHold {
+            message_id: Some(message_id.to_string()),
+            uetr: None,
+            format: "MT103".to_string(),
+            syntax: crate::MessageSyntax::SwiftMt,
+            raw: ":20:REF\n:59:LISTED PERSON".to_string(),
+            decision: serde_json::json!({"decision": "hold", "hits": [{
+                "field": "59", "value": "LISTED PERSON", "kind": "name", "subject_id": "un:1",
+                "referents": ["un:1"], "score": 0.97, "explanations": ["all name words agree"],
+            }]}),
+            list_versions: vec![1],
+            source: "test".to_string(),
+        }
+    }
+
+    /// A log over a gated sink: the receiver of started transactions' rows and the sender of gos.
+    fn gated_log() -> (AuditLog, Receiver<usize>, Sender<()>) {
+        let (started, started_rx) = mpsc::channel();
+        let (go_tx, go) = mpsc::channel();
+        let log = AuditLog::start(Box::new(GatedSink { started, go })).unwrap();
+        (log, started_rx, go_tx)
+    }
+
+    /// Submits one request while a commit is in flight: the first job's transaction, then the
+    /// given jobs, which queue behind it; returns the first ticket and the queued ones.
+    fn behind_a_commit(
+        log: &AuditLog,
+        started: &Receiver<usize>,
+        jobs: Vec<(Vec<AuditRecord>, Vec<NewPaymentHold>)>,
+    ) -> (AuditTicket, Vec<AuditTicket>) {
+        let first = log.submit(record("first"));
+        assert_eq!(started.recv().unwrap(), 1, "a lone request is written at once");
+        let queued = jobs.into_iter().map(|(records, holds)| log.submit_with_holds(records, holds)).collect();
+        (first, queued)
+    }
+
+    #[test]
+    fn requests_queued_behind_a_commit_share_the_next_one() {
+        let (log, started, go) = gated_log();
+        let jobs = vec![
+            (vec![record("a")], vec![hold("A")]),
+            (vec![record("b")], Vec::new()),
+            (vec![record("c"), record("d")], vec![hold("C"), hold("D")]),
+        ];
+        let (first, queued) = behind_a_commit(&log, &started, jobs);
+        go.send(()).unwrap();
+        assert_eq!(started.recv().unwrap(), 7, "every queued record and hold in one transaction");
+        go.send(()).unwrap();
+        first.wait().unwrap();
+        for ticket in queued {
+            ticket.wait().unwrap();
+        }
+        assert_eq!(log.stats(), AuditStats { commits: 2, failed_commits: 0 });
+    }
+
+    #[test]
+    fn a_failed_commit_fails_every_request_in_it() {
+        let (log, started, go) = gated_log();
+        let jobs = vec![
+            (vec![record("a")], vec![hold("A")]),
+            (vec![record(REFUSED)], Vec::new()),
+            (vec![record("c")], Vec::new()),
+        ];
+        let (first, queued) = behind_a_commit(&log, &started, jobs);
+        go.send(()).unwrap();
+        assert_eq!(started.recv().unwrap(), 4);
+        go.send(()).unwrap();
+        first.wait().unwrap();
+        for ticket in queued {
+            let err = ticket.wait().unwrap_err();
+            assert!(!err.is_user_error(), "{err}");
+            let text = err.to_string();
+            assert!(text.contains("not committed") && text.contains("a commit the test refuses"), "{text}");
+        }
+        // The writer goes on: the next request commits.
+        let next = log.submit(record("next"));
+        assert_eq!(started.recv().unwrap(), 1);
+        go.send(()).unwrap();
+        next.wait().unwrap();
+        assert_eq!(log.stats(), AuditStats { commits: 2, failed_commits: 1 });
+    }
+
+    #[test]
+    fn a_bad_request_is_refused_alone_before_it_is_queued() {
+        let (log, started, go) = gated_log();
+        let mut no_hits = hold("N");
+        no_hits.decision = serde_json::json!({"decision": "hold", "hits": []});
+        let mut bad_time = record("t");
+        bad_time.time = "yesterday".to_string();
+        let jobs = vec![
+            (vec![record("a")], vec![no_hits]),
+            (vec![bad_time], Vec::new()),
+            (vec![record("b")], Vec::new()),
+        ];
+        let (first, mut queued) = behind_a_commit(&log, &started, jobs);
+        go.send(()).unwrap();
+        assert_eq!(started.recv().unwrap(), 1, "only the good request is queued");
+        go.send(()).unwrap();
+        first.wait().unwrap();
+        queued.pop().unwrap().wait().unwrap();
+        for ticket in queued {
+            assert!(ticket.wait().unwrap_err().is_user_error());
+        }
     }
 }

@@ -367,9 +367,12 @@ pub enum InternalError {
     /// The operating system's random source failed.
     #[error("cannot read random bytes from the operating system: {0}")]
     Random(String),
-    /// An audit record could not be written; the request it records must not be answered as if
-    /// it were.
-    #[error("audit record not written: {0}")]
+    /// The transaction holding an audit record could not be committed; the request it records
+    /// (and every other request of that transaction) must not be answered as if it were.
+    #[error(
+        "the audit transaction was not committed, so this request's audit record and held payments \
+         were not stored: {0}"
+    )]
     AuditWrite(#[source] Arc<Error>),
     /// The audit writer has stopped (shut down, or its thread died).
     #[error("the audit log is closed: the audit writer has stopped; restart Ward")]

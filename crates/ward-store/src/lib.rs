@@ -40,7 +40,7 @@ mod review;
 mod sql;
 mod sqlite;
 
-pub use audit::{AuditFilter, AuditLog, AuditRecord, AuditTicket, MAX_BATCH};
+pub use audit::{AuditFilter, AuditLog, AuditRecord, AuditStats, AuditTicket, MAX_BATCH};
 pub use book::{
     Alert, AlertChange, AlertFilter, AlertReason, AlertStatus, Book, CloseReason, Customer, OutboxEvent,
     StoredCustomer, TOPIC_ALERT_CREATED, TOPIC_ALERT_UPDATED, TOPIC_LISTS_CHANGED,

@@ -256,7 +256,15 @@ fn hold_alert(new: &NewPaymentHold, key: &str, hits: &[HoldHit], at: &str) -> Al
     }
 }
 
-fn check_new(new: &NewPaymentHold, hits: &[HoldHit]) -> Result<()> {
+/// The hits of a hold the desk can take: one with hits (a held message) and no NUL character
+/// in its texts; else a user error.
+pub(crate) fn check(new: &NewPaymentHold) -> Result<Vec<HoldHit>> {
+    let hits = hits_of(&new.decision)?;
+    check_texts(new, &hits)?;
+    Ok(hits)
+}
+
+fn check_texts(new: &NewPaymentHold, hits: &[HoldHit]) -> Result<()> {
     let bad = |message: String| Err(UserError::BadPaymentHold { message }.into());
     if hits.is_empty() {
         return bad(format!(
@@ -278,8 +286,17 @@ fn check_new(new: &NewPaymentHold, hits: &[HoldHit]) -> Result<()> {
 /// with its key exists; then returns that one. A second writer with the same key waits on the
 /// key's unique index and finds the first one's hold.
 pub(crate) fn record(sql: &mut dyn Sql, new: &NewPaymentHold, at: &str) -> Result<RecordedHold> {
-    let hits = hits_of(&new.decision)?;
-    check_new(new, &hits)?;
+    let created = insert(sql, new, at)?;
+    let key = new.message_key();
+    let hold = hold_by_key(sql, &key)?
+        .ok_or_else(|| Error::missing(format!("the payment hold of message {key}")))?;
+    Ok(RecordedHold { hold, created })
+}
+
+/// Stores a held message as [`record`] does, without reading it back; returns whether it was
+/// new (false: a hold with its key exists).
+pub(crate) fn insert(sql: &mut dyn Sql, new: &NewPaymentHold, at: &str) -> Result<bool> {
+    let hits = check(new)?;
     let key = new.message_key();
     let inserted = sql.query(
         "INSERT INTO payment_holds (message_key, message_id, uetr, format, syntax, raw, decision, list_versions,
@@ -300,9 +317,7 @@ pub(crate) fn record(sql: &mut dyn Sql, new: &NewPaymentHold, at: &str) -> Resul
         ],
     )?;
     let Some(row) = inserted.first() else {
-        let hold = hold_by_key(sql, &key)?
-            .ok_or_else(|| Error::missing(format!("the payment hold of message {key}")))?;
-        return Ok(RecordedHold { hold, created: false });
+        return Ok(false);
     };
     let hold_id = row.int(0)?;
     let mut alert = hold_alert(new, &key, &hits, at);
@@ -347,9 +362,7 @@ pub(crate) fn record(sql: &mut dyn Sql, new: &NewPaymentHold, at: &str) -> Resul
         },
         at,
     )?;
-    let hold = hold_by_key(sql, &key)?
-        .ok_or_else(|| Error::missing(format!("the payment hold of message {key}")))?;
-    Ok(RecordedHold { hold, created: true })
+    Ok(true)
 }
 
 /// Whether `alert` is a held payment.

@@ -6,7 +6,7 @@
 
 mod desk;
 
-use crate::audit::{format_time, names_lower, parse_time, AuditSink, ResolvedFilter};
+use crate::audit::{format_time, names_lower, parse_time, AuditSink, Batch, ResolvedFilter};
 use crate::book::{event_of, parse_stored};
 use crate::filter::Where;
 use crate::import::{Content, ImportTx, StagedRow, VersionRef, VersionRow};
@@ -17,7 +17,7 @@ use crate::{
     CloseReason, CurrentLists, Customer, Entities, Error, ImportSession, InternalError, KeyBy, KeyInfo,
     OutboxEvent, Result, StoredCustomer, UserError, Versions,
 };
-use crate::{review, FetchAttempt, FetchResult, FetchState, OwnershipVersion, SuppressionEnd};
+use crate::{payment_holds, review, FetchAttempt, FetchResult, FetchState, OwnershipVersion, SuppressionEnd};
 use chrono::{DateTime, Utc};
 use postgres::types::ToSql;
 use postgres::{Client, GenericClient, IsolationLevel, NoTls, Row};
@@ -762,7 +762,7 @@ struct PgSink {
 }
 
 impl AuditSink for PgSink {
-    fn write(&mut self, records: &[AuditRecord]) -> Result<()> {
+    fn write(&mut self, batch: &Batch, at: &str) -> Result<()> {
         if self.client.is_closed() {
             // The server restarted or dropped us; the batch can still be written.
             self.client = open_client(&self.url, self.schema.as_deref(), &self.database)?;
@@ -770,7 +770,7 @@ impl AuditSink for PgSink {
         let database = &self.database;
         let err = |e| Error::postgres(database, e);
         let mut tx = self.client.transaction().map_err(err)?;
-        for chunk in records.chunks(AUDIT_ROWS) {
+        for chunk in batch.records.chunks(AUDIT_ROWS) {
             let derived = chunk
                 .iter()
                 .map(|r| Ok((parse_time(&r.time)?, names_lower(r))))
@@ -800,6 +800,10 @@ impl AuditSink for PgSink {
                 ]);
             }
             tx.execute(&sql, &args).map_err(err)?;
+        }
+        let mut sql = PgSql { tx: &mut tx, database };
+        for hold in &batch.holds {
+            payment_holds::insert(&mut sql, hold, at)?;
         }
         // The commit returns once the WAL record is flushed (synchronous_commit, on by default).
         tx.commit().map_err(err)

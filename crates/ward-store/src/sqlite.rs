@@ -2,7 +2,7 @@
 
 mod desk;
 
-use crate::audit::{names_lower, AuditSink, ResolvedFilter};
+use crate::audit::{names_lower, AuditSink, Batch, ResolvedFilter};
 use crate::book::{event_of, parse_stored};
 use crate::filter::Where;
 use crate::import::{Content, ImportTx, StagedRow, VersionRef, VersionRow};
@@ -13,7 +13,7 @@ use crate::{
     CurrentLists, Customer, Entities, Error, ImportSession, InternalError, KeyBy, KeyInfo, OutboxEvent,
     Result, StoredCustomer, Versions, DB_FILE,
 };
-use crate::{review, FetchAttempt, FetchResult, FetchState, OwnershipVersion, SuppressionEnd};
+use crate::{payment_holds, review, FetchAttempt, FetchResult, FetchState, OwnershipVersion, SuppressionEnd};
 use r2d2::{Pool, PooledConnection};
 use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::types::Value;
@@ -1089,7 +1089,7 @@ struct SqliteSink {
 }
 
 impl AuditSink for SqliteSink {
-    fn write(&mut self, records: &[AuditRecord]) -> Result<()> {
+    fn write(&mut self, batch: &Batch, at: &str) -> Result<()> {
         let err = |e| Error::sqlite(&self.path, e);
         let mut conn = lock(&self.conn);
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(err)?;
@@ -1100,7 +1100,7 @@ impl AuditSink for SqliteSink {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
                 )
                 .map_err(err)?;
-            for r in records {
+            for r in &batch.records {
                 insert
                     .execute(params![
                         r.request_id,
@@ -1118,6 +1118,10 @@ impl AuditSink for SqliteSink {
                     ])
                     .map_err(err)?;
             }
+        }
+        let mut sql = SqliteSql { conn: &tx, path: &self.path };
+        for hold in &batch.holds {
+            payment_holds::insert(&mut sql, hold, at)?;
         }
         // With WAL and synchronous=FULL the commit returns after the WAL is on disk.
         tx.commit().map_err(err)

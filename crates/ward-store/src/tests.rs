@@ -24,6 +24,8 @@ trait Db {
     fn too_new_sql(&self) -> &'static str;
     /// SQL that makes every insert into the outbox fail.
     fn refuse_outbox_sql(&self) -> &'static str;
+    /// SQL that makes every insert into the audit trail fail.
+    fn refuse_audit_sql(&self) -> &'static str;
 }
 
 struct SqliteDb {
@@ -48,6 +50,9 @@ impl Db for SqliteDb {
     }
     fn refuse_outbox_sql(&self) -> &'static str {
         "CREATE TRIGGER refuse_outbox BEFORE INSERT ON outbox BEGIN SELECT RAISE(ABORT, 'outbox refused'); END;"
+    }
+    fn refuse_audit_sql(&self) -> &'static str {
+        "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit BEGIN SELECT RAISE(ABORT, 'audit refused'); END;"
     }
 }
 
@@ -111,6 +116,11 @@ impl Db for PgDb {
         "CREATE FUNCTION refuse_outbox() RETURNS trigger AS $$
          BEGIN RAISE EXCEPTION 'outbox refused'; END $$ LANGUAGE plpgsql;
          CREATE TRIGGER refuse_outbox BEFORE INSERT ON outbox FOR EACH ROW EXECUTE FUNCTION refuse_outbox();"
+    }
+    fn refuse_audit_sql(&self) -> &'static str {
+        "CREATE FUNCTION refuse_audit() RETURNS trigger AS $$
+         BEGIN RAISE EXCEPTION 'audit refused'; END $$ LANGUAGE plpgsql;
+         CREATE TRIGGER refuse_audit BEFORE INSERT ON audit FOR EACH ROW EXECUTE FUNCTION refuse_audit();"
     }
 }
 

@@ -1,7 +1,7 @@
 //! Held payments on both backends: stored once per message key, worked at the desk, released
 //! only with a second person's approval, the release published through the outbox.
 
-use super::{list, open, Db, PgDb, SqliteDb};
+use super::{list, open, record, Db, PgDb, SqliteDb};
 use crate::*;
 
 macro_rules! suite {
@@ -20,6 +20,8 @@ suite!(
     a_release_waits_for_a_second_person,
     a_confirmation_blocks_and_an_escalation_keeps_it_held,
     bad_holds_and_the_reserved_book_are_refused,
+    holds_commit_in_the_audit_transaction,
+    a_failed_audit_commit_fails_every_request_and_stores_no_hold,
 );
 
 const RAW_MT103: &str =
@@ -243,4 +245,69 @@ fn bad_holds_and_the_reserved_book_are_refused(db: &dyn Db) {
         user_error(store.request_decision(hold.alert_id, &Actor::new("ana", Role::Analyst), &suppressing)),
         UserErrorKind::BadDecision
     );
+}
+
+/// The audit writer stores a request's holds in its record's transaction, once per message key,
+/// as `record_payment_hold` does; a bad hold fails only its own request.
+fn holds_commit_in_the_audit_transaction(db: &dyn Db) {
+    let (store, version) = setup(db);
+    let log = store.audit_log().unwrap();
+    let new = held(Some("REF6"), Some("uetr-6"), version);
+    let first =
+        log.submit_with_holds(vec![record("p1", "", &["LISTED PERSON 0"], None, true)], vec![new.clone()]);
+    let again =
+        log.submit_with_holds(vec![record("p2", "", &["LISTED PERSON 0"], None, true)], vec![new.clone()]);
+    let mut no_hits = held(Some("REF7"), None, version);
+    no_hits.decision = serde_json::json!({"decision": "hold", "hits": []});
+    let refused = log.submit_with_holds(vec![record("p3", "", &["N"], None, true)], vec![no_hits]);
+    let clean = log.submit(record("p4", "", &["N"], None, false));
+    first.wait().unwrap();
+    again.wait().unwrap();
+    assert_eq!(user_error(refused.wait()), UserErrorKind::BadPaymentHold);
+    clean.wait().unwrap();
+
+    let hold =
+        store.payment_hold_by_key(&new.message_key()).unwrap().expect("stored when the ticket completes");
+    assert_eq!(hold.raw, RAW_MT103);
+    assert_eq!(hold.source, "test");
+    let alerts =
+        store.alerts(&AlertFilter { book: Some(PAYMENTS_BOOK.into()), ..Default::default() }).unwrap();
+    assert_eq!(alerts.iter().map(|a| a.id).collect::<Vec<_>>(), [hold.alert_id], "one case per message");
+    let kinds: Vec<AlertEventKind> =
+        store.alert_history(hold.alert_id).unwrap().into_iter().map(|e| e.kind).collect();
+    assert_eq!(kinds, [AlertEventKind::Raised]);
+    let mut audited: Vec<String> =
+        store.audit(&AuditFilter::default()).unwrap().into_iter().map(|r| r.request_id).collect();
+    audited.sort();
+    assert_eq!(audited, ["p1", "p2", "p4"], "the refused request is not recorded");
+}
+
+/// When the transaction cannot commit, every request in it fails with the cause, and neither
+/// their records nor their holds are stored.
+fn a_failed_audit_commit_fails_every_request_and_stores_no_hold(db: &dyn Db) {
+    let (store, version) = setup(db);
+    let log = std::sync::Arc::new(store.audit_log().unwrap());
+    store.backend.execute(db.refuse_audit_sql()).unwrap();
+    let requests: Vec<_> = (0..8)
+        .map(|i| {
+            let log = std::sync::Arc::clone(&log);
+            let hold = held(Some(&format!("REF-F{i}")), None, version);
+            std::thread::spawn(move || {
+                log.submit_with_holds(vec![record(&format!("f{i}"), "", &["N"], None, true)], vec![hold])
+                    .wait()
+            })
+        })
+        .collect();
+    for request in requests {
+        let err = request.join().unwrap().unwrap_err();
+        assert!(!err.is_user_error(), "{err}");
+        let text = err.to_string();
+        assert!(text.contains("not committed") && text.contains("audit refused"), "{text}");
+    }
+    let stats = log.stats();
+    assert_eq!(stats.commits, 0);
+    assert!((1..=8).contains(&stats.failed_commits), "{stats:?}");
+    assert!(store.alerts(&AlertFilter::default()).unwrap().is_empty());
+    assert!(store.payment_hold_by_key("REF-F0|").unwrap().is_none());
+    assert!(store.audit(&AuditFilter::default()).unwrap().is_empty());
 }
