@@ -218,20 +218,19 @@ pub(crate) fn run(args: &crate::args::BenchArgs) -> anyhow::Result<()> {
         };
         let runs = args.runs.max(1);
         let parse = median((0..runs).map(|_| time(&texts, read)).collect());
-        // Each run starts with an empty match cache: what it saves is what repeats within the
-        // run's messages (remittance boilerplate), not the runs before.
-        let full = median(
-            (0..runs)
-                .map(|_| {
-                    payments.clear_match_cache();
-                    time(&texts, screen)
-                })
-                .collect(),
-        );
-        // Without the cache every query goes to the matcher, as when no content repeats.
-        payments.set_match_cache_entries(0);
-        let uncached = median((0..runs).map(|_| time(&texts, screen)).collect());
-        payments.set_match_cache_entries(DEFAULT_MATCH_CACHE_ENTRIES);
+        // Each run with the match cache starts with it empty: what it saves is what repeats
+        // within the run's messages (remittance boilerplate), not the runs before. Without it
+        // every query goes to the matcher, as when no content repeats. The two alternate, so
+        // that neither meets a machine warmer or busier than the other.
+        let (mut cached, mut uncached) = (Vec::new(), Vec::new());
+        for _ in 0..runs {
+            payments.clear_match_cache();
+            cached.push(time(&texts, screen));
+            payments.set_match_cache_entries(0);
+            uncached.push(time(&texts, screen));
+            payments.set_match_cache_entries(DEFAULT_MATCH_CACHE_ENTRIES);
+        }
+        let (full, uncached) = (median(cached), median(uncached));
         let base = {
             let mut baseline = baseline;
             median((0..runs).map(|_| time(&texts, &mut baseline)).collect())
