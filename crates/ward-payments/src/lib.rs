@@ -47,7 +47,7 @@ pub use decision::MessageDecision;
 pub use error::ReadError;
 pub use geography::{Geography, GeographyError, Place, PlaceKind};
 pub use model::{Field, Message, Party, PartyRole, PostalAddress, Syntax};
-pub use screen::{Decision, HitKind, PaymentHit, PaymentScreener, Screening};
+pub use screen::{Decision, HitKind, PaymentHit, PaymentScreener, Screening, DEFAULT_MATCH_CACHE_ENTRIES};
 pub use stripping::{
     CustomerTransfers, DEFAULT_REMEMBERED_TRANSFERS, PLACEHOLDER_ADDRESSES, PLACEHOLDER_NAMES,
 };

@@ -7,11 +7,12 @@ use crate::geography::{Geography, PlaceKind, PlaceMatch};
 use crate::model::{Field, Message, Party, PartyRole};
 use crate::mt::is_bic;
 use aho_corasick::{AhoCorasick, MatchKind};
+use hashlink::LruCache;
 use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex, PoisonError};
 use ward_engine::{validate_query, MatchOptions, Query, Screener};
-use ward_model::{IdKind, NameKind, Schema, Subject};
+use ward_model::{Gender, IdKind, NameKind, Schema, Subject};
 use ward_normalize::{NameHint, Normalizer, TokenKind};
 
 /// Score of a hit that is certain by construction: a listed BIC or IMO number, an embargoed
@@ -43,6 +44,10 @@ const HEAD_OFFICE_BRANCH: &str = "XXX";
 
 /// A person's name has at most this many words when its kind is inferred.
 const MAX_PERSON_WORDS: usize = 4;
+
+/// Matcher answers kept per screener, by exact query: the same parties, agents and remittance
+/// boilerplate recur from one payment to the next. An entry is a few hundred bytes.
+pub const DEFAULT_MATCH_CACHE_ENTRIES: usize = 10_000;
 
 /// What a hit is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
@@ -128,6 +133,42 @@ pub struct PaymentScreener {
     imo_numbers: FxHashMap<String, Vec<usize>>,
     /// The listed name words, as ` word ` patterns.
     name_words: AhoCorasick,
+    /// The matches of recent queries. The matcher's answer depends only on the query, the
+    /// options and the snapshot, and the last two are fixed for this screener.
+    match_cache: Mutex<LruCache<MatchKey, Vec<CachedMatch>>>,
+}
+
+/// Everything of a [`Query`] the matcher reads, as a cache key.
+#[derive(PartialEq, Eq, Hash)]
+struct MatchKey {
+    names: Vec<String>,
+    schema: Option<Schema>,
+    birth_dates: Vec<String>,
+    countries: Vec<String>,
+    gender: Option<Gender>,
+    identifiers: Vec<String>,
+}
+
+impl MatchKey {
+    fn of(query: &Query) -> MatchKey {
+        MatchKey {
+            names: query.names.clone(),
+            schema: query.schema,
+            birth_dates: query.birth_dates.clone(),
+            countries: query.countries.clone(),
+            gender: query.gender,
+            identifiers: query.identifiers.clone(),
+        }
+    }
+}
+
+/// A matcher hit at or above the threshold, as a payment hit needs it.
+#[derive(Clone)]
+struct CachedMatch {
+    subject: usize,
+    subject_id: String,
+    score: f32,
+    explanations: Vec<String>,
 }
 
 impl PaymentScreener {
@@ -186,7 +227,25 @@ impl PaymentScreener {
             branches,
             imo_numbers,
             name_words,
+            match_cache: Mutex::new(LruCache::new(DEFAULT_MATCH_CACHE_ENTRIES)),
         }
+    }
+
+    /// Keeps the matches of at most `entries` recent queries (0: none, every query goes to
+    /// the matcher), forgetting the least recently used beyond that.
+    pub fn set_match_cache_entries(&self, entries: usize) {
+        self.cache().set_capacity(entries);
+    }
+
+    /// Forgets every cached match (benchmarks start each run cold).
+    pub fn clear_match_cache(&self) {
+        self.cache().clear();
+    }
+
+    /// The match cache. A panic while it was held leaves at worst a missing entry, never a
+    /// wrong one (entries are inserted whole), so a poisoned lock is taken over.
+    fn cache(&self) -> std::sync::MutexGuard<'_, LruCache<MatchKey, Vec<CachedMatch>>> {
+        self.match_cache.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The geography table in use.
@@ -293,18 +352,43 @@ impl PaymentScreener {
         if validate_query(query).is_err() {
             return;
         }
-        for hit in self.screener.match_query(query, &self.options).into_iter().filter(|h| h.is_match) {
+        for hit in self.matches(query) {
             let subject = &self.screener.subjects()[hit.subject];
             hits.push(PaymentHit {
                 field: field.path.clone(),
                 value: query.names[0].clone(),
                 kind,
-                subject_id: hit.subject_id.clone(),
+                subject_id: hit.subject_id,
                 referents: referents(subject),
                 score: hit.score,
-                explanations: hit.comparison.explanations.iter().map(|e| e.text.clone()).collect(),
+                explanations: hit.explanations,
             });
         }
+    }
+
+    /// The matcher's hits at or above the threshold for a query, from the cache when the same
+    /// query was screened recently.
+    fn matches(&self, query: &Query) -> Vec<CachedMatch> {
+        let key = (self.cache().capacity() > 0).then(|| MatchKey::of(query));
+        if let Some(found) = key.as_ref().and_then(|key| self.cache().get(key).cloned()) {
+            return found;
+        }
+        let found: Vec<CachedMatch> = self
+            .screener
+            .match_query(query, &self.options)
+            .into_iter()
+            .filter(|hit| hit.is_match)
+            .map(|hit| CachedMatch {
+                subject: hit.subject,
+                subject_id: hit.subject_id,
+                score: hit.score,
+                explanations: hit.comparison.explanations.into_iter().map(|e| e.text).collect(),
+            })
+            .collect();
+        if let Some(key) = key {
+            self.cache().insert(key, found.clone());
+        }
+        found
     }
 
     /// A BIC against the listed ones: a listed head office catches its branches, a listed
@@ -434,17 +518,11 @@ impl PaymentScreener {
     /// Which words of a ` word word ` text are listed name words.
     fn listed_words(&self, words_text: &str, n_words: usize) -> Vec<bool> {
         let mut listed = vec![false; n_words];
-        // Word k starts after the (k+1)-th space; map match starts to word positions.
-        let mut word_at = FxHashMap::default();
-        let mut position = 0;
-        for (offset, c) in words_text.char_indices() {
-            if c == ' ' && offset + 1 < words_text.len() {
-                word_at.insert(offset, position);
-                position += 1;
-            }
-        }
+        // Word k starts after the (k+1)-th space: the offsets of the spaces, in order, map
+        // match starts to word positions.
+        let spaces: Vec<usize> = words_text.match_indices(' ').map(|(offset, _)| offset).collect();
         for found in self.name_words.find_overlapping_iter(words_text) {
-            if let Some(&k) = word_at.get(&found.start()) {
+            if let Ok(k) = spaces.binary_search(&found.start()) {
                 if k < n_words {
                     listed[k] = true;
                 }

@@ -316,6 +316,38 @@ fn clean_samples_are_released() {
     assert!(held.is_empty(), "sample messages held:\n{}", held.join("\n"));
 }
 
+/// MT103s naming listed subjects as beneficiary and in the remittance text.
+fn messages_naming_listed_subjects(count: usize) -> Vec<Message> {
+    let names: Vec<&str> = sdn().subjects().iter().step_by(97).map(|s| s.caption()).take(count).collect();
+    names
+        .iter()
+        .map(|name| {
+            let text = format!(
+                "{{1:F01BANKBEBBAXXX0000000000}}{{2:I103BANKDEFFXXXXN}}{{4:\n:20:REF1\n:23B:CRED\n\
+                 :50K:/DE89370400440532013000\n{name}\nBERLIN\n:59:/FR7630001007941234567890185\n\
+                 {name}\nPARIS\n:70:CARGO ON VESSEL {name}\n-}}"
+            );
+            read_messages(text.as_bytes()).expect("a generated MT103 reads").remove(0)
+        })
+        .collect()
+}
+
+#[test]
+fn the_match_cache_never_changes_a_screening() {
+    let screener = payment_screener();
+    let mut messages = messages_naming_listed_subjects(40);
+    for file in samples() {
+        messages.extend(read_messages(&std::fs::read(&file).unwrap()).into_iter().flatten());
+    }
+    let cold: Vec<_> = messages.iter().map(|m| screener.screen(m)).collect();
+    let warm: Vec<_> = messages.iter().map(|m| screener.screen(m)).collect();
+    screener.set_match_cache_entries(0);
+    let uncached: Vec<_> = messages.iter().map(|m| screener.screen(m)).collect();
+    assert!(cold.iter().any(|s| s.decision == Decision::Hold), "no message names a listed party");
+    assert_eq!(cold, uncached, "a cold cache changed a screening");
+    assert_eq!(warm, uncached, "cached matches changed a screening");
+}
+
 #[test]
 fn header_bics_are_screened() {
     let mt = "{1:F01KDBKKPPYAXXX0000000000}{2:O1031200190425BNPAFRPPAXXX01613135551704260717N}{4:\n:20:R\n:59:/1\nX\n-}";
