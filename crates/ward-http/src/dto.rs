@@ -5,7 +5,9 @@
 //! say exactly what is wrong (which query, which property) with a stable error code.
 
 use crate::error::{Error, ErrorCode, Result};
-use serde_json::{json, Map, Value};
+use crate::response::{Entity, FeatureResult, MatchedName, QueryEcho, ScoredEntity};
+use serde_json::Value;
+use std::collections::BTreeMap;
 use ward_engine::{validate_query, Factor, Hit, NotScreened, Query};
 use ward_model::{Gender, Schema, Subject};
 
@@ -190,7 +192,7 @@ pub struct MatchQuery {
     /// The Ward query.
     pub query: Query,
     /// The query as echoed back (yente's `EntityExample`, properties as lists).
-    pub echo: Value,
+    pub echo: QueryEcho,
     /// Why the query is not screened ([`validate_query`]), if it is not: answer it with this
     /// error, never with an empty result list.
     pub refused: Option<NotScreened>,
@@ -250,7 +252,7 @@ pub fn parse_query(key: &str, value: &Value) -> Result<MatchQuery> {
         Some(_) => return Err(invalid(key, "\"properties\" must be an object")),
         None => return Err(invalid(key, "\"properties\" is required")),
     };
-    let mut echoed = Map::new();
+    let mut echoed = BTreeMap::new();
     let mut query = Query {
         schema: match schema_name {
             "Thing" | "LegalEntity" => None,
@@ -292,18 +294,18 @@ pub fn parse_query(key: &str, value: &Value) -> Result<MatchQuery> {
         } else if ID_PROPERTIES.contains(&p) {
             query.identifiers.extend(values.iter().cloned());
         }
-        echoed.insert(property.clone(), Value::from(values));
+        echoed.insert(property.clone(), values);
     }
     if query.names.is_empty() && !name_parts.is_empty() {
         name_parts.sort_by_key(|(order, _)| *order);
         query.names.push(name_parts.into_iter().map(|(_, v)| v).collect::<Vec<_>>().join(" "));
     }
     let refused = validate_query(&query).err();
-    let id = object.get("id").filter(|v| v.is_string()).cloned().unwrap_or(Value::Null);
+    let id = object.get("id").and_then(Value::as_str).map(str::to_string);
     Ok(MatchQuery {
         key: key.to_string(),
         query,
-        echo: json!({"id": id, "schema": schema_name, "properties": echoed}),
+        echo: QueryEcho { id, schema: schema_name.to_string(), properties: echoed },
         refused,
     })
 }
@@ -344,7 +346,7 @@ pub fn round(score: f32) -> f64 {
 }
 
 /// A subject as yente's `EntityResponse`: `FtM` entity JSON.
-pub fn entity(subject: &Subject) -> Value {
+pub fn entity(subject: &Subject) -> Entity {
     let mut value = ward_lists::ftm::entity_to_ftm(subject);
     if let Value::Object(object) = &mut value {
         // yente sends these; Ward does not track them per entity yet.
@@ -352,45 +354,40 @@ pub fn entity(subject: &Subject) -> Value {
             object.entry(field).or_insert(Value::Null);
         }
     }
-    value
+    Entity(value)
 }
 
 /// A hit as yente's `ScoredEntityResponse`: the `FtM` entity, `score`, `match`, `features`, and
 /// `explanations` as yente 5 shapes them (feature name -> `{detail, score, query, candidate}`),
 /// where `detail` is Ward's sentence for that step of the score.
-pub fn scored_entity(subject: &Subject, hit: &Hit) -> Value {
-    let mut value = entity(subject);
-    let mut features = Map::new();
-    features.insert("name_score".into(), json!(round(hit.comparison.name_score)));
+pub fn scored_entity(subject: &Subject, hit: &Hit) -> ScoredEntity {
+    let mut features = BTreeMap::new();
+    features.insert("name_score".to_string(), round(hit.comparison.name_score));
     for e in &hit.comparison.explanations {
         if e.factor != Factor::Name {
-            let name = feature_name(e.factor);
-            let sum = features.get(name).and_then(Value::as_f64).unwrap_or(0.0) + round(e.delta);
-            features.insert(name.into(), json!((sum * 10_000.0).round() / 10_000.0));
+            let sum = features.entry(feature_name(e.factor).to_string()).or_insert(0.0);
+            *sum = ((*sum + round(e.delta)) * 10_000.0).round() / 10_000.0;
         }
     }
-    if let Value::Object(object) = &mut value {
-        object.insert("score".into(), json!(round(hit.score)));
-        object.insert("match".into(), json!(hit.is_match));
-        object.insert("features".into(), Value::Object(features));
-        object.insert("token".into(), Value::Null);
-        object.insert("explanations".into(), Value::Object(explanations(hit)));
-        object.insert(
-            "matched_name".into(),
-            json!({
-                "query": hit.comparison.query_name,
-                "listed": hit.comparison.matched_name,
-                "dataset": hit.comparison.matched_dataset,
-            }),
-        );
+    ScoredEntity {
+        entity: entity(subject),
+        score: round(hit.score),
+        is_match: hit.is_match,
+        features,
+        token: None,
+        explanations: explanations(hit),
+        matched_name: MatchedName {
+            query: hit.comparison.query_name.clone(),
+            listed: hit.comparison.matched_name.clone(),
+            dataset: hit.comparison.matched_dataset.clone(),
+        },
     }
-    value
 }
 
 /// The steps of a score keyed by feature, as yente's `Dict[str, FeatureResult]`. A feature that
 /// explains twice (two identifiers) gets `_2`, `_3` appended, so no step is lost.
-fn explanations(hit: &Hit) -> Map<String, Value> {
-    let mut out = Map::new();
+fn explanations(hit: &Hit) -> BTreeMap<String, FeatureResult> {
+    let mut out = BTreeMap::new();
     for e in &hit.comparison.explanations {
         let base = feature_name(e.factor);
         let mut key = base.to_string();
@@ -400,13 +397,12 @@ fn explanations(hit: &Hit) -> Map<String, Value> {
             key = format!("{base}_{n}");
         }
         let (query, candidate) = match e.factor {
-            Factor::Name => (json!(hit.comparison.query_name), json!(hit.comparison.matched_name)),
-            _ => (Value::Null, Value::Null),
+            Factor::Name => {
+                (Some(hit.comparison.query_name.clone()), Some(hit.comparison.matched_name.clone()))
+            }
+            _ => (None, None),
         };
-        out.insert(
-            key,
-            json!({"detail": e.text, "score": round(e.delta), "query": query, "candidate": candidate}),
-        );
+        out.insert(key, FeatureResult { detail: e.text.clone(), score: round(e.delta), query, candidate });
     }
     out
 }

@@ -8,8 +8,11 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
-use ward_engine::{NotScreened, NotScreenedReason};
+use serde::Serialize;
+use utoipa::openapi::schema::{ObjectBuilder, Schema, Type};
+use utoipa::openapi::RefOr;
+use utoipa::ToSchema;
+use ward_engine::{NotScreened, NotScreenedReason, MAX_NAME_CHARS};
 use ward_store::UserErrorKind;
 
 /// A stable error code. Codes are part of the API: add new ones, never rename.
@@ -255,19 +258,53 @@ impl Error {
 
     /// The error as JSON: `{"code", "message", "status", "detail"}`, and `reason` for
     /// [`ErrorCode::InvalidName`]. Also the `error` of one refused query in a batch.
-    pub fn body(&self) -> serde_json::Value {
-        let status = self.code.status();
-        let mut body = json!({
-            "code": self.code.as_str(),
-            "message": self.message,
-            "status": status.as_u16(),
-            "detail": self.message,
-        });
-        if let Some(reason) = self.reason {
-            body["reason"] = json!(reason.code());
+    pub fn body(&self) -> ErrorBody {
+        ErrorBody {
+            code: self.code.as_str(),
+            message: self.message.clone(),
+            status: self.code.status().as_u16(),
+            detail: self.message.clone(),
+            reason: self.reason.map(NotScreenedReason::code),
         }
-        body
     }
+}
+
+/// The body of every error answer, and the `error` of a query of a batch that is not screened.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+#[schema(as = Error)]
+pub struct ErrorBody {
+    /// The stable error code; it fixes the HTTP status.
+    #[schema(schema_with = error_code_schema)]
+    pub code: &'static str,
+    /// What is wrong, for people.
+    pub message: String,
+    /// The HTTP status.
+    pub status: u16,
+    /// The message again, where yente clients look.
+    pub detail: String,
+    /// With `invalid_name` only: why the name is not screened (empty or missing, no letters in
+    /// any script, or too long).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(schema_with = not_screened_reason_schema)]
+    pub reason: Option<&'static str>,
+}
+
+/// `code`: one of [`ErrorCode::ALL`].
+fn error_code_schema() -> impl Into<RefOr<Schema>> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(ErrorCode::ALL.iter().map(|code| code.as_str())))
+}
+
+/// `reason`: the code of one of [`NotScreenedReason::ALL`].
+fn not_screened_reason_schema() -> impl Into<RefOr<Schema>> {
+    ObjectBuilder::new()
+        .schema_type(Type::String)
+        .enum_values(Some(NotScreenedReason::ALL.iter().map(|reason| reason.code())))
+        .description(Some(format!(
+            "With `invalid_name` only: why the name is not screened (empty or missing, no letters \
+             in any script, longer than {MAX_NAME_CHARS} characters)."
+        )))
 }
 
 impl From<ward_store::Error> for Error {

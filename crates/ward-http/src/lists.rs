@@ -26,7 +26,7 @@ const UPLOAD_FOLDER_PREFIX: &str = ".ward-upload-";
 pub(crate) const DEFAULT_UPLOAD_NAME: &str = "upload";
 
 /// What a list change did to the list version, as the answer says it.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ChangeStatus {
     /// A new version, now current.
@@ -51,7 +51,7 @@ impl From<ImportStatus> for ChangeStatus {
 }
 
 /// Whether screening answers from the change yet.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum SnapshotState {
     /// The snapshot in service includes the change.
@@ -64,7 +64,7 @@ pub enum SnapshotState {
 }
 
 /// The answer of an upload or a rollback.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct ListChange {
     /// The list.
     pub dataset: String,

@@ -1,31 +1,85 @@
-//! The `OpenAPI` 3 document of the service: every route, its parameters, bodies, answers, error
-//! answers and the security schemes. The operations are written as JSON values from the
-//! constants the handlers use (defaults, limits, error codes), and the paths are taken from the
-//! router's one route list, [`crate::routes::routes`]; the tests check that each route is
-//! described and nothing else is.
+//! The `OpenAPI` 3.1 document of the service: every route, its parameters, bodies, answers, error
+//! answers and the security schemes.
+//!
+//! The component schemas are derived from the types the routes answer with and read
+//! ([`utoipa::ToSchema`] on the structs of [`crate::response`], [`ErrorBody`], and, through their
+//! `openapi` feature, on ward-store's, ward-payments' and ward-model's), so a field added to one
+//! of them is in the document. The operations are written as JSON values from the constants the
+//! handlers use (defaults, limits, error codes) and name their schemas by type; the paths are
+//! taken from the router's one route list, [`crate::routes::routes`]. The tests check that each
+//! route is described and nothing else is, and that answers validate against their schemas.
 
 use crate::dto::{self, MAX_BATCH};
-use crate::error::ErrorCode;
+use crate::error::{ErrorBody, ErrorCode};
 use crate::extract::{
     DEFAULT_ALERT_LIMIT, DEFAULT_AUDIT_LIMIT, DEFAULT_CUTOFF, DEFAULT_MATCH_LIMIT, DEFAULT_SEARCH_LIMIT,
     MAX_LIMIT,
 };
+use crate::lists::ListChange;
 use crate::payments::{MT_CONTENT_TYPE, XML_CONTENT_TYPE};
+use crate::response::{
+    AlertsResponse, Algorithms, AuditResponse, Catalog, Entity, Health, MatchResponse, PaymentResponse,
+    Ready, SearchResponse,
+};
+use crate::review::{ExportResponse, HistoryResponse, ReviewBody};
 use serde_json::{json, Map, Value};
+use utoipa::{OpenApi, ToSchema};
 use ward_engine::DEFAULT_THRESHOLD;
-use ward_engine::{NotScreenedReason, MAX_NAME_CHARS};
-use ward_payments::{Decision, HitKind};
+use ward_engine::MAX_NAME_CHARS;
+use ward_store::{Alert, AlertStatus, Decision, DecisionRequest, KeyInfo, VersionDiff};
+
+/// The schemas of the answers and request bodies the routes serialize or read as types; each
+/// brings the schemas of the types it holds.
+#[derive(OpenApi)]
+#[openapi(components(schemas(
+    ErrorBody,
+    MatchResponse,
+    SearchResponse,
+    Entity,
+    Catalog,
+    Algorithms,
+    Health,
+    Ready,
+    AuditResponse,
+    KeyInfo,
+    ListChange,
+    VersionDiff,
+    AlertsResponse,
+    Alert,
+    DecisionRequest,
+    ReviewBody,
+    Decision,
+    HistoryResponse,
+    ExportResponse,
+    PaymentResponse,
+)))]
+struct DerivedSchemas;
+
+/// The derived component schemas, by name.
+fn derived_schemas() -> Map<String, Value> {
+    let components = DerivedSchemas::openapi().components.expect("the derive declares components");
+    match serde_json::to_value(components.schemas).expect("schemas serialize") {
+        Value::Object(schemas) => schemas,
+        other => unreachable!("schemas serialize as a map, not {other}"),
+    }
+}
 
 fn schema_ref(name: &str) -> Value {
     json!({"$ref": format!("#/components/schemas/{name}")})
+}
+
+/// A reference to the schema derived from `T`.
+fn schema_of<T: ToSchema>() -> Value {
+    schema_ref(&T::name())
 }
 
 fn json_content(schema: Value) -> Value {
     json!({"application/json": {"schema": schema}})
 }
 
-fn ok(description: &str, schema: &str) -> (String, Value) {
-    ("200".to_string(), json!({"description": description, "content": json_content(schema_ref(schema))}))
+/// The 200 answer with a body of type `T`.
+fn ok<T: ToSchema>(description: &str) -> (String, Value) {
+    ("200".to_string(), json!({"description": description, "content": json_content(schema_of::<T>())}))
 }
 
 /// Error answers for the given statuses, each with the error body.
@@ -40,7 +94,7 @@ fn errors(statuses: &[u16]) -> Vec<(String, Value)> {
                 .collect();
             let mut response = json!({
                 "description": format!("Error: {}", codes.join(", ")),
-                "content": json_content(schema_ref("Error")),
+                "content": json_content(schema_of::<ErrorBody>()),
             });
             if *status == 429 {
                 response["headers"] = json!({"Retry-After": {
@@ -113,15 +167,13 @@ pub fn document() -> Value {
     document
 }
 
-/// The document with an operation for every route, written by hand from the constants the
-/// handlers use.
+/// The document with an operation for every route, written from the constants the handlers
+/// use, and the schemas.
 fn described() -> Value {
     let mut document = described_yente_and_admin();
     document["paths"]["/screen/payment"] = payment_operation();
     let schemas = document["components"]["schemas"].as_object_mut().expect("an object");
-    if let Value::Object(payment_schemas) = payment_schemas() {
-        schemas.extend(payment_schemas);
-    }
+    schemas.extend(derived_schemas());
     document
 }
 
@@ -145,53 +197,8 @@ fn payment_operation() -> Value {
             XML_CONTENT_TYPE: {"schema": {"type": "string"}, "example": ISO_EXAMPLE},
             MT_CONTENT_TYPE: {"schema": {"type": "string"}, "example": MT_EXAMPLE},
         }},
-        "responses": responses([vec![ok("One decision per message of the body.", "PaymentResponse")], errors(&[400, 401, 403, 408, 413, 415, 429, 500])].concat()),
+        "responses": responses([vec![ok::<PaymentResponse>("One decision per message of the body.")], errors(&[400, 401, 403, 408, 413, 415, 429, 500])].concat()),
     }})
-}
-
-/// The schemas of `POST /screen/payment`'s answer.
-fn payment_schemas() -> Value {
-    let string_list = json!({"type": "array", "items": {"type": "string"}});
-    let score = json!({"type": "number", "minimum": 0, "maximum": 1});
-    json!({
-        "PaymentHit": {
-            "type": "object",
-            "required": ["field", "value", "kind", "subject_id", "referents", "score", "explanations"],
-            "properties": {
-                "field": {"type": "string", "description": "Where: an ISO 20022 path below the message root (`CdtTrfTxInf[0]/Cdtr/Nm`) or an MT tag (`59`, `B/50K`, `block2`)."},
-                "value": {"type": "string", "description": "The value found: the field's value, or the words of it that matched."},
-                "kind": {"type": "string", "enum": HitKind::ALL.iter().map(|k| json!(k)).collect::<Vec<_>>()},
-                "subject_id": {"type": "string", "description": "The listed subject's id, `geography:<place id>`, or for kind `stripping` the rule: `stripping:missing_party`, `stripping:placeholder_name`, `stripping:different_party`."},
-                "referents": string_list.clone(),
-                "score": score.clone(),
-                "explanations": string_list.clone(),
-            },
-        },
-        "MessageDecision": {
-            "type": "object",
-            "description": "One message's decision, as a line of `ward payments screen --json` (without `file`).",
-            "required": ["message_id", "uetr", "format", "decision", "hits"],
-            "properties": {
-                "file": {"type": "string", "description": "The CLI's file; absent here."},
-                "message_id": {"type": "string", "nullable": true, "description": "ISO `GrpHdr/MsgId` (or the header's `BizMsgIdr`); MT field 20."},
-                "uetr": {"type": "string", "nullable": true},
-                "format": {"type": "string", "example": "pacs.008.001.08"},
-                "decision": schema_ref("PaymentDecision"),
-                "hits": {"type": "array", "items": schema_ref("PaymentHit")},
-            },
-        },
-        "PaymentDecision": {"type": "string", "enum": Decision::ALL.iter().map(|d| json!(d)).collect::<Vec<_>>()},
-        "PaymentResponse": {
-            "type": "object",
-            "required": ["decision", "messages", "list_versions", "geography"],
-            "properties": {
-                "decision": schema_ref("PaymentDecision"),
-                "messages": {"type": "array", "items": schema_ref("MessageDecision")},
-                "list_versions": {"type": "array", "items": {"type": "integer"}},
-                "geography": {"type": "string", "description": "The geography table's version and date."},
-            },
-        }
-    })
 }
 
 /// The routes answering like yente, and the health, audit and admin routes.
@@ -204,54 +211,8 @@ fn described_yente_and_admin() -> Value {
         "`default` or `sanctions` (every list), or one list's dataset name (see /catalog).",
         "default",
     );
-    // The diff schemas are built apart: the document's one `json!` is at the macro's recursion
-    // limit.
-    let diff_record = json!({
-        "type": "object",
-        "required": ["id", "caption", "schema"],
-        "properties": {"id": {"type": "string"}, "caption": {"type": "string"}, "schema": {"type": "string"}},
-    });
-    let list_diff = json!({
-        "type": "object",
-        "required": ["dataset", "from", "to", "counts", "added", "removed", "amended", "unchanged"],
-        "properties": {
-            "dataset": {"type": "string"},
-            "from": {"type": "object", "description": "The older list version: id, number, restores, published, files and their SHA-256, counts."},
-            "to": {"type": "object", "description": "The newer list version, as `from`."},
-            "counts": {
-                "type": "object",
-                "required": ["added", "removed", "amended", "unchanged"],
-                "properties": {
-                    "added": {"type": "integer"},
-                    "removed": {"type": "integer"},
-                    "amended": {"type": "integer"},
-                    "unchanged": {"type": "integer"},
-                },
-            },
-            "added": {"type": "array", "items": schema_ref("DiffRecord")},
-            "removed": {"type": "array", "items": schema_ref("DiffRecord"), "description": "Delisted records."},
-            "amended": {"type": "array", "items": {
-                "type": "object",
-                "required": ["id", "caption", "changes"],
-                "properties": {
-                    "id": {"type": "string"},
-                    "caption": {"type": "string"},
-                    "changes": {"type": "array", "items": {
-                        "type": "object",
-                        "required": ["field", "removed", "added"],
-                        "properties": {
-                            "field": {"type": "string", "enum": ward_model::Field::ALL.iter().map(|field| field.as_str()).collect::<Vec<_>>()},
-                            "removed": string_list.clone(),
-                            "added": string_list.clone(),
-                        },
-                    }},
-                },
-            }},
-            "unchanged": {"type": "integer", "description": "Records in both versions and equal."},
-        },
-    });
     let mut document = json!({
-        "openapi": "3.0.3",
+        "openapi": "3.1.0",
         "info": {
             "title": "Ward screening API",
             "version": env!("CARGO_PKG_VERSION"),
@@ -268,13 +229,13 @@ fn described_yente_and_admin() -> Value {
                 "parameters": [
                     dataset,
                     query_param("limit", &format!("Most results per query (default {DEFAULT_MATCH_LIMIT})."), limit.clone()),
-                    query_param("threshold", &format!("Score from which a result is a match (default {DEFAULT_THRESHOLD}): above 0 and at most 1, since at 0 every result, even one scoring 0, would be a match."), json!({"type": "number", "minimum": 0, "exclusiveMinimum": true, "maximum": 1})),
+                    query_param("threshold", &format!("Score from which a result is a match (default {DEFAULT_THRESHOLD}): above 0 and at most 1, since at 0 every result, even one scoring 0, would be a match."), json!({"type": "number", "exclusiveMinimum": 0, "maximum": 1})),
                     query_param("cutoff", &format!("Results scoring below this are left out (default {DEFAULT_CUTOFF})."), score.clone()),
                     query_param("algorithm", "`ward-v1`; yente names (`best`, `logic-v2`...) are aliases.", json!({"type": "string"})),
                     query_param("book", "A monitored book whose suppressions apply (404 `book_not_found` when there is none): for a query whose `id` is a customer id of the book, a result whose pair has a suppression in force (a good-guy entry before its date, a pinned one whose customer and listed records are unchanged) is left out of `results` and listed in `suppressed` with its decision; the audit trail records both.", json!({"type": "string", "minLength": 1})),
                 ],
                 "requestBody": {"required": true, "description": "JSON; a body without Content-Type is read as JSON, any other type is refused with 415.", "content": json_content(schema_ref("MatchRequest"))},
-                "responses": responses([vec![ok("One answer per query.", "MatchResponse")], errors(&[400, 401, 403, 404, 408, 413, 415, 429, 500])].concat()),
+                "responses": responses([vec![ok::<MatchResponse>("One answer per query.")], errors(&[400, 401, 403, 404, 408, 413, 415, 429, 500])].concat()),
             }},
             "/search/{dataset}": {"get": {
                 "operationId": "search",
@@ -287,38 +248,38 @@ fn described_yente_and_admin() -> Value {
                     query_param("offset", "Results to skip.", json!({"type": "integer", "minimum": 0})),
                     query_param("schema", "Only entities of this FtM schema.", json!({"type": "string"})),
                 ],
-                "responses": responses([vec![ok("The entities found.", "SearchResponse")], errors(&[400, 401, 403, 404, 429, 500])].concat()),
+                "responses": responses([vec![ok::<SearchResponse>("The entities found.")], errors(&[400, 401, 403, 404, 429, 500])].concat()),
             }},
             "/entities/{id}": {"get": {
                 "operationId": "entity",
                 "summary": "One entity by its id or any of its referents, as FtM JSON.",
                 "security": secured(SCREEN),
                 "parameters": [path_param("id", "Entity id or referent, e.g. `us_ofac_sdn:35096`.", "us_ofac_sdn:35096")],
-                "responses": responses([vec![ok("The entity.", "Entity")], errors(&[400, 401, 403, 404, 429, 500])].concat()),
+                "responses": responses([vec![ok::<Entity>("The entity.")], errors(&[400, 401, 403, 404, 429, 500])].concat()),
             }},
             "/catalog": {"get": {
                 "operationId": "catalog",
                 "summary": "The lists loaded, with their versions and dates.",
                 "security": [],
-                "responses": responses(vec![ok("The catalog.", "Catalog")]),
+                "responses": responses(vec![ok::<Catalog>("The catalog.")]),
             }},
             "/algorithms": {"get": {
                 "operationId": "algorithms",
                 "summary": "The scoring algorithms (yente shape).",
                 "security": [],
-                "responses": responses(vec![ok("The algorithms.", "Algorithms")]),
+                "responses": responses(vec![ok::<Algorithms>("The algorithms.")]),
             }},
             "/healthz": {"get": {
                 "operationId": "healthz",
                 "summary": "Liveness: the process answers.",
                 "security": [],
-                "responses": responses(vec![ok("Alive.", "Status")]),
+                "responses": responses(vec![ok::<Health>("Alive.")]),
             }},
             "/readyz": {"get": {
                 "operationId": "readyz",
                 "summary": "Readiness: a snapshot with at least one list is loaded.",
                 "security": [],
-                "responses": responses([vec![ok("Ready.", "Ready")], errors(&[503])].concat()),
+                "responses": responses([vec![ok::<Ready>("Ready.")], errors(&[503])].concat()),
             }},
             "/metrics": {"get": {
                 "operationId": "metrics",
@@ -351,14 +312,14 @@ fn described_yente_and_admin() -> Value {
                     query_param("matched", "Only requests answered with a match.", json!({"type": "boolean"})),
                     query_param("limit", &format!("Most records (default {DEFAULT_AUDIT_LIMIT})."), json!({"type": "integer", "minimum": 0})),
                 ],
-                "responses": responses([vec![ok("The records.", "AuditResponse")], errors(&[400, 401, 403, 429, 500])].concat()),
+                "responses": responses([vec![ok::<AuditResponse>("The records.")], errors(&[400, 401, 403, 429, 500])].concat()),
             }},
             "/admin/keys/{id}": {"delete": {
                 "operationId": "revokeKey",
                 "summary": format!("Revoke an API key (admin). This server refuses it at once; other servers on the same store within their key cache's lifetime (`ward serve --key-cache-seconds`, default {}).", crate::DEFAULT_KEY_CACHE_TTL.as_secs()),
                 "security": secured(ADMIN),
                 "parameters": [path_param("id", "The key's public id, as `ward keys list` shows it.", "a1b2c3d4e5f6")],
-                "responses": responses([vec![ok("The key, now revoked.", "Key")], errors(&[400, 401, 403, 404, 429, 500])].concat()),
+                "responses": responses([vec![ok::<KeyInfo>("The key, now revoked.")], errors(&[400, 401, 403, 404, 429, 500])].concat()),
             }},
             "/admin/lists": {"post": {
                 "operationId": "importList",
@@ -370,7 +331,7 @@ fn described_yente_and_admin() -> Value {
                     query_param("allow_shrink", "Make the version current even if it holds no records or removes more of the current version's records than allowed (recorded in the version's note and the audit trail).", json!({"type": "boolean"})),
                 ],
                 "requestBody": {"required": true, "content": {"application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}},
-                "responses": responses([vec![ok("The import.", "ImportResponse")], errors(&[400, 401, 403, 413, 429, 500])].concat()),
+                "responses": responses([vec![ok::<ListChange>("The import.")], errors(&[400, 401, 403, 413, 429, 500])].concat()),
             }},
             "/admin/lists/{dataset}/rollback": {"post": {
                 "operationId": "rollbackList",
@@ -381,7 +342,7 @@ fn described_yente_and_admin() -> Value {
                     path_param("dataset", "The list's dataset name (see /catalog).", "us_ofac_sdn"),
                     query_param("to", "The version number to make current (`ward lists show DATASET`); default: the newest earlier version whose content differs from the current one.", json!({"type": "integer", "minimum": 1})),
                 ],
-                "responses": responses([vec![ok("The rollback.", "ImportResponse")], errors(&[400, 401, 403, 404, 409, 429, 500])].concat()),
+                "responses": responses([vec![ok::<ListChange>("The rollback.")], errors(&[400, 401, 403, 404, 409, 429, 500])].concat()),
             }},
             "/lists/{dataset}/diff": {"get": {
                 "operationId": "diffList",
@@ -393,7 +354,7 @@ fn described_yente_and_admin() -> Value {
                     query_param("from", "The older version's number (`ward lists show DATASET`); default: the version before `to`.", json!({"type": "integer", "minimum": 1})),
                     query_param("to", "The newer version's number; default: the current version.", json!({"type": "integer", "minimum": 1})),
                 ],
-                "responses": responses([vec![ok("The changes.", "ListDiff")], errors(&[400, 401, 403, 404, 429, 500])].concat()),
+                "responses": responses([vec![ok::<VersionDiff>("The changes.")], errors(&[400, 401, 403, 404, 429, 500])].concat()),
             }},
         },
         "components": {
@@ -401,27 +362,15 @@ fn described_yente_and_admin() -> Value {
                 "bearerAuth": {"type": "http", "scheme": "bearer", "description": "An API key from `ward keys create`."},
                 "apiKeyHeader": {"type": "apiKey", "in": "header", "name": "X-Api-Key"},
             },
+            // The derived schemas join these. `/match` bodies are read by hand, not into a type
+            // (`dto::parse_batch`, so that each refusal names its query), so their schemas are
+            // written here.
             "schemas": {
-                "Error": {
-                    "type": "object",
-                    "required": ["code", "message", "status", "detail"],
-                    "properties": {
-                        "code": {"type": "string", "enum": ErrorCode::ALL.iter().map(|c| c.as_str()).collect::<Vec<_>>()},
-                        "message": {"type": "string"},
-                        "status": {"type": "integer"},
-                        "detail": {"type": "string", "description": "The message again, where yente clients look."},
-                        "reason": {
-                            "type": "string",
-                            "enum": NotScreenedReason::ALL.iter().map(|r| r.code()).collect::<Vec<_>>(),
-                            "description": format!("With `invalid_name` only: why the name is not screened (empty or missing, no letters in any script, longer than {MAX_NAME_CHARS} characters)."),
-                        },
-                    },
-                },
                 "EntityExample": {
                     "type": "object",
                     "required": ["schema", "properties"],
                     "properties": {
-                        "id": {"type": "string", "nullable": true},
+                        "id": {"type": ["string", "null"]},
                         "schema": {"type": "string", "enum": dto::SCHEMATA, "example": "Person"},
                         "properties": {
                             "type": "object",
@@ -440,196 +389,6 @@ fn described_yente_and_admin() -> Value {
                         "config": {"type": "object", "description": "Accepted for yente compatibility; ignored."},
                     },
                 },
-                "Entity": {
-                    "type": "object",
-                    "required": ["id", "caption", "schema", "properties", "datasets", "referents", "target"],
-                    "properties": {
-                        "id": {"type": "string"},
-                        "caption": {"type": "string"},
-                        "schema": {"type": "string"},
-                        "properties": {"type": "object", "additionalProperties": {"type": "array", "items": {}}},
-                        "datasets": string_list.clone(),
-                        "referents": string_list.clone(),
-                        "target": {"type": "boolean"},
-                        "first_seen": {"type": "string", "nullable": true},
-                        "last_seen": {"type": "string", "nullable": true},
-                        "last_change": {"type": "string", "nullable": true},
-                    },
-                },
-                "ScoredEntity": {
-                    "allOf": [schema_ref("Entity"), {
-                        "type": "object",
-                        "required": ["score", "match", "features", "explanations"],
-                        "properties": {
-                            "score": score.clone(),
-                            "match": {"type": "boolean"},
-                            "features": {"type": "object", "additionalProperties": {"type": "number"}},
-                            "token": {"type": "string", "nullable": true},
-                            "explanations": {
-                                "type": "object",
-                                "description": "Each step of the score by feature, as yente's FeatureResult; `detail` is Ward's sentence.",
-                                "additionalProperties": {
-                                    "type": "object",
-                                    "required": ["detail", "score"],
-                                    "properties": {
-                                        "detail": {"type": "string", "nullable": true},
-                                        "score": {"type": "number"},
-                                        "query": {"type": "string", "nullable": true},
-                                        "candidate": {"type": "string", "nullable": true},
-                                    },
-                                },
-                            },
-                            "matched_name": {"type": "object", "description": "Ward: which query name met which listed name."},
-                        },
-                    }],
-                },
-                "TotalSpec": {
-                    "type": "object",
-                    "required": ["value", "relation"],
-                    "properties": {"value": {"type": "integer"}, "relation": {"type": "string", "enum": ["eq", "gte"]}},
-                },
-                "EntityMatches": {
-                    "type": "object",
-                    "required": ["status", "results", "total", "query"],
-                    "properties": {
-                        "status": {"type": "integer"},
-                        "results": {"type": "array", "items": schema_ref("ScoredEntity")},
-                        "total": schema_ref("TotalSpec"),
-                        "query": schema_ref("EntityExample"),
-                    },
-                },
-                "QueryNotScreened": {
-                    "type": "object",
-                    "description": "A query of a batch that was not screened because a name cannot be (a lone query is answered with a 400 `invalid_name` error instead). It has no `results`: it is not a screening without hits.",
-                    "required": ["status", "error", "query"],
-                    "properties": {
-                        "status": {"type": "integer", "enum": [400]},
-                        "error": schema_ref("Error"),
-                        "query": schema_ref("EntityExample"),
-                    },
-                },
-                "MatchResponse": {
-                    "type": "object",
-                    "required": ["responses", "limit"],
-                    "properties": {
-                        "responses": {"type": "object", "additionalProperties": {"oneOf": [schema_ref("EntityMatches"), schema_ref("QueryNotScreened")]}},
-                        "matcher": {"type": "object"},
-                        "limit": {"type": "integer"},
-                    },
-                },
-                "SearchResponse": {
-                    "type": "object",
-                    "required": ["results", "total", "limit", "offset"],
-                    "properties": {
-                        "results": {"type": "array", "items": schema_ref("ScoredEntity")},
-                        "facets": {"type": "object"},
-                        "total": schema_ref("TotalSpec"),
-                        "limit": {"type": "integer"},
-                        "offset": {"type": "integer"},
-                    },
-                },
-                "Catalog": {
-                    "type": "object",
-                    "required": ["datasets", "current", "outdated", "index_stale"],
-                    "properties": {
-                        "datasets": {"type": "array", "items": {
-                            "type": "object",
-                            "required": ["name", "title", "type"],
-                            "properties": {
-                                "name": {"type": "string"},
-                                "title": {"type": "string"},
-                                "type": {"type": "string", "enum": ["source", "collection"]},
-                                "version": {"type": "string", "nullable": true},
-                                "last_export": {"type": "string"},
-                                "updated_at": {"type": "string"},
-                                "entity_count": {"type": "integer"},
-                                "children": string_list.clone(),
-                                "list_version": {"type": "object", "description": "Ward's list version: id, files and their SHA-256, counts."},
-                            },
-                        }},
-                        "current": string_list.clone(),
-                        "outdated": string_list.clone(),
-                        "index_stale": {"type": "boolean"},
-                    },
-                },
-                "Algorithms": {
-                    "type": "object",
-                    "required": ["algorithms", "default", "best"],
-                    "properties": {
-                        "algorithms": {"type": "array", "items": {
-                            "type": "object",
-                            "required": ["name", "description", "features"],
-                            "properties": {
-                                "name": {"type": "string"},
-                                "description": {"type": "string"},
-                                "features": {"type": "object", "additionalProperties": {"type": "object"}},
-                                "docs": {"type": "object", "description": "yente 5: name, description, config and features of the algorithm."},
-                            },
-                        }},
-                        "default": {"type": "string"},
-                        "best": {"type": "string"},
-                        "aliases": string_list.clone(),
-                    },
-                },
-                "Status": {"type": "object", "required": ["status"], "properties": {"status": {"type": "string"}}},
-                "Ready": {
-                    "type": "object",
-                    "required": ["status", "lists", "subjects"],
-                    "properties": {
-                        "status": {"type": "string"},
-                        "lists": {"type": "integer"},
-                        "subjects": {"type": "integer"},
-                        "list_versions": {"type": "array", "items": {"type": "integer"}},
-                    },
-                },
-                "AuditRecord": {
-                    "type": "object",
-                    "required": ["request_id", "time", "source", "dataset", "query", "query_names", "list_versions", "results", "top_score", "matched"],
-                    "properties": {
-                        "request_id": {"type": "string"},
-                        "key_id": {"type": "string"},
-                        "time": {"type": "string"},
-                        "source": {"type": "string"},
-                        "dataset": {"type": "string"},
-                        "query": {},
-                        "query_names": string_list.clone(),
-                        "list_versions": {"type": "array", "items": {"type": "integer"}},
-                        "results": {},
-                        "top_score": {"type": "number"},
-                        "matched": {"type": "boolean"},
-                    },
-                },
-                "AuditResponse": {
-                    "type": "object",
-                    "required": ["records", "total"],
-                    "properties": {"records": {"type": "array", "items": schema_ref("AuditRecord")}, "total": {"type": "integer"}},
-                },
-                "Key": {
-                    "type": "object",
-                    "required": ["id", "name", "scopes", "created_at"],
-                    "properties": {
-                        "id": {"type": "string"},
-                        "name": {"type": "string"},
-                        "scopes": {"type": "array", "items": {"type": "string", "enum": ["screen", "admin", "review"]}},
-                        "created_at": {"type": "string"},
-                        "revoked_at": {"type": "string"},
-                    },
-                },
-                "ListDiff": list_diff,
-                "DiffRecord": diff_record,
-                "ImportResponse": {
-                    "type": "object",
-                    "required": ["dataset", "status", "version", "removed", "diagnostics", "snapshot", "list_versions"],
-                    "properties": {
-                        "dataset": {"type": "string"},
-                        "status": {"type": "string", "enum": ["current", "historical", "unchanged", "restored"]},
-                        "version": {"type": "object", "description": "The list version: id, number, restores (the number of the version whose content it makes current again), files and their SHA-256, counts."},
-                        "removed": {"type": "integer", "description": "Records of the previously current version the new current one does not hold."},
-                        "diagnostics": {"type": "integer"},
-                        "snapshot": {"type": "string", "enum": ["rebuilt", "rebuilding", "unchanged"]},
-                        "list_versions": {"type": "array", "items": {"type": "integer"}},
-                    },
-                },
             },
         },
     });
@@ -638,12 +397,8 @@ fn described_yente_and_admin() -> Value {
     document
 }
 
-/// The alert routes and schemas: `GET /alerts`, `GET /alerts/{id}`.
+/// The alert routes: `GET /alerts`, `GET /alerts/{id}`.
 fn add_alerts(document: &mut Value) {
-    let texts = |values: &[&'static str]| -> Value { values.iter().copied().collect() };
-    let reasons: Vec<&str> = ward_store::AlertReason::ALL.iter().map(|r| r.as_str()).collect();
-    let statuses: Vec<&str> = ward_store::AlertStatus::ALL.iter().map(|s| s.as_str()).collect();
-    let closes: Vec<&str> = ward_store::CloseReason::ALL.iter().map(|r| r.as_str()).collect();
     document["paths"]["/alerts"] = json!({"get": {
         "operationId": "alerts",
         "summary": "Alerts of monitored customer books, by id, a page at a time (review or admin).",
@@ -651,84 +406,35 @@ fn add_alerts(document: &mut Value) {
         "security": secured_any(&[REVIEW, ADMIN]),
         "parameters": [
             query_param("book", "Only this book's alerts.", json!({"type": "string"})),
-            query_param("status", "Only alerts with this status.", json!({"type": "string", "enum": texts(&statuses)})),
+            query_param("status", "Only alerts with this status.", schema_of::<AlertStatus>()),
             query_param("after", "Only alerts with a larger id: the `next` of the previous page.", json!({"type": "integer"})),
             query_param("limit", &format!("Most alerts (default {DEFAULT_ALERT_LIMIT}, at most {MAX_LIMIT})."), json!({"type": "integer", "minimum": 1, "maximum": MAX_LIMIT})),
         ],
-        "responses": responses([vec![ok("The alerts.", "AlertsResponse")], errors(&[400, 401, 403, 429, 500])].concat()),
+        "responses": responses([vec![ok::<AlertsResponse>("The alerts.")], errors(&[400, 401, 403, 429, 500])].concat()),
     }});
-    // Beside the document's literal: one `json!` of it all would pass the macro recursion limit.
-    document["components"]["schemas"]["EntityMatches"]["properties"]["suppressed"] = json!({"type": "array", "description": "With `book`: the results left out by a suppression of the book in force for the pair.", "items": schema_ref("SuppressedResult")});
-    document["components"]["schemas"]["SuppressedResult"] = json!({
-        "type": "object",
-        "description": "A result left out of `results` because a suppression decided at the desk holds for the pair (the query's `id` as the book's customer, this subject).",
-        "required": ["id", "caption", "score", "match", "suppression", "decision", "kind"],
-        "properties": {
-            "id": {"type": "string"},
-            "caption": {"type": "string"},
-            "score": {"type": "number"},
-            "match": {"type": "boolean"},
-            "suppression": {"type": "integer", "description": "The suppression's id."},
-            "decision": {"type": "integer", "description": "The approved decision that created it."},
-            "kind": {"type": "string", "enum": ["good-guy", "pinned"]},
-            "expires": {"type": "string", "format": "date", "description": "A good-guy entry's first day without effect."},
-        },
-    });
     document["paths"]["/alerts/{id}"] = json!({"get": {
         "operationId": "alert",
         "summary": "One alert (review or admin).",
         "security": secured_any(&[REVIEW, ADMIN]),
         "parameters": [path_param("id", "The alert's id.", "1")],
-        "responses": responses([vec![ok("The alert.", "Alert")], errors(&[400, 401, 403, 404, 429, 500])].concat()),
+        "responses": responses([vec![ok::<Alert>("The alert.")], errors(&[400, 401, 403, 404, 429, 500])].concat()),
     }});
-    document["components"]["schemas"]["Alert"] = json!({
-        "type": "object",
-        "required": ["id", "book", "customer_id", "customer_name", "subject_id", "referents", "score", "explanations", "reason", "status", "close_reason", "list_versions", "created_at", "updated_at"],
-        "properties": {
-            "id": {"type": "integer"},
-            "book": {"type": "string"},
-            "customer_id": {"type": "string"},
-            "customer_name": {"type": "string"},
-            "subject_id": {"type": "string"},
-            "referents": {"type": "array", "items": {"type": "string"}},
-            "score": {"type": "number"},
-            "explanations": {"type": "array", "items": {"type": "string"}},
-            "reason": {"type": "string", "enum": texts(&reasons)},
-            "status": {"type": "string", "enum": texts(&statuses)},
-            "close_reason": {"type": "string", "nullable": true, "enum": texts(&closes)},
-            "list_versions": {"type": "array", "items": {"type": "integer"}},
-            "created_at": {"type": "string"},
-            "updated_at": {"type": "string"},
-        },
-    });
-    document["components"]["schemas"]["AlertsResponse"] = json!({
-        "type": "object",
-        "required": ["alerts", "next"],
-        "properties": {"alerts": {"type": "array", "items": schema_ref("Alert")}, "next": {"type": "integer", "nullable": true}},
-    });
 }
 
-/// The review desk's routes and schemas: decisions, approvals, history, export.
+/// The review desk's routes: decisions, approvals, history, export.
 fn add_review(document: &mut Value) {
-    let texts = |values: Vec<&'static str>| -> Value { values.into_iter().collect() };
-    let kinds = texts(ward_store::DecisionKind::ALL.iter().map(|k| k.as_str()).collect());
-    let reasons = texts(ward_store::DecisionReason::ALL.iter().map(|r| r.as_str()).collect());
-    let decision_statuses = texts(ward_store::DecisionStatus::ALL.iter().map(|s| s.as_str()).collect());
-    let roles = texts(ward_store::Role::ALL.iter().map(|r| r.as_str()).collect());
-    let statuses = texts(ward_store::AlertStatus::ALL.iter().map(|s| s.as_str()).collect());
-    let events = texts(ward_store::AlertEventKind::ALL.iter().map(|e| e.as_str()).collect());
     let four_eyes = "Four eyes: a confirmation and a dismissal that suppresses the pair wait for a second person whose role may approve; nobody approves their own. An API key acts as `key:<name>`, in the admin role with the admin scope (it may approve) and as an analyst with only the review scope; with authentication off every request acts as `anonymous`, an admin.";
     let id_param = |what: &str| path_param("id", &format!("The {what}'s id."), "1");
-    let body = |schema: &str| json!({"required": true, "content": json_content(schema_ref(schema))});
+    let body = |schema: Value| json!({"required": true, "content": json_content(schema)});
     document["paths"]["/alerts/{id}/decisions"] = json!({"post": {
         "operationId": "decideAlert",
         "summary": "Records a decision on an alert: confirm, dismiss or escalate, with a reason and a remark (review or admin).",
         "description": format!("{four_eyes} A decision that needs no approval takes effect at once: the alert's status changes with its `ward.alerts.updated` event and a history event naming the actor and the list versions."),
         "security": secured_any(&[REVIEW, ADMIN]),
         "parameters": [id_param("alert")],
-        "requestBody": body("DecisionRequest"),
+        "requestBody": body(schema_of::<DecisionRequest>()),
         "responses": responses([
-            vec![("201".to_string(), json!({"description": "The decision, pending or effective.", "content": json_content(schema_ref("Decision"))}))],
+            vec![("201".to_string(), json!({"description": "The decision, pending or effective.", "content": json_content(schema_of::<Decision>())}))],
             errors(&[400, 401, 403, 404, 409, 413, 415, 429, 500]),
         ].concat()),
     }});
@@ -742,8 +448,8 @@ fn add_review(document: &mut Value) {
             "description": four_eyes,
             "security": secured_any(&[REVIEW, ADMIN]),
             "parameters": [id_param("decision")],
-            "requestBody": body("ReviewRequest"),
-            "responses": responses([vec![ok("The decision as now stored.", "Decision")], errors(&[400, 401, 403, 404, 409, 413, 415, 429, 500])].concat()),
+            "requestBody": body(schema_of::<ReviewBody>()),
+            "responses": responses([vec![ok::<Decision>("The decision as now stored.")], errors(&[400, 401, 403, 404, 409, 413, 415, 429, 500])].concat()),
         }});
     }
     document["paths"]["/alerts/{id}/history"] = json!({"get": {
@@ -751,7 +457,7 @@ fn add_review(document: &mut Value) {
         "summary": "Everything that happened to an alert, in order: raised, updated, decisions, approvals, suppressions, closes (review or admin).",
         "security": secured_any(&[REVIEW, ADMIN]),
         "parameters": [id_param("alert")],
-        "responses": responses([vec![ok("The alert's events.", "AlertHistory")], errors(&[400, 401, 403, 404, 429, 500])].concat()),
+        "responses": responses([vec![ok::<HistoryResponse>("The alert's events.")], errors(&[400, 401, 403, 404, 429, 500])].concat()),
     }});
     document["paths"]["/decisions/export"] = json!({"get": {
         "operationId": "exportDecisions",
@@ -766,126 +472,13 @@ fn add_review(document: &mut Value) {
             vec![("200".to_string(), json!({
                 "description": "The decisions, oldest first: JSON, or CSV with a header line.",
                 "content": {
-                    "application/json": {"schema": schema_ref("DecisionExport")},
+                    "application/json": {"schema": schema_of::<ExportResponse>()},
                     "text/csv": {"schema": {"type": "string"}},
                 },
             }))],
             errors(&[400, 401, 403, 429, 500]),
         ].concat()),
     }});
-    let suppression = json!({
-        "type": "object",
-        "nullable": true,
-        "required": ["kind"],
-        "properties": {
-            "kind": {"type": "string", "enum": ["good-guy", "pinned"]},
-            "expires": {"type": "string", "description": "good-guy: the first day without effect (YYYY-MM-DD), after today."},
-        },
-    });
-    let schemas = &mut document["components"]["schemas"];
-    schemas["DecisionRequest"] = json!({
-        "type": "object",
-        "required": ["kind", "reason"],
-        "properties": {
-            "kind": {"type": "string", "enum": kinds},
-            "reason": {"type": "string", "enum": reasons},
-            "remark": {"type": "string", "description": "Required with reason `other`."},
-            "suppress": suppression,
-        },
-    });
-    schemas["ReviewRequest"] = json!({
-        "type": "object",
-        "properties": {"remark": {"type": "string"}},
-        "additionalProperties": false,
-    });
-    let nullable_string = json!({"type": "string", "nullable": true});
-    schemas["Decision"] = json!({
-        "type": "object",
-        "required": ["id", "alert_id", "book", "customer_id", "subject_id", "kind", "reason", "remark", "suppress", "status", "needs_approval", "requested_by", "requested_role", "requested_at", "score", "list_versions", "reviewed_by", "reviewed_role", "reviewed_at", "review_remark", "effective_at"],
-        "properties": {
-            "id": {"type": "integer"},
-            "alert_id": {"type": "integer"},
-            "book": {"type": "string"},
-            "customer_id": {"type": "string"},
-            "subject_id": {"type": "string"},
-            "kind": {"type": "string", "enum": kinds},
-            "reason": {"type": "string", "enum": reasons},
-            "remark": {"type": "string"},
-            "suppress": suppression,
-            "status": {"type": "string", "enum": decision_statuses},
-            "needs_approval": {"type": "boolean"},
-            "requested_by": {"type": "string"},
-            "requested_role": {"type": "string", "enum": roles},
-            "requested_at": {"type": "string"},
-            "score": {"type": "number"},
-            "list_versions": {"type": "array", "items": {"type": "integer"}},
-            "reviewed_by": nullable_string,
-            "reviewed_role": {"type": "string", "nullable": true, "enum": roles},
-            "reviewed_at": nullable_string,
-            "review_remark": nullable_string,
-            "effective_at": nullable_string,
-        },
-    });
-    schemas["AlertHistory"] = json!({
-        "type": "object",
-        "required": ["alert_id", "events"],
-        "properties": {
-            "alert_id": {"type": "integer"},
-            "events": {"type": "array", "items": {
-                "type": "object",
-                "required": ["id", "alert_id", "at", "kind", "actor", "role", "status", "list_versions", "decision_id", "suppression_id", "detail"],
-                "properties": {
-                    "id": {"type": "integer"},
-                    "alert_id": {"type": "integer"},
-                    "at": {"type": "string"},
-                    "kind": {"type": "string", "enum": events},
-                    "actor": nullable_string,
-                    "role": {"type": "string", "nullable": true, "enum": roles},
-                    "status": {"type": "string", "enum": statuses},
-                    "list_versions": {"type": "array", "items": {"type": "integer"}},
-                    "decision_id": {"type": "integer", "nullable": true},
-                    "suppression_id": {"type": "integer", "nullable": true},
-                    "detail": {"type": "object"},
-                },
-            }},
-        },
-    });
-    schemas["DecisionExport"] = json!({
-        "type": "object",
-        "required": ["from", "to", "decisions"],
-        "properties": {
-            "from": {"type": "string"},
-            "to": {"type": "string"},
-            "decisions": {"type": "array", "items": {
-                "type": "object",
-                "required": ["decision_id", "alert_id", "book", "customer_id", "customer_name", "subject_id", "referents", "score", "list_versions", "kind", "reason", "remark", "suppression", "status", "requested_by", "requested_role", "requested_at", "reviewed_by", "reviewed_role", "reviewed_at", "review_remark", "effective_at"],
-                "properties": {
-                    "decision_id": {"type": "integer"},
-                    "alert_id": {"type": "integer"},
-                    "book": {"type": "string"},
-                    "customer_id": {"type": "string"},
-                    "customer_name": {"type": "string"},
-                    "subject_id": {"type": "string"},
-                    "referents": {"type": "array", "items": {"type": "string"}},
-                    "score": {"type": "number"},
-                    "list_versions": {"type": "array", "items": {"type": "string"}, "description": "`dataset#number (published)`."},
-                    "kind": {"type": "string", "enum": kinds},
-                    "reason": {"type": "string", "enum": reasons},
-                    "remark": {"type": "string"},
-                    "suppression": {"type": "string"},
-                    "status": {"type": "string", "enum": decision_statuses},
-                    "requested_by": {"type": "string"},
-                    "requested_role": {"type": "string", "enum": roles},
-                    "requested_at": {"type": "string"},
-                    "reviewed_by": nullable_string,
-                    "reviewed_role": {"type": "string", "nullable": true, "enum": roles},
-                    "reviewed_at": nullable_string,
-                    "review_remark": nullable_string,
-                    "effective_at": nullable_string,
-                },
-            }},
-        },
-    });
 }
 
 #[cfg(test)]

@@ -1,14 +1,18 @@
 //! The answers of the routes as typed structs, serialized as yente's response models where
 //! yente has one (`MatchResponse`, `SearchResponse`, `TotalSpec`) and as Ward's own otherwise.
-//! Entities stay `FtM` JSON values: their properties are open-ended.
+//! The `OpenAPI` document's schemas are derived from these types ([`ToSchema`]). Entities stay
+//! `FtM` JSON values ([`Entity`]): their properties are open-ended.
 
+use crate::error::ErrorBody;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use utoipa::openapi::{RefOr, Schema};
+use utoipa::{PartialSchema, ToSchema};
 use ward_store::AuditRecord;
 
 /// How a total counts: exactly, or at least (more results exist than were returned).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum Relation {
     /// Exactly this many.
@@ -18,7 +22,8 @@ pub enum Relation {
 }
 
 /// yente's `TotalSpec`.
-#[derive(Debug, Clone, Copy, Serialize)]
+#[derive(Debug, Clone, Copy, Serialize, ToSchema)]
+#[schema(as = TotalSpec)]
 pub struct Total {
     /// The count.
     pub value: usize,
@@ -34,39 +39,140 @@ impl Total {
 }
 
 /// The answer to one query of a `/match` batch.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 #[serde(untagged)]
 pub enum QueryAnswer {
-    /// Screened: yente's `EntityMatches`.
-    Screened {
-        /// Always 200.
-        status: u16,
-        /// The scored entities, best first.
-        results: Vec<Value>,
-        /// How many.
-        total: Total,
-        /// The query as read.
-        query: Value,
-        /// With `?book=`: the results a suppression of the book left out, each with the
-        /// decision behind it; absent without `book`.
-        #[serde(skip_serializing_if = "Option::is_none")]
-        suppressed: Option<Vec<SuppressedResult>>,
-    },
-    /// Not screened: a name of the query cannot be; no `results`, so it is never read as a
-    /// screening without hits.
-    NotScreened {
-        /// The error's status (400).
-        status: u16,
-        /// The error body.
-        error: Value,
-        /// The query as read.
-        query: Value,
-    },
+    /// Screened.
+    Screened(EntityMatches),
+    /// Not screened: a name of the query cannot be.
+    NotScreened(QueryNotScreened),
+}
+
+/// A screened query of a batch, as yente's `EntityMatches`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct EntityMatches {
+    /// Always 200.
+    pub status: u16,
+    /// The scored entities, best first.
+    pub results: Vec<ScoredEntity>,
+    /// How many.
+    pub total: Total,
+    /// The query as read.
+    pub query: QueryEcho,
+    /// With `book`: the results left out by a suppression of the book in force for the pair
+    /// (the query's `id` as the book's customer, this subject), each with the decision behind
+    /// it; absent without `book`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppressed: Option<Vec<SuppressedResult>>,
+}
+
+/// A query of a batch that was not screened because a name cannot be (a lone query is answered
+/// with a 400 `invalid_name` error instead). It has no `results`: it is not a screening without
+/// hits.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct QueryNotScreened {
+    /// The error's status (400).
+    pub status: u16,
+    /// The error.
+    pub error: ErrorBody,
+    /// The query as read.
+    pub query: QueryEcho,
+}
+
+/// A query as read, echoed back: yente's `EntityExample`, each property's values as a list.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct QueryEcho {
+    /// The query's `id` (a customer id, with `book`), if it has one.
+    pub id: Option<String>,
+    /// The `FtM` schema it names.
+    pub schema: String,
+    /// Its properties, blank values left out.
+    pub properties: BTreeMap<String, Vec<String>>,
+}
+
+/// An entity as yente's `EntityResponse`: the `FtM` entity JSON of the listed subject
+/// (`ward_lists::ftm::entity_to_ftm`), whose `properties` are open-ended, with yente's
+/// `first_seen`, `last_seen` and `last_change`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(transparent)]
+pub struct Entity(pub Value);
+
+impl PartialSchema for Entity {
+    fn schema() -> RefOr<Schema> {
+        let schema = serde_json::json!({
+            "type": "object",
+            "required": ["id", "caption", "schema", "properties", "datasets", "referents", "target"],
+            "properties": {
+                "id": {"type": "string"},
+                "caption": {"type": "string"},
+                "schema": {"type": "string"},
+                "properties": {"type": "object", "additionalProperties": {"type": "array", "items": {}}},
+                "datasets": {"type": "array", "items": {"type": "string"}},
+                "referents": {"type": "array", "items": {"type": "string"}},
+                "target": {"type": "boolean"},
+                "first_seen": {"type": ["string", "null"]},
+                "last_seen": {"type": ["string", "null"]},
+                "last_change": {"type": ["string", "null"]},
+            },
+        });
+        serde_json::from_value(schema).expect("an OpenAPI schema")
+    }
+}
+
+impl ToSchema for Entity {}
+
+/// A scored entity, as yente's `ScoredEntityResponse`: the entity, its score and each step of
+/// the score.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct ScoredEntity {
+    /// The listed subject.
+    #[serde(flatten)]
+    pub entity: Entity,
+    /// The score in [0, 1].
+    #[schema(minimum = 0, maximum = 1)]
+    pub score: f64,
+    /// Whether the score reaches the threshold.
+    #[serde(rename = "match")]
+    pub is_match: bool,
+    /// The score's parts by yente feature name: `name_score`, then the sum of each other
+    /// factor's adjustments.
+    pub features: BTreeMap<String, f64>,
+    /// Always `null`: Ward issues no tokens.
+    pub token: Option<String>,
+    /// Each step of the score by feature, as yente's `FeatureResult`s; a feature that explains
+    /// twice gets `_2`, `_3` appended.
+    pub explanations: BTreeMap<String, FeatureResult>,
+    /// Which query name met which listed name.
+    pub matched_name: MatchedName,
+}
+
+/// One step of a score, as yente's `FeatureResult`.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct FeatureResult {
+    /// Ward's sentence for the step.
+    pub detail: String,
+    /// What the step adds to the score (the name score for `name_score`).
+    pub score: f64,
+    /// The query's name, for the name step.
+    pub query: Option<String>,
+    /// The listed name, for the name step.
+    pub candidate: Option<String>,
+}
+
+/// The pair of names a score was computed on.
+#[derive(Debug, Clone, Serialize, ToSchema)]
+pub struct MatchedName {
+    /// The query's name.
+    pub query: String,
+    /// The listed name.
+    pub listed: String,
+    /// The dataset of the listed name.
+    pub dataset: String,
 }
 
 /// A result of `/match?book=` left out because a suppression of the book holds for the pair
 /// (the query's `id` as customer, this subject): decided at the desk and approved.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SuppressedResult {
     /// The listed subject's id.
     pub id: String,
@@ -89,14 +195,14 @@ pub struct SuppressedResult {
 }
 
 /// The matcher `/match` used.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Matcher {
     /// The algorithm's name.
     pub name: &'static str,
 }
 
 /// yente's `EntityMatchResponse` of `POST /match/{dataset}`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct MatchResponse {
     /// One answer per query, by the query's key.
     pub responses: BTreeMap<String, QueryAnswer>,
@@ -107,10 +213,10 @@ pub struct MatchResponse {
 }
 
 /// yente's `SearchResponse` of `GET /search/{dataset}`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct SearchResponse {
     /// The scored entities, best first.
-    pub results: Vec<Value>,
+    pub results: Vec<ScoredEntity>,
     /// Always empty: Ward computes no facets.
     pub facets: BTreeMap<String, Value>,
     /// How many results there are from the start (`gte` when more exist).
@@ -122,14 +228,14 @@ pub struct SearchResponse {
 }
 
 /// `GET /healthz`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Health {
     /// Always `ok`.
     pub status: &'static str,
 }
 
 /// `GET /readyz`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Ready {
     /// Always `ok` (not ready is an error answer).
     pub status: &'static str,
@@ -142,7 +248,7 @@ pub struct Ready {
 }
 
 /// `GET /admin/audit`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AuditResponse {
     /// How many records follow.
     pub total: usize,
@@ -151,7 +257,7 @@ pub struct AuditResponse {
 }
 
 /// `GET /alerts`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AlertsResponse {
     /// The alerts, by id.
     pub alerts: Vec<ward_store::Alert>,
@@ -160,7 +266,7 @@ pub struct AlertsResponse {
 }
 
 /// Whether a catalog entry is one list or a collection of lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum DatasetKind {
     /// One list.
@@ -170,7 +276,7 @@ pub enum DatasetKind {
 }
 
 /// The authority that publishes a list.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Publisher {
     /// Its name.
     pub name: &'static str,
@@ -179,7 +285,7 @@ pub struct Publisher {
 }
 
 /// One entry of `GET /catalog`, as yente's dataset model.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct CatalogDataset<'a> {
     /// The dataset name.
     pub name: &'a str,
@@ -212,7 +318,7 @@ pub struct CatalogDataset<'a> {
 }
 
 /// `GET /catalog`, as yente's `DataCatalogModel`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Catalog<'a> {
     /// The lists, then the collections.
     pub datasets: Vec<CatalogDataset<'a>>,
@@ -225,7 +331,7 @@ pub struct Catalog<'a> {
 }
 
 /// One feature of the scorer, as yente lists it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Feature {
     /// What it measures.
     pub description: &'static str,
@@ -236,7 +342,7 @@ pub struct Feature {
 }
 
 /// yente 5's algorithm documentation.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct AlgorithmDocs {
     /// The algorithm's name.
     pub name: &'static str,
@@ -249,7 +355,7 @@ pub struct AlgorithmDocs {
 }
 
 /// One algorithm of `GET /algorithms`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Algorithm {
     /// Its name.
     pub name: &'static str,
@@ -262,7 +368,7 @@ pub struct Algorithm {
 }
 
 /// `GET /algorithms`, as yente's `AlgorithmResponse`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct Algorithms {
     /// Ward's one algorithm.
     pub algorithms: Vec<Algorithm>,
@@ -276,7 +382,7 @@ pub struct Algorithms {
 
 /// `POST /screen/payment`: a decision per message of the body, each as `ward payments screen
 /// --json` prints it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, ToSchema)]
 pub struct PaymentResponse {
     /// `hold` when any message is held, else `release`.
     pub decision: ward_payments::Decision,

@@ -69,9 +69,11 @@ async fn blocking<T: Send + 'static>(
 }
 
 /// The body of an approval or rejection.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
-struct ReviewBody {
+#[schema(as = ReviewRequest)]
+pub(crate) struct ReviewBody {
+    /// The reviewer's remark.
     #[serde(default)]
     remark: String,
 }
@@ -129,9 +131,12 @@ async fn review_decision(
 }
 
 /// An alert's history.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = AlertHistory)]
 pub(crate) struct HistoryResponse {
+    /// The alert.
     alert_id: i64,
+    /// Its events, in order.
     events: Vec<AlertEvent>,
 }
 
@@ -147,10 +152,14 @@ pub(crate) async fn history(
 }
 
 /// The JSON export.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = DecisionExport)]
 pub(crate) struct ExportResponse {
+    /// The period's start, as asked.
     from: String,
+    /// The period's end, as asked.
     to: String,
+    /// The decisions requested in the period, oldest first.
     decisions: Vec<DecisionRecord>,
 }
 

@@ -11,8 +11,8 @@ use crate::extract::{
 use crate::lists::{self, ListChange};
 use crate::response::{
     AlertsResponse, Algorithm, AlgorithmDocs, Algorithms, AuditResponse, Catalog, CatalogDataset,
-    DatasetKind, Feature, Health, MatchResponse, Matcher, Publisher, QueryAnswer, Ready, Relation,
-    SearchResponse, Total,
+    DatasetKind, EntityMatches, Feature, Health, MatchResponse, Matcher, Publisher, QueryAnswer,
+    QueryNotScreened, Ready, Relation, ScoredEntity, SearchResponse, Total,
 };
 use crate::suppress::BookSuppressions;
 use crate::{openapi, AppState};
@@ -288,8 +288,7 @@ async fn match_entities(
     let book = params.get("book").map(str::to_string);
     let suppressions = match &book {
         Some(book) => {
-            let customer_ids: Vec<String> =
-                queries.iter().filter_map(|q| q.echo["id"].as_str().map(str::to_string)).collect();
+            let customer_ids: Vec<String> = queries.iter().filter_map(|q| q.echo.id.clone()).collect();
             Some(BookSuppressions::load(&state, book, customer_ids).await?)
         }
         None => None,
@@ -328,23 +327,24 @@ async fn match_entities(
         if let Some(error) = q.refusal_error() {
             // Not an empty result list: no `results`, a status and the error instead.
             let body = error.body();
-            audit_results.insert(q.key.clone(), json!({"error": body["reason"]}));
-            let status = error.code().status().as_u16();
+            audit_results.insert(q.key.clone(), json!({"error": body.reason}));
+            let status = body.status;
             responses.insert(
                 q.key.clone(),
-                QueryAnswer::NotScreened { status, error: body, query: q.echo.clone() },
+                QueryAnswer::NotScreened(QueryNotScreened { status, error: body, query: q.echo.clone() }),
             );
             continue;
         }
         let hits = remaining.next().expect("one answer per screened query");
         let (hits, suppressed) = match &suppressions {
             Some(suppressions) => {
-                let (answered, suppressed) = suppressions.split(q.echo["id"].as_str(), hits, subjects);
+                let (answered, suppressed) = suppressions.split(q.echo.id.as_deref(), hits, subjects);
                 (answered, Some(suppressed))
             }
             None => (hits, None),
         };
-        let results: Vec<Value> = hits.iter().map(|h| dto::scored_entity(&subjects[h.subject], h)).collect();
+        let results: Vec<ScoredEntity> =
+            hits.iter().map(|h| dto::scored_entity(&subjects[h.subject], h)).collect();
         let total = Total::exact(results.len());
         let status = StatusCode::OK.as_u16();
         let mut audited = result_ids(&hits);
@@ -356,7 +356,13 @@ async fn match_entities(
         }
         responses.insert(
             q.key.clone(),
-            QueryAnswer::Screened { status, results, total, query: q.echo.clone(), suppressed },
+            QueryAnswer::Screened(EntityMatches {
+                status,
+                results,
+                total,
+                query: q.echo.clone(),
+                suppressed,
+            }),
         );
         audit_results.insert(q.key.clone(), audited);
         all_hits.extend(hits);
@@ -414,7 +420,8 @@ async fn search(
     let hits: Vec<Hit> = hits.drain(..).skip(offset).collect();
     state.inner.metrics.queries.fetch_add(1, Ordering::Relaxed);
     let subjects = snapshot.screener.subjects();
-    let results: Vec<Value> = hits.iter().map(|h| dto::scored_entity(&subjects[h.subject], h)).collect();
+    let results: Vec<ScoredEntity> =
+        hits.iter().map(|h| dto::scored_entity(&subjects[h.subject], h)).collect();
     let all_hits: Vec<&Hit> = hits.iter().collect();
     let query = json!({"q": q, "limit": limit, "offset": offset, "schema": params.get("schema")});
     let record = AuditRecord {

@@ -12,6 +12,7 @@ use crate::{Entity, NameKind};
 
 /// A part of a record an amendment can touch.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum Field {
     /// The `FtM` schema: a person became an organisation, say.
@@ -279,6 +280,7 @@ pub fn diff(old: &[Entity], new: &[Entity]) -> ListDiff {
 /// the new one holds (each as often as it is missing from the other). Both are empty where the
 /// records differ only in details no item shows.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct FieldChange {
     /// The field.
     pub field: Field,
@@ -290,6 +292,7 @@ pub struct FieldChange {
 
 /// A record added or removed, as a diff report names it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct RecordSummary {
     /// The record's referent (`dataset:record-id`).
     pub id: String,
@@ -301,6 +304,7 @@ pub struct RecordSummary {
 
 /// An amended record with what changed in each field, in [`Field::ALL`] order.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AmendedRecord {
     /// The record's referent (`dataset:record-id`).
     pub id: String,
@@ -312,6 +316,7 @@ pub struct AmendedRecord {
 
 /// [`ListDiff`] with captions and the items that changed: what `ward lists diff` prints.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DiffReport {
     /// Records only in the new version, by referent.
     pub added: Vec<RecordSummary>,

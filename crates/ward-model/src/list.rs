@@ -96,6 +96,7 @@ pub fn dataset_info(name: &str) -> Option<&'static Dataset> {
 
 /// One file a list version was read from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct SourceFile {
     /// File name (or path) as given.
     pub name: String,
@@ -232,6 +233,7 @@ impl ParsedList {
 
 /// Counts of what a list version holds, shown on import and stored with the version.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ListCounts {
     /// Records (entities).
     pub entities: u64,
@@ -301,6 +303,7 @@ impl ListCounts {
 
 /// A stored version of a list: what was listed when, read from which files.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ListVersion {
     /// Store-assigned id, increasing with each import of any list; audit records cite it.
     pub id: i64,

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 /// One message's decision with every hit, and what identifies the message.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct MessageDecision {
     /// The file the message was read from (the CLI); absent for a request body (the API).
     #[serde(skip_serializing_if = "Option::is_none")]

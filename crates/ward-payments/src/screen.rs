@@ -51,6 +51,7 @@ pub const DEFAULT_MATCH_CACHE_ENTRIES: usize = 10_000;
 
 /// What a hit is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "snake_case")]
 pub enum HitKind {
     /// A party's or agent's name matched a listed name.
@@ -68,14 +69,9 @@ pub enum HitKind {
     Stripping,
 }
 
-impl HitKind {
-    /// Every kind, for documents that list them (the `OpenAPI` schema).
-    pub const ALL: [HitKind; 5] =
-        [HitKind::Name, HitKind::Bic, HitKind::Country, HitKind::City, HitKind::Text];
-}
-
 /// One hit: where, what, against what, how sure, and why.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct PaymentHit {
     /// The field path (`CdtTrfTxInf[0]/Cdtr/Nm`, `59`).
     pub field: String,
@@ -95,17 +91,13 @@ pub struct PaymentHit {
 
 /// Hold the payment for review, or let it go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = PaymentDecision))]
 #[serde(rename_all = "snake_case")]
 pub enum Decision {
     /// At least one hit reached the threshold.
     Hold,
     /// No hit.
     Release,
-}
-
-impl Decision {
-    /// Both decisions, for documents that list them (the `OpenAPI` schema).
-    pub const ALL: [Decision; 2] = [Decision::Hold, Decision::Release];
 }
 
 /// The decision on one message with every hit.

@@ -25,6 +25,7 @@ pub const MAX_BATCH: usize = 512;
 
 /// One screening request and Ward's answer.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AuditRecord {
     /// The request id (also returned to the client).
     pub request_id: String,

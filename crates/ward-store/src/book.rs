@@ -98,6 +98,20 @@ macro_rules! text_enum {
             }
         }
 
+        // By hand: utoipa's derive does not see a `serde(rename)` whose text is a macro argument.
+        #[cfg(feature = "openapi")]
+        impl utoipa::PartialSchema for $name {
+            fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .enum_values(Some($name::ALL.iter().map(|value| value.as_str())))
+                    .into()
+            }
+        }
+
+        #[cfg(feature = "openapi")]
+        impl utoipa::ToSchema for $name {}
+
         impl FromStr for $name {
             type Err = String;
 
@@ -162,6 +176,7 @@ text_enum! {
 
 /// One alert: a customer of a book that matches a listed subject.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Alert {
     /// The alert's id (0 before it is stored).
     pub id: i64,

@@ -7,6 +7,7 @@ use ward_model::{DiffReport, ListVersion};
 
 /// Two versions of one list and what changed from the first to the second.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct VersionDiff {
     /// The list.
     pub dataset: String,
@@ -23,6 +24,7 @@ pub struct VersionDiff {
 
 /// The sizes of a [`VersionDiff`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DiffCounts {
     /// Records only in `to`.
     pub added: usize,

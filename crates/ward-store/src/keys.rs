@@ -13,6 +13,7 @@ const KEY_RANDOM_CHARS: usize = 32;
 
 /// What a key may do.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "lowercase")]
 pub enum Scope {
     /// Screen names (`/match`, `ward screen`).
@@ -52,6 +53,7 @@ impl fmt::Display for Scope {
 
 /// What the store knows about a key: everything but the key itself.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct KeyInfo {
     /// Public id, random and unrelated to the key, safe to show and log.
     pub id: String,

@@ -162,6 +162,7 @@ text_enum! {
 
 /// What a dismissal asks to suppress.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "kind", rename_all = "kebab-case")]
 pub enum SuppressionRequest {
     /// A good-guy entry, holding before `expires` (a date, `YYYY-MM-DD`, UTC).
@@ -185,6 +186,7 @@ impl SuppressionRequest {
 
 /// What a person decides on an alert.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DecisionRequest {
     /// Confirm, dismiss or escalate.
     pub kind: DecisionKind,
@@ -207,6 +209,7 @@ impl DecisionRequest {
 
 /// A decision as stored.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Decision {
     /// Its id.
     pub id: i64,
@@ -393,6 +396,7 @@ pub struct SuppressionEnd {
 
 /// One event of an alert's history.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct AlertEvent {
     /// Its position: events are in this order.
     pub id: i64,
@@ -1208,6 +1212,7 @@ pub(crate) fn assign(
 /// One decision as an examiner reads it: what was screened, against which list versions, who
 /// decided, when, why. One row of the CSV export, one object of the JSON export.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct DecisionRecord {
     /// The decision's id.
     pub decision_id: i64,

@@ -1,9 +1,12 @@
 //! The document against the router: every route described, defaults and limits from the
-//! handlers' constants.
+//! handlers' constants, references resolved, and serialized answers valid against their schemas
+//! (the answers of every route are checked in `tests/http.rs`).
 
 use super::{described, document};
+use crate::error::{Error, ErrorCode};
 use crate::extract::{DEFAULT_MATCH_LIMIT, MAX_LIMIT};
 use crate::routes::routes;
+use serde_json::{json, Value};
 use ward_engine::DEFAULT_THRESHOLD;
 
 #[test]
@@ -43,12 +46,75 @@ fn defaults_and_limits_are_the_handlers() {
 #[test]
 fn diff_fields_are_the_model_fields_as_serialized() {
     let doc = document();
-    let field = &doc["components"]["schemas"]["ListDiff"]["properties"]["amended"]["items"]["properties"]
-        ["changes"]["items"]["properties"]["field"];
-    let serialized: Vec<serde_json::Value> =
+    let field = &doc["components"]["schemas"]["Field"];
+    let serialized: Vec<Value> =
         ward_model::Field::ALL.iter().map(|field| serde_json::to_value(field).unwrap()).collect();
     assert_eq!(field["enum"].as_array().unwrap(), &serialized);
     assert!(doc["paths"]["/lists/{dataset}/diff"]["get"]["responses"]["404"].is_object());
+}
+
+/// A validator of the document's schema `name`, its references resolved in the document.
+fn validator(doc: &Value, name: &str) -> jsonschema::Validator {
+    let schema = json!({"$ref": format!("#/components/schemas/{name}"), "components": doc["components"]});
+    jsonschema::draft202012::new(&schema).unwrap()
+}
+
+#[test]
+fn error_bodies_are_the_documented_error() {
+    let doc = document();
+    let validator = validator(&doc, "Error");
+    let refusal = ward_engine::validate_query(&ward_engine::Query::default()).unwrap_err();
+    let errors = ErrorCode::ALL
+        .iter()
+        .map(|&code| Error::new(code, "a message"))
+        .chain([Error::not_screened("query \"q\"", &refusal)]);
+    for error in errors {
+        let body = serde_json::to_value(error.body()).unwrap();
+        assert!(validator.validate(&body).is_ok(), "{body} is not the documented error");
+    }
+    // A body with a code the document does not list is refused: the schema holds the codes.
+    let mut drifted = serde_json::to_value(Error::new(ErrorCode::Internal, "a message").body()).unwrap();
+    drifted["code"] = json!("no_such_code");
+    assert!(!validator.is_valid(&drifted));
+}
+
+/// A field the type serializes but the document lacks, or the reverse, fails validation: the
+/// derived schemas are closed over what the types hold where the types are.
+#[test]
+fn a_drifted_payment_answer_fails_its_schema() {
+    let doc = document();
+    let validator = validator(&doc, "PaymentResponse");
+    let hit = ward_payments::PaymentHit {
+        field: "CdtTrfTxInf[0]/Cdtr/Nm".to_string(),
+        value: "B Creditor Co".to_string(),
+        kind: ward_payments::HitKind::Stripping,
+        subject_id: "stripping:placeholder_name".to_string(),
+        referents: Vec::new(),
+        score: 1.0,
+        explanations: vec!["the underlying creditor is a placeholder".to_string()],
+    };
+    let answer = crate::response::PaymentResponse {
+        decision: ward_payments::Decision::Hold,
+        messages: vec![ward_payments::MessageDecision {
+            file: None,
+            message_id: Some("MSG1".to_string()),
+            uetr: None,
+            format: "pacs.009.001.08".to_string(),
+            decision: ward_payments::Decision::Hold,
+            hits: vec![hit],
+        }],
+        list_versions: vec![1, 2],
+        geography: "1 (2026-01-01)".to_string(),
+    };
+    let body = serde_json::to_value(&answer).unwrap();
+    let errors: Vec<String> = validator.iter_errors(&body).map(|e| e.to_string()).collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let mut drifted = body.clone();
+    drifted["messages"][0]["hits"][0]["kind"] = json!("no_such_kind");
+    assert!(!validator.is_valid(&drifted));
+    let mut missing = body;
+    missing["messages"][0].as_object_mut().unwrap().remove("decision");
+    assert!(!validator.is_valid(&missing));
 }
 
 /// The payment examples are messages the route screens.
