@@ -21,6 +21,7 @@
 
 use rayon::prelude::*;
 use std::cell::RefCell;
+use std::sync::{Arc, OnceLock};
 
 use ward_index::{Index, IndexBuilder, KeyName, KeyPair, KeyToken, Scratch, SubjectId};
 use ward_model::{Entity, Subject};
@@ -98,7 +99,9 @@ pub struct Screener {
     index: Index,
     /// Index name id of each subject's first prepared name (and the total at the end).
     first_name: Vec<usize>,
-    rarity: Rarity,
+    /// Shared by every snapshot built with [`RarityTable::Embedded`], so that a query compiled
+    /// for one is taken as it is by the others ([`ScreeningQuery`]).
+    rarity: Arc<Rarity>,
     normalizer: Normalizer<'static>,
     dataset_names: Vec<String>,
     dataset_masks: Vec<u64>,
@@ -131,13 +134,13 @@ impl Screener {
     pub fn build_with(subjects: Vec<Subject>, table: RarityTable) -> Screener {
         let normalizer = Normalizer::embedded();
         let rarity = match table {
-            RarityTable::Counted => count_rarity(&subjects, &normalizer),
-            RarityTable::Embedded => Rarity::default_table().clone(),
+            RarityTable::Counted => Arc::new(count_rarity(&subjects, &normalizer)),
+            RarityTable::Embedded => embedded_rarity(),
         };
         Screener::compile(subjects, rarity, normalizer)
     }
 
-    fn compile(subjects: Vec<Subject>, rarity: Rarity, normalizer: Normalizer<'static>) -> Screener {
+    fn compile(subjects: Vec<Subject>, rarity: Arc<Rarity>, normalizer: Normalizer<'static>) -> Screener {
         // Listed names share one copy of each spelling; the interner's table goes once all are
         // compiled.
         let interner = Interner::default();
@@ -246,10 +249,33 @@ impl Screener {
         PreparedQuery::new(query, &self.rarity, &self.normalizer)
     }
 
+    /// Compiles a query for screening in this snapshot and in every other that shares its
+    /// rarity table (see [`ScreeningQuery`]).
+    pub fn compile_query<'q>(&self, query: &'q Query) -> ScreeningQuery<'q> {
+        ScreeningQuery { query, prepared: self.prepare(query), rarity: Arc::clone(&self.rarity) }
+    }
+
+    /// Runs `f` on a compiled query as this snapshot scores it: as it is when compiled against
+    /// this snapshot's rarity table, compiled again otherwise. Every snapshot has the embedded
+    /// normaliser, so the table is all that may differ.
+    fn with_compiled<R>(&self, query: &ScreeningQuery<'_>, f: impl FnOnce(&PreparedQuery) -> R) -> R {
+        if query.fits(self) {
+            f(&query.prepared)
+        } else {
+            f(&self.prepare(query.query))
+        }
+    }
+
     /// The subjects the index hands to the scorer for a query (candidate generation alone).
     pub fn candidates(&self, query: &Query, options: &MatchOptions) -> Vec<usize> {
-        let prepared = self.prepare(query);
-        self.candidates_prepared(&prepared, options).subjects.into_iter().map(|(s, _)| s).collect()
+        self.candidates_of(&self.compile_query(query), options)
+    }
+
+    /// [`Screener::candidates`] of a compiled query.
+    pub fn candidates_of(&self, query: &ScreeningQuery<'_>, options: &MatchOptions) -> Vec<usize> {
+        self.with_compiled(query, |prepared| {
+            self.candidates_prepared(prepared, options).subjects.into_iter().map(|(s, _)| s).collect()
+        })
     }
 
     /// Candidate subjects, each with the positions (in `PreparedSubject::names`) of its names
@@ -350,11 +376,21 @@ impl Screener {
     /// whose candidates were found elsewhere (another index, or [`Screener::candidates`]).
     /// Sorted and cut as [`Screener::match_query`] does.
     pub fn match_subjects(&self, query: &Query, subjects: &[usize], options: &MatchOptions) -> Vec<Hit> {
-        let prepared = self.prepare(query);
+        self.match_subjects_of(&self.compile_query(query), subjects, options)
+    }
+
+    /// [`Screener::match_subjects`] of a compiled query: candidates found in another snapshot
+    /// sharing this one's rarity table are scored without compiling the query again.
+    pub fn match_subjects_of(
+        &self,
+        query: &ScreeningQuery<'_>,
+        subjects: &[usize],
+        options: &MatchOptions,
+    ) -> Vec<Hit> {
         let filter = self.dataset_filter(options);
         let chosen =
             subjects.iter().copied().filter(|&i| self.dataset_masks[i] & filter != 0).map(|i| (i, None));
-        self.score_candidates(&prepared, chosen, options)
+        self.with_compiled(query, |prepared| self.score_candidates(prepared, chosen, options))
     }
 
     /// Screens a query by scoring every subject (no index): the reference the index is tested
@@ -412,6 +448,30 @@ impl Screener {
         hits.truncate(options.limit);
         hits
     }
+}
+
+/// A query compiled for screening, with the rarity table it was compiled against: a snapshot
+/// sharing that table takes it as it is (every snapshot built with [`RarityTable::Embedded`]
+/// does), another compiles the query again. A query screened in two such snapshots (candidates
+/// from a small one, scores in the lists') is compiled once.
+pub struct ScreeningQuery<'q> {
+    query: &'q Query,
+    prepared: PreparedQuery,
+    rarity: Arc<Rarity>,
+}
+
+impl ScreeningQuery<'_> {
+    /// Whether `screener` takes the compiled query as it is (it shares the rarity table).
+    pub fn fits(&self, screener: &Screener) -> bool {
+        Arc::ptr_eq(&self.rarity, &screener.rarity)
+    }
+}
+
+/// The embedded rarity table, one copy shared by every snapshot built with
+/// [`RarityTable::Embedded`].
+fn embedded_rarity() -> Arc<Rarity> {
+    static EMBEDDED: OnceLock<Arc<Rarity>> = OnceLock::new();
+    Arc::clone(EMBEDDED.get_or_init(|| Arc::new(Rarity::default_table().clone())))
 }
 
 /// Where a snapshot's token rarity comes from.

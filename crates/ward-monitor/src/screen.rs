@@ -191,14 +191,16 @@ fn match_forward_among<'c>(
     let found: Vec<(bool, Vec<Match<'c>>)> = customers
         .par_iter()
         .map(|c| {
-            let candidates = among_index.candidates(&c.query, &options);
+            // Both snapshots have the embedded rarity table: the query is compiled once.
+            let query = among_index.compile_query(&c.query);
+            let candidates = among_index.candidates_of(&query, &options);
             if candidates.is_empty() {
                 return (false, Vec::new());
             }
             let mut in_lists: Vec<usize> = candidates.into_iter().map(|s| among[s]).collect();
             in_lists.sort_unstable();
             let matches = screener
-                .match_subjects(&c.query, &in_lists, &options)
+                .match_subjects_of(&query, &in_lists, &options)
                 .into_iter()
                 .filter(|hit| hit.is_match)
                 .map(|hit| Match { customer: c.customer, subject: hit.subject, hit })

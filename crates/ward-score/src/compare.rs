@@ -173,7 +173,7 @@ fn rank_names(
             }
             if let Some(winners) = winners.as_deref_mut() {
                 if better_capped {
-                    winners.capped.clone_from(&scratch.aligned);
+                    winners.capped.copy_from(&scratch.aligned);
                 }
                 if better {
                     std::mem::swap(&mut winners.best, &mut scratch.aligned);
