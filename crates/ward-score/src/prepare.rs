@@ -5,7 +5,7 @@ use ward_model::{country_code, DateSpec, Gender, IdKind, NameKind, Schema, Subje
 use ward_normalize::{
     abjad_consonants, acronym_reading, consonant_strength, evasion_reading, han_simplified, latin_consonants,
     skeleton, skeleton_strength, tables, NameHint, NormalizedName, Normalizer, Role, Script, TokenKind,
-    MIN_CONSONANT_CLASSES,
+    MIN_CONSONANT_CLASSES, MIN_STRONG_ACRONYM_LETTERS,
 };
 
 use std::borrow::Cow;
@@ -471,7 +471,7 @@ impl PreparedQuery {
                 // initials ("Lukashenko A.G.", "Schmidt AG") is also read as a person's name;
                 // the better reading wins, and its explanation says which one it was.
                 let person = (hint == NameHint::Unknown && initials_or_legal_form(&normalized)).then(|| {
-                    let reading = normalizer.normalize(&n, NameHint::Person);
+                    let reading = normalizer.normalize(&last_word_as_initials(&n), NameHint::Person);
                     let label = format!("{n} {PERSON_READING_LABEL}");
                     (label, PreparedName::new(&reading, rarity, normalizer, None))
                 });
@@ -513,6 +513,20 @@ fn initials_or_legal_form(name: &NormalizedName) -> bool {
         && (1..=MAX_INITIALS_LEGAL_FORM_LEN).contains(&last.text.len())
         && !before.is_empty()
         && before.iter().all(|t| t.kind == TokenKind::Word)
+}
+
+/// A name whose last word is a legal form of letters alone ("Lukashenko AG"), with that word
+/// written as the initials it may be ("Lukashenko A. G."); other names as they are.
+fn last_word_as_initials(name: &str) -> Cow<'_, str> {
+    let trimmed = name.trim_end();
+    let Some((head, last)) = trimmed.rsplit_once(char::is_whitespace) else {
+        return Cow::Borrowed(name);
+    };
+    if last.len() > MAX_INITIALS_LEGAL_FORM_LEN || !last.chars().all(|c| c.is_alphabetic()) {
+        return Cow::Borrowed(name);
+    }
+    let initials: Vec<String> = last.chars().map(|c| format!("{c}.")).collect();
+    Cow::Owned(format!("{head} {}", initials.join(" ")))
 }
 
 /// Folds an identifier for comparison: upper-case letters and digits, a leading "IMO" dropped.
@@ -635,7 +649,9 @@ pub fn normalize_subject(subject: &Subject, normalizer: &Normalizer<'_>) -> Vec<
 }
 
 /// The readings of a listed name: its [`name_variants`] in its own kind, and for an
-/// organisation the acronym of each ([`acronym_reading`]) as a weak alias.
+/// organisation the acronym of each ([`acronym_reading`]): an alias when it has
+/// [`MIN_STRONG_ACRONYM_LETTERS`] letters or more (and the name is no weak alias), a weak alias
+/// otherwise (short acronyms meet by chance).
 fn listed_variants(
     full: &str,
     kind: NameKind,
@@ -643,7 +659,15 @@ fn listed_variants(
 ) -> impl Iterator<Item = (Cow<'_, str>, NameKind)> {
     name_variants(full).flat_map(move |v| {
         let acronym = (hint == NameHint::Organization).then(|| acronym_reading(&v)).flatten();
-        std::iter::once((v, kind)).chain(acronym.map(|a| (Cow::Owned(a), NameKind::Weak)))
+        let acronym_kind = |a: &str| {
+            if a.len() >= MIN_STRONG_ACRONYM_LETTERS && kind != NameKind::Weak {
+                NameKind::Alias
+            } else {
+                NameKind::Weak
+            }
+        };
+        std::iter::once((v, kind))
+            .chain(acronym.map(|a| (acronym_kind(&a), a)).map(|(k, a)| (Cow::Owned(a), k)))
     })
 }
 
