@@ -817,7 +817,8 @@ const PATRONYMIC_STEM_ENDINGS: &[&str] =
     &["ovich", "evich", "ovych", "evych", "avich", "ovna", "evna", "ivna", "auna", "euna", "ichna"];
 
 /// The spellings a patronymic's father's name may have: the word without a patronymic ending,
-/// alone and with the -i / -y the ending absorbed (Alekseevich: aleksei, Andriyovych: andriy).
+/// alone, with the -i / -y the ending absorbed (Alekseevich: aleksei, Andriyovych: andriy), and
+/// with the e the ending dropped before the last consonant (Pavlovich: pavel).
 /// A patronymic carries the synonym groups of these (marked [`PATRONYMIC_GROUP`]), so that two romanisations of one
 /// patronymic meet through the dictionary as their given names do.
 fn patronymic_stems(word: &str) -> impl Iterator<Item = String> + '_ {
@@ -825,7 +826,13 @@ fn patronymic_stems(word: &str) -> impl Iterator<Item = String> + '_ {
         .iter()
         .filter_map(move |ending| word.strip_suffix(ending))
         .filter(|stem| stem.len() >= MIN_PATRONYMIC_STEM_LEN)
-        .flat_map(|stem| ["", "i", "y"].into_iter().map(move |end| format!("{stem}{end}")))
+        .flat_map(|stem| {
+            let (head, last) = stem.split_at(stem.len() - 1);
+            ["", "i", "y"]
+                .into_iter()
+                .map(move |end| format!("{stem}{end}"))
+                .chain([format!("{head}e{last}")])
+        })
 }
 
 /// Marks the synonym group of a patronymic's stem ([`patronymic_stems`]): a patronymic made

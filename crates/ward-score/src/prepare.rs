@@ -202,6 +202,9 @@ pub struct PreparedName {
     /// characters and more), kana or Hangul: how Chinese, Japanese and Korean write a foreign
     /// person by the family name alone (卢卡申科, ルカシェンコ, 루카셴코 for Lukashenko).
     pub transcription: bool,
+    /// Whether the name is an organisation's (or a vessel's) by the schema it was given with
+    /// ([`NameHint::Organization`]), whatever its words.
+    pub organization: bool,
 }
 
 /// The fewest Han characters or Hangul syllables of a one-word name read as a transcription of
@@ -349,7 +352,16 @@ impl PreparedName {
             tokens,
             pairs,
             transcription: is_transcription(name),
+            organization: false,
         }
+    }
+
+    /// The name as given with `hint`: an organisation's name by its schema
+    /// ([`PreparedName::organization`]).
+    #[must_use]
+    fn with_hint(mut self, hint: NameHint) -> PreparedName {
+        self.organization = hint == NameHint::Organization;
+        self
     }
 
     /// Whether any token takes part in matching.
@@ -385,10 +397,11 @@ impl PreparedName {
                 .any(|t| t.kind == TokenKind::Title && !tables::contains(tables::TITLES_ALSO_NAMES, t.text()))
     }
 
-    /// Whether the name reads as an organisation's (it has a legal form or a generic
-    /// organisation word).
+    /// Whether the name is an organisation's: by its schema, or it has a legal form or a
+    /// generic organisation word.
     pub fn is_org(&self) -> bool {
-        self.tokens.iter().any(|t| matches!(t.kind, TokenKind::LegalForm | TokenKind::OrgWord))
+        self.organization
+            || self.tokens.iter().any(|t| matches!(t.kind, TokenKind::LegalForm | TokenKind::OrgWord))
     }
 }
 
@@ -475,7 +488,7 @@ impl PreparedQuery {
                     let label = format!("{n} {PERSON_READING_LABEL}");
                     (label, PreparedName::new(&reading, rarity, normalizer, None))
                 });
-                let prepared = PreparedName::new(&normalized, rarity, normalizer, None);
+                let prepared = PreparedName::new(&normalized, rarity, normalizer, None).with_hint(hint);
                 std::iter::once((n.into_owned(), prepared)).chain(person)
             })
             .collect();
@@ -600,7 +613,7 @@ impl PreparedSubject {
                     }
                     seen.push(latin);
                     names.push(SubjectName {
-                        prepared: PreparedName::new(norm, rarity, normalizer, interner),
+                        prepared: PreparedName::new(norm, rarity, normalizer, interner).with_hint(hint),
                         record: position_u16(r),
                         name: position_u16(n),
                         kind,
