@@ -160,7 +160,7 @@ impl Weights {
         patronymic_conflict: 0.15,
         nasab_reversed: 0.3,
         distinctive_word_conflict: 0.1,
-        name_word_conflict: 0.3,
+        name_word_conflict: 0.5,
         name_word_conflict_min_weight: 0.3,
         identifier_strong_floor: 0.95,
         identifier_strong_lift: 0.3,
