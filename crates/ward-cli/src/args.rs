@@ -131,6 +131,10 @@ pub struct EvalPairsArgs {
     /// Also report the scores read as probabilities through the compiled-in calibration.
     #[arg(long)]
     pub calibrated: bool,
+    /// Instead of the report, list the pairs on the wrong side of the threshold (missed same
+    /// pairs and alerting different ones) as TSV: the score, then the pair's columns.
+    #[arg(long)]
+    pub errors: bool,
 }
 
 /// `ward match`

@@ -23,6 +23,10 @@ pub(crate) fn run(args: &EvalPairsArgs) -> anyhow::Result<ExitCode> {
     let pairs = read_pairs(&args.file)?;
     let scores = score_pairs(&pairs);
     let threshold = args.threshold.unwrap_or(ward_engine::DEFAULT_THRESHOLD);
+    if args.errors {
+        out!("{}", errors_tsv(&pairs, &scores, f64::from(threshold)))?;
+        return Ok(ExitCode::SUCCESS);
+    }
     let report = PairReport::compute(&pairs, &scores, f64::from(threshold));
     let calibration = ward_score::Calibration::embedded();
     let calibrated = args.calibrated.then(|| {
@@ -47,6 +51,35 @@ pub(crate) fn run(args: &EvalPairsArgs) -> anyhow::Result<ExitCode> {
         )?;
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The pairs on the wrong side of `threshold`, lowest-scored same pairs first, then the
+/// highest-scored different ones: `score`, then the columns of the pairs file.
+fn errors_tsv(pairs: &[NamePair], scores: &[f64], threshold: f64) -> String {
+    let mut wrong: Vec<(f64, &NamePair)> = scores
+        .iter()
+        .zip(pairs)
+        .filter(|(score, pair)| (**score >= threshold) != (pair.label == ward_eval::Label::Same))
+        .map(|(score, pair)| (*score, pair))
+        .collect();
+    wrong.sort_by(|a, b| {
+        let key = |(score, pair): &(f64, &NamePair)| {
+            if pair.label == ward_eval::Label::Same {
+                *score
+            } else {
+                2.0 - *score
+            }
+        };
+        key(a).total_cmp(&key(b))
+    });
+    let rows: Vec<NamePair> = wrong.iter().map(|(_, pair)| (*pair).clone()).collect();
+    let table = ward_eval::pairs_to_tsv(&rows);
+    let mut lines = table.lines();
+    let mut out = format!("score\t{}\n", lines.next().unwrap_or_default());
+    for ((score, _), line) in wrong.iter().zip(lines) {
+        out.push_str(&format!("{score:.3}\t{line}\n"));
+    }
+    out
 }
 
 /// Reads a pairs file; the error names the file and the line.

@@ -1,6 +1,7 @@
 //! Acronyms of organisation names: "Islamic Revolutionary Guard Corps" is also known as IRGC.
-//! Only the listed name gets this reading, and only as a weak alias: generated on both sides,
-//! acronyms meet by chance.
+//! Only the listed name gets this reading (generated on both sides, acronyms of names that
+//! share most words meet by chance): as an alias when it has `MIN_STRONG_ACRONYM_LETTERS` or
+//! more, as a weak alias otherwise.
 
 use crate::fold::fold;
 use crate::tables;
@@ -8,11 +9,15 @@ use crate::tables;
 /// The fewest words an organisation's name needs for its acronym to be a reading of it.
 pub const MIN_ACRONYM_WORDS: usize = 3;
 
+/// The fewest letters of an acronym read as a strong name of the organisation (IRGC, CETC):
+/// shorter ones (DML, PTI) meet other parties by chance and stay weak aliases.
+pub const MIN_STRONG_ACRONYM_LETTERS: usize = 4;
+
 /// The most letters of a generated acronym.
 const MAX_ACRONYM_LETTERS: usize = 8;
 
 /// The acronym of an organisation's name: the first letters of its words, particles and legal
-/// forms left out ("Islamic Revolutionary Guard Corps" -> "IRGC"), for names of
+/// forms (and the words of legal phrases: joint, stock, company) left out ("Islamic Revolutionary Guard Corps" -> "IRGC"), for names of
 /// [`MIN_ACRONYM_WORDS`] to `MAX_ACRONYM_LETTERS` Latin words; `None` otherwise.
 pub fn acronym_reading(name: &str) -> Option<String> {
     let folded = fold(name);
@@ -21,7 +26,11 @@ pub fn acronym_reading(name: &str) -> Option<String> {
         if !word.chars().all(|c| c.is_ascii_alphabetic()) {
             return None;
         }
-        if tables::contains(tables::PARTICLES, word) || tables::contains(tables::LEGAL_FORMS, word) {
+        let legal_phrase_word = tables::LEGAL_PHRASES.iter().any(|p| p.contains(&word));
+        if tables::contains(tables::PARTICLES, word)
+            || tables::contains(tables::LEGAL_FORMS, word)
+            || legal_phrase_word
+        {
             continue;
         }
         letters.push(word.chars().next()?.to_ascii_uppercase());

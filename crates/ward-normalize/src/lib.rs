@@ -32,6 +32,7 @@ mod consonant;
 mod evasion;
 mod fold;
 mod han;
+mod legal_typo;
 mod name;
 mod phonetic;
 mod script;
@@ -42,7 +43,7 @@ mod translit;
 #[cfg(test)]
 mod tests;
 
-pub use acronym::{acronym_reading, MIN_ACRONYM_WORDS};
+pub use acronym::{acronym_reading, MIN_ACRONYM_WORDS, MIN_STRONG_ACRONYM_LETTERS};
 pub use consonant::{abjad_consonants, consonant_strength, latin_consonants, MIN_CONSONANT_CLASSES};
 pub use evasion::{evasion_reading, MIN_SPACED_LETTERS};
 pub use fold::{fold, is_apostrophe, is_format_char};

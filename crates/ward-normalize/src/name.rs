@@ -4,6 +4,7 @@
 
 use crate::consonant::{abjad_consonants, latin_consonants};
 use crate::fold::fold;
+use crate::legal_typo::misspelt_legal_form;
 use crate::phonetic::skeleton;
 use crate::script::{char_script, text_script, Script};
 use crate::synonyms::Synonyms;
@@ -216,6 +217,7 @@ impl<'a> Normalizer<'a> {
         merge_abd(&mut raws);
         if hint != NameHint::Person {
             split_glued_legal_forms(&mut raws);
+            correct_legal_typos(&mut raws, hint);
             merge_legal_phrases(&mut raws);
         }
         read_numbers(&mut raws, hint);
@@ -229,9 +231,14 @@ impl<'a> Normalizer<'a> {
                 let mut groups: Vec<u32> = self.synonyms.groups(&raw.text).to_vec();
                 if raw.orig != raw.text {
                     groups.extend_from_slice(self.synonyms.groups(&raw.orig));
-                    groups.sort_unstable();
-                    groups.dedup();
                 }
+                if role == Role::Patronymic {
+                    for stem in patronymic_stems(&raw.text) {
+                        groups.extend(self.synonyms.groups(&stem).iter().map(|g| g | PATRONYMIC_GROUP));
+                    }
+                }
+                groups.sort_unstable();
+                groups.dedup();
                 let consonants = match raw.script {
                     Script::Arabic | Script::Hebrew => abjad_consonants(&raw.orig).join(" "),
                     Script::Latin | Script::Common => latin_consonants(&raw.text),
@@ -694,6 +701,24 @@ fn read_numbers(raws: &mut Vec<Raw>, hint: NameHint) {
     }
 }
 
+/// Reads misspelt legal forms as the forms they misspell ([`misspelt_legal_form`]) in a name
+/// that is an organisation's: by its hint, or by a legal form or generic organisation word it
+/// has. Elsewhere such a word may be a person's name.
+fn correct_legal_typos(raws: &mut [Raw], hint: NameHint) {
+    let org_like = hint == NameHint::Organization
+        || raws.iter().any(|r| {
+            tables::contains(tables::LEGAL_FORMS, &r.text) || tables::contains(tables::ORG_WORDS, &r.text)
+        });
+    if !org_like {
+        return;
+    }
+    for raw in raws.iter_mut().filter(|r| r.script == Script::Latin) {
+        if let Some(form) = misspelt_legal_form(&raw.text) {
+            raw.text = form.to_string();
+        }
+    }
+}
+
 /// Replaces multi-word legal forms ("limited liability company", "sdn bhd") by one token.
 fn merge_legal_phrases(raws: &mut Vec<Raw>) {
     let mut i = 0;
@@ -784,6 +809,39 @@ fn assign_kinds(raws: &[Raw], hint: NameHint) -> Vec<TokenKind> {
 fn kinds_has_org(raws: &[Raw]) -> bool {
     raws.iter().any(|r| tables::contains(tables::ORG_WORDS, &r.text))
 }
+
+/// The endings of patronymics made from a father's given name, in Russian, Ukrainian and
+/// Belarusian romanisations (Igorevich / Ihorovych, Stanislavovich / Stanislavavich,
+/// Nikolaevna / Mikalaeuna).
+const PATRONYMIC_STEM_ENDINGS: &[&str] =
+    &["ovich", "evich", "ovych", "evych", "avich", "ovna", "evna", "ivna", "auna", "euna", "ichna"];
+
+/// The spellings a patronymic's father's name may have: the word without a patronymic ending,
+/// alone, with the -i / -y the ending absorbed (Alekseevich: aleksei, Andriyovych: andriy), and
+/// with the e the ending dropped before the last consonant (Pavlovich: pavel).
+/// A patronymic carries the synonym groups of these (marked [`PATRONYMIC_GROUP`]), so that two romanisations of one
+/// patronymic meet through the dictionary as their given names do.
+fn patronymic_stems(word: &str) -> impl Iterator<Item = String> + '_ {
+    PATRONYMIC_STEM_ENDINGS
+        .iter()
+        .filter_map(move |ending| word.strip_suffix(ending))
+        .filter(|stem| stem.len() >= MIN_PATRONYMIC_STEM_LEN)
+        .flat_map(|stem| {
+            let (head, last) = stem.split_at(stem.len() - 1);
+            ["", "i", "y"]
+                .into_iter()
+                .map(move |end| format!("{stem}{end}"))
+                .chain([format!("{head}e{last}")])
+        })
+}
+
+/// Marks the synonym group of a patronymic's stem ([`patronymic_stems`]): a patronymic made
+/// from Aleksei meets another made from Aleksei, never the given name Aleksei itself (Sergei
+/// Mikhailovich and Mikhail Sergeyevich are two people). The dictionary numbers far fewer groups.
+pub const PATRONYMIC_GROUP: u32 = 1 << 31;
+
+/// The fewest letters of a patronymic's stem looked up in the dictionary.
+const MIN_PATRONYMIC_STEM_LEN: usize = 3;
 
 /// Whether a word ends like a patronymic (a family name may too: Abramovich, Rabinovich).
 fn is_patronymic(word: &str) -> bool {

@@ -541,7 +541,7 @@ pub const ORG_WORDS: &[&str] = &[
 /// one costs little.
 pub const PATRONYMIC_SUFFIXES: &[&str] = &[
     "ovich", "evich", "ievich", "yevich", "ovna", "evna", "ievna", "yevna", "ichna", "ogly", "oglu", "ugli",
-    "kyzy", "qizi", "vich", "vitch", "vna",
+    "kyzy", "qizi", "vich", "vitch", "vna", "ovych", "evych", "ivna", "auna", "euna",
 ];
 
 /// Titles that are also family or given names (Shaikh, Syed, Qazi, Haji, Major): dropped before

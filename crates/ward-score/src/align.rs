@@ -134,10 +134,14 @@ pub enum Conflict {
     NasabReversed,
     /// Organisation names each with a word the other lacks.
     DistinctiveWord,
+    /// Persons' names each with a name word the other lacks: relatives sharing a family name,
+    /// or namesakes sharing a given name.
+    NameWord,
 }
 
 impl Conflict {
-    const ALL: [Conflict; 3] = [Conflict::Patronymic, Conflict::NasabReversed, Conflict::DistinctiveWord];
+    const ALL: [Conflict; 4] =
+        [Conflict::Patronymic, Conflict::NasabReversed, Conflict::DistinctiveWord, Conflict::NameWord];
 
     /// What the conflict costs.
     pub fn penalty(self) -> f32 {
@@ -145,6 +149,7 @@ impl Conflict {
             Conflict::Patronymic => WEIGHTS.patronymic_conflict,
             Conflict::NasabReversed => WEIGHTS.nasab_reversed,
             Conflict::DistinctiveWord => WEIGHTS.distinctive_word_conflict,
+            Conflict::NameWord => WEIGHTS.name_word_conflict,
         }
     }
 
@@ -154,6 +159,7 @@ impl Conflict {
             Conflict::Patronymic => "different patronymics",
             Conflict::NasabReversed => "father's and own name in reverse order",
             Conflict::DistinctiveWord => "a distinctive word differs",
+            Conflict::NameWord => "each name has a name the other lacks",
         }
     }
 
@@ -222,7 +228,7 @@ fn similarity(a: &View<'_>, b: &View<'_>, edits: Edits) -> Option<(f32, How)> {
         let typo = match la.min(lb) {
             _ if edits != Edits::OneAllowed => 0.0,
             n if n < WEIGHTS.typo_min_len => 0.0,
-            _ if sa.known && sb.known => WEIGHTS.near_miss_short,
+            _ if sa.known && sb.known && !silent_letter_variant(ta, tb) => WEIGHTS.near_miss_short,
             3 => WEIGHTS.typo_len3,
             _ => WEIGHTS.typo_len4,
         };
@@ -300,6 +306,19 @@ fn similarity(a: &View<'_>, b: &View<'_>, edits: Edits) -> Option<(f32, How)> {
         best = Some((typo, How::Typo));
     }
     best.filter(|b| b.0 >= WEIGHTS.min_similarity)
+}
+
+/// Whether one word is the other with a silent letter written: an "h" (Jon / John, Tomas /
+/// Thomas) or one letter doubled (Ana / Anna). Two short names one such letter apart are one
+/// name spelt two ways, unlike two one letter apart otherwise (Wen / Wei).
+fn silent_letter_variant(a: &str, b: &str) -> bool {
+    let (long, short) =
+        if a.len() > b.len() { (a.as_bytes(), b.as_bytes()) } else { (b.as_bytes(), a.as_bytes()) };
+    long.len() == short.len() + 1
+        && (0..long.len()).any(|i| {
+            let silent = long[i] == b'h' || (i > 0 && long[i - 1] == long[i]);
+            silent && long[..i] == short[..i] && long[i + 1..] == short[i..]
+        })
 }
 
 /// Whether two space-separated consonant key lists share a key of at least
@@ -680,9 +699,19 @@ fn conflicts(q: &PreparedName, c: &PreparedName, units: &[Unit], used_q: u64, us
     let distinctive = |t: &crate::prepare::PreparedToken| {
         matches!(t.kind, TokenKind::Word | TokenKind::OrgWord) && t.weight > 0.0
     };
-    if (q.is_org() || c.is_org()) && unmatched(q, used_q, &distinctive) && unmatched(c, used_c, &distinctive)
-    {
+    let both_unmatched = unmatched(q, used_q, &distinctive) && unmatched(c, used_c, &distinctive);
+    if (q.is_org() || c.is_org()) && both_unmatched {
         found |= Conflict::DistinctiveWord.bit();
+    }
+    // A patronymic on each side is its own conflict; other name words are given and family
+    // names (and middle names), whose weight says how much they tell.
+    let name_word = |t: &crate::prepare::PreparedToken| {
+        t.kind == TokenKind::Word
+            && t.role != Role::Patronymic
+            && t.weight >= WEIGHTS.name_word_conflict_min_weight
+    };
+    if !(q.is_org() || c.is_org()) && unmatched(q, used_q, &name_word) && unmatched(c, used_c, &name_word) {
+        found |= Conflict::NameWord.bit();
     }
     found
 }

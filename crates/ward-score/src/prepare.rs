@@ -5,7 +5,7 @@ use ward_model::{country_code, DateSpec, Gender, IdKind, NameKind, Schema, Subje
 use ward_normalize::{
     abjad_consonants, acronym_reading, consonant_strength, evasion_reading, han_simplified, latin_consonants,
     skeleton, skeleton_strength, tables, NameHint, NormalizedName, Normalizer, Role, Script, TokenKind,
-    MIN_CONSONANT_CLASSES,
+    MIN_CONSONANT_CLASSES, MIN_STRONG_ACRONYM_LETTERS,
 };
 
 use std::borrow::Cow;
@@ -202,6 +202,9 @@ pub struct PreparedName {
     /// characters and more), kana or Hangul: how Chinese, Japanese and Korean write a foreign
     /// person by the family name alone (卢卡申科, ルカシェンコ, 루카셴코 for Lukashenko).
     pub transcription: bool,
+    /// Whether the name is an organisation's (or a vessel's) by the schema it was given with
+    /// ([`NameHint::Organization`]), whatever its words.
+    pub organization: bool,
 }
 
 /// The fewest Han characters or Hangul syllables of a one-word name read as a transcription of
@@ -349,7 +352,16 @@ impl PreparedName {
             tokens,
             pairs,
             transcription: is_transcription(name),
+            organization: false,
         }
+    }
+
+    /// The name as given with `hint`: an organisation's name by its schema
+    /// ([`PreparedName::organization`]).
+    #[must_use]
+    fn with_hint(mut self, hint: NameHint) -> PreparedName {
+        self.organization = hint == NameHint::Organization;
+        self
     }
 
     /// Whether any token takes part in matching.
@@ -385,10 +397,11 @@ impl PreparedName {
                 .any(|t| t.kind == TokenKind::Title && !tables::contains(tables::TITLES_ALSO_NAMES, t.text()))
     }
 
-    /// Whether the name reads as an organisation's (it has a legal form or a generic
-    /// organisation word).
+    /// Whether the name is an organisation's: by its schema, or it has a legal form or a
+    /// generic organisation word.
     pub fn is_org(&self) -> bool {
-        self.tokens.iter().any(|t| matches!(t.kind, TokenKind::LegalForm | TokenKind::OrgWord))
+        self.organization
+            || self.tokens.iter().any(|t| matches!(t.kind, TokenKind::LegalForm | TokenKind::OrgWord))
     }
 }
 
@@ -471,11 +484,11 @@ impl PreparedQuery {
                 // initials ("Lukashenko A.G.", "Schmidt AG") is also read as a person's name;
                 // the better reading wins, and its explanation says which one it was.
                 let person = (hint == NameHint::Unknown && initials_or_legal_form(&normalized)).then(|| {
-                    let reading = normalizer.normalize(&n, NameHint::Person);
+                    let reading = normalizer.normalize(&last_word_as_initials(&n), NameHint::Person);
                     let label = format!("{n} {PERSON_READING_LABEL}");
                     (label, PreparedName::new(&reading, rarity, normalizer, None))
                 });
-                let prepared = PreparedName::new(&normalized, rarity, normalizer, None);
+                let prepared = PreparedName::new(&normalized, rarity, normalizer, None).with_hint(hint);
                 std::iter::once((n.into_owned(), prepared)).chain(person)
             })
             .collect();
@@ -513,6 +526,20 @@ fn initials_or_legal_form(name: &NormalizedName) -> bool {
         && (1..=MAX_INITIALS_LEGAL_FORM_LEN).contains(&last.text.len())
         && !before.is_empty()
         && before.iter().all(|t| t.kind == TokenKind::Word)
+}
+
+/// A name whose last word is a legal form of letters alone ("Lukashenko AG"), with that word
+/// written as the initials it may be ("Lukashenko A. G."); other names as they are.
+fn last_word_as_initials(name: &str) -> Cow<'_, str> {
+    let trimmed = name.trim_end();
+    let Some((head, last)) = trimmed.rsplit_once(char::is_whitespace) else {
+        return Cow::Borrowed(name);
+    };
+    if last.len() > MAX_INITIALS_LEGAL_FORM_LEN || !last.chars().all(|c| c.is_alphabetic()) {
+        return Cow::Borrowed(name);
+    }
+    let initials: Vec<String> = last.chars().map(|c| format!("{c}.")).collect();
+    Cow::Owned(format!("{head} {}", initials.join(" ")))
 }
 
 /// Folds an identifier for comparison: upper-case letters and digits, a leading "IMO" dropped.
@@ -586,7 +613,7 @@ impl PreparedSubject {
                     }
                     seen.push(latin);
                     names.push(SubjectName {
-                        prepared: PreparedName::new(norm, rarity, normalizer, interner),
+                        prepared: PreparedName::new(norm, rarity, normalizer, interner).with_hint(hint),
                         record: position_u16(r),
                         name: position_u16(n),
                         kind,
@@ -635,7 +662,9 @@ pub fn normalize_subject(subject: &Subject, normalizer: &Normalizer<'_>) -> Vec<
 }
 
 /// The readings of a listed name: its [`name_variants`] in its own kind, and for an
-/// organisation the acronym of each ([`acronym_reading`]) as a weak alias.
+/// organisation the acronym of each ([`acronym_reading`]): an alias when it has
+/// [`MIN_STRONG_ACRONYM_LETTERS`] letters or more (and the name is no weak alias), a weak alias
+/// otherwise (short acronyms meet by chance).
 fn listed_variants(
     full: &str,
     kind: NameKind,
@@ -643,7 +672,15 @@ fn listed_variants(
 ) -> impl Iterator<Item = (Cow<'_, str>, NameKind)> {
     name_variants(full).flat_map(move |v| {
         let acronym = (hint == NameHint::Organization).then(|| acronym_reading(&v)).flatten();
-        std::iter::once((v, kind)).chain(acronym.map(|a| (Cow::Owned(a), NameKind::Weak)))
+        let acronym_kind = |a: &str| {
+            if a.len() >= MIN_STRONG_ACRONYM_LETTERS && kind != NameKind::Weak {
+                NameKind::Alias
+            } else {
+                NameKind::Weak
+            }
+        };
+        std::iter::once((v, kind))
+            .chain(acronym.map(|a| (acronym_kind(&a), a)).map(|(k, a)| (Cow::Owned(a), k)))
     })
 }
 

@@ -90,6 +90,13 @@ pub struct Weights {
     /// Organisation names that each have a word the other lacks ("Rosneft Oil Company" /
     /// "Rosneft Gas Company").
     pub distinctive_word_conflict: f32,
+    /// Persons' names that each have a name word the other lacks ("Ivan Petrov" / "Sergei
+    /// Petrov": relatives; "Eric Chen" / "Eric Chan": namesakes), besides what the unmatched
+    /// words cost in coverage.
+    pub name_word_conflict: f32,
+    /// The least weight (rarity) an unmatched word needs to count in `name_word_conflict`: a
+    /// common word left over says little.
+    pub name_word_conflict_min_weight: f32,
 
     // --- Evidence besides the name ----------------------------------------------------------
     /// An identical strong identifier lifts the score to at least this.
@@ -145,7 +152,7 @@ impl Weights {
         query_miss: 1.2,
         listed_miss: 0.5,
         middle_cover: 0.3,
-        initial_cover: 0.5,
+        initial_cover: 0.25,
         family_alone_given_cover: 0.0,
         evidence_floor: 1.0,
         common_penalty_rate: 0.5,
@@ -153,6 +160,8 @@ impl Weights {
         patronymic_conflict: 0.15,
         nasab_reversed: 0.3,
         distinctive_word_conflict: 0.1,
+        name_word_conflict: 0.5,
+        name_word_conflict_min_weight: 0.3,
         identifier_strong_floor: 0.95,
         identifier_strong_lift: 0.3,
         identifier_weak: 0.1,
