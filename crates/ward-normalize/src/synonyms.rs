@@ -86,6 +86,7 @@ impl Synonyms {
         }
         pairs.sort_unstable();
         pairs.dedup();
+        let mut pairs = join_romanisations(pairs, group);
         let mut index = FxHashMap::with_capacity_and_hasher(pairs.len() / 2, Default::default());
         let mut groups = Vec::with_capacity(pairs.len());
         let mut i = 0;
@@ -143,6 +144,80 @@ impl Synonyms {
     /// Number of groups.
     pub fn n_groups(&self) -> u32 {
         self.n_groups
+    }
+}
+
+/// The fewest letters a Cyrillic spelling needs to join groups: short ones are ambiguous
+/// (ян is Jan and Ian).
+const MIN_JOINING_CYRILLIC_LEN: usize = 4;
+
+/// The most groups a Cyrillic spelling may be in and still join them: one in more is a
+/// spelling several names share.
+const MAX_JOINED_BY_ONE_SPELLING: usize = 6;
+
+/// The most groups one joined group may hold, so that no chain of shared spellings makes one
+/// name of many (Ivan / Jan / Evgeny).
+const MAX_JOINED_GROUPS: u32 = 12;
+
+/// Joins groups that hold one Cyrillic spelling: the dictionary lists the Russian, Ukrainian
+/// and Belarusian romanisations of a name in separate groups linked only by their Cyrillic
+/// form (sergey and serhiy both have сергеи, igor and ihar игорь, olga and volha ольга).
+/// Takes the sorted, deduplicated (spelling, group) pairs and returns them with each group
+/// replaced by its joined group's id, sorted and deduplicated again.
+fn join_romanisations(mut pairs: Vec<(Box<str>, u32)>, n_groups: u32) -> Vec<(Box<str>, u32)> {
+    let mut joined = JoinedGroups::new(n_groups);
+    for run in pairs.chunk_by(|a, b| a.0 == b.0) {
+        let spelling = &run[0].0;
+        let joins = run.len() > 1
+            && run.len() <= MAX_JOINED_BY_ONE_SPELLING
+            && spelling.chars().count() >= MIN_JOINING_CYRILLIC_LEN
+            && spelling.chars().all(is_cyrillic);
+        if joins {
+            for pair in &run[1..] {
+                joined.join(run[0].1, pair.1);
+            }
+        }
+    }
+    for pair in &mut pairs {
+        pair.1 = joined.root(pair.1);
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    pairs
+}
+
+fn is_cyrillic(c: char) -> bool {
+    matches!(c, '\u{0400}'..='\u{04FF}')
+}
+
+/// Union-find over group ids, each set at most [`MAX_JOINED_GROUPS`] groups.
+struct JoinedGroups {
+    parent: Vec<u32>,
+    size: Vec<u32>,
+}
+
+impl JoinedGroups {
+    fn new(n_groups: u32) -> JoinedGroups {
+        JoinedGroups { parent: (0..n_groups).collect(), size: vec![1; n_groups as usize] }
+    }
+
+    fn root(&mut self, mut group: u32) -> u32 {
+        while self.parent[group as usize] != group {
+            let grandparent = self.parent[self.parent[group as usize] as usize];
+            self.parent[group as usize] = grandparent;
+            group = grandparent;
+        }
+        group
+    }
+
+    /// Joins the sets of `a` and `b` unless the joined set would exceed [`MAX_JOINED_GROUPS`].
+    fn join(&mut self, a: u32, b: u32) {
+        let (a, b) = (self.root(a), self.root(b));
+        let size = self.size[a as usize] + self.size[b as usize];
+        if a != b && size <= MAX_JOINED_GROUPS {
+            self.parent[a as usize] = b;
+            self.size[b as usize] = size;
+        }
     }
 }
 

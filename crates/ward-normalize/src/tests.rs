@@ -225,6 +225,20 @@ fn dictionary() {
     }
 }
 
+#[test]
+fn romanisations_of_one_cyrillic_name_meet() {
+    let syn = Synonyms::embedded();
+    // Russian, Ukrainian and Belarusian romanisations, which the dictionary links only by their
+    // Cyrillic spelling.
+    for (a, b) in [("serhiy", "sergey"), ("ihar", "igor"), ("volha", "olga"), ("siarhei", "sergei")] {
+        assert!(share_group(syn.groups(a), syn.groups(b)), "{a} ~ {b}");
+    }
+    // Different names stay apart, however long the chain of shared spellings.
+    for (a, b) in [("ivan", "evgeny"), ("ivan", "igor"), ("oleg", "olga"), ("maria", "marina")] {
+        assert!(!share_group(syn.groups(a), syn.groups(b)), "{a} !~ {b}");
+    }
+}
+
 mod props {
     use super::*;
     use proptest::prelude::*;

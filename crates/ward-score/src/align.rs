@@ -679,6 +679,11 @@ fn conflicts(q: &PreparedName, c: &PreparedName, units: &[Unit], used_q: u64, us
     let unmatched = |name: &PreparedName, used: u64, f: &dyn Fn(&crate::prepare::PreparedToken) -> bool| {
         name.tokens.iter().enumerate().any(|(i, t)| used & (1 << i) == 0 && f(t))
     };
+    // Between two scripts an unmatched name word on each side is as often one name that
+    // transliteration did not bring together (Пахниц / Pahnyts, ضیایی / Ziaei) as two names:
+    // the coverage penalties charge the unmatched words, the name-word conflict does not add to
+    // them. Patronymics transliterate reliably (Иванович / Viktorovich stay two).
+    let cross_script = q.script.is_some() && c.script.is_some() && q.script != c.script;
     let patronymic =
         |t: &crate::prepare::PreparedToken| t.kind == TokenKind::Word && t.role == Role::Patronymic;
     if unmatched(q, used_q, &patronymic) && unmatched(c, used_c, &patronymic) {
@@ -710,7 +715,10 @@ fn conflicts(q: &PreparedName, c: &PreparedName, units: &[Unit], used_q: u64, us
             && t.role != Role::Patronymic
             && t.weight >= WEIGHTS.name_word_conflict_min_weight
     };
-    if !(q.is_org() || c.is_org()) && unmatched(q, used_q, &name_word) && unmatched(c, used_c, &name_word) {
+    if !(cross_script || q.is_org() || c.is_org())
+        && unmatched(q, used_q, &name_word)
+        && unmatched(c, used_c, &name_word)
+    {
         found |= Conflict::NameWord.bit();
     }
     found

@@ -205,6 +205,9 @@ pub struct PreparedName {
     /// Whether the name is an organisation's (or a vessel's) by the schema it was given with
     /// ([`NameHint::Organization`]), whatever its words.
     pub organization: bool,
+    /// The script the name's first word is written in (`None` for a name of no word): a pair
+    /// of names in two scripts meets only through transliteration.
+    pub script: Option<Script>,
 }
 
 /// The fewest Han characters or Hangul syllables of a one-word name read as a transcription of
@@ -222,6 +225,11 @@ fn is_transcription(name: &NormalizedName) -> bool {
         },
         _ => false,
     }
+}
+
+/// Whether a token is a word of the name (not a title, legal form, particle or initial).
+fn is_word_kind(kind: TokenKind) -> bool {
+    matches!(kind, TokenKind::Word | TokenKind::OrgWord)
 }
 
 /// A summary of a name's joined pairs: a bit per text and skeleton hash, their group masks,
@@ -353,6 +361,7 @@ impl PreparedName {
             pairs,
             transcription: is_transcription(name),
             organization: false,
+            script: name.tokens.iter().find(|t| is_word_kind(t.kind)).map(|t| t.script),
         }
     }
 
