@@ -76,8 +76,10 @@ pub const SPELLING_FOLD_MIN_LEN: usize = 4;
 
 /// The letters of a Latin (lower-case ASCII) word with the variants of romanisation folded:
 /// ph is f, ee is i and oo / ou are u (long vowels written the English way: Afeef / Afif,
-/// Yusoof / Yusuf), y is i (Mykhailovych / Mikhailovich, Mariya / Maria), and a doubled letter
-/// is one (Phillip / Filipp). Two words with one fold are one name spelled two ways.
+/// Yusoof / Yusuf), y is i (Mykhailovych / Mikhailovich, Mariya / Maria), kh is h (х and خ,
+/// which Ukrainian, Belarusian, Romanian and Turkish spellings write h: Pakhnits / Pahnyts,
+/// Mikhail / Mihail, Khalil / Halil), and a doubled letter is one (Phillip / Filipp). Two words
+/// with one fold are one name spelled two ways.
 fn spelling_fold_bytes(text: &str) -> impl Iterator<Item = u8> + '_ {
     let b = text.as_bytes();
     let mut i = 0;
@@ -87,6 +89,7 @@ fn spelling_fold_bytes(text: &str) -> impl Iterator<Item = u8> + '_ {
         let next = b.get(i + 1).copied().unwrap_or(0);
         let (out, step) = match (c, next) {
             (b'p', b'h') => (b'f', 2),
+            (b'k', b'h') => (b'h', 2),
             (b'e', b'e') => (b'i', 2),
             (b'o', b'o' | b'u') => (b'u', 2),
             (b'y', _) => (b'i', 1),
