@@ -103,9 +103,33 @@ fn spelling_fold_bytes(text: &str) -> impl Iterator<Item = u8> + '_ {
     })
 }
 
-/// [`spelling_fold_bytes`] as a string: the key the candidate index files a word under.
+/// Surname endings that Belarusian and Ukrainian spellings write for one Russian ending, each
+/// with the ending the fold writes for it: Belarusian -аў for -ов and -ев (Zaitsau / Zaitsev,
+/// Eibatau / Eibatov), -enka for -enko (Lukashenka / Lukashenko).
+const ENDING_VARIANTS: [(&str, &str); 5] =
+    [("au", "ov"), ("ov", "ov"), ("ev", "ov"), ("enka", "enko"), ("enko", "enko")];
+
+/// The fewest letters before such an ending: shorter words are names of their own (Neva /
+/// Nova, Kiev / Kiau).
+const MIN_STEM_LEN: usize = 3;
+
+/// A word's stem and the fold's ending for it ([`ENDING_VARIANTS`]), or the whole word and "".
+fn split_ending(text: &str) -> (&str, &str) {
+    ENDING_VARIANTS
+        .iter()
+        .find_map(|(ending, folded)| {
+            text.strip_suffix(ending).filter(|stem| stem.len() >= MIN_STEM_LEN).map(|stem| (stem, *folded))
+        })
+        .unwrap_or((text, ""))
+}
+
+/// [`spelling_fold_bytes`] of the stem with its ending folded ([`split_ending`]) as a string:
+/// the key the candidate index files a word under.
 pub fn spelling_fold(text: &str) -> String {
-    spelling_fold_bytes(text).map(char::from).collect()
+    let (stem, ending) = split_ending(text);
+    let mut folded: String = spelling_fold_bytes(stem).map(char::from).collect();
+    folded.push_str(ending);
+    folded
 }
 
 /// Whether a word is folded at all: [`SPELLING_FOLD_MIN_LEN`] letters or more, and letters
@@ -117,5 +141,9 @@ pub fn has_spelling_fold(text: &str) -> bool {
 /// Whether two Latin words are one name in two romanisations by [`spelling_fold`] (without
 /// building either fold); both must [`has_spelling_fold`].
 pub fn same_spelling_fold(a: &str, b: &str) -> bool {
-    has_spelling_fold(a) && has_spelling_fold(b) && spelling_fold_bytes(a).eq(spelling_fold_bytes(b))
+    if !(has_spelling_fold(a) && has_spelling_fold(b)) {
+        return false;
+    }
+    let ((stem_a, ending_a), (stem_b, ending_b)) = (split_ending(a), split_ending(b));
+    ending_a == ending_b && spelling_fold_bytes(stem_a).eq(spelling_fold_bytes(stem_b))
 }
