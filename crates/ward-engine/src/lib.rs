@@ -27,7 +27,7 @@ use ward_index::{Index, IndexBuilder, KeyName, KeyPair, KeyToken, Scratch, Subje
 use ward_model::{Entity, Subject};
 use ward_normalize::{NormalizedName, Normalizer};
 use ward_score::{
-    best_name_score, normalize_subject, Interner, PreparedName, PreparedQuery, PreparedSubject, Rarity,
+    normalize_subject, rank_names, Interner, PreparedName, PreparedQuery, PreparedSubject, Ranking, Rarity,
     ScoreConfig, Weights,
 };
 
@@ -403,7 +403,7 @@ impl Screener {
         self.score_candidates(&prepared, all, options)
     }
 
-    /// Scores candidates: `(subject, names)`, where `names` limits the first pass to the names
+    /// Scores candidates: `(subject, names)`, where `names` limits the ranking to the names
     /// that can match (all when `None`).
     fn score_candidates<'n>(
         &self,
@@ -411,28 +411,34 @@ impl Screener {
         candidates: impl Iterator<Item = (usize, Option<&'n [usize]>)>,
         options: &MatchOptions,
     ) -> Vec<Hit> {
-        // First pass: the name score alone, plus the most other evidence could add, to skip
-        // the full comparison (and its explanation strings) for hopeless candidates.
+        // First pass: each candidate's names ranked once, by name score alone; with the most
+        // other evidence could add, it skips the full comparison (and its explanation strings)
+        // of hopeless candidates. The others' rankings are handed to the full comparison.
         let bonus = ward_score::max_bonus(query);
-        let mut quick: Vec<(f32, usize, Option<&[usize]>)> = candidates
+        let mut ranked: Vec<(Ranking, usize)> = candidates
             .filter_map(|(i, names)| {
-                let s = best_name_score(query, &self.prepared[i], names)?;
-                (s + bonus >= options.cutoff).then_some((s, i, names))
+                let ranking = rank_names(query, &self.prepared[i], names, &self.config)?;
+                (ranking.best_score() + bonus >= options.cutoff).then_some((ranking, i))
             })
             .collect();
-        quick.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        ranked.sort_by(|a, b| b.0.best_score().total_cmp(&a.0.best_score()).then(a.1.cmp(&b.1)));
         let mut hits: Vec<Hit> = Vec::new();
-        for (s, i, names) in quick {
+        for (ranking, i) in ranked {
             // Once `limit` hits are held, a candidate whose name score plus the largest bonus
             // cannot beat the weakest one is skipped.
             if hits.len() >= options.limit {
                 let worst = hits.iter().map(|h| h.score).fold(f32::MAX, f32::min);
-                if s + bonus < worst {
+                if ranking.best_score() + bonus < worst {
                     break;
                 }
             }
-            let comparison =
-                ward_score::compare_names(query, &self.prepared[i], &self.subjects[i], &self.config, names);
+            let comparison = ward_score::compare_ranked(
+                query,
+                &self.prepared[i],
+                &self.subjects[i],
+                &self.config,
+                &ranking,
+            );
             if comparison.score < options.cutoff {
                 continue;
             }

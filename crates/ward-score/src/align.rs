@@ -387,8 +387,7 @@ pub fn name_score(q: &PreparedName, c: &PreparedName) -> f32 {
 }
 
 /// Two names aligned (the matched units) and weighed (the score and, when asked for, what
-/// each unmatched token cost): all an explanation reads, so that the winning pair of a ranking
-/// is handed forward rather than aligned again.
+/// each unmatched token cost): all an explanation reads.
 #[derive(Debug, Default)]
 pub(crate) struct Aligned {
     units: Vec<Unit>,
@@ -402,15 +401,6 @@ impl Aligned {
     /// The name score.
     pub(crate) fn score(&self) -> f32 {
         self.core.as_ref().map_or(0.0, |k| k.score)
-    }
-
-    /// Copies another alignment into this one's buffers (no allocation once they are large
-    /// enough, which a derived `clone_from` would not give).
-    pub(crate) fn copy_from(&mut self, other: &Aligned) {
-        self.units.clone_from(&other.units);
-        self.core = other.core;
-        self.missing_in_listing.clone_from(&other.missing_in_listing);
-        self.missing_in_query.clone_from(&other.missing_in_query);
     }
 
     /// The match as explanations read it (weighed with [`Detail::Penalties`]).

@@ -1,12 +1,11 @@
 //! Query against subject: the best pair of names, then the other evidence (identifiers, birth
 //! dates, countries, gender, entity kind), the weak-alias cap, and the explanation of each step.
 
-use std::cell::RefCell;
 use std::fmt;
 
 use ward_model::{DateSpec, NameKind, Subject};
 
-use crate::align::{with_scratch, Aligned, Detail, NameMatch, Scratch, Span};
+use crate::align::{match_names, with_scratch, Detail, NameMatch, Span};
 use crate::prepare::{PreparedName, PreparedQuery, PreparedSubject};
 use crate::weights::WEIGHTS;
 
@@ -117,115 +116,75 @@ struct Ranked {
     listed_name: usize,
 }
 
-/// The best pairs of names of a query against a subject: with weak aliases as they are, and
-/// with weak aliases capped at `ScoreConfig::weak_alias_cap`.
+/// The best pairs of names of a query against a subject, as [`rank_names`] found them: with
+/// weak aliases as they are, and with weak aliases capped at `ScoreConfig::weak_alias_cap`.
+/// The engine ranks every candidate's names once and hands the ranking of each candidate it
+/// compares in full to [`compare_ranked`].
 #[derive(Debug, Clone, Copy)]
-struct Ranking {
+pub struct Ranking {
     best: Ranked,
     capped: Ranked,
 }
 
-/// The alignments of a [`Ranking`]'s two pairs, kept while the ranking goes on: a better pair
-/// swaps its alignment in, so that the winner is explained without being aligned again.
-#[derive(Default)]
-struct Winners {
-    best: Aligned,
-    capped: Aligned,
-}
+impl Ranking {
+    /// The best name score, weak aliases not capped.
+    pub fn best_score(&self) -> f32 {
+        self.best.score
+    }
 
-thread_local! {
-    static WINNERS: RefCell<Winners> = RefCell::new(Winners::default());
-}
-
-/// Ranks every pair of a query name and a listed name, without other evidence. `names` limits
-/// the listed names looked at (indices into `subject.names`; all when `None`). With `winners`,
-/// each pair is weighed for its explanation too, and the alignments of the best pairs are kept
-/// there; without, only scores are computed. `None` when the query has no name to compare.
-fn rank_names(
-    query: &PreparedQuery,
-    subject: &PreparedSubject,
-    names: Option<&[usize]>,
-    config: &ScoreConfig,
-    scratch: &mut Scratch,
-    mut winners: Option<&mut Winners>,
-) -> Option<Ranking> {
-    let detail = if winners.is_some() { Detail::Penalties } else { Detail::ScoreOnly };
-    let mut ranking: Option<Ranking> = None;
-    for (query_name, (_, qname)) in query.names.iter().enumerate() {
-        if qname.is_empty() {
-            continue;
-        }
-        let mut rank = |listed_name: usize| {
-            let sname = &subject.names[listed_name];
-            let score = scratch.weigh(qname, &sname.prepared, detail);
-            let capped = if sname.kind == NameKind::Weak { score.min(config.weak_alias_cap) } else { score };
-            let pair = |score: f32| Ranked { score, query_name, listed_name };
-            // Prefer the stronger name on ties, so that explanations cite primary names.
-            let (better, better_capped) = ranking.as_ref().map_or((true, true), |r| {
-                (score > r.best.score + SCORE_TIE, capped > r.capped.score + SCORE_TIE)
-            });
-            let r = ranking.get_or_insert(Ranking { best: pair(score), capped: pair(capped) });
-            if better {
-                r.best = pair(score);
-            }
-            if better_capped {
-                r.capped = pair(capped);
-            }
-            if let Some(winners) = winners.as_deref_mut() {
-                if better_capped {
-                    winners.capped.copy_from(&scratch.aligned);
-                }
-                if better {
-                    std::mem::swap(&mut winners.best, &mut scratch.aligned);
-                }
-            }
-        };
-        match names {
-            Some(names) => names.iter().for_each(|&si| rank(si)),
-            None => (0..subject.names.len()).for_each(&mut rank),
+    /// The pair a comparison explains: the best pair, or a strong name that scores a little
+    /// lower when the best is a weak alias that would be capped.
+    fn explained(&self, subject: &PreparedSubject, config: &ScoreConfig) -> Ranked {
+        let weak = |pair: Ranked| subject.names[pair.listed_name].kind == NameKind::Weak;
+        if weak(self.best)
+            && self.capped.score >= self.best.score.min(config.weak_alias_cap)
+            && !weak(self.capped)
+        {
+            self.capped
+        } else {
+            self.best
         }
     }
-    ranking
 }
 
-/// The pair of names a comparison explains, aligned and weighed: the best pair, or a strong
-/// name that scores a little lower when the best is a weak alias that would be capped.
-fn best_match(
+/// Ranks every pair of a query name and a listed name by name score alone, without other
+/// evidence and without building explanations. `names` limits the listed names looked at
+/// (indices into `subject.names`; all when `None`). `None` when the query has no name to
+/// compare.
+pub fn rank_names(
     query: &PreparedQuery,
     subject: &PreparedSubject,
     names: Option<&[usize]>,
     config: &ScoreConfig,
-) -> Option<(Ranked, NameMatch)> {
+) -> Option<Ranking> {
     with_scratch(|scratch| {
-        WINNERS.with(|cell| {
-            let mut winners = cell.take();
-            let found = rank_names(query, subject, names, config, scratch, Some(&mut winners)).map(|r| {
-                let weak = |pair: Ranked| subject.names[pair.listed_name].kind == NameKind::Weak;
-                if weak(r.best)
-                    && r.capped.score >= r.best.score.min(config.weak_alias_cap)
-                    && !weak(r.capped)
-                {
-                    (r.capped, winners.capped.to_match())
-                } else {
-                    (r.best, winners.best.to_match())
+        let mut ranking: Option<Ranking> = None;
+        for (query_name, (_, qname)) in query.names.iter().enumerate() {
+            if qname.is_empty() {
+                continue;
+            }
+            let mut rank = |listed_name: usize| {
+                let sname = &subject.names[listed_name];
+                let score = scratch.weigh(qname, &sname.prepared, Detail::ScoreOnly);
+                let capped =
+                    if sname.kind == NameKind::Weak { score.min(config.weak_alias_cap) } else { score };
+                let pair = |score: f32| Ranked { score, query_name, listed_name };
+                // Prefer the stronger name on ties, so that explanations cite primary names.
+                let r = ranking.get_or_insert(Ranking { best: pair(score), capped: pair(capped) });
+                if score > r.best.score + SCORE_TIE {
+                    r.best = pair(score);
                 }
-            });
-            cell.replace(winners);
-            found
-        })
+                if capped > r.capped.score + SCORE_TIE {
+                    r.capped = pair(capped);
+                }
+            };
+            match names {
+                Some(names) => names.iter().for_each(|&si| rank(si)),
+                None => (0..subject.names.len()).for_each(&mut rank),
+            }
+        }
+        ranking
     })
-}
-
-/// The best name score of a query against a subject (weak aliases not capped), without
-/// building explanations: the engine ranks candidates with it and compares only the best in full.
-pub fn best_name_score(
-    query: &PreparedQuery,
-    subject: &PreparedSubject,
-    names: Option<&[usize]>,
-) -> Option<f32> {
-    // The capped ranking is not read here: any cap will do.
-    let config = ScoreConfig::default();
-    with_scratch(|scratch| rank_names(query, subject, names, &config, scratch, None)).map(|r| r.best.score)
 }
 
 /// The most that evidence other than the name can add to a name score for this query: a
@@ -247,21 +206,9 @@ pub fn compare(
     subject: &Subject,
     config: &ScoreConfig,
 ) -> Comparison {
-    compare_names(query, prepared, subject, config, None)
-}
-
-/// [`compare`] over some of the subject's names (indices into `prepared.names`; all when
-/// `None`): the engine passes the names that shared a key with the query, as no other can
-/// match.
-pub fn compare_names(
-    query: &PreparedQuery,
-    prepared: &PreparedSubject,
-    subject: &Subject,
-    config: &ScoreConfig,
-    names: Option<&[usize]>,
-) -> Comparison {
-    let Some((pair, m)) = best_match(query, prepared, names, config) else {
-        return Comparison {
+    match rank_names(query, prepared, None, config) {
+        Some(ranking) => compare_ranked(query, prepared, subject, config, &ranking),
+        None => Comparison {
             score: 0.0,
             name_score: 0.0,
             query_name: query.names.first().map(|n| n.0.clone()).unwrap_or_default(),
@@ -269,12 +216,26 @@ pub fn compare_names(
             matched_name_kind: NameKind::Primary,
             matched_dataset: subject.records.first().map(|r| r.dataset.clone()).unwrap_or_default(),
             explanations: vec![],
-        };
-    };
+        },
+    }
+}
+
+/// [`compare`] of a subject whose names are ranked already: `ranking` is what [`rank_names`]
+/// gave for `query` against `prepared` with `config`. Only the pair it explains is aligned
+/// again, to read its units and penalties; no other pair is.
+pub fn compare_ranked(
+    query: &PreparedQuery,
+    prepared: &PreparedSubject,
+    subject: &Subject,
+    config: &ScoreConfig,
+    ranking: &Ranking,
+) -> Comparison {
+    let pair = ranking.explained(prepared, config);
     let sname = &prepared.names[pair.listed_name];
     let record = &subject.records[sname.record as usize];
     let listed = &record.names[sname.name as usize];
     let (query_name, qprep) = &query.names[pair.query_name];
+    let m = match_names(qprep, &sname.prepared);
     let mut explanations = vec![name_explanation(
         query_name,
         qprep,

@@ -24,7 +24,7 @@ pub use align::{
 };
 pub use calibration::{Calibration, CALIBRATION_HEADER};
 pub use compare::{
-    best_name_score, compare, compare_names, max_bonus, Comparison, Explanation, Factor, ScoreConfig,
+    compare, compare_ranked, max_bonus, rank_names, Comparison, Explanation, Factor, Ranking, ScoreConfig,
 };
 pub use prepare::{
     fold_identifier, hint_for, normalize_subject, Interner, PairFilter, PreparedName, PreparedPair,
