@@ -455,7 +455,7 @@ fn time_consumers(
                     latencies.lock().unwrap_or_else(|e| e.into_inner()).extend_from_slice(acknowledged);
                     decided.fetch_add(acknowledged.len() as u64, Ordering::Relaxed);
                 };
-                consume(&consume_args, &payments, &audit, None, &list_versions, target, count).await
+                consume(&consume_args, &payments, &audit, false, &list_versions, target, count).await
             })
         })
         .collect();

@@ -33,7 +33,7 @@ use ward_payments::{
     CustomerTransfers, Message, MessageDecision, PaymentScreener, ReadError, Screening,
     DEFAULT_REMEMBERED_TRANSFERS,
 };
-use ward_store::{AuditLog, AuditRecord, AuditTicket, Store};
+use ward_store::{AuditLog, AuditRecord, AuditTicket};
 
 /// Where decisions are published.
 pub const DECISIONS_SUBJECT: &str = "ward.payments.decisions";
@@ -111,15 +111,8 @@ pub(crate) fn run(data_dir: &Path, args: &PaymentsConsumeArgs) -> anyhow::Result
         .build()
         .context("starting the async runtime")?;
     let audit = Arc::new(audit);
-    let consumed = runtime.block_on(consume(
-        args,
-        &payments,
-        &audit,
-        Some(&store),
-        &list_versions,
-        DECISIONS,
-        |_| (),
-    ))?;
+    let consumed =
+        runtime.block_on(consume(args, &payments, &audit, true, &list_versions, DECISIONS, |_| ()))?;
     eprintln!("{consumed} NATS messages decided");
     Ok(ExitCode::SUCCESS)
 }
@@ -248,12 +241,13 @@ async fn settle(
 
 /// Decides the stream's messages until the stream ends or `--max-messages` are taken, telling
 /// `decided` the messages each settled batch acknowledged, as each one's time from being taken
-/// to being acknowledged; returns how many NATS messages it decided (acknowledged).
+/// to being acknowledged; returns how many NATS messages it decided (acknowledged). With
+/// `keep_holds`, each held payment becomes a desk case in its batch's audit transaction.
 pub(crate) async fn consume(
     args: &PaymentsConsumeArgs,
     payments: &Arc<PaymentScreener>,
     audit: &Arc<AuditLog>,
-    holds: Option<&Store>,
+    keep_holds: bool,
     list_versions: &[i64],
     target: DecisionTarget<'_>,
     mut decided: impl FnMut(&[Duration]),
@@ -362,7 +356,7 @@ pub(crate) async fn consume(
                 }
             };
             let mut decisions = Vec::with_capacity(read.len());
-            let raw = if holds.is_some() {
+            let raw = if keep_holds {
                 String::from_utf8_lossy(&message.payload).into_owned()
             } else {
                 String::new()
@@ -370,7 +364,7 @@ pub(crate) async fn consume(
             for (payment, mut screening) in read {
                 transfers.check(&payment, &mut screening);
                 let decision = MessageDecision::new(None, &payment, screening);
-                if holds.is_some() {
+                if keep_holds {
                     new_holds.extend(ward_http::payment_hold(
                         &payment,
                         &decision,
@@ -396,14 +390,9 @@ pub(crate) async fn consume(
             }
             decided_batch.push((message, sequence, decisions));
         }
-        // Held payments are desk cases before any message of the batch is acknowledged. The
-        // store's call blocks the runtime's one thread for one short transaction.
-        if let Some(store) = holds {
-            ward_http::record_payment_holds(store, &new_holds)
-                .with_context(|| format!("storing the held payments of a batch of {}", args.stream))?;
-        }
-        // The batch's audit records commit in one transaction while its decisions are sent.
-        let ticket = audit.submit_all(records);
+        // The batch's audit records and held payments (desk cases) commit in one transaction
+        // while its decisions are sent; no message is acknowledged before that commit.
+        let ticket = audit.submit_with_holds(records, new_holds);
         let mut unconfirmed = Vec::with_capacity(decided_batch.len());
         for (message, sequence, decisions) in decided_batch {
             let mut publications = Vec::with_capacity(decisions.len());

@@ -42,7 +42,7 @@ mod updates;
 
 pub use error::{Error, ErrorCode, Result};
 pub use lists::{ChangeStatus, ListChange, SnapshotState};
-pub use payments::{payment_hold, record_payment_holds};
+pub use payments::payment_hold;
 pub use routes::app;
 pub use snapshot::Snapshot;
 pub use updates::ListUpdates;

@@ -23,7 +23,7 @@ use axum::Json;
 use serde_json::json;
 use std::sync::Arc;
 use ward_payments::{Decision, Message, MessageDecision, Screening, Syntax};
-use ward_store::{AuditRecord, MessageSyntax, NewPaymentHold, Store};
+use ward_store::{AuditRecord, MessageSyntax, NewPaymentHold};
 
 /// The `Content-Type` of an ISO 20022 body.
 pub(crate) const XML_CONTENT_TYPE: &str = "application/xml";
@@ -68,15 +68,6 @@ pub fn payment_hold(
         list_versions: list_versions.to_vec(),
         source: source.to_string(),
     })
-}
-
-/// Stores the held messages' cases; a failure is an internal error, so no hold is answered
-/// that the desk does not have.
-pub fn record_payment_holds(store: &Store, holds: &[NewPaymentHold]) -> ward_store::Result<()> {
-    for hold in holds {
-        store.record_payment_hold(hold)?;
-    }
-    Ok(())
 }
 
 /// The raw body of a payment request and the syntax its `Content-Type` declares.

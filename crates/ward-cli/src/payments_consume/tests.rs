@@ -120,7 +120,7 @@ impl Setup {
         let target = DecisionTarget { subject: &self.names.decisions_subject, stream: &self.names.decisions };
         let mut reported = 0;
         let acknowledged =
-            consume(&args, &self.payments, &self.audit, None, &[], target, |latencies: &[Duration]| {
+            consume(&args, &self.payments, &self.audit, false, &[], target, |latencies: &[Duration]| {
                 reported += latencies.len() as u64;
             })
             .await
