@@ -489,10 +489,10 @@ impl PreparedQuery {
             .flat_map(|n| name_variants(n))
             .flat_map(|n| {
                 let normalized = normalizer.normalize(&n, hint);
-                // A query without a schema whose last word is both a short legal form and
-                // initials ("Lukashenko A.G.", "Schmidt AG") is also read as a person's name;
-                // the better reading wins, and its explanation says which one it was.
-                let person = (hint == NameHint::Unknown && initials_or_legal_form(&normalized)).then(|| {
+                // A query whose last word may be initials written without dots ("Lukashenko
+                // AG", "Putin VV") is also read with that word as initials; the better reading
+                // wins, and its explanation says which one it was.
+                let person = last_word_may_be_initials(&normalized, hint).then(|| {
                     let reading = normalizer.normalize(&last_word_as_initials(&n), NameHint::Person);
                     let label = format!("{n} {PERSON_READING_LABEL}");
                     (label, PreparedName::new(&reading, rarity, normalizer, None))
@@ -518,24 +518,46 @@ impl PreparedQuery {
 }
 
 /// What the explanation adds to a query name read as a person's through
-/// [`initials_or_legal_form`].
+/// [`last_word_may_be_initials`].
 const PERSON_READING_LABEL: &str = "(last word read as initials)";
 
 /// The longest legal form that may also be a person's initials (AG, SA, KG, LLC...).
 const MAX_INITIALS_LEGAL_FORM_LEN: usize = 3;
 
-/// Whether a name read without a schema ends in a legal form of at most
-/// [`MAX_INITIALS_LEGAL_FORM_LEN`] letters that follows name words only: it may as well be the
-/// initials of a person named by the family name first ("Lukashenko A.G.").
-fn initials_or_legal_form(name: &NormalizedName) -> bool {
+/// Whether a name's last word, after name words only, may be the initials of a person named by
+/// the family name first, written without dots: read without a schema, a legal form of at most
+/// [`MAX_INITIALS_LEGAL_FORM_LEN`] letters ("Lukashenko AG"); read without a schema or as a
+/// person's, a word of [`DOTLESS_INITIALS_LEN`] letters with no vowel ("Putin VV"), which no
+/// romanised name word is.
+fn last_word_may_be_initials(name: &NormalizedName, hint: NameHint) -> bool {
     let Some((last, before)) = name.tokens.split_last() else {
         return false;
     };
-    last.kind == TokenKind::LegalForm
-        && (1..=MAX_INITIALS_LEGAL_FORM_LEN).contains(&last.text.len())
-        && !before.is_empty()
-        && before.iter().all(|t| t.kind == TokenKind::Word)
+    if before.is_empty() || !before.iter().all(|t| t.kind == TokenKind::Word) {
+        return false;
+    }
+    match last.kind {
+        TokenKind::LegalForm => {
+            hint == NameHint::Unknown && (1..=MAX_INITIALS_LEGAL_FORM_LEN).contains(&last.text.len())
+        }
+        TokenKind::Word => {
+            hint != NameHint::Organization
+                && DOTLESS_INITIALS_LEN.contains(&last.text.len())
+                && last
+                    .text
+                    .chars()
+                    .all(|c| c.is_ascii_alphabetic() && !ROMAN_VOWELS.contains(c.to_ascii_lowercase()))
+        }
+        _ => false,
+    }
 }
+
+/// How many letters initials written together without dots have: a given name and a patronymic,
+/// or two given names and a patronymic.
+const DOTLESS_INITIALS_LEN: std::ops::RangeInclusive<usize> = 2..=3;
+
+/// The vowels of romanised names: every syllable of a romanised name word holds one.
+const ROMAN_VOWELS: &str = "aeiouy";
 
 /// A name whose last word is a legal form of letters alone ("Lukashenko AG"), with that word
 /// written as the initials it may be ("Lukashenko A. G."); other names as they are.
@@ -723,7 +745,22 @@ fn without_acronym(name: &str) -> Option<&str> {
 
 #[cfg(test)]
 mod tests {
-    use super::name_variants;
+    use super::{last_word_may_be_initials, name_variants};
+    use ward_normalize::{NameHint, Normalizer};
+
+    #[test]
+    fn dotless_initials() {
+        let may_be = |name: &str, hint: NameHint| {
+            last_word_may_be_initials(&Normalizer::embedded().normalize(name, hint), hint)
+        };
+        assert!(may_be("Putin VV", NameHint::Person));
+        assert!(may_be("Putin VV", NameHint::Unknown));
+        assert!(may_be("Lukashenko AG", NameHint::Unknown));
+        // A syllable of a name, a single word, or an organisation's name is not read so.
+        assert!(!may_be("Kim Jong Un", NameHint::Person));
+        assert!(!may_be("VV", NameHint::Person));
+        assert!(!may_be("Putin VV", NameHint::Organization));
+    }
 
     #[test]
     fn variants() {
