@@ -526,7 +526,7 @@ const MAX_INITIALS_LEGAL_FORM_LEN: usize = 3;
 
 /// Whether a name's last word, after name words only, may be the initials of a person named by
 /// the family name first, written without dots: read without a schema, a legal form of at most
-/// [`MAX_INITIALS_LEGAL_FORM_LEN`] letters ("Lukashenko AG"); read without a schema or as a
+/// [`MAX_INITIALS_LEGAL_FORM_LEN`] letters ("Lukashenko AG"); read as a
 /// person's, a word of [`DOTLESS_INITIALS_LEN`] letters with no vowel ("Putin VV"), which no
 /// romanised name word is.
 fn last_word_may_be_initials(name: &NormalizedName, hint: NameHint) -> bool {
@@ -541,7 +541,7 @@ fn last_word_may_be_initials(name: &NormalizedName, hint: NameHint) -> bool {
             hint == NameHint::Unknown && (1..=MAX_INITIALS_LEGAL_FORM_LEN).contains(&last.text.len())
         }
         TokenKind::Word => {
-            hint != NameHint::Organization
+            hint == NameHint::Person
                 && DOTLESS_INITIALS_LEN.contains(&last.text.len())
                 && last
                     .text
@@ -754,7 +754,7 @@ mod tests {
             last_word_may_be_initials(&Normalizer::embedded().normalize(name, hint), hint)
         };
         assert!(may_be("Putin VV", NameHint::Person));
-        assert!(may_be("Putin VV", NameHint::Unknown));
+        assert!(!may_be("Putin VV", NameHint::Unknown));
         assert!(may_be("Lukashenko AG", NameHint::Unknown));
         // A syllable of a name, a single word, or an organisation's name is not read so.
         assert!(!may_be("Kim Jong Un", NameHint::Person));
