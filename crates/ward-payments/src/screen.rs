@@ -12,7 +12,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 use std::sync::{Arc, Mutex, PoisonError};
 use ward_engine::{validate_query, MatchOptions, Query, Screener};
-use ward_model::{Gender, IdKind, NameKind, Schema, Subject};
+use ward_model::{IdKind, NameKind, Schema, Subject};
 use ward_normalize::{NameHint, Normalizer, TokenKind};
 
 /// Score of a hit that is certain by construction: a listed BIC or IMO number, an embargoed
@@ -127,31 +127,7 @@ pub struct PaymentScreener {
     name_words: AhoCorasick,
     /// The matches of recent queries. The matcher's answer depends only on the query, the
     /// options and the snapshot, and the last two are fixed for this screener.
-    match_cache: Mutex<LruCache<MatchKey, Vec<CachedMatch>>>,
-}
-
-/// Everything of a [`Query`] the matcher reads, as a cache key.
-#[derive(PartialEq, Eq, Hash)]
-struct MatchKey {
-    names: Vec<String>,
-    schema: Option<Schema>,
-    birth_dates: Vec<String>,
-    countries: Vec<String>,
-    gender: Option<Gender>,
-    identifiers: Vec<String>,
-}
-
-impl MatchKey {
-    fn of(query: &Query) -> MatchKey {
-        MatchKey {
-            names: query.names.clone(),
-            schema: query.schema,
-            birth_dates: query.birth_dates.clone(),
-            countries: query.countries.clone(),
-            gender: query.gender,
-            identifiers: query.identifiers.clone(),
-        }
-    }
+    match_cache: Mutex<LruCache<Query, Vec<CachedMatch>>>,
 }
 
 /// A matcher hit at or above the threshold, as a payment hit needs it.
@@ -236,7 +212,7 @@ impl PaymentScreener {
 
     /// The match cache. A panic while it was held leaves at worst a missing entry, never a
     /// wrong one (entries are inserted whole), so a poisoned lock is taken over.
-    fn cache(&self) -> std::sync::MutexGuard<'_, LruCache<MatchKey, Vec<CachedMatch>>> {
+    fn cache(&self) -> std::sync::MutexGuard<'_, LruCache<Query, Vec<CachedMatch>>> {
         self.match_cache.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
@@ -361,7 +337,8 @@ impl PaymentScreener {
     /// The matcher's hits at or above the threshold for a query, from the cache when the same
     /// query was screened recently.
     fn matches(&self, query: &Query) -> Vec<CachedMatch> {
-        let key = (self.cache().capacity() > 0).then(|| MatchKey::of(query));
+        // The whole query is the key: every field of it can change the matcher's answer.
+        let key = (self.cache().capacity() > 0).then(|| query.clone());
         if let Some(found) = key.as_ref().and_then(|key| self.cache().get(key).cloned()) {
             return found;
         }

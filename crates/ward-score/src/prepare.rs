@@ -439,7 +439,7 @@ pub fn hint_for(schema: Option<Schema>) -> NameHint {
 }
 
 /// What a screening request says about the party it looks for.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Hash)]
 pub struct Query {
     /// Names (at least one): any script, any order.
     pub names: Vec<String>,
